@@ -1,0 +1,116 @@
+# volt — one GNU Makefile. Every library through pkg-config.
+#   make            build volt, volt-shim, volt-init
+#   make test       install missing deps, build, run unit (+ASan/UBSan) and bats tests
+#   make demo       install missing deps, build, run a container from a local image
+#   make bench      side-by-side benchmarks (hyperfine)
+#   make install PREFIX=...
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+BUILD   ?= build
+VERSION := 0.1.0
+
+PKGS    := sqlite3 jansson libarchive libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
+           -Wstrict-prototypes -Wno-unused-parameter -Wvla
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=gnu17 $(WARN) $(CFLAGS) -D_GNU_SOURCE -DVOLT_VERSION=\"$(VERSION)\" \
+              -Isrc $(PKG_CFLAGS) -fPIE
+LDFLAGS ?=
+
+LIB_SRCS  := $(sort $(wildcard src/*/*.c))
+LIB_SRCS  := $(filter-out src/cli/%,$(LIB_SRCS))
+CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
+SHIM_SRCS := $(sort $(wildcard shims/shim/*.c))
+INIT_SRCS := $(sort $(wildcard shims/init/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+SHIM_OBJS := $(SHIM_SRCS:%.c=$(BUILD)/%.o)
+INIT_OBJS := $(INIT_SRCS:%.c=$(BUILD)/%.o)
+
+BINS := $(BUILD)/volt $(BUILD)/volt-shim $(BUILD)/volt-init
+
+.PHONY: all test unit unit-asan bats demo bench install deps clean fuzz
+all: $(BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libvolt.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/volt: $(CLI_OBJS) $(BUILD)/libvolt.a
+	$(CC) -pie $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libvolt.a $(PKG_LIBS)
+
+$(BUILD)/volt-shim: $(SHIM_OBJS) $(BUILD)/libvolt.a
+	$(CC) -pie $(LDFLAGS) -o $@ $(SHIM_OBJS) $(BUILD)/libvolt.a $(PKG_LIBS)
+
+# volt-init is PID 1 inside containers: static, no libraries beyond libc.
+$(BUILD)/volt-init: $(INIT_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu17 $(WARN) -O2 -D_GNU_SOURCE -static -o $@ $(INIT_SRCS)
+
+# ---- tests ---------------------------------------------------------------
+UNIT_BINS      := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
+UNIT_ASAN_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit-asan/%)
+CMOCKA_LIBS    := $(shell pkg-config --libs cmocka 2>/dev/null)
+ASAN_FLAGS     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libvolt.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvolt.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# The sanitizer build compiles the library sources again with ASan+UBSan.
+$(BUILD)/unit-asan/%: tests/unit/%.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+unit-asan: $(UNIT_ASAN_BINS)
+	@set -e; for t in $(UNIT_ASAN_BINS); do echo "== $$t (asan+ubsan)"; $$t; done
+
+deps:
+	@scripts/install-deps
+
+bats: all
+	@scripts/run-bats
+
+# `make test`: everything, from a fresh Debian/Ubuntu machine.
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory fuzz
+	@scripts/run-bats
+
+fuzz:
+	@scripts/run-fuzz
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/volt $(DESTDIR)$(PREFIX)/share/volt/profiles
+	install -m 0755 $(BUILD)/volt $(DESTDIR)$(PREFIX)/bin/volt
+	install -m 0755 $(BUILD)/volt-shim $(DESTDIR)$(PREFIX)/libexec/volt/volt-shim
+	install -m 0755 $(BUILD)/volt-init $(DESTDIR)$(PREFIX)/libexec/volt/volt-init
+	cp -r profiles/. $(DESTDIR)$(PREFIX)/share/volt/profiles/
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,454 @@
+/* volt-shim: the monitor of one container.
+ *
+ * Theory of operation: volt starts one volt-shim per container run, either in
+ * the foreground (`volt run` without -d execs into it, so the shim's exit code
+ * is the container's) or detached (-d: the shim forks twice and calls setsid,
+ * so it belongs to no terminal and volt returns at once). The shim
+ *   1. takes the container's lock (runroot/<id>/shim.lock) for its whole life:
+ *      whoever can take that lock knows the monitor is gone;
+ *   2. prepares stdio (a pty with -t, pipes otherwise) and starts the container;
+ *   3. records "running" with the pid, tells a waiting volt it is up;
+ *   4. relays stdio to the terminal (attached) and to the log (always),
+ *      forwards signals to the container (attached);
+ *   5. reaps the container, records its exit status, and with --rm removes it.
+ *
+ * The container dies with the shim (PR_SET_PDEATHSIG), so a shim killed with
+ * SIGKILL leaves no orphan; `volt ps` then sees a free lock and reports the
+ * container as exited. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "container/log.h"
+#include "container/spawn.h"
+#include "container/spec.h"
+#include "state/context.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+struct shim {
+	struct volt_ctx ctx;
+	struct volt_ctr_row row;
+	struct volt_spec spec;
+	char *ctr_dir, *run_dir;
+	bool attach;
+	int ready_fd;
+	struct volt_log log;
+	int pty_master;
+	int in_w, out_r, err_r; /* our ends of the container's pipes */
+	pid_t pid;
+	int userns_fd;
+	struct termios saved_tio;
+	bool tio_saved;
+};
+
+static void report_ready(struct shim *s, int code, const struct volt_err *err)
+{
+	char buf[VOLT_ERR_MSG_MAX + 64];
+	if (s->ready_fd < 0)
+		return;
+	if (err) {
+		char msg[VOLT_ERR_MSG_MAX + 32];
+		volt_err_format(err, msg, sizeof(msg));
+		snprintf(buf, sizeof(buf), "%d %s", code, msg);
+	} else {
+		snprintf(buf, sizeof(buf), "0 %d", (int)s->pid);
+	}
+	if (write(s->ready_fd, buf, strlen(buf)) < 0) {
+		/* volt gave up waiting: nothing to tell */
+	}
+	close(s->ready_fd);
+	s->ready_fd = -1;
+}
+
+static int open_stdio(struct shim *s, struct volt_spawn *sp, struct volt_err *err)
+{
+	int p[2];
+
+	s->pty_master = s->in_w = s->out_r = s->err_r = -1;
+	if (s->spec.tty) {
+		s->pty_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (s->pty_master < 0 || grantpt(s->pty_master) < 0 || unlockpt(s->pty_master) < 0)
+			return volt_err_sys(err, "allocate a pty");
+		const char *name = ptsname(s->pty_master);
+		int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (slave < 0)
+			return volt_err_sys(err, "open %s", name);
+		if (s->attach && isatty(STDIN_FILENO)) {
+			struct winsize ws;
+			if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+				ioctl(s->pty_master, TIOCSWINSZ, &ws);
+		}
+		sp->stdio[0] = sp->stdio[1] = sp->stdio[2] = slave;
+		sp->console = strdup(name);
+		sp->ctty = 1;
+		return 0;
+	}
+	if (s->spec.interactive) {
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return volt_err_sys(err, "pipe");
+		sp->stdio[0] = p[0];
+		s->in_w = p[1];
+	} else {
+		sp->stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return volt_err_sys(err, "pipe");
+	s->out_r = p[0];
+	sp->stdio[1] = p[1];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return volt_err_sys(err, "pipe");
+	s->err_r = p[0];
+	sp->stdio[2] = p[1];
+	return 0;
+}
+
+static void raw_terminal(struct shim *s)
+{
+	struct termios t;
+	if (!s->attach || !s->spec.tty || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &t) < 0)
+		return;
+	s->saved_tio = t;
+	s->tio_saved = true;
+	cfmakeraw(&t);
+	t.c_oflag |= OPOST; /* keep \n -> \r\n on our side as docker does */
+	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+}
+
+static void restore_terminal(struct shim *s)
+{
+	if (s->tio_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &s->saved_tio);
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* pump - move what is readable on fd to the log and, attached, to out.
+ * Returns 0 on EOF. */
+static int pump(struct shim *s, int fd, struct volt_log_stream *ls, int out)
+{
+	char buf[65536];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 1;
+	if (n <= 0)
+		return 0; /* EOF, or EIO on a pty whose last slave closed */
+	volt_log_write(&s->log, ls, buf, (size_t)n);
+	if (s->attach)
+		write_all(out, buf, (size_t)n);
+	return 1;
+}
+
+static int exit_code_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return VOLT_EXIT_INTERNAL;
+}
+
+static int relay(struct shim *s, int sfd)
+{
+	int status = 0, exited = 0;
+	bool stdin_open = s->attach && (s->spec.interactive);
+
+	for (;;) {
+		struct pollfd p[5];
+		int n = 0, i_sig, i_out = -1, i_err = -1, i_pty = -1, i_in = -1;
+		p[i_sig = n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
+		if (s->out_r >= 0)
+			p[i_out = n++] = (struct pollfd){.fd = s->out_r, .events = POLLIN};
+		if (s->err_r >= 0)
+			p[i_err = n++] = (struct pollfd){.fd = s->err_r, .events = POLLIN};
+		if (s->pty_master >= 0)
+			p[i_pty = n++] = (struct pollfd){.fd = s->pty_master, .events = POLLIN};
+		if (stdin_open && (s->in_w >= 0 || s->pty_master >= 0))
+			p[i_in = n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+		if (exited && s->out_r < 0 && s->err_r < 0 && s->pty_master < 0)
+			break;
+		/* once the container is gone, drain without blocking */
+		if (poll(p, (nfds_t)n, exited ? 0 : -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (exited && !((i_out >= 0 && p[i_out].revents) || (i_err >= 0 && p[i_err].revents) ||
+				(i_pty >= 0 && p[i_pty].revents)))
+			break;
+		if (p[i_sig].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGCHLD) {
+					int st;
+					pid_t w;
+					while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+						if (w == s->pid) {
+							status = st;
+							exited = 1;
+						}
+				} else if (si.ssi_signo == SIGWINCH && s->pty_master >= 0) {
+					struct winsize ws;
+					if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+						ioctl(s->pty_master, TIOCSWINSZ, &ws);
+				} else if (!exited) {
+					kill(s->pid, (int)si.ssi_signo); /* the signal proxy */
+				}
+			}
+		}
+		if (i_out >= 0 && p[i_out].revents && !pump(s, s->out_r, &s->log.out, STDOUT_FILENO)) {
+			close(s->out_r);
+			s->out_r = -1;
+		}
+		if (i_err >= 0 && p[i_err].revents && !pump(s, s->err_r, &s->log.err, STDERR_FILENO)) {
+			close(s->err_r);
+			s->err_r = -1;
+		}
+		if (i_pty >= 0 && p[i_pty].revents && !pump(s, s->pty_master, &s->log.out, STDOUT_FILENO)) {
+			close(s->pty_master);
+			s->pty_master = -1;
+		}
+		if (i_in >= 0 && p[i_in].revents) {
+			char buf[8192];
+			ssize_t r = read(STDIN_FILENO, buf, sizeof(buf));
+			int to = s->pty_master >= 0 ? s->pty_master : s->in_w;
+			if (r > 0) {
+				write_all(to, buf, (size_t)r);
+			} else {
+				stdin_open = false;
+				if (s->in_w >= 0) { /* EOF on our stdin: the container's too */
+					close(s->in_w);
+					s->in_w = -1;
+				}
+			}
+		}
+	}
+	volt_log_flush(&s->log);
+	return exit_code_of(status);
+}
+
+/* cleanup_rm - remove the container's directory from inside its (still
+ * alive, held by our fd) user namespace, where its files' owners are mapped. */
+static void cleanup_rm(struct shim *s)
+{
+	struct volt_err err;
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (s->userns_fd >= 0 && setns(s->userns_fd, CLONE_NEWUSER) < 0)
+			_exit(1);
+		_exit(volt_rm_rf(s->ctr_dir, &err) < 0 ? 1 : 0);
+	}
+	int st;
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	volt_rm_rf(s->run_dir, &err);
+}
+
+static int detach(void)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		close(null);
+	}
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: volt-shim --root DIR --runroot DIR --id ID [--attach] [--detach] [--ready-fd N]\n");
+	return VOLT_EXIT_INTERNAL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"root", required_argument, NULL, 'r'},   {"runroot", required_argument, NULL, 'R'},
+		{"id", required_argument, NULL, 'i'},     {"attach", no_argument, NULL, 'a'},
+		{"detach", no_argument, NULL, 'd'},       {"ready-fd", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	struct shim s = {.ready_fd = -1, .userns_fd = -1};
+	struct volt_spawn sp = {0};
+	struct volt_err err = {0};
+	const char *root = NULL, *runroot = NULL, *id = NULL;
+	bool do_detach = false;
+	cleanup_free char *logp = NULL, *init = NULL;
+	struct volt_db *db = NULL;
+	int r;
+	int c, code = VOLT_EXIT_INTERNAL, sfd = -1, lock = -1;
+	sigset_t mask;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': root = optarg; break;
+		case 'R': runroot = optarg; break;
+		case 'i': id = optarg; break;
+		case 'a': s.attach = true; break;
+		case 'd': do_detach = true; break;
+		case 'f': s.ready_fd = atoi(optarg); break;
+		default: return usage();
+		}
+	}
+	if (!id || !root)
+		return usage();
+	if (s.ready_fd >= 0)
+		fcntl(s.ready_fd, F_SETFD, FD_CLOEXEC);
+	if (do_detach && detach() < 0) {
+		volt_err_sys(&err, "detach");
+		goto fail_early;
+	}
+	if (volt_ctx_init(&s.ctx, root, runroot, &err) < 0)
+		goto fail_early;
+	db = volt_ctx_db(&s.ctx, &err);
+	if (!db)
+		goto fail_early;
+	r = volt_db_ctr_find(db, id, &s.row, &err);
+	if (r != 0) {
+		if (r > 0)
+			volt_err_set(&err, ENOENT, "no such container: %s", id);
+		goto fail_early;
+	}
+	if (volt_spec_from_json(&s.spec, s.row.spec, &err) < 0)
+		goto fail_early;
+	s.ctr_dir = volt_ctx_ctr_dir(&s.ctx, s.row.id);
+	s.run_dir = volt_ctx_ctr_run(&s.ctx, s.row.id);
+
+	/* 1. the lock: one monitor per container */
+	if (volt_mkdir_p(s.run_dir, 0700, &err) < 0)
+		goto fail_early;
+	{
+		cleanup_free char *lp = volt_path("%s/shim.lock", s.run_dir);
+		lock = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0) {
+			volt_err_set(&err, EBUSY, "container %s is already running", s.row.name);
+			goto fail_early;
+		}
+	}
+	{
+		static const char *sub[] = {"upper", "work", "merged"};
+		for (size_t i = 0; i < ARRAY_SIZE(sub); i++) {
+			cleanup_free char *d = volt_path("%s/%s", s.ctr_dir, sub[i]);
+			if (volt_mkdir_p(d, 0755, &err) < 0)
+				goto fail_early;
+		}
+	}
+	logp = volt_path("%s/ctr.log", s.ctr_dir);
+	if (volt_log_open(&s.log, logp, &err) < 0)
+		goto fail_early;
+
+	/* 2. stdio, signals, spawn */
+	if (open_stdio(&s, &sp, &err) < 0)
+		goto fail_early;
+	sigemptyset(&mask);
+	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaddset(&mask, sigs[i]);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sp.spec = &s.spec;
+	sp.ctr_dir = s.ctr_dir;
+	init = volt_ctx_helper(&s.ctx, "volt-init");
+	sp.init_path = init;
+	if (volt_container_spawn(&sp, &err) < 0) {
+		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
+		char msg[VOLT_ERR_MSG_MAX + 32];
+		volt_err_format(&err, msg, sizeof(msg));
+		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), msg, &err);
+		goto fail_started;
+	}
+	s.pid = sp.pid;
+	s.userns_fd = sp.userns_fd;
+	for (int i = 0; i < 3; i++)
+		if (sp.stdio[i] > 2 && (i == 0 || sp.stdio[i] != sp.stdio[i - 1]))
+			close(sp.stdio[i]);
+	if (s.pty_master >= 0)
+		fcntl(s.pty_master, F_SETFL, O_NONBLOCK);
+	if (s.out_r >= 0)
+		fcntl(s.out_r, F_SETFL, O_NONBLOCK);
+	if (s.err_r >= 0)
+		fcntl(s.err_r, F_SETFL, O_NONBLOCK);
+
+	/* 3. running */
+	if (volt_db_ctr_set_running(db, s.row.id, s.pid, getpid(), volt_now_ns(), &err) < 0) {
+		kill(s.pid, SIGKILL);
+		goto fail_started;
+	}
+	report_ready(&s, 0, NULL);
+
+	/* 4. relay until the container exits */
+	raw_terminal(&s);
+	code = relay(&s, sfd);
+	restore_terminal(&s);
+	volt_log_close(&s.log);
+
+	/* 5. record, clean up */
+	if (s.spec.rm) {
+		cleanup_rm(&s);
+		volt_db_ctr_delete(db, s.row.id, &err);
+	} else {
+		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), NULL, &err);
+	}
+	return code;
+
+fail_started:
+	report_ready(&s, code, &err);
+	if (s.attach) {
+		char msg[VOLT_ERR_MSG_MAX + 32];
+		volt_err_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "volt: %s\n", msg);
+	}
+	if (s.spec.rm) {
+		cleanup_rm(&s);
+		volt_db_ctr_delete(db, s.row.id, &err);
+	}
+	return code;
+
+fail_early:
+	if (s.ready_fd >= 0) {
+		report_ready(&s, VOLT_EXIT_INTERNAL, &err);
+	} else {
+		char msg[VOLT_ERR_MSG_MAX + 32];
+		volt_err_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "volt: %s\n", msg);
+	}
+	return VOLT_EXIT_INTERNAL;
+}

@@ -1,0 +1,227 @@
+/* volt image import|inspect|ls|rm, volt images, volt rmi. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "container/idmap.h"
+#include "image/image.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static int image_import(struct volt_cli *cli, int argc, char **argv)
+{
+	struct volt_import_opts o = {0};
+	struct volt_err err = {0};
+	struct volt_idmap map;
+	struct volt_ctx *ctx;
+	char id[72];
+	int c;
+	static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q': o.quiet = true; break;
+		case 'h':
+			printf("Usage: volt image import SOURCE [NAME[:TAG]]\n\n"
+			       "Import a local image into the store. SOURCE is one of:\n"
+			       "  oci:DIR[:TAG]           an OCI image layout directory\n"
+			       "  oci-archive:FILE[:TAG]  an OCI layout in a tarball\n"
+			       "  docker-archive:FILE     `docker save` output\n"
+			       "  FILE                    a plain root file system tarball (.tar, .tar.gz, .tar.zst)\n");
+			return 0;
+		default: return cli_usage_error("image import", "invalid option");
+		}
+	}
+	if (argc - optind < 1 || argc - optind > 2)
+		return cli_usage_error("image import", "requires SOURCE and an optional NAME");
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	volt_idmap_detect(&map, false, &err);
+	if (volt_image_import(ctx, &map, argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL, &o, id,
+			      &err) < 0)
+		return cli_fail(&err);
+	printf("sha256:%s\n", id);
+	return 0;
+}
+
+struct list_opts {
+	bool json, quiet;
+	json_t *arr;
+};
+
+static int list_row(const struct volt_image_row *img, void *arg)
+{
+	struct list_opts *o = arg;
+	char size[32], ago[64], created[48];
+	volt_human_size(img->size, size, sizeof(size));
+	volt_human_ago(img->created, ago, sizeof(ago));
+	volt_format_time(img->created, created, sizeof(created));
+	if (o->quiet) {
+		printf("%.12s\n", img->id);
+	} else if (o->json) {
+		json_array_append_new(o->arr, json_pack("{s:s,s:s,s:s,s:I,s:s}", "Repository",
+							img->repo ? img->repo : "<none>", "Tag",
+							img->tag ? img->tag : "<none>", "Id", img->id, "Size",
+							(json_int_t)img->size, "Created", created));
+	} else {
+		printf("%-40s %-12s %-14.12s %-20s %s\n", img->repo ? img->repo : "<none>",
+		       img->tag ? img->tag : "<none>", img->id, ago, size);
+	}
+	return 0;
+}
+
+int cmd_images(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+					     {"quiet", no_argument, NULL, 'q'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct list_opts o = {0};
+	struct volt_err err = {0};
+	struct volt_ctx *ctx;
+	struct volt_db *db;
+	int c;
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q': o.quiet = true; break;
+		case 'f':
+			if (strcmp(optarg, "json"))
+				return cli_usage_error("images", "--format %s: only json is supported", optarg);
+			o.json = true;
+			break;
+		case 'h':
+			printf("Usage: volt images [-q] [--format json]\n\nList images in the store.\n");
+			return 0;
+		default: return cli_usage_error("images", "invalid option");
+		}
+	}
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	if (!(db = volt_ctx_db(ctx, &err)))
+		return cli_fail(&err);
+	if (o.json)
+		o.arr = json_array();
+	else if (!o.quiet)
+		printf("%-40s %-12s %-14s %-20s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
+	if (volt_db_image_list(db, list_row, &o, &err) < 0)
+		return cli_fail(&err);
+	if (o.json) {
+		json_dumpf(o.arr, stdout, JSON_INDENT(2));
+		printf("\n");
+		json_decref(o.arr);
+	}
+	return 0;
+}
+
+int cli_inspect_image(struct volt_cli *cli, const char *ref, json_t *out, struct volt_err *err);
+int cli_inspect_image(struct volt_cli *cli, const char *ref, json_t *out, struct volt_err *err)
+{
+	struct volt_ctx *ctx = cli_ctx(cli);
+	struct volt_db *db;
+	struct volt_image_row img;
+	json_error_t jerr;
+	char created[48];
+	int r;
+
+	if (!ctx || !(db = volt_ctx_db(ctx, err)))
+		return -1;
+	r = volt_db_image_find(db, ref, &img, err);
+	if (r != 0) {
+		if (r > 0)
+			volt_err_set(err, 0, "no such image: %s", ref);
+		return -1;
+	}
+	volt_format_time(img.created, created, sizeof(created));
+	json_t *cfg = json_loads(img.config, 0, &jerr);
+	json_t *layers = json_loads(img.layers, 0, &jerr);
+	json_t *o = json_pack("{s:s,s:s,s:I,s:s}", "Id", img.id, "Created", created, "Size", (json_int_t)img.size,
+			      "Source", img.source ? img.source : "");
+	cleanup_free char *name = img.repo ? volt_path("%s:%s", img.repo, img.tag) : NULL;
+	json_object_set_new(o, "RepoTags", name ? json_pack("[s]", name) : json_array());
+	json_object_set_new(o, "Config", cfg ? json_incref(json_object_get(cfg, "config")) : json_null());
+	json_object_set_new(o, "Architecture", json_incref(json_object_get(cfg, "architecture")));
+	json_object_set_new(o, "Os", json_incref(json_object_get(cfg, "os")));
+	json_object_set_new(o, "Layers", layers ? layers : json_array());
+	json_object_set_new(o, "RootFS", json_incref(json_object_get(cfg, "rootfs")));
+	json_decref(cfg);
+	json_array_append_new(out, o);
+	volt_image_row_free(&img);
+	return 0;
+}
+
+int cmd_rmi(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct volt_ctx *ctx;
+	struct volt_idmap map;
+	bool force = false;
+	int c, ret = 0;
+	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': force = true; break;
+		case 'h':
+			printf("Usage: volt rmi [-f] IMAGE...\n\nRemove images (by name: the name; by id: the "
+			       "image).\n");
+			return 0;
+		default: return cli_usage_error("rmi", "invalid option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("rmi", "requires at least 1 argument");
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	for (int i = optind; i < argc; i++) {
+		struct volt_err err = {0};
+		char id[72];
+		volt_idmap_detect(&map, false, &err);
+		if (volt_image_remove(ctx, &map, argv[i], force, id, &err) < 0) {
+			ret = cli_fail(&err);
+			continue;
+		}
+		printf(id[0] ? "Deleted: sha256:%s\n" : "Untagged: %s\n", id[0] ? id : argv[i]);
+	}
+	return ret;
+}
+
+int cmd_image(struct volt_cli *cli, int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		printf("Usage: volt image COMMAND\n\nCommands:\n"
+		       "  import SOURCE [NAME]  import a local image\n"
+		       "  inspect IMAGE...      show images as JSON (config, layer digests)\n"
+		       "  ls                    list images\n"
+		       "  rm IMAGE...           remove images\n");
+		return argc < 2 ? 125 : 0;
+	}
+	optind = 1;
+	if (!strcmp(argv[1], "import"))
+		return image_import(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ls") || !strcmp(argv[1], "list"))
+		return cmd_images(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "rm"))
+		return cmd_rmi(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "inspect")) {
+		json_t *arr = json_array();
+		int ret = 0;
+		if (argc < 3)
+			return cli_usage_error("image inspect", "requires at least 1 argument");
+		for (int i = 2; i < argc; i++) {
+			struct volt_err err = {0};
+			if (cli_inspect_image(cli, argv[i], arr, &err) < 0)
+				ret = cli_fail(&err);
+		}
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		printf("\n");
+		json_decref(arr);
+		return ret;
+	}
+	fprintf(stderr, "volt: image: unknown command \"%s\"\nSee 'volt image --help'.\n", argv[1]);
+	return 125;
+}

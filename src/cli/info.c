@@ -1,0 +1,93 @@
+/* volt info: what volt found on this host. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <jansson.h>
+#include <linux/landlock.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <archive.h>
+
+#include "cli/cli.h"
+#include "container/idmap.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static int landlock_abi(void)
+{
+	long r = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	return r < 0 ? 0 : (int)r;
+}
+
+static const char *access_text(const char *path, int mode)
+{
+	return access(path, mode) == 0 ? "yes" : "no";
+}
+
+int cmd_info(struct volt_cli *cli, int argc, char **argv)
+{
+	struct volt_ctx *ctx;
+	struct volt_idmap map;
+	struct volt_err err = {0};
+	struct utsname u;
+	char uids[128], gids[128];
+	bool json = argc > 1 && (!strcmp(argv[1], "--format=json") ||
+				 (argc > 2 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json")));
+
+	if (cli_want_help(argc, argv)) {
+		printf("Usage: volt info [--format json]\n\nShow versions, kernel features, id mapping, "
+		       "storage and supervision.\n");
+		return 0;
+	}
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	uname(&u);
+	volt_idmap_detect(&map, false, &err);
+	volt_idmap_format(map.uids, map.n_uids, uids, sizeof(uids));
+	volt_idmap_format(map.gids, map.n_gids, gids, sizeof(gids));
+	cleanup_free char *userns_max = NULL;
+	volt_read_file("/proc/sys/user/max_user_namespaces", 64, &userns_max, NULL, &err);
+	int ll = landlock_abi();
+	cleanup_free char *shim = volt_ctx_helper(ctx, "volt-shim");
+	cleanup_free char *init = volt_ctx_helper(ctx, "volt-init");
+	json_t *o = json_pack(
+		"{s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:i,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},"
+		"s:{s:s,s:s,s:s,s:s},s:{s:s,s:s}}",
+		"version", VOLT_VERSION,
+		"host", "kernel", u.release, "arch", u.machine, "sqlite", sqlite3_libversion(), "libarchive",
+		archive_version_details(),
+		"features", "user_namespaces", userns_max && atoi(userns_max) > 0 ? "yes" : "no", "overlay",
+		"native overlayfs (userxattr), fuse-overlayfs fallback", "landlock_abi", ll, "fuse",
+		access_text("/dev/fuse", R_OK | W_OK), "kvm", access_text("/dev/kvm", R_OK | W_OK), "tun",
+		access_text("/dev/net/tun", R_OK | W_OK),
+		"idmap", "mode", map.full ? "full" : "single", "why", map.full ? "subordinate ranges found" : map.why,
+		"uids", uids, "gids", gids,
+		"store", "root", ctx->root, "runroot", ctx->runroot, "shim", shim, "init", init,
+		"supervisor", "active", "builtin",
+		"why", "volt-shim monitors each container; the systemd user manager path is not built yet");
+	if (json) {
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		printf("\n");
+	} else {
+		printf("volt version %s\n\nhost:\n  kernel: %s (%s)\n  sqlite: %s\n  libarchive: %s\n", VOLT_VERSION,
+		       u.release, u.machine, sqlite3_libversion(), archive_version_details());
+		printf("features:\n  user namespaces: %s\n  overlay: native overlayfs with userxattr; "
+		       "fuse-overlayfs as fallback\n  landlock ABI: %d\n  /dev/fuse usable: %s\n"
+		       "  /dev/kvm usable: %s\n  /dev/net/tun usable: %s\n",
+		       userns_max && atoi(userns_max) > 0 ? "yes" : "no", ll, access_text("/dev/fuse", R_OK | W_OK),
+		       access_text("/dev/kvm", R_OK | W_OK), access_text("/dev/net/tun", R_OK | W_OK));
+		printf("id mapping:\n  mode: %s%s%s\n  uids: %s\n  gids: %s\n", map.full ? "full" : "single",
+		       map.full ? "" : " (", map.full ? "" : map.why, uids, gids);
+		if (!map.full)
+			printf("  (single mode maps only your uid to root; ask your admin for an /etc/subuid range)\n");
+		printf("store:\n  root: %s\n  runroot: %s\n  volt-shim: %s\n  volt-init: %s\n", ctx->root,
+		       ctx->runroot, shim, init);
+		printf("supervisor:\n  active: builtin (volt-shim per container)\n"
+		       "  systemd user manager: not used by this version\n");
+	}
+	json_decref(o);
+	return 0;
+}

@@ -1,0 +1,256 @@
+/* volt ps, inspect, logs. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "container/lifecycle.h"
+#include "container/log.h"
+#include "container/spec.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+struct ps_opts {
+	struct volt_ctx *ctx;
+	bool all, quiet, json;
+	json_t *arr;
+};
+
+static void status_text(const struct volt_ctr_row *c, char *buf, size_t len)
+{
+	char ago[64];
+	switch (c->state) {
+	case VOLT_CTR_RUNNING:
+		volt_human_ago(c->started, ago, sizeof(ago));
+		snprintf(buf, len, "Up %s", ago);
+		if (!strncmp(buf, "Up Less", 7))
+			snprintf(buf, len, "Up Less than a second");
+		else
+			buf[strlen(buf) - 4] = '\0'; /* "Up 5 seconds" */
+		break;
+	case VOLT_CTR_EXITED:
+		volt_human_ago(c->finished, ago, sizeof(ago));
+		snprintf(buf, len, "Exited (%d) %s", c->exit_code, ago);
+		break;
+	default:
+		snprintf(buf, len, "%s", c->state == VOLT_CTR_CREATED ? "Created" : volt_ctr_state_name(c->state));
+	}
+}
+
+static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool full)
+{
+	char created[48], started[48], finished[48];
+	json_error_t jerr;
+	json_t *spec = json_loads(c->spec, 0, &jerr);
+	volt_format_time(c->created, created, sizeof(created));
+	volt_format_time(c->started, started, sizeof(started));
+	volt_format_time(c->finished, finished, sizeof(finished));
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "Id", c->id, "Name", c->name, "Image",
+			      c->image_name ? c->image_name : "", "ImageID", c->image_id, "Created", created);
+	json_object_set_new(o, "Command", json_incref(json_object_get(spec, "args")));
+	json_object_set_new(o, "State",
+			    json_pack("{s:s,s:b,s:i,s:i,s:i,s:s,s:s,s:s?}", "Status", volt_ctr_state_name(c->state),
+				      "Running", c->state == VOLT_CTR_RUNNING, "Pid", c->pid, "MonitorPid",
+				      c->shim_pid, "ExitCode", c->exit_code, "StartedAt", c->started ? started : "",
+				      "FinishedAt", c->finished ? finished : "", "Error", c->error));
+	json_object_set_new(o, "Labels", json_incref(json_object_get(spec, "labels")));
+	if (full) {
+		cleanup_free char *dir = volt_ctx_ctr_dir(ctx, c->id);
+		cleanup_free char *logp = volt_path("%s/ctr.log", dir);
+		json_t *cfg = json_deep_copy(spec);
+		json_object_del(cfg, "idmap");
+		json_object_del(cfg, "mounts");
+		json_object_set_new(o, "Config", cfg);
+		json_object_set_new(o, "Mounts", json_incref(json_object_get(spec, "mounts")));
+		json_t *im = json_object_get(spec, "idmap");
+		json_object_set_new(o, "IDMappings",
+				    json_pack("{s:s,s:O,s:O}", "Mode",
+					      json_is_true(json_object_get(im, "full")) ? "full" : "single",
+					      "UidMap", json_object_get(im, "uids"), "GidMap", json_object_get(im, "gids")));
+		json_object_set_new(o, "RootFS",
+				    json_pack("{s:s,s:s,s:s}", "Driver", "overlay", "LowerDir",
+					      json_string_value(json_object_get(spec, "lower")), "UpperDir",
+					      volt_path("%s/upper", dir)));
+		json_object_set_new(o, "LogPath", json_string(logp));
+	}
+	json_decref(spec);
+	return o;
+}
+
+static int ps_row(const struct volt_ctr_row *c0, void *arg)
+{
+	struct ps_opts *o = arg;
+	struct volt_ctr_row c = *c0;
+	volt_ctr_refresh(o->ctx, &c);
+	if (!o->all && c.state != VOLT_CTR_RUNNING && c.state != VOLT_CTR_PAUSED)
+		return 0;
+	if (o->quiet) {
+		printf("%.12s\n", c.id);
+		return 0;
+	}
+	if (o->json) {
+		json_array_append_new(o->arr, ctr_json(o->ctx, &c, false));
+		return 0;
+	}
+	char status[96], created[64], cmd[64] = "";
+	json_error_t jerr;
+	json_t *spec = json_loads(c.spec, 0, &jerr), *a;
+	size_t i, off = 0;
+	json_array_foreach(json_object_get(spec, "args"), i, a)
+		off += (size_t)snprintf(cmd + off, off < sizeof(cmd) ? sizeof(cmd) - off : 0, "%s%s",
+					i ? " " : "", json_string_value(a));
+	json_decref(spec);
+	if (strlen(cmd) > 20)
+		strcpy(cmd + 17, "...");
+	status_text(&c, status, sizeof(status));
+	volt_human_ago(c.created, created, sizeof(created));
+	printf("%-14.12s %-20.20s %-22s %-20s %-28s %s\n", c.id, c.image_name ? c.image_name : "", cmd, created,
+	       status, c.name);
+	return 0;
+}
+
+int cmd_ps(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+					     {"quiet", no_argument, NULL, 'q'},
+					     {"format", required_argument, NULL, 'f'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct ps_opts o = {0};
+	struct volt_err err = {0};
+	struct volt_db *db;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "aqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': o.all = true; break;
+		case 'q': o.quiet = true; break;
+		case 'f':
+			if (strcmp(optarg, "json") != 0)
+				return cli_usage_error("ps", "--format %s: only json is supported", optarg);
+			o.json = true;
+			break;
+		case 'h':
+			printf("Usage: volt ps [-a] [-q] [--format json]\n\nList containers.\n\n"
+			       "  -a, --all       show all containers (default: running only)\n"
+			       "  -q, --quiet     print only IDs\n"
+			       "      --format json  print JSON\n");
+			return 0;
+		default: return cli_usage_error("ps", "invalid option");
+		}
+	}
+	if (!(o.ctx = cli_ctx(cli)) || !(db = volt_ctx_db(o.ctx, &err)))
+		return o.ctx ? cli_fail(&err) : 125;
+	if (o.json)
+		o.arr = json_array();
+	else if (!o.quiet)
+		printf("%-14s %-20s %-22s %-20s %-28s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS",
+		       "NAMES");
+	if (volt_db_ctr_list(db, ps_row, &o, &err) < 0)
+		return cli_fail(&err);
+	if (o.json) {
+		json_dumpf(o.arr, stdout, JSON_INDENT(2));
+		printf("\n");
+		json_decref(o.arr);
+	}
+	return 0;
+}
+
+int cli_inspect_image(struct volt_cli *cli, const char *ref, json_t *out, struct volt_err *err);
+
+int cmd_inspect(struct volt_cli *cli, int argc, char **argv)
+{
+	struct volt_ctx *ctx;
+	json_t *arr;
+	int ret = 0;
+
+	if (cli_want_help(argc, argv)) {
+		printf("Usage: volt inspect NAME...\n\nShow containers (or images) as JSON.\n");
+		return 0;
+	}
+	if (argc < 2)
+		return cli_usage_error("inspect", "requires at least 1 argument");
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	arr = json_array();
+	for (int i = 1; i < argc; i++) {
+		struct volt_err err = {0};
+		struct volt_ctr_row row;
+		int r = volt_ctr_load(ctx, argv[i], &row, &err);
+		if (r == 0) {
+			json_array_append_new(arr, ctr_json(ctx, &row, true));
+			volt_ctr_row_free(&row);
+			continue;
+		}
+		if (r > 0 && cli_inspect_image(cli, argv[i], arr, &err) == 0)
+			continue;
+		if (r > 0 && !err.msg[0])
+			volt_err_set(&err, 0, "no such container or image: %s", argv[i]);
+		ret = cli_fail(&err);
+	}
+	json_dumpf(arr, stdout, JSON_INDENT(2));
+	printf("\n");
+	json_decref(arr);
+	return ret;
+}
+
+static int logs_running(void *arg)
+{
+	void **a = arg;
+	return volt_ctr_monitor_alive(a[0], a[1]);
+}
+
+int cmd_logs(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"follow", no_argument, NULL, 'f'},
+					     {"tail", required_argument, NULL, 'n'},
+					     {"timestamps", no_argument, NULL, 't'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct volt_logs_opts o = {.tail = -1};
+	struct volt_err err = {0};
+	struct volt_ctx *ctx;
+	struct volt_ctr_row row;
+	int c, r;
+	char *end;
+
+	while ((c = getopt_long(argc, argv, "fn:th", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o.follow = true; break;
+		case 't': o.timestamps = true; break;
+		case 'n':
+			if (!strcmp(optarg, "all"))
+				break;
+			o.tail = strtol(optarg, &end, 10);
+			if (*end || o.tail < 0)
+				return cli_usage_error("logs", "--tail %s: not a number", optarg);
+			break;
+		case 'h':
+			printf("Usage: volt logs [-f] [--tail N] [-t] CONTAINER\n\nPrint a container's log.\n\n"
+			       "  -f, --follow       keep printing until the container exits\n"
+			       "  -n, --tail N       only the last N lines\n"
+			       "  -t, --timestamps   prefix each line with its time\n");
+			return 0;
+		default: return cli_usage_error("logs", "invalid option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("logs", "requires exactly 1 argument");
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	r = volt_ctr_load(ctx, argv[optind], &row, &err);
+	if (r != 0) {
+		if (r > 0)
+			volt_err_set(&err, 0, "no such container: %s", argv[optind]);
+		return cli_fail(&err);
+	}
+	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, row.id);
+	cleanup_free char *logp = volt_path("%s/ctr.log", dir);
+	void *arg[2] = {ctx, row.id};
+	fflush(stdout);
+	r = volt_logs_print(logp, &o, logs_running, arg, &err);
+	volt_ctr_row_free(&row);
+	return r < 0 ? cli_fail(&err) : 0;
+}

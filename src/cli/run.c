@@ -1,0 +1,239 @@
+/* volt run, create, start. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "container/lifecycle.h"
+#include "util/cleanup.h"
+
+enum {
+	OPT_RM = 1000, OPT_NAME, OPT_ENV_FILE, OPT_ENTRYPOINT, OPT_TMPFS, OPT_READ_ONLY, OPT_HOSTNAME,
+	OPT_NETWORK, OPT_INIT, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_LABEL, OPT_USERNS, OPT_DNS,
+	OPT_ADD_HOST,
+};
+
+static const struct option create_opts[] = {
+	{"detach", no_argument, NULL, 'd'},
+	{"interactive", no_argument, NULL, 'i'},
+	{"tty", no_argument, NULL, 't'},
+	{"rm", no_argument, NULL, OPT_RM},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"env", required_argument, NULL, 'e'},
+	{"env-file", required_argument, NULL, OPT_ENV_FILE},
+	{"workdir", required_argument, NULL, 'w'},
+	{"user", required_argument, NULL, 'u'},
+	{"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
+	{"volume", required_argument, NULL, 'v'},
+	{"tmpfs", required_argument, NULL, OPT_TMPFS},
+	{"read-only", no_argument, NULL, OPT_READ_ONLY},
+	{"hostname", required_argument, NULL, OPT_HOSTNAME},
+	{"network", required_argument, NULL, OPT_NETWORK},
+	{"net", required_argument, NULL, OPT_NETWORK},
+	{"init", no_argument, NULL, OPT_INIT},
+	{"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
+	{"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
+	{"label", required_argument, NULL, OPT_LABEL},
+	{"userns", required_argument, NULL, OPT_USERNS},
+	{"dns", required_argument, NULL, OPT_DNS},
+	{"add-host", required_argument, NULL, OPT_ADD_HOST},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static void create_usage(const char *cmd)
+{
+	printf("Usage: volt %s [OPTIONS] IMAGE [COMMAND [ARG...]]\n\n"
+	       "%s\n\nOptions:\n"
+	       "%s"
+	       "  -i, --interactive        keep stdin open\n"
+	       "  -t, --tty                allocate a pseudo-terminal\n"
+	       "      --rm                 remove the container when it exits\n"
+	       "      --name NAME          name the container\n"
+	       "  -e, --env KEY[=VALUE]    set an environment variable\n"
+	       "      --env-file FILE      read environment variables from a file\n"
+	       "  -w, --workdir DIR        working directory inside the container\n"
+	       "  -u, --user USER[:GROUP]  user to run as (name or id)\n"
+	       "      --entrypoint CMD     override the image's entrypoint\n"
+	       "  -v, --volume SRC:DST[:ro]  bind mount a host path, or a named volume\n"
+	       "      --tmpfs DST[:OPTS]   mount a tmpfs\n"
+	       "      --read-only          mount the root file system read-only\n"
+	       "      --hostname NAME      container host name\n"
+	       "      --network MODE       none (default) or host\n"
+	       "      --dns IP             DNS server for /etc/resolv.conf\n"
+	       "      --add-host HOST:IP   add a line to /etc/hosts\n"
+	       "      --userns keep-id     keep your own uid/gid inside\n"
+	       "      --init               run volt-init as PID 1 (reaps zombies, forwards signals)\n"
+	       "      --stop-signal SIG    signal that stops the container (default: image's, or TERM)\n"
+	       "      --stop-timeout SEC   seconds before SIGKILL on stop (default 10)\n"
+	       "      --label KEY=VALUE    set a label\n",
+	       cmd,
+	       !strcmp(cmd, "run") ? "Create and start a container." : "Create a container without starting it.",
+	       !strcmp(cmd, "run") ? "  -d, --detach             run in the background and print the container ID\n"
+				   : "");
+}
+
+/* parse_create - options into o; *detach for run. Returns -1 and prints on error,
+ * 1 when help was printed. */
+static int parse_create(const char *cmd, int argc, char **argv, struct volt_create_opts *o, bool *detach)
+{
+	int c;
+	char *end;
+
+	memset(o, 0, sizeof(*o));
+	o->stop_timeout = -1;
+	while ((c = getopt_long(argc, argv, "+dithe:w:u:v:", create_opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (!detach)
+				return cli_usage_error(cmd, "unknown option -d"), -1;
+			*detach = true;
+			break;
+		case 'i': o->interactive = true; break;
+		case 't': o->tty = true; break;
+		case 'h': create_usage(cmd); return 1;
+		case 'e': cli_strv_add(&o->env, optarg); break;
+		case 'w': o->workdir = optarg; break;
+		case 'u': o->user = optarg; break;
+		case 'v': cli_strv_add(&o->volumes, optarg); break;
+		case OPT_RM: o->rm = true; break;
+		case OPT_NAME: o->name = optarg; break;
+		case OPT_ENV_FILE: cli_strv_add(&o->env_files, optarg); break;
+		case OPT_ENTRYPOINT:
+			o->entrypoint = optarg;
+			o->entrypoint_set = true;
+			break;
+		case OPT_TMPFS: cli_strv_add(&o->tmpfs, optarg); break;
+		case OPT_READ_ONLY: o->read_only = true; break;
+		case OPT_HOSTNAME: o->hostname = optarg; break;
+		case OPT_NETWORK: o->network = optarg; break;
+		case OPT_INIT: o->init = true; break;
+		case OPT_STOP_SIGNAL: o->stop_signal = optarg; break;
+		case OPT_STOP_TIMEOUT:
+			o->stop_timeout = (int)strtol(optarg, &end, 10);
+			if (*end || o->stop_timeout < 0)
+				return cli_usage_error(cmd, "--stop-timeout %s: not a number of seconds", optarg), -1;
+			break;
+		case OPT_LABEL: cli_strv_add(&o->labels, optarg); break;
+		case OPT_USERNS: o->userns = optarg; break;
+		case OPT_DNS: cli_strv_add(&o->dns, optarg); break;
+		case OPT_ADD_HOST: cli_strv_add(&o->add_hosts, optarg); break;
+		default: return cli_usage_error(cmd, "invalid option"), -1;
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(cmd, "requires at least 1 argument (IMAGE)"), -1;
+	o->image = argv[optind];
+	o->command = argv + optind + 1;
+	if (detach && *detach && o->rm && false)
+		return -1;
+	return 0;
+}
+
+static void free_opts(struct volt_create_opts *o)
+{
+	volt_strv_free(o->env);
+	volt_strv_free(o->env_files);
+	volt_strv_free(o->volumes);
+	volt_strv_free(o->tmpfs);
+	volt_strv_free(o->labels);
+	volt_strv_free(o->dns);
+	volt_strv_free(o->add_hosts);
+}
+
+int cmd_create(struct volt_cli *cli, int argc, char **argv)
+{
+	struct volt_create_opts o;
+	struct volt_err err = {0};
+	struct volt_ctx *ctx;
+	char id[65];
+	int r = parse_create("create", argc, argv, &o, NULL);
+
+	if (r)
+		return r > 0 ? 0 : 125;
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	r = volt_ctr_create(ctx, &o, id, &err);
+	free_opts(&o);
+	if (r < 0)
+		return cli_fail(&err);
+	printf("%s\n", id);
+	return 0;
+}
+
+int cmd_run(struct volt_cli *cli, int argc, char **argv)
+{
+	struct volt_create_opts o;
+	struct volt_err err = {0};
+	struct volt_ctx *ctx;
+	struct volt_ctr_row row;
+	bool detach = false;
+	char id[65];
+	int r = parse_create("run", argc, argv, &o, &detach);
+
+	if (r)
+		return r > 0 ? 0 : 125;
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	r = volt_ctr_create(ctx, &o, id, &err);
+	free_opts(&o);
+	if (r < 0)
+		return cli_fail(&err);
+	if (volt_ctr_load(ctx, id, &row, &err) != 0)
+		return cli_fail(&err);
+	/* foreground: volt becomes the monitor (exec), whose exit code is the
+	 * container's; detached: the monitor leaves on its own */
+	if (volt_ctr_start(ctx, &row, !detach, &err) < 0)
+		return cli_fail(&err);
+	printf("%s\n", id);
+	volt_ctr_row_free(&row);
+	return 0;
+}
+
+int cmd_start(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"attach", no_argument, NULL, 'a'},
+					     {"interactive", no_argument, NULL, 'i'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct volt_err err = {0};
+	struct volt_ctx *ctx;
+	bool attach = false;
+	int c, ret = 0;
+
+	while ((c = getopt_long(argc, argv, "aih", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': attach = true; break;
+		case 'i': break;
+		case 'h':
+			printf("Usage: volt start [-a] CONTAINER...\n\nStart created or stopped containers.\n\n"
+			       "  -a, --attach   attach to the container's output and return its exit code\n");
+			return 0;
+		default: return cli_usage_error("start", "invalid option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("start", "requires at least 1 argument");
+	if (attach && argc - optind > 1)
+		return cli_usage_error("start", "-a takes exactly one container");
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	for (int i = optind; i < argc; i++) {
+		struct volt_ctr_row row;
+		int r = volt_ctr_load(ctx, argv[i], &row, &err);
+		if (r != 0) {
+			if (r > 0)
+				volt_err_set(&err, 0, "no such container: %s", argv[i]);
+			ret = cli_fail(&err);
+			continue;
+		}
+		if (volt_ctr_start(ctx, &row, attach, &err) < 0)
+			ret = cli_fail(&err);
+		else
+			printf("%s\n", argv[i]);
+		volt_ctr_row_free(&row);
+	}
+	return ret;
+}

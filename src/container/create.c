@@ -1,0 +1,337 @@
+/* volt create: the image config merged with the command line into a spec. */
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "container/lifecycle.h"
+#include "container/rootfs.h"
+#include "container/spec.h"
+#include "image/image.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static const char *adjectives[] = {"brave", "calm", "eager", "fancy", "gentle", "happy", "jolly",
+				   "keen", "lucid", "merry", "nimble", "proud", "quiet", "rapid",
+				   "sharp", "swift", "tidy", "vivid", "witty", "zesty"};
+static const char *nouns[] = {"ampere", "bohr", "curie", "dirac", "euler", "fermi", "gauss",
+			      "hopper", "joule", "kelvin", "lovelace", "maxwell", "noether", "ohm",
+			      "pascal", "raman", "tesla", "turing", "volta", "watt"};
+
+static char *random_name(void)
+{
+	char hex[5];
+	unsigned v;
+	volt_random_hex(hex, 2);
+	v = (unsigned)strtoul(hex, NULL, 16);
+	return volt_path("%s_%s_%u", adjectives[v % ARRAY_SIZE(adjectives)],
+			 nouns[(v / ARRAY_SIZE(adjectives)) % ARRAY_SIZE(nouns)], v % 1000);
+}
+
+static int valid_name(const char *n)
+{
+	if (!isalnum((unsigned char)n[0]))
+		return 0;
+	for (const char *p = n; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
+			return 0;
+	return strlen(n) <= 128;
+}
+
+static char **json_strv(json_t *a)
+{
+	char **v = calloc(1, sizeof(char *));
+	json_t *x;
+	size_t i;
+	json_array_foreach(a, i, x)
+		if (json_is_string(x))
+			volt_strv_push(&v, json_string_value(x));
+	return v;
+}
+
+static int add_env(char ***env, const char *e, struct volt_err *err)
+{
+	if (!strchr(e, '=')) {
+		/* -e KEY takes the value from volt's own environment, if set */
+		const char *v = getenv(e);
+		if (!v)
+			return 0;
+		cleanup_free char *kv = volt_path("%s=%s", e, v);
+		return volt_env_set(env, kv);
+	}
+	if (e[0] == '=')
+		return volt_err_set(err, EINVAL, "invalid environment variable \"%s\"", e);
+	return volt_env_set(env, e);
+}
+
+static int read_env_file(char ***env, const char *path, struct volt_err *err)
+{
+	cleanup_free char *text = NULL;
+	if (volt_read_file(path, 1 << 20, &text, NULL, err) < 0)
+		return volt_err_prefix(err, "--env-file");
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		while (isspace((unsigned char)*line))
+			line++;
+		size_t l = strlen(line);
+		while (l && (line[l - 1] == '\r' || isspace((unsigned char)line[l - 1])))
+			line[--l] = '\0';
+		if (!*line || *line == '#')
+			continue;
+		if (add_env(env, line, err) < 0)
+			return volt_err_prefix(err, "--env-file %s", path);
+	}
+	return 0;
+}
+
+static int add_mount(struct volt_ctx *ctx, struct volt_spec *s, const char *arg, bool tmpfs,
+		     struct volt_err *err)
+{
+	cleanup_free char *a = strdup(arg);
+	struct volt_mount m = {0};
+	char *parts[3] = {0};
+	int n = 0;
+
+	s->mounts = realloc(s->mounts, (s->n_mounts + 1) * sizeof(*s->mounts));
+	if (tmpfs) {
+		char *c = strchr(a, ':');
+		if (c)
+			*c++ = '\0';
+		if (a[0] != '/')
+			return volt_err_set(err, EINVAL, "--tmpfs %s: the path must be absolute", arg);
+		m.kind = VOLT_MOUNT_TMPFS;
+		m.dest = strdup(a);
+		m.options = c && *c ? strdup(c) : NULL;
+		s->mounts[s->n_mounts++] = m;
+		return 0;
+	}
+	for (char *tok = strtok(a, ":"); tok; tok = strtok(NULL, ":")) {
+		if (n == 3)
+			return volt_err_set(err, EINVAL, "-v %s: expected SRC:DST[:ro|rw]", arg);
+		parts[n++] = tok;
+	}
+	if (n < 2)
+		return volt_err_set(err, EINVAL, "-v %s: expected SRC:DST[:ro|rw]", arg);
+	if (parts[1][0] != '/')
+		return volt_err_set(err, EINVAL, "-v %s: the destination must be an absolute path", arg);
+	if (n == 3) {
+		if (!strcmp(parts[2], "ro"))
+			m.ro = true;
+		else if (strcmp(parts[2], "rw") != 0)
+			return volt_err_set(err, EINVAL, "-v %s: unknown option \"%s\"", arg, parts[2]);
+	}
+	m.dest = strdup(parts[1]);
+	if (parts[0][0] == '/' || parts[0][0] == '.') {
+		char real[4096];
+		if (!realpath(parts[0], real))
+			return volt_err_sys(err, "-v %s: source %s", arg, parts[0]);
+		m.kind = VOLT_MOUNT_BIND;
+		m.source = strdup(real);
+	} else {
+		if (!valid_name(parts[0]))
+			return volt_err_set(err, EINVAL, "-v %s: invalid volume name \"%s\"", arg, parts[0]);
+		m.kind = VOLT_MOUNT_VOLUME;
+		m.name = strdup(parts[0]);
+		m.source = volt_path("%s/volumes/%s/_data", ctx->root, parts[0]);
+		if (volt_mkdir_p(m.source, 0755, err) < 0)
+			return volt_err_prefix(err, "create volume %s", parts[0]);
+	}
+	s->mounts[s->n_mounts++] = m;
+	return 0;
+}
+
+static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
+		      const struct volt_image_row *img, struct volt_spec *s, struct volt_err *err)
+{
+	json_error_t jerr;
+	json_t *cfg_root = json_loads(img->config, 0, &jerr);
+	json_t *cfg = json_object_get(cfg_root, "config");
+	cleanup_strv char **entry = NULL, **cmd = NULL;
+	const char *v;
+	char id[65];
+	int ret = -1;
+
+	volt_random_hex(id, 32);
+	s->id = strdup(id);
+	s->name = o->name ? strdup(o->name) : random_name();
+	if (!valid_name(s->name)) {
+		volt_err_set(err, EINVAL, "invalid container name \"%s\": use [a-zA-Z0-9][a-zA-Z0-9_.-]*",
+			     s->name);
+		goto out;
+	}
+	s->image_id = strdup(img->id);
+	s->image_name = o->image ? strdup(o->image) : NULL;
+	s->lower = volt_image_checkout_path(ctx, img->id);
+
+	/* command: Entrypoint + Cmd, as docker combines them */
+	if (o->entrypoint_set)
+		entry = o->entrypoint && *o->entrypoint ? json_strv(NULL) : calloc(1, sizeof(char *));
+	if (o->entrypoint_set && o->entrypoint && *o->entrypoint)
+		volt_strv_push(&entry, o->entrypoint);
+	if (!entry)
+		entry = json_strv(json_object_get(cfg, "Entrypoint"));
+	if (o->command && o->command[0])
+		cmd = volt_strv_dup(o->command);
+	else if (!o->entrypoint_set)
+		cmd = json_strv(json_object_get(cfg, "Cmd"));
+	else
+		cmd = calloc(1, sizeof(char *));
+	s->args = volt_strv_dup(entry);
+	for (size_t i = 0; cmd && cmd[i]; i++)
+		volt_strv_push(&s->args, cmd[i]);
+	if (!s->args[0]) {
+		volt_err_set(err, EINVAL, "no command specified: the image has no Cmd or Entrypoint");
+		goto out;
+	}
+
+	/* environment: PATH default, image Env, then -e and --env-file */
+	s->env = calloc(1, sizeof(char *));
+	volt_env_set(&s->env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	{
+		cleanup_strv char **ienv = json_strv(json_object_get(cfg, "Env"));
+		for (size_t i = 0; ienv[i]; i++)
+			volt_env_set(&s->env, ienv[i]);
+	}
+	for (size_t i = 0; o->env_files && o->env_files[i]; i++)
+		if (read_env_file(&s->env, o->env_files[i], err) < 0)
+			goto out;
+	for (size_t i = 0; o->env && o->env[i]; i++)
+		if (add_env(&s->env, o->env[i], err) < 0)
+			goto out;
+	if (o->tty && !volt_env_get(s->env, "TERM"))
+		volt_env_set(&s->env, "TERM=xterm");
+
+	v = json_string_value(json_object_get(cfg, "WorkingDir"));
+	s->cwd = strdup(o->workdir ? o->workdir : v && *v ? v : "/");
+	if (s->cwd[0] != '/') {
+		volt_err_set(err, EINVAL, "working directory \"%s\" must be absolute", s->cwd);
+		goto out;
+	}
+	v = json_string_value(json_object_get(cfg, "User"));
+	s->user = o->user ? strdup(o->user) : v && *v ? strdup(v) : NULL;
+	s->hostname = strdup(o->hostname ? o->hostname : o->network && !strcmp(o->network, "host") ? "" : "");
+	if (!s->hostname[0]) {
+		free(s->hostname);
+		if (o->network && !strcmp(o->network, "host")) {
+			char hn[256] = "localhost";
+			gethostname(hn, sizeof(hn));
+			s->hostname = strdup(hn);
+		} else {
+			s->hostname = strndup(id, 12);
+		}
+	}
+	s->network = strdup(o->network ? o->network : "none");
+	if (strcmp(s->network, "none") && strcmp(s->network, "host")) {
+		volt_err_set(err, EINVAL, "--network %s: supported modes are none and host", s->network);
+		goto out;
+	}
+	s->dns = volt_strv_dup(o->dns);
+	s->add_hosts = volt_strv_dup(o->add_hosts);
+	for (size_t i = 0; s->add_hosts[i]; i++)
+		if (!strchr(s->add_hosts[i], ':')) {
+			volt_err_set(err, EINVAL, "--add-host %s: expected HOST:IP", s->add_hosts[i]);
+			goto out;
+		}
+	s->tty = o->tty;
+	s->interactive = o->interactive;
+	s->rm = o->rm;
+	s->init = o->init;
+	s->read_only = o->read_only;
+	s->userns = o->userns ? strdup(o->userns) : NULL;
+	if (o->userns && strcmp(o->userns, "keep-id") && strcmp(o->userns, "")) {
+		volt_err_set(err, EINVAL, "--userns %s: supported: keep-id", o->userns);
+		goto out;
+	}
+	v = json_string_value(json_object_get(cfg, "StopSignal"));
+	s->stop_signal = o->stop_signal ? volt_signal_parse(o->stop_signal) : v ? volt_signal_parse(v) : SIGTERM;
+	if (s->stop_signal <= 0) {
+		volt_err_set(err, EINVAL, "invalid stop signal \"%s\"", o->stop_signal ? o->stop_signal : v);
+		goto out;
+	}
+	s->stop_timeout = o->stop_timeout >= 0 ? o->stop_timeout : 10;
+
+	/* labels: image labels, then --label */
+	s->labels = calloc(1, sizeof(char *));
+	{
+		json_t *labels = json_object_get(cfg, "Labels"), *lv;
+		const char *k;
+		json_object_foreach(labels, k, lv) {
+			if (!json_is_string(lv))
+				continue;
+			cleanup_free char *kv = volt_path("%s=%s", k, json_string_value(lv));
+			volt_env_set(&s->labels, kv);
+		}
+	}
+	for (size_t i = 0; o->labels && o->labels[i]; i++) {
+		cleanup_free char *kv = strchr(o->labels[i], '=') ? strdup(o->labels[i])
+								 : volt_path("%s=", o->labels[i]);
+		volt_env_set(&s->labels, kv);
+	}
+	s->exposed_ports = calloc(1, sizeof(char *));
+	{
+		json_t *ports = json_object_get(cfg, "ExposedPorts"), *pv;
+		const char *k;
+		json_object_foreach(ports, k, pv)
+			volt_strv_push(&s->exposed_ports, k);
+	}
+	for (size_t i = 0; o->volumes && o->volumes[i]; i++)
+		if (add_mount(ctx, s, o->volumes[i], false, err) < 0)
+			goto out;
+	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++)
+		if (add_mount(ctx, s, o->tmpfs[i], true, err) < 0)
+			goto out;
+	if (volt_idmap_detect(&s->idmap, o->userns && !strcmp(o->userns, "keep-id"), err) < 0)
+		goto out;
+	ret = 0;
+out:
+	json_decref(cfg_root);
+	return ret;
+}
+
+int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char *id_out,
+		    struct volt_err *err)
+{
+	struct volt_db *db = volt_ctx_db(ctx, err);
+	struct volt_image_row img;
+	struct volt_spec spec = {0};
+	struct volt_ctr_row row = {0};
+	cleanup_free char *json = NULL, *dir = NULL;
+	int r, ret = -1;
+
+	if (!db)
+		return -1;
+	r = volt_db_image_find(db, o->image, &img, err);
+	if (r < 0)
+		return -1;
+	if (r > 0)
+		return volt_err_set(err, ENOENT, "image %s: not in the store (import it with `volt image import`)",
+				    o->image);
+	if (build_spec(ctx, o, &img, &spec, err) < 0)
+		goto out;
+	json = volt_spec_to_json(&spec);
+	dir = volt_ctx_ctr_dir(ctx, spec.id);
+	if (volt_mkdir_p(dir, 0700, err) < 0 || volt_etc_files_write(&spec, dir, err) < 0)
+		goto out;
+	snprintf(row.id, sizeof(row.id), "%s", spec.id);
+	row.name = spec.name;
+	row.image_id = img.id;
+	row.image_name = (char *)o->image;
+	row.spec = json;
+	row.state = VOLT_CTR_CREATED;
+	row.created = volt_now_ns();
+	if (volt_db_ctr_insert(db, &row, err) < 0) {
+		struct volt_err ignored;
+		volt_rm_rf(dir, &ignored);
+		goto out;
+	}
+	snprintf(id_out, 65, "%s", spec.id);
+	ret = 0;
+out:
+	volt_spec_free(&spec);
+	volt_image_row_free(&img);
+	return ret;
+}

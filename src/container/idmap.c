@@ -1,0 +1,291 @@
+#include "container/idmap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+int volt_idmap_parse_subid(const char *text, const char *name, uint32_t id, uint32_t *start,
+			   uint32_t *count)
+{
+	char idstr[16];
+	const char *line = text;
+
+	snprintf(idstr, sizeof(idstr), "%u", id);
+	while (line && *line) {
+		const char *nl = strchrnul(line, '\n');
+		const char *c1 = memchr(line, ':', (size_t)(nl - line));
+		if (c1 && line[0] != '#') {
+			size_t klen = (size_t)(c1 - line);
+			if ((name && strlen(name) == klen && !strncmp(line, name, klen)) ||
+			    (strlen(idstr) == klen && !strncmp(line, idstr, klen))) {
+				unsigned long s, c;
+				char *end;
+				s = strtoul(c1 + 1, &end, 10);
+				if (*end == ':') {
+					c = strtoul(end + 1, &end, 10);
+					if ((end == nl || *end == '\r' || *end == ' ') && c > 0 && s <= UINT32_MAX &&
+					    c <= UINT32_MAX) {
+						*start = (uint32_t)s;
+						*count = (uint32_t)c;
+						return 0;
+					}
+				}
+			}
+		}
+		line = *nl ? nl + 1 : NULL;
+	}
+	return 1;
+}
+
+static int lookup_range(const char *file, const char *name, uint32_t id, uint32_t *start, uint32_t *count)
+{
+	cleanup_free char *text = NULL;
+	struct volt_err ignored;
+	if (volt_read_file(file, 1 << 22, &text, NULL, &ignored) < 0)
+		return 1;
+	return volt_idmap_parse_subid(text, name, id, start, count);
+}
+
+static void add(struct volt_idrange *r, int *n, uint32_t in, uint32_t out, uint32_t cnt)
+{
+	if (cnt == 0 || *n >= VOLT_IDMAP_MAX)
+		return;
+	r[*n] = (struct volt_idrange){in, out, cnt};
+	(*n)++;
+}
+
+/* keep-id in full mode: ids below the user's come from the range, the user's
+ * own id is itself, the rest continue the range. */
+static void build(struct volt_idrange *r, int *n, uint32_t self, bool keep_id, bool full, uint32_t sub,
+		  uint32_t cnt)
+{
+	*n = 0;
+	if (!keep_id) {
+		add(r, n, 0, self, 1);
+		if (full)
+			add(r, n, 1, sub, cnt);
+		return;
+	}
+	if (!full) {
+		add(r, n, self, self, 1);
+		return;
+	}
+	uint32_t below = self < cnt ? self : cnt;
+	add(r, n, 0, sub, below);
+	add(r, n, self, self, 1);
+	if (cnt > below)
+		add(r, n, self + 1, sub + below, cnt - below);
+}
+
+int volt_idmap_detect(struct volt_idmap *m, bool keep_id, struct volt_err *err)
+{
+	struct passwd *pw;
+	const char *force = getenv("VOLT_USERNS");
+	uint32_t us = 0, uc = 0, gs = 0, gc = 0;
+	const char *name = NULL;
+
+	memset(m, 0, sizeof(*m));
+	m->uid = getuid();
+	m->gid = getgid();
+	m->keep_id = keep_id;
+	pw = getpwuid(m->uid);
+	if (pw)
+		name = pw->pw_name;
+	if (force && !strcmp(force, "single"))
+		snprintf(m->why, sizeof(m->why), "VOLT_USERNS=single");
+	else if (m->uid == 0)
+		snprintf(m->why, sizeof(m->why), "running as root");
+	else if (lookup_range("/etc/subuid", name, m->uid, &us, &uc) != 0)
+		snprintf(m->why, sizeof(m->why), "no /etc/subuid range for %s", name ? name : "this user");
+	else if (lookup_range("/etc/subgid", name, m->uid, &gs, &gc) != 0)
+		snprintf(m->why, sizeof(m->why), "no /etc/subgid range for %s", name ? name : "this user");
+	else if (access("/usr/bin/newuidmap", X_OK) < 0 || access("/usr/bin/newgidmap", X_OK) < 0)
+		snprintf(m->why, sizeof(m->why), "newuidmap/newgidmap not installed (package uidmap)");
+	else
+		m->full = true;
+	if (m->full) {
+		if (uc > 65536)
+			uc = 65536;
+		if (gc > 65536)
+			gc = 65536;
+	}
+	build(m->uids, &m->n_uids, m->uid, keep_id, m->full, us, uc);
+	build(m->gids, &m->n_gids, m->gid, keep_id, m->full, gs, gc);
+	(void)err;
+	return 0;
+}
+
+long long volt_idmap_uid_to_host(const struct volt_idmap *m, uint32_t id)
+{
+	for (int i = 0; i < m->n_uids; i++)
+		if (id >= m->uids[i].inside && id - m->uids[i].inside < m->uids[i].count)
+			return (long long)m->uids[i].outside + (id - m->uids[i].inside);
+	return -1;
+}
+
+void volt_idmap_format(const struct volt_idrange *r, int n, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%u:%u:%u", i ? "," : "", r[i].inside, r[i].outside,
+				      r[i].count);
+}
+
+static int write_proc(pid_t pid, const char *file, const char *data, struct volt_err *err)
+{
+	char path[64];
+	cleanup_close int fd = -1;
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, data, strlen(data)) != (ssize_t)strlen(data))
+		return volt_err_sys(err, "write %s", path);
+	return 0;
+}
+
+static int run_helper(const char *prog, pid_t pid, const struct volt_idrange *r, int n, struct volt_err *err)
+{
+	char args[VOLT_IDMAP_MAX * 3 + 3][24];
+	char *argv[VOLT_IDMAP_MAX * 3 + 4];
+	int k = 0, status;
+	pid_t h;
+
+	snprintf(args[k], sizeof(args[k]), "%s", prog);
+	argv[k] = args[k];
+	k++;
+	snprintf(args[k], sizeof(args[k]), "%d", (int)pid);
+	argv[k] = args[k];
+	k++;
+	for (int i = 0; i < n; i++) {
+		snprintf(args[k], sizeof(args[k]), "%u", r[i].inside);
+		argv[k] = args[k];
+		k++;
+		snprintf(args[k], sizeof(args[k]), "%u", r[i].outside);
+		argv[k] = args[k];
+		k++;
+		snprintf(args[k], sizeof(args[k]), "%u", r[i].count);
+		argv[k] = args[k];
+		k++;
+	}
+	argv[k] = NULL;
+	h = vfork();
+	if (h < 0)
+		return volt_err_sys(err, "spawn %s", prog);
+	if (h == 0) {
+		execv(prog, argv);
+		_exit(127);
+	}
+	while (waitpid(h, &status, 0) < 0)
+		if (errno != EINTR)
+			return volt_err_sys(err, "wait for %s", prog);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return volt_err_set(err, 0, "%s %d failed (status %d): check /etc/subuid and /etc/subgid", prog,
+				    (int)pid, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return 0;
+}
+
+int volt_idmap_apply(const struct volt_idmap *m, pid_t pid, struct volt_err *err)
+{
+	char buf[256];
+
+	if (m->full) {
+		if (run_helper("/usr/bin/newuidmap", pid, m->uids, m->n_uids, err) < 0 ||
+		    run_helper("/usr/bin/newgidmap", pid, m->gids, m->n_gids, err) < 0)
+			return -1;
+		return 0;
+	}
+	/* An unprivileged process may map only itself, and only after giving up
+	 * setgroups(2) in the namespace. */
+	snprintf(buf, sizeof(buf), "%u %u 1\n", m->uids[0].inside, m->uid);
+	if (write_proc(pid, "uid_map", buf, err) < 0)
+		return -1;
+	if (write_proc(pid, "setgroups", "deny", err) < 0)
+		return -1;
+	snprintf(buf, sizeof(buf), "%u %u 1\n", m->gids[0].inside, m->gid);
+	return write_proc(pid, "gid_map", buf, err);
+}
+
+int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, struct volt_err *err)
+{
+	int to_child[2], from_child[2];
+	struct volt_err cerr;
+	pid_t pid;
+	int status;
+	char c = 0;
+
+	if (pipe2(to_child, O_CLOEXEC) < 0)
+		return volt_err_sys(err, "pipe");
+	if (pipe2(from_child, O_CLOEXEC) < 0) {
+		close(to_child[0]);
+		close(to_child[1]);
+		return volt_err_sys(err, "pipe");
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		volt_err_sys(err, "fork");
+		goto close_all;
+	}
+	if (pid == 0) {
+		close(to_child[1]);
+		close(from_child[0]);
+		memset(&cerr, 0, sizeof(cerr));
+		if (unshare(CLONE_NEWUSER) < 0) {
+			volt_err_sys(&cerr, "unshare(CLONE_NEWUSER)");
+			c = 1;
+		}
+		if (write(from_child[1], &c, 1) != 1 || c)
+			goto child_out;
+		if (read(to_child[0], &c, 1) != 1 || c) {
+			volt_err_set(&cerr, 0, "id mapping failed");
+			goto child_out;
+		}
+		if (fn(arg, &cerr) == 0)
+			_exit(0);
+	child_out:
+		if (!cerr.msg[0])
+			volt_err_set(&cerr, 0, "user namespace helper failed");
+		if (write(from_child[1], &cerr, sizeof(cerr)) < 0)
+			_exit(2);
+		_exit(1);
+	}
+	close(to_child[0]);
+	close(from_child[1]);
+	if (read(from_child[0], &c, 1) != 1 || c) {
+		volt_err_set(err, 0, "user namespace helper failed");
+		c = 1;
+	} else {
+		c = volt_idmap_apply(m, pid, err) < 0;
+		if (write(to_child[1], &c, 1) != 1)
+			c = 1;
+	}
+	close(to_child[1]);
+	ssize_t n = read(from_child[0], &cerr, sizeof(cerr));
+	close(from_child[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (c)
+		return -1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (n == (ssize_t)sizeof(cerr))
+		*err = cerr;
+	else
+		volt_err_set(err, 0, "user namespace helper died (status %d)", status);
+	return -1;
+close_all:
+	close(to_child[0]);
+	close(to_child[1]);
+	close(from_child[0]);
+	close(from_child[1]);
+	return -1;
+}

@@ -1,0 +1,60 @@
+/* User-namespace id mappings.
+ *
+ * full:   the user has an /etc/subuid and /etc/subgid range and newuidmap is
+ *         installed: container 0 = the user, 1..N = the subordinate range.
+ * single: no range (common on HPC hosts): container 0 = the user, nothing
+ *         else is mapped; chown inside is recorded, not failed. Said once.
+ * keep-id: the user keeps their own uid/gid inside (with the subordinate
+ *         range around it in full mode). */
+#ifndef VOLT_CONTAINER_IDMAP_H
+#define VOLT_CONTAINER_IDMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util/err.h"
+
+#define VOLT_IDMAP_MAX 3
+
+struct volt_idrange {
+	uint32_t inside, outside, count;
+};
+
+struct volt_idmap {
+	bool full;       /* subordinate ranges in use */
+	bool keep_id;
+	uint32_t uid, gid; /* the invoking user */
+	struct volt_idrange uids[VOLT_IDMAP_MAX], gids[VOLT_IDMAP_MAX];
+	int n_uids, n_gids;
+	char why[160];   /* why single mode was chosen, for `volt info` */
+};
+
+/* volt_idmap_detect - choose the mapping for the invoking user.
+ * $VOLT_USERNS=single forces single mode. */
+int volt_idmap_detect(struct volt_idmap *m, bool keep_id, struct volt_err *err);
+
+/* volt_idmap_parse_subid - find user (name or uid) in a subuid/subgid file's
+ * text; 0 and start/count on success, 1 if absent. Pure, for unit tests. */
+int volt_idmap_parse_subid(const char *text, const char *name, uint32_t id, uint32_t *start,
+			   uint32_t *count);
+
+/* volt_idmap_apply - write the mapping of process pid (which has just
+ * unshared its user namespace): newuidmap/newgidmap in full mode, direct
+ * writes (after setgroups=deny) in single mode. */
+int volt_idmap_apply(const struct volt_idmap *m, pid_t pid, struct volt_err *err);
+
+/* volt_idmap_to_host - the host uid that container id maps to, or -1. */
+long long volt_idmap_uid_to_host(const struct volt_idmap *m, uint32_t id);
+
+/* volt_idmap_format - "0:1000:1,1:100000:65536" style into buf. */
+void volt_idmap_format(const struct volt_idrange *r, int n, char *buf, size_t len);
+
+/* volt_userns_run - run fn(arg) in a child process inside a fresh user
+ * namespace with mapping m, as root there; the child's error comes back in err.
+ * Used for store work that must set the image's owners (checkouts) or remove
+ * files owned by mapped ids. */
+typedef int (*volt_userns_fn)(void *arg, struct volt_err *err);
+int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, struct volt_err *err);
+
+#endif

@@ -1,0 +1,240 @@
+#include "container/lifecycle.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container/spec.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/syscalls.h"
+
+static char *lock_path(struct volt_ctx *ctx, const char *id)
+{
+	return volt_path("%s/%s/shim.lock", ctx->runroot, id);
+}
+
+int volt_ctr_monitor_alive(struct volt_ctx *ctx, const char *id)
+{
+	cleanup_free char *p = lock_path(ctx, id);
+	cleanup_close int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0)
+		return 0; /* nobody holds it: the monitor is gone */
+	return errno == EWOULDBLOCK;
+}
+
+void volt_ctr_refresh(struct volt_ctx *ctx, struct volt_ctr_row *row)
+{
+	struct volt_err ignored;
+	if ((row->state != VOLT_CTR_RUNNING && row->state != VOLT_CTR_PAUSED) ||
+	    volt_ctr_monitor_alive(ctx, row->id))
+		return;
+	/* the monitor died without recording an exit (SIGKILL, OOM, reboot):
+	 * its container died with it (PDEATHSIG) */
+	struct volt_db *db = volt_ctx_db(ctx, &ignored);
+	if (!db)
+		return;
+	row->state = VOLT_CTR_EXITED;
+	row->exit_code = 137;
+	row->finished = volt_now_ns();
+	volt_db_ctr_set_exited(db, row->id, 137, row->finished, "the monitor (volt-shim) died", &ignored);
+}
+
+int volt_ctr_load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row, struct volt_err *err)
+{
+	struct volt_db *db = volt_ctx_db(ctx, err);
+	int r;
+	if (!db)
+		return -1;
+	r = volt_db_ctr_find(db, ref, row, err);
+	if (r != 0)
+		return r;
+	volt_ctr_refresh(ctx, row);
+	return 0;
+}
+
+int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, struct volt_err *err)
+{
+	cleanup_free char *shim = volt_ctx_helper(ctx, "volt-shim");
+	int p[2];
+	char fdarg[16];
+	pid_t pid;
+	int status;
+
+	if (row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED)
+		return volt_err_set(err, EBUSY, "container %s is already running", row->name);
+	if (attach) {
+		char *argv[] = {"volt-shim", "--root", ctx->root, "--runroot", ctx->runroot,
+				"--id",      row->id,  "--attach", NULL};
+		execv(shim, argv);
+		return volt_err_sys(err, "exec %s", shim);
+	}
+	if (pipe(p) < 0)
+		return volt_err_sys(err, "pipe");
+	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return volt_err_sys(err, "fork");
+	if (pid == 0) {
+		close(p[0]);
+		char *argv[] = {"volt-shim", "--root", ctx->root, "--runroot", ctx->runroot, "--id",
+				row->id,     "--detach", "--ready-fd", fdarg, NULL};
+		execv(shim, argv);
+		dprintf(p[1], "125 exec %s: %s", shim, strerror(errno));
+		_exit(125);
+	}
+	close(p[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	char buf[VOLT_ERR_MSG_MAX + 64];
+	size_t len = 0;
+	ssize_t n;
+	while (len < sizeof(buf) - 1 && (n = read(p[0], buf + len, sizeof(buf) - 1 - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		len += (size_t)n;
+	}
+	close(p[0]);
+	buf[len] = '\0';
+	if (len == 0)
+		return volt_err_set(err, 0, "start %s: the monitor exited without a word", row->name);
+	int code = atoi(buf);
+	if (code != 0) {
+		const char *msg = strchr(buf, ' ');
+		volt_err_set(err, 0, "%s", msg ? msg + 1 : buf);
+		err->exit_code = code;
+		return -1;
+	}
+	row->pid = atoi(strchr(buf, ' ') ? strchr(buf, ' ') + 1 : "0");
+	row->state = VOLT_CTR_RUNNING;
+	return 0;
+}
+
+int volt_ctr_kill(struct volt_ctx *ctx, struct volt_ctr_row *row, int sig, struct volt_err *err)
+{
+	if (row->state != VOLT_CTR_RUNNING && row->state != VOLT_CTR_PAUSED)
+		return volt_err_set(err, 0, "container %s is not running", row->name);
+	if (row->pid <= 0)
+		return volt_err_set(err, 0, "container %s has no process", row->name);
+	/* the pid stays ours while the monitor lives: it has not reaped it */
+	cleanup_close int pfd = volt_pidfd_open(row->pid, 0);
+	if (pfd < 0 || volt_pidfd_send_signal(pfd, sig) < 0) {
+		if (errno == ESRCH)
+			return 0; /* already gone */
+		return volt_err_sys(err, "signal container %s", row->name);
+	}
+	(void)ctx;
+	return 0;
+}
+
+static bool wait_gone(struct volt_ctx *ctx, const char *id, long ms)
+{
+	struct timespec ts = {0, 10 * 1000000};
+	for (long t = 0; t <= ms; t += 10) {
+		if (!volt_ctr_monitor_alive(ctx, id))
+			return true;
+		nanosleep(&ts, NULL);
+	}
+	return !volt_ctr_monitor_alive(ctx, id);
+}
+
+int volt_ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, struct volt_err *err)
+{
+	struct volt_spec spec;
+	int sig = SIGTERM;
+
+	if (row->state != VOLT_CTR_RUNNING && row->state != VOLT_CTR_PAUSED)
+		return 0; /* docker: stopping a stopped container succeeds */
+	if (volt_spec_from_json(&spec, row->spec, err) == 0) {
+		sig = spec.stop_signal > 0 ? spec.stop_signal : SIGTERM;
+		if (timeout < 0)
+			timeout = spec.stop_timeout;
+		volt_spec_free(&spec);
+	}
+	if (timeout < 0)
+		timeout = 10;
+	if (volt_ctr_kill(ctx, row, sig, err) < 0)
+		return -1;
+	if (wait_gone(ctx, row->id, (long)timeout * 1000))
+		return 0;
+	if (volt_ctr_kill(ctx, row, SIGKILL, err) < 0)
+		return -1;
+	if (!wait_gone(ctx, row->id, 10000))
+		return volt_err_set(err, ETIMEDOUT, "container %s did not stop", row->name);
+	return 0;
+}
+
+int volt_ctr_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_err *err)
+{
+	cleanup_free char *p = lock_path(ctx, row->id);
+	cleanup_close int fd = open(p, O_RDONLY | O_CLOEXEC);
+	struct volt_ctr_row now;
+	int r;
+
+	if (fd >= 0)
+		while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
+			;
+	r = volt_ctr_load(ctx, row->id, &now, err);
+	if (r < 0)
+		return -1;
+	if (r > 0)
+		return row->exit_code; /* removed meanwhile (--rm) */
+	int code = now.exit_code;
+	volt_ctr_row_free(&now);
+	return code;
+}
+
+struct rm_job {
+	const char *dir;
+};
+
+static int rm_in_userns(void *arg, struct volt_err *err)
+{
+	struct rm_job *j = arg;
+	return volt_rm_rf(j->dir, err);
+}
+
+int volt_ctr_remove(struct volt_ctx *ctx, struct volt_ctr_row *row, bool force, struct volt_err *err)
+{
+	struct volt_db *db = volt_ctx_db(ctx, err);
+	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, row->id);
+	cleanup_free char *run = volt_ctx_ctr_run(ctx, row->id);
+	struct volt_spec spec;
+	struct rm_job job = {dir};
+
+	if (!db)
+		return -1;
+	if (row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED) {
+		if (!force)
+			return volt_err_set(err, EBUSY,
+					    "container %s is running: stop it first, or use rm -f", row->name);
+		if (volt_ctr_kill(ctx, row, SIGKILL, err) < 0)
+			return -1;
+		if (!wait_gone(ctx, row->id, 10000))
+			return volt_err_set(err, ETIMEDOUT, "container %s did not die", row->name);
+	}
+	/* files in the upper layer belong to ids of the container's map: remove
+	 * them from inside a user namespace with the same map */
+	if (volt_spec_from_json(&spec, row->spec, err) < 0)
+		return -1;
+	int r = volt_userns_run(&spec.idmap, rm_in_userns, &job, err);
+	volt_spec_free(&spec);
+	if (r < 0)
+		return volt_err_prefix(err, "remove %s", row->name);
+	struct volt_err ignored;
+	volt_rm_rf(run, &ignored);
+	return volt_db_ctr_delete(db, row->id, err);
+}

@@ -1,0 +1,60 @@
+/* Container lifecycle: create, start, signal, stop, wait, remove. The CLI
+ * calls these; the state lives in the database and the shim's lock. */
+#ifndef VOLT_CONTAINER_LIFECYCLE_H
+#define VOLT_CONTAINER_LIFECYCLE_H
+
+#include <stdbool.h>
+
+#include "state/context.h"
+#include "state/db.h"
+#include "util/err.h"
+
+struct volt_create_opts {
+	const char *image;
+	char **command;        /* after the image, may be NULL */
+	const char *name;
+	const char *entrypoint; /* NULL: image's; "": none */
+	bool entrypoint_set;
+	char **env;            /* -e KEY=VALUE or KEY (from the host) */
+	char **env_files;
+	const char *workdir;
+	const char *user;
+	const char *hostname;
+	const char *network;   /* none | host */
+	char **volumes;        /* SRC:DST[:ro] */
+	char **tmpfs;          /* DST[:OPTS] */
+	char **labels;
+	char **dns, **add_hosts;
+	const char *userns;    /* NULL | keep-id */
+	const char *stop_signal;
+	int stop_timeout;      /* -1: default 10 */
+	bool tty, interactive, rm, init, read_only;
+};
+
+/* volt_ctr_create - resolve the spec and record a container in state
+ * "created"; id_out gets its id (65 bytes). */
+int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char *id_out,
+		    struct volt_err *err);
+
+/* volt_ctr_load - find a container and bring its state up to date: a
+ * "running" container whose monitor is gone becomes "exited". 1 = not found. */
+int volt_ctr_load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row, struct volt_err *err);
+/* volt_ctr_refresh - the liveness fix-up of volt_ctr_load for a row in hand. */
+void volt_ctr_refresh(struct volt_ctx *ctx, struct volt_ctr_row *row);
+/* volt_ctr_monitor_alive - 1 when a shim holds the container's lock. */
+int volt_ctr_monitor_alive(struct volt_ctx *ctx, const char *id);
+
+/* volt_ctr_start - start a created/exited container. attach: exec into the
+ * shim in the foreground (returns only on failure); otherwise the shim
+ * detaches and this returns once the container runs (or failed to). */
+int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, struct volt_err *err);
+
+int volt_ctr_kill(struct volt_ctx *ctx, struct volt_ctr_row *row, int sig, struct volt_err *err);
+/* volt_ctr_stop - the stop signal, then SIGKILL after timeout seconds (-1: the container's). */
+int volt_ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, struct volt_err *err);
+/* volt_ctr_wait - block until the monitor is gone; returns the exit code. */
+int volt_ctr_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_err *err);
+/* volt_ctr_remove - remove a container (force: kill a running one first). */
+int volt_ctr_remove(struct volt_ctx *ctx, struct volt_ctr_row *row, bool force, struct volt_err *err);
+
+#endif

@@ -1,0 +1,54 @@
+/* Container logs in the CRI text format, one line per record:
+ *   2026-11-25T14:35:12.123456789Z stdout F the line
+ * F is a full line, P a partial one (a line longer than the buffer, or the
+ * last bytes before EOF without a newline). */
+#ifndef VOLT_CONTAINER_LOG_H
+#define VOLT_CONTAINER_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+#define VOLT_LOG_LINE_MAX 16384
+
+struct volt_log_stream {
+	const char *name; /* "stdout" | "stderr" */
+	char buf[VOLT_LOG_LINE_MAX];
+	size_t len;
+};
+
+struct volt_log {
+	int fd;
+	struct volt_log_stream out, err;
+};
+
+int volt_log_open(struct volt_log *log, const char *path, struct volt_err *err);
+/* volt_log_write - feed bytes of one stream; whole lines are written at once. */
+void volt_log_write(struct volt_log *log, struct volt_log_stream *s, const char *data, size_t len);
+/* volt_log_flush - write what is left of each stream as a partial line. */
+void volt_log_flush(struct volt_log *log);
+void volt_log_close(struct volt_log *log);
+
+struct volt_log_record {
+	const char *time;   /* points into the line */
+	size_t time_len;
+	bool is_stderr;
+	bool partial;
+	const char *msg;
+	size_t msg_len;
+};
+
+/* volt_log_parse_line - split one CRI line (without its newline). 0 or -1. */
+int volt_log_parse_line(const char *line, size_t len, struct volt_log_record *r);
+
+struct volt_logs_opts {
+	bool follow, timestamps;
+	long tail; /* -1: all */
+};
+/* volt_logs_print - print a log file to out/err fds; with follow, keep reading
+ * until still_running(arg) says no. */
+int volt_logs_print(const char *path, const struct volt_logs_opts *o, int (*still_running)(void *),
+		    void *arg, struct volt_err *err);
+
+#endif

@@ -1,0 +1,305 @@
+/* The container child.
+ *
+ * Theory of operation: the monitor clones a child into new user, mount, PID,
+ * UTS, IPC, cgroup (and, unless --network host, network) namespaces. The child
+ * waits until the parent has written its id mapping (newuidmap/newgidmap from
+ * outside: an unprivileged process may not map ranges itself), then runs the
+ * steps of container_setup() top to bottom and execs the command. A failure
+ * before exec goes back to the parent over a CLOEXEC socket; EOF on that socket
+ * means exec succeeded.
+ *
+ * Order matters: mounts need root of the user namespace, pivot_root needs the
+ * mounts, the user switch must come after everything that needs privilege, and
+ * the security step (capabilities, no_new_privs, Landlock, seccomp — issue
+ * "Secure by default") goes last so that its filter need not allow volt's own
+ * setup. */
+#include "container/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/close_range.h>
+#include <unistd.h>
+
+#include "container/rootfs.h"
+#include "container/user.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+struct child_report {
+	int exit_code;
+	struct volt_err err;
+};
+
+static int fail_code(struct volt_err *err, int code)
+{
+	err->exit_code = code;
+	return -1;
+}
+
+/* loopback_up - a new network namespace starts with lo down */
+static int loopback_up(struct volt_err *err)
+{
+	cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = {0};
+	if (s < 0)
+		return volt_err_sys(err, "socket");
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return volt_err_sys(err, "get lo flags");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return volt_err_sys(err, "bring lo up");
+	return 0;
+}
+
+static char *read_small(const char *path)
+{
+	char *s = NULL;
+	struct volt_err ignored;
+	if (volt_read_file(path, 4 << 20, &s, NULL, &ignored) < 0)
+		return NULL;
+	return s;
+}
+
+static int switch_user(const struct volt_spec *s, char ***env, struct volt_err *err)
+{
+	cleanup_free char *passwd = read_small("/etc/passwd");
+	cleanup_free char *group = read_small("/etc/group");
+	struct volt_user u;
+
+	if (volt_user_resolve(s->user, passwd, group, &u, err) < 0)
+		return -1;
+	if (!volt_env_get(*env, "HOME")) {
+		cleanup_free char *h = volt_path("HOME=%s", u.home);
+		volt_env_set(env, h);
+	}
+	if (s->idmap.keep_id && (!s->user || !s->user[0])) {
+		/* keep-id: the user is already themselves inside */
+		return 0;
+	}
+	/* supplementary groups can be set only when setgroups is allowed (full map) */
+	if (s->idmap.full && setgroups((size_t)u.n_groups, u.groups) < 0)
+		return volt_err_sys(err, "setgroups");
+	if (setresgid(u.gid, u.gid, u.gid) < 0)
+		return volt_err_sys(err, "setgid %u (is it mapped? single-uid mode maps only 0)", u.gid);
+	if (setresuid(u.uid, u.uid, u.uid) < 0)
+		return volt_err_sys(err, "setuid %u (is it mapped? single-uid mode maps only 0)", u.uid);
+	return 0;
+}
+
+static int setup_stdio(struct volt_spawn *sp, struct volt_err *err)
+{
+	for (int i = 0; i < 3; i++) {
+		if (sp->stdio[i] == i)
+			continue;
+		if (dup2(sp->stdio[i], i) < 0)
+			return volt_err_sys(err, "dup2");
+	}
+	for (int i = 0; i < 3; i++)
+		fcntl(i, F_SETFD, 0);
+	if (setsid() < 0)
+		return volt_err_sys(err, "setsid");
+	if (sp->ctty && ioctl(0, TIOCSCTTY, 0) < 0)
+		return volt_err_sys(err, "set controlling terminal");
+	return 0;
+}
+
+static int exec_command(const struct volt_spec *s, char **env, struct volt_err *err)
+{
+	char **argv = s->args;
+	cleanup_free char **with_init = NULL;
+
+	if (s->init) {
+		size_t n = volt_strv_len(s->args);
+		with_init = calloc(n + 3, sizeof(char *));
+		with_init[0] = "/dev/init";
+		with_init[1] = "--";
+		memcpy(with_init + 2, s->args, n * sizeof(char *));
+		argv = with_init;
+	}
+	/* no descriptor of volt's may leak into the workload */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* execvp searches the PATH of the environment it runs in */
+	environ = env;
+	execvp(argv[0], argv);
+	int e = errno;
+	if (e == ENOENT || e == ENOTDIR) {
+		volt_err_set(err, e, "exec \"%s\": executable file not found in $PATH", argv[0]);
+		return fail_code(err, VOLT_EXIT_NOT_FOUND);
+	}
+	volt_err_set(err, e, "exec \"%s\"", argv[0]);
+	return fail_code(err, VOLT_EXIT_CANNOT_EXEC);
+}
+
+/* container_setup - the child's steps, in order. Returns only on failure. */
+static int container_setup(struct volt_spawn *sp, int sync, struct volt_err *err)
+{
+	const struct volt_spec *s = sp->spec;
+	char c;
+	cleanup_strv char **env = volt_strv_dup(s->env);
+
+	/* 0. the monitor blocks signals for its signalfd and ignores SIGPIPE:
+	 * the workload starts with neither */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+
+	/* 1. wait for the id mapping */
+	if (read(sync, &c, 1) != 1)
+		return volt_err_set(err, 0, "the monitor went away during setup");
+	if (c != 0)
+		return volt_err_set(err, 0, "id mapping failed");
+	if (s->idmap.full && setgroups(0, NULL) < 0)
+		return volt_err_sys(err, "setgroups");
+
+	/* 2. network: a new namespace has only lo, and it is down */
+	if (strcmp(s->network ? s->network : "none", "host") != 0 && loopback_up(err) < 0)
+		return -1;
+
+	/* 3. root file system, then pivot_root into it */
+	struct volt_rootfs_args ra = {.spec = s, .ctr_dir = sp->ctr_dir, .init_path = sp->init_path,
+				      .console = sp->console, .notice_fd = sp->stdio[2]};
+	if (volt_rootfs_setup(&ra, err) < 0)
+		return -1;
+
+	/* 4. hostname (own UTS namespace) */
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return volt_err_sys(err, "sethostname");
+
+	/* 5. working directory: created when the image does not have it, as docker does */
+	if (chdir(s->cwd ? s->cwd : "/") < 0) {
+		if (errno != ENOENT || volt_mkdir_p(s->cwd, 0755, err) < 0 || chdir(s->cwd) < 0)
+			return volt_err_sys(err, "chdir to %s", s->cwd);
+	}
+
+	/* 6. stdio and session; must precede the user switch (TIOCSCTTY) */
+	if (setup_stdio(sp, err) < 0)
+		return -1;
+
+	/* 7. the user the command runs as */
+	if (switch_user(s, &env, err) < 0)
+		return fail_code(err, VOLT_EXIT_INTERNAL);
+
+	/* 8. security: the seam for capabilities, no_new_privs, Landlock and
+	 * seccomp; it must stay the last step before exec. */
+
+	/* 9. die with the monitor: set last, since credential changes clear it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return volt_err_sys(err, "prctl(PR_SET_PDEATHSIG)");
+	return exec_command(s, env, err);
+}
+
+int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
+{
+	const struct volt_spec *s = sp->spec;
+	int sv[2];
+	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+			      CLONE_NEWCGROUP;
+	struct child_report rep;
+	pid_t pid;
+	char c;
+	ssize_t n;
+
+	sp->pid = -1;
+	sp->userns_fd = -1;
+	if (strcmp(s->network ? s->network : "none", "host") != 0)
+		flags |= CLONE_NEWNET;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return volt_err_sys(err, "socketpair");
+	fflush(NULL);
+	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		return volt_err_set(err, e, "clone the container's namespaces%s",
+				    e == EPERM || e == ENOSPC ? " (are unprivileged user namespaces enabled?)" : "");
+	}
+	if (pid == 0) {
+		struct child_report r = {0};
+		close(sv[0]);
+		container_setup(sp, sv[1], &r.err);
+		r.exit_code = r.err.exit_code ? r.err.exit_code : VOLT_EXIT_INTERNAL;
+		if (write(sv[1], &r, sizeof(r)) < 0)
+			_exit(VOLT_EXIT_INTERNAL);
+		_exit(r.exit_code);
+	}
+	close(sv[1]);
+	c = volt_idmap_apply(&s->idmap, pid, err) < 0 ? 1 : 0;
+	if (write(sv[0], &c, 1) != 1 && !c) {
+		c = 1;
+		volt_err_sys(err, "signal the container");
+	}
+	if (!c) {
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/%d/ns/user", (int)pid);
+		sp->userns_fd = open(p, O_RDONLY | O_CLOEXEC);
+	}
+	n = read(sv[0], &rep, sizeof(rep));
+	close(sv[0]);
+	if (c || n > 0) {
+		int status;
+		if (!c && n == (ssize_t)sizeof(rep)) {
+			*err = rep.err;
+			err->exit_code = rep.exit_code;
+		} else if (!c) {
+			volt_err_set(err, 0, "container setup failed");
+		}
+		if (c)
+			kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (sp->userns_fd >= 0)
+			close(sp->userns_fd);
+		sp->userns_fd = -1;
+		if (!err->exit_code)
+			err->exit_code = VOLT_EXIT_INTERNAL;
+		return -1;
+	}
+	sp->pid = pid;
+	return 0;
+}
+
+int volt_container_join(pid_t pid, int flags, struct volt_err *err)
+{
+	static const struct {
+		int flag;
+		const char *name;
+	} order[] = {
+		/* the user namespace first: it grants the rights to join the others */
+		{CLONE_NEWUSER, "user"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWUTS, "uts"}, {CLONE_NEWNET, "net"},
+		{CLONE_NEWPID, "pid"},   {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWNS, "mnt"},
+	};
+	char self[64], other[64];
+	struct stat a, b;
+
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		if (!(flags & order[i].flag))
+			continue;
+		snprintf(other, sizeof(other), "/proc/%d/ns/%s", (int)pid, order[i].name);
+		snprintf(self, sizeof(self), "/proc/self/ns/%s", order[i].name);
+		/* a namespace we already share (host network) cannot be re-joined */
+		if (stat(other, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			continue;
+		cleanup_close int fd = open(other, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return volt_err_sys(err, "open %s", other);
+		if (setns(fd, order[i].flag) < 0)
+			return volt_err_sys(err, "join %s namespace of %d", order[i].name, (int)pid);
+	}
+	return 0;
+}

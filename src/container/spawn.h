@@ -1,0 +1,31 @@
+/* Starting a container: clone into new namespaces, map ids from the parent,
+ * then the child's setup steps in a fixed order (container/spawn.c). */
+#ifndef VOLT_CONTAINER_SPAWN_H
+#define VOLT_CONTAINER_SPAWN_H
+
+#include <sys/types.h>
+
+#include "container/spec.h"
+#include "util/err.h"
+
+struct volt_spawn {
+	const struct volt_spec *spec;
+	const char *ctr_dir;
+	const char *init_path;
+	const char *console;   /* pty slave path with -t */
+	int stdio[3];          /* the container's stdin, stdout, stderr */
+	int ctty;              /* stdio[0] is a terminal to make controlling */
+	/* out */
+	pid_t pid;             /* the container's PID 1, as seen from the host */
+	int userns_fd;         /* /proc/PID/ns/user, kept for cleanup after exit */
+};
+
+/* volt_container_spawn - start the container; returns once its command has
+ * been exec'd. A failure before exec comes back in err with err->exit_code
+ * set (126 cannot execute, 127 not found, 125 setup). */
+int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err);
+
+/* volt_container_join - setns() into every namespace of pid (exec, cleanup). */
+int volt_container_join(pid_t pid, int flags, struct volt_err *err);
+
+#endif

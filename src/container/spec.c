@@ -1,0 +1,308 @@
+#include "container/spec.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/cleanup.h"
+
+size_t volt_strv_len(char **v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+int volt_strv_push(char ***v, const char *s)
+{
+	size_t n = volt_strv_len(*v);
+	char **nv = realloc(*v, (n + 2) * sizeof(char *));
+	if (!nv)
+		return -1;
+	nv[n] = strdup(s);
+	nv[n + 1] = NULL;
+	*v = nv;
+	return nv[n] ? 0 : -1;
+}
+
+char **volt_strv_dup(char *const *v)
+{
+	char **out = calloc(1, sizeof(char *));
+	for (size_t i = 0; v && v[i]; i++)
+		volt_strv_push(&out, v[i]);
+	return out;
+}
+
+int volt_env_set(char ***env, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
+	for (size_t i = 0; *env && (*env)[i]; i++) {
+		if (!strncmp((*env)[i], kv, klen) && (*env)[i][klen] == '=') {
+			char *d = strdup(kv);
+			if (!d)
+				return -1;
+			free((*env)[i]);
+			(*env)[i] = d;
+			return 0;
+		}
+	}
+	return volt_strv_push(env, kv);
+}
+
+const char *volt_env_get(char **env, const char *key)
+{
+	size_t klen = strlen(key);
+	for (size_t i = 0; env && env[i]; i++)
+		if (!strncmp(env[i], key, klen) && env[i][klen] == '=')
+			return env[i] + klen + 1;
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+	{"HUP", SIGHUP},   {"INT", SIGINT},     {"QUIT", SIGQUIT}, {"ILL", SIGILL},   {"TRAP", SIGTRAP},
+	{"ABRT", SIGABRT}, {"IOT", SIGIOT},     {"BUS", SIGBUS},   {"FPE", SIGFPE},   {"KILL", SIGKILL},
+	{"USR1", SIGUSR1}, {"SEGV", SIGSEGV},   {"USR2", SIGUSR2}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},
+	{"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT}, {"STOP", SIGSTOP},
+	{"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},   {"TTOU", SIGTTOU}, {"URG", SIGURG},   {"XCPU", SIGXCPU},
+	{"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
+	{"PWR", SIGPWR},   {"SYS", SIGSYS},
+};
+
+int volt_signal_parse(const char *s)
+{
+	char *end;
+	long n;
+
+	if (!s || !*s)
+		return -1;
+	n = strtol(s, &end, 10);
+	if (!*end)
+		return n > 0 && n < 65 ? (int)n : -1;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
+		if (!strcasecmp(s, signals[i].name))
+			return signals[i].sig;
+	if (!strncasecmp(s, "RTMIN+", 6)) {
+		n = strtol(s + 6, &end, 10);
+		if (!*end && n >= 0 && SIGRTMIN + n <= SIGRTMAX)
+			return SIGRTMIN + (int)n;
+	}
+	return -1;
+}
+
+const char *volt_signal_name(int sig)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
+		if (signals[i].sig == sig)
+			return signals[i].name;
+	return "?";
+}
+
+void volt_spec_free(struct volt_spec *s)
+{
+	free(s->id);
+	free(s->name);
+	free(s->image_id);
+	free(s->image_name);
+	free(s->lower);
+	volt_strv_free(s->args);
+	volt_strv_free(s->env);
+	free(s->cwd);
+	free(s->user);
+	free(s->hostname);
+	free(s->network);
+	volt_strv_free(s->dns);
+	volt_strv_free(s->add_hosts);
+	free(s->userns);
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		free(s->mounts[i].source);
+		free(s->mounts[i].dest);
+		free(s->mounts[i].name);
+		free(s->mounts[i].options);
+	}
+	free(s->mounts);
+	volt_strv_free(s->labels);
+	volt_strv_free(s->exposed_ports);
+	memset(s, 0, sizeof(*s));
+}
+
+static json_t *strv_json(char **v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; v && v[i]; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *ranges_json(const struct volt_idrange *r, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:I,s:I,s:I}", "inside", (json_int_t)r[i].inside, "outside",
+						   (json_int_t)r[i].outside, "count", (json_int_t)r[i].count));
+	return a;
+}
+
+static const char *mount_kind_name(enum volt_mount_kind k)
+{
+	return k == VOLT_MOUNT_BIND ? "bind" : k == VOLT_MOUNT_VOLUME ? "volume" : "tmpfs";
+}
+
+#define S(x) ((x) ? (x) : "")
+
+char *volt_spec_to_json(const struct volt_spec *s)
+{
+	json_t *o = json_object(), *mounts = json_array();
+	char *out;
+
+	json_object_set_new(o, "id", json_string(S(s->id)));
+	json_object_set_new(o, "name", json_string(S(s->name)));
+	json_object_set_new(o, "image_id", json_string(S(s->image_id)));
+	json_object_set_new(o, "image_name", json_string(S(s->image_name)));
+	json_object_set_new(o, "lower", json_string(S(s->lower)));
+	json_object_set_new(o, "args", strv_json(s->args));
+	json_object_set_new(o, "env", strv_json(s->env));
+	json_object_set_new(o, "cwd", json_string(s->cwd ? s->cwd : "/"));
+	json_object_set_new(o, "user", json_string(S(s->user)));
+	json_object_set_new(o, "hostname", json_string(S(s->hostname)));
+	json_object_set_new(o, "network", json_string(s->network ? s->network : "none"));
+	json_object_set_new(o, "dns", strv_json(s->dns));
+	json_object_set_new(o, "add_hosts", strv_json(s->add_hosts));
+	json_object_set_new(o, "tty", json_boolean(s->tty));
+	json_object_set_new(o, "interactive", json_boolean(s->interactive));
+	json_object_set_new(o, "rm", json_boolean(s->rm));
+	json_object_set_new(o, "init", json_boolean(s->init));
+	json_object_set_new(o, "read_only", json_boolean(s->read_only));
+	json_object_set_new(o, "userns", json_string(S(s->userns)));
+	json_object_set_new(o, "stop_signal", json_integer(s->stop_signal));
+	json_object_set_new(o, "stop_timeout", json_integer(s->stop_timeout));
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct volt_mount *m = &s->mounts[i];
+		json_t *mo = json_pack("{s:s,s:s,s:b}", "type", mount_kind_name(m->kind), "destination",
+				       S(m->dest), "readonly", m->ro);
+		if (m->source)
+			json_object_set_new(mo, "source", json_string(m->source));
+		if (m->name)
+			json_object_set_new(mo, "name", json_string(m->name));
+		if (m->options)
+			json_object_set_new(mo, "options", json_string(m->options));
+		json_array_append_new(mounts, mo);
+	}
+	json_object_set_new(o, "mounts", mounts);
+	json_object_set_new(o, "labels", strv_json(s->labels));
+	json_object_set_new(o, "exposed_ports", strv_json(s->exposed_ports));
+	json_object_set_new(o, "idmap",
+			    json_pack("{s:b,s:b,s:I,s:I,s:o,s:o,s:s}", "full", s->idmap.full, "keep_id",
+				      s->idmap.keep_id, "uid", (json_int_t)s->idmap.uid, "gid",
+				      (json_int_t)s->idmap.gid, "uids", ranges_json(s->idmap.uids, s->idmap.n_uids),
+				      "gids", ranges_json(s->idmap.gids, s->idmap.n_gids), "why", s->idmap.why));
+	out = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return out;
+}
+
+static char *jstr(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v && *v ? strdup(v) : NULL;
+}
+
+static char **jstrv(json_t *o, const char *k)
+{
+	json_t *a = json_object_get(o, k), *v;
+	size_t i;
+	char **out = calloc(1, sizeof(char *));
+	json_array_foreach(a, i, v)
+		if (json_is_string(v))
+			volt_strv_push(&out, json_string_value(v));
+	return out;
+}
+
+static int jranges(json_t *a, struct volt_idrange *r, int *n)
+{
+	json_t *v;
+	size_t i;
+	*n = 0;
+	json_array_foreach(a, i, v) {
+		if (*n >= VOLT_IDMAP_MAX)
+			return -1;
+		r[*n].inside = (uint32_t)json_integer_value(json_object_get(v, "inside"));
+		r[*n].outside = (uint32_t)json_integer_value(json_object_get(v, "outside"));
+		r[*n].count = (uint32_t)json_integer_value(json_object_get(v, "count"));
+		(*n)++;
+	}
+	return 0;
+}
+
+int volt_spec_from_json(struct volt_spec *s, const char *text, struct volt_err *err)
+{
+	json_error_t jerr;
+	json_t *o = json_loads(text, 0, &jerr), *mounts, *m, *im;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (!o)
+		return volt_err_set(err, EINVAL, "container spec: %s", jerr.text);
+	s->id = jstr(o, "id");
+	s->name = jstr(o, "name");
+	s->image_id = jstr(o, "image_id");
+	s->image_name = jstr(o, "image_name");
+	s->lower = jstr(o, "lower");
+	s->args = jstrv(o, "args");
+	s->env = jstrv(o, "env");
+	s->cwd = jstr(o, "cwd");
+	s->user = jstr(o, "user");
+	s->hostname = jstr(o, "hostname");
+	s->network = jstr(o, "network");
+	s->dns = jstrv(o, "dns");
+	s->add_hosts = jstrv(o, "add_hosts");
+	s->tty = json_is_true(json_object_get(o, "tty"));
+	s->interactive = json_is_true(json_object_get(o, "interactive"));
+	s->rm = json_is_true(json_object_get(o, "rm"));
+	s->init = json_is_true(json_object_get(o, "init"));
+	s->read_only = json_is_true(json_object_get(o, "read_only"));
+	s->userns = jstr(o, "userns");
+	s->stop_signal = (int)json_integer_value(json_object_get(o, "stop_signal"));
+	s->stop_timeout = (int)json_integer_value(json_object_get(o, "stop_timeout"));
+	mounts = json_object_get(o, "mounts");
+	s->mounts = calloc(json_array_size(mounts) + 1, sizeof(*s->mounts));
+	json_array_foreach(mounts, i, m) {
+		struct volt_mount *vm = &s->mounts[s->n_mounts++];
+		const char *ty = json_string_value(json_object_get(m, "type"));
+		vm->kind = ty && !strcmp(ty, "volume") ? VOLT_MOUNT_VOLUME
+			   : ty && !strcmp(ty, "tmpfs") ? VOLT_MOUNT_TMPFS
+							 : VOLT_MOUNT_BIND;
+		vm->source = jstr(m, "source");
+		vm->dest = jstr(m, "destination");
+		vm->name = jstr(m, "name");
+		vm->options = jstr(m, "options");
+		vm->ro = json_is_true(json_object_get(m, "readonly"));
+	}
+	s->labels = jstrv(o, "labels");
+	s->exposed_ports = jstrv(o, "exposed_ports");
+	im = json_object_get(o, "idmap");
+	s->idmap.full = json_is_true(json_object_get(im, "full"));
+	s->idmap.keep_id = json_is_true(json_object_get(im, "keep_id"));
+	s->idmap.uid = (uint32_t)json_integer_value(json_object_get(im, "uid"));
+	s->idmap.gid = (uint32_t)json_integer_value(json_object_get(im, "gid"));
+	const char *why = json_string_value(json_object_get(im, "why"));
+	snprintf(s->idmap.why, sizeof(s->idmap.why), "%s", why ? why : "");
+	if (jranges(json_object_get(im, "uids"), s->idmap.uids, &s->idmap.n_uids) < 0 ||
+	    jranges(json_object_get(im, "gids"), s->idmap.gids, &s->idmap.n_gids) < 0 || !s->args ||
+	    !s->args[0] || !s->id || !s->lower) {
+		json_decref(o);
+		volt_spec_free(s);
+		return volt_err_set(err, EINVAL, "container spec is incomplete");
+	}
+	json_decref(o);
+	return 0;
+}

@@ -1,0 +1,67 @@
+/* The container spec: everything the monitor needs to start a container,
+ * resolved at `volt create` time (image config merged with the command line)
+ * and stored as JSON in the state database. */
+#ifndef VOLT_CONTAINER_SPEC_H
+#define VOLT_CONTAINER_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "container/idmap.h"
+#include "util/err.h"
+
+enum volt_mount_kind {
+	VOLT_MOUNT_BIND,   /* host path */
+	VOLT_MOUNT_VOLUME, /* named volume under $VOLT_ROOT/volumes */
+	VOLT_MOUNT_TMPFS,
+};
+
+struct volt_mount {
+	enum volt_mount_kind kind;
+	char *source;  /* host path (bind, volume), NULL for tmpfs */
+	char *dest;    /* absolute path in the container */
+	char *name;    /* volume name */
+	char *options; /* tmpfs options ("size=64m,mode=1777") */
+	bool ro;
+};
+
+struct volt_spec {
+	char *id, *name;
+	char *image_id, *image_name;
+	char *lower;          /* the image checkout (overlay lower dir) */
+	char **args;          /* entrypoint + cmd, resolved */
+	char **env;           /* KEY=VALUE, resolved */
+	char *cwd;
+	char *user;           /* USER[:GROUP] as given, resolved in the container */
+	char *hostname;
+	char *network;        /* "none" | "host" */
+	char **dns, **add_hosts;
+	bool tty, interactive, rm, init, read_only;
+	char *userns;         /* "" | "keep-id" */
+	int stop_signal;
+	int stop_timeout;     /* seconds */
+	struct volt_mount *mounts;
+	size_t n_mounts;
+	char **labels;        /* KEY=VALUE */
+	char **exposed_ports; /* "80/tcp" as recorded from the image */
+	struct volt_idmap idmap;
+};
+
+void volt_spec_free(struct volt_spec *s);
+/* volt_spec_to_json - the spec as a JSON string (malloc'd). */
+char *volt_spec_to_json(const struct volt_spec *s);
+int volt_spec_from_json(struct volt_spec *s, const char *json, struct volt_err *err);
+
+/* strv helpers shared by spec users */
+size_t volt_strv_len(char **v);
+int volt_strv_push(char ***v, const char *s);
+char **volt_strv_dup(char *const *v);
+/* volt_env_set - set KEY=VALUE in an env vector, replacing an existing KEY. */
+int volt_env_set(char ***env, const char *kv);
+const char *volt_env_get(char **env, const char *key);
+
+/* volt_signal_parse - "TERM", "SIGTERM", "15" -> 15; -1 if unknown. */
+int volt_signal_parse(const char *s);
+const char *volt_signal_name(int sig);
+
+#endif

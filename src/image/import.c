@@ -1,0 +1,208 @@
+/* Import of local image sources into the CAS. Every format ends in the same
+ * place: layers applied to one tree, a config, an id, a ref, a checkout and a
+ * row in the state database. */
+#include "image/image.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cas/store.h"
+#include "image/layer.h"
+#include "image/source.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+int volt_image_parse_name(const char *name, char **repo, char **tag, struct volt_err *err)
+{
+	const char *slash = strrchr(name, '/');
+	const char *colon = strrchr(name, ':');
+	const char *at = strchr(name, '@');
+	size_t rlen;
+
+	if (!name[0])
+		return volt_err_set(err, EINVAL, "image name is empty");
+	if (at)
+		return volt_err_set(err, EINVAL, "invalid image name \"%s\": digests are not names", name);
+	if (colon && (!slash || colon > slash)) {
+		rlen = (size_t)(colon - name);
+		if (!colon[1] || strlen(colon + 1) > 128)
+			return volt_err_set(err, EINVAL, "invalid image name \"%s\": bad tag", name);
+		for (const char *p = colon + 1; *p; p++)
+			if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
+				return volt_err_set(err, EINVAL, "invalid image name \"%s\": bad tag", name);
+	} else {
+		rlen = strlen(name);
+	}
+	if (rlen == 0 || rlen > 255)
+		return volt_err_set(err, EINVAL, "invalid image name \"%s\"", name);
+	for (size_t i = 0; i < rlen; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		if (!(islower(ch) || isdigit(ch) || ch == '.' || ch == '_' || ch == '-' || ch == '/' || ch == ':'))
+			return volt_err_set(err, EINVAL,
+					    "invalid image name \"%s\": use lowercase letters, digits, . _ - /",
+					    name);
+	}
+	if (name[0] == '/' || name[rlen - 1] == '/' || strstr(name, "//"))
+		return volt_err_set(err, EINVAL, "invalid image name \"%s\"", name);
+	*repo = strndup(name, rlen);
+	*tag = strdup(colon && (!slash || colon > slash) ? colon + 1 : "latest");
+	return 0;
+}
+
+char *volt_image_checkout_path(struct volt_ctx *ctx, const char *image_id)
+{
+	return volt_path("%s/cas/checkouts/%s", ctx->root, image_id);
+}
+
+struct import_job {
+	struct volt_ctx *ctx;
+	const char *source;
+	const char *name;
+	const struct volt_import_opts *opts;
+	int id_fd; /* the child reports the image id here */
+	char id[VOLT_SHA256_HEX];
+};
+
+/* build the image config for a plain rootfs tarball: docker import's shape */
+static char *rootfs_config(const char *diff_id)
+{
+	json_t *cfg = json_pack("{s:s,s:s,s:{s:[s]},s:{s:s,s:[s]}}", "architecture", "amd64", "os", "linux",
+				"config", "Env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+				"rootfs", "type", "layers", "diff_ids", diff_id);
+	char ts[48];
+	volt_format_time(volt_now_ns(), ts, sizeof(ts));
+	json_object_set_new(cfg, "created", json_string(ts));
+	char *s = json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(cfg);
+	return s;
+}
+
+static int finish_image(struct import_job *job, struct volt_cas *cas, struct volt_tree *tree,
+			const char *config, json_t *layers, struct volt_err *err)
+{
+	struct volt_ctx *ctx = job->ctx;
+	cleanup_free char *ref = NULL, *co = NULL, *layers_s = NULL;
+	cleanup_free char *repo = NULL, *tag = NULL;
+	struct volt_image_row row = {0};
+	struct volt_db *db;
+	int64_t bytes;
+	struct stat st;
+
+	volt_sha256_buf(config, strlen(config), job->id);
+	ref = volt_path("%s/refs/%s.tree", cas->dir, job->id);
+	if (volt_tree_save(tree, ref, err) < 0)
+		return -1;
+	co = volt_image_checkout_path(ctx, job->id);
+	if (stat(co, &st) < 0 && volt_cas_checkout(cas, tree, co, err) < 0) {
+		if (stat(co, &st) < 0) /* a concurrent import of the same image wins */
+			return -1;
+	}
+	if (job->name && volt_image_parse_name(job->name, &repo, &tag, err) < 0)
+		return -1;
+	volt_tree_stats(tree, &bytes, NULL);
+	layers_s = json_dumps(layers, JSON_COMPACT);
+	snprintf(row.id, sizeof(row.id), "%s", job->id);
+	row.config = (char *)config;
+	row.layers = layers_s;
+	row.source = (char *)job->source;
+	row.created = volt_now_ns();
+	row.size = bytes;
+	db = volt_ctx_db(ctx, err);
+	if (!db || volt_db_image_add(db, &row, repo, tag, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int import_rootfs_tar(struct import_job *job, struct volt_cas *cas, struct volt_err *err)
+{
+	struct volt_tree tree;
+	struct volt_layer_stats st;
+	cleanup_close int fd = open(job->source, O_RDONLY | O_CLOEXEC);
+	cleanup_free char *config = NULL;
+	char diff[80];
+	int ret = -1;
+
+	if (fd < 0)
+		return volt_err_sys(err, "open %s", job->source);
+	volt_tree_init(&tree);
+	if (volt_layer_apply(cas, &tree, fd, 0, job->source, NULL, &st, err) < 0)
+		goto out;
+	snprintf(diff, sizeof(diff), "sha256:%s", st.digest);
+	config = rootfs_config(diff);
+	json_t *layers = json_pack("[s]", diff);
+	ret = finish_image(job, cas, &tree, config, layers, err);
+	json_decref(layers);
+out:
+	volt_tree_free(&tree);
+	return ret;
+}
+
+/* runs inside the user namespace: the checkout sets the image's owners */
+static int import_in_userns(void *arg, struct volt_err *err)
+{
+	struct import_job *job = arg;
+	struct volt_cas cas;
+	struct volt_image_source src;
+	int ret;
+
+	if (volt_cas_open(&cas, job->ctx->root, err) < 0)
+		return -1;
+	if (volt_image_source_open(&src, cas.dir, job->source, err) < 0) {
+		volt_cas_close(&cas);
+		return -1;
+	}
+	if (src.kind == VOLT_SRC_ROOTFS) {
+		ret = import_rootfs_tar(job, &cas, err);
+	} else {
+		struct volt_tree tree;
+		cleanup_free char *config = NULL;
+		json_t *layers = NULL;
+		volt_tree_init(&tree);
+		ret = volt_image_source_apply(&src, &cas, &tree, &config, &layers, err);
+		if (ret == 0)
+			ret = finish_image(job, &cas, &tree, config, layers, err);
+		json_decref(layers);
+		volt_tree_free(&tree);
+	}
+	volt_image_source_close(&src);
+	volt_cas_close(&cas);
+	if (ret == 0 && write(job->id_fd, job->id, 64) != 64)
+		return volt_err_sys(err, "report image id");
+	return ret == 0 ? 0 : -1;
+}
+
+int volt_image_import(struct volt_ctx *ctx, const struct volt_idmap *map, const char *source,
+		      const char *name, const struct volt_import_opts *opts, char *id_out,
+		      struct volt_err *err)
+{
+	struct import_job job = {.ctx = ctx, .source = source, .name = name, .opts = opts, .id_fd = -1};
+	cleanup_free char *repo = NULL, *tag = NULL;
+	int pfd[2], ret;
+	ssize_t n;
+
+	if (name && volt_image_parse_name(name, &repo, &tag, err) < 0)
+		return -1;
+	/* the child computes the id; it comes back through a pipe */
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return volt_err_sys(err, "pipe");
+	job.id_fd = pfd[1];
+	ret = volt_userns_run(map, import_in_userns, &job, err);
+	close(pfd[1]);
+	n = read(pfd[0], id_out, 64);
+	close(pfd[0]);
+	if (ret < 0)
+		return volt_err_prefix(err, "import %s", source);
+	if (n != 64)
+		return volt_err_set(err, EIO, "import %s: no image id from the importer", source);
+	id_out[64] = '\0';
+	return 0;
+}

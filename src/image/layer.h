@@ -1,0 +1,36 @@
+/* Layer unpacking: a tar stream (plain, gzip, zstd, ...) read by libarchive,
+ * its raw bytes hashed on the way, each regular file streamed into the object
+ * store and each entry applied to the image's tree with OCI whiteouts. */
+#ifndef VOLT_IMAGE_LAYER_H
+#define VOLT_IMAGE_LAYER_H
+
+#include <stdint.h>
+
+#include "cas/store.h"
+#include "cas/tree.h"
+
+struct volt_layer_stats {
+	int64_t compressed;   /* bytes read from the blob */
+	int64_t files, bytes; /* regular files and their content bytes */
+	int64_t skipped_devices;
+	char digest[VOLT_SHA256_HEX];    /* sha256 of the blob as read */
+	char diff_id[VOLT_SHA256_HEX];   /* sha256 of the uncompressed tar */
+};
+
+struct volt_layer_opts {
+	int64_t max_entry_size; /* refuse larger regular files; 0 = default (16 GiB) */
+	const char *expect_digest; /* "sha256:..." of the blob, or NULL */
+};
+
+/* volt_layer_apply - read the layer from fd into cas and tree as layer number
+ * `index`; name is used in errors ("layer NAME: entry X: ..."). */
+int volt_layer_apply(struct volt_cas *cas, struct volt_tree *tree, int fd, int index, const char *name,
+		     const struct volt_layer_opts *opts, struct volt_layer_stats *stats,
+		     struct volt_err *err);
+
+/* volt_layer_apply_mem - the same over a buffer (fuzzing, tests). */
+int volt_layer_apply_mem(struct volt_cas *cas, struct volt_tree *tree, const void *buf, size_t len,
+			 int index, const char *name, const struct volt_layer_opts *opts,
+			 struct volt_layer_stats *stats, struct volt_err *err);
+
+#endif

@@ -1,0 +1,87 @@
+/* volt's state: one SQLite database in WAL mode under $VOLT_ROOT. Many volt
+ * processes may run at once; every change is one transaction (BEGIN IMMEDIATE,
+ * so writers queue on the busy timeout instead of failing mid-way). */
+#ifndef VOLT_STATE_DB_H
+#define VOLT_STATE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+struct sqlite3;
+
+struct volt_db {
+	struct sqlite3 *h;
+};
+
+struct volt_image_row {
+	char id[72];        /* hex sha256 of the config */
+	char *repo, *tag;   /* the name it was looked up by (may be NULL) */
+	char *config;       /* OCI image config JSON */
+	char *layers;       /* JSON array of layer digests */
+	char *source;       /* where it came from */
+	long long created;  /* ns */
+	long long size;     /* logical bytes */
+};
+
+enum volt_ctr_state {
+	VOLT_CTR_CREATED,
+	VOLT_CTR_RUNNING,
+	VOLT_CTR_PAUSED,
+	VOLT_CTR_EXITED,
+	VOLT_CTR_REMOVING,
+};
+
+struct volt_ctr_row {
+	char id[72];
+	char *name;
+	char *image_id, *image_name;
+	char *spec;         /* container spec JSON (container/spec.h) */
+	enum volt_ctr_state state;
+	int pid, shim_pid;
+	int exit_code;
+	long long created, started, finished; /* ns; 0 = never */
+	char *error;
+};
+
+int volt_db_open(struct volt_db *db, const char *volt_root, struct volt_err *err);
+void volt_db_close(struct volt_db *db);
+int volt_db_begin(struct volt_db *db, struct volt_err *err);  /* BEGIN IMMEDIATE */
+int volt_db_commit(struct volt_db *db, struct volt_err *err);
+void volt_db_rollback(struct volt_db *db);
+
+const char *volt_ctr_state_name(enum volt_ctr_state s);
+
+/* images */
+int volt_db_image_add(struct volt_db *db, const struct volt_image_row *img, const char *repo,
+		      const char *tag, struct volt_err *err);
+/* volt_db_image_find - by repo:tag (tag defaults to latest), full id, or a
+ * unique id prefix. Return 0 found, 1 not found, -1 error (ambiguous included). */
+int volt_db_image_find(struct volt_db *db, const char *ref, struct volt_image_row *out,
+		       struct volt_err *err);
+typedef int (*volt_image_cb)(const struct volt_image_row *img, void *arg);
+int volt_db_image_list(struct volt_db *db, volt_image_cb cb, void *arg, struct volt_err *err);
+/* volt_db_image_untag - drop repo:tag; *remaining gets the id's other names. */
+int volt_db_image_untag(struct volt_db *db, const char *repo, const char *tag, struct volt_err *err);
+int volt_db_image_delete(struct volt_db *db, const char *id, struct volt_err *err);
+int volt_db_image_name_count(struct volt_db *db, const char *id, struct volt_err *err);
+int volt_db_image_users(struct volt_db *db, const char *id, struct volt_err *err);
+void volt_image_row_free(struct volt_image_row *img);
+
+/* containers */
+int volt_db_ctr_insert(struct volt_db *db, const struct volt_ctr_row *c, struct volt_err *err);
+/* volt_db_ctr_find - by name, full id or unique id prefix: 0 found, 1 not found, -1 error. */
+int volt_db_ctr_find(struct volt_db *db, const char *ref, struct volt_ctr_row *out, struct volt_err *err);
+typedef int (*volt_ctr_cb)(const struct volt_ctr_row *c, void *arg);
+int volt_db_ctr_list(struct volt_db *db, volt_ctr_cb cb, void *arg, struct volt_err *err);
+int volt_db_ctr_set_running(struct volt_db *db, const char *id, int pid, int shim_pid, long long started,
+			    struct volt_err *err);
+int volt_db_ctr_set_exited(struct volt_db *db, const char *id, int exit_code, long long finished,
+			   const char *error, struct volt_err *err);
+int volt_db_ctr_set_state(struct volt_db *db, const char *id, enum volt_ctr_state s, struct volt_err *err);
+int volt_db_ctr_set_spec(struct volt_db *db, const char *id, const char *spec, struct volt_err *err);
+int volt_db_ctr_delete(struct volt_db *db, const char *id, struct volt_err *err);
+void volt_ctr_row_free(struct volt_ctr_row *c);
+
+#endif

@@ -1,0 +1,27 @@
+/* Raw wrappers for system calls that glibc 2.36 lacks or hides. */
+#ifndef VOLT_UTIL_SYSCALLS_H
+#define VOLT_UTIL_SYSCALLS_H
+
+#include <linux/openat2.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static inline int volt_openat2(int dirfd, const char *path, struct open_how *how)
+{
+	return (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+}
+static inline int volt_pivot_root(const char *new_root, const char *put_old)
+{
+	return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+static inline int volt_pidfd_open(pid_t pid, unsigned int flags)
+{
+	return (int)syscall(SYS_pidfd_open, pid, flags);
+}
+static inline int volt_pidfd_send_signal(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+#endif

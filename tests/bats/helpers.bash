@@ -1,0 +1,46 @@
+# Shared set-up for volt's end-to-end tests. Run as an unprivileged user.
+# VOLT_TEST_DIR holds bin/ (volt, volt-shim, volt-init) and images/busybox.tar.
+
+VOLT_BIN="$VOLT_TEST_DIR/bin/volt"
+BUSYBOX_TAR="$VOLT_TEST_DIR/images/busybox.tar"
+
+# Every test file gets its own store and runtime directory.
+volt_env() {
+	export VOLT_ROOT="$BATS_FILE_TMPDIR/root"
+	export VOLT_RUNROOT="$BATS_FILE_TMPDIR/run"
+}
+
+volt() {
+	"$VOLT_BIN" "$@"
+}
+
+# skip_or_fail REASON: in CI (VOLT_MUST_WORK=1) a missing feature is a failure
+skip_or_fail() {
+	if [ -n "${VOLT_MUST_WORK:-}" ]; then
+		echo "required feature missing: $1" >&2
+		return 1
+	fi
+	skip "$1"
+}
+
+require_userns() {
+	unshare -Ur true 2>/dev/null || skip_or_fail "unprivileged user namespaces are not available"
+}
+
+has_subuid() {
+	grep -q "^$(id -un):" /etc/subuid 2>/dev/null
+}
+
+import_busybox() {
+	volt image import "$BUSYBOX_TAR" busybox >/dev/null
+}
+
+# wait_for CMD...: retry up to 5 s
+wait_for() {
+	local i
+	for i in $(seq 1 100); do
+		if "$@" >/dev/null 2>&1; then return 0; fi
+		sleep 0.05
+	done
+	return 1
+}

@@ -1,0 +1,199 @@
+#!/usr/bin/env bats
+# create, start, stop, restart, kill, rm, ps, logs, exec, inspect, wait.
+
+load helpers
+
+setup_file() {
+	volt_env
+	require_userns
+	import_busybox
+}
+
+setup() {
+	volt_env
+}
+
+teardown() {
+	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
+}
+
+@test "run -d returns at once and the container runs" {
+	run volt run -d --name bg busybox sleep 30
+	[ "$status" -eq 0 ]
+	[ "${#output}" -eq 64 ]
+	run volt ps
+	[[ "$output" == *"bg"* ]]
+	[[ "$output" == *"Up "* ]]
+}
+
+@test "create then start -a" {
+	run volt create --name c1 busybox echo created-then-started
+	[ "$status" -eq 0 ]
+	run volt ps -a
+	[[ "$output" == *"Created"*"c1"* ]]
+	run volt start -a c1
+	[ "$status" -eq 0 ]
+	[ "$output" = "created-then-started" ]
+	run volt ps -a --format json
+	[[ "$output" == *'"Status": "exited"'* ]]
+}
+
+@test "stop sends the stop signal, then SIGKILL after the timeout" {
+	volt run -d --name s1 busybox sleep 100
+	start=$(date +%s)
+	run volt stop -t 1 s1
+	[ "$status" -eq 0 ]
+	end=$(date +%s)
+	[ $((end - start)) -le 5 ]
+	run volt inspect s1
+	[[ "$output" == *'"ExitCode": 137'* ]]
+}
+
+@test "stop of a process that handles TERM exits with its own code" {
+	volt run -d --name s2 busybox sh -c 'trap "exit 7" TERM; while true; do sleep 0.1; done'
+	run volt stop s2
+	[ "$status" -eq 0 ]
+	run volt wait s2
+	[ "$output" = 7 ]
+}
+
+@test "kill -s sends a signal" {
+	volt run -d --name k1 --init busybox sleep 100
+	run volt kill -s USR1 k1
+	[ "$status" -eq 0 ]
+	run volt wait k1
+	[ "$output" = $((128 + 10)) ]
+}
+
+@test "restart runs the container again" {
+	volt run -d --name r1 busybox sh -c 'echo run; sleep 100'
+	run volt restart -t 0 r1
+	[ "$status" -eq 0 ]
+	wait_for sh -c "$VOLT_BIN logs r1 | grep -c run | grep -q 2"
+	run volt ps
+	[[ "$output" == *"r1"* ]]
+}
+
+@test "logs: both streams, --tail, -t, -f" {
+	volt run --name l1 busybox sh -c 'echo out1; echo err1 >&2; echo out2' >/dev/null 2>&1
+	run volt logs l1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"out1"*"out2"* ]]
+	[[ "$output" == *"err1"* ]]
+	run sh -c "$VOLT_BIN logs l1 2>/dev/null"
+	[ "$output" = "$(printf 'out1\nout2')" ]
+	run sh -c "$VOLT_BIN logs l1 2>&1 >/dev/null"
+	[ "$output" = err1 ]
+	volt run --name l3 busybox sh -c 'echo a; echo b; echo c' >/dev/null
+	run volt logs --tail 1 l3
+	[ "$output" = c ]
+	run volt logs --tail 2 l3
+	[ "$output" = "$(printf 'b\nc')" ]
+	run volt logs -t l1
+	[[ "${lines[0]}" =~ ^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T ]]
+	volt run -d --name l2 busybox sh -c 'for i in 1 2 3; do echo tick$i; sleep 0.2; done'
+	run timeout 10 "$VOLT_BIN" logs -f l2
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"tick3"* ]]
+}
+
+@test "exec joins the container's namespaces" {
+	volt run -d --name e1 --hostname exec-host busybox sleep 100
+	run volt exec e1 sh -c 'hostname; cat /proc/1/cmdline | tr "\0" " "'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = exec-host ]
+	[[ "${lines[1]}" == "sleep 100"* ]]
+	run volt exec -e X=1 -w /tmp e1 sh -c 'echo $X; pwd'
+	[ "${lines[0]}" = 1 ]
+	[ "${lines[1]}" = /tmp ]
+	run -127 volt exec e1 /nonexistent
+	[ "$status" -eq 127 ]
+	run volt exec e1 sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+	run sh -c "echo in | $VOLT_BIN exec -i e1 cat"
+	[ "$output" = in ]
+}
+
+@test "exec in a stopped container fails clearly" {
+	volt create --name e2 busybox true
+	run volt exec e2 true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"is not running"* ]]
+}
+
+@test "inspect: state, pid, exit code, times, config, mounts, id mapping" {
+	volt run -d --name i1 -v ivol:/data --label app=web busybox sleep 100
+	run volt inspect i1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"Running": true'* ]]
+	[[ "$output" == *'"Pid": '[1-9]* ]]
+	[[ "$output" == *'"StartedAt": "20'* ]]
+	[[ "$output" == *'"app=web"'* ]]
+	[[ "$output" == *'"destination": "/data"'* ]]
+	[[ "$output" == *'"UidMap"'* ]]
+}
+
+@test "wait prints the exit code" {
+	volt run -d --name w1 busybox sh -c 'sleep 0.3; exit 5'
+	run volt wait w1
+	[ "$status" -eq 0 ]
+	[ "$output" = 5 ]
+}
+
+@test "rm refuses a running container, rm -f removes it" {
+	volt run -d --name rm1 busybox sleep 100
+	run volt rm rm1
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"is running"* ]]
+	run volt rm -f rm1
+	[ "$status" -eq 0 ]
+	run volt ps -a
+	[[ "$output" != *"rm1"* ]]
+}
+
+@test "rm removes files owned by mapped ids in the upper layer" {
+	has_subuid || skip "needs a subordinate range"
+	volt run --name owned -u web busybox sh -c 'mkdir -p /tmp/x && echo y >/tmp/x/f && chmod 700 /tmp/x'
+	run volt rm owned
+	[ "$status" -eq 0 ]
+	[ "$(ls "$VOLT_ROOT/containers" | wc -l)" -eq 0 ]
+}
+
+@test "a killed monitor leaves an exited container that rm removes" {
+	volt run -d --name dead busybox sleep 100
+	shim=$(volt inspect dead | sed -n 's/.*"MonitorPid": \([0-9]*\).*/\1/p')
+	[ -n "$shim" ]
+	kill -9 "$shim"
+	wait_for sh -c "$VOLT_BIN ps -a | grep dead | grep -q Exited"
+	run volt ps
+	[[ "$output" != *"dead"* ]]
+	run volt rm dead
+	[ "$status" -eq 0 ]
+}
+
+@test "names are unique" {
+	volt create --name same busybox true
+	run volt create --name same busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'name "same" is already in use'* ]]
+}
+
+@test "20 concurrent runs all succeed with intact state" {
+	for i in $(seq 1 20); do
+		"$VOLT_BIN" run --name par$i busybox true >"$BATS_TEST_TMPDIR/out$i" 2>&1 &
+	done
+	wait
+	run volt ps -a --format json
+	[ "$(echo "$output" | grep -c '"Name": "par')" -eq 20 ]
+	[ "$(echo "$output" | grep -c '"ExitCode": 0')" -eq 20 ]
+	run sqlite3 "$VOLT_ROOT/state.db" 'PRAGMA integrity_check' 2>/dev/null || true
+}
+
+@test "ps -q and ps --format json" {
+	volt run -d --name p1 busybox sleep 100
+	run volt ps -q
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${#lines[0]}" -eq 12 ]
+	run volt ps --format json
+	[[ "$output" == *'"Name": "p1"'* ]]
+}

@@ -1,0 +1,218 @@
+#!/usr/bin/env bats
+# volt run: namespaces, root file system, options, exit codes.
+
+load helpers
+
+setup_file() {
+	volt_env
+	require_userns
+	import_busybox
+}
+
+setup() {
+	volt_env
+}
+
+@test "run prints from inside: own hostname, root, PID 1" {
+	run volt run --rm --hostname inside busybox sh -c 'hostname; id -u; echo $$'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "inside" ]
+	[ "${lines[1]}" = "0" ]
+	[ "${lines[2]}" = "1" ]
+}
+
+@test "container root is the invoking user outside" {
+	run volt run --rm busybox cat /proc/self/uid_map
+	[ "$status" -eq 0 ]
+	read -r inside outside count <<<"${lines[0]}"
+	[ "$inside" = 0 ]
+	[ "$outside" = "$(id -u)" ]
+	if has_subuid; then
+		[ "${#lines[@]}" -eq 2 ]
+	else
+		[ "${#lines[@]}" -eq 1 ]
+	fi
+}
+
+@test "new PID namespace: only the container's processes are visible" {
+	run volt run --rm busybox sh -c 'ls /proc | grep -c "^[0-9]"'
+	[ "$status" -eq 0 ]
+	[ "$output" -le 3 ]
+}
+
+@test "exit status is the container's" {
+	run volt run --rm busybox sh -c 'exit 42'
+	[ "$status" -eq 42 ]
+}
+
+@test "a command that is not found exits 127 with a clear error" {
+	run -127 volt run --rm busybox /no/such/thing
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"volt: exec \"/no/such/thing\": executable file not found"* ]]
+}
+
+@test "a command that cannot be executed exits 126" {
+	run volt run --rm busybox /etc/passwd
+	[ "$status" -eq 126 ]
+	[[ "$output" == *"volt: exec \"/etc/passwd\""* ]]
+}
+
+@test "killed by a signal exits 128+N" {
+	# PID 1 cannot be killed from inside its own namespace: use --init
+	run volt run --rm --init busybox sh -c 'kill -9 $$'
+	[ "$status" -eq 137 ]
+	run volt run --rm --init busybox sh -c 'kill -TERM $$'
+	[ "$status" -eq 143 ]
+}
+
+@test "an unknown image is volt's own error: 125" {
+	run volt run --rm no-such-image true
+	[ "$status" -eq 125 ]
+	[[ "$output" == "volt: image no-such-image: not in the store"* ]]
+}
+
+@test "-e and --env-file set the environment; the image PATH is there" {
+	echo 'FROMFILE=yes' >"$BATS_TEST_TMPDIR/env"
+	echo '# comment' >>"$BATS_TEST_TMPDIR/env"
+	run volt run --rm -e FOO=bar --env-file "$BATS_TEST_TMPDIR/env" busybox sh -c 'echo $FOO $FROMFILE $PATH'
+	[ "$status" -eq 0 ]
+	[[ "$output" == "bar yes /usr/local/sbin:"* ]]
+}
+
+@test "-w sets the working directory, creating it" {
+	run volt run --rm -w /work/dir busybox pwd
+	[ "$status" -eq 0 ]
+	[ "$output" = "/work/dir" ]
+}
+
+@test "-u by name and by number, with groups from the image" {
+	run volt run --rm -u web busybox id
+	if has_subuid; then
+		[ "$status" -eq 0 ]
+		[[ "$output" == "uid=101(web) gid=101(web)"* ]]
+		run volt run --rm -u user busybox id -G
+		[ "$output" = "1000 2000" ]
+		run volt run --rm -u 1000:2000 busybox sh -c 'id -u; id -g'
+		[ "${lines[0]}" = 1000 ]
+		[ "${lines[1]}" = 2000 ]
+	else
+		# single-uid mode maps only root: another user cannot exist inside
+		[ "$status" -eq 125 ]
+		[[ "$output" == *"single-uid mode maps only 0"* ]]
+	fi
+}
+
+@test "-u with an unknown user fails clearly" {
+	run volt run --rm -u nosuchuser busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"unable to find user nosuchuser"* ]]
+}
+
+@test "--entrypoint replaces the image's" {
+	run volt run --rm --entrypoint /bin/echo busybox hello
+	[ "$status" -eq 0 ]
+	[ "$output" = "hello" ]
+}
+
+@test "-v bind mounts a host directory, :ro makes it read-only" {
+	mkdir -p "$BATS_TEST_TMPDIR/data"
+	echo host-file >"$BATS_TEST_TMPDIR/data/f"
+	run volt run --rm -v "$BATS_TEST_TMPDIR/data:/data" busybox sh -c 'cat /data/f; echo new >/data/g'
+	[ "$status" -eq 0 ]
+	[ "$output" = "host-file" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/data/g")" = new ]
+	run volt run --rm -v "$BATS_TEST_TMPDIR/data:/data:ro" busybox sh -c 'echo x >/data/h'
+	[ "$status" -ne 0 ]
+	[ ! -e "$BATS_TEST_TMPDIR/data/h" ]
+}
+
+@test "named volumes persist between containers" {
+	run volt run --rm -v vol1:/v busybox sh -c 'echo kept >/v/file'
+	[ "$status" -eq 0 ]
+	run volt run --rm -v vol1:/v busybox cat /v/file
+	[ "$status" -eq 0 ]
+	[ "$output" = kept ]
+	[ -f "$VOLT_ROOT/volumes/vol1/_data/file" ]
+}
+
+@test "--tmpfs mounts a tmpfs" {
+	run volt run --rm --tmpfs /scratch busybox sh -c 'grep " /scratch " /proc/mounts'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"tmpfs /scratch tmpfs"* ]]
+}
+
+@test "--read-only root file system" {
+	run volt run --rm --read-only busybox touch /newfile
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Read-only file system"* ]]
+	run volt run --rm --read-only --tmpfs /tmp busybox touch /tmp/ok
+	[ "$status" -eq 0 ]
+}
+
+@test "writes go to the container's own layer, never to the image" {
+	run volt run --rm busybox sh -c 'echo changed >/etc/motd; cat /etc/motd'
+	[ "$output" = changed ]
+	run volt run --rm busybox cat /etc/motd
+	[ "$output" = "volt busybox image" ]
+}
+
+@test "/proc is fresh, /sys read-only, /dev minimal with a private devpts" {
+	run volt run --rm busybox sh -c 'ls /dev | sort | tr "\n" " "; grep " /sys " /proc/mounts; grep devpts /proc/mounts'
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"null"*"pts"*"tty"*"urandom"*"zero"* ]]
+	[[ "${lines[0]}" != *"sda"* ]]
+	[[ "$output" == *" /sys sysfs ro"* ]]
+	[[ "$output" == *"devpts /dev/pts devpts"* ]]
+}
+
+@test "/etc/hosts, /etc/hostname and /etc/resolv.conf are generated" {
+	run volt run --rm --hostname web1 --add-host db:10.1.2.3 --dns 9.9.9.9 busybox sh -c 'cat /etc/hostname /etc/hosts /etc/resolv.conf'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"web1"* ]]
+	[[ "$output" == *"10.1.2.3	db"* ]]
+	[[ "$output" == *"nameserver 9.9.9.9"* ]]
+}
+
+@test "--network none has only loopback; --network host sees the host's interfaces" {
+	run volt run --rm --network none busybox sh -c 'ls /sys/class/net'
+	[ "$status" -eq 0 ]
+	[ "$output" = "lo" ]
+	run volt run --rm --network host busybox sh -c 'cat /proc/net/dev | wc -l'
+	[ "$status" -eq 0 ]
+	[ "$output" -eq "$(wc -l </proc/net/dev)" ]
+}
+
+@test "--init runs volt-init as PID 1 and reaps zombies" {
+	run volt run --rm --init busybox sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; echo $$'
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "/dev/init -- sh"* ]]
+	[ "${lines[1]}" != 1 ]
+}
+
+@test "--rm leaves nothing behind" {
+	before=$(ls "$VOLT_ROOT/containers" | wc -l)
+	run volt run --rm --name gone busybox sh -c 'echo x >/file'
+	[ "$status" -eq 0 ]
+	[ "$(ls "$VOLT_ROOT/containers" | wc -l)" -eq "$before" ]
+	run volt inspect gone
+	[ "$status" -ne 0 ]
+}
+
+@test "keep-id keeps the invoking user's uid inside" {
+	run volt run --rm --userns keep-id busybox id -u
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(id -u)" ]
+}
+
+@test "-t gives the container a terminal" {
+	run script -qec "$VOLT_BIN run --rm -t busybox sh -c 'test -t 0 && echo tty; tty'" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"tty"* ]]
+	[[ "$output" == *"/dev/pts/"* ]] || [[ "$output" == *"/dev/console"* ]]
+}
+
+@test "-i passes stdin through" {
+	run sh -c "echo piped | $VOLT_BIN run --rm -i busybox cat"
+	[ "$status" -eq 0 ]
+	[ "$output" = piped ]
+}
