@@ -1,4 +1,5 @@
 # Shared set-up for volt's end-to-end tests. Run as an unprivileged user.
+bats_require_minimum_version 1.5.0
 # VOLT_TEST_DIR holds bin/ (volt, volt-shim, volt-init) and images/busybox.tar.
 
 VOLT_BIN="$VOLT_TEST_DIR/bin/volt"
