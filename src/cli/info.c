@@ -9,7 +9,6 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-#include <archive.h>
 
 #include "cli/cli.h"
 #include "container/idmap.h"
@@ -54,11 +53,10 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 	cleanup_free char *shim = volt_ctx_helper(ctx, "volt-shim");
 	cleanup_free char *init = volt_ctx_helper(ctx, "volt-init");
 	json_t *o = json_pack(
-		"{s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:i,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},"
+		"{s:s,s:{s:s,s:s,s:s},s:{s:s,s:s,s:i,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},"
 		"s:{s:s,s:s,s:s,s:s},s:{s:s,s:s}}",
 		"version", VOLT_VERSION,
-		"host", "kernel", u.release, "arch", u.machine, "sqlite", sqlite3_libversion(), "libarchive",
-		archive_version_details(),
+		"host", "kernel", u.release, "arch", u.machine, "sqlite", sqlite3_libversion(),
 		"features", "user_namespaces", userns_max && atoi(userns_max) > 0 ? "yes" : "no", "overlay",
 		"native overlayfs (userxattr), fuse-overlayfs fallback", "landlock_abi", ll, "fuse",
 		access_text("/dev/fuse", R_OK | W_OK), "kvm", access_text("/dev/kvm", R_OK | W_OK), "tun",
@@ -72,8 +70,8 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		printf("\n");
 	} else {
-		printf("volt version %s\n\nhost:\n  kernel: %s (%s)\n  sqlite: %s\n  libarchive: %s\n", VOLT_VERSION,
-		       u.release, u.machine, sqlite3_libversion(), archive_version_details());
+		printf("volt version %s\n\nhost:\n  kernel: %s (%s)\n  sqlite: %s\n", VOLT_VERSION, u.release,
+		       u.machine, sqlite3_libversion());
 		printf("features:\n  user namespaces: %s\n  overlay: native overlayfs with userxattr; "
 		       "fuse-overlayfs as fallback\n  landlock ABI: %d\n  /dev/fuse usable: %s\n"
 		       "  /dev/kvm usable: %s\n  /dev/net/tun usable: %s\n",
