@@ -81,10 +81,19 @@ $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libvolt.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvolt.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
-# The sanitizer build compiles the library sources again with ASan+UBSan.
-$(BUILD)/unit-asan/%: tests/unit/%.c $(LIB_SRCS)
+# The sanitizer build compiles the library once more with ASan+UBSan.
+ASAN_OBJS := $(LIB_SRCS:%.c=$(BUILD)/asan/%.o)
+$(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libvolt-asan.a: $(ASAN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/unit-asan/%: tests/unit/%.c $(BUILD)/libvolt-asan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $< $(BUILD)/libvolt-asan.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
