@@ -1,9 +1,12 @@
 /* Networking at `volt create` time: the --network value and published ports
  * resolved into the container spec. */
 #include <errno.h>
+#include <jansson.h>
+#include <libslirp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "container/lifecycle.h"
 #include "container/spec.h"
@@ -66,4 +69,18 @@ const char *volt_net_resolver(const struct volt_spec *s)
 	enum volt_net_mode m = volt_net_mode_of(s->network);
 	/* container:NAME shares the other's namespace, which is slirp's by default */
 	return m == VOLT_NET_SLIRP || m == VOLT_NET_CONTAINER ? VOLT_SLIRP_DNS : NULL;
+}
+
+json_t *volt_net_info_json(void)
+{
+	return json_pack("{s:s,s:s,s:s,s:i}", "default", VOLT_NET_DEFAULT, "libslirp", slirp_version_string(), "tun",
+			 access("/dev/net/tun", R_OK | W_OK) == 0 ? "yes" : "no", "default_mtu",
+			 VOLT_SLIRP_MTU_DEFAULT);
+}
+
+void volt_net_info_print(void)
+{
+	printf("network:\n  default: %s (libslirp %s in volt-shim, MTU %d)\n  /dev/net/tun usable: %s\n",
+	       VOLT_NET_DEFAULT, slirp_version_string(), VOLT_SLIRP_MTU_DEFAULT,
+	       access("/dev/net/tun", R_OK | W_OK) == 0 ? "yes" : "no");
 }

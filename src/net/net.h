@@ -116,6 +116,12 @@ int volt_net_spec_setup(struct volt_ctx *ctx, struct volt_spec *s, char **publis
  * the user gave no --dns: slirp's 10.0.2.3, or NULL to copy the host's. */
 const char *volt_net_resolver(const struct volt_spec *s);
 
+/* ---- volt info (net/config.c) ---- */
+struct json_t;
+/* volt_net_info_json - {"default": ..., "libslirp": version, "tun": yes|no} */
+struct json_t *volt_net_info_json(void);
+void volt_net_info_print(void);
+
 /* ---- ports in the spec (net/monitor.c) ---- */
 
 /* volt_spec_ports - the spec's stored ports ("IP:HOST:CTR/proto") parsed.
