@@ -11,8 +11,8 @@
  *
  * Published ports are slirp host forwards: slirp listens on the host and
  * connects to 10.0.2.100 inside. With allow_host_loopback=false (the
- * default) slirp refuses connections from the container to 10.0.2.2, the
- * host's loopback. */
+ * default) new flows from the container to 10.0.2.2, the host's loopback,
+ * are refused by net/filter.c on the frames from the tap. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
@@ -25,6 +25,7 @@
 
 #include <libslirp.h>
 
+#include "net/filter.h"
 #include "net/net.h"
 #include "util/cleanup.h"
 
@@ -47,6 +48,7 @@ struct volt_slirp {
 	struct volt_pollv *pv; /* during prepare/dispatch */
 	struct slirp_timer *timers;
 	uint8_t *frame;
+	struct volt_lofilter *lofilter; /* NULL: host loopback allowed */
 };
 
 static int64_t now_ns(void)
@@ -63,6 +65,8 @@ static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 	struct volt_slirp *sl = opaque;
 	if (sl->tap_fd < 0)
 		return (ssize_t)len;
+	if (sl->lofilter)
+		volt_lofilter_out(sl->lofilter, buf, len);
 	for (;;) {
 		ssize_t w = write(sl->tap_fd, buf, len);
 		if (w < 0 && errno == EINTR)
@@ -222,6 +226,16 @@ static void read_tap(struct volt_slirp *sl)
 			continue;
 		if (n <= 0)
 			return; /* EAGAIN: drained */
+		if (sl->lofilter) {
+			uint8_t rst[128];
+			bool drop;
+			size_t r = volt_lofilter_in(sl->lofilter, sl->frame, (size_t)n, rst, sizeof(rst), &drop);
+			if (r && write(sl->tap_fd, rst, r) < 0) {
+				/* the container sees a timeout instead of a refusal */
+			}
+			if (drop)
+				continue;
+		}
 		slirp_input(sl->slirp, sl->frame, (int)n);
 	}
 }
@@ -291,7 +305,8 @@ struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct vo
 		.vhostname = NULL,
 		.if_mtu = o->mtu,
 		.if_mru = o->mtu,
-		.disable_host_loopback = !o->allow_host_loopback,
+		/* host loopback: see net/filter.c for why slirp's switch stays off */
+		.disable_host_loopback = false,
 	};
 	struct volt_slirp *sl = calloc(1, sizeof(*sl));
 
@@ -302,6 +317,12 @@ struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct vo
 	}
 	sl->tap_fd = -1;
 	sl->tap_idx = -1;
+	if (!o->allow_host_loopback && !(sl->lofilter = calloc(1, sizeof(*sl->lofilter)))) {
+		free(sl->frame);
+		free(sl);
+		volt_err_set(err, ENOMEM, "slirp");
+		return NULL;
+	}
 	inet_pton(AF_INET, "10.0.2.0", &cfg.vnetwork);
 	inet_pton(AF_INET, VOLT_SLIRP_NETMASK, &cfg.vnetmask);
 	inet_pton(AF_INET, VOLT_SLIRP_GATEWAY, &cfg.vhost);
@@ -343,5 +364,6 @@ void volt_slirp_free(struct volt_slirp *sl)
 	if (sl->tap_fd >= 0)
 		close(sl->tap_fd);
 	free(sl->frame);
+	free(sl->lofilter);
 	free(sl);
 }
