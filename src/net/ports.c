@@ -123,8 +123,11 @@ int volt_ports_parse(const char *arg, struct volt_port **v, size_t *n, struct vo
 char *volt_port_format(const struct volt_port *p, char *buf, size_t len)
 {
 	bool v6 = strchr(p->host_ip, ':') != NULL;
-	snprintf(buf, len, "%s%s%s:%u:%u/%s", v6 ? "[" : "", p->host_ip, v6 ? "]" : "", p->host_port,
-		 p->ctr_port, p->udp ? "udp" : "tcp");
+	char hp[8] = "";
+	if (p->host_port) /* 0 (not chosen yet) is written as nothing: "IP::CTR" */
+		snprintf(hp, sizeof(hp), "%u", p->host_port);
+	snprintf(buf, len, "%s%s%s:%s:%u/%s", v6 ? "[" : "", p->host_ip, v6 ? "]" : "", hp, p->ctr_port,
+		 p->udp ? "udp" : "tcp");
 	return buf;
 }
 
