@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "container/spec.h"
 #include "net/filter.h"
 #include "net/net.h"
 #include "net/ports.h"
@@ -246,12 +247,37 @@ static void test_lofilter(void **state)
 	assert_false(drop);
 }
 
+/* -P: every ExposedPort of the image gets a free host port */
+static void test_publish_all(void **state)
+{
+	struct volt_spec s = {0};
+	struct volt_err err;
+	char *pub[] = {"127.0.0.1::9000-9001/udp", NULL};
+	(void)state;
+	s.exposed_ports = calloc(1, sizeof(char *));
+	volt_strv_push(&s.exposed_ports, "8080/tcp");
+	volt_strv_push(&s.exposed_ports, "53/udp");
+	assert_int_equal(volt_net_spec_setup(NULL, &s, pub, true, &err), 0);
+	assert_string_equal(s.network, "slirp");
+	assert_int_equal(volt_strv_len(s.ports), 4);
+	assert_non_null(strstr(s.ports[0], "127.0.0.1:"));
+	assert_non_null(strstr(s.ports[2], ":8080/tcp"));
+	assert_non_null(strstr(s.ports[3], ":53/udp"));
+	assert_null(strstr(s.ports[2], "::")); /* a real host port was chosen */
+	volt_spec_free(&s);
+	s.network = strdup("none");
+	assert_int_equal(volt_net_spec_setup(NULL, &s, pub, false, &err), -1);
+	assert_non_null(strstr(err.msg, "need --network slirp"));
+	volt_spec_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forms),         cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_format_roundtrip), cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_network_modes), cmocka_unit_test(test_lofilter),
+		cmocka_unit_test(test_publish_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
