@@ -53,6 +53,12 @@ int volt_net_spec_setup(struct volt_ctx *ctx, struct volt_spec *s, char **publis
 	if (n && o.mode != VOLT_NET_SLIRP)
 		return volt_err_set(err, EINVAL,
 				    "published ports need --network slirp (the default), not --network %s", s->network);
+	for (size_t i = 0; i < n; i++)
+		if (strchr(ports[i].host_ip, ':')) {
+			char what[96];
+			return volt_err_set(err, EAFNOSUPPORT, "publish %s: IPv6 host addresses are not supported yet",
+					    volt_port_display(&ports[i], what, sizeof(what)));
+		}
 	if (volt_ports_reserve(ports, n, err) < 0)
 		return -1;
 	volt_strv_free(s->ports);
