@@ -178,6 +178,21 @@ PY
 	[[ "$output" == *"already in use"* ]]
 	run volt inspect later
 	[[ "$output" != *'"Running": true'* ]]
+	# once the port is free again, the same container starts with it
+	kill "$HOST_PID"; wait "$HOST_PID" 2>/dev/null || true
+	run volt start later
+	[ "$status" -eq 0 ]
+	run volt port later 80
+	[ "$output" = "127.0.0.1:$p" ]
+}
+
+@test "network: a container that exits releases its published port" {
+	p=$(free_port)
+	run volt run --rm -p "127.0.0.1:$p:80" busybox true
+	[ "$status" -eq 0 ]
+	run volt run --rm -p "127.0.0.1:$p:80" busybox true
+	[ "$status" -eq 0 ]
+	"$PY" -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen()' "$p"
 }
 
 @test "network: a port below net.ipv4.ip_unprivileged_port_start fails with the sysctl hint" {
