@@ -74,5 +74,9 @@ int cmd_stats(struct volt_cli *cli, int argc, char **argv);
 int cmd_top(struct volt_cli *cli, int argc, char **argv);
 int cmd_generate(struct volt_cli *cli, int argc, char **argv);
 int cmd_units(struct volt_cli *cli, int argc, char **argv);
+struct json_t;
+/* cli_info_supervisor - the supervisor section of `volt info` (new ref). */
+struct json_t *cli_info_supervisor(struct volt_ctx *ctx);
+void cli_info_supervisor_print(struct json_t *o);
 
 #endif

@@ -116,7 +116,7 @@ int cmd_generate(struct volt_cli *cli, int argc, char **argv)
 	bool new = false, files = false;
 	int c, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': new = true; break;
 		case 'f': files = true; break;
@@ -154,7 +154,7 @@ int cmd_generate(struct volt_cli *cli, int argc, char **argv)
 	if (new) {
 		const char *rm[] = {"rm", "-f", row.name, NULL};
 		pre = base_argv(ctx, volt, rm);
-		pre[0][0] = pre[0][0]; /* "-" prefix: a missing container is fine */
+		/* "-" prefix: a missing container is fine */
 		char *dash = volt_path("-%s", pre[0]);
 		free(pre[0]);
 		pre[0] = dash;
@@ -242,7 +242,7 @@ int cmd_units(struct volt_cli *cli, int argc, char **argv)
 	struct volt_ctx *ctx;
 	cleanup_free char *dir = NULL, *out = NULL;
 	int c, ret = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = strdup(optarg); break;
 		case 'o': out = strdup(optarg); break;

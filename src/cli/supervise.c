@@ -1,5 +1,6 @@
 /* volt update, pause, unpause, stats, top, and `ps --resources`. */
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,4 +327,53 @@ int cmd_top(struct volt_cli *cli, int argc, char **argv)
 		       cmdline);
 	}
 	return 0;
+}
+
+/* cli_info_supervisor - which supervisor a `volt run -d` would use now and
+ * why, the manager's version, and whether lingering keeps user services
+ * running after logout. */
+json_t *cli_info_supervisor(struct volt_ctx *ctx)
+{
+	struct volt_sup_opts o = {0};
+	struct volt_err err = {0};
+	const char *kind_why = NULL;
+	enum volt_sup_kind active = VOLT_SUP_BUILTIN;
+	cleanup_free char *why = NULL, *ver = NULL;
+	const char *where = NULL;
+	struct volt_sd *sd;
+
+	if (volt_sup_config(ctx, &o, &kind_why, &err) < 0 ||
+	    volt_sup_resolve(o.kind, kind_why, &active, &why, &err) < 0) {
+		char msg[VOLT_ERR_MSG_MAX + 32];
+		volt_err_format(&err, msg, sizeof(msg));
+		free(why);
+		why = strdup(msg);
+		active = VOLT_SUP_BUILTIN;
+	}
+	if (volt_sd_connect(&sd, &where, &err) == 0) {
+		ver = volt_sd_version(sd);
+		volt_sd_close(sd);
+	}
+	const char *user = getenv("USER");
+	cleanup_free char *linger = volt_path("/var/lib/systemd/linger/%s", user ? user : "");
+	bool lingering = user && access(linger, F_OK) == 0;
+	return json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:b,s:b}", "active", volt_sup_kind_name(active), "requested",
+			 volt_sup_kind_name(o.kind), "why", why ? why : "", "manager", where, "manager_version", ver,
+			 "lingering", lingering, "ignore_limits", o.ignore_limits);
+}
+
+void cli_info_supervisor_print(json_t *o)
+{
+	const char *mgr = json_string_value(json_object_get(o, "manager"));
+	printf("supervisor:\n  active: %s\n  why: %s\n", json_string_value(json_object_get(o, "active")),
+	       json_string_value(json_object_get(o, "why")));
+	if (mgr)
+		printf("  systemd user manager: %s (systemd %s)\n", mgr,
+		       json_string_value(json_object_get(o, "manager_version")) ?: "?");
+	else
+		printf("  systemd user manager: none reachable\n");
+	printf("  ignore limits: %s\n", json_is_true(json_object_get(o, "ignore_limits")) ? "yes" : "no");
+	if (!json_is_true(json_object_get(o, "lingering")))
+		printf("  warning: lingering is off for this user: user services (and detached containers "
+		       "under systemd) stop at logout; `loginctl enable-linger` keeps them\n");
 }

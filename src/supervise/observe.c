@@ -205,6 +205,14 @@ int volt_sup_pause(struct volt_ctx *ctx, struct volt_ctr_row *row, bool pause, s
 		struct volt_sd *sd;
 		if (volt_sd_connect(&sd, NULL, err) == 0) {
 			ret = volt_sd_freeze(sd, r.unit, pause, err);
+			/* systemd 252 freezes only on a unified hierarchy; the unit's
+			 * cgroup is delegated to us and v2 has cgroup.freeze, so freeze
+			 * it directly (the shim freezes with its container) */
+			cleanup_free char *ucg = NULL;
+			if (ret < 0 && volt_sd_unit_info(sd, r.unit, NULL, &ucg, err) == 0) {
+				cleanup_free char *udir = volt_cg_dir(ucg);
+				ret = udir ? volt_cg_freeze(udir, pause, err) : -1;
+			}
 			volt_sd_close(sd);
 		}
 	} else {
