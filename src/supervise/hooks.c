@@ -37,6 +37,13 @@ int volt_sup_create(struct volt_ctx *ctx, const char *id, const struct volt_sup_
 	r.restart = o->restart;
 	r.limits = o->limits;
 	r.ignore_limits = o->ignore_limits;
+	if (!o->ignore_limits_set) { /* $VOLT_IGNORE_LIMITS, volt.conf */
+		struct volt_sup_opts c = *o;
+		const char *why;
+		if (volt_sup_config(ctx, &c, &why, err) < 0)
+			return -1;
+		r.ignore_limits = c.ignore_limits;
+	}
 	json_t *a = json_array();
 	for (int i = 0; i < argc; i++)
 		json_array_append_new(a, json_string(argv[i]));
