@@ -54,6 +54,7 @@ void volt_restart_format(const struct volt_restart *r, char *buf, size_t len)
 	}
 }
 
+/* volt_sup_kind_parse - "auto", "systemd", "builtin". */
 int volt_sup_kind_parse(const char *s, enum volt_sup_kind *out, struct volt_err *err)
 {
 	if (!strcmp(s, "auto"))
@@ -67,6 +68,7 @@ int volt_sup_kind_parse(const char *s, enum volt_sup_kind *out, struct volt_err 
 	return 0;
 }
 
+/* volt_sup_kind_name - the inverse of volt_sup_kind_parse. */
 const char *volt_sup_kind_name(enum volt_sup_kind k)
 {
 	switch (k) {
@@ -110,8 +112,8 @@ int volt_size_parse(const char *s, int64_t *out, struct volt_err *err)
 }
 
 /* volt_cpus_parse - a fractional CPU count (docker --cpus) as microseconds of
- * CPU time per second of wall time, the unit of systemd's CPUQuotaPerSecUSec
- * and of cgroup v2 cpu.max with a 1 s period... scaled to 100 ms below. */
+ * CPU time per second of wall time: systemd's CPUQuotaPerSecUSec as it is;
+ * cgroup v2 cpu.max gets a tenth of it over a 100 ms period (cgroup.c). */
 int volt_cpus_parse(const char *s, int64_t *out, struct volt_err *err)
 {
 	char *end;
@@ -125,6 +127,7 @@ int volt_cpus_parse(const char *s, int64_t *out, struct volt_err *err)
 	return 0;
 }
 
+/* volt_limits_init - nothing set but the default pids limit (2048). */
 void volt_limits_init(struct volt_limits *l)
 {
 	l->memory = l->memory_swap = l->cpu_quota = l->cpu_weight = l->io_weight = -1;
@@ -140,6 +143,7 @@ bool volt_limits_any(const struct volt_limits *l)
 	       l->io_weight >= 0 || (l->pids >= 0 && !l->pids_default);
 }
 
+/* volt_backoff_ms - see supervisor.h. */
 long volt_backoff_ms(int n)
 {
 	long ms = 100;

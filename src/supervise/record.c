@@ -28,6 +28,7 @@ static int ensure_table(struct volt_db *db, struct volt_err *err)
 	return 0;
 }
 
+/* limits_json - the limits as the JSON object stored in the limits column. */
 static json_t *limits_json(const struct volt_limits *l)
 {
 	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:b}", "memory", (json_int_t)l->memory, "memory_swap",
@@ -36,6 +37,7 @@ static json_t *limits_json(const struct volt_limits *l)
 			 (json_int_t)l->io_weight, "pids_default", l->pids_default);
 }
 
+/* limits_from_json - the inverse; missing keys are "not set". */
 static void limits_from_json(const char *text, struct volt_limits *l)
 {
 	json_error_t jerr;
@@ -55,6 +57,8 @@ static void limits_from_json(const char *text, struct volt_limits *l)
 	json_decref(o);
 }
 
+/* volt_sup_rec_defaults - the record of a container volt has none for (made
+ * before supervision existed): auto, no restart, default limits. */
 void volt_sup_rec_defaults(struct volt_sup_rec *r, const char *id)
 {
 	memset(r, 0, sizeof(*r));
@@ -72,6 +76,7 @@ void volt_sup_rec_free(struct volt_sup_rec *r)
 	r->unit = r->why = r->argv = NULL;
 }
 
+/* volt_sup_rec_save - insert or replace the whole record. */
 int volt_sup_rec_save(struct volt_db *db, const struct volt_sup_rec *r, struct volt_err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -113,6 +118,7 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return t ? strdup((const char *)t) : NULL;
 }
 
+/* volt_sup_rec_load - see supervisor.h; r gets defaults when there is none. */
 int volt_sup_rec_load(struct volt_db *db, const char *id, struct volt_sup_rec *r, struct volt_err *err)
 {
 	sqlite3_stmt *st = NULL;

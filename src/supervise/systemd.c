@@ -75,6 +75,7 @@ fail:
 	return NULL;
 }
 
+/* volt_sd_connect - see systemd.h. Return: 0, or -1 naming every address tried. */
 int volt_sd_connect(struct volt_sd **out, const char **where, struct volt_err *err)
 {
 	static char used[512];
@@ -145,6 +146,7 @@ char *volt_sd_manager_cgroup(struct volt_sd *sd)
 	return cg;
 }
 
+/* sd_u64 - volt's "unlimited" (INT64_MAX) is systemd's infinity. */
 static uint64_t sd_u64(int64_t v)
 {
 	return v == INT64_MAX ? UINT64_MAX : (uint64_t)v;
@@ -174,6 +176,9 @@ static int append_limits(sd_bus_message *m, const struct volt_limits *l)
 	return r;
 }
 
+/* restart_value - Restart= for a policy: the back-off and the count live in
+ * RestartUSec and the start limit; unless-stopped is always, since StopUnit
+ * never restarts. */
 static const char *restart_value(const struct volt_restart *r)
 {
 	switch (r->mode) {
@@ -220,6 +225,9 @@ static int append_prevent(sd_bus_message *m)
 	return 0;
 }
 
+/* volt_sd_start_transient - StartTransientUnit(name, "fail", properties, []).
+ * Returns once the manager queued the start job; the caller waits for the
+ * shim to record the container running. */
 int volt_sd_start_transient(struct volt_sd *sd, const struct volt_sd_unit_spec *u, struct volt_err *err)
 {
 	sd_bus_message *m = NULL, *reply = NULL;
@@ -267,7 +275,7 @@ int volt_sd_start_transient(struct volt_sd *sd, const struct volt_sd_unit_spec *
 	return 0;
 }
 
-/* call_s - a Manager method taking the unit name and maybe more. */
+/* call_simple - a Manager method taking the unit name and maybe more. */
 static int call_simple(struct volt_sd *sd, const char *method, const char *unit, struct volt_err *err,
 		       const char *types, ...)
 {
@@ -343,6 +351,7 @@ int volt_sd_set_limits(struct volt_sd *sd, const char *unit, const struct volt_l
 	return 0;
 }
 
+/* volt_sd_unit_info - GetUnit, then the Unit and Service properties. */
 int volt_sd_unit_info(struct volt_sd *sd, const char *unit, char **active, char **cgroup, struct volt_err *err)
 {
 	sd_bus_message *reply = NULL;
