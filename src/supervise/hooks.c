@@ -249,10 +249,17 @@ int volt_sup_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, s
 		return x;
 	}
 	int ret = 0;
-	if (volt_sd_stop_unit(sd, r.unit, err) < 0 && !not_loaded(err))
+	/* StopUnit sends the stop signal and SIGKILLs at the unit's timeout (the
+	 * container's --stop-timeout); TimeoutStopUSec cannot change on a running
+	 * unit, so `stop -t N` SIGKILLs the unit's cgroup itself after N s */
+	if (volt_sd_stop_unit(sd, r.unit, err) < 0 && !not_loaded(err)) {
 		ret = -1;
-	else if (!wait_monitor_gone(ctx, row->id, (timeout >= 0 ? timeout : 10) * 1000L + 15000))
-		ret = volt_err_set(err, ETIMEDOUT, "container %s (unit %s) did not stop", row->name, r.unit);
+	} else {
+		if (timeout >= 0 && !wait_monitor_gone(ctx, row->id, timeout * 1000L))
+			volt_sd_kill_unit(sd, r.unit, "all", SIGKILL, &ignored);
+		if (!wait_monitor_gone(ctx, row->id, 15000 + (timeout >= 0 ? 0 : 600000L)))
+			ret = volt_err_set(err, ETIMEDOUT, "container %s (unit %s) did not stop", row->name, r.unit);
+	}
 	volt_sd_reset_failed(sd, r.unit, &ignored);
 	if (ret == 0)
 		volt_ctr_refresh(ctx, row);

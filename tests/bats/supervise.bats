@@ -172,6 +172,18 @@ check_pause() {
 	[[ "$output" != *"sds"* ]]
 }
 
+@test "systemd: stop -t N kills the unit after N seconds, and it is not restarted" {
+	require_manager
+	volt run -d --name sdt --restart always busybox sleep 60 # PID 1 ignores SIGTERM
+	start=$(date +%s)
+	run volt stop -t 1 sdt
+	[ "$status" -eq 0 ]
+	[ $(($(date +%s) - start)) -lt 6 ]
+	sleep 0.5
+	exited sdt
+	wait_for unit_gone volt-sdt.service
+}
+
 @test "systemd: kill goes through the manager and is not restarted" {
 	require_manager
 	volt run -d --name sdk --restart always busybox sleep 60
