@@ -20,7 +20,7 @@ setup() {
 teardown() {
 	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
 	if has_manager; then
-		for u in sdg web; do
+		for u in sdg web test-deleg; do
 			systemctl --user stop "volt-$u.service" >/dev/null 2>&1 || true
 			rm -f "$HOME/.config/systemd/user/volt-$u.service"
 		done
@@ -296,6 +296,26 @@ check_pause() {
 	systemctl --user stop volt-web.service
 	rm -f "$HOME/.config/systemd/user/volt-web.service"
 	systemctl --user daemon-reload
+}
+
+@test "systemd: builtin inside a delegated unit gets its own cgroup; pause uses cgroup.freeze" {
+	require_manager
+	systemd-run --user -q -p Delegate=yes --unit=volt-test-deleg -E VOLT_ROOT="$VOLT_ROOT" \
+		-E VOLT_RUNROOT="$VOLT_RUNROOT" sh -c "$VOLT_BIN run -d --supervisor builtin --name dg busybox sh -c '$counter_cmd'; sleep 60"
+	wait_for ps_has dg
+	cg=$(systemctl --user show -p ControlGroup --value volt-test-deleg.service)
+	v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	id=$(volt inspect dg | sed -n 's/.*"Id": "\(.\{12\}\).*/\1/p' | head -1)
+	own="$v2$cg/volt-$id"
+	[ -d "$own" ]
+	pid=$(volt inspect dg | sed -n 's/.*"Pid": \([0-9]*\).*/\1/p')
+	grep -q "^0::$cg/volt-$id\$" "/proc/$pid/cgroup"
+	volt pause dg
+	[ "$(cat "$own/cgroup.freeze")" = 1 ]
+	volt unpause dg
+	[ "$(cat "$own/cgroup.freeze")" = 0 ]
+	systemctl --user stop volt-test-deleg.service
+	volt rm -f dg
 }
 
 # ---- builtin supervisor ------------------------------------------------
