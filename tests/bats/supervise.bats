@@ -102,6 +102,27 @@ check_pause() {
 	[[ "$output" == *"systemd user manager: unix:path="* ]]
 }
 
+@test "systemd: the manager's private socket is found without a session bus" {
+	require_manager
+	# a runtime dir with the manager's socket but no bus socket
+	rt=$BATS_TEST_TMPDIR/rt
+	mkdir -p "$rt"
+	ln -s "$XDG_RUNTIME_DIR/systemd" "$rt/systemd"
+	XDG_RUNTIME_DIR=$rt DBUS_SESSION_BUS_ADDRESS= run volt info
+	[[ "$output" == *"active: systemd"* ]]
+	[[ "$output" == *"unix:path=$rt/systemd/private"* ]]
+	XDG_RUNTIME_DIR=$rt DBUS_SESSION_BUS_ADDRESS= run volt run -d --name sdpriv busybox sleep 30
+	[ "$status" -eq 0 ]
+	systemctl --user status volt-sdpriv.service | grep -q 'active (running)'
+	# and none at all: auto falls back to builtin, saying why
+	XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR DBUS_SESSION_BUS_ADDRESS= run volt info
+	[[ "$output" == *"active: builtin"* ]]
+	[[ "$output" == *"no systemd user manager answered"* ]]
+	XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR DBUS_SESSION_BUS_ADDRESS= run volt run -d --supervisor systemd busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"supervisor systemd"* ]]
+}
+
 @test "systemd: a detached container is a unit of the user manager" {
 	require_manager
 	run volt run -d --name sd1 busybox sleep 60
