@@ -37,6 +37,7 @@
 #include "container/spec.h"
 #include "net/net.h"
 #include "state/context.h"
+#include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -326,7 +327,7 @@ int main(int argc, char **argv)
 		{"root", required_argument, NULL, 'r'},   {"runroot", required_argument, NULL, 'R'},
 		{"id", required_argument, NULL, 'i'},     {"attach", no_argument, NULL, 'a'},
 		{"detach", no_argument, NULL, 'd'},       {"ready-fd", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
+		{"lock-fd", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0},
 	};
 	struct shim s = {.ready_fd = -1, .userns_fd = -1};
 	struct volt_spawn sp = {0};
@@ -336,7 +337,7 @@ int main(int argc, char **argv)
 	cleanup_free char *logp = NULL, *init = NULL;
 	struct volt_db *db = NULL;
 	int r;
-	int c, code = VOLT_EXIT_INTERNAL, sfd = -1, lock = -1;
+	int c, code = VOLT_EXIT_INTERNAL, sfd = -1, lock = -1, lock_fd = -1;
 	sigset_t mask;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -347,6 +348,7 @@ int main(int argc, char **argv)
 		case 'a': s.attach = true; break;
 		case 'd': do_detach = true; break;
 		case 'f': s.ready_fd = atoi(optarg); break;
+		case 'l': lock_fd = atoi(optarg); break; /* a restart (supervise/shim.c) */
 		default: return usage();
 		}
 	}
@@ -379,8 +381,13 @@ int main(int argc, char **argv)
 		goto fail_early;
 	{
 		cleanup_free char *lp = volt_path("%s/shim.lock", s.run_dir);
-		lock = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0) {
+		if (lock_fd >= 0) { /* restarted: the lock was kept across exec */
+			lock = lock_fd;
+			fcntl(lock, F_SETFD, FD_CLOEXEC);
+		} else {
+			lock = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		}
+		if (lock < 0 || (lock_fd < 0 && flock(lock, LOCK_EX | LOCK_NB) < 0)) {
 			volt_err_set(&err, EBUSY, "container %s is already running", s.row.name);
 			goto fail_early;
 		}
@@ -393,6 +400,8 @@ int main(int argc, char **argv)
 				goto fail_early;
 		}
 	}
+	if (volt_sup_shim_begin(&s.ctx, s.row.id, lock_fd >= 0, &err) < 0)
+		goto fail_early;
 	logp = volt_path("%s/ctr.log", s.ctr_dir);
 	if (volt_log_open(&s.log, logp, &err) < 0)
 		goto fail_early;
@@ -458,6 +467,17 @@ int main(int argc, char **argv)
 		volt_db_ctr_delete(db, s.row.id, &err);
 	} else {
 		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), NULL, &err);
+		/* builtin restart policy: back off, then run again as a fresh shim
+		 * that keeps the lock (under systemd, the unit's Restart= does it) */
+		long ms = s.attach ? -1 : volt_sup_shim_next(&s.ctx, s.row.id, code);
+		if (ms >= 0 && volt_sup_shim_wait(&s.ctx, s.row.id, ms)) {
+			char lfd[16];
+			snprintf(lfd, sizeof(lfd), "%d", lock);
+			fcntl(lock, F_SETFD, 0);
+			char *av[] = {argv[0], "--root", s.ctx.root, "--runroot", s.ctx.runroot,
+				      "--id", s.row.id, "--lock-fd", lfd, NULL};
+			execv("/proc/self/exe", av);
+		}
 	}
 	return code;
 

@@ -27,6 +27,13 @@ static const struct volt_cmd commands[] = {
 	{"images", cmd_images, "List images"},
 	{"rmi", cmd_rmi, "Remove images"},
 	{"info", cmd_info, "Show what volt found on this host and how it is set up"},
+	{"update", cmd_update, "Change the resource limits of a container"},
+	{"pause", cmd_pause, "Freeze all processes of containers"},
+	{"unpause", cmd_unpause, "Thaw paused containers"},
+	{"stats", cmd_stats, "Show containers' resource use"},
+	{"top", cmd_top, "Show the processes of a container"},
+	{"generate", cmd_generate, "Generate a systemd user unit for a container"},
+	{"units", cmd_units, "Turn ~/.config/volt/units/*.volt into systemd user units"},
 };
 
 int main(int argc, char **argv)

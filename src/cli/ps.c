@@ -10,6 +10,7 @@
 #include "container/log.h"
 #include "container/spec.h"
 #include "net/net.h"
+#include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -127,6 +128,7 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 					      volt_path("%s/upper", dir)));
 		json_object_set_new(o, "LogPath", json_string(logp));
 		json_object_set_new(o, "NetworkSettings", network_json(spec));
+		json_object_set_new(o, "Supervisor", volt_sup_json(ctx, c->id));
 	}
 	json_decref(spec);
 	return o;
@@ -165,8 +167,13 @@ static int ps_row(const struct volt_ctr_row *c0, void *arg)
 	return 0;
 }
 
+int cmd_ps_resources(struct volt_cli *cli); /* cli/supervise.c */
+
 int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 {
+	for (int a = 1; a < argc; a++)
+		if (!strcmp(argv[a], "--resources"))
+			return cmd_ps_resources(cli);
 	static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
 					     {"quiet", no_argument, NULL, 'q'},
 					     {"format", required_argument, NULL, 'f'},

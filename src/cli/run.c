@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "container/lifecycle.h"
+#include "supervise/supervisor.h"
 #include "util/cleanup.h"
 
 enum {
@@ -41,9 +42,12 @@ static const struct option create_opts[] = {
 	{"add-host", required_argument, NULL, OPT_ADD_HOST},
 	{"publish", required_argument, NULL, 'p'},
 	{"publish-all", no_argument, NULL, 'P'},
+	CLI_SUPERVISE_OPTIONS, /* cli/supervise_opts.c */
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
+
+static struct volt_sup_opts sup_opts;
 
 static void create_usage(const char *cmd)
 {
@@ -73,11 +77,11 @@ static void create_usage(const char *cmd)
 	       "      --init               run volt-init as PID 1 (reaps zombies, forwards signals)\n"
 	       "      --stop-signal SIG    signal that stops the container (default: image's, or TERM)\n"
 	       "      --stop-timeout SEC   seconds before SIGKILL on stop (default 10)\n"
-	       "      --label KEY=VALUE    set a label\n",
+	       "      --label KEY=VALUE    set a label\n%s",
 	       cmd,
 	       !strcmp(cmd, "run") ? "Create and start a container." : "Create a container without starting it.",
 	       !strcmp(cmd, "run") ? "  -d, --detach             run in the background and print the container ID\n"
-				   : "");
+				   : "", cli_supervise_help);
 }
 
 /* parse_create - options into o; *detach for run. Returns -1 and prints on error,
@@ -89,6 +93,7 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 
 	memset(o, 0, sizeof(*o));
 	o->stop_timeout = -1;
+	cli_supervise_init(&sup_opts);
 	while ((c = getopt_long(argc, argv, "+dithe:w:u:v:p:P", create_opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -127,11 +132,19 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case OPT_USERNS: o->userns = optarg; break;
 		case OPT_DNS: cli_strv_add(&o->dns, optarg); break;
 		case OPT_ADD_HOST: cli_strv_add(&o->add_hosts, optarg); break;
-		default: return cli_usage_error(cmd, "invalid option"), -1;
+		default:
+			if (c >= CLI_OPT_SUPERVISE) {
+				if (cli_supervise_opt(cmd, c, optarg, &sup_opts) < 0)
+					return -1;
+				break;
+			}
+			return cli_usage_error(cmd, "invalid option"), -1;
 		}
 	}
 	if (optind >= argc)
 		return cli_usage_error(cmd, "requires at least 1 argument (IMAGE)"), -1;
+	if (cli_supervise_check(cmd, &sup_opts, o->rm) < 0)
+		return -1;
 	o->image = argv[optind];
 	o->command = argv + optind + 1;
 	if (detach && *detach && o->rm && false)
@@ -165,7 +178,7 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 		return 125;
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
-	if (r < 0)
+	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0)
 		return cli_fail(&err);
 	printf("%s\n", id);
 	return 0;
@@ -187,7 +200,7 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 		return 125;
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
-	if (r < 0)
+	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0)
 		return cli_fail(&err);
 	if (volt_ctr_load(ctx, id, &row, &err) != 0)
 		return cli_fail(&err);
