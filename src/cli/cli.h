@@ -46,5 +46,7 @@ int cmd_image(struct volt_cli *cli, int argc, char **argv);
 int cmd_images(struct volt_cli *cli, int argc, char **argv);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
+int cmd_cas(struct volt_cli *cli, int argc, char **argv);
+int cmd_bundle(struct volt_cli *cli, int argc, char **argv);
 
 #endif

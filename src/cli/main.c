@@ -26,6 +26,8 @@ static const struct volt_cmd commands[] = {
 	{"images", cmd_images, "List images"},
 	{"rmi", cmd_rmi, "Remove images"},
 	{"info", cmd_info, "Show what volt found on this host and how it is set up"},
+	{"cas", cmd_cas, "The content-addressed store: status, verify, gc, inspect, build, mount"},
+	{"bundle", cmd_bundle, "Move images as .vbundle files: create, inspect, verify, import"},
 };
 
 struct volt_ctx *cli_ctx(struct volt_cli *cli)
