@@ -201,7 +201,7 @@ int volt_cas_build(struct volt_ctx *ctx, const char *dir, const char *name, char
 	struct volt_tree tree;
 	struct walk w = {.cas = &cas, .tree = &tree};
 	struct stat st;
-	cleanup_free char *config = NULL, *tree_json = NULL;
+	cleanup_free char *config = NULL;
 	char tdig[VOLT_SHA256_HEX], diff[80];
 	json_t *layers = NULL;
 	int fd, ret = -1;
