@@ -39,6 +39,11 @@ int volt_cas_fuse_is_mounted(const char *dir);
 int volt_cas_lower(struct volt_ctx *ctx, const char *mode, const char *image_id, char **lower,
 		   struct volt_err *err);
 
+/* volt_cas_lower_prune - unmount the per-image FUSE views (runroot/fuse/<id>)
+ * whose image has no ref any more; run outside any user namespace
+ * (fusermount3 is setuid). cb, if set, is told each id. Best effort. */
+void volt_cas_lower_prune(struct volt_ctx *ctx, bool dry_run, void (*cb)(const char *id, void *arg), void *arg);
+
 /* the default lower, chosen by measurement (docs/cas.md) */
 #define VOLT_CAS_LOWER_DEFAULT "checkout"
 

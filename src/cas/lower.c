@@ -14,6 +14,7 @@
  * map, so inside the container they read back as the manifest says. A lock
  * file serialises concurrent first uses; a dead mount (server gone) is
  * lazily unmounted and mounted again. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "cas/fuse.h"
+#include "cas/sha256.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -88,4 +90,26 @@ int volt_cas_lower(struct volt_ctx *ctx, const char *mode, const char *image_id,
 	free(*lower);
 	*lower = steal_ptr(dir);
 	return 0;
+}
+
+void volt_cas_lower_prune(struct volt_ctx *ctx, bool dry_run, void (*cb)(const char *id, void *arg), void *arg)
+{
+	cleanup_free char *base = volt_path("%s/fuse", ctx->runroot);
+	cleanup_dir DIR *d = opendir(base);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		if (strlen(de->d_name) != 64 || !volt_sha256_is_hex(de->d_name))
+			continue;
+		cleanup_free char *ref = volt_path("%s/cas/refs/%s.tree", ctx->root, de->d_name);
+		cleanup_free char *dir = volt_path("%s/%s", base, de->d_name);
+		if (access(ref, F_OK) == 0 || volt_cas_fuse_is_mounted(dir) == 0)
+			continue;
+		if (cb)
+			cb(de->d_name, arg);
+		if (!dry_run) {
+			struct volt_err ignored;
+			volt_cas_fuse_umount(dir, &ignored);
+		}
+	}
 }

@@ -164,6 +164,12 @@ static void print_gc(const char *kind, const char *name, void *arg)
 		printf("%s %s %s\n", j->dry ? "would remove" : "removed", kind, name);
 }
 
+static void print_prune(const char *id, void *arg)
+{
+	struct gc_job *j = arg;
+	printf("%s FUSE view of image %.12s (no ref)\n", j->dry ? "would unmount" : "unmounted", id);
+}
+
 static int gc_in_userns(void *arg, struct volt_err *err)
 {
 	struct gc_job *j = arg;
@@ -208,6 +214,9 @@ static int cas_gc(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (!(j.ctx = cli_ctx(cli)))
 		return 125;
+	/* views of removed images first: fusermount3 cannot run in the userns */
+	volt_cas_lower_prune(j.ctx, j.dry, print_prune, &j);
+	fflush(stdout);
 	volt_idmap_detect(&map, false, &err);
 	if (volt_userns_run(&map, gc_in_userns, &j, &err) < 0)
 		return cli_fail(&err);

@@ -95,6 +95,24 @@ make_variant_tar() {
 	[ "$(find "$VOLT_ROOT/cas/objects" -type f | wc -l)" -eq 0 ]
 }
 
+@test "cas gc removes checkouts without a ref and what interrupted writers left in tmp" {
+	volt image import "$BUSYBOX_TAR" live
+	fake=$(printf 'f%.0s' $(seq 1 64))
+	mkdir -p "$VOLT_ROOT/cas/checkouts/$fake/etc"
+	echo stale >"$VOLT_ROOT/cas/tmp/obj-0123456789abcdef"
+	run volt cas gc --dry-run
+	[[ "$output" == *"would remove checkout $fake"* ]]
+	[[ "$output" == *"would remove tmp obj-0123456789abcdef"* ]]
+	[ -d "$VOLT_ROOT/cas/checkouts/$fake" ]
+	run volt cas gc
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1 checkout(s), 1 tmp entry"* ]]
+	[ ! -e "$VOLT_ROOT/cas/checkouts/$fake" ]
+	[ ! -e "$VOLT_ROOT/cas/tmp/obj-0123456789abcdef" ]
+	run volt run --rm live cat /etc/motd
+	[ "$output" = "volt busybox image" ]
+}
+
 @test "cas gc does not remove the objects of an import running at the same moment" {
 	local dir=$BATS_TEST_TMPDIR/big
 	mkdir -p "$dir"
@@ -180,20 +198,26 @@ make_variant_tar() {
 
 @test "the FUSE view as the container's lower layer (--rootfs-lower fuse)" {
 	require_fuse
-	volt image import "$BUSYBOX_TAR" fusel
+	id=$(volt image import "$BUSYBOX_TAR" fusel | cut -d: -f2)
 	run volt run --rm --rootfs-lower fuse fusel sh -c 'cat /etc/motd; echo w >/etc/motd; cat /etc/motd; stat -c "%u %a" /tmp'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "volt busybox image" ]
 	[ "${lines[1]}" = "w" ]
 	[ "${lines[2]}" = "0 1777" ]
-	grep -q "fuse.volt" /proc/self/mountinfo
+	grep -q "fuse.volt volt-cas:${id:0:12}" /proc/self/mountinfo
 	# a second container reuses the image's mount
 	run env VOLT_ROOTFS_LOWER=fuse "$VOLT_BIN" run --rm fusel cat /etc/motd
 	[ "$output" = "volt busybox image" ]
-	[ "$(grep -c "volt-cas:" /proc/self/mountinfo)" -eq 1 ]
+	[ "$(grep -c "volt-cas:${id:0:12}" /proc/self/mountinfo)" -eq 1 ]
 	run volt run --rm --rootfs-lower bogus fusel true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"use checkout or fuse"* ]]
+	# the image goes: gc unmounts its view
+	volt rmi fusel
+	run volt cas gc
+	[[ "$output" == *"unmounted FUSE view of image"* ]]
+	run grep -q "volt-cas:${id:0:12}" /proc/self/mountinfo
+	[ "$status" -ne 0 ]
 }
 
 @test "bundle create, inspect, verify and import into a second store" {
