@@ -65,6 +65,7 @@ static int store_file(struct walk *w, int fd, struct volt_tree_entry *e, struct 
 	return volt_cas_writer_commit(&wr, (e->mode & 0111) != 0, e->digest, err);
 }
 
+/* seen_link - the image path of an inode already stored (a hardlink), or NULL. */
 static const char *seen_link(struct walk *w, const struct stat *st)
 {
 	for (size_t i = 0; i < w->n_seen; i++)
@@ -73,6 +74,7 @@ static const char *seen_link(struct walk *w, const struct stat *st)
 	return NULL;
 }
 
+/* remember - note a multiply-linked inode and its first image path. */
 static void remember(struct walk *w, const struct stat *st, const char *path)
 {
 	if (w->n_seen == w->cap_seen) {
@@ -194,6 +196,8 @@ static char *build_config(const char *tree_digest, const char *dir)
 	return s;
 }
 
+/* volt_cas_build - see build.h. The gc lock is taken before the first object
+ * and held until volt_image_commit has saved the ref and the checkout. */
 int volt_cas_build(struct volt_ctx *ctx, const char *dir, const char *name, char *id_out,
 		   struct volt_err *err)
 {

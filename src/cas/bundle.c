@@ -33,6 +33,7 @@
 #define META_MAX (16u << 20)
 #define TREE_MAX (512u << 20)
 
+/* volt_bundle_info_free - release what a verify or import filled in. */
 void volt_bundle_info_free(struct volt_bundle_info *info)
 {
 	free(info->name);
@@ -55,6 +56,7 @@ static int put_entry(struct archive *a, const char *name, int64_t size)
 	return r == ARCHIVE_OK ? 0 : -1;
 }
 
+/* put_buf - an entry holding buf. Return: 0 or -1 (archive_error_string says why). */
 static int put_buf(struct archive *a, const char *name, const char *buf, size_t len)
 {
 	if (put_entry(a, name, (int64_t)len) < 0)
@@ -62,6 +64,7 @@ static int put_buf(struct archive *a, const char *name, const char *buf, size_t 
 	return len == 0 || archive_write_data(a, buf, len) == (la_ssize_t)len ? 0 : -1;
 }
 
+/* put_object - the canonical object of digest as objects/<digest>. */
 static int put_object(struct volt_cas *cas, struct archive *a, const char *digest, struct volt_err *err)
 {
 	char rel[80], name[80];
@@ -82,6 +85,8 @@ static int put_object(struct volt_cas *cas, struct archive *a, const char *diges
 	return n < 0 ? volt_err_sys(err, "read object %s", digest) : 0;
 }
 
+/* volt_bundle_create - see bundle.h. Objects go in tree order, each distinct
+ * digest once; the zip is written to file.tmp and renamed when complete. */
 int volt_bundle_create(struct volt_cas *cas, const char *id, const char *name, const char *config,
 		       const char *layers, const char *file, struct volt_err *err)
 {
@@ -162,6 +167,7 @@ struct scan {
 	struct volt_tree tree;
 };
 
+/* problem - count one problem, keep the first in perr (import) and tell cb. */
 static void problem(struct scan *s, const char *object, const char *what)
 {
 	if (s->problems++ == 0 && s->perr)
@@ -170,6 +176,8 @@ static void problem(struct scan *s, const char *object, const char *what)
 		s->cb(object, what, s->arg);
 }
 
+/* read_small - the current entry's data into a NUL-terminated buffer, at most
+ * max bytes. Return: 0, -1 on a read error, a too large entry or ENOMEM. */
 static int read_small(struct archive *a, size_t max, char **out, size_t *len)
 {
 	size_t cap = 65536, n = 0;
@@ -249,6 +257,8 @@ static int scan_object(struct scan *s, struct archive *a, const char *digest, st
 	return 0;
 }
 
+/* parse_meta - volt-bundle.json into info (id, name, layers); a malformed one
+ * is a problem, not an error. */
 static void parse_meta(struct scan *s, const char *buf, size_t len)
 {
 	json_error_t jerr;
@@ -343,6 +353,7 @@ static int scan(struct scan *s, struct archive *a, struct volt_err *err)
 	return 0;
 }
 
+/* scan_init - an empty scan filling info. */
 static void scan_init(struct scan *s, struct volt_bundle_info *info)
 {
 	memset(s, 0, sizeof(*s));
@@ -353,6 +364,7 @@ static void scan_init(struct scan *s, struct volt_bundle_info *info)
 	volt_tree_init(&s->tree);
 }
 
+/* scan_free - release the scan's own buffers (info stays the caller's). */
 static void scan_free(struct scan *s)
 {
 	free(s->tree_json);
@@ -360,6 +372,7 @@ static void scan_free(struct scan *s)
 	volt_tree_free(&s->tree);
 }
 
+/* reader - a libarchive reader for zip files only. */
 static struct archive *reader(void)
 {
 	struct archive *a = archive_read_new();
@@ -370,6 +383,7 @@ static struct archive *reader(void)
 	return a;
 }
 
+/* verify_archive - scan an opened archive a (consumed) and count problems. */
 static int verify_archive(struct archive *a, int open_r, volt_bundle_problem_cb cb, void *arg,
 			  struct volt_bundle_info *info, size_t *problems, struct volt_err *err)
 {
@@ -388,6 +402,7 @@ static int verify_archive(struct archive *a, int open_r, volt_bundle_problem_cb 
 	return ret;
 }
 
+/* volt_bundle_verify - see bundle.h. */
 int volt_bundle_verify(const char *file, volt_bundle_problem_cb cb, void *arg, struct volt_bundle_info *info,
 		       size_t *problems, struct volt_err *err)
 {
@@ -398,6 +413,7 @@ int volt_bundle_verify(const char *file, volt_bundle_problem_cb cb, void *arg, s
 	return ret < 0 ? volt_err_prefix(err, "bundle %s", file) : 0;
 }
 
+/* volt_bundle_verify_mem - see bundle.h. */
 int volt_bundle_verify_mem(const void *buf, size_t len, volt_bundle_problem_cb cb, void *arg,
 			   struct volt_bundle_info *info, size_t *problems, struct volt_err *err)
 {
@@ -442,6 +458,8 @@ static int place_objects(struct volt_cas *cas, int stage_fd, const char *stage_r
 	return ret;
 }
 
+/* volt_bundle_import - see bundle.h. Lock, stage and check in one pass, move
+ * the objects, commit the image; the staging directory goes in every case. */
 int volt_bundle_import(struct volt_ctx *ctx, const char *file, char *id_out, struct volt_err *err)
 {
 	struct volt_cas cas;

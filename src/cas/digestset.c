@@ -7,11 +7,13 @@
 
 #include "cas/admin.h"
 
+/* volt_digest_set_init - an empty set (no allocation until the first add). */
 void volt_digest_set_init(struct volt_digest_set *s)
 {
 	memset(s, 0, sizeof(*s));
 }
 
+/* volt_digest_set_free - release the set; it is empty and reusable after. */
 void volt_digest_set_free(struct volt_digest_set *s)
 {
 	free(s->keys);
@@ -28,6 +30,8 @@ static size_t hex_hash(const char *hex)
 	return h;
 }
 
+/* find_slot - the slot of hex, or the empty slot where it would go (linear probing).
+ * The set is never full: grow() keeps it at most half used. */
 static size_t find_slot(const struct volt_digest_set *s, const char *hex)
 {
 	size_t m = s->cap - 1, h = hex_hash(hex) & m;
@@ -36,6 +40,7 @@ static size_t find_slot(const struct volt_digest_set *s, const char *hex)
 	return h;
 }
 
+/* grow - double the table (1024 at first) and re-insert. Return: 0, -1 on ENOMEM. */
 static int grow(struct volt_digest_set *s)
 {
 	size_t ncap = s->cap ? s->cap * 2 : 1024;
@@ -61,6 +66,7 @@ static int grow(struct volt_digest_set *s)
 	return 0;
 }
 
+/* volt_digest_set_add - see admin.h. Grows first so that probing always ends. */
 int volt_digest_set_add(struct volt_digest_set *s, const char *hex)
 {
 	if ((s->n + 1) * 2 > s->cap && grow(s) < 0)
@@ -74,6 +80,7 @@ int volt_digest_set_add(struct volt_digest_set *s, const char *hex)
 	return 1;
 }
 
+/* volt_digest_set_slot - see admin.h; NULL for an empty set or a short key. */
 uint32_t *volt_digest_set_slot(const struct volt_digest_set *s, const char *hex)
 {
 	if (!s->cap || strlen(hex) < 64)
@@ -82,6 +89,7 @@ uint32_t *volt_digest_set_slot(const struct volt_digest_set *s, const char *hex)
 	return s->keys[i][0] ? &s->vals[i] : NULL;
 }
 
+/* volt_digest_set_has - see admin.h. */
 bool volt_digest_set_has(const struct volt_digest_set *s, const char *hex)
 {
 	return volt_digest_set_slot(s, hex) != NULL;
@@ -105,6 +113,9 @@ static int parse_u32(const char **p, int base, uint32_t *out)
 	return 0;
 }
 
+/* volt_cas_parse_object_name - see admin.h. Strict: the mode must be octal
+ * and <= 07777, ids decimal and < 2^32, nothing after the gid; so gc never
+ * mistakes a foreign file for an object. */
 int volt_cas_parse_object_name(const char *name, char digest[VOLT_SHA256_HEX], uint32_t *mode,
 			       uint32_t *uid, uint32_t *gid)
 {
@@ -127,6 +138,7 @@ int volt_cas_parse_object_name(const char *name, char digest[VOLT_SHA256_HEX], u
 	return 1;
 }
 
+/* volt_cas_ratio_format - see admin.h. */
 void volt_cas_ratio_format(int64_t logical, int64_t stored, char *buf, size_t len)
 {
 	if (stored <= 0) {

@@ -45,6 +45,7 @@ struct view {
 	const struct volt_idmap *map;
 };
 
+/* view_of - the view this FUSE request is for. */
 static struct view *view_of(void)
 {
 	return fuse_get_context()->private_data;
@@ -72,6 +73,8 @@ static ssize_t entry_of(struct view *vw, const char *path)
 	return e ? (ssize_t)vw->sorted_of[e - vw->tree.e] : -1;
 }
 
+/* fill_stat - the attributes of sorted entry i (n = the root) as the manifest
+ * gives them, translated to host ids when the view serves a container. */
 static void fill_stat(struct view *vw, ssize_t i, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -98,6 +101,8 @@ static void fill_stat(struct view *vw, ssize_t i, struct stat *st)
 	st->st_mtim.tv_sec = st->st_ctim.tv_sec = st->st_atim.tv_sec = e->mtime;
 }
 
+/* op_init - ask the kernel to cache entries, attributes, negative lookups and
+ * pages for a day: nothing in the view ever changes. */
 static void *op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
 	(void)conn;
@@ -106,6 +111,7 @@ static void *op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	return fuse_get_context()->private_data;
 }
 
+/* op_getattr - attributes from the manifest; no object is touched. */
 static int op_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
 	struct view *vw = view_of();
@@ -117,6 +123,7 @@ static int op_getattr(const char *path, struct stat *st, struct fuse_file_info *
 	return 0;
 }
 
+/* op_readlink - a symlink's target from the manifest (truncated to size). */
 static int op_readlink(const char *path, char *buf, size_t size)
 {
 	struct view *vw = view_of();
@@ -129,6 +136,8 @@ static int op_readlink(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/* op_readdir - the children from the index, with their attributes
+ * (readdirplus), so that a listing fills the kernel's caches in one go. */
 static int op_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
 		      struct fuse_file_info *fi, enum fuse_readdir_flags flags)
 {
@@ -153,6 +162,8 @@ static int op_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t
 	return 0;
 }
 
+/* op_open - open the canonical object read-only; writes are refused (EROFS).
+ * keep_cache: the page cache of the file survives close and reopen. */
 static int op_open(const char *path, struct fuse_file_info *fi)
 {
 	struct view *vw = view_of();
@@ -173,6 +184,7 @@ static int op_open(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
+/* op_read - pread from the object opened at op_open. */
 static int op_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_info *fi)
 {
 	(void)path;
@@ -180,6 +192,7 @@ static int op_read(const char *path, char *buf, size_t size, off_t off, struct f
 	return n < 0 ? -errno : (int)n;
 }
 
+/* op_release - close the object fd. */
 static int op_release(const char *path, struct fuse_file_info *fi)
 {
 	(void)path;
@@ -187,6 +200,7 @@ static int op_release(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
+/* op_statfs - a read-only file system with as many inodes as entries. */
 static int op_statfs(const char *path, struct statvfs *st)
 {
 	struct view *vw = view_of();
@@ -244,6 +258,9 @@ static int index_children(struct view *vw, struct volt_err *err)
 	return 0;
 }
 
+/* volt_cas_fuse_serve - see fuse.h. Load the ref, index it, mount, then
+ * daemonize (the mount is in place when the parent exits 0) and serve with the
+ * multi-threaded loop until unmounted. */
 int volt_cas_fuse_serve(const struct volt_cas_fuse_opts *o, struct volt_err *err)
 {
 	struct view vw = {.map = o->host_ids};
@@ -301,6 +318,8 @@ out:
 	return ret;
 }
 
+/* volt_cas_fuse_umount - see fuse.h; fusermount3 is setuid, so this must not
+ * run inside a user namespace. */
 int volt_cas_fuse_umount(const char *dir, struct volt_err *err)
 {
 	int status;
@@ -319,6 +338,7 @@ int volt_cas_fuse_umount(const char *dir, struct volt_err *err)
 	return 0;
 }
 
+/* volt_cas_fuse_is_mounted - see fuse.h; statfs tells a FUSE mount by its magic. */
 int volt_cas_fuse_is_mounted(const char *dir)
 {
 	struct statfs sf;

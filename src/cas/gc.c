@@ -33,6 +33,9 @@ static void mode_key(const char *digest, uint32_t mode, char key[VOLT_SHA256_HEX
 	snprintf(key + 60, 5, "%04x", mode & 07777);
 }
 
+/* reachable - load every ref: live gets each file digest, modes each
+ * (digest, mode) key, refset each ref id. Return: 0, or -1 when a ref cannot
+ * be read (gc then stops before removing anything). */
 static int reachable(struct volt_cas *cas, struct volt_digest_set *live, struct volt_digest_set *modes,
 		     struct volt_digest_set *refset, struct volt_err *err)
 {
@@ -60,6 +63,8 @@ static int reachable(struct volt_cas *cas, struct volt_digest_set *live, struct 
 	return 0;
 }
 
+/* sweep_objects - remove (or, dry, report) canonical objects whose digest is
+ * not live and variants whose digest or (digest, mode) is not. Return: 0 or -1. */
 static int sweep_objects(struct volt_cas *cas, struct volt_digest_set *live, struct volt_digest_set *modes,
 			 bool dry, volt_cas_gc_cb cb, void *arg, struct volt_cas_gc_result *res,
 			 struct volt_err *err)
@@ -136,6 +141,8 @@ static int sweep_dir(struct volt_cas *cas, const char *name, struct volt_digest_
 	return 0;
 }
 
+/* volt_cas_gc - see admin.h. Order: lock, decide from refs, sweep objects,
+ * checkouts, tmp; the lock is held throughout. */
 int volt_cas_gc(struct volt_cas *cas, bool dry_run, volt_cas_gc_cb cb, void *arg,
 		struct volt_cas_gc_result *res, struct volt_err *err)
 {

@@ -58,6 +58,8 @@ static int mount_view(struct volt_ctx *ctx, const char *image_id, const char *di
 	return 0;
 }
 
+/* volt_cas_lower - see fuse.h. The per-image lock makes concurrent first uses
+ * mount once; a dead mount (ENOTCONN) is unmounted and mounted again. */
 int volt_cas_lower(struct volt_ctx *ctx, const char *mode, const char *image_id, char **lower,
 		   struct volt_err *err)
 {
@@ -92,6 +94,7 @@ int volt_cas_lower(struct volt_ctx *ctx, const char *mode, const char *image_id,
 	return 0;
 }
 
+/* volt_cas_lower_prune - see fuse.h. */
 void volt_cas_lower_prune(struct volt_ctx *ctx, bool dry_run, void (*cb)(const char *id, void *arg), void *arg)
 {
 	cleanup_free char *base = volt_path("%s/fuse", ctx->runroot);

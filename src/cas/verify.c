@@ -31,6 +31,7 @@ struct vstate {
 	size_t n, cap;
 };
 
+/* add_problem - append one problem. Return: 0, -1 on ENOMEM. */
 static int add_problem(struct vstate *v, const char *object, const char *digest, const char *what)
 {
 	if (v->n == v->cap) {
@@ -179,6 +180,8 @@ static void users_of(struct volt_cas *cas, char **ids, struct vstate *v)
 	volt_digest_set_free(&bad);
 }
 
+/* volt_cas_verify - see admin.h. Collect needed digests, hash objects, list
+ * the needed ones not present, then name each problem's users. */
 int volt_cas_verify(struct volt_cas *cas, const struct volt_cas_verify_opts *o, size_t *checked,
 		    size_t *problems, struct volt_err *err)
 {

@@ -14,6 +14,7 @@
 
 int cli_cas_resolve(struct volt_ctx *ctx, const char *ref, char id[72], struct volt_err *err);
 
+/* bundle_create - `volt bundle create FILE --ref IMAGE`. */
 static int bundle_create(struct volt_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"ref", required_argument, NULL, 'r'},
@@ -62,12 +63,14 @@ static int bundle_create(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* print_problem - one line per problem, naming the object (and its users). */
 static void print_problem(const char *object, const char *problem, void *arg)
 {
 	(void)arg;
 	printf("object %s %s\n", object, problem);
 }
 
+/* print_info - what a bundle holds, for `bundle inspect`. */
 static void print_info(const struct volt_bundle_info *info, const char *file)
 {
 	char sz[32];
@@ -78,6 +81,7 @@ static void print_info(const struct volt_bundle_info *info, const char *file)
 	       (long long)info->object_bytes, info->layers ? info->layers : "[]");
 }
 
+/* bundle_check - `volt bundle inspect|verify FILE`: exit 125 on any problem. */
 static int bundle_check(struct volt_cli *cli, int argc, char **argv, bool inspect)
 {
 	struct volt_err err = {0};
@@ -115,6 +119,7 @@ struct import_job {
 	int id_fd;
 };
 
+/* import_in_userns - the bundle import inside the store's user namespace. */
 static int import_in_userns(void *arg, struct volt_err *err)
 {
 	struct import_job *j = arg;
@@ -125,6 +130,7 @@ static int import_in_userns(void *arg, struct volt_err *err)
 	return 0;
 }
 
+/* bundle_import - `volt bundle import FILE`. */
 static int bundle_import(struct volt_cli *cli, int argc, char **argv)
 {
 	struct import_job j = {0};
@@ -168,6 +174,7 @@ static int bundle_import(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* cmd_bundle - dispatch `volt bundle SUBCOMMAND`. */
 int cmd_bundle(struct volt_cli *cli, int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

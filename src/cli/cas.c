@@ -43,6 +43,7 @@ int cli_cas_resolve(struct volt_ctx *ctx, const char *ref, char id[72], struct v
 	return volt_err_set(err, 0, "no such image or ref: %s", ref);
 }
 
+/* cas_status - `volt cas status [--json]`. */
 static int cas_status(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_err err = {0};
@@ -91,12 +92,14 @@ struct verify_job {
 	size_t checked, problems;
 };
 
+/* print_problem - one line per problem, naming the object (and its users). */
 static void print_problem(const char *object, const char *problem, const char *refs, void *arg)
 {
 	(void)arg;
 	printf("object %s %s (used by: %s)\n", object, problem, refs[0] ? refs : "no ref");
 }
 
+/* verify_in_userns - the verify walk, inside the store's user namespace. */
 static int verify_in_userns(void *arg, struct volt_err *err)
 {
 	struct verify_job *j = arg;
@@ -116,6 +119,7 @@ static int verify_in_userns(void *arg, struct volt_err *err)
 	return ret;
 }
 
+/* cas_verify - `volt cas verify [--ref IMAGE]`: exit 125 when anything is wrong. */
 static int cas_verify(struct volt_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"ref", required_argument, NULL, 'r'},
@@ -157,6 +161,7 @@ struct gc_job {
 	bool dry, verbose;
 };
 
+/* print_gc - one line per item gc removes (dry run or -v). */
 static void print_gc(const char *kind, const char *name, void *arg)
 {
 	struct gc_job *j = arg;
@@ -164,12 +169,14 @@ static void print_gc(const char *kind, const char *name, void *arg)
 		printf("%s %s %s\n", j->dry ? "would remove" : "removed", kind, name);
 }
 
+/* print_prune - one line per FUSE view gc unmounts. */
 static void print_prune(const char *id, void *arg)
 {
 	struct gc_job *j = arg;
 	printf("%s FUSE view of image %.12s (no ref)\n", j->dry ? "would unmount" : "unmounted", id);
 }
 
+/* gc_in_userns - gc inside the store's user namespace (checkouts hold mapped owners). */
 static int gc_in_userns(void *arg, struct volt_err *err)
 {
 	struct gc_job *j = arg;
@@ -190,6 +197,7 @@ static int gc_in_userns(void *arg, struct volt_err *err)
 	return 0;
 }
 
+/* cas_gc - `volt cas gc [--dry-run] [-v]`. */
 static int cas_gc(struct volt_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'},
@@ -223,6 +231,7 @@ static int cas_gc(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* mode_string - "drwxr-xr-x" style, with setuid/setgid/sticky letters. */
 static void mode_string(const struct volt_tree_entry *e, char out[11])
 {
 	static const char tc[] = {[VOLT_T_DIR] = 'd', [VOLT_T_FILE] = '-', [VOLT_T_SYMLINK] = 'l',
@@ -240,6 +249,7 @@ static void mode_string(const struct volt_tree_entry *e, char out[11])
 	out[10] = '\0';
 }
 
+/* cas_inspect - `volt cas inspect IMAGE [--show-hashes]`. */
 static int cas_inspect(struct volt_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"show-hashes", no_argument, NULL, 's'},
@@ -305,6 +315,8 @@ struct build_job {
 	int id_fd;
 };
 
+/* build_in_userns - build inside the store's user namespace; the id comes back
+ * through a pipe. */
 static int build_in_userns(void *arg, struct volt_err *err)
 {
 	struct build_job *j = arg;
@@ -315,6 +327,7 @@ static int build_in_userns(void *arg, struct volt_err *err)
 	return 0;
 }
 
+/* cas_build - `volt cas build DIR NAME`. */
 static int cas_build(struct volt_cli *cli, int argc, char **argv)
 {
 	struct build_job j = {0};
@@ -359,6 +372,8 @@ static int cas_build(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* cas_mount - `volt cas mount [-f] IMAGE DIR`; --host-ids (internal) serves
+ * a container lower with owners translated to host ids. */
 static int cas_mount(struct volt_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"foreground", no_argument, NULL, 'f'},
@@ -406,6 +421,7 @@ static int cas_mount(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* cas_umount - `volt cas umount DIR`. */
 static int cas_umount(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_err err = {0};
@@ -421,6 +437,7 @@ static int cas_umount(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* cmd_cas - dispatch `volt cas SUBCOMMAND`. */
 int cmd_cas(struct volt_cli *cli, int argc, char **argv)
 {
 	static const struct {
