@@ -50,6 +50,44 @@ make_variant_tar() {
 	[[ "$output" == *"refs:           2"* ]]
 }
 
+@test "variants: counted by status, verified against their content, kept and collected by gc" {
+	local dir=$BATS_TEST_TMPDIR/var
+	mkdir -p "$dir"
+	tar -C "$dir" -xf "$BUSYBOX_TAR"
+	echo "private" >"$dir/etc/private"
+	tar -C "$dir" --numeric-owner --owner=0 --group=0 -cf "$BATS_TEST_TMPDIR/var.tar" .
+	# the same content twice: once as 0644 root (canonical), once 0600 uid 101 (a variant)
+	cp "$dir/etc/private" "$dir/etc/private2"
+	tar -C "$dir" --numeric-owner --owner=101 --group=101 --mode=0600 -rf "$BATS_TEST_TMPDIR/var.tar" ./etc/private2
+	volt image import "$BATS_TEST_TMPDIR/var.tar" withvariant
+	run volt cas status --json
+	[[ "$output" == *'"variants":1,'* ]]
+	run volt cas verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"all intact"* ]]
+	# a variant is hashed against its content digest (writable from the host
+	# only in single-uid mode, where it belongs to the user)
+	v=$(find "$VOLT_ROOT/cas/objects" -name '*.600.*')
+	[ -n "$v" ]
+	if [ -w "$v" ]; then
+		echo tampered >>"$v"
+		run volt cas verify
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"$(basename "$v") variant content does not match its digest"* ]]
+		printf 'private\n' >"$v"
+	fi
+	run volt cas gc
+	[[ "$output" == *"removed 0 object(s), 0 variant(s)"* ]]
+	run volt run --rm withvariant sh -c 'cat /etc/private2; stat -c "%a" /etc/private2'
+	[ "${lines[0]}" = private ]
+	[ "${lines[1]}" = 600 ]
+	volt rmi withvariant
+	run volt cas gc
+	[[ "$output" == *"1 variant(s)"* ]]
+	run volt cas status --json
+	[[ "$output" == *'"objects":0,"variants":0,'* ]]
+}
+
 @test "cas verify finds a corrupted and a missing object, names them and the images" {
 	id=$(volt image import "$BUSYBOX_TAR" corrupt | cut -d: -f2)
 	run volt cas verify
