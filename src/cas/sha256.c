@@ -53,12 +53,3 @@ void volt_sha256_buf(const void *data, size_t len, char hex[VOLT_SHA256_HEX])
 	volt_sha256_update(&h, data, len);
 	volt_sha256_final(&h, hex);
 }
-
-int volt_sha256_is_hex(const char *s)
-{
-	size_t i;
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return i == 64;
-}

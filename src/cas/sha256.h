@@ -17,7 +17,15 @@ void volt_sha256_final(struct volt_sha256 *h, char hex[VOLT_SHA256_HEX]);
 void volt_sha256_abort(struct volt_sha256 *h);
 /* volt_sha256_buf - one-shot digest of a buffer. */
 void volt_sha256_buf(const void *data, size_t len, char hex[VOLT_SHA256_HEX]);
-/* volt_sha256_is_hex - 64 lowercase hex digits exactly. */
-int volt_sha256_is_hex(const char *s);
+/* volt_sha256_is_hex - 64 lowercase hex digits exactly. Inline: callers on
+ * the container start path must not pull libcrypto into volt. */
+static inline int volt_sha256_is_hex(const char *s)
+{
+	int i;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == 64;
+}
 
 #endif

@@ -17,7 +17,7 @@ int volt_cas_open(struct volt_cas *cas, const char *volt_root, struct volt_err *
 	cleanup_free char *o = NULL, *t = NULL;
 
 	memset(cas, 0, sizeof(*cas));
-	cas->objects_fd = cas->tmp_fd = -1;
+	cas->objects_fd = cas->tmp_fd = cas->lock_fd = -1;
 	cas->dir = volt_path("%s/cas", volt_root);
 	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
 		cleanup_free char *p = volt_path("%s/%s", cas->dir, subdirs[i]);
@@ -44,9 +44,10 @@ void volt_cas_close(struct volt_cas *cas)
 		close(cas->objects_fd);
 	if (cas->tmp_fd >= 0)
 		close(cas->tmp_fd);
+	volt_cas_unlock(cas);
 	free(cas->dir);
 	memset(cas, 0, sizeof(*cas));
-	cas->objects_fd = cas->tmp_fd = -1;
+	cas->objects_fd = cas->tmp_fd = cas->lock_fd = -1;
 }
 
 void volt_cas_object_rel(const char *digest, char *buf, size_t len)

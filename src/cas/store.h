@@ -13,6 +13,7 @@
 #ifndef VOLT_CAS_STORE_H
 #define VOLT_CAS_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cas/sha256.h"
@@ -23,6 +24,7 @@ struct volt_cas {
 	char *dir;       /* $VOLT_ROOT/cas */
 	int objects_fd;  /* cas/objects */
 	int tmp_fd;      /* cas/tmp */
+	int lock_fd;     /* cas/gc.lock while held (lock.c), else -1 */
 };
 
 /* An object being written: content streams in, the digest is computed on the
@@ -61,5 +63,12 @@ int volt_cas_has_object(struct volt_cas *cas, const char *digest);
  * a temporary name and renamed into place. */
 int volt_cas_checkout(struct volt_cas *cas, struct volt_tree *tree, const char *dest,
 		      struct volt_err *err);
+
+/* volt_cas_lock - take $VOLT_ROOT/cas/gc.lock: shared for writers (an import,
+ * pull or bundle import holds it from its first object until its ref is
+ * saved), exclusive for `volt cas gc`. Blocks until granted. Held until
+ * volt_cas_unlock or volt_cas_close. See lock.c. */
+int volt_cas_lock(struct volt_cas *cas, bool exclusive, struct volt_err *err);
+void volt_cas_unlock(struct volt_cas *cas);
 
 #endif

@@ -89,5 +89,7 @@ struct json_t;
 /* cli_info_supervisor - the supervisor section of `volt info` (new ref). */
 struct json_t *cli_info_supervisor(struct volt_ctx *ctx);
 void cli_info_supervisor_print(struct json_t *o);
+int cmd_cas(struct volt_cli *cli, int argc, char **argv);
+int cmd_bundle(struct volt_cli *cli, int argc, char **argv);
 
 #endif

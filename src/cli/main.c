@@ -34,6 +34,8 @@ static const struct volt_cmd commands[] = {
 	{"top", cmd_top, "Show the processes of a container"},
 	{"generate", cmd_generate, "Generate a systemd user unit for a container"},
 	{"units", cmd_units, "Turn ~/.config/volt/units/*.volt into systemd user units"},
+	{"cas", cli_exec_heavy, "The content-addressed store: status, verify, gc, inspect, build, mount"},
+	{"bundle", cli_exec_heavy, "Move images as .vbundle files: create, inspect, verify, import"},
 };
 
 int main(int argc, char **argv)

@@ -13,7 +13,7 @@
 enum {
 	OPT_RM = 1000, OPT_NAME, OPT_ENV_FILE, OPT_ENTRYPOINT, OPT_TMPFS, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_NETWORK, OPT_INIT, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_LABEL, OPT_USERNS, OPT_DNS,
-	OPT_ADD_HOST,
+	OPT_ADD_HOST, OPT_ROOTFS_LOWER,
 };
 
 static const struct option create_opts[] = {
@@ -43,6 +43,7 @@ static const struct option create_opts[] = {
 	{"publish", required_argument, NULL, 'p'},
 	{"publish-all", no_argument, NULL, 'P'},
 	CLI_SUPERVISE_OPTIONS, /* cli/supervise_opts.c */
+	{"rootfs-lower", required_argument, NULL, OPT_ROOTFS_LOWER},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -77,7 +78,8 @@ static void create_usage(const char *cmd)
 	       "      --init               run volt-init as PID 1 (reaps zombies, forwards signals)\n"
 	       "      --stop-signal SIG    signal that stops the container (default: image's, or TERM)\n"
 	       "      --stop-timeout SEC   seconds before SIGKILL on stop (default 10)\n"
-	       "      --label KEY=VALUE    set a label\n%s",
+	       "      --label KEY=VALUE    set a label\n"
+	       "      --rootfs-lower MODE  image layer from the CAS: checkout (default) or fuse\n%s",
 	       cmd,
 	       !strcmp(cmd, "run") ? "Create and start a container." : "Create a container without starting it.",
 	       !strcmp(cmd, "run") ? "  -d, --detach             run in the background and print the container ID\n"
@@ -132,6 +134,7 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case OPT_USERNS: o->userns = optarg; break;
 		case OPT_DNS: cli_strv_add(&o->dns, optarg); break;
 		case OPT_ADD_HOST: cli_strv_add(&o->add_hosts, optarg); break;
+		case OPT_ROOTFS_LOWER: o->rootfs_lower = optarg; break;
 		default:
 			if (c >= CLI_OPT_SUPERVISE) {
 				if (cli_supervise_opt(cmd, c, optarg, &sup_opts) < 0)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cas/fuse.h"
 #include "container/lifecycle.h"
 #include "container/rootfs.h"
 #include "container/spec.h"
@@ -167,6 +168,8 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 	s->image_id = strdup(img->id);
 	s->image_name = o->image ? strdup(o->image) : NULL;
 	s->lower = volt_image_checkout_path(ctx, img->id);
+	if (volt_cas_lower(ctx, o->rootfs_lower, img->id, &s->lower, err) < 0)
+		goto out;
 
 	/* command: Entrypoint + Cmd, as docker combines them */
 	if (o->entrypoint_set)

@@ -2,6 +2,7 @@
 #ifndef VOLT_IMAGE_IMAGE_H
 #define VOLT_IMAGE_IMAGE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "container/idmap.h"
@@ -22,6 +23,15 @@ struct volt_import_opts {
 int volt_image_import(struct volt_ctx *ctx, const struct volt_idmap *map, const char *source,
 		      const char *name, const struct volt_import_opts *opts, char *id_out,
 		      struct volt_err *err);
+
+struct volt_cas;
+struct volt_tree;
+/* volt_image_commit - the end of every import (also `volt cas build` and
+ * bundle import): save the tree as a ref, check it out, record the image
+ * (config JSON, layers a JSON array) under name (may be NULL). Must run inside
+ * the store's user namespace. id_out (>= 65 bytes) gets the image id. */
+int volt_image_commit(struct volt_ctx *ctx, struct volt_cas *cas, struct volt_tree *tree, const char *config,
+		      json_t *layers, const char *source, const char *name, char *id_out, struct volt_err *err);
 
 /* volt_image_checkout_path - the lower directory of an image's containers. */
 char *volt_image_checkout_path(struct volt_ctx *ctx, const char *image_id);

@@ -80,6 +80,16 @@ static int finish_image(struct import_job *job, struct volt_cas *cas, struct vol
 	return 0;
 }
 
+int volt_image_commit(struct volt_ctx *ctx, struct volt_cas *cas, struct volt_tree *tree, const char *config,
+		      json_t *layers, const char *source, const char *name, char *id_out, struct volt_err *err)
+{
+	struct import_job job = {.ctx = ctx, .source = source, .name = name, .id_fd = -1};
+	if (finish_image(&job, cas, tree, config, layers, err) < 0)
+		return -1;
+	memcpy(id_out, job.id, VOLT_SHA256_HEX);
+	return 0;
+}
+
 static int import_rootfs_tar(struct import_job *job, struct volt_cas *cas, struct volt_err *err)
 {
 	struct volt_tree tree;
@@ -114,6 +124,11 @@ static int import_in_userns(void *arg, struct volt_err *err)
 
 	if (volt_cas_open(&cas, job->ctx->root, err) < 0)
 		return -1;
+	/* gc must not take our objects before the ref is saved (cas/lock.c) */
+	if (volt_cas_lock(&cas, false, err) < 0) {
+		volt_cas_close(&cas);
+		return -1;
+	}
 	if (volt_image_source_open(&src, cas.dir, job->source, err) < 0) {
 		volt_cas_close(&cas);
 		return -1;

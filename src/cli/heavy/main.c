@@ -21,6 +21,8 @@ static int cmd_image_heavy(struct volt_cli *cli, int argc, char **argv)
 
 static const struct volt_cmd commands[] = {
 	{"image", cmd_image_heavy, NULL},
+	{"cas", cmd_cas, NULL},
+	{"bundle", cmd_bundle, NULL},
 };
 
 int main(int argc, char **argv)

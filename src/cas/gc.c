@@ -1,0 +1,171 @@
+/* `volt cas gc`: remove what no ref reaches.
+ *
+ * Roots are the tree manifests in refs/ (an image without a ref cannot run).
+ * gc holds cas/gc.lock exclusively (lock.c), so no import or pull is between
+ * its first object and its ref while gc decides: their objects are either
+ * referenced already or not written yet. A ref that does not parse stops gc
+ * before anything is removed: better to keep garbage than to lose an image.
+ *
+ * A variant "<digest>.<mode>.<uid>.<gid>" is kept when its content is
+ * reachable and some ref has a file of that content with that mode (the
+ * uid/gid in the name are the checkout's mapped ids, which depend on the id
+ * map of whoever checked out; the mode does not). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cas/admin.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+/* mode_key - a digest-set key for (digest, mode): the digest with its last 4
+ * hex digits replaced by the mode, kept in a second set. Collisions only keep
+ * a variant longer, never remove a used one. */
+static void mode_key(const char *digest, uint32_t mode, char key[VOLT_SHA256_HEX])
+{
+	memcpy(key, digest, VOLT_SHA256_HEX);
+	snprintf(key + 60, 5, "%04x", mode & 07777);
+}
+
+/* reachable - load every ref: live gets each file digest, modes each
+ * (digest, mode) key, refset each ref id. Return: 0, or -1 when a ref cannot
+ * be read (gc then stops before removing anything). */
+static int reachable(struct volt_cas *cas, struct volt_digest_set *live, struct volt_digest_set *modes,
+		     struct volt_digest_set *refset, struct volt_err *err)
+{
+	cleanup_strv char **ids = NULL;
+	if (volt_cas_ref_ids(cas, &ids, err) < 0)
+		return -1;
+	for (size_t i = 0; ids[i]; i++) {
+		struct volt_tree t;
+		if (volt_cas_ref_load(cas, ids[i], &t, err) < 0)
+			return volt_err_prefix(err, "gc stopped, nothing removed");
+		volt_digest_set_add(refset, ids[i]);
+		for (size_t k = 0; k < t.n; k++) {
+			struct volt_tree_entry *e = &t.e[k];
+			char key[VOLT_SHA256_HEX];
+			if (e->deleted || e->type != VOLT_T_FILE)
+				continue;
+			mode_key(e->digest, e->mode, key);
+			if (volt_digest_set_add(live, e->digest) < 0 || volt_digest_set_add(modes, key) < 0) {
+				volt_tree_free(&t);
+				return volt_err_set(err, ENOMEM, "gc");
+			}
+		}
+		volt_tree_free(&t);
+	}
+	return 0;
+}
+
+/* sweep_objects - remove (or, dry, report) canonical objects whose digest is
+ * not live and variants whose digest or (digest, mode) is not. Return: 0 or -1. */
+static int sweep_objects(struct volt_cas *cas, struct volt_digest_set *live, struct volt_digest_set *modes,
+			 bool dry, volt_cas_gc_cb cb, void *arg, struct volt_cas_gc_result *res,
+			 struct volt_err *err)
+{
+	for (int i = 0; i < 256; i++) {
+		char sub[3];
+		snprintf(sub, sizeof(sub), "%02x", i);
+		int fd = openat(cas->objects_fd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		cleanup_dir DIR *d = fdopendir(fd);
+		struct dirent *de;
+		if (!d) {
+			close(fd);
+			continue;
+		}
+		while ((de = readdir(d))) {
+			char dg[VOLT_SHA256_HEX], key[VOLT_SHA256_HEX], rel[300];
+			uint32_t m = 0, u, g;
+			struct stat st;
+			int kind = volt_cas_parse_object_name(de->d_name, dg, &m, &u, &g);
+			if (kind < 0)
+				continue;
+			if (kind == 0 && volt_digest_set_has(live, dg))
+				continue;
+			mode_key(dg, m, key);
+			if (kind == 1 && volt_digest_set_has(live, dg) && volt_digest_set_has(modes, key))
+				continue;
+			snprintf(rel, sizeof(rel), "%s/%s", sub, de->d_name);
+			if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+				res->bytes += st.st_size;
+			if (kind == 0)
+				res->objects++;
+			else
+				res->variants++;
+			if (cb)
+				cb(kind ? "variant" : "object", rel, arg);
+			if (!dry && unlinkat(fd, de->d_name, 0) < 0 && errno != ENOENT)
+				return volt_err_sys(err, "gc: remove objects/%s", rel);
+		}
+	}
+	return 0;
+}
+
+/* sweep_dir - checkouts/ entries that are not a ref's id, and all of tmp/
+ * (kept: tmp entries younger than a minute that are not objects, which a
+ * writer that has not taken the lock yet may be filling). */
+static int sweep_dir(struct volt_cas *cas, const char *name, struct volt_digest_set *refs, bool dry,
+		     volt_cas_gc_cb cb, void *arg, size_t *count, struct volt_err *err)
+{
+	cleanup_free char *path = volt_path("%s/%s", cas->dir, name);
+	cleanup_dir DIR *d = opendir(path);
+	struct dirent *de;
+	bool tmp = !strcmp(name, "tmp");
+	time_t now = time(NULL);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		struct stat st;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (!tmp && strlen(de->d_name) == 64 && volt_digest_set_has(refs, de->d_name))
+			continue;
+		if (tmp && strncmp(de->d_name, "obj-", 4) && strncmp(de->d_name, "var-", 4) &&
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && now - st.st_mtime < 60)
+			continue;
+		(*count)++;
+		if (cb)
+			cb(tmp ? "tmp" : "checkout", de->d_name, arg);
+		if (!dry && volt_rm_rf_at(dirfd(d), de->d_name, err) < 0)
+			return volt_err_prefix(err, "gc: remove %s/%s", name, de->d_name);
+	}
+	return 0;
+}
+
+/* volt_cas_gc - see admin.h. Order: lock, decide from refs, sweep objects,
+ * checkouts, tmp; the lock is held throughout. */
+int volt_cas_gc(struct volt_cas *cas, bool dry_run, volt_cas_gc_cb cb, void *arg,
+		struct volt_cas_gc_result *res, struct volt_err *err)
+{
+	struct volt_digest_set live, modes, refs;
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	volt_digest_set_init(&live);
+	volt_digest_set_init(&modes);
+	volt_digest_set_init(&refs);
+	if (volt_cas_lock(cas, true, err) < 0)
+		goto out;
+	if (reachable(cas, &live, &modes, &refs, err) < 0)
+		goto out;
+	if (sweep_objects(cas, &live, &modes, dry_run, cb, arg, res, err) < 0 ||
+	    sweep_dir(cas, "checkouts", &refs, dry_run, cb, arg, &res->checkouts, err) < 0 ||
+	    sweep_dir(cas, "tmp", &refs, dry_run, cb, arg, &res->tmp, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	volt_cas_unlock(cas);
+	volt_digest_set_free(&live);
+	volt_digest_set_free(&modes);
+	volt_digest_set_free(&refs);
+	return ret;
+}

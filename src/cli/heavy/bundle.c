@@ -1,0 +1,200 @@
+/* volt bundle create|inspect|verify|import: images as .vbundle zip files. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cas/bundle.h"
+#include "cli/cli.h"
+#include "container/idmap.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+int cli_cas_resolve(struct volt_ctx *ctx, const char *ref, char id[72], struct volt_err *err);
+
+/* bundle_create - `volt bundle create FILE --ref IMAGE`. */
+static int bundle_create(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"ref", required_argument, NULL, 'r'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct volt_err err = {0};
+	struct volt_ctx *ctx;
+	struct volt_image_row img;
+	struct volt_cas cas;
+	struct volt_db *db;
+	const char *ref = NULL;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': ref = optarg; break;
+		case 'h':
+			printf("Usage: volt bundle create FILE.vbundle --ref IMAGE\n\nWrite an image (tree, config, "
+			       "objects) into a zip file.\n");
+			return 0;
+		default: return cli_usage_error("bundle create", "invalid option");
+		}
+	}
+	if (argc - optind != 1 || !ref)
+		return cli_usage_error("bundle create", "requires FILE and --ref IMAGE");
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	if (!(db = volt_ctx_db(ctx, &err)))
+		return cli_fail(&err);
+	r = volt_db_image_find(db, ref, &img, &err);
+	if (r != 0) {
+		if (r > 0)
+			volt_err_set(&err, 0, "no such image: %s", ref);
+		return cli_fail(&err);
+	}
+	cleanup_free char *name = img.repo ? volt_path("%s:%s", img.repo, img.tag) : NULL;
+	r = volt_cas_open(&cas, ctx->root, &err);
+	if (r == 0) {
+		r = volt_bundle_create(&cas, img.id, name, img.config, img.layers, argv[optind], &err);
+		volt_cas_close(&cas);
+	}
+	volt_image_row_free(&img);
+	if (r < 0)
+		return cli_fail(&err);
+	printf("%s\n", argv[optind]);
+	return 0;
+}
+
+/* print_problem - one line per problem, naming the object (and its users). */
+static void print_problem(const char *object, const char *problem, void *arg)
+{
+	(void)arg;
+	printf("object %s %s\n", object, problem);
+}
+
+/* print_info - what a bundle holds, for `bundle inspect`. */
+static void print_info(const struct volt_bundle_info *info, const char *file)
+{
+	char sz[32];
+	volt_human_size(info->object_bytes, sz, sizeof(sz));
+	printf("bundle:   %s\nimage:    sha256:%s\nname:     %s\nentries:  %zu (%zu files)\n"
+	       "objects:  %zu (%s, %lld bytes)\nlayers:   %s\n",
+	       file, info->id, info->name ? info->name : "<none>", info->entries, info->files, info->objects, sz,
+	       (long long)info->object_bytes, info->layers ? info->layers : "[]");
+}
+
+/* bundle_check - `volt bundle inspect|verify FILE`: exit 125 on any problem. */
+static int bundle_check(struct volt_cli *cli, int argc, char **argv, bool inspect)
+{
+	struct volt_err err = {0};
+	struct volt_bundle_info info;
+	size_t problems;
+	(void)cli;
+
+	if (cli_want_help(argc, argv)) {
+		printf(inspect ? "Usage: volt bundle inspect FILE\n\nShow what a bundle holds (objects are hashed on the "
+				 "way).\n"
+			       : "Usage: volt bundle verify FILE\n\nHash every object; name each that is corrupted or "
+				 "missing. Exit non-zero if any.\n");
+		return 0;
+	}
+	if (argc != 2)
+		return cli_usage_error(inspect ? "bundle inspect" : "bundle verify", "requires FILE");
+	if (volt_bundle_verify(argv[1], print_problem, NULL, &info, &problems, &err) < 0)
+		return cli_fail(&err);
+	if (inspect)
+		print_info(&info, argv[1]);
+	volt_bundle_info_free(&info);
+	if (problems) {
+		volt_err_set(&err, 0, "bundle %s: %zu problem(s)", argv[1], problems);
+		return cli_fail(&err);
+	}
+	if (!inspect)
+		printf("bundle %s: all objects intact\n", argv[1]);
+	return 0;
+}
+
+struct import_job {
+	struct volt_ctx *ctx;
+	const char *file;
+	char id[72];
+	int id_fd;
+};
+
+/* import_in_userns - the bundle import inside the store's user namespace. */
+static int import_in_userns(void *arg, struct volt_err *err)
+{
+	struct import_job *j = arg;
+	if (volt_bundle_import(j->ctx, j->file, j->id, err) < 0)
+		return -1;
+	if (write(j->id_fd, j->id, 64) != 64)
+		return volt_err_sys(err, "report image id");
+	return 0;
+}
+
+/* bundle_import - `volt bundle import FILE`. */
+static int bundle_import(struct volt_cli *cli, int argc, char **argv)
+{
+	struct import_job j = {0};
+	struct volt_err err = {0};
+	struct volt_idmap map;
+	char real[4096];
+	int pfd[2];
+
+	if (cli_want_help(argc, argv)) {
+		printf("Usage: volt bundle import FILE\n\nVerify a bundle and add its image to the store; a bundle that "
+		       "does not verify is refused and leaves nothing behind.\n");
+		return 0;
+	}
+	if (argc != 2)
+		return cli_usage_error("bundle import", "requires FILE");
+	if (!(j.ctx = cli_ctx(cli)))
+		return 125;
+	if (!realpath(argv[1], real)) {
+		volt_err_sys(&err, "bundle %s", argv[1]);
+		return cli_fail(&err);
+	}
+	j.file = real;
+	volt_idmap_detect(&map, false, &err);
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		volt_err_sys(&err, "pipe");
+		return cli_fail(&err);
+	}
+	j.id_fd = pfd[1];
+	int ret = volt_userns_run(&map, import_in_userns, &j, &err);
+	close(pfd[1]);
+	ssize_t n = read(pfd[0], j.id, 64);
+	close(pfd[0]);
+	if (ret < 0)
+		return cli_fail(&err);
+	if (n != 64) {
+		volt_err_set(&err, 0, "bundle import: no image id from the importer");
+		return cli_fail(&err);
+	}
+	j.id[64] = '\0';
+	printf("sha256:%s\n", j.id);
+	return 0;
+}
+
+/* cmd_bundle - dispatch `volt bundle SUBCOMMAND`. */
+int cmd_bundle(struct volt_cli *cli, int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		printf("Usage: volt bundle COMMAND\n\nImages as .vbundle files (a zip of tree, config and objects).\n\n"
+		       "Commands:\n"
+		       "  create FILE --ref IMAGE  write an image into a bundle\n"
+		       "  inspect FILE             show what a bundle holds\n"
+		       "  verify FILE              hash every object; name the bad ones\n"
+		       "  import FILE              verify and add the image to the store\n");
+		return argc < 2 ? 125 : 0;
+	}
+	optind = 1;
+	if (!strcmp(argv[1], "create"))
+		return bundle_create(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "inspect"))
+		return bundle_check(cli, argc - 1, argv + 1, true);
+	if (!strcmp(argv[1], "verify"))
+		return bundle_check(cli, argc - 1, argv + 1, false);
+	if (!strcmp(argv[1], "import"))
+		return bundle_import(cli, argc - 1, argv + 1);
+	fprintf(stderr, "volt: bundle: unknown command \"%s\"\nSee 'volt bundle --help'.\n", argv[1]);
+	return 125;
+}
