@@ -175,8 +175,11 @@ static int import_in_userns(void *arg, struct volt_err *err)
 		json_t *layers = NULL;
 		volt_tree_init(&tree);
 		ret = volt_image_source_apply(&src, &cas, &tree, &config, &layers, err);
+		/* docker-archive: the archive's first RepoTag names the image when
+		 * the user gave no name, as `docker load` does */
 		if (ret == 0)
-			ret = finish_image(job, &cas, &tree, config, layers, err);
+			ret = volt_image_commit(job->ctx, &cas, &tree, config, layers,
+						job->name ? job->name : src.default_name, job->source, job->id, err);
 		json_decref(layers);
 		volt_tree_free(&tree);
 	}
