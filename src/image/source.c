@@ -70,18 +70,27 @@ int volt_image_source_open(struct volt_image_source *src, const char *cas_dir, c
 		return 0;
 	}
 	volt_source_split(rest, &src->path, &src->tag);
-	if (!src->path[0])
-		return volt_err_set(err, EINVAL, "source \"%s\": no path", spec);
-
+	if (!src->path[0]) {
+		volt_err_set(err, EINVAL, "source \"%s\": no path", spec);
+		goto fail;
+	}
 	if (src->kind == VOLT_SRC_OCI_LAYOUT) {
 		src->rootfd = open(src->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (src->rootfd < 0)
-			return volt_err_sys(err, "%s: open %s", spec, src->path);
+		if (src->rootfd < 0) {
+			volt_err_sys(err, "%s: open %s", spec, src->path);
+			goto fail;
+		}
 		return 0;
 	}
-	if (src_unpack_archive(src, cas_dir, err) < 0)
-		return volt_err_prefix(err, "%s", spec);
+	if (src_unpack_archive(src, cas_dir, err) < 0) {
+		volt_err_prefix(err, "%s", spec);
+		goto fail;
+	}
 	return 0;
+fail:
+	/* removes a half-unpacked work directory */
+	volt_image_source_close(src);
+	return -1;
 }
 
 int volt_image_source_apply(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree,
