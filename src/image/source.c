@@ -237,10 +237,11 @@ int src_check_config(const char *config, size_t len, size_t n_layers, json_t **d
 	ids = json_object_get(json_object_get(root, "rootfs"), "diff_ids");
 	if (ids) {
 		if (!json_is_array(ids) || json_array_size(ids) != n_layers) {
+			size_t have = json_array_size(ids);
 			json_decref(root);
 			return volt_err_set(err, EINVAL,
-					    "image config: rootfs.diff_ids lists %zu layers, the manifest %zu",
-					    json_array_size(ids), n_layers);
+					    "image config: rootfs.diff_ids lists %zu layers, the manifest %zu", have,
+					    n_layers);
 		}
 		for (size_t i = 0; i < n_layers; i++)
 			if (!volt_digest_valid(json_string_value(json_array_get(ids, i)))) {
