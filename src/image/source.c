@@ -77,15 +77,13 @@ int volt_image_source_open(struct volt_image_source *src, const char *cas_dir, c
 	if (src->kind == VOLT_SRC_OCI_LAYOUT) {
 		src->rootfd = open(src->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (src->rootfd < 0) {
-			volt_err_sys(err, "%s: open %s", spec, src->path);
+			volt_err_sys(err, "open %s", src->path);
 			goto fail;
 		}
 		return 0;
 	}
-	if (src_unpack_archive(src, cas_dir, err) < 0) {
-		volt_err_prefix(err, "%s", spec);
+	if (src_unpack_archive(src, cas_dir, err) < 0)
 		goto fail;
-	}
 	return 0;
 fail:
 	/* removes a half-unpacked work directory */
@@ -112,11 +110,12 @@ int volt_image_source_apply(struct volt_image_source *src, struct volt_cas *cas,
 		return volt_err_set(err, EINVAL, "%s: not an image layout or archive", src->spec);
 	}
 	if (r < 0) {
+		/* the caller names the source ("import oci:DIR:TAG: ...") */
 		free(*config);
 		*config = NULL;
 		json_decref(*layers);
 		*layers = NULL;
-		return volt_err_prefix(err, "%s", src->spec);
+		return -1;
 	}
 	return 0;
 }
