@@ -30,6 +30,16 @@ bool cli_want_help(int argc, char **argv);
 /* cli_strv_add - append optarg to a NULL-terminated vector */
 void cli_strv_add(char ***v, const char *s);
 
+/* cli_exec_heavy - run this command in volt-image, the part of volt that
+ * links the heavy libraries (libarchive, libcrypto, libcurl, fuse): `volt`
+ * itself stays small so that a container starts in a few ms. */
+int cli_exec_heavy(struct volt_cli *cli, int argc, char **argv);
+/* cli_main - the shared main of volt and volt-image over a command table */
+int cli_main(int argc, char **argv, const struct volt_cmd *cmds, size_t n_cmds, const char *self);
+
+/* commands that live in volt-image (src/cli/heavy/) */
+int cmd_image_import(struct volt_cli *cli, int argc, char **argv);
+
 int cmd_run(struct volt_cli *cli, int argc, char **argv);
 int cmd_create(struct volt_cli *cli, int argc, char **argv);
 int cmd_start(struct volt_cli *cli, int argc, char **argv);
