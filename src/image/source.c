@@ -186,7 +186,7 @@ int src_read_verified(struct volt_image_source *src, const char *relpath, const 
 	if (want_digest) {
 		volt_sha256_buf(buf, off, got);
 		if (strcmp(want_digest + 7, got))
-			return volt_err_set(err, EINVAL, "%s blob %s: digest mismatch (content hashes to sha256:%s)",
+			return volt_err_set(err, 0, "%s blob %s: digest mismatch (content hashes to sha256:%s)",
 					    what, want_digest, got);
 	}
 	*out = steal_ptr(buf);

@@ -127,12 +127,15 @@ static const struct volt_descriptor *pick_from_index(const struct volt_manifest 
 	} else if (n == 1) {
 		d = &idx->manifests[pos[0]];
 	} else {
+		/* several entries: a multi-platform set (with or without a tag) */
 		const struct volt_descriptor *s = volt_manifest_select(&sub, "linux", HOST_ARCH, NULL, err);
 		if (s)
 			d = &idx->manifests[pos[s - sub.manifests]];
+		else if (tag)
+			volt_err_prefix(err, "tag \"%s\"", tag);
 		else
-			volt_err_prefix(err, "index.json lists %zu images%s%s (tags: %s); name one with :TAG, or", n,
-					tag ? " tagged " : "", tag ? tag : "", used ? names : "none");
+			volt_err_set(err, ENOENT, "index.json lists %zu images (tags: %s): name one as oci:DIR:TAG", n,
+				     used ? names : "none");
 	}
 	free(sub.manifests);
 	return d;

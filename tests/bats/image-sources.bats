@@ -227,7 +227,7 @@ corrupt_copy() {
 @test "oci: selection errors name the tags; a directory without oci-layout is refused" {
 	run volt image import "oci:$IMG/oci" x
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"name one with :TAG"* ]]
+	[[ "$output" == *"name one as oci:DIR:TAG"* ]]
 	[[ "$output" == *"app, appgz, stopsig"* ]]
 	run volt image import "oci:$IMG/oci:nosuch" x
 	[ "$status" -eq 125 ]
