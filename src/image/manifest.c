@@ -253,6 +253,7 @@ static int decide_kind(json_t *root, const char *hint, enum kind *k, const char 
 	return 0;
 }
 
+/* parse_root - the whole document: kind, schemaVersion, then the kind's fields. */
 static int parse_root(json_t *root, const char *hint, struct volt_manifest *out, struct volt_err *err)
 {
 	json_t *sv;

@@ -41,6 +41,7 @@ static int open_parent(int rootfd, char *path, const char **base, struct volt_er
 	return fd;
 }
 
+/* copy_data - the entry's content (sparse blocks at their offsets) into fd. */
 static int copy_data(struct archive *a, int fd, const char *name, struct volt_err *err)
 {
 	const void *buf;
@@ -69,6 +70,7 @@ static int copy_data(struct archive *a, int fd, const char *name, struct volt_er
 	return 0;
 }
 
+/* unpack_entry - create one archive entry below rootfd, or refuse it. */
 static int unpack_entry(int rootfd, struct archive *a, struct archive_entry *ae, struct volt_err *err)
 {
 	const char *raw = archive_entry_pathname(ae);

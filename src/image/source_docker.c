@@ -68,13 +68,18 @@ static int check_entry(json_t *e, size_t i, struct volt_err *err)
 	if (!json_is_array(layers) || json_array_size(layers) > VOLT_MANIFEST_MAX_LAYERS)
 		return volt_err_set(err, EINVAL, "manifest.json[%zu]: Layers is not an array (of at most %d)", i,
 				    VOLT_MANIFEST_MAX_LAYERS);
-	json_array_foreach(layers, k, v) if (!json_is_string(v)) return volt_err_set(
-		err, EINVAL, "manifest.json[%zu]: Layers[%zu] is not a string", i, k);
+	json_array_foreach(layers, k, v) {
+		if (!json_is_string(v))
+			return volt_err_set(err, EINVAL, "manifest.json[%zu]: Layers[%zu] is not a string", i, k);
+	}
 	if (tags && !json_is_null(tags)) {
 		if (!json_is_array(tags))
 			return volt_err_set(err, EINVAL, "manifest.json[%zu]: RepoTags is not an array", i);
-		json_array_foreach(tags, k, v) if (!json_is_string(v)) return volt_err_set(
-			err, EINVAL, "manifest.json[%zu]: RepoTags[%zu] is not a string", i, k);
+		json_array_foreach(tags, k, v) {
+			if (!json_is_string(v))
+				return volt_err_set(err, EINVAL, "manifest.json[%zu]: RepoTags[%zu] is not a string", i,
+						    k);
+		}
 	}
 	return 0;
 }
@@ -87,16 +92,21 @@ static json_t *pick_entry(struct volt_image_source *src, json_t *list, struct vo
 
 	if (!json_is_array(list) || n == 0 || n > MAX_ENTRIES)
 		return volt_err_set(err, EINVAL, "manifest.json is not a list of images"), NULL;
-	json_array_foreach(list, i, e) if (check_entry(e, i, err) < 0) return NULL;
+	json_array_foreach(list, i, e) {
+		if (check_entry(e, i, err) < 0)
+			return NULL;
+	}
 	if (!src->tag) {
 		if (n == 1)
 			return json_array_get(list, 0);
 		volt_err_set(err, EINVAL, "the archive holds %zu images; name one as docker-archive:FILE:REPO:TAG", n);
 		return NULL;
 	}
-	json_array_foreach(list, i, e) if (has_tag(e, src->tag)) {
-		found = e;
-		break;
+	json_array_foreach(list, i, e) {
+		if (has_tag(e, src->tag)) {
+			found = e;
+			break;
+		}
 	}
 	if (!found)
 		volt_err_set(err, ENOENT, "no image tagged \"%s\" in the archive", src->tag);

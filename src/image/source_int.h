@@ -23,8 +23,9 @@ int src_read_verified(struct volt_image_source *src, const char *relpath, const 
 		      int64_t want_size, size_t max, const char *what, char **out, size_t *len,
 		      struct volt_err *err);
 
-/* src_apply_layers - apply layer files in order; digests[i] is what layer i
- * must hash to, sizes[i] its size or -1. */
+/* src_apply_layer - apply the layer file relpath to tree as layer number
+ * index; the file must be size bytes (unless -1) and hash to digest, checked
+ * while libarchive streams it (src/image/layer.c). */
 int src_apply_layer(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree,
 		    const char *relpath, const char *digest, int64_t size, int index, struct volt_err *err);
 

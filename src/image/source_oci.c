@@ -39,6 +39,7 @@ static void blob_path(const char *digest, char *buf, size_t len)
 	snprintf(buf, len, "blobs/sha256/%.64s", digest + 7);
 }
 
+/* is_index_type, is_manifest_type - media types a descriptor may point to. */
 static bool is_index_type(const char *mt)
 {
 	return mt && (!strcmp(mt, VOLT_MT_OCI_INDEX) || !strcmp(mt, VOLT_MT_DOCKER_LIST));
