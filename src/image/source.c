@@ -139,7 +139,9 @@ void volt_image_source_close(struct volt_image_source *src)
 int src_open_file(struct volt_image_source *src, const char *relpath, int64_t *size, struct volt_err *err)
 {
 	struct stat st;
-	int fd = volt_rootfs_open(src->rootfd, relpath, O_RDONLY, 0);
+	/* O_NONBLOCK: a FIFO planted in a layout directory must not hang the
+	 * import before fstat can refuse it */
+	int fd = volt_rootfs_open(src->rootfd, relpath, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
 
 	if (fd < 0)
 		return volt_err_sys(err, "open %s", relpath);
@@ -148,6 +150,8 @@ int src_open_file(struct volt_image_source *src, const char *relpath, int64_t *s
 		return volt_err_set(err, EINVAL, "%s is not a regular file", relpath);
 	}
 	*size = st.st_size;
+	/* back to blocking reads: libarchive's reader does not expect EAGAIN */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
 }
 

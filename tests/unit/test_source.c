@@ -212,6 +212,12 @@ static void test_unpack(void **state)
 	assert_int_equal(src_read_verified(&src, "blobs/sha256/aa", NULL, 5, 4096, "config", &buf, &len, &err), -1);
 	assert_non_null(strstr(err.msg, "size mismatch"));
 	assert_int_equal(src_read_verified(&src, "blobs/sha256/aa", NULL, -1, 3, "config", &buf, &len, &err), -1);
+	/* a FIFO in a layout directory is refused, without hanging */
+	char *fifo = volt_path("%s/fifo", src.workdir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_true(src_open_file(&src, "fifo", &size, &err) < 0);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	free(fifo);
 	/* metadata naming a path outside cannot reach it */
 	assert_true(src_open_file(&src, "../../../../etc/passwd", &size, &err) < 0);
 	char *wd = strdup(src.workdir);
