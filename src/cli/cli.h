@@ -56,5 +56,6 @@ int cmd_image(struct volt_cli *cli, int argc, char **argv);
 int cmd_images(struct volt_cli *cli, int argc, char **argv);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
+int cmd_port(struct volt_cli *cli, int argc, char **argv);
 
 #endif

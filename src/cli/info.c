@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "container/idmap.h"
+#include "net/net.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -114,6 +115,7 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		"store", "root", ctx->root, "runroot", ctx->runroot, "shim", shim, "init", init,
 		"supervisor", "active", "builtin",
 		"why", "volt-shim monitors each container; the systemd user manager path is not built yet");
+	json_object_set_new(o, "network", volt_net_info_json());
 	if (json) {
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		printf("\n");
@@ -130,6 +132,7 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 			printf("  (single mode maps only your uid to root; ask your admin for an /etc/subuid range)\n");
 		printf("store:\n  root: %s\n  runroot: %s\n  volt-shim: %s\n  volt-init: %s\n", ctx->root,
 		       ctx->runroot, shim, init);
+		volt_net_info_print();
 		printf("supervisor:\n  active: builtin (volt-shim per container)\n"
 		       "  systemd user manager: not used by this version\n");
 	}

@@ -20,6 +20,7 @@ static const struct volt_cmd commands[] = {
 	{"ps", cmd_ps, "List containers"},
 	{"logs", cmd_logs, "Print a container's log"},
 	{"exec", cmd_exec, "Run a command in a running container"},
+	{"port", cmd_port, "List a container's published ports"},
 	{"inspect", cmd_inspect, "Show a container's (or image's) details as JSON"},
 	{"wait", cmd_wait, "Wait for containers to exit and print their exit codes"},
 	{"image", cmd_image, "Manage images (import, inspect, ls, rm)"},

@@ -39,6 +39,8 @@ static const struct option create_opts[] = {
 	{"userns", required_argument, NULL, OPT_USERNS},
 	{"dns", required_argument, NULL, OPT_DNS},
 	{"add-host", required_argument, NULL, OPT_ADD_HOST},
+	{"publish", required_argument, NULL, 'p'},
+	{"publish-all", no_argument, NULL, 'P'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -61,7 +63,10 @@ static void create_usage(const char *cmd)
 	       "      --tmpfs DST[:OPTS]   mount a tmpfs\n"
 	       "      --read-only          mount the root file system read-only\n"
 	       "      --hostname NAME      container host name\n"
-	       "      --network MODE       none (default) or host\n"
+	       "      --network MODE       slirp[:mtu=N,allow_host_loopback=true] (default), none,\n"
+	       "                           host, or container:NAME\n"
+	       "  -p, --publish [IP:][HOST:]CTR[/tcp|udp]  publish a container port (ranges: 8000-8002:80-82)\n"
+	       "  -P, --publish-all        publish every port the image exposes on a free host port\n"
 	       "      --dns IP             DNS server for /etc/resolv.conf\n"
 	       "      --add-host HOST:IP   add a line to /etc/hosts\n"
 	       "      --userns keep-id     keep your own uid/gid inside\n"
@@ -84,7 +89,7 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 
 	memset(o, 0, sizeof(*o));
 	o->stop_timeout = -1;
-	while ((c = getopt_long(argc, argv, "+dithe:w:u:v:", create_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+dithe:w:u:v:p:P", create_opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (!detach)
@@ -98,6 +103,8 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case 'w': o->workdir = optarg; break;
 		case 'u': o->user = optarg; break;
 		case 'v': cli_strv_add(&o->volumes, optarg); break;
+		case 'p': cli_strv_add(&o->publish, optarg); break;
+		case 'P': o->publish_all = true; break;
 		case OPT_RM: o->rm = true; break;
 		case OPT_NAME: o->name = optarg; break;
 		case OPT_ENV_FILE: cli_strv_add(&o->env_files, optarg); break;
@@ -141,6 +148,7 @@ static void free_opts(struct volt_create_opts *o)
 	volt_strv_free(o->labels);
 	volt_strv_free(o->dns);
 	volt_strv_free(o->add_hosts);
+	volt_strv_free(o->publish);
 }
 
 int cmd_create(struct volt_cli *cli, int argc, char **argv)
