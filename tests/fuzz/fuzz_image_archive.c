@@ -86,6 +86,14 @@ static void write_described(const char *path, const char *in, size_t len)
 	archive_write_free(a);
 }
 
+/* cleanup - remove the scratch store when libFuzzer exits. */
+static void cleanup(void)
+{
+	struct volt_err err;
+	volt_cas_close(&cas);
+	volt_rm_rf(root, &err);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const kinds[] = {"oci-archive:", "docker-archive:"};
@@ -96,6 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!mkdtemp(root) || volt_cas_open(&cas, root, &err) < 0)
 			abort();
 		snprintf(input, sizeof(input), "%s/input.tar", root);
+		atexit(cleanup);
 		ready = 1;
 	}
 	if (size >= 3 && !memcmp(data, "@@", 2)) {
