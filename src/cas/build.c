@@ -254,7 +254,7 @@ int volt_cas_build(struct volt_ctx *ctx, const char *dir, const char *name, char
 		volt_err_set(err, ENOMEM, "build");
 		goto out;
 	}
-	ret = volt_image_commit(ctx, &cas, &tree, config, layers, dir, name, id_out, err);
+	ret = volt_image_commit(ctx, &cas, &tree, config, layers, name, dir, id_out, err);
 out:
 	json_decref(layers);
 	for (size_t i = 0; i < w.n_seen; i++)

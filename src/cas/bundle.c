@@ -501,7 +501,7 @@ int volt_bundle_import(struct volt_ctx *ctx, const char *file, char *id_out, str
 	if (place_objects(&cas, s.stage_fd, stage_rel, &s.tree, err) < 0)
 		goto out_stage;
 	layers = json_loads(info.layers ? info.layers : "[]", 0, &jerr);
-	if (volt_image_commit(ctx, &cas, &s.tree, info.config, layers, file, info.name, id_out, err) < 0)
+	if (volt_image_commit(ctx, &cas, &s.tree, info.config, layers, info.name, file, id_out, err) < 0)
 		goto out_stage;
 	ret = 0;
 out_stage:

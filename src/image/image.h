@@ -5,6 +5,8 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "cas/store.h"
+#include "cas/tree.h"
 #include "container/idmap.h"
 #include "state/context.h"
 #include "util/err.h"
@@ -24,14 +26,17 @@ int volt_image_import(struct volt_ctx *ctx, const struct volt_idmap *map, const 
 		      const char *name, const struct volt_import_opts *opts, char *id_out,
 		      struct volt_err *err);
 
-struct volt_cas;
-struct volt_tree;
-/* volt_image_commit - the end of every import (also `volt cas build` and
- * bundle import): save the tree as a ref, check it out, record the image
- * (config JSON, layers a JSON array) under name (may be NULL). Must run inside
- * the store's user namespace. id_out (>= 65 bytes) gets the image id. */
-int volt_image_commit(struct volt_ctx *ctx, struct volt_cas *cas, struct volt_tree *tree, const char *config,
-		      json_t *layers, const char *source, const char *name, char *id_out, struct volt_err *err);
+/* volt_image_commit - record an image whose layers are applied to tree: the
+ * id is the sha256 of config_json; the tree is saved as the ref, checked out
+ * (unless a checkout of that id exists) and the image row added to the state
+ * database, tagged name (NULL: untagged). layer_digests is a JSON array of
+ * "sha256:..." strings, source is what the user named (shown by inspect).
+ * Must run inside the user namespace of the store's id mapping (see
+ * volt_userns_run), because the checkout sets the image's owners.
+ * Return: 0 with id_out = 64 hex digits, or -1 with err. */
+int volt_image_commit(struct volt_ctx *ctx, struct volt_cas *cas, struct volt_tree *tree,
+		      const char *config_json, json_t *layer_digests, const char *name, const char *source,
+		      char id_out[65], struct volt_err *err);
 
 /* volt_image_checkout_path - the lower directory of an image's containers. */
 char *volt_image_checkout_path(struct volt_ctx *ctx, const char *image_id);

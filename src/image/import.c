@@ -44,10 +44,10 @@ static char *rootfs_config(const char *diff_id)
 	return s;
 }
 
-static int finish_image(struct import_job *job, struct volt_cas *cas, struct volt_tree *tree,
-			const char *config, json_t *layers, struct volt_err *err)
+int volt_image_commit(struct volt_ctx *ctx, struct volt_cas *cas, struct volt_tree *tree,
+		      const char *config_json, json_t *layer_digests, const char *name, const char *source,
+		      char id_out[65], struct volt_err *err)
 {
-	struct volt_ctx *ctx = job->ctx;
 	cleanup_free char *ref = NULL, *co = NULL, *layers_s = NULL;
 	cleanup_free char *repo = NULL, *tag = NULL;
 	struct volt_image_row row = {0};
@@ -55,23 +55,23 @@ static int finish_image(struct import_job *job, struct volt_cas *cas, struct vol
 	int64_t bytes;
 	struct stat st;
 
-	volt_sha256_buf(config, strlen(config), job->id);
-	ref = volt_path("%s/refs/%s.tree", cas->dir, job->id);
+	volt_sha256_buf(config_json, strlen(config_json), id_out);
+	ref = volt_path("%s/refs/%s.tree", cas->dir, id_out);
 	if (volt_tree_save(tree, ref, err) < 0)
 		return -1;
-	co = volt_image_checkout_path(ctx, job->id);
+	co = volt_image_checkout_path(ctx, id_out);
 	if (stat(co, &st) < 0 && volt_cas_checkout(cas, tree, co, err) < 0) {
 		if (stat(co, &st) < 0) /* a concurrent import of the same image wins */
 			return -1;
 	}
-	if (job->name && volt_image_parse_name(job->name, &repo, &tag, err) < 0)
+	if (name && volt_image_parse_name(name, &repo, &tag, err) < 0)
 		return -1;
 	volt_tree_stats(tree, &bytes, NULL);
-	layers_s = json_dumps(layers, JSON_COMPACT);
-	snprintf(row.id, sizeof(row.id), "%s", job->id);
-	row.config = (char *)config;
+	layers_s = json_dumps(layer_digests, JSON_COMPACT);
+	snprintf(row.id, sizeof(row.id), "%s", id_out);
+	row.config = (char *)config_json;
 	row.layers = layers_s;
-	row.source = (char *)job->source;
+	row.source = (char *)source;
 	row.created = volt_now_ns();
 	row.size = bytes;
 	db = volt_ctx_db(ctx, err);
@@ -80,20 +80,18 @@ static int finish_image(struct import_job *job, struct volt_cas *cas, struct vol
 	return 0;
 }
 
-int volt_image_commit(struct volt_ctx *ctx, struct volt_cas *cas, struct volt_tree *tree, const char *config,
-		      json_t *layers, const char *source, const char *name, char *id_out, struct volt_err *err)
+/* finish_image - the import job's end: record the image under the job's name. */
+static int finish_image(struct import_job *job, struct volt_cas *cas, struct volt_tree *tree,
+			const char *config, json_t *layers, struct volt_err *err)
 {
-	struct import_job job = {.ctx = ctx, .source = source, .name = name, .id_fd = -1};
-	if (finish_image(&job, cas, tree, config, layers, err) < 0)
-		return -1;
-	memcpy(id_out, job.id, VOLT_SHA256_HEX);
-	return 0;
+	return volt_image_commit(job->ctx, cas, tree, config, layers, job->name, job->source, job->id, err);
 }
 
 static int import_rootfs_tar(struct import_job *job, struct volt_cas *cas, struct volt_err *err)
 {
 	struct volt_tree tree;
 	struct volt_layer_stats st;
+	struct stat sst;
 	cleanup_close int fd = open(job->source, O_RDONLY | O_CLOEXEC);
 	cleanup_free char *config = NULL;
 	char diff[80];
@@ -101,6 +99,9 @@ static int import_rootfs_tar(struct import_job *job, struct volt_cas *cas, struc
 
 	if (fd < 0)
 		return volt_err_sys(err, "open %s", job->source);
+	if (fstat(fd, &sst) < 0 || !S_ISREG(sst.st_mode))
+		return volt_err_set(err, EINVAL, "%s is not a tarball (use oci:DIR for an image layout directory)",
+				    job->source);
 	volt_tree_init(&tree);
 	if (volt_layer_apply(cas, &tree, fd, 0, job->source, NULL, &st, err) < 0)
 		goto out;
@@ -141,8 +142,11 @@ static int import_in_userns(void *arg, struct volt_err *err)
 		json_t *layers = NULL;
 		volt_tree_init(&tree);
 		ret = volt_image_source_apply(&src, &cas, &tree, &config, &layers, err);
+		/* docker-archive: the archive's first RepoTag names the image when
+		 * the user gave no name, as `docker load` does */
 		if (ret == 0)
-			ret = finish_image(job, &cas, &tree, config, layers, err);
+			ret = volt_image_commit(job->ctx, &cas, &tree, config, layers,
+						job->name ? job->name : src.default_name, job->source, job->id, err);
 		json_decref(layers);
 		volt_tree_free(&tree);
 	}

@@ -27,8 +27,10 @@ int cmd_image_import(struct volt_cli *cli, int argc, char **argv)
 			       "Import a local image into the store. SOURCE is one of:\n"
 			       "  oci:DIR[:TAG]           an OCI image layout directory\n"
 			       "  oci-archive:FILE[:TAG]  an OCI layout in a tarball\n"
-			       "  docker-archive:FILE     `docker save` output\n"
-			       "  FILE                    a plain root file system tarball (.tar, .tar.gz, .tar.zst)\n");
+			       "  docker-archive:FILE[:REPO:TAG]  `docker save` output\n"
+			       "  FILE                    a plain root file system tarball (.tar, .tar.gz, .tar.zst)\n"
+			       "Without NAME a docker-archive image is named after its first RepoTag.\n"
+			       "Every blob is checked against its digest; see docs/images.md.\n");
 			return 0;
 		default: return cli_usage_error("image import", "invalid option");
 		}
