@@ -86,10 +86,10 @@ static char *rootfs_config(const char *diff_id)
 	return s;
 }
 
-static int finish_image(struct import_job *job, struct volt_cas *cas, struct volt_tree *tree,
-			const char *config, json_t *layers, struct volt_err *err)
+int volt_image_commit(struct volt_ctx *ctx, struct volt_cas *cas, struct volt_tree *tree,
+		      const char *config_json, json_t *layer_digests, const char *name, const char *source,
+		      char id_out[65], struct volt_err *err)
 {
-	struct volt_ctx *ctx = job->ctx;
 	cleanup_free char *ref = NULL, *co = NULL, *layers_s = NULL;
 	cleanup_free char *repo = NULL, *tag = NULL;
 	struct volt_image_row row = {0};
@@ -97,29 +97,36 @@ static int finish_image(struct import_job *job, struct volt_cas *cas, struct vol
 	int64_t bytes;
 	struct stat st;
 
-	volt_sha256_buf(config, strlen(config), job->id);
-	ref = volt_path("%s/refs/%s.tree", cas->dir, job->id);
+	volt_sha256_buf(config_json, strlen(config_json), id_out);
+	ref = volt_path("%s/refs/%s.tree", cas->dir, id_out);
 	if (volt_tree_save(tree, ref, err) < 0)
 		return -1;
-	co = volt_image_checkout_path(ctx, job->id);
+	co = volt_image_checkout_path(ctx, id_out);
 	if (stat(co, &st) < 0 && volt_cas_checkout(cas, tree, co, err) < 0) {
 		if (stat(co, &st) < 0) /* a concurrent import of the same image wins */
 			return -1;
 	}
-	if (job->name && volt_image_parse_name(job->name, &repo, &tag, err) < 0)
+	if (name && volt_image_parse_name(name, &repo, &tag, err) < 0)
 		return -1;
 	volt_tree_stats(tree, &bytes, NULL);
-	layers_s = json_dumps(layers, JSON_COMPACT);
-	snprintf(row.id, sizeof(row.id), "%s", job->id);
-	row.config = (char *)config;
+	layers_s = json_dumps(layer_digests, JSON_COMPACT);
+	snprintf(row.id, sizeof(row.id), "%s", id_out);
+	row.config = (char *)config_json;
 	row.layers = layers_s;
-	row.source = (char *)job->source;
+	row.source = (char *)source;
 	row.created = volt_now_ns();
 	row.size = bytes;
 	db = volt_ctx_db(ctx, err);
 	if (!db || volt_db_image_add(db, &row, repo, tag, err) < 0)
 		return -1;
 	return 0;
+}
+
+/* finish_image - the import job's end: record the image under the job's name. */
+static int finish_image(struct import_job *job, struct volt_cas *cas, struct volt_tree *tree,
+			const char *config, json_t *layers, struct volt_err *err)
+{
+	return volt_image_commit(job->ctx, cas, tree, config, layers, job->name, job->source, job->id, err);
 }
 
 static int import_rootfs_tar(struct import_job *job, struct volt_cas *cas, struct volt_err *err)
