@@ -46,5 +46,13 @@ int cmd_image(struct volt_cli *cli, int argc, char **argv);
 int cmd_images(struct volt_cli *cli, int argc, char **argv);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
+int cmd_pull(struct volt_cli *cli, int argc, char **argv);
+int cmd_push(struct volt_cli *cli, int argc, char **argv);
+int cmd_login(struct volt_cli *cli, int argc, char **argv);
+int cmd_logout(struct volt_cli *cli, int argc, char **argv);
+/* cli_pull_image - pull ref with the progress display (none when quiet);
+ * id gets the image id. Return 0 or the exit code after printing the error. */
+int cli_pull_image(struct volt_cli *cli, const char *ref, const char *platform, int tls_verify, bool quiet,
+		   char id[72]);
 
 #endif

@@ -25,6 +25,10 @@ static const struct volt_cmd commands[] = {
 	{"image", cmd_image, "Manage images (import, inspect, ls, rm)"},
 	{"images", cmd_images, "List images"},
 	{"rmi", cmd_rmi, "Remove images"},
+	{"pull", cmd_pull, "Pull an image from a registry"},
+	{"push", cmd_push, "Push an image to a registry"},
+	{"login", cmd_login, "Log in to a registry"},
+	{"logout", cmd_logout, "Log out of a registry"},
 	{"info", cmd_info, "Show what volt found on this host and how it is set up"},
 };
 
