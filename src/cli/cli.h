@@ -50,6 +50,8 @@ int cmd_pull(struct volt_cli *cli, int argc, char **argv);
 int cmd_push(struct volt_cli *cli, int argc, char **argv);
 int cmd_login(struct volt_cli *cli, int argc, char **argv);
 int cmd_logout(struct volt_cli *cli, int argc, char **argv);
+/* cli_pull_setup - progress display for pulls started by run/create. */
+void cli_pull_setup(void);
 /* cli_pull_image - pull ref with the progress display (none when quiet);
  * id gets the image id. Return 0 or the exit code after printing the error. */
 int cli_pull_image(struct volt_cli *cli, const char *ref, const char *platform, int tls_verify, bool quiet,

@@ -101,6 +101,8 @@ int main(int argc, char **argv)
 	struct volt_cli cli = {0};
 	int i = 1, ret;
 
+	cli_pull_setup(); /* volt run/create show pull progress too */
+
 	/* global options come before the command */
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

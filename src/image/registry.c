@@ -433,7 +433,7 @@ static int do_request(struct volt_registry *reg, struct req *r, const char *rang
 			continue;
 		}
 		if (rc != CURLE_OK && !(r->sink_failed && rc == CURLE_WRITE_ERROR)) {
-			return volt_err_set(err, EIO, "registry %s: %s", reg->domain,
+			return volt_err_set(err, 0, "registry %s: %s", reg->domain,
 					    errbuf[0] ? errbuf : curl_easy_strerror(rc));
 		}
 		if (r->status == 401 && !authed) {
