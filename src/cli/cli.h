@@ -50,6 +50,9 @@ int cmd_pull(struct volt_cli *cli, int argc, char **argv);
 int cmd_push(struct volt_cli *cli, int argc, char **argv);
 int cmd_login(struct volt_cli *cli, int argc, char **argv);
 int cmd_logout(struct volt_cli *cli, int argc, char **argv);
+/* volt image save / load (cli/push.c) */
+int cli_image_save(struct volt_cli *cli, int argc, char **argv);
+int cli_image_load(struct volt_cli *cli, int argc, char **argv);
 /* cli_pull_setup - progress display for pulls started by run/create. */
 void cli_pull_setup(void);
 /* cli_pull_image - pull ref with the progress display (none when quiet);

@@ -197,12 +197,24 @@ int cmd_image(struct volt_cli *cli, int argc, char **argv)
 		       "  import SOURCE [NAME]  import a local image\n"
 		       "  inspect IMAGE...      show images as JSON (config, layer digests)\n"
 		       "  ls                    list images\n"
-		       "  rm IMAGE...           remove images\n");
+		       "  rm IMAGE...           remove images\n"
+		       "  pull IMAGE            pull from a registry (volt pull)\n"
+		       "  push IMAGE [REF]      push to a registry (volt push)\n"
+		       "  save IMAGE -o FILE    write an oci-archive\n"
+		       "  load -i FILE          read an oci-archive\n");
 		return argc < 2 ? 125 : 0;
 	}
 	optind = 1;
 	if (!strcmp(argv[1], "import"))
 		return image_import(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "save"))
+		return cli_image_save(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "load"))
+		return cli_image_load(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "pull"))
+		return cmd_pull(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "push"))
+		return cmd_push(cli, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ls") || !strcmp(argv[1], "list"))
 		return cmd_images(cli, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "rm"))
