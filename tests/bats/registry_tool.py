@@ -26,6 +26,7 @@ import http.server
 import io
 import json
 import os
+import re
 import socketserver
 import subprocess
 import sys
@@ -62,7 +63,7 @@ class Registry:
                 tok = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
                 self.auth = "Basic " + tok
             else:
-                params = dict(kv.split("=", 1) for kv in ch[7:].replace('"', "").split(","))
+                params = dict(re.findall(r'(\w+)="([^"]*)"', ch))
                 q = urllib.parse.urlencode({"service": params.get("service", ""),
                                             "scope": params.get("scope", "")})
                 u = urllib.parse.urlparse(params["realm"])
@@ -232,7 +233,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
                 if self.path not in self.cut_done:
                     self.cut_done.add(self.path)
                     cut = True
-        if is_blob and self.mode == "corrupt" and data:
+        if is_blob and self.mode == "corrupt" and len(data) > 4096:
             data = bytearray(data)
             data[len(data) // 2] ^= 0xFF
             data = bytes(data)
@@ -243,6 +244,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if cut:
+            print("cut", self.path, len(data), file=sys.stderr, flush=True)
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
             self.close_connection = True
