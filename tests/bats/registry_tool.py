@@ -177,6 +177,43 @@ def cmd_push(argv):
     print(reg.manifest(repo, tag, json.dumps(idx).encode(), idx["mediaType"]))
 
 
+def cmd_bench_images(registry, repo):
+    """The benchmark's images: REPO/big:1, 5 layers of ~40 MB each (half
+    random, half repetitive text: ~100 MB gzip-compressed); REPO/second:1 =
+    layer 1 of big plus a layer holding an 8 MiB file of big under another
+    name. Deterministic (seeded), so reruns push nothing new."""
+    import random
+    reg = Registry(registry)
+    rnd = random.Random(42)
+    raws, eight = [], None
+    for li in range(5):
+        files = []
+        for fi in range(40):
+            if fi % 2 == 0:
+                data = rnd.randbytes(1 << 20)
+            else:
+                line = ("layer %d file %d " % (li, fi)).encode() + rnd.randbytes(16).hex().encode() + b"\n"
+                data = (line * ((1 << 20) // len(line) + 1))[: 1 << 20]
+            files.append(("data/l%d/f%03d" % (li, fi), data))
+        if li == 2:
+            eight = rnd.randbytes(8 << 20)
+            files.append(("data/l2/eight-mib", eight))
+        bio = io.BytesIO()
+        with tarfile.open(fileobj=bio, mode="w", format=tarfile.PAX_FORMAT) as t:
+            for path, data in files:
+                ti = tarfile.TarInfo(path)
+                ti.size, ti.mode, ti.mtime = len(data), 0o644, 1700000000
+                t.addfile(ti, io.BytesIO(data))
+        raws.append(bio.getvalue())
+    print("big", push_image(reg, repo + "/big", "1", raws, "gzip")[0])
+    bio = io.BytesIO()
+    with tarfile.open(fileobj=bio, mode="w", format=tarfile.PAX_FORMAT) as t:
+        ti = tarfile.TarInfo("opt/same-content-other-name")
+        ti.size, ti.mode, ti.mtime = len(eight), 0o644, 1700000000
+        t.addfile(ti, io.BytesIO(eight))
+    print("second", push_image(reg, repo + "/second", "1", [raws[0], bio.getvalue()], "gzip")[0])
+
+
 def cmd_hostile(out, kind):
     bio = io.BytesIO()
     with tarfile.open(fileobj=bio, mode="w", format=tarfile.GNU_FORMAT) as t:
@@ -305,6 +342,8 @@ def main():
     cmd = sys.argv[1]
     if cmd == "push":
         cmd_push(sys.argv[2:])
+    elif cmd == "bench-images":
+        cmd_bench_images(sys.argv[2], sys.argv[3])
     elif cmd == "hostile":
         cmd_hostile(sys.argv[2], sys.argv[3])
     elif cmd == "proxy":
