@@ -133,6 +133,7 @@ static int import_rootfs_tar(struct import_job *job, struct volt_cas *cas, struc
 {
 	struct volt_tree tree;
 	struct volt_layer_stats st;
+	struct stat sst;
 	cleanup_close int fd = open(job->source, O_RDONLY | O_CLOEXEC);
 	cleanup_free char *config = NULL;
 	char diff[80];
@@ -140,6 +141,9 @@ static int import_rootfs_tar(struct import_job *job, struct volt_cas *cas, struc
 
 	if (fd < 0)
 		return volt_err_sys(err, "open %s", job->source);
+	if (fstat(fd, &sst) < 0 || !S_ISREG(sst.st_mode))
+		return volt_err_set(err, EINVAL, "%s is not a tarball (use oci:DIR for an image layout directory)",
+				    job->source);
 	volt_tree_init(&tree);
 	if (volt_layer_apply(cas, &tree, fd, 0, job->source, NULL, &st, err) < 0)
 		goto out;
@@ -175,8 +179,11 @@ static int import_in_userns(void *arg, struct volt_err *err)
 		json_t *layers = NULL;
 		volt_tree_init(&tree);
 		ret = volt_image_source_apply(&src, &cas, &tree, &config, &layers, err);
+		/* docker-archive: the archive's first RepoTag names the image when
+		 * the user gave no name, as `docker load` does */
 		if (ret == 0)
-			ret = finish_image(job, &cas, &tree, config, layers, err);
+			ret = volt_image_commit(job->ctx, &cas, &tree, config, layers,
+						job->name ? job->name : src.default_name, job->source, job->id, err);
 		json_decref(layers);
 		volt_tree_free(&tree);
 	}

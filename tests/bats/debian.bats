@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# A real distribution image: Debian bookworm with nginx, built by mmdebstrap
+# in scripts/test-setup (scripts/make-debian-image, cached in
+# /var/cache/volt-test). Many owners, setuid files, hardlinks, device nodes
+# in the tarball, and a real server, in both id-mapping modes.
+
+load helpers
+
+DEB_TAR="$VOLT_TEST_DIR/images/debian.tar"
+
+need_debian() {
+	if [ ! -r "$DEB_TAR" ]; then
+		local why="the Debian image was not built"
+		[ -r "$DEB_TAR.unavailable" ] && why=$(cat "$DEB_TAR.unavailable")
+		skip_or_fail "$why"
+	fi
+}
+
+setup_file() {
+	volt_env
+	require_userns
+	need_debian
+	local t0 t1
+	t0=$(date +%s%N)
+	volt image import "$DEB_TAR" debian:bookworm >/dev/null
+	t1=$(date +%s%N)
+	local mb=$(( $(stat -Lc %s "$DEB_TAR") / 1000000 ))
+	echo "# import of the Debian image (${mb} MB tar, $(tar tf "$DEB_TAR" | wc -l) entries): $(( (t1 - t0) / 1000000 )) ms ($(has_subuid && echo full || echo single) map)" >&3
+}
+
+setup() {
+	volt_env
+	need_debian
+}
+
+teardown() {
+	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
+}
+
+@test "debian: the tree keeps the image's owners (full map) or maps all to root (single)" {
+	run volt run --rm debian:bookworm stat -c '%U:%G %n' \
+		/var/cache/apt/archives/partial /var/log/nginx/access.log /etc/shadow /usr/bin/passwd
+	[ "$status" -eq 0 ]
+	if has_subuid; then
+		[ "${lines[0]}" = "_apt:root /var/cache/apt/archives/partial" ]
+		[ "${lines[1]}" = "www-data:adm /var/log/nginx/access.log" ]
+		[ "${lines[2]}" = "root:shadow /etc/shadow" ]
+		[ "${lines[3]}" = "root:root /usr/bin/passwd" ]
+	else
+		[ "${lines[0]}" = "root:root /var/cache/apt/archives/partial" ]
+		[ "${lines[1]}" = "root:root /var/log/nginx/access.log" ]
+		[ "${lines[2]}" = "root:root /etc/shadow" ]
+	fi
+	# the tree manifest records the image's owners in both modes
+	id=$(volt image inspect debian:bookworm | jq -r '.[0].Id')
+	[ "$(jq -r '.entries[] | select(.path=="var/log/nginx/access.log") | "\(.uid):\(.gid)"' \
+		"$VOLT_ROOT/cas/refs/$id.tree")" = "33:4" ]
+}
+
+@test "debian: setuid files keep their bit" {
+	run volt run --rm debian:bookworm stat -c '%a %n' /usr/bin/passwd /usr/bin/su
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "4755 /usr/bin/passwd" ]
+	[ "${lines[1]}" = "4755 /usr/bin/su" ]
+}
+
+@test "debian: hardlinks in the image are hardlinks in the container" {
+	run volt run --rm debian:bookworm stat -c '%i' /usr/bin/perl /usr/bin/perl5.36.0
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]}" = "${lines[1]}" ]
+	run volt run --rm debian:bookworm stat -c '%i' /usr/bin/perlbug /usr/bin/perlthanks
+	[ "${lines[0]}" = "${lines[1]}" ]
+}
+
+@test "debian: device nodes of the tarball are not in the image; /dev is volt's" {
+	tar tvf "$DEB_TAR" | grep -q '^c.* \./dev/null$'
+	id=$(volt image inspect debian:bookworm | jq -r '.[0].Id')
+	# /dev keeps its directories and symlinks (dev/fd, dev/pts), loses the nodes
+	[ "$(jq -r '[.entries[] | select(.path | startswith("dev/")) | .type] | unique | join(",")' \
+		"$VOLT_ROOT/cas/refs/$id.tree")" = "dir,symlink" ]
+	[ -z "$(jq -r '.entries[] | select(.path=="dev/null" or .path=="dev/console") | .path' \
+		"$VOLT_ROOT/cas/refs/$id.tree")" ]
+	[ ! -e "$VOLT_ROOT/cas/checkouts/$id/dev/null" ]
+	run volt run --rm debian:bookworm bash -c 'echo x >/dev/null && stat -c %t,%T /dev/null'
+	[ "$status" -eq 0 ]
+	[ "$output" = "1,3" ]
+}
+
+@test "debian: nginx serves its welcome page (volt run -d, fetched with volt exec)" {
+	if has_subuid; then
+		volt run -d --name web debian:bookworm nginx -g 'daemon off;' >/dev/null
+	else
+		# single map: no www-data inside, so the workers stay root
+		volt run -d --name web debian:bookworm bash -c \
+			"sed -i 's/^user .*/user root;/' /etc/nginx/nginx.conf && exec nginx -g 'daemon off;'" >/dev/null
+	fi
+	fetch='exec 3<>/dev/tcp/127.0.0.1/80 && printf "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 && timeout 5 cat <&3'
+	wait_for volt exec web bash -c "$fetch"
+	run volt exec web bash -c "$fetch"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "HTTP/1.1 200 OK"* ]]
+	[[ "$output" == *"<title>Welcome to nginx!</title>"* ]]
+	if has_subuid; then
+		# the workers dropped to www-data, as on a Debian host
+		run volt exec web bash -c 'for p in /proc/[0-9]*; do [ "$(cat $p/comm)" = nginx ] && stat -c %U $p; done'
+		[[ "$output" == *www-data* ]]
+	fi
+	run volt stop web
+	[ "$status" -eq 0 ]
+}
