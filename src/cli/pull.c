@@ -47,13 +47,16 @@ static void draw_tty(struct progress_state *ps, const struct volt_pull_progress 
 		human(l->done, done, sizeof(done));
 		human(l->size, size, sizeof(size));
 		human(secs > 0 ? (long long)((double)l->done / secs) : 0, rate, sizeof(rate));
+		if (l->state == VOLT_PULL_FETCHING)
+			strcat(rate, "/s");
+		else
+			rate[0] = '\0';
 		const char *st = l->state == VOLT_PULL_CACHED    ? "already in the store"
 				 : l->state == VOLT_PULL_DONE    ? "done"
 				 : l->state == VOLT_PULL_FAILED  ? "failed"
 				 : l->state == VOLT_PULL_WAITING ? "waiting"
 								 : "";
-		fprintf(stderr, "\033[2K%.19s [%s] %8s / %-8s %8s/s %s\n", l->digest, bar, done, size,
-			l->state == VOLT_PULL_FETCHING ? rate : "", st);
+		fprintf(stderr, "\033[2K%.19s [%s] %8s / %-8s %10s %s\n", l->digest, bar, done, size, rate, st);
 		ps->lines_drawn++;
 	}
 	fflush(stderr);

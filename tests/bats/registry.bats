@@ -139,6 +139,14 @@ count_objects() {
 	[[ "$stderr" != *$'\033['* ]]
 }
 
+@test "pull: on a TTY one bar per layer, redrawn in place" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	run script -qec "$VOLT_BIN pull $R/test/bb:1" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\033[2K'*"[=============================="*"done"* ]]
+	[[ "$output" == *"2 of 2 layers fetched"* ]]
+}
+
 @test "zstd and uncompressed layers" {
 	run --separate-stderr volt run --rm "$R/test/zstd:1" cat /etc/hello
 	[ "$output" = "zstd" ]
