@@ -138,7 +138,8 @@ static size_t on_body(char *buf, size_t size, size_t nitems, void *arg)
 	if (r->sink && r->status >= 200 && r->status < 300) {
 		const char *p = buf;
 		size_t m = n;
-		if (r->skip > 0) {
+		/* a resumed request answered 200 (Range ignored): drop what we have */
+		if (r->skip > 0 && r->status == 200) {
 			size_t s = (int64_t)m < r->skip ? m : (size_t)r->skip;
 			r->skip -= (int64_t)s;
 			p += s;

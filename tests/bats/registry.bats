@@ -51,7 +51,7 @@ setup_file() {
 	export D="$BATS_FILE_TMPDIR/reg"
 	mkdir -p "$D"
 	export P_PLAIN=$(free_port) P_BASIC=$(free_port) P_TOKEN=$(free_port) P_TOKSRV=$(free_port)
-	export P_CUT=$(free_port) P_BAD=$(free_port)
+	export P_CUT=$(free_port) P_BAD=$(free_port) P_NORANGE=$(free_port)
 
 	registry_conf "$P_PLAIN" "$D/plain" >"$D/plain.yml"
 	htpasswd -Bbn reguser regpass >"$D/htpasswd"
@@ -67,7 +67,8 @@ setup_file() {
 	start toksrv $TOOL token "$P_TOKSRV" "$D/key.pem" "$D/cert.pem"
 	start cut $TOOL proxy "$P_CUT" "$P_PLAIN" cut
 	start bad $TOOL proxy "$P_BAD" "$P_PLAIN" corrupt
-	for p in $P_PLAIN $P_BASIC $P_TOKEN $P_TOKSRV $P_CUT $P_BAD; do wait_port "$p"; done
+	start norange $TOOL proxy "$P_NORANGE" "$P_PLAIN" cut-norange
+	for p in $P_PLAIN $P_BASIC $P_TOKEN $P_TOKSRV $P_CUT $P_BAD $P_NORANGE; do wait_port "$p"; done
 
 	local R=127.0.0.1:$P_PLAIN
 	$TOOL push "$R" test/bb:1 --base "$BUSYBOX_TAR" --file etc/hello=hello-from-registry >"$D/bb.digest"
@@ -232,6 +233,14 @@ count_objects() {
 	[ "$status" -eq 0 ]
 	grep -q "^cut " "$D/cut.log"   # the proxy did cut a blob mid-body
 	run --separate-stderr volt run --rm "127.0.0.1:$P_CUT/test/bb:1" cat /etc/hello
+	[ "$output" = "hello-from-registry" ]
+}
+
+@test "a dropped connection to a server that ignores Range starts over without a gap" {
+	run volt pull -q "127.0.0.1:$P_NORANGE/test/bb:1"
+	[ "$status" -eq 0 ]
+	grep -q "^cut " "$D/norange.log"
+	run --separate-stderr volt run --rm "127.0.0.1:$P_NORANGE/test/bb:1" cat /etc/hello
 	[ "$output" = "hello-from-registry" ]
 }
 

@@ -13,7 +13,9 @@
       device, setuid, big)
   registry_tool.py proxy LISTEN_PORT UPSTREAM_PORT MODE
       an HTTP proxy to the registry: MODE cut = the first blob answer is cut
-      mid-body; corrupt = blob bodies get a flipped byte
+      mid-body; cut-norange = the same, and Range headers are dropped (the
+      resumed request gets the whole blob again); corrupt = blob bodies get a
+      flipped byte
   registry_tool.py token PORT KEY CERT
       a Bearer token server (RS256 JWT with x5c, signed by `openssl dgst`)
 Connections go to 127.0.0.1 only; every socket has a timeout.
@@ -259,13 +261,14 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length", 0) or 0)
         body = self.rfile.read(n) if n else None
         c = http.client.HTTPConnection("127.0.0.1", self.upstream, timeout=TIMEOUT)
-        hd = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+        drop = ("host", "connection") + (("range",) if self.mode == "cut-norange" else ())
+        hd = {k: v for k, v in self.headers.items() if k.lower() not in drop}
         c.request(self.command, self.path, body=body, headers=hd)
         r = c.getresponse()
         data = r.read()
         is_blob = "/blobs/sha256:" in self.path and self.command == "GET" and r.status in (200, 206)
         cut = False
-        if is_blob and self.mode == "cut" and len(data) > 1024:
+        if is_blob and self.mode.startswith("cut") and len(data) > 1024:
             with self.lock:
                 if self.path not in self.cut_done:
                     self.cut_done.add(self.path)
