@@ -23,6 +23,7 @@ struct progress_state {
 	const char *last_phase;
 };
 
+/* human - bytes as docker prints them. */
 static void human(long long b, char *buf, size_t len)
 {
 	volt_human_size(b, buf, len);
@@ -86,6 +87,7 @@ static void draw_plain(struct progress_state *ps, const struct volt_pull_progres
 	}
 }
 
+/* on_progress - the pull progress callback: bars on a TTY, lines otherwise. */
 static void on_progress(void *arg, const struct volt_pull_progress *p)
 {
 	struct progress_state *ps = arg;

@@ -13,6 +13,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+/* home_path - $HOME/rel (malloc'd) or NULL without a HOME. */
 static char *home_path(const char *rel)
 {
 	const char *h = getenv("HOME");
@@ -58,6 +59,7 @@ static int decode_auth(const char *b64, char **user, char **pass)
 	return *user && *pass ? 0 : -1;
 }
 
+/* find_entry - the auths entry of domain, with docker.io's legacy keys. */
 static json_t *find_entry(json_t *auths, const char *domain)
 {
 	json_t *e = json_object_get(auths, domain);

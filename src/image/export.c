@@ -32,6 +32,7 @@ struct tar_sink {
 	int64_t size;
 };
 
+/* sink_write - libarchive write callback: to the file, hashed on the way. */
 static la_ssize_t sink_write(struct archive *a, void *arg, const void *buf, size_t len)
 {
 	struct tar_sink *s = arg;
@@ -53,6 +54,7 @@ static la_ssize_t sink_write(struct archive *a, void *arg, const void *buf, size
 	return (la_ssize_t)len;
 }
 
+/* copy_object - a file's content from its canonical object into the archive. */
 static int copy_object(struct volt_cas *cas, struct archive *a, const struct volt_tree_entry *e,
 		       struct volt_err *err)
 {

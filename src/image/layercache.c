@@ -10,6 +10,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+/* record_path - cas/layers/<hex>.<ext> (malloc'd). */
 static char *record_path(struct volt_cas *cas, const char *digest, const char *ext)
 {
 	const char *hex = !strncmp(digest, "sha256:", 7) ? digest + 7 : digest;

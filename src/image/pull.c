@@ -119,12 +119,14 @@ struct unpack_arg {
 	char lname[96];
 };
 
+/* record_whiteout - layer.c callback: keep a whiteout for the stacking step. */
 static int record_whiteout(void *arg, const char *path, int opaque)
 {
 	struct pull_layer *l = arg;
 	return json_array_append_new(l->whiteouts, json_pack("{s:s,s:b}", "path", path, "opaque", opaque));
 }
 
+/* unpack_thread - the reading end of one layer's pipe through layer.c. */
 static void *unpack_thread(void *arg)
 {
 	struct unpack_arg *u = arg;
@@ -140,6 +142,8 @@ static void *unpack_thread(void *arg)
 	return NULL;
 }
 
+/* pipe_sink - blob bytes from curl into the unpacker's pipe (blocking:
+ * a slow unpacker slows the download, memory stays bounded). Return 0 / -1. */
 static int pipe_sink(void *arg, const void *buf, size_t len)
 {
 	int fd = *(int *)arg;
@@ -193,6 +197,8 @@ static int fetch_layer(struct pull_job *job, struct pull_layer *l, struct volt_e
 	return volt_layercache_save(&job->cas, l->d->digest, diff, u.st.compressed, &l->tree, l->whiteouts, err);
 }
 
+/* worker - take layers one by one: from its record, or fetched; the first
+ * failure makes the other workers stop taking new layers. */
 static void *worker(void *arg)
 {
 	struct pull_job *job = arg;
@@ -219,6 +225,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* report - a snapshot of every layer's state to the progress callback. */
 static void report(struct pull_job *job, const char *ref, const char *phase, long long t0, bool final)
 {
 	cleanup_free struct volt_pull_layer_info *info = NULL;

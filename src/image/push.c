@@ -77,6 +77,7 @@ out:
 	return ret;
 }
 
+/* add_mem - a regular file from memory into the archive. */
 static int add_mem(struct archive *a, const char *path, const void *data, size_t len, struct volt_err *err)
 {
 	struct archive_entry *ae = archive_entry_new();
@@ -90,6 +91,7 @@ static int add_mem(struct archive *a, const char *path, const void *data, size_t
 	return ok ? 0 : volt_err_set(err, EIO, "write %s: %s", path, archive_error_string(a));
 }
 
+/* add_dir - a directory entry into the archive. */
 static int add_dir(struct archive *a, const char *path)
 {
 	struct archive_entry *ae = archive_entry_new();
@@ -102,6 +104,7 @@ static int add_dir(struct archive *a, const char *path)
 	return r == ARCHIVE_OK ? 0 : -1;
 }
 
+/* add_fd - a regular file from fd (read from offset 0) into the archive. */
 static int add_fd(struct archive *a, const char *path, int fd, int64_t size, struct volt_err *err)
 {
 	struct archive_entry *ae = archive_entry_new();
@@ -125,6 +128,7 @@ static int add_fd(struct archive *a, const char *path, int fd, int64_t size, str
 	return n < 0 ? volt_err_sys(err, "read layer") : 0;
 }
 
+/* blob_path - "blobs/sha256/<hex>" inside an OCI layout (malloc'd). */
 static char *blob_path(const char *digest)
 {
 	return volt_path("blobs/sha256/%s", digest + 7);

@@ -76,6 +76,7 @@ static bool valid_domain(const char *s, size_t n)
 	return true;
 }
 
+/* valid_tag - [A-Za-z0-9_][A-Za-z0-9_.-]{0,127} */
 static bool valid_tag(const char *t)
 {
 	size_t n = strlen(t);
@@ -87,6 +88,7 @@ static bool valid_tag(const char *t)
 	return true;
 }
 
+/* valid_digest - sha256: and 64 lowercase hex digits (the only algorithm volt accepts) */
 static bool valid_digest(const char *d)
 {
 	if (strncmp(d, "sha256:", 7) || strlen(d) != 71)

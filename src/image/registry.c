@@ -40,6 +40,7 @@ static const char *const manifest_accept =
 	"application/vnd.docker.distribution.manifest.v2+json";
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+/* curl_init_once - libcurl global state, once per process (threads share it). */
 static void curl_init_once(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -69,6 +70,7 @@ struct req {
 	volatile int64_t *done;
 };
 
+/* req_reset_answer - forget the previous answer before a retry. */
 static void req_reset_answer(struct req *r)
 {
 	free(r->www_auth);
@@ -82,12 +84,14 @@ static void req_reset_answer(struct req *r)
 	r->sink_failed = false;
 }
 
+/* req_free - release a request and its answer. */
 static void req_free(struct req *r)
 {
 	req_reset_answer(r);
 	free(r->url);
 }
 
+/* dup_trim - a header value without surrounding blanks and CRLF (malloc'd). */
 static char *dup_trim(const char *s, size_t n)
 {
 	while (n && (*s == ' ' || *s == '\t')) {
@@ -99,6 +103,8 @@ static char *dup_trim(const char *s, size_t n)
 	return strndup(s, n);
 }
 
+/* on_header - curl header callback: the status of each status line and the
+ * headers volt needs. Return: bytes consumed (all). */
 static size_t on_header(char *buf, size_t size, size_t nitems, void *arg)
 {
 	struct req *r = arg;
@@ -131,6 +137,9 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
+/* on_body - curl body callback: a 2xx blob goes to the sink (minus r->skip
+ * after a resume answered 200), anything else into a bounded buffer (error
+ * bodies, manifests). Return: bytes consumed; 0 stops the transfer. */
 static size_t on_body(char *buf, size_t size, size_t nitems, void *arg)
 {
 	struct req *r = arg;
@@ -167,6 +176,7 @@ static size_t on_body(char *buf, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
+/* on_read - curl upload callback from a buffer or (pread) an fd. */
 static size_t on_read(char *buf, size_t size, size_t nitems, void *arg)
 {
 	struct req *r = arg;
@@ -295,6 +305,7 @@ char *volt_www_auth_param(const char *header, const char *param)
 	return NULL;
 }
 
+/* url_escape - percent-encode a query value (malloc'd). */
 static char *url_escape(const char *s)
 {
 	CURL *h = curl_easy_init();
@@ -305,6 +316,7 @@ static char *url_escape(const char *s)
 	return out;
 }
 
+/* basic_header - "Authorization: Basic base64(user:pass)" (malloc'd). */
 static char *basic_header(const char *user, const char *pass)
 {
 	cleanup_free char *up = volt_path("%s:%s", user, pass);
@@ -316,6 +328,7 @@ static char *basic_header(const char *user, const char *pass)
 	return volt_path("Authorization: Basic %s", b64);
 }
 
+/* set_auth - replace the shared Authorization header (takes hdr). */
 static void set_auth(struct volt_registry *reg, char *hdr)
 {
 	pthread_mutex_lock(&reg->lock);
@@ -486,6 +499,7 @@ void volt_registry_close(struct volt_registry *reg)
 	memset(reg, 0, sizeof(*reg));
 }
 
+/* api_url - BASE/v2/REPO/KIND/ARG; base may switch to http under the lock. */
 static char *api_url(struct volt_registry *reg, const char *fmt, const char *arg)
 {
 	pthread_mutex_lock(&reg->lock);
@@ -511,6 +525,8 @@ int volt_registry_ping(struct volt_registry *reg, struct volt_err *err)
 	return ret;
 }
 
+/* status_error - err from an HTTP error answer, naming registry, object and
+ * the registry's own message. Return: -1. */
 static int status_error(struct volt_registry *reg, struct req *r, const char *what, const char *obj,
 			struct volt_err *err)
 {
