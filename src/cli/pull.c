@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -29,22 +30,40 @@ static void human(long long b, char *buf, size_t len)
 	volt_human_size(b, buf, len);
 }
 
-/* draw_tty - one bar per layer, redrawn in place. */
+/* bar_width - what fits beside the text on this terminal (lines must not
+ * wrap, or the redraw moves up too few lines), at most 30. */
+static int bar_width(void)
+{
+	struct winsize ws;
+	int w = 30;
+	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		w = (int)ws.ws_col - 62;
+	return w < 0 ? 0 : w > 30 ? 30 : w;
+}
+
+/* draw_tty - one bar per layer (12 hex of the digest, bar, bytes, size,
+ * rate while fetching, state), redrawn in place. */
 static void draw_tty(struct progress_state *ps, const struct volt_pull_progress *p)
 {
 	double secs = (double)p->elapsed_ns / 1e9;
+	int bw = bar_width();
 	if (ps->lines_drawn)
 		fprintf(stderr, "\033[%dA", ps->lines_drawn);
 	ps->lines_drawn = 0;
 	for (int i = 0; i < p->n_layers; i++) {
 		const struct volt_pull_layer_info *l = &p->layers[i];
-		char done[32], size[32], rate[32], bar[31];
-		int fill = l->size > 0 ? (int)(30 * (double)l->done / (double)l->size) : 0;
-		if (fill > 30)
-			fill = 30;
-		memset(bar, '=', (size_t)fill);
-		memset(bar + fill, ' ', (size_t)(30 - fill));
-		bar[30] = '\0';
+		char done[32], size[32], rate[32], bar[34];
+		int fill = l->size > 0 ? (int)(bw * (double)l->done / (double)l->size) : 0;
+		if (fill > bw)
+			fill = bw;
+		bar[0] = '\0';
+		if (bw > 0) {
+			bar[0] = '[';
+			memset(bar + 1, '=', (size_t)fill);
+			memset(bar + 1 + fill, ' ', (size_t)(bw - fill));
+			bar[bw + 1] = ']';
+			bar[bw + 2] = '\0';
+		}
 		human(l->done, done, sizeof(done));
 		human(l->size, size, sizeof(size));
 		human(secs > 0 ? (long long)((double)l->done / secs) : 0, rate, sizeof(rate));
@@ -52,12 +71,13 @@ static void draw_tty(struct progress_state *ps, const struct volt_pull_progress 
 			strcat(rate, "/s");
 		else
 			rate[0] = '\0';
-		const char *st = l->state == VOLT_PULL_CACHED    ? "already in the store"
+		const char *st = l->state == VOLT_PULL_CACHED    ? "in the store"
 				 : l->state == VOLT_PULL_DONE    ? "done"
 				 : l->state == VOLT_PULL_FAILED  ? "failed"
 				 : l->state == VOLT_PULL_WAITING ? "waiting"
 								 : "";
-		fprintf(stderr, "\033[2K%.19s [%s] %8s / %-8s %10s %s\n", l->digest, bar, done, size, rate, st);
+		fprintf(stderr, "\033[2K%.12s %s %8s / %-8s %10s %s\n",
+			!strncmp(l->digest, "sha256:", 7) ? l->digest + 7 : l->digest, bar, done, size, rate, st);
 		ps->lines_drawn++;
 	}
 	fflush(stderr);

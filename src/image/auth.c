@@ -26,9 +26,14 @@ char *volt_auth_file(void)
 	const char *rt = getenv("XDG_RUNTIME_DIR");
 	if (f && f[0])
 		return strdup(f);
+	const char *cfg = getenv("XDG_CONFIG_HOME");
 	if (rt && rt[0])
 		return volt_path("%s/containers/auth.json", rt);
-	return volt_path("/tmp/volt-%u/containers/auth.json", (unsigned)getuid());
+	/* no runtime directory (su sessions, cron): the persistent file podman
+	 * also reads */
+	if (cfg && cfg[0])
+		return volt_path("%s/containers/auth.json", cfg);
+	return home_path(".config/containers/auth.json");
 }
 
 /* decode_auth - base64 "user:pass" into its halves. */
@@ -120,11 +125,13 @@ int volt_auth_lookup(const char *domain, char **user, char **pass, struct volt_e
 int volt_auth_store(const char *domain, const char *user, const char *pass, struct volt_err *err)
 {
 	cleanup_free char *path = volt_auth_file();
-	cleanup_free char *dir = strdup(path);
+	cleanup_free char *dir = path ? strdup(path) : NULL;
 	json_error_t jerr;
 	json_t *root = NULL, *auths;
 	int ret = -1;
 
+	if (!path || !dir)
+		return volt_err_set(err, ENOENT, "no place for credentials: set XDG_RUNTIME_DIR, HOME or REGISTRY_AUTH_FILE");
 	if (access(path, F_OK) == 0) {
 		root = json_load_file(path, 0, &jerr);
 		if (!root)

@@ -1,7 +1,8 @@
 /* Registry credentials and per-registry settings.
  *
  * Credentials live where podman keeps them: $REGISTRY_AUTH_FILE, else
- * ${XDG_RUNTIME_DIR}/containers/auth.json ({"auths":{"HOST":{"auth":
+ * ${XDG_RUNTIME_DIR}/containers/auth.json (without XDG_RUNTIME_DIR:
+ * ${XDG_CONFIG_HOME:-~/.config}/containers/auth.json) ({"auths":{"HOST":{"auth":
  * base64("user:pass")}}}). Lookups also read $XDG_CONFIG_HOME/containers/auth.json
  * and docker's ~/.docker/config.json (same shape; docker.io may be keyed as
  * "https://index.docker.io/v1/").

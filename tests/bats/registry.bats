@@ -144,7 +144,7 @@ count_objects() {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	run script -qec "$VOLT_BIN pull $R/test/bb:1" /dev/null
 	[ "$status" -eq 0 ]
-	[[ "$output" == *$'\033[2K'*"[=============================="*"done"* ]]
+	[[ "$output" == *$'\033[2K'*"[=========="*"done"* ]]
 	[[ "$output" == *"2 of 2 layers fetched"* ]]
 }
 
