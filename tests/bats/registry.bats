@@ -75,6 +75,7 @@ setup_file() {
 	$TOOL push "$R" test/zstd:1 --base "$BUSYBOX_TAR" --file etc/hello=zstd --compress zstd >/dev/null
 	$TOOL push "$R" test/plain:1 --base "$BUSYBOX_TAR" --file etc/hello=plain --compress none >/dev/null
 	$TOOL push "$R" test/multi:1 --base "$BUSYBOX_TAR" --platforms linux/amd64,linux/arm64/v8 >/dev/null
+	$TOOL push "$R" test/dmulti:1 --base "$BUSYBOX_TAR" --platforms linux/amd64,linux/arm/v7 --docker >/dev/null
 	# a second image holding the busybox binary under another name
 	python3 - "$D/copy.tar" <<'EOF'
 import sys, tarfile
@@ -174,6 +175,15 @@ count_objects() {
 	run volt pull --platform linux/s390x "$R/test/multi:1"
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"linux/amd64"* ]]
+}
+
+@test "Docker schema 2 manifest list and manifests" {
+	run --separate-stderr volt run --rm "$R/test/dmulti:1" cat /etc/arch
+	[ "$status" -eq 0 ]
+	[ "$output" = "amd64" ]
+	volt pull -q --platform linux/arm/v7 "$R/test/dmulti:1"
+	run --separate-stderr volt run --rm "$R/test/dmulti:1" cat /etc/arch
+	[ "$output" = "arm" ]
 }
 
 @test "reference normalisation: bad references are refused before any connection" {

@@ -3,7 +3,7 @@
 
   registry_tool.py push REGISTRY REPO:TAG [--base TAR] [--file PATH=TEXT]...
         [--layer-tar TAR]... [--compress gzip|zstd|none] [--platforms a/b,c/d]
-        [--user U --password P]
+        [--user U --password P] [--docker]
       build an image (layer 1: the base rootfs tarball, then one layer per
       --file/--layer-tar) and push it with the distribution API; with
       --platforms, push an OCI index of one image per platform. Prints the
@@ -120,10 +120,15 @@ def tar_of_files(files):
     return bio.getvalue()
 
 
+DOCKER = False  # --docker: Docker schema 2 media types instead of OCI ones
+
+
 def push_image(reg, repo, tag, layers_raw, how, arch="amd64", variant=None, put_tag=True):
     layers, diff_ids = [], []
     for raw in layers_raw:
         blob, mt = compress(raw, how)
+        if DOCKER:
+            mt = "application/vnd.docker.image.rootfs.diff.tar.gzip"
         diff_ids.append(sha(raw))
         layers.append({"mediaType": mt, "digest": reg.blob(repo, blob), "size": len(blob)})
     plat = {"architecture": arch, "os": "linux"}
@@ -133,8 +138,11 @@ def push_image(reg, repo, tag, layers_raw, how, arch="amd64", variant=None, put_
     cfg.update({"config": {"Cmd": ["/bin/sh"], "Env": ["PATH=/bin", f"VOLT_ARCH={arch}"]},
                 "rootfs": {"type": "layers", "diff_ids": diff_ids}, "created": "2026-01-01T00:00:00Z"})
     cfgb = json.dumps(cfg).encode()
-    man = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-           "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+    man = {"schemaVersion": 2,
+           "mediaType": "application/vnd.docker.distribution.manifest.v2+json" if DOCKER
+           else "application/vnd.oci.image.manifest.v1+json",
+           "config": {"mediaType": "application/vnd.docker.container.image.v1+json" if DOCKER
+                      else "application/vnd.oci.image.config.v1+json",
                       "digest": reg.blob(repo, cfgb), "size": len(cfgb)},
            "layers": layers}
     mb = json.dumps(man).encode()
@@ -154,7 +162,10 @@ def cmd_push(argv):
     ap.add_argument("--platforms")
     ap.add_argument("--user")
     ap.add_argument("--password")
+    ap.add_argument("--docker", action="store_true")
     a = ap.parse_args(argv)
+    global DOCKER
+    DOCKER = a.docker
     repo, tag = a.ref.rsplit(":", 1)
     reg = Registry(a.registry, a.user, a.password)
     raws = []
@@ -173,9 +184,12 @@ def cmd_push(argv):
         arch, variant = parts[1], parts[2] if len(parts) > 2 else None
         extra = tar_of_files([("etc/arch", f"{arch}\n")])
         d, size, plat = push_image(reg, repo, tag, raws + [extra], a.compress, arch, variant, put_tag=False)
-        entries.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": d,
+        entries.append({"mediaType": "application/vnd.docker.distribution.manifest.v2+json" if DOCKER
+                        else "application/vnd.oci.image.manifest.v1+json", "digest": d,
                         "size": size, "platform": plat})
-    idx = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": entries}
+    idx = {"schemaVersion": 2,
+           "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json" if DOCKER
+           else "application/vnd.oci.image.index.v1+json", "manifests": entries}
     print(reg.manifest(repo, tag, json.dumps(idx).encode(), idx["mediaType"]))
 
 
