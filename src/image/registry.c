@@ -227,6 +227,8 @@ static CURLcode perform(struct volt_registry *reg, struct req *r, const char *ra
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, reg->tls_verify ? 1L : 0L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, reg->tls_verify ? 2L : 0L);
+	if (reg->ca_file)
+		curl_easy_setopt(h, CURLOPT_CAINFO, reg->ca_file);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -369,7 +371,8 @@ static int authenticate(struct volt_registry *reg, const char *challenge, struct
 	r.url = volt_path("%s%sscope=%s%s%s", realm, strchr(realm, '?') ? "&" : "?", esc, es ? "&service=" : "",
 			  es ? es : "");
 	/* the token request carries the credentials, never the old token */
-	struct volt_registry treg = {.domain = reg->domain, .tls_verify = reg->tls_verify};
+	struct volt_registry treg = {.domain = reg->domain, .tls_verify = reg->tls_verify,
+				     .ca_file = reg->ca_file};
 	pthread_mutex_init(&treg.lock, NULL);
 	if (reg->user)
 		treg.auth_header = basic_header(reg->user, reg->pass);
@@ -461,6 +464,30 @@ static int do_request(struct volt_registry *reg, struct req *r, const char *rang
 	return volt_err_set(err, EIO, "registry %s: too many retries", reg->domain);
 }
 
+/* find_ca - the CA certificate for domain where podman and docker look for
+ * one: ${XDG_CONFIG_HOME:-~/.config}/containers/certs.d/DOMAIN/ca.crt,
+ * /etc/containers/certs.d/DOMAIN/ca.crt, /etc/docker/certs.d/DOMAIN/ca.crt.
+ * Return: malloc'd path or NULL (the system's CA bundle applies). */
+static char *find_ca(const char *domain)
+{
+	const char *cfg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *c[4] = {NULL};
+	char *found = NULL;
+	if (cfg && cfg[0])
+		c[0] = volt_path("%s/containers/certs.d/%s/ca.crt", cfg, domain);
+	else if (home && home[0])
+		c[0] = volt_path("%s/.config/containers/certs.d/%s/ca.crt", home, domain);
+	c[1] = volt_path("/etc/containers/certs.d/%s/ca.crt", domain);
+	c[2] = volt_path("/etc/docker/certs.d/%s/ca.crt", domain);
+	for (int i = 0; i < 3; i++) {
+		if (!found && c[i] && access(c[i], R_OK) == 0)
+			found = c[i];
+		else
+			free(c[i]);
+	}
+	return found;
+}
+
 int volt_registry_open(struct volt_registry *reg, const char *domain, const char *repo,
 		       const struct volt_registry_opts *opts, struct volt_err *err)
 {
@@ -478,6 +505,8 @@ int volt_registry_open(struct volt_registry *reg, const char *domain, const char
 	reg->tls_verify = verify == 1 || (verify == -1 && !conf.no_tls_verify);
 	reg->base = volt_path("%s://%s", conf.plain_http ? "http" : "https", volt_ref_api_host(domain));
 	reg->http_fallback = !conf.plain_http && (verify == 0 || volt_ref_is_loopback(domain));
+	if (!strchr(domain, '/') && strcmp(domain, "..") && strcmp(domain, "."))
+		reg->ca_file = find_ca(domain);
 	if (opts && opts->user) {
 		reg->user = strdup(opts->user);
 		reg->pass = strdup(opts->pass ? opts->pass : "");
@@ -494,6 +523,7 @@ void volt_registry_close(struct volt_registry *reg)
 	free(reg->base);
 	free(reg->user);
 	free(reg->pass);
+	free(reg->ca_file);
 	free(reg->auth_header);
 	pthread_mutex_destroy(&reg->lock);
 	memset(reg, 0, sizeof(*reg));

@@ -22,6 +22,7 @@ struct volt_registry {
 	bool http_fallback; /* may switch base to http:// once, on a TLS handshake failure */
 	bool push;          /* ask for pull,push scope */
 	char *user, *pass;
+	char *ca_file;      /* certs.d/<domain>/ca.crt when there is one */
 	char *auth_header;  /* "Authorization: ..." or NULL */
 	pthread_mutex_t lock;
 };

@@ -51,7 +51,7 @@ setup_file() {
 	export D="$BATS_FILE_TMPDIR/reg"
 	mkdir -p "$D"
 	export P_PLAIN=$(free_port) P_BASIC=$(free_port) P_TOKEN=$(free_port) P_TOKSRV=$(free_port)
-	export P_CUT=$(free_port) P_BAD=$(free_port) P_NORANGE=$(free_port)
+	export P_CUT=$(free_port) P_BAD=$(free_port) P_NORANGE=$(free_port) P_TLS=$(free_port)
 
 	registry_conf "$P_PLAIN" "$D/plain" >"$D/plain.yml"
 	htpasswd -Bbn reguser regpass >"$D/htpasswd"
@@ -61,14 +61,20 @@ setup_file() {
 	registry_conf "$P_TOKEN" "$D/token" "auth:
   token: {realm: 'http://127.0.0.1:$P_TOKSRV/token', service: volt-registry, issuer: volt-test, rootcertbundle: $D/cert.pem}" >"$D/token.yml"
 
+	# an HTTPS registry with a self-signed certificate for 127.0.0.1
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/tls-key.pem" -out "$D/tls-cert.pem" -days 2 \
+		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+	registry_conf "$P_TLS" "$D/plain" "" | sed "s|^  addr: .*|&\n  tls: {certificate: $D/tls-cert.pem, key: $D/tls-key.pem}|" >"$D/tls.yml"
+
 	start plain /usr/bin/docker-registry serve "$D/plain.yml"
+	start tls /usr/bin/docker-registry serve "$D/tls.yml"
 	start basic /usr/bin/docker-registry serve "$D/basic.yml"
 	start token /usr/bin/docker-registry serve "$D/token.yml"
 	start toksrv $TOOL token "$P_TOKSRV" "$D/key.pem" "$D/cert.pem"
 	start cut $TOOL proxy "$P_CUT" "$P_PLAIN" cut
 	start bad $TOOL proxy "$P_BAD" "$P_PLAIN" corrupt
 	start norange $TOOL proxy "$P_NORANGE" "$P_PLAIN" cut-norange
-	for p in $P_PLAIN $P_BASIC $P_TOKEN $P_TOKSRV $P_CUT $P_BAD $P_NORANGE; do wait_port "$p"; done
+	for p in $P_PLAIN $P_BASIC $P_TOKEN $P_TOKSRV $P_CUT $P_BAD $P_NORANGE $P_TLS; do wait_port "$p"; done
 
 	local R=127.0.0.1:$P_PLAIN
 	$TOOL push "$R" test/bb:1 --base "$BUSYBOX_TAR" --file etc/hello=hello-from-registry >"$D/bb.digest"
@@ -184,6 +190,42 @@ count_objects() {
 	volt pull -q --platform linux/arm/v7 "$R/test/dmulti:1"
 	run --separate-stderr volt run --rm "$R/test/dmulti:1" cat /etc/arch
 	[ "$output" = "arm" ]
+}
+
+@test "HTTPS: an unknown CA is refused; --tls-verify=false, registries.conf or certs.d/ca.crt let it through" {
+	T=127.0.0.1:$P_TLS
+	run volt pull "$T/test/bb:1"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"certificate"* ]]
+	run volt pull -q --tls-verify=false "$T/test/bb:1"
+	[ "$status" -eq 0 ]
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/r2" XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/cfg"
+	mkdir -p "$XDG_CONFIG_HOME/volt"
+	echo "$T tls-verify=false" >"$XDG_CONFIG_HOME/volt/registries.conf"
+	run volt pull -q "$T/test/bb:1"
+	[ "$status" -eq 0 ]
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/r3"
+	rm "$XDG_CONFIG_HOME/volt/registries.conf"
+	mkdir -p "$XDG_CONFIG_HOME/containers/certs.d/$T"
+	cp "$D/tls-cert.pem" "$XDG_CONFIG_HOME/containers/certs.d/$T/ca.crt"
+	run volt pull -q "$T/test/bb:1"
+	[ "$status" -eq 0 ]
+	# registries.conf "http" on a TLS registry: plain HTTP is spoken, and fails
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/r4"
+	echo "$T http" >"$XDG_CONFIG_HOME/volt/registries.conf"
+	run volt pull -q "$T/test/bb:1"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"HTTP 400"* || "$output" == *"HTTPS"* ]]
+}
+
+@test "concurrent pulls of one image" {
+	volt pull -q "$R/test/bb:1" >"$BATS_TEST_TMPDIR/1" 2>&1 &
+	volt pull -q "$R/test/bb:1" >"$BATS_TEST_TMPDIR/2" 2>&1 &
+	volt pull -q "$R/test/bb:1" >"$BATS_TEST_TMPDIR/3" 2>&1
+	wait
+	for i in 1 2 3; do [[ "$(cat "$BATS_TEST_TMPDIR/$i")" == sha256:* ]]; done
+	run --separate-stderr volt run --rm "$R/test/bb:1" cat /etc/hello
+	[ "$output" = "hello-from-registry" ]
 }
 
 @test "reference normalisation: bad references are refused before any connection" {
