@@ -10,9 +10,15 @@ PREFIX  ?= /usr/local
 BUILD   ?= build
 VERSION := 0.1.0
 
-PKGS    := sqlite3 jansson libarchive libcrypto libcurl
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Libraries, by who needs them. Start-up time is a product feature (a
+# container start is a few ms): sqlite3 and jansson are linked statically, and
+# --as-needed keeps a binary from loading libraries it does not call.
+STATIC_PKGS := sqlite3 jansson
+PKGS    := libarchive libcrypto libcurl
+PKG_CFLAGS := $(shell pkg-config --cflags $(STATIC_PKGS) $(PKGS) 2>/dev/null)
+STATIC_LIBS := -Wl,-Bstatic $(shell pkg-config --libs $(STATIC_PKGS) 2>/dev/null) -Wl,-Bdynamic -lm -ldl -lpthread
+PKG_LIBS   := $(STATIC_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SHIM_LIBS  := $(PKG_LIBS)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
            -Wstrict-prototypes -Wno-unused-parameter -Wvla
@@ -24,16 +30,18 @@ LDFLAGS ?=
 LIB_SRCS  := $(sort $(wildcard src/*/*.c))
 LIB_SRCS  := $(filter-out src/cli/%,$(LIB_SRCS))
 CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
+HEAVY_SRCS := $(sort $(wildcard src/cli/heavy/*.c))
 SHIM_SRCS := $(sort $(wildcard shims/shim/*.c))
 INIT_SRCS := $(sort $(wildcard shims/init/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+HEAVY_OBJS := $(HEAVY_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/src/cli/common.o
 SHIM_OBJS := $(SHIM_SRCS:%.c=$(BUILD)/%.o)
 INIT_OBJS := $(INIT_SRCS:%.c=$(BUILD)/%.o)
 
-BINS := $(BUILD)/volt $(BUILD)/volt-shim $(BUILD)/volt-init
+BINS := $(BUILD)/volt $(BUILD)/volt-shim $(BUILD)/volt-init $(BUILD)/volt-image
 
 .PHONY: all test unit unit-asan bats demo bench install deps clean fuzz
 all: $(BINS)
@@ -46,11 +54,17 @@ $(BUILD)/libvolt.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+LINK := $(CC) -pie -Wl,--as-needed $(LDFLAGS)
+
 $(BUILD)/volt: $(CLI_OBJS) $(BUILD)/libvolt.a
-	$(CC) -pie $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libvolt.a $(PKG_LIBS)
+	$(LINK) -o $@ $(CLI_OBJS) $(BUILD)/libvolt.a $(PKG_LIBS)
+
+# volt-image: the commands that need the heavy libraries; volt execs it.
+$(BUILD)/volt-image: $(HEAVY_OBJS) $(BUILD)/libvolt.a
+	$(LINK) -o $@ $(HEAVY_OBJS) $(BUILD)/libvolt.a $(PKG_LIBS)
 
 $(BUILD)/volt-shim: $(SHIM_OBJS) $(BUILD)/libvolt.a
-	$(CC) -pie $(LDFLAGS) -o $@ $(SHIM_OBJS) $(BUILD)/libvolt.a $(PKG_LIBS)
+	$(LINK) -o $@ $(SHIM_OBJS) $(BUILD)/libvolt.a $(SHIM_LIBS)
 
 # volt-init is PID 1 inside containers: static, no libraries beyond libc.
 $(BUILD)/volt-init: $(INIT_SRCS)
@@ -67,10 +81,19 @@ $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libvolt.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvolt.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
-# The sanitizer build compiles the library sources again with ASan+UBSan.
-$(BUILD)/unit-asan/%: tests/unit/%.c $(LIB_SRCS)
+# The sanitizer build compiles the library once more with ASan+UBSan.
+ASAN_OBJS := $(LIB_SRCS:%.c=$(BUILD)/asan/%.o)
+$(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libvolt-asan.a: $(ASAN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/unit-asan/%: tests/unit/%.c $(BUILD)/libvolt-asan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $< $(BUILD)/libvolt-asan.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -108,6 +131,7 @@ install: all
 	install -m 0755 $(BUILD)/volt $(DESTDIR)$(PREFIX)/bin/volt
 	install -m 0755 $(BUILD)/volt-shim $(DESTDIR)$(PREFIX)/libexec/volt/volt-shim
 	install -m 0755 $(BUILD)/volt-init $(DESTDIR)$(PREFIX)/libexec/volt/volt-init
+	install -m 0755 $(BUILD)/volt-image $(DESTDIR)$(PREFIX)/libexec/volt/volt-image
 	cp -r profiles/. $(DESTDIR)$(PREFIX)/share/volt/profiles/
 
 clean:

@@ -256,6 +256,12 @@ static int relay(struct shim *s, int sfd)
 static void cleanup_rm(struct shim *s)
 {
 	struct volt_err err;
+	/* most containers leave only files of their root (= us): try without
+	 * the fork first */
+	if (volt_rm_rf(s->ctr_dir, &err) == 0) {
+		volt_rm_rf(s->run_dir, &err);
+		return;
+	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		if (s->userns_fd >= 0 && setns(s->userns_fd, CLONE_NEWUSER) < 0)

@@ -30,6 +30,22 @@ bool cli_want_help(int argc, char **argv);
 /* cli_strv_add - append optarg to a NULL-terminated vector */
 void cli_strv_add(char ***v, const char *s);
 
+/* cli_exec_heavy - run this command in volt-image, the part of volt that
+ * links the heavy libraries (libarchive, libcrypto, libcurl, fuse): `volt`
+ * itself stays small so that a container starts in a few ms. */
+int cli_exec_heavy(struct volt_cli *cli, int argc, char **argv);
+/* cli_main - the shared main of volt and volt-image over a command table */
+int cli_main(int argc, char **argv, const struct volt_cmd *cmds, size_t n_cmds, const char *self);
+
+/* commands that live in volt-image (src/cli/heavy/) */
+int cmd_image_import(struct volt_cli *cli, int argc, char **argv);
+int cmd_pull(struct volt_cli *cli, int argc, char **argv);   /* heavy/pull.c */
+int cmd_login(struct volt_cli *cli, int argc, char **argv);
+int cmd_logout(struct volt_cli *cli, int argc, char **argv);
+int cmd_push(struct volt_cli *cli, int argc, char **argv);   /* heavy/push.c */
+int cli_image_save(struct volt_cli *cli, int argc, char **argv);
+int cli_image_load(struct volt_cli *cli, int argc, char **argv);
+
 int cmd_run(struct volt_cli *cli, int argc, char **argv);
 int cmd_create(struct volt_cli *cli, int argc, char **argv);
 int cmd_start(struct volt_cli *cli, int argc, char **argv);
@@ -46,18 +62,6 @@ int cmd_image(struct volt_cli *cli, int argc, char **argv);
 int cmd_images(struct volt_cli *cli, int argc, char **argv);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
-int cmd_pull(struct volt_cli *cli, int argc, char **argv);
-int cmd_push(struct volt_cli *cli, int argc, char **argv);
-int cmd_login(struct volt_cli *cli, int argc, char **argv);
-int cmd_logout(struct volt_cli *cli, int argc, char **argv);
-/* volt image save / load (cli/push.c) */
-int cli_image_save(struct volt_cli *cli, int argc, char **argv);
-int cli_image_load(struct volt_cli *cli, int argc, char **argv);
-/* cli_pull_setup - progress display for pulls started by run/create. */
-void cli_pull_setup(void);
-/* cli_pull_image - pull ref with the progress display (none when quiet);
- * id gets the image id. Return 0 or the exit code after printing the error. */
-int cli_pull_image(struct volt_cli *cli, const char *ref, const char *platform, int tls_verify, bool quiet,
-		   char id[72]);
+
 
 #endif

@@ -11,44 +11,6 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-static int image_import(struct volt_cli *cli, int argc, char **argv)
-{
-	struct volt_import_opts o = {0};
-	struct volt_err err = {0};
-	struct volt_idmap map;
-	struct volt_ctx *ctx;
-	char id[72];
-	int c;
-	static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'q': o.quiet = true; break;
-		case 'h':
-			printf("Usage: volt image import SOURCE [NAME[:TAG]]\n\n"
-			       "Import a local image into the store. SOURCE is one of:\n"
-			       "  oci:DIR[:TAG]           an OCI image layout directory\n"
-			       "  oci-archive:FILE[:TAG]  an OCI layout in a tarball\n"
-			       "  docker-archive:FILE     `docker save` output\n"
-			       "  FILE                    a plain root file system tarball (.tar, .tar.gz, .tar.zst)\n");
-			return 0;
-		default: return cli_usage_error("image import", "invalid option");
-		}
-	}
-	if (argc - optind < 1 || argc - optind > 2)
-		return cli_usage_error("image import", "requires SOURCE and an optional NAME");
-	if (!(ctx = cli_ctx(cli)))
-		return 125;
-	volt_idmap_detect(&map, false, &err);
-	if (volt_image_import(ctx, &map, argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL, &o, id,
-			      &err) < 0)
-		return cli_fail(&err);
-	printf("sha256:%s\n", id);
-	return 0;
-}
-
 struct list_opts {
 	bool json, quiet;
 	json_t *arr;
@@ -206,15 +168,11 @@ int cmd_image(struct volt_cli *cli, int argc, char **argv)
 	}
 	optind = 1;
 	if (!strcmp(argv[1], "import"))
-		return image_import(cli, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "save"))
-		return cli_image_save(cli, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "load"))
-		return cli_image_load(cli, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "pull"))
-		return cmd_pull(cli, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "push"))
-		return cmd_push(cli, argc - 1, argv + 1);
+		return cli_exec_heavy(cli, argc, argv);
+	/* registry and archive commands live in volt-image (libcurl, libarchive) */
+	if (!strcmp(argv[1], "save") || !strcmp(argv[1], "load") || !strcmp(argv[1], "pull") ||
+	    !strcmp(argv[1], "push"))
+		return cli_exec_heavy(cli, argc, argv);
 	if (!strcmp(argv[1], "ls") || !strcmp(argv[1], "list"))
 		return cmd_images(cli, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "rm"))

@@ -1,5 +1,9 @@
 /* volt info: what volt found on this host. */
+#include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <jansson.h>
 #include <linux/landlock.h>
@@ -9,7 +13,6 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-#include <archive.h>
 
 #include "cli/cli.h"
 #include "container/idmap.h"
@@ -20,6 +23,48 @@ static int landlock_abi(void)
 {
 	long r = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	return r < 0 ? 0 : (int)r;
+}
+
+/* probe_overlay - in a user namespace like a container's, can native
+ * overlayfs (userxattr) be mounted? Runs in the child of volt_userns_run. */
+static int probe_overlay(void *arg, struct volt_err *err)
+{
+	const char *dir = arg;
+	static const char *sub[] = {"l", "u", "w", "m"};
+	for (size_t i = 0; i < 4; i++) {
+		cleanup_free char *p = volt_path("%s/%s", dir, sub[i]);
+		if (mkdir(p, 0700) < 0)
+			return volt_err_sys(err, "mkdir %s", p);
+	}
+	cleanup_free char *opts = volt_path("lowerdir=%s/l,upperdir=%s/u,workdir=%s/w,userxattr", dir, dir, dir);
+	cleanup_free char *m = volt_path("%s/m", dir);
+	if (unshare(CLONE_NEWNS) < 0 || mount("overlay", m, "overlay", 0, opts) < 0)
+		return volt_err_sys(err, "mount overlay");
+	return 0;
+}
+
+static const char *overlay_driver(struct volt_ctx *ctx, const struct volt_idmap *map, char *why, size_t len)
+{
+	cleanup_free char *dir = volt_path("%s/overlay-probe-XXXXXX", ctx->runroot);
+	struct volt_err err = {0};
+	const char *force = getenv("VOLT_OVERLAY");
+	if (force && !strcmp(force, "fuse-overlayfs")) {
+		snprintf(why, len, "VOLT_OVERLAY=fuse-overlayfs");
+		return "fuse-overlayfs";
+	}
+	if (!mkdtemp(dir)) {
+		snprintf(why, len, "cannot probe: %s", strerror(errno));
+		return "unknown";
+	}
+	int r = volt_userns_run(map, probe_overlay, dir, &err);
+	struct volt_err ignored;
+	volt_rm_rf(dir, &ignored);
+	if (r == 0) {
+		snprintf(why, len, "native overlayfs mounts in a user namespace");
+		return "overlay (native, userxattr)";
+	}
+	volt_err_format(&err, why, len);
+	return access("/usr/bin/fuse-overlayfs", X_OK) == 0 ? "fuse-overlayfs (fallback)" : "none usable";
 }
 
 static const char *access_text(const char *path, int mode)
@@ -51,16 +96,17 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 	cleanup_free char *userns_max = NULL;
 	volt_read_file("/proc/sys/user/max_user_namespaces", 64, &userns_max, NULL, &err);
 	int ll = landlock_abi();
+	char ovl_why[512];
+	const char *ovl = overlay_driver(ctx, &map, ovl_why, sizeof(ovl_why));
 	cleanup_free char *shim = volt_ctx_helper(ctx, "volt-shim");
 	cleanup_free char *init = volt_ctx_helper(ctx, "volt-init");
 	json_t *o = json_pack(
-		"{s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:i,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},"
+		"{s:s,s:{s:s,s:s,s:s},s:{s:s,s:s,s:i,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},"
 		"s:{s:s,s:s,s:s,s:s},s:{s:s,s:s}}",
 		"version", VOLT_VERSION,
-		"host", "kernel", u.release, "arch", u.machine, "sqlite", sqlite3_libversion(), "libarchive",
-		archive_version_details(),
+		"host", "kernel", u.release, "arch", u.machine, "sqlite", sqlite3_libversion(),
 		"features", "user_namespaces", userns_max && atoi(userns_max) > 0 ? "yes" : "no", "overlay",
-		"native overlayfs (userxattr), fuse-overlayfs fallback", "landlock_abi", ll, "fuse",
+		ovl, "landlock_abi", ll, "fuse",
 		access_text("/dev/fuse", R_OK | W_OK), "kvm", access_text("/dev/kvm", R_OK | W_OK), "tun",
 		access_text("/dev/net/tun", R_OK | W_OK),
 		"idmap", "mode", map.full ? "full" : "single", "why", map.full ? "subordinate ranges found" : map.why,
@@ -72,12 +118,11 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		printf("\n");
 	} else {
-		printf("volt version %s\n\nhost:\n  kernel: %s (%s)\n  sqlite: %s\n  libarchive: %s\n", VOLT_VERSION,
-		       u.release, u.machine, sqlite3_libversion(), archive_version_details());
-		printf("features:\n  user namespaces: %s\n  overlay: native overlayfs with userxattr; "
-		       "fuse-overlayfs as fallback\n  landlock ABI: %d\n  /dev/fuse usable: %s\n"
+		printf("volt version %s\n\nhost:\n  kernel: %s (%s)\n  sqlite: %s\n", VOLT_VERSION, u.release,
+		       u.machine, sqlite3_libversion());
+		printf("features:\n  user namespaces: %s\n  overlay driver: %s (%s)\n  landlock ABI: %d\n  /dev/fuse usable: %s\n"
 		       "  /dev/kvm usable: %s\n  /dev/net/tun usable: %s\n",
-		       userns_max && atoi(userns_max) > 0 ? "yes" : "no", ll, access_text("/dev/fuse", R_OK | W_OK),
+		       userns_max && atoi(userns_max) > 0 ? "yes" : "no", ovl, ovl_why, ll, access_text("/dev/fuse", R_OK | W_OK),
 		       access_text("/dev/kvm", R_OK | W_OK), access_text("/dev/net/tun", R_OK | W_OK));
 		printf("id mapping:\n  mode: %s%s%s\n  uids: %s\n  gids: %s\n", map.full ? "full" : "single",
 		       map.full ? "" : " (", map.full ? "" : map.why, uids, gids);

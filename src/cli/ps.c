@@ -186,7 +186,7 @@ int cmd_inspect(struct volt_cli *cli, int argc, char **argv)
 		}
 		if (r > 0 && cli_inspect_image(cli, argv[i], arr, &err) == 0)
 			continue;
-		if (r > 0 && !err.msg[0])
+		if (r > 0)
 			volt_err_set(&err, 0, "no such container or image: %s", argv[i]);
 		ret = cli_fail(&err);
 	}

@@ -13,7 +13,7 @@
 #include "container/rootfs.h"
 #include "container/spec.h"
 #include "image/image.h"
-#include "image/pull.h"
+#include "image/pull_hook.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -26,12 +26,12 @@ static const char *nouns[] = {"ampere", "bohr", "curie", "dirac", "euler", "ferm
 
 static char *random_name(void)
 {
-	char hex[5];
+	char hex[9];
 	unsigned v;
-	volt_random_hex(hex, 2);
+	volt_random_hex(hex, 4);
 	v = (unsigned)strtoul(hex, NULL, 16);
 	return volt_path("%s_%s_%u", adjectives[v % ARRAY_SIZE(adjectives)],
-			 nouns[(v / ARRAY_SIZE(adjectives)) % ARRAY_SIZE(nouns)], v % 1000);
+			 nouns[(v / ARRAY_SIZE(adjectives)) % ARRAY_SIZE(nouns)], (v >> 16) % 10000);
 }
 
 static int valid_name(const char *n)
@@ -305,7 +305,7 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 
 	if (!db)
 		return -1;
-	/* a missing image is pulled (image/pull.c) */
+	/* a missing image is pulled (image/pull_hook.c) */
 	r = volt_image_find_or_pull(ctx, db, o->image, &img, err);
 	if (r < 0)
 		return -1;
@@ -322,11 +322,29 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 	row.spec = json;
 	row.state = VOLT_CTR_CREATED;
 	row.created = volt_now_ns();
+	/* a generated name may collide: draw again */
+	for (int tries = 0; !o->name && tries < 8; tries++) {
+		struct volt_err ierr;
+		if (volt_db_ctr_insert(db, &row, &ierr) == 0)
+			goto inserted;
+		if (ierr.errnum != EEXIST) {
+			*err = ierr;
+			goto insert_failed;
+		}
+		free(spec.name);
+		spec.name = random_name();
+		row.name = spec.name;
+		free(json);
+		json = volt_spec_to_json(&spec);
+		row.spec = json;
+	}
 	if (volt_db_ctr_insert(db, &row, err) < 0) {
+	insert_failed:;
 		struct volt_err ignored;
 		volt_rm_rf(dir, &ignored);
 		goto out;
 	}
+inserted:
 	snprintf(id_out, 65, "%s", spec.id);
 	ret = 0;
 out:

@@ -152,11 +152,14 @@ static int write_proc(pid_t pid, const char *file, const char *data, struct volt
 	return 0;
 }
 
-static int run_helper(const char *prog, pid_t pid, const struct volt_idrange *r, int n, struct volt_err *err)
+/* spawn_helper - start newuidmap/newgidmap for pid with ranges r; the pid of
+ * the helper, or -1 with err. */
+static pid_t spawn_helper(const char *prog, pid_t pid, const struct volt_idrange *r, int n,
+			  struct volt_err *err)
 {
 	char args[VOLT_IDMAP_MAX * 3 + 3][24];
 	char *argv[VOLT_IDMAP_MAX * 3 + 4];
-	int k = 0, status;
+	int k = 0;
 	pid_t h;
 
 	snprintf(args[k], sizeof(args[k]), "%s", prog);
@@ -184,6 +187,12 @@ static int run_helper(const char *prog, pid_t pid, const struct volt_idrange *r,
 		execv(prog, argv);
 		_exit(127);
 	}
+	return h;
+}
+
+static int reap_helper(const char *prog, pid_t h, pid_t pid, struct volt_err *err)
+{
+	int status;
 	while (waitpid(h, &status, 0) < 0)
 		if (errno != EINTR)
 			return volt_err_sys(err, "wait for %s", prog);
@@ -198,10 +207,16 @@ int volt_idmap_apply(const struct volt_idmap *m, pid_t pid, struct volt_err *err
 	char buf[256];
 
 	if (m->full) {
-		if (run_helper("/usr/bin/newuidmap", pid, m->uids, m->n_uids, err) < 0 ||
-		    run_helper("/usr/bin/newgidmap", pid, m->gids, m->n_gids, err) < 0)
+		/* both setuid helpers run at once: each costs an exec */
+		pid_t hu = spawn_helper("/usr/bin/newuidmap", pid, m->uids, m->n_uids, err);
+		if (hu < 0)
 			return -1;
-		return 0;
+		pid_t hg = spawn_helper("/usr/bin/newgidmap", pid, m->gids, m->n_gids, err);
+		int ru = reap_helper("/usr/bin/newuidmap", hu, pid, err);
+		if (hg < 0)
+			return -1;
+		int rg = reap_helper("/usr/bin/newgidmap", hg, pid, ru < 0 ? NULL : err);
+		return ru < 0 || rg < 0 ? -1 : 0;
 	}
 	/* An unprivileged process may map only itself, and only after giving up
 	 * setgroups(2) in the namespace. */

@@ -1,6 +1,7 @@
 #include "container/rootfs.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,9 +84,13 @@ static int mount_overlay(const struct volt_rootfs_args *a, const char *merged, s
 {
 	cleanup_free char *opts = volt_path("lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr",
 					    a->spec->lower, a->ctr_dir, a->ctr_dir);
-	if (mount("overlay", merged, "overlay", 0, opts) == 0)
-		return 0;
-	int e = errno;
+	const char *force = getenv("VOLT_OVERLAY"); /* "fuse-overlayfs": skip the native driver */
+	int e = EOPNOTSUPP;
+	if (!force || strcmp(force, "fuse-overlayfs") != 0) {
+		if (mount("overlay", merged, "overlay", 0, opts) == 0)
+			return 0;
+		e = errno;
+	}
 	/* fall back to fuse-overlayfs, and say so */
 	if (access("/usr/bin/fuse-overlayfs", X_OK) == 0) {
 		cleanup_free char *fopts = volt_path("lowerdir=%s,upperdir=%s/upper,workdir=%s/work,squash_to_root",
@@ -93,12 +98,23 @@ static int mount_overlay(const struct volt_rootfs_args *a, const char *merged, s
 		pid_t pid = fork();
 		int status;
 		if (pid == 0) {
+			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+			if (null >= 0) { /* its own chatter ("unknown argument ...") is noise here */
+				dup2(null, 1);
+				dup2(null, 2);
+			}
 			execl("/usr/bin/fuse-overlayfs", "fuse-overlayfs", "-o", fopts, merged, (char *)NULL);
 			_exit(127);
 		}
 		if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-			dprintf(a->notice_fd, "volt: native overlayfs failed (%s); using fuse-overlayfs\n",
-				strerror(e));
+			/* pivot_root moves every process whose root is the old root,
+			 * the FUSE daemon too, which would then serve its own upper
+			 * paths through itself and deadlock. Continue in a copy of
+			 * this mount namespace: the daemon keeps the old one. */
+			if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+				return volt_err_sys(err, "new mount namespace after fuse-overlayfs");
+			dprintf(a->notice_fd, "volt: native overlayfs %s (%s); using fuse-overlayfs\n",
+				force ? "skipped" : "failed", force ? "VOLT_OVERLAY" : strerror(e));
 			return 0;
 		}
 	}

@@ -34,7 +34,6 @@
 #include <unistd.h>
 
 #include "cas/store.h"
-#include "state/db.h"
 #include "image/image.h"
 #include "image/layer.h"
 #include "image/layercache.h"
@@ -431,46 +430,4 @@ out:
 	volt_cas_close(&job.cas);
 	volt_ref_free(&r);
 	return ret;
-}
-
-static void (*default_progress)(void *arg, const struct volt_pull_progress *p);
-static void *default_progress_arg;
-
-void volt_pull_set_default_progress(void (*fn)(void *arg, const struct volt_pull_progress *p), void *arg)
-{
-	default_progress = fn;
-	default_progress_arg = arg;
-}
-
-int volt_image_find_or_pull(struct volt_ctx *ctx, struct volt_db *db, const char *name,
-			    struct volt_image_row *img, struct volt_err *err)
-{
-	struct volt_pull_opts o = {.tls_verify = -1, .progress = default_progress,
-				   .progress_arg = default_progress_arg};
-	struct volt_idmap map;
-	struct volt_ref r;
-	char id[72];
-	int f;
-
-	if ((f = volt_db_image_find(db, name, img, err)) <= 0)
-		return f;
-	if (volt_ref_parse(name, &r, err) < 0) {
-		char why[VOLT_ERR_MSG_MAX];
-		snprintf(why, sizeof(why), "%s", err->msg);
-		return volt_err_set(err, 0, "image %s: not in the store (and not a reference to pull: %s)",
-				    name, why);
-	}
-	if (r.tag) {
-		cleanup_free char *full = volt_path("%s/%s:%s", r.domain, r.path, r.tag);
-		if ((f = volt_db_image_find(db, full, img, err)) <= 0 && !r.digest) {
-			volt_ref_free(&r);
-			return f;
-		}
-	}
-	volt_ref_free(&r);
-	if (volt_idmap_detect(&map, false, err) < 0 || volt_image_pull(ctx, &map, name, &o, id, err) < 0)
-		return volt_err_prefix(err, "image %s: not in the store, and pulling it failed", name);
-	if ((f = volt_db_image_find(db, id, img, err)) > 0)
-		return volt_err_set(err, ENOENT, "image %s: pulled as %s but not found", name, id);
-	return f;
 }

@@ -50,18 +50,6 @@ struct volt_pull_opts {
 int volt_image_pull(struct volt_ctx *ctx, const struct volt_idmap *map, const char *ref,
 		    const struct volt_pull_opts *opts, char id_out[65], struct volt_err *err);
 
-/* volt_image_find_or_pull - the image row for name: by name as given, by its
- * normalised reference ("busybox" -> docker.io/library/busybox:latest), else
- * pulled (volt run / volt create). Return 0 with *img filled, or -1. */
-struct volt_image_row;
-struct volt_db;
-int volt_image_find_or_pull(struct volt_ctx *ctx, struct volt_db *db, const char *name,
-			    struct volt_image_row *img, struct volt_err *err);
-
-/* volt_pull_set_default_progress - the progress display used by pulls that
- * volt_image_find_or_pull starts (the CLI sets it once). */
-void volt_pull_set_default_progress(void (*fn)(void *arg, const struct volt_pull_progress *p), void *arg);
-
 /* volt_platform_parse - "os/arch[/variant]" into its parts (malloc'd; variant
  * may come back NULL). NULL spec gives the host's platform. */
 int volt_platform_parse(const char *spec, char **os, char **arch, char **variant, struct volt_err *err);

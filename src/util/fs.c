@@ -16,19 +16,24 @@
 
 int volt_mkdir_p(const char *path, mode_t mode, struct volt_err *err)
 {
+	/* the common case is one call: the parent exists */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return volt_err_sys(err, "mkdir %s", path);
 	cleanup_free char *p = strdup(path);
 	if (!p)
 		return volt_err_set(err, ENOMEM, "mkdir %s", path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, mode) < 0 && errno != EEXIST)
-			return volt_err_sys(err, "mkdir %s", p);
-		*s = '/';
-	}
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		return volt_err_sys(err, "mkdir %s", p);
+	char *slash = strrchr(p, '/');
+	while (slash && slash > p && slash[-1] == '/')
+		slash--;
+	if (!slash || slash == p)
+		return volt_err_sys(err, "mkdir %s", path);
+	*slash = '\0';
+	if (volt_mkdir_p(p, mode, err) < 0)
+		return -1;
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		return volt_err_sys(err, "mkdir %s", path);
 	return 0;
 }
 

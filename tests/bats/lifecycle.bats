@@ -186,7 +186,13 @@ teardown() {
 	run volt ps -a --format json
 	[ "$(echo "$output" | grep -c '"Name": "par')" -eq 20 ]
 	[ "$(echo "$output" | grep -c '"ExitCode": 0')" -eq 20 ]
-	run sqlite3 "$VOLT_ROOT/state.db" 'PRAGMA integrity_check' 2>/dev/null || true
+	if command -v sqlite3 >/dev/null; then
+		run sqlite3 "$VOLT_ROOT/state.db" 'PRAGMA integrity_check'
+		[ "$output" = ok ]
+	fi
+	for i in $(seq 1 20); do
+		[ ! -s "$BATS_TEST_TMPDIR/out$i" ] || { cat "$BATS_TEST_TMPDIR/out$i"; false; }
+	done
 }
 
 @test "ps -q and ps --format json" {

@@ -217,3 +217,21 @@ setup() {
 	[ "$status" -eq 0 ]
 	[ "$output" = piped ]
 }
+
+@test "info reports the overlay driver in use" {
+	run volt info
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"overlay driver: overlay (native, userxattr)"* ]]
+	VOLT_OVERLAY=fuse-overlayfs run volt info
+	[[ "$output" == *"overlay driver: fuse-overlayfs"* ]]
+}
+
+@test "fuse-overlayfs fallback runs a container and says so once" {
+	[ -w /dev/fuse ] && command -v fuse-overlayfs >/dev/null || skip_or_fail "fuse-overlayfs or /dev/fuse missing"
+	VOLT_OVERLAY=fuse-overlayfs run timeout 30 "$VOLT_BIN" run --rm busybox sh -c 'grep -c "fuse-overlayfs / " /proc/mounts; echo data >/f; cat /f'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"using fuse-overlayfs"* ]]
+	[ "$(echo "$output" | grep -c 'using fuse-overlayfs')" -eq 1 ]
+	[[ "$output" == *"data"* ]]
+	[[ "$output" != *"unknown argument"* ]]
+}

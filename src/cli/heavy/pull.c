@@ -133,14 +133,9 @@ static void on_progress(void *arg, const struct volt_pull_progress *p)
 	}
 }
 
-void cli_pull_setup(void)
-{
-	static struct progress_state ps;
-	ps.tty = isatty(2) == 1;
-	volt_pull_set_default_progress(on_progress, &ps);
-}
-
-int cli_pull_image(struct volt_cli *cli, const char *ref, const char *platform, int tls_verify, bool quiet,
+/* cli_pull_image - pull ref with the progress display (none when quiet);
+ * id gets the image id. Return 0 or the exit code after printing the error. */
+static int cli_pull_image(struct volt_cli *cli, const char *ref, const char *platform, int tls_verify, bool quiet,
 		   char id[72])
 {
 	struct volt_err err = {0};
