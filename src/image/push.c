@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ int volt_image_push(struct volt_ctx *ctx, const char *name, const char *refstr, 
 	struct volt_ref r;
 	struct volt_registry reg;
 	struct volt_registry_opts ro = {.tls_verify = tls_verify, .push = true};
-	struct volt_export x = {.layer_fd = -1};
+	struct volt_export x = {0};
 	struct volt_cas cas;
 	int ret = -1;
 
@@ -60,8 +61,10 @@ int volt_image_push(struct volt_ctx *ctx, const char *name, const char *refstr, 
 	volt_registry_close(&reg);
 	if (volt_registry_open(&reg, r.domain, r.path, &ro, err) < 0)
 		goto out;
-	if (push_blob(&reg, x.layer_digest, x.layer_fd, x.layer_size, NULL, err) < 0 ||
-	    push_blob(&reg, x.config_digest, -1, 0, x.config, err) < 0 ||
+	for (int i = 0; i < x.n_layers; i++)
+		if (push_blob(&reg, x.layers[i].digest, x.layers[i].fd, x.layers[i].size, NULL, err) < 0)
+			goto out;
+	if (push_blob(&reg, x.config_digest, -1, 0, x.config, err) < 0 ||
 	    volt_registry_put_manifest(&reg, r.digest ? r.digest : r.tag, x.manifest, strlen(x.manifest),
 				       "application/vnd.oci.image.manifest.v1+json", err) < 0)
 		goto out;
@@ -136,7 +139,7 @@ static char *blob_path(const char *digest)
 
 int volt_image_save(struct volt_ctx *ctx, const char *name, const char *file, struct volt_err *err)
 {
-	struct volt_export x = {.layer_fd = -1};
+	struct volt_export x = {0};
 	struct volt_cas cas;
 	struct archive *a = NULL;
 	cleanup_free char *tmp = volt_path("%s.tmp-volt", file);
@@ -161,7 +164,6 @@ int volt_image_save(struct volt_ctx *ctx, const char *name, const char *file, st
 				    json_pack("{s:s}", "org.opencontainers.image.ref.name", refname));
 	index = json_dumps(idx, JSON_COMPACT);
 	json_decref(idx);
-	lp = blob_path(x.layer_digest);
 	cp = blob_path(x.config_digest);
 	mp = blob_path(x.manifest_digest);
 	a = archive_write_new();
@@ -174,9 +176,18 @@ int volt_image_save(struct volt_ctx *ctx, const char *name, const char *file, st
 	if (add_mem(a, "oci-layout", layout, strlen(layout), err) < 0 ||
 	    add_mem(a, "index.json", index, strlen(index), err) < 0 || add_dir(a, "blobs") < 0 ||
 	    add_dir(a, "blobs/sha256") < 0 || add_mem(a, mp, x.manifest, strlen(x.manifest), err) < 0 ||
-	    add_mem(a, cp, x.config, strlen(x.config), err) < 0 ||
-	    add_fd(a, lp, x.layer_fd, x.layer_size, err) < 0)
+	    add_mem(a, cp, x.config, strlen(x.config), err) < 0)
 		goto out;
+	for (int i = 0; i < x.n_layers; i++) {
+		/* two layers may have the same content (and digest): one blob */
+		bool dup = false;
+		for (int k = 0; k < i; k++)
+			dup = dup || !strcmp(x.layers[k].digest, x.layers[i].digest);
+		free(lp);
+		lp = blob_path(x.layers[i].digest);
+		if (!dup && add_fd(a, lp, x.layers[i].fd, x.layers[i].size, err) < 0)
+			goto out;
+	}
 	if (archive_write_close(a) != ARCHIVE_OK) {
 		volt_err_set(err, EIO, "save %s: %s", file, archive_error_string(a));
 		goto out;

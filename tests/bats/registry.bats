@@ -89,6 +89,8 @@ with tarfile.open(sys.argv[1], "w") as t:
     t.add("/bin/busybox", arcname="opt/another-name", recursive=False)
 EOF
 	$TOOL push "$R" test/copy:1 --base "$BUSYBOX_TAR" --layer-tar "$D/copy.tar" >/dev/null
+	# layer 2 deletes /etc/motd (a whiteout) and adds /etc/new
+	$TOOL push "$R" test/wh:1 --base "$BUSYBOX_TAR" --file "etc/.wh.motd=" --file "etc/new=new" >/dev/null
 	for k in abs dotdot symlink-escape hardlink-escape device setuid big; do
 		$TOOL hostile "$D/h-$k.tar" "$k"
 		$TOOL push "$R" "hostile/$k:1" --base "$BUSYBOX_TAR" --layer-tar "$D/h-$k.tar" >/dev/null
@@ -308,15 +310,50 @@ count_objects() {
 	[ -z "$(ls -A "$VOLT_ROOT/cas/tmp" 2>/dev/null)" ]
 }
 
+manifest_layers() { # REPO REF: number of layers of the manifest in the plain registry
+	python3 -c 'import json,sys,urllib.request as u
+r = u.Request(sys.argv[1], headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
+print(len(json.load(u.urlopen(r, timeout=10))["layers"]))' "http://$R/v2/$1/manifests/$2"
+}
+
 @test "push then pull back" {
 	volt pull -q "$R/test/bb:1"
 	run volt push "$R/test/bb:1" "$R/pushed/bb:2"
 	[ "$status" -eq 0 ]
 	[[ "${lines[-1]}" == sha256:* ]]
+	# a pulled image keeps its layers (rebuilt from the layer records)
+	[ "$(manifest_layers pushed/bb 2)" -eq 2 ]
+	# pushing again sends nothing new and gives the same digest
+	run volt push -q "$R/test/bb:1" "$R/pushed/bb:3"
+	[ "$status" -eq 0 ]
+	d1=$(volt push -q "$R/test/bb:1" "$R/pushed/bb:4")
+	[ "$d1" = "$output" ]
 	export VOLT_ROOT="$BATS_TEST_TMPDIR/other"
 	run --separate-stderr volt run --rm "$R/pushed/bb:2" cat /etc/hello
 	[ "$status" -eq 0 ]
 	[ "$output" = "hello-from-registry" ]
+}
+
+@test "push keeps whiteouts: a deleted file stays deleted" {
+	volt pull -q "$R/test/wh:1"
+	run --separate-stderr volt run --rm "$R/test/wh:1" sh -c 'test ! -e /etc/motd && cat /etc/new'
+	[ "$output" = "new" ]
+	volt push -q "$R/test/wh:1" "$R/pushed/wh:1"
+	[ "$(manifest_layers pushed/wh 1)" -eq 2 ]
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/other"
+	run --separate-stderr volt run --rm "$R/pushed/wh:1" sh -c 'test ! -e /etc/motd && cat /etc/new'
+	[ "$status" -eq 0 ]
+	[ "$output" = "new" ]
+}
+
+@test "an imported image (no layer records) is pushed as one flattened layer" {
+	volt image import "$BUSYBOX_TAR" local/bb:1 >/dev/null
+	run volt push -q local/bb:1 "$R/pushed/flat:1"
+	[ "$status" -eq 0 ]
+	[ "$(manifest_layers pushed/flat 1)" -eq 1 ]
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/other"
+	run --separate-stderr volt run --rm "$R/pushed/flat:1" cat /etc/motd
+	[ "$output" = "volt busybox image" ]
 }
 
 @test "save / load round trip" {

@@ -29,8 +29,8 @@ int cmd_push(struct volt_cli *cli, int argc, char **argv)
 		case 'h':
 			printf("Usage: volt push [OPTIONS] IMAGE [REF]\n\n"
 			       "Push an image from the store to a registry (REF defaults to IMAGE).\n"
-			       "The image leaves as one uncompressed layer rebuilt from the store,\n"
-			       "so its digests differ from those it was pulled with.\n\n"
+			       "Layers are rebuilt from the store (uncompressed; one flattened layer for\n"
+			       "an image that was not pulled), so digests differ from those it was pulled with.\n\n"
 			       "  --tls-verify=false  do not verify TLS certificates; allow plain HTTP\n"
 			       "  -q, --quiet         print only the manifest digest\n");
 			return 0;
@@ -65,7 +65,7 @@ int cli_image_save(struct volt_cli *cli, int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'h':
 			printf("Usage: volt image save IMAGE -o FILE\n\n"
-			       "Write IMAGE as an oci-archive (one uncompressed layer rebuilt from the store).\n");
+			       "Write IMAGE as an oci-archive (layers rebuilt from the store, uncompressed).\n");
 			return 0;
 		default: return cli_usage_error("image save", "invalid option");
 		}
