@@ -14,7 +14,7 @@ VERSION := 0.1.0
 # container start is a few ms): sqlite3 and jansson are linked statically, and
 # --as-needed keeps a binary from loading libraries it does not call.
 STATIC_PKGS := sqlite3 jansson
-PKGS    := libarchive libcrypto libcurl
+PKGS    := libarchive libcrypto slirp libsystemd libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(STATIC_PKGS) $(PKGS) 2>/dev/null)
 STATIC_LIBS := -Wl,-Bstatic $(shell pkg-config --libs $(STATIC_PKGS) 2>/dev/null) -Wl,-Bdynamic -lm -ldl -lpthread
 PKG_LIBS   := $(STATIC_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -43,7 +43,7 @@ INIT_OBJS := $(INIT_SRCS:%.c=$(BUILD)/%.o)
 
 BINS := $(BUILD)/volt $(BUILD)/volt-shim $(BUILD)/volt-init $(BUILD)/volt-image
 
-.PHONY: all test unit unit-asan bats demo bench install deps clean fuzz
+.PHONY: print-pkgs all test unit unit-asan bats demo bench install deps clean fuzz
 all: $(BINS)
 
 $(BUILD)/%.o: %.c
@@ -138,3 +138,7 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# for scripts (run-fuzz) that need the same libraries
+print-pkgs:
+	@echo $(STATIC_PKGS) $(PKGS)

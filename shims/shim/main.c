@@ -35,7 +35,9 @@
 #include "container/log.h"
 #include "container/spawn.h"
 #include "container/spec.h"
+#include "net/net.h"
 #include "state/context.h"
+#include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -53,6 +55,11 @@ struct shim {
 	int userns_fd;
 	struct termios saved_tio;
 	bool tio_saved;
+	/* poll sources served by the relay loop besides stdio and signals
+	 * (slirp; add more here) */
+	struct volt_poll_source *sources[4];
+	size_t n_sources;
+	struct volt_net net;
 };
 
 static void report_ready(struct shim *s, int code, const struct volt_err *err)
@@ -177,26 +184,35 @@ static int relay(struct shim *s, int sfd)
 	int status = 0, exited = 0;
 	bool stdin_open = s->attach && (s->spec.interactive);
 
+	struct volt_pollv pv = {0};
+
 	for (;;) {
-		struct pollfd p[5];
-		int n = 0, i_sig, i_out = -1, i_err = -1, i_pty = -1, i_in = -1;
-		p[i_sig = n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
+		struct pollfd *p;
+		int i_sig, i_out = -1, i_err = -1, i_pty = -1, i_in = -1, timeout;
+		pv.n = 0;
+		i_sig = volt_pollv_add(&pv, sfd, POLLIN);
 		if (s->out_r >= 0)
-			p[i_out = n++] = (struct pollfd){.fd = s->out_r, .events = POLLIN};
+			i_out = volt_pollv_add(&pv, s->out_r, POLLIN);
 		if (s->err_r >= 0)
-			p[i_err = n++] = (struct pollfd){.fd = s->err_r, .events = POLLIN};
+			i_err = volt_pollv_add(&pv, s->err_r, POLLIN);
 		if (s->pty_master >= 0)
-			p[i_pty = n++] = (struct pollfd){.fd = s->pty_master, .events = POLLIN};
+			i_pty = volt_pollv_add(&pv, s->pty_master, POLLIN);
 		if (stdin_open && (s->in_w >= 0 || s->pty_master >= 0))
-			p[i_in = n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+			i_in = volt_pollv_add(&pv, STDIN_FILENO, POLLIN);
 		if (exited && s->out_r < 0 && s->err_r < 0 && s->pty_master < 0)
 			break;
 		/* once the container is gone, drain without blocking */
-		if (poll(p, (nfds_t)n, exited ? 0 : -1) < 0) {
+		timeout = exited ? 0 : -1;
+		for (size_t k = 0; k < s->n_sources && !exited; k++)
+			s->sources[k]->prepare(s->sources[k]->opaque, &pv, &timeout);
+		p = pv.fds;
+		if (i_sig < 0 || poll(p, (nfds_t)pv.n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		for (size_t k = 0; k < s->n_sources && !exited; k++)
+			s->sources[k]->dispatch(s->sources[k]->opaque, &pv);
 		if (exited && !((i_out >= 0 && p[i_out].revents) || (i_err >= 0 && p[i_err].revents) ||
 				(i_pty >= 0 && p[i_pty].revents)))
 			break;
@@ -247,6 +263,7 @@ static int relay(struct shim *s, int sfd)
 			}
 		}
 	}
+	free(pv.fds);
 	volt_log_flush(&s->log);
 	return exit_code_of(status);
 }
@@ -264,7 +281,8 @@ static void cleanup_rm(struct shim *s)
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
-		if (s->userns_fd >= 0 && setns(s->userns_fd, CLONE_NEWUSER) < 0)
+		/* EINVAL: already in it (--network container:NAME joined it) */
+		if (s->userns_fd >= 0 && setns(s->userns_fd, CLONE_NEWUSER) < 0 && errno != EINVAL)
 			_exit(1);
 		_exit(volt_rm_rf(s->ctr_dir, &err) < 0 ? 1 : 0);
 	}
@@ -309,7 +327,7 @@ int main(int argc, char **argv)
 		{"root", required_argument, NULL, 'r'},   {"runroot", required_argument, NULL, 'R'},
 		{"id", required_argument, NULL, 'i'},     {"attach", no_argument, NULL, 'a'},
 		{"detach", no_argument, NULL, 'd'},       {"ready-fd", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
+		{"lock-fd", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0},
 	};
 	struct shim s = {.ready_fd = -1, .userns_fd = -1};
 	struct volt_spawn sp = {0};
@@ -319,7 +337,7 @@ int main(int argc, char **argv)
 	cleanup_free char *logp = NULL, *init = NULL;
 	struct volt_db *db = NULL;
 	int r;
-	int c, code = VOLT_EXIT_INTERNAL, sfd = -1, lock = -1;
+	int c, code = VOLT_EXIT_INTERNAL, sfd = -1, lock = -1, lock_fd = -1;
 	sigset_t mask;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -330,6 +348,7 @@ int main(int argc, char **argv)
 		case 'a': s.attach = true; break;
 		case 'd': do_detach = true; break;
 		case 'f': s.ready_fd = atoi(optarg); break;
+		case 'l': lock_fd = atoi(optarg); break; /* a restart (supervise/shim.c) */
 		default: return usage();
 		}
 	}
@@ -362,8 +381,13 @@ int main(int argc, char **argv)
 		goto fail_early;
 	{
 		cleanup_free char *lp = volt_path("%s/shim.lock", s.run_dir);
-		lock = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0) {
+		if (lock_fd >= 0) { /* restarted: the lock was kept across exec */
+			lock = lock_fd;
+			fcntl(lock, F_SETFD, FD_CLOEXEC);
+		} else {
+			lock = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		}
+		if (lock < 0 || (lock_fd < 0 && flock(lock, LOCK_EX | LOCK_NB) < 0)) {
 			volt_err_set(&err, EBUSY, "container %s is already running", s.row.name);
 			goto fail_early;
 		}
@@ -376,6 +400,8 @@ int main(int argc, char **argv)
 				goto fail_early;
 		}
 	}
+	if (volt_sup_shim_begin(&s.ctx, s.row.id, lock_fd >= 0, &err) < 0)
+		goto fail_early;
 	logp = volt_path("%s/ctr.log", s.ctr_dir);
 	if (volt_log_open(&s.log, logp, &err) < 0)
 		goto fail_early;
@@ -394,6 +420,9 @@ int main(int argc, char **argv)
 	sp.ctr_dir = s.ctr_dir;
 	init = volt_ctx_helper(&s.ctx, "volt-init");
 	sp.init_path = init;
+	/* network: ports are checked and slirp set up before the container exists */
+	if (volt_net_prepare(&s.ctx, &s.spec, &s.net, &sp, &err) < 0)
+		goto fail_early;
 	if (volt_container_spawn(&sp, &err) < 0) {
 		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
 		char msg[VOLT_ERR_MSG_MAX + 32];
@@ -403,6 +432,12 @@ int main(int argc, char **argv)
 	}
 	s.pid = sp.pid;
 	s.userns_fd = sp.userns_fd;
+	if (volt_net_attach(&s.net, sp.tap_fd, &err) < 0) {
+		kill(s.pid, SIGKILL);
+		goto fail_started;
+	}
+	if (volt_net_source(&s.net))
+		s.sources[s.n_sources++] = volt_net_source(&s.net);
 	for (int i = 0; i < 3; i++)
 		if (sp.stdio[i] > 2 && (i == 0 || sp.stdio[i] != sp.stdio[i - 1]))
 			close(sp.stdio[i]);
@@ -432,6 +467,17 @@ int main(int argc, char **argv)
 		volt_db_ctr_delete(db, s.row.id, &err);
 	} else {
 		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), NULL, &err);
+		/* builtin restart policy: back off, then run again as a fresh shim
+		 * that keeps the lock (under systemd, the unit's Restart= does it) */
+		long ms = s.attach ? -1 : volt_sup_shim_next(&s.ctx, s.row.id, code);
+		if (ms >= 0 && volt_sup_shim_wait(&s.ctx, s.row.id, ms)) {
+			char lfd[16];
+			snprintf(lfd, sizeof(lfd), "%d", lock);
+			fcntl(lock, F_SETFD, 0);
+			char *av[] = {argv[0], "--root", s.ctx.root, "--runroot", s.ctx.runroot,
+				      "--id", s.row.id, "--lock-fd", lfd, NULL};
+			execv("/proc/self/exe", av);
+		}
 	}
 	return code;
 

@@ -62,6 +62,39 @@ int cmd_image(struct volt_cli *cli, int argc, char **argv);
 int cmd_images(struct volt_cli *cli, int argc, char **argv);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
+int cmd_port(struct volt_cli *cli, int argc, char **argv);
+
+/* supervision (cli/supervise.c, cli/supervise_opts.c, cli/generate.c) */
+struct volt_sup_opts;
+enum { CLI_OPT_SUPERVISE = 3000 };
+#define CLI_SUPERVISE_OPTIONS                                                                                \
+	{"restart", required_argument, NULL, CLI_OPT_SUPERVISE + 0},                                         \
+		{"supervisor", required_argument, NULL, CLI_OPT_SUPERVISE + 1},                              \
+		{"memory", required_argument, NULL, CLI_OPT_SUPERVISE + 2},                                  \
+		{"memory-swap", required_argument, NULL, CLI_OPT_SUPERVISE + 3},                             \
+		{"cpus", required_argument, NULL, CLI_OPT_SUPERVISE + 4},                                    \
+		{"cpu-shares", required_argument, NULL, CLI_OPT_SUPERVISE + 5},                              \
+		{"pids-limit", required_argument, NULL, CLI_OPT_SUPERVISE + 6},                              \
+		{"io-weight", required_argument, NULL, CLI_OPT_SUPERVISE + 7},                               \
+		{"blkio-weight", required_argument, NULL, CLI_OPT_SUPERVISE + 8},                            \
+		{"ignore-limits", no_argument, NULL, CLI_OPT_SUPERVISE + 9},                                 \
+		{"cpu-weight", required_argument, NULL, CLI_OPT_SUPERVISE + 10}
+extern const char cli_supervise_help[];
+void cli_supervise_init(struct volt_sup_opts *o);
+/* cli_supervise_opt - one of CLI_SUPERVISE_OPTIONS into o; -1 after printing. */
+int cli_supervise_opt(const char *cmd, int c, const char *arg, struct volt_sup_opts *o);
+int cli_supervise_check(const char *cmd, const struct volt_sup_opts *o, bool rm);
+int cmd_update(struct volt_cli *cli, int argc, char **argv);
+int cmd_pause(struct volt_cli *cli, int argc, char **argv);
+int cmd_unpause(struct volt_cli *cli, int argc, char **argv);
+int cmd_stats(struct volt_cli *cli, int argc, char **argv);
+int cmd_top(struct volt_cli *cli, int argc, char **argv);
+int cmd_generate(struct volt_cli *cli, int argc, char **argv);
+int cmd_units(struct volt_cli *cli, int argc, char **argv);
+struct json_t;
+/* cli_info_supervisor - the supervisor section of `volt info` (new ref). */
+struct json_t *cli_info_supervisor(struct volt_ctx *ctx);
+void cli_info_supervisor_print(struct json_t *o);
 
 
 #endif

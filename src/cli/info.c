@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "container/idmap.h"
+#include "net/net.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -102,7 +103,7 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 	cleanup_free char *init = volt_ctx_helper(ctx, "volt-init");
 	json_t *o = json_pack(
 		"{s:s,s:{s:s,s:s,s:s},s:{s:s,s:s,s:i,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},"
-		"s:{s:s,s:s,s:s,s:s},s:{s:s,s:s}}",
+		"s:{s:s,s:s,s:s,s:s}}",
 		"version", VOLT_VERSION,
 		"host", "kernel", u.release, "arch", u.machine, "sqlite", sqlite3_libversion(),
 		"features", "user_namespaces", userns_max && atoi(userns_max) > 0 ? "yes" : "no", "overlay",
@@ -111,9 +112,9 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		access_text("/dev/net/tun", R_OK | W_OK),
 		"idmap", "mode", map.full ? "full" : "single", "why", map.full ? "subordinate ranges found" : map.why,
 		"uids", uids, "gids", gids,
-		"store", "root", ctx->root, "runroot", ctx->runroot, "shim", shim, "init", init,
-		"supervisor", "active", "builtin",
-		"why", "volt-shim monitors each container; the systemd user manager path is not built yet");
+		"store", "root", ctx->root, "runroot", ctx->runroot, "shim", shim, "init", init);
+	json_object_set_new(o, "network", volt_net_info_json());
+	json_object_set_new(o, "supervisor", cli_info_supervisor(ctx)); /* cli/supervise.c */
 	if (json) {
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		printf("\n");
@@ -130,8 +131,8 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 			printf("  (single mode maps only your uid to root; ask your admin for an /etc/subuid range)\n");
 		printf("store:\n  root: %s\n  runroot: %s\n  volt-shim: %s\n  volt-init: %s\n", ctx->root,
 		       ctx->runroot, shim, init);
-		printf("supervisor:\n  active: builtin (volt-shim per container)\n"
-		       "  systemd user manager: not used by this version\n");
+		volt_net_info_print();
+		cli_info_supervisor_print(json_object_get(o, "supervisor"));
 	}
 	json_decref(o);
 	return 0;

@@ -20,6 +20,7 @@ static const struct volt_cmd commands[] = {
 	{"ps", cmd_ps, "List containers"},
 	{"logs", cmd_logs, "Print a container's log"},
 	{"exec", cmd_exec, "Run a command in a running container"},
+	{"port", cmd_port, "List a container's published ports"},
 	{"inspect", cmd_inspect, "Show a container's (or image's) details as JSON"},
 	{"wait", cmd_wait, "Wait for containers to exit and print their exit codes"},
 	{"image", cmd_image, "Manage images (import, inspect, ls, rm)"},
@@ -30,6 +31,13 @@ static const struct volt_cmd commands[] = {
 	{"login", cli_exec_heavy, "Log in to a registry"},
 	{"logout", cli_exec_heavy, "Log out of a registry"},
 	{"info", cmd_info, "Show what volt found on this host and how it is set up"},
+	{"update", cmd_update, "Change the resource limits of a container"},
+	{"pause", cmd_pause, "Freeze all processes of containers"},
+	{"unpause", cmd_unpause, "Thaw paused containers"},
+	{"stats", cmd_stats, "Show containers' resource use"},
+	{"top", cmd_top, "Show the processes of a container"},
+	{"generate", cmd_generate, "Generate a systemd user unit for a container"},
+	{"units", cmd_units, "Turn ~/.config/volt/units/*.volt into systemd user units"},
 };
 
 int main(int argc, char **argv)

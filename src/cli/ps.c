@@ -9,6 +9,8 @@
 #include "container/lifecycle.h"
 #include "container/log.h"
 #include "container/spec.h"
+#include "net/net.h"
+#include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -37,6 +39,57 @@ static void status_text(const struct volt_ctr_row *c, char *buf, size_t len)
 	default:
 		snprintf(buf, len, "%s", c->state == VOLT_CTR_CREATED ? "Created" : volt_ctr_state_name(c->state));
 	}
+}
+
+/* ports_text - a spec's published ports, docker style, comma-separated */
+static void ports_text(json_t *spec, char *buf, size_t len)
+{
+	json_t *a;
+	size_t i, off = 0;
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(spec, "ports"), i, a) {
+		struct volt_port *p = NULL;
+		size_t n = 0;
+		struct volt_err ignored;
+		char one[96];
+		if (json_is_string(a) && volt_ports_parse(json_string_value(a), &p, &n, &ignored) == 0 && n == 1 &&
+		    off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
+						volt_port_display(p, one, sizeof(one)));
+		free(p);
+	}
+}
+
+/* network_json - inspect's NetworkSettings */
+static json_t *network_json(json_t *spec)
+{
+	const char *net = json_string_value(json_object_get(spec, "network"));
+	json_t *o = json_pack("{s:s}", "Mode", net ? net : "none"), *ports = json_object(), *a;
+	size_t i;
+	if (volt_net_mode_of(net) == VOLT_NET_SLIRP)
+		json_object_update_new(o, json_pack("{s:s,s:i,s:s,s:s,s:s}", "IPAddress", VOLT_SLIRP_GUEST,
+						    "IPPrefixLen", 24, "Gateway", VOLT_SLIRP_GATEWAY, "DNS",
+						    VOLT_SLIRP_DNS, "Interface", VOLT_SLIRP_IFNAME));
+	json_array_foreach(json_object_get(spec, "ports"), i, a) {
+		struct volt_port *p = NULL;
+		size_t n = 0;
+		struct volt_err ignored;
+		char key[32], hp[8];
+		if (!json_is_string(a) || volt_ports_parse(json_string_value(a), &p, &n, &ignored) < 0 || n != 1) {
+			free(p);
+			continue;
+		}
+		snprintf(key, sizeof(key), "%u/%s", p->ctr_port, p->udp ? "udp" : "tcp");
+		snprintf(hp, sizeof(hp), "%u", p->host_port);
+		json_t *l = json_object_get(ports, key);
+		if (!l)
+			json_object_set_new(ports, key, l = json_array());
+		json_array_append_new(l, json_pack("{s:s,s:s}", "HostIp", p->host_ip[0] ? p->host_ip : "0.0.0.0",
+						   "HostPort", hp));
+		free(p);
+	}
+	json_object_set_new(o, "Ports", ports);
+	return o;
 }
 
 static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool full)
@@ -74,6 +127,8 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 					      json_string_value(json_object_get(spec, "lower")), "UpperDir",
 					      volt_path("%s/upper", dir)));
 		json_object_set_new(o, "LogPath", json_string(logp));
+		json_object_set_new(o, "NetworkSettings", network_json(spec));
+		json_object_set_new(o, "Supervisor", volt_sup_json(ctx, c->id));
 	}
 	json_decref(spec);
 	return o;
@@ -94,25 +149,31 @@ static int ps_row(const struct volt_ctr_row *c0, void *arg)
 		json_array_append_new(o->arr, ctr_json(o->ctx, &c, false));
 		return 0;
 	}
-	char status[96], created[64], cmd[64] = "";
+	char status[96], created[64], cmd[64] = "", ports[512];
 	json_error_t jerr;
 	json_t *spec = json_loads(c.spec, 0, &jerr), *a;
 	size_t i, off = 0;
 	json_array_foreach(json_object_get(spec, "args"), i, a)
 		off += (size_t)snprintf(cmd + off, off < sizeof(cmd) ? sizeof(cmd) - off : 0, "%s%s",
 					i ? " " : "", json_string_value(a));
+	ports_text(spec, ports, sizeof(ports));
 	json_decref(spec);
 	if (strlen(cmd) > 20)
 		strcpy(cmd + 17, "...");
 	status_text(&c, status, sizeof(status));
 	volt_human_ago(c.created, created, sizeof(created));
-	printf("%-14.12s %-20.20s %-22s %-20s %-28s %s\n", c.id, c.image_name ? c.image_name : "", cmd, created,
-	       status, c.name);
+	printf("%-14.12s %-20.20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "", cmd,
+	       created, status, ports, c.name);
 	return 0;
 }
 
+int cmd_ps_resources(struct volt_cli *cli); /* cli/supervise.c */
+
 int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 {
+	for (int a = 1; a < argc; a++)
+		if (!strcmp(argv[a], "--resources"))
+			return cmd_ps_resources(cli);
 	static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
 					     {"quiet", no_argument, NULL, 'q'},
 					     {"format", required_argument, NULL, 'f'},
@@ -146,8 +207,8 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 	if (o.json)
 		o.arr = json_array();
 	else if (!o.quiet)
-		printf("%-14s %-20s %-22s %-20s %-28s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS",
-		       "NAMES");
+		printf("%-14s %-20s %-22s %-20s %-28s %-24s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
+		       "STATUS", "PORTS", "NAMES");
 	if (volt_db_ctr_list(db, ps_row, &o, &err) < 0)
 		return cli_fail(&err);
 	if (o.json) {

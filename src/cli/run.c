@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "container/lifecycle.h"
+#include "supervise/supervisor.h"
 #include "util/cleanup.h"
 
 enum {
@@ -39,9 +40,14 @@ static const struct option create_opts[] = {
 	{"userns", required_argument, NULL, OPT_USERNS},
 	{"dns", required_argument, NULL, OPT_DNS},
 	{"add-host", required_argument, NULL, OPT_ADD_HOST},
+	{"publish", required_argument, NULL, 'p'},
+	{"publish-all", no_argument, NULL, 'P'},
+	CLI_SUPERVISE_OPTIONS, /* cli/supervise_opts.c */
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
+
+static struct volt_sup_opts sup_opts;
 
 static void create_usage(const char *cmd)
 {
@@ -61,18 +67,21 @@ static void create_usage(const char *cmd)
 	       "      --tmpfs DST[:OPTS]   mount a tmpfs\n"
 	       "      --read-only          mount the root file system read-only\n"
 	       "      --hostname NAME      container host name\n"
-	       "      --network MODE       none (default) or host\n"
+	       "      --network MODE       slirp[:mtu=N,allow_host_loopback=true] (default), none,\n"
+	       "                           host, or container:NAME\n"
+	       "  -p, --publish [IP:][HOST:]CTR[/tcp|udp]  publish a container port (ranges: 8000-8002:80-82)\n"
+	       "  -P, --publish-all        publish every port the image exposes on a free host port\n"
 	       "      --dns IP             DNS server for /etc/resolv.conf\n"
 	       "      --add-host HOST:IP   add a line to /etc/hosts\n"
 	       "      --userns keep-id     keep your own uid/gid inside\n"
 	       "      --init               run volt-init as PID 1 (reaps zombies, forwards signals)\n"
 	       "      --stop-signal SIG    signal that stops the container (default: image's, or TERM)\n"
 	       "      --stop-timeout SEC   seconds before SIGKILL on stop (default 10)\n"
-	       "      --label KEY=VALUE    set a label\n",
+	       "      --label KEY=VALUE    set a label\n%s",
 	       cmd,
 	       !strcmp(cmd, "run") ? "Create and start a container." : "Create a container without starting it.",
 	       !strcmp(cmd, "run") ? "  -d, --detach             run in the background and print the container ID\n"
-				   : "");
+				   : "", cli_supervise_help);
 }
 
 /* parse_create - options into o; *detach for run. Returns -1 and prints on error,
@@ -84,7 +93,8 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 
 	memset(o, 0, sizeof(*o));
 	o->stop_timeout = -1;
-	while ((c = getopt_long(argc, argv, "+dithe:w:u:v:", create_opts, NULL)) != -1) {
+	cli_supervise_init(&sup_opts);
+	while ((c = getopt_long(argc, argv, "+dithe:w:u:v:p:P", create_opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (!detach)
@@ -98,6 +108,8 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case 'w': o->workdir = optarg; break;
 		case 'u': o->user = optarg; break;
 		case 'v': cli_strv_add(&o->volumes, optarg); break;
+		case 'p': cli_strv_add(&o->publish, optarg); break;
+		case 'P': o->publish_all = true; break;
 		case OPT_RM: o->rm = true; break;
 		case OPT_NAME: o->name = optarg; break;
 		case OPT_ENV_FILE: cli_strv_add(&o->env_files, optarg); break;
@@ -120,11 +132,19 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case OPT_USERNS: o->userns = optarg; break;
 		case OPT_DNS: cli_strv_add(&o->dns, optarg); break;
 		case OPT_ADD_HOST: cli_strv_add(&o->add_hosts, optarg); break;
-		default: return cli_usage_error(cmd, "invalid option"), -1;
+		default:
+			if (c >= CLI_OPT_SUPERVISE) {
+				if (cli_supervise_opt(cmd, c, optarg, &sup_opts) < 0)
+					return -1;
+				break;
+			}
+			return cli_usage_error(cmd, "invalid option"), -1;
 		}
 	}
 	if (optind >= argc)
 		return cli_usage_error(cmd, "requires at least 1 argument (IMAGE)"), -1;
+	if (cli_supervise_check(cmd, &sup_opts, o->rm) < 0)
+		return -1;
 	o->image = argv[optind];
 	o->command = argv + optind + 1;
 	if (detach && *detach && o->rm && false)
@@ -141,6 +161,7 @@ static void free_opts(struct volt_create_opts *o)
 	volt_strv_free(o->labels);
 	volt_strv_free(o->dns);
 	volt_strv_free(o->add_hosts);
+	volt_strv_free(o->publish);
 }
 
 int cmd_create(struct volt_cli *cli, int argc, char **argv)
@@ -157,7 +178,7 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 		return 125;
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
-	if (r < 0)
+	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0)
 		return cli_fail(&err);
 	printf("%s\n", id);
 	return 0;
@@ -179,7 +200,7 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 		return 125;
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
-	if (r < 0)
+	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0)
 		return cli_fail(&err);
 	if (volt_ctr_load(ctx, id, &row, &err) != 0)
 		return cli_fail(&err);

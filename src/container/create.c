@@ -14,6 +14,7 @@
 #include "container/spec.h"
 #include "image/image.h"
 #include "image/pull_hook.h"
+#include "net/net.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -225,11 +226,6 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 			s->hostname = strndup(id, 12);
 		}
 	}
-	s->network = strdup(o->network ? o->network : "none");
-	if (strcmp(s->network, "none") && strcmp(s->network, "host")) {
-		volt_err_set(err, EINVAL, "--network %s: supported modes are none and host", s->network);
-		goto out;
-	}
 	s->dns = volt_strv_dup(o->dns);
 	s->add_hosts = volt_strv_dup(o->add_hosts);
 	for (size_t i = 0; s->add_hosts[i]; i++)
@@ -279,6 +275,10 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 		json_object_foreach(ports, k, pv)
 			volt_strv_push(&s->exposed_ports, k);
 	}
+	/* network and published ports (net/config.c); after exposed_ports, for -P */
+	s->network = strdup(o->network ? o->network : VOLT_NET_DEFAULT);
+	if (volt_net_spec_setup(ctx, s, o->publish, o->publish_all, err) < 0)
+		goto out;
 	for (size_t i = 0; o->volumes && o->volumes[i]; i++)
 		if (add_mount(ctx, s, o->volumes[i], false, err) < 0)
 			goto out;

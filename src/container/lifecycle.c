@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "container/spec.h"
+#include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/syscalls.h"
@@ -72,6 +73,10 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 
 	if (row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED)
 		return volt_err_set(err, EBUSY, "container %s is already running", row->name);
+	/* supervise/hooks.c: the systemd user manager, or go on with the shim */
+	int sr = volt_sup_start(ctx, row, attach, err);
+	if (sr <= 0)
+		return sr;
 	if (attach) {
 		char *argv[] = {"volt-shim", "--root", ctx->root, "--runroot", ctx->runroot,
 				"--id",      row->id,  "--attach", NULL};
@@ -125,6 +130,9 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 
 int volt_ctr_kill(struct volt_ctx *ctx, struct volt_ctr_row *row, int sig, struct volt_err *err)
 {
+	int sr = volt_sup_kill(ctx, row, sig, err);
+	if (sr <= 0)
+		return sr;
 	if (row->state != VOLT_CTR_RUNNING && row->state != VOLT_CTR_PAUSED)
 		return volt_err_set(err, 0, "container %s is not running", row->name);
 	if (row->pid <= 0)
@@ -155,7 +163,10 @@ int volt_ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, s
 {
 	struct volt_spec spec;
 	int sig = SIGTERM;
+	int sr = volt_sup_stop(ctx, row, timeout, err);
 
+	if (sr <= 0)
+		return sr;
 	if (row->state != VOLT_CTR_RUNNING && row->state != VOLT_CTR_PAUSED)
 		return 0; /* docker: stopping a stopped container succeeds */
 	if (volt_spec_from_json(&spec, row->spec, err) == 0) {
@@ -217,6 +228,9 @@ int volt_ctr_remove(struct volt_ctx *ctx, struct volt_ctr_row *row, bool force, 
 
 	if (!db)
 		return -1;
+	int sr = volt_sup_remove(ctx, row, force, err);
+	if (sr <= 0)
+		return sr;
 	if (row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED) {
 		if (!force)
 			return volt_err_set(err, EBUSY,

@@ -20,7 +20,9 @@ struct volt_create_opts {
 	const char *workdir;
 	const char *user;
 	const char *hostname;
-	const char *network;   /* none | host */
+	const char *network;   /* slirp[:opts] (default) | none | host | container:NAME */
+	char **publish;        /* -p [IP:][HOST:]CTR[/proto] */
+	bool publish_all;      /* -P: every ExposedPort of the image */
 	char **volumes;        /* SRC:DST[:ro] */
 	char **tmpfs;          /* DST[:OPTS] */
 	char **labels;

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "net/net.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/syscalls.h"
@@ -369,6 +370,15 @@ int volt_etc_files_write(const struct volt_spec *s, const char *ctr_dir, struct 
 	if (s->dns && s->dns[0]) {
 		for (size_t i = 0; s->dns[i]; i++)
 			fprintf(f, "nameserver %s\n", s->dns[i]);
+	} else if (volt_net_resolver(s)) {
+		/* slirp's DNS forwards to the host's resolvers, loopback ones too */
+		cleanup_free char *host = NULL;
+		struct volt_err ignored;
+		fprintf(f, "nameserver %s\n", volt_net_resolver(s));
+		if (volt_read_file("/etc/resolv.conf", 1 << 16, &host, NULL, &ignored) == 0)
+			for (char *line = strtok(host, "\n"); line; line = strtok(NULL, "\n"))
+				if (!strncmp(line, "search", 6) || !strncmp(line, "options", 7))
+					fprintf(f, "%s\n", line);
 	} else {
 		cleanup_free char *host = NULL;
 		struct volt_err ignored;

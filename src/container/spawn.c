@@ -35,6 +35,7 @@
 
 #include "container/rootfs.h"
 #include "container/user.h"
+#include "net/net.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -166,8 +167,14 @@ static int container_setup(struct volt_spawn *sp, int sync, struct volt_err *err
 	if (s->idmap.full && setgroups(0, NULL) < 0)
 		return volt_err_sys(err, "setgroups");
 
-	/* 2. network: a new namespace has only lo, and it is down */
+	/* 2. network: a new namespace has only lo, and it is down; container:NAME
+	 * joins that container's namespace (its user namespace, which owns it,
+	 * was joined by the monitor); slirp gets its tap device (net/tap.c) */
+	if (sp->joined_userns && setns(sp->netns_fd, CLONE_NEWNET) < 0)
+		return volt_err_sys(err, "join the network namespace of %s", s->network);
 	if (strcmp(s->network ? s->network : "none", "host") != 0 && loopback_up(err) < 0)
+		return -1;
+	if (sp->want_tap && volt_tap_child_setup(sp->mtu, sync, err) < 0)
 		return -1;
 
 	/* 3. root file system, then pivot_root into it */
@@ -216,7 +223,10 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 
 	sp->pid = -1;
 	sp->userns_fd = -1;
-	if (strcmp(s->network ? s->network : "none", "host") != 0)
+	sp->tap_fd = -1;
+	if (sp->joined_userns) /* container:NAME: user and network namespace are shared */
+		flags &= ~(unsigned long)CLONE_NEWUSER;
+	else if (strcmp(s->network ? s->network : "none", "host") != 0)
 		flags |= CLONE_NEWNET;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return volt_err_sys(err, "socketpair");
@@ -239,7 +249,7 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 		_exit(r.exit_code);
 	}
 	close(sv[1]);
-	c = volt_idmap_apply(&s->idmap, pid, err) < 0 ? 1 : 0;
+	c = !sp->joined_userns && volt_idmap_apply(&s->idmap, pid, err) < 0 ? 1 : 0;
 	if (write(sv[0], &c, 1) != 1 && !c) {
 		c = 1;
 		volt_err_sys(err, "signal the container");
@@ -249,7 +259,7 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 		snprintf(p, sizeof(p), "/proc/%d/ns/user", (int)pid);
 		sp->userns_fd = open(p, O_RDONLY | O_CLOEXEC);
 	}
-	n = read(sv[0], &rep, sizeof(rep));
+	n = volt_tap_recv(sv[0], &rep, sizeof(rep), &sp->tap_fd);
 	close(sv[0]);
 	if (c || n > 0) {
 		int status;
@@ -266,6 +276,9 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 		if (sp->userns_fd >= 0)
 			close(sp->userns_fd);
 		sp->userns_fd = -1;
+		if (sp->tap_fd >= 0)
+			close(sp->tap_fd);
+		sp->tap_fd = -1;
 		if (!err->exit_code)
 			err->exit_code = VOLT_EXIT_INTERNAL;
 		return -1;

@@ -15,9 +15,15 @@ struct volt_spawn {
 	const char *console;   /* pty slave path with -t */
 	int stdio[3];          /* the container's stdin, stdout, stderr */
 	int ctty;              /* stdio[0] is a terminal to make controlling */
+	/* network (net/monitor.c volt_net_prepare fills these) */
+	int joined_userns;     /* container:NAME: the caller joined its user namespace */
+	int netns_fd;          /* ... and the child joins this network namespace */
+	int want_tap;          /* slirp: the child creates eth0 and passes its fd */
+	unsigned mtu;
 	/* out */
 	pid_t pid;             /* the container's PID 1, as seen from the host */
 	int userns_fd;         /* /proc/PID/ns/user, kept for cleanup after exit */
+	int tap_fd;            /* want_tap: the container's tap device */
 };
 
 /* volt_container_spawn - start the container; returns once its command has

@@ -132,6 +132,7 @@ void volt_spec_free(struct volt_spec *s)
 	free(s->mounts);
 	volt_strv_free(s->labels);
 	volt_strv_free(s->exposed_ports);
+	volt_strv_free(s->ports);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -200,6 +201,7 @@ char *volt_spec_to_json(const struct volt_spec *s)
 	json_object_set_new(o, "mounts", mounts);
 	json_object_set_new(o, "labels", strv_json(s->labels));
 	json_object_set_new(o, "exposed_ports", strv_json(s->exposed_ports));
+	json_object_set_new(o, "ports", strv_json(s->ports));
 	json_object_set_new(o, "idmap",
 			    json_pack("{s:b,s:b,s:I,s:I,s:o,s:o,s:s}", "full", s->idmap.full, "keep_id",
 				      s->idmap.keep_id, "uid", (json_int_t)s->idmap.uid, "gid",
@@ -289,6 +291,7 @@ int volt_spec_from_json(struct volt_spec *s, const char *text, struct volt_err *
 	}
 	s->labels = jstrv(o, "labels");
 	s->exposed_ports = jstrv(o, "exposed_ports");
+	s->ports = jstrv(o, "ports");
 	im = json_object_get(o, "idmap");
 	s->idmap.full = json_is_true(json_object_get(im, "full"));
 	s->idmap.keep_id = json_is_true(json_object_get(im, "keep_id"));

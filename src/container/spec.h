@@ -34,7 +34,7 @@ struct volt_spec {
 	char *cwd;
 	char *user;           /* USER[:GROUP] as given, resolved in the container */
 	char *hostname;
-	char *network;        /* "none" | "host" */
+	char *network;        /* "slirp[:opts]" | "none" | "host" | "container:ID" (net/net.h) */
 	char **dns, **add_hosts;
 	bool tty, interactive, rm, init, read_only;
 	char *userns;         /* "" | "keep-id" */
@@ -44,6 +44,7 @@ struct volt_spec {
 	size_t n_mounts;
 	char **labels;        /* KEY=VALUE */
 	char **exposed_ports; /* "80/tcp" as recorded from the image */
+	char **ports;         /* published: "IP:HOST:CTR/proto" (net/ports.h) */
 	struct volt_idmap idmap;
 };
 

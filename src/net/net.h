@@ -1,0 +1,131 @@
+/* Container networking modes (--network) and the monitor's part of them.
+ *
+ *   slirp[:mtu=N,allow_host_loopback=true]  own netns, tap eth0 served by
+ *                         libslirp inside volt-shim (the default)
+ *   none                  own netns, loopback only
+ *   host                  the host's network namespace
+ *   container:NAME        the network namespace of another running container
+ */
+#ifndef VOLT_NET_NET_H
+#define VOLT_NET_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "net/ports.h"
+#include "util/err.h"
+#include "util/pollv.h"
+
+#define VOLT_NET_DEFAULT "slirp"
+
+/* the slirp network, as slirp4netns sets it up */
+#define VOLT_SLIRP_GUEST "10.0.2.100"
+#define VOLT_SLIRP_GATEWAY "10.0.2.2"
+#define VOLT_SLIRP_DNS "10.0.2.3"
+#define VOLT_SLIRP_NETMASK "255.255.255.0"
+#define VOLT_SLIRP_PREFIX6 "fd00::"
+#define VOLT_SLIRP_GATEWAY6 "fd00::2"
+#define VOLT_SLIRP_DNS6 "fd00::3"
+#define VOLT_SLIRP_IFNAME "eth0"
+#define VOLT_SLIRP_MTU_DEFAULT 65520
+#define VOLT_SLIRP_MTU_MIN 1280 /* IPv6 needs it */
+#define VOLT_SLIRP_MTU_MAX 65521
+
+enum volt_net_mode { VOLT_NET_SLIRP, VOLT_NET_NONE, VOLT_NET_HOST, VOLT_NET_CONTAINER };
+
+struct volt_net_opts {
+	enum volt_net_mode mode;
+	unsigned mtu;             /* slirp */
+	bool allow_host_loopback; /* slirp */
+	char container[130];      /* container:NAME */
+};
+
+/* volt_net_parse - parse a --network value (NULL: the default).
+ * Return: 0, or -1 with err. */
+int volt_net_parse(const char *s, struct volt_net_opts *o, struct volt_err *err);
+
+/* volt_net_mode_of - the mode of a stored (valid) --network value. */
+enum volt_net_mode volt_net_mode_of(const char *s);
+
+/* ---- the child (net/tap.c) ---- */
+
+/* volt_tap_child_setup - in the container's new network namespace, before
+ * pivot_root: create tap eth0, give it 10.0.2.100/24, MTU and the default
+ * route via 10.0.2.2, bring it up, and pass its fd to the monitor over sock.
+ * Return: 0, or -1 with err. */
+int volt_tap_child_setup(unsigned mtu, int sock, struct volt_err *err);
+
+/* volt_tap_recv - the monitor's side: read the child's next message into
+ * buf; a tap fd that arrives first is stored in *tap_fd and the message after
+ * it is read. Return: as read(2). */
+ssize_t volt_tap_recv(int sock, void *buf, size_t len, int *tap_fd);
+
+/* ---- the monitor (net/monitor.c, net/slirp.c) ---- */
+
+struct volt_slirp;
+struct volt_ctx;
+struct volt_spec;
+struct volt_spawn;
+
+struct volt_net {
+	struct volt_net_opts opts;
+	struct volt_slirp *slirp;
+	struct volt_poll_source source; /* valid when slirp is set */
+};
+
+/* volt_net_prepare - in volt-shim, before the container is spawned: for
+ * slirp, check and bind every published port and set up libslirp; for
+ * container:NAME, join that container's user namespace and hand its network
+ * namespace to the spawn. Return: 0, or -1 with err (the container does not
+ * start). */
+int volt_net_prepare(struct volt_ctx *ctx, const struct volt_spec *spec, struct volt_net *net,
+		     struct volt_spawn *sp, struct volt_err *err);
+
+/* volt_net_attach - after the spawn: give slirp the container's tap fd.
+ * Return: 0, or -1 with err. */
+int volt_net_attach(struct volt_net *net, int tap_fd, struct volt_err *err);
+
+/* volt_net_source - the poll source to add to the monitor's loop, or NULL. */
+struct volt_poll_source *volt_net_source(struct volt_net *net);
+
+void volt_net_free(struct volt_net *net);
+
+/* ---- slirp (net/slirp.c) ---- */
+
+/* volt_slirp_new - a libslirp instance for the 10.0.2.0/24 + fd00::/64
+ * network, with ports forwarded from the host. Return: NULL with err. */
+struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct volt_port *ports, size_t n_ports,
+				  struct volt_err *err);
+void volt_slirp_set_tap(struct volt_slirp *sl, int tap_fd);
+void volt_slirp_prepare(void *opaque, struct volt_pollv *pv, int *timeout_ms);
+void volt_slirp_dispatch(void *opaque, struct volt_pollv *pv);
+void volt_slirp_free(struct volt_slirp *sl);
+
+/* ---- at create time (net/config.c) ---- */
+
+/* volt_net_spec_setup - validate s->network (NULL: the default) and store it
+ * normalised (container:NAME becomes container:ID); parse -p arguments and,
+ * with publish_all, the image's exposed ports; choose free host ports and
+ * check the others can be bound; store them in s->ports.
+ * Return: 0, or -1 with err. */
+int volt_net_spec_setup(struct volt_ctx *ctx, struct volt_spec *s, char **publish, bool publish_all,
+			struct volt_err *err);
+
+/* volt_net_resolver - the nameserver a container's resolv.conf names when
+ * the user gave no --dns: slirp's 10.0.2.3, or NULL to copy the host's. */
+const char *volt_net_resolver(const struct volt_spec *s);
+
+/* ---- volt info (net/config.c) ---- */
+struct json_t;
+/* volt_net_info_json - {"default": ..., "libslirp": version, "tun": yes|no} */
+struct json_t *volt_net_info_json(void);
+void volt_net_info_print(void);
+
+/* ---- ports in the spec (net/monitor.c) ---- */
+
+/* volt_spec_ports - the spec's stored ports ("IP:HOST:CTR/proto") parsed.
+ * Return: 0, or -1 with err. */
+int volt_spec_ports(char **stored, struct volt_port **v, size_t *n, struct volt_err *err);
+
+#endif
