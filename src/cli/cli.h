@@ -39,6 +39,12 @@ int cli_main(int argc, char **argv, const struct volt_cmd *cmds, size_t n_cmds, 
 
 /* commands that live in volt-image (src/cli/heavy/) */
 int cmd_image_import(struct volt_cli *cli, int argc, char **argv);
+int cmd_pull(struct volt_cli *cli, int argc, char **argv);   /* heavy/pull.c */
+int cmd_login(struct volt_cli *cli, int argc, char **argv);
+int cmd_logout(struct volt_cli *cli, int argc, char **argv);
+int cmd_push(struct volt_cli *cli, int argc, char **argv);   /* heavy/push.c */
+int cli_image_save(struct volt_cli *cli, int argc, char **argv);
+int cli_image_load(struct volt_cli *cli, int argc, char **argv);
 
 int cmd_run(struct volt_cli *cli, int argc, char **argv);
 int cmd_create(struct volt_cli *cli, int argc, char **argv);
@@ -91,5 +97,6 @@ struct json_t *cli_info_supervisor(struct volt_ctx *ctx);
 void cli_info_supervisor_print(struct json_t *o);
 int cmd_cas(struct volt_cli *cli, int argc, char **argv);
 int cmd_bundle(struct volt_cli *cli, int argc, char **argv);
+
 
 #endif

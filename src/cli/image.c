@@ -159,11 +159,19 @@ int cmd_image(struct volt_cli *cli, int argc, char **argv)
 		       "  import SOURCE [NAME]  import a local image\n"
 		       "  inspect IMAGE...      show images as JSON (config, layer digests)\n"
 		       "  ls                    list images\n"
-		       "  rm IMAGE...           remove images\n");
+		       "  rm IMAGE...           remove images\n"
+		       "  pull IMAGE            pull from a registry (volt pull)\n"
+		       "  push IMAGE [REF]      push to a registry (volt push)\n"
+		       "  save IMAGE -o FILE    write an oci-archive\n"
+		       "  load -i FILE          read an oci-archive\n");
 		return argc < 2 ? 125 : 0;
 	}
 	optind = 1;
 	if (!strcmp(argv[1], "import"))
+		return cli_exec_heavy(cli, argc, argv);
+	/* registry and archive commands live in volt-image (libcurl, libarchive) */
+	if (!strcmp(argv[1], "save") || !strcmp(argv[1], "load") || !strcmp(argv[1], "pull") ||
+	    !strcmp(argv[1], "push"))
 		return cli_exec_heavy(cli, argc, argv);
 	if (!strcmp(argv[1], "ls") || !strcmp(argv[1], "list"))
 		return cmd_images(cli, argc - 1, argv + 1);

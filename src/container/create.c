@@ -14,6 +14,7 @@
 #include "container/rootfs.h"
 #include "container/spec.h"
 #include "image/image.h"
+#include "image/pull_hook.h"
 #include "net/net.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -307,12 +308,10 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 
 	if (!db)
 		return -1;
-	r = volt_db_image_find(db, o->image, &img, err);
+	/* a missing image is pulled (image/pull_hook.c) */
+	r = volt_image_find_or_pull(ctx, db, o->image, &img, err);
 	if (r < 0)
 		return -1;
-	if (r > 0)
-		return volt_err_set(err, ENOENT, "image %s: not in the store (import it with `volt image import`)",
-				    o->image);
 	if (build_spec(ctx, o, &img, &spec, err) < 0)
 		goto out;
 	json = volt_spec_to_json(&spec);

@@ -129,12 +129,20 @@ static int apply_entry(struct volt_cas *cas, struct volt_tree *tree, struct arch
 		size_t dlen = (size_t)(base - path);
 		cleanup_free char *dir = strndup(path, dlen ? dlen - 1 : 0);
 		if (!strcmp(base, ".wh..wh..opq")) {
+			if (opts && opts->on_whiteout)
+				return opts->on_whiteout(opts->whiteout_arg, dir, 1) < 0
+					       ? entry_error(err, lname, raw, ENOMEM, "whiteout")
+					       : 0;
 			volt_tree_opaque(tree, dir, index);
 			return 0;
 		}
 		cleanup_free char *victim = dlen ? volt_path("%s/%s", dir, base + 4) : strdup(base + 4);
 		if (!victim[0] || !strcmp(base + 4, ".") || !strcmp(base + 4, ".."))
 			return entry_error(err, lname, raw, EINVAL, "malformed whiteout");
+		if (opts && opts->on_whiteout)
+			return opts->on_whiteout(opts->whiteout_arg, victim, 0) < 0
+				       ? entry_error(err, lname, raw, ENOMEM, "whiteout")
+				       : 0;
 		volt_tree_remove(tree, victim);
 		return 0;
 	}

@@ -20,6 +20,11 @@ struct volt_layer_stats {
 struct volt_layer_opts {
 	int64_t max_entry_size; /* refuse larger regular files; 0 = default (16 GiB) */
 	const char *expect_digest; /* "sha256:..." of the blob, or NULL */
+	/* When set, whiteouts are reported here instead of being applied to the
+	 * tree (the registry pull unpacks each layer into a tree of its own and
+	 * applies whiteouts when it stacks the layers). Return 0 or -1. */
+	int (*on_whiteout)(void *arg, const char *path, int opaque);
+	void *whiteout_arg;
 };
 
 /* volt_layer_apply - read the layer from fd into cas and tree as layer number

@@ -1,0 +1,433 @@
+/* volt pull.
+ *
+ * Theory of operation: the manifest (via the index and the platform, when the
+ * reference names an index) and the config are fetched first. Then every
+ * layer is handled by a worker thread (at most PULL_WORKERS at once): a layer
+ * the store already recorded (layercache.h) is loaded from its record and not
+ * downloaded; otherwise curl streams the blob into a pipe and a second thread
+ * unpacks the other end with layer.c (libarchive: gzip/zstd/plain), which
+ * hashes the raw bytes on the way and writes each file into the object store.
+ * So download, decompression, hashing and writing overlap inside a layer, and
+ * layers proceed in parallel across cores. Each layer goes into a tree of
+ * its own (whiteouts recorded, not applied); when all are there they are
+ * stacked in order into the image tree, and the image is committed inside
+ * the user namespace (the checkout sets the image's owners).
+ *
+ * A shared flock on cas/gc.lock is held from the first object written until
+ * the ref is saved, so that `volt cas gc` (exclusive) never removes objects
+ * this pull is about to reference. A layer whose digest does not match fails
+ * the pull: no record, no ref; the objects it wrote are unreferenced and gc
+ * removes them. */
+#include "image/pull.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cas/store.h"
+#include "image/image.h"
+#include "image/layer.h"
+#include "image/layercache.h"
+#include "image/manifest.h"
+#include "image/reference.h"
+#include "image/registry.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+#define PULL_WORKERS 6
+#define CONFIG_MAX (8 << 20)
+
+int volt_platform_parse(const char *spec, char **os, char **arch, char **variant, struct volt_err *err)
+{
+	*os = *arch = *variant = NULL;
+	if (!spec) {
+		struct utsname u;
+		const char *a = "amd64", *v = NULL;
+		uname(&u);
+		if (!strcmp(u.machine, "aarch64"))
+			a = "arm64";
+		else if (!strncmp(u.machine, "armv7", 5))
+			a = "arm", v = "v7";
+		else if (!strcmp(u.machine, "i686") || !strcmp(u.machine, "i386"))
+			a = "386";
+		else if (!strcmp(u.machine, "ppc64le") || !strcmp(u.machine, "s390x") ||
+			 !strcmp(u.machine, "riscv64"))
+			a = u.machine;
+		*os = strdup("linux");
+		*arch = strdup(a);
+		*variant = v ? strdup(v) : NULL;
+		return 0;
+	}
+	const char *s1 = strchr(spec, '/');
+	if (!s1 || s1 == spec || !s1[1])
+		return volt_err_set(err, EINVAL, "invalid platform \"%s\": use os/arch[/variant]", spec);
+	const char *s2 = strchr(s1 + 1, '/');
+	if (s2 && (!s2[1] || strchr(s2 + 1, '/') || s2 == s1 + 1))
+		return volt_err_set(err, EINVAL, "invalid platform \"%s\": use os/arch[/variant]", spec);
+	*os = strndup(spec, (size_t)(s1 - spec));
+	*arch = s2 ? strndup(s1 + 1, (size_t)(s2 - s1 - 1)) : strdup(s1 + 1);
+	*variant = s2 ? strdup(s2 + 1) : NULL;
+	return 0;
+}
+
+struct pull_layer {
+	struct volt_pull_layer_info info;
+	const struct volt_descriptor *d;
+	struct volt_tree tree;
+	json_t *whiteouts;
+	int index;
+	int ret;
+	struct volt_err err;
+};
+
+struct pull_job {
+	struct volt_ctx *ctx;
+	struct volt_registry reg;
+	struct volt_cas cas;
+	const struct volt_pull_opts *opts;
+	struct pull_layer *layers;
+	int n_layers;
+	int next;     /* next layer to take (atomic) */
+	int finished; /* layers done or failed (atomic) */
+	volatile int stop; /* a layer failed: others give up early */
+	/* for the commit */
+	struct volt_tree image;
+	char *config;
+	json_t *layer_digests;
+	char *name, *source;
+	int id_fd;
+};
+
+/* the unpacking half of one layer */
+struct unpack_arg {
+	struct pull_job *job;
+	struct pull_layer *l;
+	int fd;
+	struct volt_layer_stats st;
+	struct volt_err err;
+	int ret;
+	char lname[96];
+};
+
+/* record_whiteout - layer.c callback: keep a whiteout for the stacking step. */
+static int record_whiteout(void *arg, const char *path, int opaque)
+{
+	struct pull_layer *l = arg;
+	return json_array_append_new(l->whiteouts, json_pack("{s:s,s:b}", "path", path, "opaque", opaque));
+}
+
+/* unpack_thread - the reading end of one layer's pipe through layer.c. */
+static void *unpack_thread(void *arg)
+{
+	struct unpack_arg *u = arg;
+	struct volt_layer_opts lo = {
+		.max_entry_size = u->job->opts->max_entry_size,
+		.expect_digest = u->l->d->digest,
+		.on_whiteout = record_whiteout,
+		.whiteout_arg = u->l,
+	};
+	u->ret = volt_layer_apply(&u->job->cas, &u->l->tree, u->fd, u->l->index, u->lname, &lo, &u->st, &u->err);
+	/* closing our end makes a still-running download stop (EPIPE) */
+	close(u->fd);
+	return NULL;
+}
+
+/* pipe_sink - blob bytes from curl into the unpacker's pipe (blocking:
+ * a slow unpacker slows the download, memory stays bounded). Return 0 / -1. */
+static int pipe_sink(void *arg, const void *buf, size_t len)
+{
+	int fd = *(int *)arg;
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* fetch_layer - download and unpack one layer into l->tree. */
+static int fetch_layer(struct pull_job *job, struct pull_layer *l, struct volt_err *err)
+{
+	struct unpack_arg u = {.job = job, .l = l};
+	pthread_t th;
+	int p[2], ret;
+
+	snprintf(u.lname, sizeof(u.lname), "%d (%.19s)", l->index + 1, l->d->digest);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return volt_err_sys(err, "pipe");
+	(void)fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	u.fd = p[0];
+	if (pthread_create(&th, NULL, unpack_thread, &u) != 0) {
+		close(p[0]);
+		close(p[1]);
+		return volt_err_set(err, EAGAIN, "start unpacker thread");
+	}
+	l->info.state = VOLT_PULL_FETCHING;
+	ret = volt_registry_fetch_blob(&job->reg, l->d->digest, pipe_sink, &p[1], &l->info.done, err);
+	close(p[1]);
+	pthread_join(th, NULL);
+	if (u.ret < 0) {
+		/* the unpacker's error (hostile entry, digest mismatch, truncated
+		 * stream) says more than the download's EPIPE */
+		*err = u.err;
+		return -1;
+	}
+	if (ret < 0)
+		return -1;
+	if (l->d->size >= 0 && u.st.compressed != l->d->size)
+		return volt_err_set(err, EINVAL, "layer %s: size %lld, the manifest says %lld", u.lname,
+				    (long long)u.st.compressed, (long long)l->d->size);
+	char diff[80];
+	snprintf(diff, sizeof(diff), "sha256:%s", u.st.diff_id[0] ? u.st.diff_id : u.st.digest);
+	return volt_layercache_save(&job->cas, l->d->digest, diff, u.st.compressed, &l->tree, l->whiteouts, err);
+}
+
+/* worker - take layers one by one: from its record, or fetched; the first
+ * failure makes the other workers stop taking new layers. */
+static void *worker(void *arg)
+{
+	struct pull_job *job = arg;
+	int i;
+
+	while (!job->stop && (i = __atomic_fetch_add(&job->next, 1, __ATOMIC_SEQ_CST)) < job->n_layers) {
+		struct pull_layer *l = &job->layers[i];
+		int r = volt_layercache_load(&job->cas, l->d->digest, &l->tree, &l->whiteouts, &l->err);
+		if (r == 1) {
+			l->info.done = l->info.size;
+			l->info.state = VOLT_PULL_CACHED;
+		} else if (r == 0) {
+			l->whiteouts = json_array();
+			r = fetch_layer(job, l, &l->err);
+			l->info.state = r < 0 ? VOLT_PULL_FAILED : VOLT_PULL_DONE;
+		} else {
+			l->info.state = VOLT_PULL_FAILED;
+		}
+		l->ret = r < 0 ? -1 : 0;
+		if (r < 0)
+			job->stop = 1;
+		__atomic_add_fetch(&job->finished, 1, __ATOMIC_SEQ_CST);
+	}
+	return NULL;
+}
+
+/* report - a snapshot of every layer's state to the progress callback. */
+static void report(struct pull_job *job, const char *ref, const char *phase, long long t0, bool final)
+{
+	cleanup_free struct volt_pull_layer_info *info = NULL;
+	if (!job->opts->progress)
+		return;
+	info = calloc((size_t)job->n_layers + 1, sizeof(*info));
+	if (!info)
+		return;
+	for (int i = 0; i < job->n_layers; i++)
+		info[i] = job->layers[i].info;
+	struct volt_pull_progress p = {.ref = ref, .phase = phase, .layers = info, .n_layers = job->n_layers,
+				       .elapsed_ns = volt_now_ns() - t0, .final = final};
+	job->opts->progress(job->opts->progress_arg, &p);
+}
+
+/* run_layers - all layers through the workers; the calling thread reports. */
+static int run_layers(struct pull_job *job, const char *ref, long long t0, struct volt_err *err)
+{
+	int nw = job->n_layers < PULL_WORKERS ? job->n_layers : PULL_WORKERS;
+	pthread_t th[PULL_WORKERS];
+	int started = 0;
+
+	for (; started < nw; started++)
+		if (pthread_create(&th[started], NULL, worker, job) != 0)
+			break;
+	if (started == 0 && job->n_layers > 0)
+		worker(job);
+	while (__atomic_load_n(&job->finished, __ATOMIC_SEQ_CST) < job->n_layers && !job->stop) {
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		report(job, ref, "layers", t0, false);
+		nanosleep(&ts, NULL);
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < job->n_layers; i++) {
+		if (job->layers[i].ret < 0) {
+			*err = job->layers[i].err;
+			report(job, ref, "failed", t0, true);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* commit_in_userns - the ref, the checkout and the database row */
+static int commit_in_userns(void *arg, struct volt_err *err)
+{
+	struct pull_job *job = arg;
+	char id[65];
+	if (volt_image_commit(job->ctx, &job->cas, &job->image, job->config, job->layer_digests, job->name,
+			      job->source, id, err) < 0)
+		return -1;
+	if (write(job->id_fd, id, 64) != 64)
+		return volt_err_sys(err, "report image id");
+	return 0;
+}
+
+/* resolve_manifest - the image manifest for ref (through an index). */
+static int resolve_manifest(struct pull_job *job, const struct volt_ref *r, struct volt_manifest *m,
+			    struct volt_err *err)
+{
+	cleanup_free char *body = NULL, *mt = NULL;
+	cleanup_free char *os = NULL, *arch = NULL, *variant = NULL;
+	size_t len;
+	char digest[80];
+
+	if (volt_registry_get_manifest(&job->reg, r->digest ? r->digest : r->tag, &body, &len, &mt, digest, err) < 0)
+		return -1;
+	if (volt_manifest_parse(body, len, mt, m, err) < 0)
+		return volt_err_prefix(err, "registry %s: %s", r->domain, r->path);
+	if (!m->is_index)
+		return 0;
+	if (volt_platform_parse(job->opts->platform, &os, &arch, &variant, err) < 0)
+		return -1;
+	const struct volt_descriptor *d = volt_manifest_select(m, os, arch, variant, err);
+	if (!d)
+		return volt_err_prefix(err, "%s/%s", r->domain, r->path);
+	char want[80];
+	snprintf(want, sizeof(want), "%s", d->digest);
+	volt_manifest_free(m);
+	free(body);
+	free(mt);
+	body = mt = NULL;
+	if (volt_registry_get_manifest(&job->reg, want, &body, &len, &mt, digest, err) < 0)
+		return -1;
+	if (volt_manifest_parse(body, len, mt, m, err) < 0)
+		return volt_err_prefix(err, "registry %s: %s@%s", r->domain, r->path, want);
+	if (m->is_index)
+		return volt_err_set(err, EINVAL, "registry %s: %s@%s: an index inside an index", r->domain,
+				    r->path, want);
+	return 0;
+}
+
+/* gc_lock_shared - hold cas/gc.lock shared (see the theory above). */
+static int gc_lock_shared(struct volt_cas *cas, struct volt_err *err)
+{
+	cleanup_free char *p = volt_path("%s/gc.lock", cas->dir);
+	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return volt_err_sys(err, "open %s", p);
+	while (flock(fd, LOCK_SH) < 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return volt_err_sys(err, "lock %s", p);
+		}
+	}
+	return fd;
+}
+
+int volt_image_pull(struct volt_ctx *ctx, const struct volt_idmap *map, const char *refstr,
+		    const struct volt_pull_opts *opts, char id_out[65], struct volt_err *err)
+{
+	struct volt_pull_opts dflt = {.tls_verify = -1};
+	struct pull_job job = {.ctx = ctx, .opts = opts ? opts : &dflt, .id_fd = -1};
+	struct volt_registry_opts ro = {.tls_verify = job.opts->tls_verify};
+	struct volt_manifest m = {0};
+	struct volt_ref r;
+	cleanup_free char *full = NULL;
+	cleanup_close int lockfd = -1;
+	long long t0 = volt_now_ns();
+	int ret = -1, pfd[2] = {-1, -1};
+	size_t clen;
+
+	if (volt_ref_parse(refstr, &r, err) < 0)
+		return -1;
+	full = volt_ref_string(&r);
+	volt_tree_init(&job.image);
+	signal(SIGPIPE, SIG_IGN); /* a pipe to a failed unpacker must not kill us */
+	if (volt_cas_open(&job.cas, ctx->root, err) < 0) {
+		volt_ref_free(&r);
+		return -1;
+	}
+	if (volt_registry_open(&job.reg, r.domain, r.path, &ro, err) < 0)
+		goto out;
+	report(&job, full, "manifest", t0, false);
+	if (resolve_manifest(&job, &r, &m, err) < 0)
+		goto out;
+	if (volt_registry_get_blob_mem(&job.reg, m.config.digest, CONFIG_MAX, &job.config, &clen, err) < 0)
+		goto out;
+	if (strlen(job.config) != clen) {
+		volt_err_set(err, EINVAL, "registry %s: config %s holds a NUL byte", r.domain, m.config.digest);
+		goto out;
+	}
+	job.n_layers = (int)m.n_layers;
+	job.layers = calloc(m.n_layers ? m.n_layers : 1, sizeof(*job.layers));
+	job.layer_digests = json_array();
+	if (!job.layers || !job.layer_digests) {
+		volt_err_set(err, ENOMEM, "pull %s", full);
+		goto out;
+	}
+	for (size_t i = 0; i < m.n_layers; i++) {
+		struct pull_layer *l = &job.layers[i];
+		l->d = &m.layers[i];
+		l->index = (int)i;
+		l->info.digest = m.layers[i].digest;
+		l->info.size = m.layers[i].size;
+		volt_tree_init(&l->tree);
+		json_array_append_new(job.layer_digests, json_string(m.layers[i].digest));
+	}
+	if ((lockfd = gc_lock_shared(&job.cas, err)) < 0)
+		goto out;
+	if (run_layers(&job, full, t0, err) < 0) {
+		volt_err_prefix(err, "pull %s", full);
+		goto out;
+	}
+	for (int i = 0; i < job.n_layers; i++)
+		if (volt_layercache_stack(&job.image, &job.layers[i].tree, job.layers[i].whiteouts, i, err) < 0)
+			goto out;
+	report(&job, full, "commit", t0, false);
+	/* the name: repo:tag; a digest-only reference stays untagged */
+	if (r.tag)
+		job.name = volt_path("%s/%s:%s", r.domain, r.path, r.tag);
+	job.source = volt_path("docker://%s", full);
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		volt_err_sys(err, "pipe");
+		goto out;
+	}
+	job.id_fd = pfd[1];
+	ret = volt_userns_run(map, commit_in_userns, &job, err);
+	close(pfd[1]);
+	if (ret == 0 && read(pfd[0], id_out, 64) != 64)
+		ret = volt_err_set(err, EIO, "pull %s: no image id from the committer", full);
+	close(pfd[0]);
+	if (ret == 0) {
+		id_out[64] = '\0';
+		report(&job, full, "done", t0, true);
+	} else {
+		volt_err_prefix(err, "pull %s", full);
+	}
+out:
+	for (int i = 0; i < job.n_layers; i++) {
+		volt_tree_free(&job.layers[i].tree);
+		json_decref(job.layers[i].whiteouts);
+	}
+	free(job.layers);
+	json_decref(job.layer_digests);
+	free(job.config);
+	free(job.name);
+	free(job.source);
+	volt_tree_free(&job.image);
+	volt_manifest_free(&m);
+	volt_registry_close(&job.reg);
+	volt_cas_close(&job.cas);
+	volt_ref_free(&r);
+	return ret;
+}

@@ -1,0 +1,414 @@
+#!/usr/bin/env bats
+# volt pull / push / login / logout / image save / load against a real
+# registry (Debian's docker-registry) that this file starts on 127.0.0.1:
+# a plain one, one with htpasswd basic auth, one with Bearer token auth (a
+# small python token server), and two python proxies in front of the plain
+# one (one cuts the first answer of each blob mid-body, one corrupts blobs).
+# Images are built from busybox-static and pushed by registry_tool.py.
+
+load helpers
+
+TOOL="python3 $BATS_TEST_DIRNAME/registry_tool.py"
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# start NAME CMD...: background process, pid in $D/NAME.pid
+start() {
+	local name=$1
+	shift
+	"$@" >"$D/$name.log" 2>&1 3>&- &
+	echo $! >"$D/$name.pid"
+}
+
+wait_port() {
+	local i
+	for i in $(seq 1 100); do
+		python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "port $1 did not open" >&2
+	return 1
+}
+
+registry_conf() { # PORT DATA [AUTH-YAML]
+	cat <<EOF
+version: 0.1
+log: {level: error, accesslog: {disabled: true}}
+storage:
+  filesystem: {rootdirectory: $2}
+  delete: {enabled: true}
+http:
+  addr: 127.0.0.1:$1
+$3
+EOF
+}
+
+setup_file() {
+	command -v docker-registry >/dev/null || [ -x /usr/bin/docker-registry ] ||
+		skip "docker-registry is not installed (scripts/install-deps)"
+	export D="$BATS_FILE_TMPDIR/reg"
+	mkdir -p "$D"
+	export P_PLAIN=$(free_port) P_BASIC=$(free_port) P_TOKEN=$(free_port) P_TOKSRV=$(free_port)
+	export P_CUT=$(free_port) P_BAD=$(free_port) P_NORANGE=$(free_port) P_TLS=$(free_port)
+
+	registry_conf "$P_PLAIN" "$D/plain" >"$D/plain.yml"
+	htpasswd -Bbn reguser regpass >"$D/htpasswd"
+	registry_conf "$P_BASIC" "$D/basic" "auth: {htpasswd: {realm: volt, path: $D/htpasswd}}" >"$D/basic.yml"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/key.pem" -out "$D/cert.pem" -days 2 \
+		-subj /CN=volt-token >/dev/null 2>&1
+	registry_conf "$P_TOKEN" "$D/token" "auth:
+  token: {realm: 'http://127.0.0.1:$P_TOKSRV/token', service: volt-registry, issuer: volt-test, rootcertbundle: $D/cert.pem}" >"$D/token.yml"
+
+	# an HTTPS registry with a self-signed certificate for 127.0.0.1
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/tls-key.pem" -out "$D/tls-cert.pem" -days 2 \
+		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+	registry_conf "$P_TLS" "$D/plain" "" | sed "s|^  addr: .*|&\n  tls: {certificate: $D/tls-cert.pem, key: $D/tls-key.pem}|" >"$D/tls.yml"
+
+	start plain /usr/bin/docker-registry serve "$D/plain.yml"
+	start tls /usr/bin/docker-registry serve "$D/tls.yml"
+	start basic /usr/bin/docker-registry serve "$D/basic.yml"
+	start token /usr/bin/docker-registry serve "$D/token.yml"
+	start toksrv $TOOL token "$P_TOKSRV" "$D/key.pem" "$D/cert.pem"
+	start cut $TOOL proxy "$P_CUT" "$P_PLAIN" cut
+	start bad $TOOL proxy "$P_BAD" "$P_PLAIN" corrupt
+	start norange $TOOL proxy "$P_NORANGE" "$P_PLAIN" cut-norange
+	for p in $P_PLAIN $P_BASIC $P_TOKEN $P_TOKSRV $P_CUT $P_BAD $P_NORANGE $P_TLS; do wait_port "$p"; done
+
+	local R=127.0.0.1:$P_PLAIN
+	$TOOL push "$R" test/bb:1 --base "$BUSYBOX_TAR" --file etc/hello=hello-from-registry >"$D/bb.digest"
+	$TOOL push "$R" test/zstd:1 --base "$BUSYBOX_TAR" --file etc/hello=zstd --compress zstd >/dev/null
+	$TOOL push "$R" test/plain:1 --base "$BUSYBOX_TAR" --file etc/hello=plain --compress none >/dev/null
+	$TOOL push "$R" test/multi:1 --base "$BUSYBOX_TAR" --platforms linux/amd64,linux/arm64/v8 >/dev/null
+	$TOOL push "$R" test/dmulti:1 --base "$BUSYBOX_TAR" --platforms linux/amd64,linux/arm/v7 --docker >/dev/null
+	# a second image holding the busybox binary under another name
+	python3 - "$D/copy.tar" <<'EOF'
+import sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    t.add("/bin/busybox", arcname="opt/another-name", recursive=False)
+EOF
+	$TOOL push "$R" test/copy:1 --base "$BUSYBOX_TAR" --layer-tar "$D/copy.tar" >/dev/null
+	# layer 2 deletes /etc/motd (a whiteout) and adds /etc/new
+	$TOOL push "$R" test/wh:1 --base "$BUSYBOX_TAR" --file "etc/.wh.motd=" --file "etc/new=new" >/dev/null
+	for k in abs dotdot symlink-escape hardlink-escape device setuid big; do
+		$TOOL hostile "$D/h-$k.tar" "$k"
+		$TOOL push "$R" "hostile/$k:1" --base "$BUSYBOX_TAR" --layer-tar "$D/h-$k.tar" >/dev/null
+	done
+	$TOOL push "127.0.0.1:$P_BASIC" test/basic:1 --base "$BUSYBOX_TAR" --user reguser --password regpass >/dev/null
+	$TOOL push "127.0.0.1:$P_TOKEN" test/tok:1 --base "$BUSYBOX_TAR" --user tokuser --password tokpass >/dev/null
+}
+
+teardown_file() {
+	local f
+	for f in "$D"/*.pid; do
+		[ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+	done
+}
+
+setup() {
+	volt_env
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/root" # a fresh store per test
+	require_userns
+	export REGISTRY_AUTH_FILE="$BATS_FILE_TMPDIR/auth.json"
+	R=127.0.0.1:$P_PLAIN
+}
+
+count_objects() {
+	find "$VOLT_ROOT/cas/objects" -type f 2>/dev/null | wc -l
+}
+
+@test "pull by tag from a plain-HTTP loopback registry, then run it" {
+	run volt pull "$R/test/bb:1"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" == sha256:* ]]
+	[[ "$output" == *"Pulling $R/test/bb:1"* ]]
+	run --separate-stderr volt run --rm "$R/test/bb:1" cat /etc/hello
+	[ "$status" -eq 0 ]
+	[ "$output" = "hello-from-registry" ]
+	run volt images
+	[[ "$output" == *"$R/test/bb"*" 1 "* ]]
+}
+
+@test "pull by digest" {
+	d=$(cat "$D/bb.digest")
+	run volt pull -q "$R/test/bb@$d"
+	[ "$status" -eq 0 ]
+	run volt pull -q "$R/test/bb@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"manifest unknown"* ]]
+}
+
+@test "pull: -q prints only the id; plain progress lines without a TTY" {
+	run --separate-stderr volt pull -q "$R/test/bb:1"
+	[ "$status" -eq 0 ]
+	[[ "$output" == sha256:* ]]
+	[ -z "$stderr" ]
+	run --separate-stderr volt pull "$R/test/zstd:1"
+	[[ "$stderr" == *"Layer sha256:"*"done"* ]]
+	[[ "$stderr" != *$'\033['* ]]
+}
+
+@test "pull: on a TTY one bar per layer, redrawn in place" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	run script -qec "$VOLT_BIN pull $R/test/bb:1" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\033[2K'*"[=========="*"done"* ]]
+	[[ "$output" == *"2 of 2 layers fetched"* ]]
+}
+
+@test "zstd and uncompressed layers" {
+	run --separate-stderr volt run --rm "$R/test/zstd:1" cat /etc/hello
+	[ "$output" = "zstd" ]
+	run --separate-stderr volt run --rm "$R/test/plain:1" cat /etc/hello
+	[ "$output" = "plain" ]
+}
+
+@test "a layer already in the store is not downloaded again" {
+	volt pull -q "$R/test/bb:1"
+	run volt pull "$R/test/zstd:1"
+	[ "$status" -eq 0 ]
+	run volt pull "$R/test/bb:1"
+	[[ "$output" == *"already in the store"* ]]
+	[[ "$output" == *"0 of 2 layers fetched"* ]]
+}
+
+@test "multi-platform index: host default and --platform" {
+	run --separate-stderr volt run --rm "$R/test/multi:1" cat /etc/arch
+	[ "$status" -eq 0 ]
+	[ "$output" = "amd64" ]
+	volt pull -q --platform linux/arm64/v8 "$R/test/multi:1"
+	run --separate-stderr volt run --rm "$R/test/multi:1" cat /etc/arch
+	[ "$output" = "arm64" ]
+	run volt pull --platform linux/s390x "$R/test/multi:1"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"linux/amd64"* ]]
+}
+
+@test "Docker schema 2 manifest list and manifests" {
+	run --separate-stderr volt run --rm "$R/test/dmulti:1" cat /etc/arch
+	[ "$status" -eq 0 ]
+	[ "$output" = "amd64" ]
+	volt pull -q --platform linux/arm/v7 "$R/test/dmulti:1"
+	run --separate-stderr volt run --rm "$R/test/dmulti:1" cat /etc/arch
+	[ "$output" = "arm" ]
+}
+
+@test "HTTPS: an unknown CA is refused; --tls-verify=false, registries.conf or certs.d/ca.crt let it through" {
+	T=127.0.0.1:$P_TLS
+	run volt pull "$T/test/bb:1"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"certificate"* ]]
+	run volt pull -q --tls-verify=false "$T/test/bb:1"
+	[ "$status" -eq 0 ]
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/r2" XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/cfg"
+	mkdir -p "$XDG_CONFIG_HOME/volt"
+	echo "$T tls-verify=false" >"$XDG_CONFIG_HOME/volt/registries.conf"
+	run volt pull -q "$T/test/bb:1"
+	[ "$status" -eq 0 ]
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/r3"
+	rm "$XDG_CONFIG_HOME/volt/registries.conf"
+	mkdir -p "$XDG_CONFIG_HOME/containers/certs.d/$T"
+	cp "$D/tls-cert.pem" "$XDG_CONFIG_HOME/containers/certs.d/$T/ca.crt"
+	run volt pull -q "$T/test/bb:1"
+	[ "$status" -eq 0 ]
+	# registries.conf "http" on a TLS registry: plain HTTP is spoken, and fails
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/r4"
+	echo "$T http" >"$XDG_CONFIG_HOME/volt/registries.conf"
+	run volt pull -q "$T/test/bb:1"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"HTTP 400"* || "$output" == *"HTTPS"* ]]
+}
+
+@test "concurrent pulls of one image" {
+	volt pull -q "$R/test/bb:1" >"$BATS_TEST_TMPDIR/1" 2>&1 &
+	volt pull -q "$R/test/bb:1" >"$BATS_TEST_TMPDIR/2" 2>&1 &
+	volt pull -q "$R/test/bb:1" >"$BATS_TEST_TMPDIR/3" 2>&1
+	wait
+	for i in 1 2 3; do [[ "$(cat "$BATS_TEST_TMPDIR/$i")" == sha256:* ]]; done
+	run --separate-stderr volt run --rm "$R/test/bb:1" cat /etc/hello
+	[ "$output" = "hello-from-registry" ]
+}
+
+@test "reference normalisation: bad references are refused before any connection" {
+	run volt pull "UPPER/case"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"invalid reference"* ]]
+	run volt pull "$R/a@sha256:abc"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"digest"* ]]
+}
+
+@test "volt run pulls a missing image" {
+	run --separate-stderr volt run --rm "$R/test/bb:1" cat /etc/hello
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"hello-from-registry"* ]]
+}
+
+@test "basic auth: refused without credentials, works after volt login, logout forgets" {
+	run volt pull "127.0.0.1:$P_BASIC/test/basic:1"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"authentication required"* ]]
+	run volt login -u reguser -p wrong "127.0.0.1:$P_BASIC"
+	[ "$status" -eq 125 ]
+	run volt login -u reguser --password-stdin "127.0.0.1:$P_BASIC" <<<"regpass"
+	[ "$status" -eq 0 ]
+	grep -q "127.0.0.1:$P_BASIC" "$REGISTRY_AUTH_FILE"
+	run volt pull -q "127.0.0.1:$P_BASIC/test/basic:1"
+	[ "$status" -eq 0 ]
+	run volt logout "127.0.0.1:$P_BASIC"
+	[ "$status" -eq 0 ]
+	! grep -q "127.0.0.1:$P_BASIC" "$REGISTRY_AUTH_FILE"
+}
+
+@test "credentials are read from docker's config.json" {
+	unset REGISTRY_AUTH_FILE
+	export XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/rt" HOME="$BATS_TEST_TMPDIR/home"
+	mkdir -p "$HOME/.docker"
+	printf '{"auths":{"127.0.0.1:%s":{"auth":"%s"}}}' "$P_BASIC" "$(printf reguser:regpass | base64)" \
+		>"$HOME/.docker/config.json"
+	run volt pull -q "127.0.0.1:$P_BASIC/test/basic:1"
+	[ "$status" -eq 0 ]
+}
+
+@test "Bearer token flow (WWW-Authenticate realm, service, scope)" {
+	run volt pull "127.0.0.1:$P_TOKEN/test/tok:1"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"token server"* ]]
+	volt login -u tokuser -p tokpass "127.0.0.1:$P_TOKEN"
+	run volt pull -q "127.0.0.1:$P_TOKEN/test/tok:1"
+	[ "$status" -eq 0 ]
+	run --separate-stderr volt run --rm "127.0.0.1:$P_TOKEN/test/tok:1" cat /etc/motd
+	[ "$output" = "volt busybox image" ]
+}
+
+@test "a dropped connection is resumed" {
+	run volt pull "127.0.0.1:$P_CUT/test/bb:1"
+	[ "$status" -eq 0 ]
+	grep -q "^cut " "$D/cut.log"   # the proxy did cut a blob mid-body
+	run --separate-stderr volt run --rm "127.0.0.1:$P_CUT/test/bb:1" cat /etc/hello
+	[ "$output" = "hello-from-registry" ]
+}
+
+@test "a dropped connection to a server that ignores Range starts over without a gap" {
+	run volt pull -q "127.0.0.1:$P_NORANGE/test/bb:1"
+	[ "$status" -eq 0 ]
+	grep -q "^cut " "$D/norange.log"
+	run --separate-stderr volt run --rm "127.0.0.1:$P_NORANGE/test/bb:1" cat /etc/hello
+	[ "$output" = "hello-from-registry" ]
+}
+
+@test "a blob whose digest does not match fails the pull and leaves no ref" {
+	run volt pull "127.0.0.1:$P_BAD/test/bb:1"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"digest mismatch"* || "$output" == *"layer"* ]]
+	run volt images -q
+	[ -z "$output" ]
+	[ -z "$(ls "$VOLT_ROOT/cas/refs" 2>/dev/null)" ]
+	# the intact small layer may be recorded; the corrupted one is not
+	[ "$(ls "$VOLT_ROOT/cas/layers" 2>/dev/null | grep -c json)" -le 1 ]
+	[ -z "$(ls -A "$VOLT_ROOT/cas/tmp" 2>/dev/null)" ]
+}
+
+manifest_layers() { # REPO REF: number of layers of the manifest in the plain registry
+	python3 -c 'import json,sys,urllib.request as u
+r = u.Request(sys.argv[1], headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
+print(len(json.load(u.urlopen(r, timeout=10))["layers"]))' "http://$R/v2/$1/manifests/$2"
+}
+
+@test "push then pull back" {
+	volt pull -q "$R/test/bb:1"
+	run volt push "$R/test/bb:1" "$R/pushed/bb:2"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" == sha256:* ]]
+	# a pulled image keeps its layers (rebuilt from the layer records)
+	[ "$(manifest_layers pushed/bb 2)" -eq 2 ]
+	# pushing again sends nothing new and gives the same digest
+	run volt push -q "$R/test/bb:1" "$R/pushed/bb:3"
+	[ "$status" -eq 0 ]
+	d1=$(volt push -q "$R/test/bb:1" "$R/pushed/bb:4")
+	[ "$d1" = "$output" ]
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/other"
+	run --separate-stderr volt run --rm "$R/pushed/bb:2" cat /etc/hello
+	[ "$status" -eq 0 ]
+	[ "$output" = "hello-from-registry" ]
+}
+
+@test "push keeps whiteouts: a deleted file stays deleted" {
+	volt pull -q "$R/test/wh:1"
+	run --separate-stderr volt run --rm "$R/test/wh:1" sh -c 'test ! -e /etc/motd && cat /etc/new'
+	[ "$output" = "new" ]
+	volt push -q "$R/test/wh:1" "$R/pushed/wh:1"
+	[ "$(manifest_layers pushed/wh 1)" -eq 2 ]
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/other"
+	run --separate-stderr volt run --rm "$R/pushed/wh:1" sh -c 'test ! -e /etc/motd && cat /etc/new'
+	[ "$status" -eq 0 ]
+	[ "$output" = "new" ]
+}
+
+@test "an imported image (no layer records) is pushed as one flattened layer" {
+	volt image import "$BUSYBOX_TAR" local/bb:1 >/dev/null
+	run volt push -q local/bb:1 "$R/pushed/flat:1"
+	[ "$status" -eq 0 ]
+	[ "$(manifest_layers pushed/flat 1)" -eq 1 ]
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/other"
+	run --separate-stderr volt run --rm "$R/pushed/flat:1" cat /etc/motd
+	[ "$output" = "volt busybox image" ]
+}
+
+@test "save / load round trip" {
+	volt pull -q "$R/test/bb:1"
+	run volt image save "$R/test/bb:1" -o "$BATS_TEST_TMPDIR/bb.tar"
+	[ "$status" -eq 0 ]
+	tar -tf "$BATS_TEST_TMPDIR/bb.tar" | grep -q '^index.json$'
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/other"
+	run volt image load -i "$BATS_TEST_TMPDIR/bb.tar"
+	[ "$status" -eq 0 ]
+	run --separate-stderr volt run --rm "$R/test/bb:1" cat /etc/hello
+	[ "$output" = "hello-from-registry" ]
+}
+
+@test "two images sharing a file under different names store it once" {
+	volt pull -q "$R/test/bb:1"
+	n1=$(count_objects)
+	volt pull -q "$R/test/copy:1"
+	n2=$(count_objects)
+	# the busybox binary under /opt/another-name is the same object
+	[ "$((n2 - n1))" -eq 0 ]
+	run --separate-stderr volt run --rm "$R/test/copy:1" cmp /bin/busybox /opt/another-name
+	[ "$status" -eq 0 ]
+}
+
+@test "hostile layers: escapes are refused with the layer and entry named" {
+	for k in abs dotdot symlink-escape hardlink-escape; do
+		run volt pull "$R/hostile/$k:1"
+		case $k in
+		abs)
+			# an absolute name is made relative to the image root (as docker does)
+			[ "$status" -eq 0 ]
+			run --separate-stderr volt run --rm "$R/hostile/abs:1" cat /etc/volt-abs-escape
+			[ "$output" = "abs" ]
+			;;
+		*)
+			[ "$status" -eq 125 ]
+			[[ "$output" == *"layer 2 (sha256:"*"entry \""* ]]
+			;;
+		esac
+	done
+	[ ! -e /tmp/volt-symlink-escape ]
+	[ ! -e "$BATS_FILE_TMPDIR/volt-dotdot-escape" ]
+}
+
+@test "hostile layers: device nodes dropped, setuid kept inside the id map, size bound" {
+	run --separate-stderr volt run --rm "$R/hostile/device:1" sh -c 'test ! -e /dev/volt-null && cat /etc/after-device'
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok" ]
+	run --separate-stderr volt run --rm "$R/hostile/setuid:1" stat -c %a /bin/volt-suid
+	[ "$status" -eq 0 ]
+	[ "$output" = "4755" ]
+	VOLT_MAX_ENTRY_SIZE=1048576 run volt pull "$R/hostile/big:1"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"entry \"big\": larger than the configured bound"* ]]
+	run volt pull -q "$R/hostile/big:1"
+	[ "$status" -eq 0 ]
+}
