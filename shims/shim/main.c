@@ -39,6 +39,8 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+#include "seccomp_notify.h"
+
 struct shim {
 	struct volt_ctx ctx;
 	struct volt_ctr_row row;
@@ -53,6 +55,8 @@ struct shim {
 	int userns_fd;
 	struct termios saved_tio;
 	bool tio_saved;
+	struct volt_security sec;  /* prepared before the spawn (src/security) */
+	struct shim_seccomp ntf;   /* --seccomp-audit listener */
 };
 
 static void report_ready(struct shim *s, int code, const struct volt_err *err)
@@ -178,8 +182,8 @@ static int relay(struct shim *s, int sfd)
 	bool stdin_open = s->attach && (s->spec.interactive);
 
 	for (;;) {
-		struct pollfd p[5];
-		int n = 0, i_sig, i_out = -1, i_err = -1, i_pty = -1, i_in = -1;
+		struct pollfd p[6];
+		int n = 0, i_ntf = -1, i_sig, i_out = -1, i_err = -1, i_pty = -1, i_in = -1;
 		p[i_sig = n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
 		if (s->out_r >= 0)
 			p[i_out = n++] = (struct pollfd){.fd = s->out_r, .events = POLLIN};
@@ -189,6 +193,8 @@ static int relay(struct shim *s, int sfd)
 			p[i_pty = n++] = (struct pollfd){.fd = s->pty_master, .events = POLLIN};
 		if (stdin_open && (s->in_w >= 0 || s->pty_master >= 0))
 			p[i_in = n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+		if (s->ntf.fd >= 0 && !exited)
+			p[i_ntf = n++] = (struct pollfd){.fd = s->ntf.fd, .events = POLLIN};
 		if (exited && s->out_r < 0 && s->err_r < 0 && s->pty_master < 0)
 			break;
 		/* once the container is gone, drain without blocking */
@@ -220,6 +226,8 @@ static int relay(struct shim *s, int sfd)
 				}
 			}
 		}
+		if (i_ntf >= 0 && p[i_ntf].revents)
+			shim_seccomp_handle(&s->ntf, p[i_ntf].revents);
 		if (i_out >= 0 && p[i_out].revents && !pump(s, s->out_r, &s->log.out, STDOUT_FILENO)) {
 			close(s->out_r);
 			s->out_r = -1;
@@ -388,7 +396,9 @@ int main(int argc, char **argv)
 	sp.ctr_dir = s.ctr_dir;
 	init = volt_ctx_helper(&s.ctx, "volt-init");
 	sp.init_path = init;
-	if (volt_container_spawn(&sp, &err) < 0) {
+	sp.security = &s.sec; /* capabilities, Landlock, seccomp: src/security */
+	if (volt_security_prepare(&s.ctx, &s.spec, s.ctr_dir, false, &s.sec, &err) < 0 ||
+	    volt_container_spawn(&sp, &err) < 0) {
 		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
 		char msg[VOLT_ERR_MSG_MAX + 32];
 		volt_err_format(&err, msg, sizeof(msg));
@@ -397,6 +407,7 @@ int main(int argc, char **argv)
 	}
 	s.pid = sp.pid;
 	s.userns_fd = sp.userns_fd;
+	shim_seccomp_start(&s.ntf, &s.sec, s.ctr_dir);
 	for (int i = 0; i < 3; i++)
 		if (sp.stdio[i] > 2 && (i == 0 || sp.stdio[i] != sp.stdio[i - 1]))
 			close(sp.stdio[i]);

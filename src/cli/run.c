@@ -12,7 +12,7 @@
 enum {
 	OPT_RM = 1000, OPT_NAME, OPT_ENV_FILE, OPT_ENTRYPOINT, OPT_TMPFS, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_NETWORK, OPT_INIT, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_LABEL, OPT_USERNS, OPT_DNS,
-	OPT_ADD_HOST,
+	OPT_ADD_HOST, OPT_SECURITY_OPT, OPT_CAP_ADD, OPT_CAP_DROP, OPT_LANDLOCK, OPT_SECCOMP_AUDIT,
 };
 
 static const struct option create_opts[] = {
@@ -39,6 +39,11 @@ static const struct option create_opts[] = {
 	{"userns", required_argument, NULL, OPT_USERNS},
 	{"dns", required_argument, NULL, OPT_DNS},
 	{"add-host", required_argument, NULL, OPT_ADD_HOST},
+	{"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
+	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
+	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+	{"landlock", required_argument, NULL, OPT_LANDLOCK},
+	{"seccomp-audit", no_argument, NULL, OPT_SECCOMP_AUDIT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -68,7 +73,13 @@ static void create_usage(const char *cmd)
 	       "      --init               run volt-init as PID 1 (reaps zombies, forwards signals)\n"
 	       "      --stop-signal SIG    signal that stops the container (default: image's, or TERM)\n"
 	       "      --stop-timeout SEC   seconds before SIGKILL on stop (default 10)\n"
-	       "      --label KEY=VALUE    set a label\n",
+	       "      --label KEY=VALUE    set a label\n"
+	       "      --security-opt OPT   seccomp=NAME|PATH|unconfined, landlock=NAME|PATH|none\n"
+	       "      --cap-add CAP        add a capability (or ALL)\n"
+	       "      --cap-drop CAP       drop a capability (or ALL)\n"
+	       "      --landlock PROFILE   Landlock profile: NAME, PATH or none (default: default)\n"
+	       "      --seccomp-audit      allow what the seccomp profile blocks, and record it\n"
+	       "                           (see 'volt security audit-log')\n",
 	       cmd,
 	       !strcmp(cmd, "run") ? "Create and start a container." : "Create a container without starting it.",
 	       !strcmp(cmd, "run") ? "  -d, --detach             run in the background and print the container ID\n"
@@ -120,6 +131,11 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case OPT_USERNS: o->userns = optarg; break;
 		case OPT_DNS: cli_strv_add(&o->dns, optarg); break;
 		case OPT_ADD_HOST: cli_strv_add(&o->add_hosts, optarg); break;
+		case OPT_SECURITY_OPT: cli_strv_add(&o->security_opts, optarg); break;
+		case OPT_CAP_ADD: cli_strv_add(&o->cap_add, optarg); break;
+		case OPT_CAP_DROP: cli_strv_add(&o->cap_drop, optarg); break;
+		case OPT_LANDLOCK: o->landlock = optarg; break;
+		case OPT_SECCOMP_AUDIT: o->seccomp_audit = true; break;
 		default: return cli_usage_error(cmd, "invalid option"), -1;
 		}
 	}
@@ -141,6 +157,9 @@ static void free_opts(struct volt_create_opts *o)
 	volt_strv_free(o->labels);
 	volt_strv_free(o->dns);
 	volt_strv_free(o->add_hosts);
+	volt_strv_free(o->security_opts);
+	volt_strv_free(o->cap_add);
+	volt_strv_free(o->cap_drop);
 }
 
 int cmd_create(struct volt_cli *cli, int argc, char **argv)

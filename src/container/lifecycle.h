@@ -29,6 +29,10 @@ struct volt_create_opts {
 	const char *stop_signal;
 	int stop_timeout;      /* -1: default 10 */
 	bool tty, interactive, rm, init, read_only;
+	char **security_opts;  /* --security-opt seccomp=..|landlock=..|no-new-privileges */
+	char **cap_add, **cap_drop;
+	const char *landlock;  /* --landlock NAME|PATH|none */
+	bool seccomp_audit;
 };
 
 /* volt_ctr_create - resolve the spec and record a container in state

@@ -8,6 +8,8 @@
 #include "container/spec.h"
 #include "util/err.h"
 
+struct volt_security;
+
 struct volt_spawn {
 	const struct volt_spec *spec;
 	const char *ctr_dir;
@@ -15,6 +17,7 @@ struct volt_spawn {
 	const char *console;   /* pty slave path with -t */
 	int stdio[3];          /* the container's stdin, stdout, stderr */
 	int ctty;              /* stdio[0] is a terminal to make controlling */
+	const struct volt_security *security; /* prepared by the monitor; NULL: none */
 	/* out */
 	pid_t pid;             /* the container's PID 1, as seen from the host */
 	int userns_fd;         /* /proc/PID/ns/user, kept for cleanup after exit */
