@@ -59,7 +59,9 @@ void shim_seccomp_start(struct shim_seccomp *n, struct volt_security *sec, const
 	sec->notify_sock[0] = sec->notify_sock[1] = -1;
 	n->log = volt_path("%s/seccomp-audit.log", ctr_dir);
 	/* a fresh list for each run */
-	cleanup_close int f = open(n->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int f = open(n->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (f >= 0)
+		close(f);
 }
 
 static void record(struct shim_seccomp *n, const struct seccomp_notif *req)

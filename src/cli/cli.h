@@ -46,5 +46,9 @@ int cmd_image(struct volt_cli *cli, int argc, char **argv);
 int cmd_images(struct volt_cli *cli, int argc, char **argv);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
+int cmd_security(struct volt_cli *cli, int argc, char **argv);
+int cmd_security_check(struct volt_cli *cli, int argc, char **argv);
+/* cmd_security_audit_log - also `volt logs --seccomp NAME` */
+int cmd_security_audit_log(struct volt_cli *cli, int argc, char **argv);
 
 #endif

@@ -26,6 +26,7 @@ static const struct volt_cmd commands[] = {
 	{"images", cmd_images, "List images"},
 	{"rmi", cmd_rmi, "Remove images"},
 	{"info", cmd_info, "Show what volt found on this host and how it is set up"},
+	{"security", cmd_security, "Inspect, check and audit confinement; manage profiles"},
 };
 
 struct volt_ctx *cli_ctx(struct volt_cli *cli)

@@ -63,15 +63,11 @@ char *volt_profile_find(struct volt_ctx *ctx, const char *kind, const char *name
 	}
 	dirs = volt_profile_dirs(ctx, kind);
 	for (size_t i = 0; dirs[i]; i++) {
-		char *p = volt_path("%s/%s", dirs[i], name);
-		if (access(p, R_OK) == 0)
-			return p;
-		free(p);
-		if (json) {
-			p = volt_path("%s/%s.json", dirs[i], name);
+		for (int j = 0; j < (json ? 2 : 1); j++) {
+			cleanup_free char *p = volt_path("%s/%s%s", dirs[i], name, j ? ".json" : "");
+			char real[PATH_MAX];
 			if (access(p, R_OK) == 0)
-				return p;
-			free(p);
+				return strdup(realpath(p, real) ? real : p);
 		}
 	}
 	volt_err_set(err, ENOENT, "%s profile \"%s\" not found (looked in %s%s)", kind, name, dirs[0] ? dirs[0] : "",

@@ -157,6 +157,8 @@ int volt_seccomp_compile(const struct volt_scmp_profile *p, uint64_t caps, enum 
 
 	if (!ctx)
 		return volt_err_set(err, EINVAL, "seccomp_init");
+	/* a binary tree of syscall numbers instead of a linear list (libseccomp >= 2.5) */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (size_t i = 0; p->arches && p->arches[i]; i++) {
 		uint32_t a = arch_token(p->arches[i]);
 		if (a && same_family(native, a) && (r = seccomp_arch_add(ctx, a)) < 0 && r != -EEXIST) {
@@ -185,7 +187,7 @@ int volt_seccomp_compile(const struct volt_scmp_profile *p, uint64_t caps, enum 
 		const char *s = volt_seccomp_always_blocked[i];
 		uint32_t act = mode == VOLT_SECCOMP_ENFORCE ? SCMP_ACT_ERRNO(EPERM) : to_scmp(VOLT_SCMP_ERRNO, EPERM, mode);
 		int nr = seccomp_syscall_resolve_name(s);
-		if (nr == __NR_SCMP_ERROR || named(p, caps, s) || blocks(def))
+		if (nr == __NR_SCMP_ERROR || named(p, caps, s) || blocks(def) || act == def)
 			continue;
 		if ((r = seccomp_rule_add(ctx, act, nr, 0)) < 0) {
 			volt_err_set(err, -r, "seccomp: block %s", s);
