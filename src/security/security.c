@@ -69,9 +69,10 @@ int volt_security_opts_to_spec(struct volt_ctx *ctx, const struct volt_create_op
 	}
 	if (landlock && *landlock)
 		s->landlock = abs_or_name(landlock);
-	/* refuse a profile that does not parse now, not at start */
-	if (!s->seccomp || strcmp(s->seccomp, "unconfined")) {
-		cleanup_free char *p = volt_profile_find(ctx, "seccomp", s->seccomp ? s->seccomp : "default", err);
+	/* refuse a profile the user named that does not parse now, not at
+	 * start (the shipped defaults are checked by the unit tests) */
+	if (s->seccomp && strcmp(s->seccomp, "unconfined")) {
+		cleanup_free char *p = volt_profile_find(ctx, "seccomp", s->seccomp, err);
 		cleanup_free char *text = NULL;
 		size_t len;
 		struct volt_scmp_profile prof;
@@ -80,8 +81,8 @@ int volt_security_opts_to_spec(struct volt_ctx *ctx, const struct volt_create_op
 			return -1;
 		volt_scmp_profile_free(&prof);
 	}
-	if (!s->landlock || strcmp(s->landlock, "none")) {
-		cleanup_free char *p = volt_profile_find(ctx, "landlock", s->landlock ? s->landlock : "default", err);
+	if (s->landlock && strcmp(s->landlock, "none")) {
+		cleanup_free char *p = volt_profile_find(ctx, "landlock", s->landlock, err);
 		cleanup_free char *text = NULL;
 		size_t len;
 		struct volt_ll_profile prof;
