@@ -216,6 +216,11 @@ status_field() {
 	run volt logs --seccomp audited2
 	[ "${lines[0]}" = "keyctl" ]
 	volt rm audited2 >/dev/null
+	# a volt exec into an audited container is let through too (kernel-logged)
+	volt run -d --seccomp-audit --name audited3 -v "$SECTEST:/usr/bin/volt-sectest:ro" busybox sleep 30 >/dev/null
+	run volt exec audited3 volt-sectest keyctl
+	[ "$output" = "ok" ]
+	volt rm -f audited3 >/dev/null
 	run volt create --seccomp-audit --security-opt seccomp=unconfined busybox true
 	[ "$status" -eq 125 ]
 }
