@@ -276,7 +276,7 @@ status_field() {
 }
 
 @test "masked paths are empty and read-only paths cannot be written" {
-	run vrun busybox sh -c 'for f in /proc/keys /proc/timer_list /proc/kcore /proc/sched_debug; do
+	run vrun busybox sh -c 'for f in /proc/keys /proc/timer_list /proc/kcore /proc/sched_debug /proc/interrupts; do
 		[ -e $f ] && [ -s $f ] && echo "not masked: $f"; [ -e $f ] && wc -c <$f; done
 		[ -d /sys/firmware ] && [ -n "$(ls -A /sys/firmware)" ] && echo "not masked: /sys/firmware"
 		echo 1 >/proc/sysrq-trigger 2>/dev/null && echo "sysrq writable"

@@ -3,9 +3,10 @@
  *   make && cc -O2 -D_GNU_SOURCE -Isrc tests/bench/bench_security.c build/libvolt.a \
  *      $(pkg-config --libs sqlite3 jansson libarchive libcrypto libseccomp libcap) -o /tmp/bench_security
  *   VOLT_ROOT=/tmp/bench-root /tmp/bench_security [N]
- * Prints the median over N rounds (default 200) of: volt_security_prepare
- * with a warm cache (what the monitor does per start), the same with a cold
- * cache (first start with a profile), and volt_security_apply in a fresh
+ * Prints the median over N rounds (default 200), each measured in a fresh
+ * process as a new monitor pays it, of: volt_security_prepare with a warm
+ * cache (what the monitor does per start), the same with a cold cache (first
+ * start with a profile), and volt_security_apply in a fresh
  * child (capabilities, no_new_privs, Landlock, seccomp), each in microseconds. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,39 +55,47 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (int i = 0; i < n; i++) {
-		cleanup_free char *cache = volt_path("%s/cache/seccomp", ctx.root);
-		volt_rm_rf(cache, &err);
-		double t0 = now_us();
-		if (volt_security_prepare(&ctx, &spec, NULL, false, &sec, &err) < 0) {
-			fprintf(stderr, "prepare: %s\n", err.msg);
-			return 1;
-		}
-		cold[i] = now_us() - t0;
-		volt_security_free(&sec);
-		t0 = now_us();
-		volt_security_prepare(&ctx, &spec, NULL, false, &sec, &err);
-		warm[i] = now_us() - t0;
+		/* each measurement in a fresh child: what a new monitor pays */
+		double t[3] = {-1, -1, -1};
 		if (pipe(p) < 0)
 			return 1;
 		pid_t pid = fork();
 		if (pid == 0) {
+			cleanup_free char *cache = volt_path("%s/cache/seccomp", ctx.root);
+			volt_rm_rf(cache, &err);
+			double t0 = now_us();
+			if (volt_security_prepare(&ctx, &spec, NULL, false, &sec, &err) < 0) {
+				fprintf(stderr, "prepare: %s\n", err.msg);
+				_exit(1);
+			}
+			t[0] = now_us() - t0;
+			_exit(write(p[1], t, sizeof(t)) < 0);
+		}
+		waitpid(pid, NULL, 0);
+		if (read(p[0], t, sizeof(t)) != sizeof(t))
+			return 1;
+		cold[i] = t[0];
+		pid = fork();
+		if (pid == 0) {
+			double t0 = now_us();
+			volt_security_prepare(&ctx, &spec, NULL, false, &sec, &err);
+			t[1] = now_us() - t0;
 			/* a user namespace of our own, so capabilities can be set */
 			if (unshare(CLONE_NEWUSER) < 0)
 				_exit(2);
-			double a = now_us();
+			t0 = now_us();
 			if (volt_security_bounding(&sec, &err) < 0 || volt_security_apply(&sec, &err) < 0)
 				_exit(3);
-			a = now_us() - a;
-			if (write(p[1], &a, sizeof(a)) < 0)
-				_exit(4);
-			_exit(0);
+			t[2] = now_us() - t0;
+			_exit(write(p[1], t, sizeof(t)) < 0);
 		}
-		close(p[1]);
-		if (read(p[0], &apply[i], sizeof(double)) != sizeof(double))
-			apply[i] = -1;
-		close(p[0]);
 		waitpid(pid, NULL, 0);
-		volt_security_free(&sec);
+		if (read(p[0], t, sizeof(t)) != sizeof(t))
+			return 1;
+		warm[i] = t[1];
+		apply[i] = t[2];
+		close(p[0]);
+		close(p[1]);
 	}
 	printf("security prepare, warm cache: %8.1f us (median of %d)\n", median(warm, n), n);
 	printf("security prepare, cold cache: %8.1f us\n", median(cold, n));
