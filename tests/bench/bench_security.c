@@ -1,8 +1,9 @@
 /* bench_security: what the security step costs, measured in-process without
  * the noise of a whole container start. Run as an ordinary user:
- *   make && cc -O2 -D_GNU_SOURCE -Isrc tests/bench/bench_security.c build/libvolt.a \
+ *   make && cc -O2 -std=gnu17 -D_GNU_SOURCE -DVOLT_VERSION='"bench"' -Isrc \
+ *      tests/bench/bench_security.c build/libvolt.a \
  *      $(pkg-config --libs sqlite3 jansson libarchive libcrypto libseccomp libcap) -o /tmp/bench_security
- *   VOLT_ROOT=/tmp/bench-root /tmp/bench_security [N]
+ *   VOLT_ROOT=/tmp/bench-root VOLT_PROFILE_DIR=$PWD/profiles /tmp/bench_security [N]
  * Prints the median over N rounds (default 200), each measured in a fresh
  * process as a new monitor pays it, of: volt_security_prepare with a warm
  * cache (what the monitor does per start), the same with a cold cache (first
