@@ -26,6 +26,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+/* recv_fd - one fd passed with SCM_RIGHTS, without blocking; -1 if none */
 static int recv_fd(int sock)
 {
 	char data;
@@ -64,6 +65,7 @@ void shim_seccomp_start(struct shim_seccomp *n, struct volt_security *sec, const
 		close(f);
 }
 
+/* record - append the call's name to the audit list the first time it is seen */
 static void record(struct shim_seccomp *n, const struct seccomp_notif *req)
 {
 	int nr = req->data.nr;

@@ -59,6 +59,7 @@ static char *status_field(int pid, const char *key)
 	return NULL;
 }
 
+/* print_caps_line - one capability set of the running process, decoded */
 static void print_caps_line(const char *label, int pid, const char *key)
 {
 	cleanup_free char *v = status_field(pid, key);
@@ -71,6 +72,7 @@ static void print_caps_line(const char *label, int pid, const char *key)
 	printf("  %-12s %s %s\n", label, v, names[0] ? names : "(none)");
 }
 
+/* inspect_caps - requested set and the process's five sets */
 static void inspect_caps(const struct volt_spec *s, int pid)
 {
 	uint64_t caps;
@@ -90,6 +92,7 @@ static void inspect_caps(const struct volt_spec *s, int pid)
 	printf("  no_new_privs %s\n", nnp ? nnp : "(not running)");
 }
 
+/* inspect_seccomp - the record's profile and mode, the process's Seccomp field */
 static void inspect_seccomp(json_t *rec, int pid)
 {
 	json_t *sc = json_object_get(rec, "seccomp");
@@ -104,6 +107,7 @@ static void inspect_seccomp(json_t *rec, int pid)
 	       filters ? filters : "-");
 }
 
+/* inspect_landlock - profile, ABI applied, what is handled, what was left out */
 static void inspect_landlock(json_t *rec)
 {
 	json_t *ll = json_object_get(rec, "landlock");
@@ -121,6 +125,7 @@ static void inspect_landlock(json_t *rec)
 	       json_string_value(json_object_get(ll, "left_out")) ?: "?");
 }
 
+/* inspect_namespaces - each namespace of the process: own or the host's */
 static void inspect_namespaces(const struct volt_spec *s, int pid)
 {
 	static const char *ns[] = {"user", "mnt", "pid", "uts", "ipc", "net", "cgroup", "time"};
@@ -142,6 +147,7 @@ static void inspect_namespaces(const struct volt_spec *s, int pid)
 	printf("  id map  %s\n", s->idmap.full ? "full (subordinate ranges)" : "single (your uid is root inside)");
 }
 
+/* security_inspect - `volt security inspect NAME [--seccomp|...]` */
 static int security_inspect(struct volt_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"seccomp", no_argument, NULL, 's'},
@@ -198,6 +204,7 @@ static int security_inspect(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* security_audit_log - `volt security audit-log NAME`: the seccomp audit list */
 static int security_audit_log(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_ctx *ctx;
@@ -237,6 +244,7 @@ static int security_audit_log(struct volt_cli *cli, int argc, char **argv)
 	return ret;
 }
 
+/* cmd_security_audit_log - see cli.h */
 int cmd_security_audit_log(struct volt_cli *cli, int argc, char **argv)
 {
 	/* `volt logs --seccomp NAME`: drop the flag, keep the rest */
@@ -258,6 +266,7 @@ struct audit_state {
 	int findings, high, seen;
 };
 
+/* finding - print one audit finding and count it */
 static void finding(struct audit_state *a, const char *name, const char *level, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static void finding(struct audit_state *a, const char *name, const char *level, const char *fmt, ...)
@@ -273,12 +282,14 @@ static void finding(struct audit_state *a, const char *name, const char *level, 
 		a->high++;
 }
 
+/* under - whether path is dir or beneath it */
 static bool under(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);
 	return dir[0] && !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
 }
 
+/* audit_one - the findings for one container (a volt_db_ctr_list callback) */
 static int audit_one(const struct volt_ctr_row *row, void *arg)
 {
 	static const char *dangerous[] = {"SYS_ADMIN", "SYS_PTRACE", "SYS_MODULE", "SYS_RAWIO", "SYS_BOOT",
@@ -335,6 +346,7 @@ static int audit_one(const struct volt_ctr_row *row, void *arg)
 	return 0;
 }
 
+/* security_audit - `volt security audit NAME|--all`; 1 on a HIGH finding */
 static int security_audit(struct volt_cli *cli, int argc, char **argv)
 {
 	struct audit_state a = {0};
@@ -391,6 +403,7 @@ static int add_list(struct volt_ll_profile *p, const char *list, unsigned rights
 	return 0;
 }
 
+/* profile_create - `volt security profile create NAME --allow-...` */
 static int profile_create(struct volt_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"allow-read", required_argument, NULL, 'r'},
@@ -460,6 +473,7 @@ static int profile_create(struct volt_cli *cli, int argc, char **argv)
 	return ret;
 }
 
+/* profile_ls - every profile volt_profile_find would see, first one wins */
 static int profile_ls(struct volt_cli *cli)
 {
 	struct volt_ctx *ctx = cli_ctx(cli);
@@ -495,6 +509,7 @@ static int profile_ls(struct volt_cli *cli)
 	return 0;
 }
 
+/* security_profile - `volt security profile create|ls` */
 static int security_profile(struct volt_cli *cli, int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "create")) {
@@ -508,6 +523,7 @@ static int security_profile(struct volt_cli *cli, int argc, char **argv)
 	return argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h") ? 125 : 0;
 }
 
+/* cmd_security - `volt security SUBCOMMAND` */
 int cmd_security(struct volt_cli *cli, int argc, char **argv)
 {
 	static const struct {

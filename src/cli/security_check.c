@@ -50,6 +50,7 @@ static void line(struct check *c, const char *status, const char *what, const ch
 		c->warns++;
 }
 
+/* read_long - a number from a sysctl file, dflt when absent */
 static long read_long(const char *path, long dflt)
 {
 	cleanup_free char *s = NULL;
@@ -69,6 +70,7 @@ static int try_userns(void)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* has_range - whether /etc/subuid (or subgid) has a line for user or uid */
 static bool has_range(const char *file, const char *user, unsigned uid)
 {
 	cleanup_free char *text = NULL;
@@ -88,7 +90,7 @@ static bool has_range(const char *file, const char *user, unsigned uid)
 	return false;
 }
 
-/* helper_ok - newuidmap present and able to act (setuid root or file caps) */
+/* find_helper - the path of a helper program in the usual directories, or NULL */
 static const char *find_helper(const char *name)
 {
 	static char buf[256];
@@ -101,6 +103,7 @@ static const char *find_helper(const char *name)
 	return NULL;
 }
 
+/* check_helper - newuidmap/newgidmap present and privileged */
 static void check_helper(struct check *c, const char *name)
 {
 	const char *p = find_helper(name);
@@ -122,6 +125,7 @@ static void check_helper(struct check *c, const char *name)
 		     strstr(name, "uid") ? 'u' : 'g', p);
 }
 
+/* check_cgroup - cgroup v2 mounted and our cgroup writable (delegated) */
 static void check_cgroup(struct check *c)
 {
 	cleanup_free char *self = NULL;
@@ -165,6 +169,7 @@ static void check_cgroup(struct check *c)
 		     hybrid ? "; and boot with systemd.unified_cgroup_hierarchy=1" : "");
 }
 
+/* cmd_security_check - `volt security check`; 1 when a line FAILs */
 int cmd_security_check(struct volt_cli *cli, int argc, char **argv)
 {
 	struct check c = {0};

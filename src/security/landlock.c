@@ -71,6 +71,7 @@ int volt_landlock_abi(void)
 	return r < 0 ? 0 : (int)r;
 }
 
+/* fs_known - the filesystem rights ABI abi knows */
 static uint64_t fs_known(int abi)
 {
 	uint64_t m = 0;
@@ -85,6 +86,7 @@ static uint64_t fs_known(int abi)
 	return m;
 }
 
+/* append - add ", what" to a left-out list */
 static void append(char *buf, size_t len, const char *what)
 {
 	size_t n = strlen(buf);
@@ -127,11 +129,13 @@ void volt_landlock_plan(const struct volt_ll_profile *p, int abi, bool exec, str
 		snprintf(out->left_out, sizeof(out->left_out), "nothing");
 }
 
+/* attr_size - the ruleset_attr size ABI abi accepts (older kernels refuse larger) */
 static size_t attr_size(int abi)
 {
 	return abi >= 6 ? sizeof(struct volt_ll_ruleset_attr) : abi >= 4 ? 2 * sizeof(uint64_t) : sizeof(uint64_t);
 }
 
+/* rights_of - VOLT_LL_* to LANDLOCK_ACCESS_FS_* (before masking by the ABI) */
 static uint64_t rights_of(unsigned r)
 {
 	return ((r & VOLT_LL_READ) ? FS_READ : 0) | ((r & VOLT_LL_WRITE) ? FS_WRITE : 0) |

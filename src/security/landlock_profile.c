@@ -62,6 +62,7 @@ static bool valid_path(const char *s)
 	return true;
 }
 
+/* parse_line - one line of a profile (comments already cut); -1 with err */
 static int parse_line(struct volt_ll_profile *p, char *line, const char *name, int lineno, struct volt_err *err)
 {
 	char *save = NULL, *kw = strtok_r(line, " \t\r", &save), *tok;

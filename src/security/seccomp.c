@@ -46,6 +46,8 @@ const char *const volt_seccomp_always_blocked[] = {
 /* between seccomp(2) and execve(2) the child still calls these */
 static const char *const runtime_calls[] = {"execve", "close_range", "prctl", NULL};
 
+/* to_scmp - a profile action as libseccomp's; in audit modes every
+ * blocking action becomes NOTIFY (or LOG) */
 static uint32_t to_scmp(enum volt_scmp_action a, int errno_ret, enum volt_seccomp_mode mode)
 {
 	if (a != VOLT_SCMP_ALLOW && a != VOLT_SCMP_LOG && mode != VOLT_SECCOMP_ENFORCE)
@@ -63,6 +65,7 @@ static uint32_t to_scmp(enum volt_scmp_action a, int errno_ret, enum volt_seccom
 	return SCMP_ACT_KILL_PROCESS;
 }
 
+/* blocks - whether an action stops the call */
 static bool blocks(uint32_t act)
 {
 	return act != SCMP_ACT_ALLOW && act != SCMP_ACT_LOG;
@@ -101,6 +104,8 @@ static const char *native_arch_name(void)
 	}
 }
 
+/* named - whether an active rule of p names sys (always-blocked calls are
+ * then the profile's to decide) */
 static bool named(const struct volt_scmp_profile *p, uint64_t caps, const char *sys)
 {
 	const char *arch = native_arch_name();
@@ -114,6 +119,7 @@ static bool named(const struct volt_scmp_profile *p, uint64_t caps, const char *
 	return false;
 }
 
+/* add_rule - one syscall of a rule, with its argument comparisons */
 static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, const struct volt_scmp_rule *r)
 {
 	static const enum scmp_compare cmp[] = {

@@ -51,6 +51,7 @@ static int bad(struct volt_err *err, const char *name, const char *where, const 
 			    what ? " \"" : "", what ? what : "", what ? "\"" : "");
 }
 
+/* parse_action - "SCMP_ACT_*" to the enum; -1 if unknown */
 static int parse_action(json_t *v, enum volt_scmp_action *out)
 {
 	const char *s = json_string_value(v);
@@ -83,6 +84,7 @@ static int parse_strv(json_t *a, char ***out)
 	return 0;
 }
 
+/* parse_caps - includes/excludes "caps" into a mask; -1 with *badname */
 static int parse_caps(json_t *a, uint64_t *out, const char **badname)
 {
 	json_t *v;
@@ -104,6 +106,7 @@ static int parse_caps(json_t *a, uint64_t *out, const char **badname)
 	return 0;
 }
 
+/* parse_u64 - an argument value (absent: 0) */
 static int parse_u64(json_t *v, uint64_t *out)
 {
 	if (!v) {
@@ -117,6 +120,7 @@ static int parse_u64(json_t *v, uint64_t *out)
 	return 0;
 }
 
+/* parse_rule - syscalls[idx]; -1 with err naming the rule and the field */
 static int parse_rule(json_t *r, struct volt_scmp_rule *rule, const char *name, size_t idx, struct volt_err *err)
 {
 	char where[64];
@@ -285,6 +289,7 @@ void volt_scmp_profile_free(struct volt_scmp_profile *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* strv_has - whether v holds s */
 static bool strv_has(char **v, const char *s)
 {
 	for (size_t i = 0; v && v[i]; i++)

@@ -94,6 +94,7 @@ int volt_security_opts_to_spec(struct volt_ctx *ctx, const struct volt_create_op
 	return 0;
 }
 
+/* record_json - the settings as applied, for `volt security inspect` */
 static json_t *record_json(const struct volt_spec *s, const struct volt_security *sec)
 {
 	char caps[1024];
