@@ -357,3 +357,13 @@ status_field() {
 	[[ "$output" == *"landlock ABI applied: "* ]]
 	[[ "$output" == *"seccomp default profile: "*"/seccomp/default.json"* ]]
 }
+
+@test "the default layers and the webserver profiles do not break busybox httpd" {
+	run vrun busybox sh -c 'httpd -p 127.0.0.1:8080 -h /etc && sleep 0.3 && wget -qO- http://127.0.0.1:8080/motd'
+	[ "$status" -eq 0 ]
+	[ "$output" = "volt busybox image" ]
+	run vrun --security-opt seccomp=networking --landlock webserver busybox \
+		sh -c 'httpd -p 127.0.0.1:80 -h /etc && sleep 0.3 && wget -qO- http://127.0.0.1:80/motd'
+	[ "$status" -eq 0 ]
+	[ "$output" = "volt busybox image" ]
+}
