@@ -142,6 +142,12 @@ int volt_ll_profile_parse(struct volt_ll_profile *p, const char *name, const cha
 	return 0;
 }
 
+/* by_path - qsort order of path entries */
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct volt_ll_path *)a)->path, ((const struct volt_ll_path *)b)->path);
+}
+
 char *volt_ll_profile_format(const struct volt_ll_profile *p)
 {
 	static const struct {
@@ -152,14 +158,24 @@ char *volt_ll_profile_format(const struct volt_ll_profile *p)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	if (!f)
+	/* sorted, so that the text depends only on what the profile allows */
+	cleanup_free struct volt_ll_path *sorted = calloc(p->n_paths + 1, sizeof(*sorted));
+
+	if (!f || !sorted) {
+		if (f)
+			fclose(f);
+		free(buf);
 		return NULL;
+	}
+	if (p->n_paths)
+		memcpy(sorted, p->paths, p->n_paths * sizeof(*sorted));
+	qsort(sorted, p->n_paths, sizeof(*sorted), by_path);
 	for (size_t k = 0; k < ARRAY_SIZE(kws); k++) {
 		bool any = false;
 		for (size_t i = 0; i < p->n_paths; i++)
-			if (p->paths[i].rights & kws[k].r) {
+			if (sorted[i].rights & kws[k].r) {
 				fprintf(f, "%s%s", any ? " " : kws[k].kw, any ? "" : " ");
-				fputs(p->paths[i].path, f);
+				fputs(sorted[i].path, f);
 				any = true;
 			}
 		if (any)

@@ -32,7 +32,8 @@ struct volt_ll_profile {
  * Return: 0, or -1 with err set and p empty. */
 int volt_ll_profile_parse(struct volt_ll_profile *p, const char *name, const char *text, size_t len,
 			  struct volt_err *err);
-/* volt_ll_profile_format - the profile as text that parses back to it (malloc'd). */
+/* volt_ll_profile_format - the profile as canonical text (paths sorted) that
+ * parses back to the same profile (malloc'd). */
 char *volt_ll_profile_format(const struct volt_ll_profile *p);
 /* volt_ll_profile_add_path - add rights beneath path (merged with an existing entry). */
 int volt_ll_profile_add_path(struct volt_ll_profile *p, const char *path, unsigned rights);
