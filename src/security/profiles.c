@@ -36,10 +36,14 @@ char **volt_profile_dirs(struct volt_ctx *ctx, const char *kind)
 		char *slash = strrchr(self, '/');
 		if (slash) {
 			*slash = '\0';
+			/* bin/volt and libexec/volt/volt-shim of an installed tree,
+			 * build/ or $VOLT_TEST_DIR/bin of a source tree */
 			cleanup_free char *a = volt_path("%s/../share/volt/profiles/%s", self, kind);
-			cleanup_free char *b = volt_path("%s/../profiles/%s", self, kind);
+			cleanup_free char *b = volt_path("%s/../../share/volt/profiles/%s", self, kind);
+			cleanup_free char *c = volt_path("%s/../profiles/%s", self, kind);
 			volt_strv_push(&v, a);
 			volt_strv_push(&v, b);
+			volt_strv_push(&v, c);
 		}
 	}
 	{

@@ -58,6 +58,7 @@ void volt_security_free(struct volt_security *sec);
  * "landlock"): a name with '/' is a path; otherwise, in order,
  * $VOLT_PROFILE_DIR/KIND, $VOLT_ROOT/profiles/KIND (user profiles),
  * $VOLT_LIBEXEC/../share/volt/profiles/KIND, BINDIR/../share/volt/profiles/KIND,
+ * BINDIR/../../share/volt/profiles/KIND (the shim in libexec/volt),
  * BINDIR/../profiles/KIND (source tree, test dir); seccomp names may omit
  * ".json". Return: malloc'd path, or NULL with err listing where it looked. */
 char *volt_profile_find(struct volt_ctx *ctx, const char *kind, const char *name, struct volt_err *err);
