@@ -14,7 +14,7 @@ VERSION := 0.1.0
 # container start is a few ms): sqlite3 and jansson are linked statically, and
 # --as-needed keeps a binary from loading libraries it does not call.
 STATIC_PKGS := sqlite3 jansson
-PKGS    := libarchive libcrypto slirp fuse3 libcurl
+PKGS    := libarchive libcrypto slirp fuse3 libcurl libseccomp libcap
 # headers only: loaded with dlopen when first used (src/supervise/sdbus_lazy.c)
 LAZY_PKGS := libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(STATIC_PKGS) $(PKGS) $(LAZY_PKGS) 2>/dev/null)

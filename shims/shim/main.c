@@ -41,6 +41,8 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+#include "seccomp_notify.h"
+
 struct shim {
 	struct volt_ctx ctx;
 	struct volt_ctr_row row;
@@ -60,6 +62,8 @@ struct shim {
 	struct volt_poll_source *sources[4];
 	size_t n_sources;
 	struct volt_net net;
+	struct volt_security sec;  /* prepared before the spawn (src/security) */
+	struct shim_seccomp ntf;   /* --seccomp-audit listener */
 };
 
 static void report_ready(struct shim *s, int code, const struct volt_err *err)
@@ -188,7 +192,7 @@ static int relay(struct shim *s, int sfd)
 
 	for (;;) {
 		struct pollfd *p;
-		int i_sig, i_out = -1, i_err = -1, i_pty = -1, i_in = -1, timeout;
+		int i_sig, i_out = -1, i_err = -1, i_pty = -1, i_in = -1, i_ntf = -1, timeout;
 		pv.n = 0;
 		i_sig = volt_pollv_add(&pv, sfd, POLLIN);
 		if (s->out_r >= 0)
@@ -199,6 +203,8 @@ static int relay(struct shim *s, int sfd)
 			i_pty = volt_pollv_add(&pv, s->pty_master, POLLIN);
 		if (stdin_open && (s->in_w >= 0 || s->pty_master >= 0))
 			i_in = volt_pollv_add(&pv, STDIN_FILENO, POLLIN);
+		if (s->ntf.fd >= 0 && !exited)
+			i_ntf = volt_pollv_add(&pv, s->ntf.fd, POLLIN);
 		if (exited && s->out_r < 0 && s->err_r < 0 && s->pty_master < 0)
 			break;
 		/* once the container is gone, drain without blocking */
@@ -236,6 +242,8 @@ static int relay(struct shim *s, int sfd)
 				}
 			}
 		}
+		if (i_ntf >= 0 && p[i_ntf].revents)
+			shim_seccomp_handle(&s->ntf, p[i_ntf].revents);
 		if (i_out >= 0 && p[i_out].revents && !pump(s, s->out_r, &s->log.out, STDOUT_FILENO)) {
 			close(s->out_r);
 			s->out_r = -1;
@@ -423,7 +431,9 @@ int main(int argc, char **argv)
 	/* network: ports are checked and slirp set up before the container exists */
 	if (volt_net_prepare(&s.ctx, &s.spec, &s.net, &sp, &err) < 0)
 		goto fail_early;
-	if (volt_container_spawn(&sp, &err) < 0) {
+	sp.security = &s.sec; /* capabilities, Landlock, seccomp: src/security */
+	if (volt_security_prepare(&s.ctx, &s.spec, s.ctr_dir, false, &s.sec, &err) < 0 ||
+	    volt_container_spawn(&sp, &err) < 0) {
 		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
 		char msg[VOLT_ERR_MSG_MAX + 32];
 		volt_err_format(&err, msg, sizeof(msg));
@@ -438,6 +448,7 @@ int main(int argc, char **argv)
 	}
 	if (volt_net_source(&s.net))
 		s.sources[s.n_sources++] = volt_net_source(&s.net);
+	shim_seccomp_start(&s.ntf, &s.sec, s.ctr_dir);
 	for (int i = 0; i < 3; i++)
 		if (sp.stdio[i] > 2 && (i == 0 || sp.stdio[i] != sp.stdio[i - 1]))
 			close(sp.stdio[i]);

@@ -98,5 +98,9 @@ void cli_info_supervisor_print(struct json_t *o);
 int cmd_cas(struct volt_cli *cli, int argc, char **argv);
 int cmd_bundle(struct volt_cli *cli, int argc, char **argv);
 
+int cmd_security(struct volt_cli *cli, int argc, char **argv);
+int cmd_security_check(struct volt_cli *cli, int argc, char **argv);
+/* cmd_security_audit_log - also `volt logs --seccomp NAME` */
+int cmd_security_audit_log(struct volt_cli *cli, int argc, char **argv);
 
 #endif

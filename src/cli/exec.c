@@ -16,6 +16,7 @@
 #include "container/spawn.h"
 #include "container/spec.h"
 #include "container/user.h"
+#include "security/security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -28,8 +29,8 @@ static char *slurp(const char *path)
 
 /* exec_child - runs in the container's namespaces (after the PID-namespace
  * fork); returns only on failure, with the exit code in err */
-static void exec_child(struct volt_spec *spec, const char *user, const char *workdir, char **env_add,
-		       bool keep_stdin, char **cmd, int errfd)
+static void exec_child(struct volt_spec *spec, const struct volt_security *sec, const char *user,
+		       const char *workdir, char **env_add, bool keep_stdin, char **cmd, int errfd)
 {
 	struct volt_err err = {0};
 	cleanup_strv char **env = volt_strv_dup(spec->env);
@@ -56,6 +57,8 @@ static void exec_child(struct volt_spec *spec, const char *user, const char *wor
 		volt_err_sys(&err, "chdir %s", workdir ? workdir : spec->cwd);
 		goto fail;
 	}
+	if (volt_security_bounding(sec, &err) < 0)
+		goto fail;
 	if (!(spec->idmap.keep_id && !user && !spec->user)) {
 		if (spec->idmap.full && setgroups((size_t)u.n_groups, u.groups) < 0) {
 			volt_err_sys(&err, "setgroups");
@@ -66,6 +69,9 @@ static void exec_child(struct volt_spec *spec, const char *user, const char *wor
 			goto fail;
 		}
 	}
+	/* the container's capabilities, no_new_privs, Landlock, seccomp: last */
+	if (volt_security_apply(sec, &err) < 0)
+		goto fail;
 	environ = env;
 	execvp(cmd[0], cmd);
 	if (errno == ENOENT || errno == ENOTDIR) {
@@ -96,6 +102,7 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	struct volt_ctx *ctx;
 	struct volt_ctr_row row;
 	struct volt_spec spec;
+	struct volt_security sec;
 	cleanup_strv char **env = NULL;
 	const char *user = NULL, *workdir = NULL;
 	bool interactive = false;
@@ -137,6 +144,8 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (volt_spec_from_json(&spec, row.spec, &err) < 0)
 		return cli_fail(&err);
+	if (volt_security_prepare(ctx, &spec, NULL, true, &sec, &err) < 0)
+		return cli_fail(&err);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return volt_err_sys(&err, "pipe"), cli_fail(&err);
 	fflush(NULL);
@@ -154,7 +163,7 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 		/* joining a PID namespace takes effect for children only */
 		pid_t inner = fork();
 		if (inner == 0) {
-			exec_child(&spec, user, workdir, env, interactive, argv + optind + 1, p[1]);
+			exec_child(&spec, &sec, user, workdir, env, interactive, argv + optind + 1, p[1]);
 		}
 		close(p[1]);
 		int st;
@@ -172,6 +181,7 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	volt_spec_free(&spec);
+	volt_security_free(&sec);
 	volt_ctr_row_free(&row);
 	if (n == (ssize_t)sizeof(cerr))
 		return cli_fail(&cerr);

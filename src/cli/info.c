@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "container/idmap.h"
 #include "net/net.h"
+#include "security/security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -101,6 +102,9 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 	const char *ovl = overlay_driver(ctx, &map, ovl_why, sizeof(ovl_why));
 	cleanup_free char *shim = volt_ctx_helper(ctx, "volt-shim");
 	cleanup_free char *init = volt_ctx_helper(ctx, "volt-init");
+	struct volt_err perr = {0};
+	cleanup_free char *seccomp_default = volt_profile_find(ctx, "seccomp", "default", &perr);
+	cleanup_free char *landlock_default = volt_profile_find(ctx, "landlock", "default", &perr);
 	json_t *o = json_pack(
 		"{s:s,s:{s:s,s:s,s:s},s:{s:s,s:s,s:i,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},"
 		"s:{s:s,s:s,s:s,s:s}}",
@@ -115,6 +119,12 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		"store", "root", ctx->root, "runroot", ctx->runroot, "shim", shim, "init", init);
 	json_object_set_new(o, "network", volt_net_info_json());
 	json_object_set_new(o, "supervisor", cli_info_supervisor(ctx)); /* cli/supervise.c */
+	json_object_set_new(o, "security",
+			    json_pack("{s:s,s:s,s:i,s:s,s:s}", "seccomp_default_profile",
+				      seccomp_default ? seccomp_default : "(not found)", "landlock_default_profile",
+				      landlock_default ? landlock_default : "(not found)", "landlock_abi_applied", ll,
+				      "capabilities", "Docker's default set for container root, none for other users",
+				      "no_new_privs", "always"));
 	if (json) {
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		printf("\n");
@@ -131,6 +141,11 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 			printf("  (single mode maps only your uid to root; ask your admin for an /etc/subuid range)\n");
 		printf("store:\n  root: %s\n  runroot: %s\n  volt-shim: %s\n  volt-init: %s\n", ctx->root,
 		       ctx->runroot, shim, init);
+		printf("security:\n  seccomp default profile: %s\n  landlock default profile: %s\n"
+		       "  landlock ABI applied: %d%s\n  capabilities: Docker's default set for container root\n"
+		       "  no_new_privs: always\n",
+		       seccomp_default ? seccomp_default : "(not found)", landlock_default ? landlock_default : "(not found)",
+		       ll, ll >= 6 ? " (filesystem, TCP, IPC scoping)" : ll >= 4 ? " (no IPC scoping)" : "");
 		volt_net_info_print();
 		cli_info_supervisor_print(json_object_get(o, "supervisor"));
 	}

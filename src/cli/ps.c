@@ -277,6 +277,9 @@ int cmd_logs(struct volt_cli *cli, int argc, char **argv)
 	int c, r;
 	char *end;
 
+	for (int i = 1; i < argc; i++) /* --seccomp: the seccomp audit list (cli/security.c) */
+		if (!strcmp(argv[i], "--seccomp"))
+			return cmd_security_audit_log(cli, argc, argv);
 	while ((c = getopt_long(argc, argv, "fn:th", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o.follow = true; break;

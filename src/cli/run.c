@@ -13,7 +13,8 @@
 enum {
 	OPT_RM = 1000, OPT_NAME, OPT_ENV_FILE, OPT_ENTRYPOINT, OPT_TMPFS, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_NETWORK, OPT_INIT, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_LABEL, OPT_USERNS, OPT_DNS,
-	OPT_ADD_HOST, OPT_ROOTFS_LOWER,
+	OPT_ADD_HOST, OPT_ROOTFS_LOWER, OPT_SECURITY_OPT, OPT_CAP_ADD, OPT_CAP_DROP, OPT_LANDLOCK,
+	OPT_SECCOMP_AUDIT,
 };
 
 static const struct option create_opts[] = {
@@ -44,6 +45,11 @@ static const struct option create_opts[] = {
 	{"publish-all", no_argument, NULL, 'P'},
 	CLI_SUPERVISE_OPTIONS, /* cli/supervise_opts.c */
 	{"rootfs-lower", required_argument, NULL, OPT_ROOTFS_LOWER},
+	{"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
+	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
+	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+	{"landlock", required_argument, NULL, OPT_LANDLOCK},
+	{"seccomp-audit", no_argument, NULL, OPT_SECCOMP_AUDIT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -79,7 +85,13 @@ static void create_usage(const char *cmd)
 	       "      --stop-signal SIG    signal that stops the container (default: image's, or TERM)\n"
 	       "      --stop-timeout SEC   seconds before SIGKILL on stop (default 10)\n"
 	       "      --label KEY=VALUE    set a label\n"
-	       "      --rootfs-lower MODE  image layer from the CAS: checkout (default) or fuse\n%s",
+	       "      --rootfs-lower MODE  image layer from the CAS: checkout (default) or fuse\n"
+	       "      --security-opt OPT   seccomp=NAME|PATH|unconfined, landlock=NAME|PATH|none\n"
+	       "      --cap-add CAP        add a capability (or ALL)\n"
+	       "      --cap-drop CAP       drop a capability (or ALL)\n"
+	       "      --landlock PROFILE   Landlock profile: NAME, PATH or none (default: default)\n"
+	       "      --seccomp-audit      allow what the seccomp profile blocks, and record it\n"
+	       "                           (see 'volt security audit-log')\n%s",
 	       cmd,
 	       !strcmp(cmd, "run") ? "Create and start a container." : "Create a container without starting it.",
 	       !strcmp(cmd, "run") ? "  -d, --detach             run in the background and print the container ID\n"
@@ -134,6 +146,11 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case OPT_USERNS: o->userns = optarg; break;
 		case OPT_DNS: cli_strv_add(&o->dns, optarg); break;
 		case OPT_ADD_HOST: cli_strv_add(&o->add_hosts, optarg); break;
+		case OPT_SECURITY_OPT: cli_strv_add(&o->security_opts, optarg); break;
+		case OPT_CAP_ADD: cli_strv_add(&o->cap_add, optarg); break;
+		case OPT_CAP_DROP: cli_strv_add(&o->cap_drop, optarg); break;
+		case OPT_LANDLOCK: o->landlock = optarg; break;
+		case OPT_SECCOMP_AUDIT: o->seccomp_audit = true; break;
 		case OPT_ROOTFS_LOWER: o->rootfs_lower = optarg; break;
 		default:
 			if (c >= CLI_OPT_SUPERVISE) {
@@ -165,6 +182,9 @@ static void free_opts(struct volt_create_opts *o)
 	volt_strv_free(o->dns);
 	volt_strv_free(o->add_hosts);
 	volt_strv_free(o->publish);
+	volt_strv_free(o->security_opts);
+	volt_strv_free(o->cap_add);
+	volt_strv_free(o->cap_drop);
 }
 
 int cmd_create(struct volt_cli *cli, int argc, char **argv)

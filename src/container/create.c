@@ -16,6 +16,8 @@
 #include "image/image.h"
 #include "image/pull_hook.h"
 #include "net/net.h"
+
+#include "security/security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -288,6 +290,8 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++)
 		if (add_mount(ctx, s, o->tmpfs[i], true, err) < 0)
 			goto out;
+	if (volt_security_opts_to_spec(ctx, o, s, err) < 0)
+		goto out;
 	if (volt_idmap_detect(&s->idmap, o->userns && !strcmp(o->userns, "keep-id"), err) < 0)
 		goto out;
 	ret = 0;

@@ -32,6 +32,10 @@ struct volt_create_opts {
 	int stop_timeout;      /* -1: default 10 */
 	const char *rootfs_lower; /* checkout | fuse; NULL: $VOLT_ROOTFS_LOWER or the default */
 	bool tty, interactive, rm, init, read_only;
+	char **security_opts;  /* --security-opt seccomp=..|landlock=..|no-new-privileges */
+	char **cap_add, **cap_drop;
+	const char *landlock;  /* --landlock NAME|PATH|none */
+	bool seccomp_audit;
 };
 
 /* volt_ctr_create - resolve the spec and record a container in state

@@ -213,7 +213,8 @@ static int setup_proc_sys(int rootfd, const struct volt_rootfs_args *a, struct v
 /* Docker's masked and read-only paths. A path the kernel lacks is skipped. */
 static int mask_paths(int rootfd, struct volt_err *err)
 {
-	static const char *masked[] = {"/proc/asound",        "/proc/acpi",        "/proc/kcore",
+	static const char *masked[] = {"/proc/asound",        "/proc/acpi",        "/proc/interrupts",
+				       "/proc/kcore",
 				       "/proc/keys",          "/proc/latency_stats", "/proc/timer_list",
 				       "/proc/timer_stats",   "/proc/sched_debug", "/proc/scsi",
 				       "/sys/firmware",       "/sys/devices/virtual/powercap"};

@@ -36,6 +36,8 @@
 #include "container/rootfs.h"
 #include "container/user.h"
 #include "net/net.h"
+
+#include "security/security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -197,12 +199,17 @@ static int container_setup(struct volt_spawn *sp, int sync, struct volt_err *err
 	if (setup_stdio(sp, err) < 0)
 		return -1;
 
-	/* 7. the user the command runs as */
+	/* 7. the user the command runs as; the bounding set is trimmed first,
+	 * while we still hold CAP_SETPCAP */
+	if (sp->security && volt_security_bounding(sp->security, err) < 0)
+		return -1;
 	if (switch_user(s, &env, err) < 0)
 		return fail_code(err, VOLT_EXIT_INTERNAL);
 
-	/* 8. security: the seam for capabilities, no_new_privs, Landlock and
-	 * seccomp; it must stay the last step before exec. */
+	/* 8. security: capabilities, no_new_privs, Landlock, seccomp; it must
+	 * stay the last step before exec (src/security/security.c) */
+	if (sp->security && volt_security_apply(sp->security, err) < 0)
+		return -1;
 
 	/* 9. die with the monitor: set last, since credential changes clear it */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)

@@ -8,6 +8,8 @@
 #include "container/spec.h"
 #include "util/err.h"
 
+struct volt_security;
+
 struct volt_spawn {
 	const struct volt_spec *spec;
 	const char *ctr_dir;
@@ -20,6 +22,8 @@ struct volt_spawn {
 	int netns_fd;          /* ... and the child joins this network namespace */
 	int want_tap;          /* slirp: the child creates eth0 and passes its fd */
 	unsigned mtu;
+
+	const struct volt_security *security; /* prepared by the monitor; NULL: none */
 	/* out */
 	pid_t pid;             /* the container's PID 1, as seen from the host */
 	int userns_fd;         /* /proc/PID/ns/user, kept for cleanup after exit */

@@ -133,6 +133,11 @@ void volt_spec_free(struct volt_spec *s)
 	volt_strv_free(s->labels);
 	volt_strv_free(s->exposed_ports);
 	volt_strv_free(s->ports);
+
+	free(s->seccomp);
+	free(s->landlock);
+	volt_strv_free(s->cap_add);
+	volt_strv_free(s->cap_drop);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -207,6 +212,10 @@ char *volt_spec_to_json(const struct volt_spec *s)
 				      s->idmap.keep_id, "uid", (json_int_t)s->idmap.uid, "gid",
 				      (json_int_t)s->idmap.gid, "uids", ranges_json(s->idmap.uids, s->idmap.n_uids),
 				      "gids", ranges_json(s->idmap.gids, s->idmap.n_gids), "why", s->idmap.why));
+	json_object_set_new(o, "security",
+			    json_pack("{s:s,s:s,s:o,s:o,s:b}", "seccomp", S(s->seccomp), "landlock", S(s->landlock),
+				      "cap_add", strv_json(s->cap_add), "cap_drop", strv_json(s->cap_drop),
+				      "seccomp_audit", s->seccomp_audit));
 	out = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return out;
@@ -292,6 +301,13 @@ int volt_spec_from_json(struct volt_spec *s, const char *text, struct volt_err *
 	s->labels = jstrv(o, "labels");
 	s->exposed_ports = jstrv(o, "exposed_ports");
 	s->ports = jstrv(o, "ports");
+
+	json_t *sec = json_object_get(o, "security");
+	s->seccomp = jstr(sec, "seccomp");
+	s->landlock = jstr(sec, "landlock");
+	s->cap_add = jstrv(sec, "cap_add");
+	s->cap_drop = jstrv(sec, "cap_drop");
+	s->seccomp_audit = json_is_true(json_object_get(sec, "seccomp_audit"));
 	im = json_object_get(o, "idmap");
 	s->idmap.full = json_is_true(json_object_get(im, "full"));
 	s->idmap.keep_id = json_is_true(json_object_get(im, "keep_id"));

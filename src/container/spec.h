@@ -46,6 +46,11 @@ struct volt_spec {
 	char **exposed_ports; /* "80/tcp" as recorded from the image */
 	char **ports;         /* published: "IP:HOST:CTR/proto" (net/ports.h) */
 	struct volt_idmap idmap;
+	/* security (src/security/): NULL means the default */
+	char *seccomp;        /* profile name, path or "unconfined" */
+	char *landlock;       /* profile name, path or "none" */
+	char **cap_add, **cap_drop;
+	bool seccomp_audit;   /* allow and record what the profile would block */
 };
 
 void volt_spec_free(struct volt_spec *s);

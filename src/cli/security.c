@@ -1,0 +1,552 @@
+/* volt security: inspect, audit, audit-log, profile (check: security_check.c). */
+#include <errno.h>
+#include <dirent.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "container/lifecycle.h"
+#include "container/spec.h"
+#include "security/caps.h"
+#include "security/security.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+/* load - a container row and its spec; prints and returns -1 on failure */
+static int load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row, struct volt_spec *spec)
+{
+	struct volt_err err = {0};
+	int r = volt_ctr_load(ctx, ref, row, &err);
+	if (r != 0) {
+		if (r > 0)
+			volt_err_set(&err, ENOENT, "no such container: %s", ref);
+		cli_fail(&err);
+		return -1;
+	}
+	if (volt_spec_from_json(spec, row->spec, &err) < 0) {
+		volt_ctr_row_free(row);
+		cli_fail(&err);
+		return -1;
+	}
+	return 0;
+}
+
+/* status_field - the value of "Key:" in /proc/PID/status (malloc'd) or NULL */
+static char *status_field(int pid, const char *key)
+{
+	char path[64];
+	cleanup_free char *text = NULL;
+	struct volt_err e;
+	size_t kl = strlen(key);
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (pid <= 0 || volt_read_file(path, 1 << 16, &text, NULL, &e) < 0)
+		return NULL;
+	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"))
+		if (!strncmp(l, key, kl) && l[kl] == ':') {
+			l += kl + 1;
+			while (*l == ' ' || *l == '\t')
+				l++;
+			return strdup(l);
+		}
+	return NULL;
+}
+
+/* print_caps_line - one capability set of the running process, decoded */
+static void print_caps_line(const char *label, int pid, const char *key)
+{
+	cleanup_free char *v = status_field(pid, key);
+	char names[1024] = "";
+	if (!v) {
+		printf("  %-12s (not running)\n", label);
+		return;
+	}
+	volt_caps_format(strtoull(v, NULL, 16), names, sizeof(names));
+	printf("  %-12s %s %s\n", label, v, names[0] ? names : "(none)");
+}
+
+/* inspect_caps - requested set and the process's five sets */
+static void inspect_caps(const struct volt_spec *s, int pid)
+{
+	uint64_t caps;
+	char names[1024];
+	struct volt_err e;
+	printf("capabilities:\n");
+	if (volt_caps_compute(s->cap_add, s->cap_drop, &caps, &e) == 0) {
+		volt_caps_format(caps, names, sizeof(names));
+		printf("  requested    %s\n", names[0] ? names : "(none)");
+	}
+	print_caps_line("effective", pid, "CapEff");
+	print_caps_line("permitted", pid, "CapPrm");
+	print_caps_line("inheritable", pid, "CapInh");
+	print_caps_line("bounding", pid, "CapBnd");
+	print_caps_line("ambient", pid, "CapAmb");
+	cleanup_free char *nnp = status_field(pid, "NoNewPrivs");
+	printf("  no_new_privs %s\n", nnp ? nnp : "(not running)");
+}
+
+/* inspect_seccomp - the record's profile and mode, the process's Seccomp field */
+static void inspect_seccomp(json_t *rec, int pid)
+{
+	json_t *sc = json_object_get(rec, "seccomp");
+	cleanup_free char *mode = status_field(pid, "Seccomp");
+	cleanup_free char *filters = status_field(pid, "Seccomp_filters");
+	printf("seccomp:\n  profile      %s\n  file         %s\n  mode         %s\n  instructions %lld\n",
+	       json_string_value(json_object_get(sc, "profile")) ?: "?",
+	       json_string_value(json_object_get(sc, "path")) ?: "",
+	       json_string_value(json_object_get(sc, "mode")) ?: "?",
+	       (long long)json_integer_value(json_object_get(sc, "instructions")));
+	printf("  process      Seccomp: %s (2 = filter), filters: %s\n", mode ? mode : "(not running)",
+	       filters ? filters : "-");
+}
+
+/* inspect_landlock - profile, ABI applied, what is handled, what was left out */
+static void inspect_landlock(json_t *rec)
+{
+	json_t *ll = json_object_get(rec, "landlock");
+	printf("landlock:\n  profile      %s\n  file         %s\n  enabled      %s\n  ABI applied  %lld\n"
+	       "  filesystem   %s\n  TCP ports    %s\n  scoping      abstract unix sockets: %s, signals: %s\n"
+	       "  left out     %s\n",
+	       json_string_value(json_object_get(ll, "profile")) ?: "?",
+	       json_string_value(json_object_get(ll, "path")) ?: "",
+	       json_is_true(json_object_get(ll, "enabled")) ? "yes" : "no",
+	       (long long)json_integer_value(json_object_get(ll, "abi")),
+	       json_is_true(json_object_get(ll, "filesystem")) ? "handled" : "not handled",
+	       json_is_true(json_object_get(ll, "tcp")) ? "handled" : "not handled",
+	       json_is_true(json_object_get(ll, "scope_abstract_unix")) ? "yes" : "no",
+	       json_is_true(json_object_get(ll, "scope_signal")) ? "yes" : "no",
+	       json_string_value(json_object_get(ll, "left_out")) ?: "?");
+}
+
+/* inspect_namespaces - each namespace of the process: own or the host's */
+static void inspect_namespaces(const struct volt_spec *s, int pid)
+{
+	static const char *ns[] = {"user", "mnt", "pid", "uts", "ipc", "net", "cgroup", "time"};
+	printf("namespaces:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		char p[64], q[64], a[128] = "", b[128] = "";
+		snprintf(p, sizeof(p), "/proc/%d/ns/%s", pid, ns[i]);
+		snprintf(q, sizeof(q), "/proc/self/ns/%s", ns[i]);
+		ssize_t na = pid > 0 ? readlink(p, a, sizeof(a) - 1) : -1;
+		ssize_t nb = readlink(q, b, sizeof(b) - 1);
+		if (na < 0) {
+			printf("  %-7s %s\n", ns[i], pid > 0 ? "(cannot read)" : "(not running)");
+			continue;
+		}
+		a[na] = '\0';
+		b[nb > 0 ? nb : 0] = '\0';
+		printf("  %-7s %-22s %s\n", ns[i], a, strcmp(a, b) ? "own" : "shared with the host");
+	}
+	printf("  id map  %s\n", s->idmap.full ? "full (subordinate ranges)" : "single (your uid is root inside)");
+}
+
+/* security_inspect - `volt security inspect NAME [--seccomp|...]` */
+static int security_inspect(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"seccomp", no_argument, NULL, 's'},
+					     {"landlock", no_argument, NULL, 'l'},
+					     {"capabilities", no_argument, NULL, 'c'},
+					     {"namespaces", no_argument, NULL, 'n'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	unsigned what = 0;
+	int c;
+	struct volt_ctx *ctx;
+	struct volt_ctr_row row;
+	struct volt_spec spec;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': what |= 1; break;
+		case 'l': what |= 2; break;
+		case 'c': what |= 4; break;
+		case 'n': what |= 8; break;
+		case 'h':
+			printf("Usage: volt security inspect CONTAINER [--seccomp] [--landlock] [--capabilities] "
+			       "[--namespaces]\n\nShow the security layers of a container, read from its running "
+			       "process (/proc/PID/status, /proc/PID/ns) and volt's record.\n");
+			return 0;
+		default: return cli_usage_error("security inspect", "invalid option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("security inspect", "requires a container");
+	if (!(ctx = cli_ctx(cli)) || load(ctx, argv[optind], &row, &spec) < 0)
+		return 125;
+	if (!what)
+		what = 15;
+	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, row.id);
+	cleanup_free char *recp = volt_path("%s/security.json", dir);
+	json_error_t je;
+	json_t *rec = json_load_file(recp, 0, &je);
+	int pid = row.state == VOLT_CTR_RUNNING ? row.pid : 0;
+	printf("container: %s (%s)\n", row.name, pid ? "running" : "not running");
+	if (!rec && (what & 3))
+		printf("(no security record yet: the container has not been started)\n");
+	if (what & 4)
+		inspect_caps(&spec, pid);
+	if ((what & 1) && rec)
+		inspect_seccomp(rec, pid);
+	if ((what & 2) && rec)
+		inspect_landlock(rec);
+	if (what & 8)
+		inspect_namespaces(&spec, pid);
+	json_decref(rec);
+	volt_spec_free(&spec);
+	volt_ctr_row_free(&row);
+	return 0;
+}
+
+/* security_audit_log - `volt security audit-log NAME`: the seccomp audit list */
+static int security_audit_log(struct volt_cli *cli, int argc, char **argv)
+{
+	struct volt_ctx *ctx;
+	struct volt_ctr_row row;
+	struct volt_spec spec;
+	const char *ref = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("Usage: volt security audit-log CONTAINER   (also: volt logs --seccomp CONTAINER)\n\n"
+			       "List the system calls a container run with --seccomp-audit made that its seccomp "
+			       "profile would have blocked, one per line, in the order first seen.\n");
+			return 0;
+		}
+		if (argv[i][0] != '-')
+			ref = argv[i];
+	}
+	if (!ref)
+		return cli_usage_error("security audit-log", "requires a container");
+	if (!(ctx = cli_ctx(cli)) || load(ctx, ref, &row, &spec) < 0)
+		return 125;
+	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, row.id);
+	cleanup_free char *p = volt_path("%s/seccomp-audit.log", dir);
+	cleanup_free char *text = NULL;
+	struct volt_err err = {0};
+	int ret = 0;
+	if (!spec.seccomp_audit) {
+		volt_err_set(&err, EINVAL, "container %s was not created with --seccomp-audit", row.name);
+		ret = cli_fail(&err);
+	} else if (volt_read_file(p, 16 << 20, &text, NULL, &err) == 0) {
+		fputs(text, stdout);
+	} else if (err.errnum != ENOENT) {
+		ret = cli_fail(&err);
+	}
+	volt_spec_free(&spec);
+	volt_ctr_row_free(&row);
+	return ret;
+}
+
+/* cmd_security_audit_log - see cli.h */
+int cmd_security_audit_log(struct volt_cli *cli, int argc, char **argv)
+{
+	/* `volt logs --seccomp NAME`: drop the flag, keep the rest */
+	char **v = calloc((size_t)argc + 1, sizeof(char *));
+	int n = 0, r;
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--seccomp"))
+			v[n++] = argv[i];
+	r = security_audit_log(cli, n, v);
+	free(v);
+	return r;
+}
+
+/* ---- audit ---------------------------------------------------------------- */
+
+struct audit_state {
+	struct volt_ctx *ctx;
+	const char *only;
+	int findings, high, seen;
+};
+
+/* finding - print one audit finding and count it */
+static void finding(struct audit_state *a, const char *name, const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void finding(struct audit_state *a, const char *name, const char *level, const char *fmt, ...)
+{
+	va_list ap;
+	printf("%-8s %-20s ", level, name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	a->findings++;
+	if (!strcmp(level, "HIGH"))
+		a->high++;
+}
+
+/* under - whether path is dir or beneath it */
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return dir[0] && !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* audit_one - the findings for one container (a volt_db_ctr_list callback) */
+static int audit_one(const struct volt_ctr_row *row, void *arg)
+{
+	static const char *dangerous[] = {"SYS_ADMIN", "SYS_PTRACE", "SYS_MODULE", "SYS_RAWIO", "SYS_BOOT",
+					  "NET_ADMIN", "DAC_READ_SEARCH", "BPF", "PERFMON", "SYS_TIME",
+					  "MAC_ADMIN", "MAC_OVERRIDE", "SYSLOG", "ALL"};
+	struct audit_state *a = arg;
+	struct volt_spec s;
+	struct volt_err err;
+	const char *home = getenv("HOME");
+	const char *n = row->name;
+
+	if (a->only && strcmp(a->only, row->name) && strncmp(row->id, a->only, strlen(a->only)))
+		return 0;
+	a->seen++;
+	if (volt_spec_from_json(&s, row->spec, &err) < 0)
+		return 0;
+	int before = a->findings;
+	if (s.seccomp && !strcmp(s.seccomp, "unconfined"))
+		finding(a, n, "HIGH", "seccomp is unconfined (--security-opt seccomp=unconfined)");
+	else if (s.seccomp_audit)
+		finding(a, n, "MEDIUM", "seccomp only records (--seccomp-audit): nothing is blocked");
+	else if (s.seccomp && strcmp(s.seccomp, "default") && strcmp(s.seccomp, "strict") && strcmp(s.seccomp, "networking"))
+		finding(a, n, "LOW", "seccomp profile %s is not one of the shipped restrictive ones", s.seccomp);
+	if (s.landlock && !strcmp(s.landlock, "none"))
+		finding(a, n, "MEDIUM", "Landlock is off (--landlock none)");
+	for (size_t i = 0; s.cap_add && s.cap_add[i]; i++) {
+		const char *c = s.cap_add[i];
+		if (!strncasecmp(c, "CAP_", 4))
+			c += 4;
+		for (size_t k = 0; k < ARRAY_SIZE(dangerous); k++)
+			if (!strcasecmp(c, dangerous[k]))
+				finding(a, n, "HIGH", "dangerous capability added: %s", s.cap_add[i]);
+	}
+	if (s.network && !strcmp(s.network, "host"))
+		finding(a, n, "MEDIUM", "shares the host's network namespace (--network host)");
+	for (size_t i = 0; i < s.n_mounts; i++) {
+		const struct volt_mount *m = &s.mounts[i];
+		if (m->kind != VOLT_MOUNT_BIND || !m->source)
+			continue;
+		bool sensitive = !strcmp(m->source, "/") || under(m->source, "/etc") || under(m->source, "/run") ||
+				 under(m->source, "/var/run") || (home && (!strcmp(m->source, home) ||
+									 under(home, m->source)));
+		bool inhome = home && under(m->source, home) && strcmp(m->source, home);
+		if (sensitive && !m->ro)
+			finding(a, n, "HIGH", "writable bind mount of %s", m->source);
+		else if (sensitive)
+			finding(a, n, "LOW", "read-only bind mount of %s", m->source);
+		else if (inhome && !m->ro)
+			finding(a, n, "MEDIUM", "writable bind mount inside $HOME: %s", m->source);
+	}
+	if (a->findings == before)
+		printf("%-8s %-20s default confinement (seccomp, Landlock, capabilities, no_new_privs)\n", "OK", n);
+	volt_spec_free(&s);
+	return 0;
+}
+
+/* security_audit - `volt security audit NAME|--all`; 1 on a HIGH finding */
+static int security_audit(struct volt_cli *cli, int argc, char **argv)
+{
+	struct audit_state a = {0};
+	struct volt_err err = {0};
+	struct volt_db *db;
+	bool all = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--all") || !strcmp(argv[i], "-a"))
+			all = true;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("Usage: volt security audit CONTAINER|--all\n\nLook for weakened confinement: "
+			       "unconfined seccomp, Landlock off, dangerous capabilities, host network, writable bind "
+			       "mounts of $HOME, /, /etc or /run. Exit status 1 when a HIGH finding is there.\n");
+			return 0;
+		} else
+			a.only = argv[i];
+	}
+	if (!all && !a.only)
+		return cli_usage_error("security audit", "requires a container or --all");
+	if (!(a.ctx = cli_ctx(cli)) || !(db = volt_ctx_db(a.ctx, &err)))
+		return err.msg[0] ? cli_fail(&err) : 125;
+	if (volt_db_ctr_list(db, audit_one, &a, &err) < 0)
+		return cli_fail(&err);
+	if (a.only && !a.seen) {
+		volt_err_set(&err, ENOENT, "no such container: %s", a.only);
+		return cli_fail(&err);
+	}
+	printf("%d container%s, %d finding%s, %d high\n", a.seen, a.seen == 1 ? "" : "s", a.findings,
+	       a.findings == 1 ? "" : "s", a.high);
+	return a.high ? 1 : 0;
+}
+
+/* ---- profile -------------------------------------------------------------- */
+
+static int add_list(struct volt_ll_profile *p, const char *list, unsigned rights, bool port, bool bind,
+		    struct volt_err *err)
+{
+	cleanup_free char *copy = strdup(list);
+	char *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (port) {
+			char *end;
+			long v = strtol(t, &end, 10);
+			if (*end || v < 0 || v > 65535)
+				return volt_err_set(err, EINVAL, "%s: not a port", t);
+			volt_ll_profile_add_port(p, bind, v);
+		} else {
+			if (t[0] != '/')
+				return volt_err_set(err, EINVAL, "%s: paths are absolute, inside the container", t);
+			volt_ll_profile_add_path(p, t, rights);
+		}
+	}
+	return 0;
+}
+
+/* profile_create - `volt security profile create NAME --allow-...` */
+static int profile_create(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"allow-read", required_argument, NULL, 'r'},
+					     {"allow-write", required_argument, NULL, 'w'},
+					     {"allow-exec", required_argument, NULL, 'x'},
+					     {"allow-bind", required_argument, NULL, 'b'},
+					     {"allow-connect", required_argument, NULL, 'c'},
+					     {"no-scope", no_argument, NULL, 'S'},
+					     {"force", no_argument, NULL, 'f'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct volt_ll_profile p = {0};
+	struct volt_err err = {0};
+	struct volt_ctx *ctx;
+	bool scope = true, force = false;
+	int c, ret = 125;
+
+	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		int r = 0;
+		switch (c) {
+		case 'r': r = add_list(&p, optarg, VOLT_LL_READ, false, false, &err); break;
+		case 'w': r = add_list(&p, optarg, VOLT_LL_WRITE, false, false, &err); break;
+		case 'x': r = add_list(&p, optarg, VOLT_LL_EXEC, false, false, &err); break;
+		case 'b': r = add_list(&p, optarg, 0, true, true, &err); break;
+		case 'c': r = add_list(&p, optarg, 0, true, false, &err); break;
+		case 'S': scope = false; break;
+		case 'f': force = true; break;
+		case 'h':
+			printf("Usage: volt security profile create NAME [--allow-read P,..] [--allow-write P,..]\n"
+			       "         [--allow-exec P,..] [--allow-bind PORT,..] [--allow-connect PORT,..] "
+			       "[--no-scope] [--force]\n\nWrite a Landlock profile to $VOLT_ROOT/profiles/landlock/NAME; "
+			       "use it with --landlock NAME.\nPaths are inside the container. Unless --no-scope, abstract "
+			       "unix sockets and signals are scoped to the container.\n");
+			volt_ll_profile_free(&p);
+			return 0;
+		default: volt_ll_profile_free(&p); return cli_usage_error("security profile create", "invalid option");
+		}
+		if (r < 0) {
+			volt_ll_profile_free(&p);
+			volt_err_prefix(&err, "security profile create");
+			return cli_fail(&err);
+		}
+	}
+	if (optind >= argc || strchr(argv[optind], '/') || argv[optind][0] == '.' || !strcmp(argv[optind], "none")) {
+		volt_ll_profile_free(&p);
+		return cli_usage_error("security profile create", "requires a NAME (no '/', not starting with '.')");
+	}
+	p.scope_abstract = p.scope_signal = scope;
+	if (!(ctx = cli_ctx(cli))) {
+		volt_ll_profile_free(&p);
+		return 125;
+	}
+	cleanup_free char *dir = volt_path("%s/profiles/landlock", ctx->root);
+	cleanup_free char *path = volt_path("%s/%s", dir, argv[optind]);
+	cleanup_free char *body = volt_ll_profile_format(&p);
+	cleanup_free char *text = volt_path("# volt Landlock profile \"%s\" (volt security profile create)\n%s",
+					    argv[optind], body ? body : "");
+	volt_ll_profile_free(&p);
+	if (!force && access(path, F_OK) == 0) {
+		volt_err_set(&err, EEXIST, "profile %s exists (%s); --force replaces it", argv[optind], path);
+		return cli_fail(&err);
+	}
+	if (volt_mkdir_p(dir, 0700, &err) < 0 || volt_write_file_atomic(path, text, strlen(text), 0600, &err) < 0)
+		return cli_fail(&err);
+	printf("%s\n", path);
+	ret = 0;
+	return ret;
+}
+
+/* profile_ls - every profile volt_profile_find would see, first one wins */
+static int profile_ls(struct volt_cli *cli)
+{
+	struct volt_ctx *ctx = cli_ctx(cli);
+	static const char *kinds[] = {"seccomp", "landlock"};
+	if (!ctx)
+		return 125;
+	printf("%-9s %-14s %s\n", "KIND", "NAME", "FILE");
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		cleanup_strv char **dirs = volt_profile_dirs(ctx, kinds[k]);
+		cleanup_strv char **seen = calloc(1, sizeof(char *));
+		for (size_t i = 0; dirs[i]; i++) {
+			cleanup_dir DIR *d = opendir(dirs[i]);
+			struct dirent *e;
+			while (d && (e = readdir(d))) {
+				if (e->d_name[0] == '.')
+					continue;
+				cleanup_free char *name = strdup(e->d_name);
+				char *dot = strstr(name, ".json");
+				if (dot && !dot[5])
+					*dot = '\0';
+				bool dup = false;
+				for (size_t s = 0; seen[s]; s++)
+					dup |= !strcmp(seen[s], name);
+				if (dup)
+					continue;
+				volt_strv_push(&seen, name);
+				char real[4096];
+				cleanup_free char *f = volt_path("%s/%s", dirs[i], e->d_name);
+				printf("%-9s %-14s %s\n", kinds[k], name, realpath(f, real) ? real : f);
+			}
+		}
+	}
+	return 0;
+}
+
+/* security_profile - `volt security profile create|ls` */
+static int security_profile(struct volt_cli *cli, int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "create")) {
+		optind = 1;
+		return profile_create(cli, argc - 1, argv + 1);
+	}
+	if (argc >= 2 && (!strcmp(argv[1], "ls") || !strcmp(argv[1], "list")))
+		return profile_ls(cli);
+	printf("Usage: volt security profile create NAME [OPTIONS]   write a Landlock profile\n"
+	       "       volt security profile ls                      list seccomp and Landlock profiles\n");
+	return argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h") ? 125 : 0;
+}
+
+/* cmd_security - `volt security SUBCOMMAND` */
+int cmd_security(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct volt_cli *, int, char **);
+		const char *summary;
+	} sub[] = {
+		{"inspect", security_inspect, "Show a container's capabilities, seccomp, Landlock and namespaces"},
+		{"check", cmd_security_check, "Check this host for what rootless confinement needs"},
+		{"audit", security_audit, "Look for weakened confinement in containers"},
+		{"audit-log", security_audit_log, "List the syscalls a --seccomp-audit container used beyond its profile"},
+		{"profile", security_profile, "Create and list profiles"},
+	};
+	if (argc >= 2) {
+		for (size_t i = 0; i < ARRAY_SIZE(sub); i++)
+			if (!strcmp(argv[1], sub[i].name)) {
+				optind = 1;
+				return sub[i].fn(cli, argc - 1, argv + 1);
+			}
+	}
+	FILE *f = argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h") ? stderr : stdout;
+	fprintf(f, "Usage: volt security COMMAND\n\nCommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(sub); i++)
+		fprintf(f, "  %-10s %s\n", sub[i].name, sub[i].summary);
+	return f == stderr ? 125 : 0;
+}
