@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -300,6 +301,44 @@ static void cleanup_rm(struct shim *s)
 	volt_rm_rf(s->run_dir, &err);
 }
 
+/* release_network - free slirp, leaving the last close of the tap device to
+ * a throwaway child. Closing the last reference unregisters the device, which
+ * waits for an RCU grace period (~15-25 ms); the container's exit status is
+ * already recorded, so neither `volt run` nor the caller's shell should wait
+ * for that. The child holds a duplicate of the tap fd until we are gone. */
+static void release_network(struct shim *s)
+{
+	int tap = s->net.slirp ? volt_slirp_tap_fd(s->net.slirp) : -1;
+	int p[2];
+
+	if (tap >= 0 && pipe2(p, O_CLOEXEC) == 0) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			char c;
+			int null = open("/dev/null", O_RDWR);
+			if (null >= 0) { /* hold no pipe a caller waits on */
+				dup2(null, 0);
+				dup2(null, 1);
+				dup2(null, 2);
+			}
+			/* keep only the tap and the pipe: above all not the monitor's
+			 * lock, whose holder `volt wait` and `volt stop` wait for */
+			int lo = tap < p[0] ? tap : p[0], hi = tap < p[0] ? p[0] : tap;
+			if (lo > 3)
+				syscall(SYS_close_range, 3, lo - 1, 0);
+			if (hi > lo + 1)
+				syscall(SYS_close_range, lo + 1, hi - 1, 0);
+			syscall(SYS_close_range, hi + 1, ~0U, 0);
+			while (read(p[0], &c, 1) < 0 && errno == EINTR)
+				;
+			_exit(0); /* the final close of the tap happens here */
+		}
+		close(p[0]);
+		/* p[1] stays open until we exit: then the child goes */
+	}
+	volt_net_free(&s->net);
+}
+
 static int detach(void)
 {
 	pid_t pid = fork();
@@ -490,9 +529,11 @@ int main(int argc, char **argv)
 			execv("/proc/self/exe", av);
 		}
 	}
+	release_network(&s);
 	return code;
 
 fail_started:
+	release_network(&s);
 	report_ready(&s, code, &err);
 	if (s.attach) {
 		char msg[VOLT_ERR_MSG_MAX + 32];

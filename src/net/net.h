@@ -98,6 +98,8 @@ void volt_net_free(struct volt_net *net);
 struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct volt_port *ports, size_t n_ports,
 				  struct volt_err *err);
 void volt_slirp_set_tap(struct volt_slirp *sl, int tap_fd);
+/* volt_slirp_tap_fd - the tap device's fd, or -1 */
+int volt_slirp_tap_fd(const struct volt_slirp *sl);
 void volt_slirp_prepare(void *opaque, struct volt_pollv *pv, int *timeout_ms);
 void volt_slirp_dispatch(void *opaque, struct volt_pollv *pv);
 void volt_slirp_free(struct volt_slirp *sl);

@@ -345,6 +345,11 @@ struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct vo
 	return sl;
 }
 
+int volt_slirp_tap_fd(const struct volt_slirp *sl)
+{
+	return sl ? sl->tap_fd : -1;
+}
+
 void volt_slirp_set_tap(struct volt_slirp *sl, int tap_fd)
 {
 	sl->tap_fd = tap_fd;
