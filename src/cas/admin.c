@@ -53,13 +53,9 @@ int volt_cas_ref_load(struct volt_cas *cas, const char *id, struct volt_tree *tr
 	return 0;
 }
 
-/* volt_cas_status - walk objects/ (stat only) and refs/. */
-int volt_cas_status(struct volt_cas *cas, struct volt_cas_status *st, struct volt_err *err)
+int volt_cas_foreach_object(struct volt_cas *cas, int (*fn)(const struct volt_cas_object *o, void *arg),
+			    void *arg)
 {
-	cleanup_strv char **ids = NULL;
-	cleanup_free char *co = volt_path("%s/checkouts", cas->dir);
-
-	memset(st, 0, sizeof(*st));
 	for (int i = 0; i < 256; i++) {
 		char sub[3];
 		snprintf(sub, sizeof(sub), "%02x", i);
@@ -73,21 +69,43 @@ int volt_cas_status(struct volt_cas *cas, struct volt_cas_status *st, struct vol
 			continue;
 		}
 		while ((de = readdir(d))) {
-			char dg[VOLT_SHA256_HEX];
-			uint32_t m, u, g;
-			struct stat sb;
-			int kind = volt_cas_parse_object_name(de->d_name, dg, &m, &u, &g);
-			if (kind < 0 || fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+			struct volt_cas_object o = {.dirfd = fd, .sub = sub, .name = de->d_name};
+			o.kind = volt_cas_parse_object_name(de->d_name, o.digest, &o.mode, &o.uid, &o.gid);
+			if (o.kind < 0)
 				continue;
-			if (kind == 0) {
-				st->objects++;
-				st->stored_bytes += sb.st_size;
-			} else {
-				st->variants++;
-				st->variant_bytes += sb.st_size;
-			}
+			int r = fn(&o, arg);
+			if (r < 0)
+				return r;
 		}
 	}
+	return 0;
+}
+
+/* count_object - volt_cas_status's visitor: sizes by kind */
+static int count_object(const struct volt_cas_object *o, void *arg)
+{
+	struct volt_cas_status *st = arg;
+	struct stat sb;
+	if (fstatat(o->dirfd, o->name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	if (o->kind == 0) {
+		st->objects++;
+		st->stored_bytes += sb.st_size;
+	} else {
+		st->variants++;
+		st->variant_bytes += sb.st_size;
+	}
+	return 0;
+}
+
+/* volt_cas_status - walk objects/ (stat only) and refs/. */
+int volt_cas_status(struct volt_cas *cas, struct volt_cas_status *st, struct volt_err *err)
+{
+	cleanup_strv char **ids = NULL;
+	cleanup_free char *co = volt_path("%s/checkouts", cas->dir);
+
+	memset(st, 0, sizeof(*st));
+	volt_cas_foreach_object(cas, count_object, st);
 	if (volt_cas_ref_ids(cas, &ids, err) < 0)
 		return -1;
 	for (size_t i = 0; ids[i]; i++) {

@@ -27,6 +27,22 @@ bool volt_digest_set_has(const struct volt_digest_set *s, const char *hex);
 /* volt_digest_set_slot - the value slot of hex, or NULL when absent. */
 uint32_t *volt_digest_set_slot(const struct volt_digest_set *s, const char *hex);
 
+/* One entry of objects/: its directory fd and name ("ab"), its file name,
+ * and what volt_cas_parse_object_name made of it. */
+struct volt_cas_object {
+	int dirfd;
+	const char *sub, *name;
+	char digest[VOLT_SHA256_HEX];
+	int kind; /* 0 canonical object, 1 variant */
+	uint32_t mode, uid, gid;
+};
+
+/* volt_cas_foreach_object - call fn for every object and variant under
+ * objects/ (names that are neither are skipped). A negative return from fn
+ * stops the walk and is returned; 0 when every entry was visited. */
+int volt_cas_foreach_object(struct volt_cas *cas, int (*fn)(const struct volt_cas_object *o, void *arg),
+			    void *arg);
+
 /* volt_cas_parse_object_name - classify a file name found under objects/ab/:
  * "<sha256>" (canonical) or "<sha256>.<octal mode>.<uid>.<gid>" (variant).
  * digest gets the content digest; mode/uid/gid the variant's metadata.

@@ -65,48 +65,46 @@ static int reachable(struct volt_cas *cas, struct volt_digest_set *live, struct 
 
 /* sweep_objects - remove (or, dry, report) canonical objects whose digest is
  * not live and variants whose digest or (digest, mode) is not. Return: 0 or -1. */
+struct sweep {
+	struct volt_digest_set *live, *modes;
+	bool dry;
+	volt_cas_gc_cb cb;
+	void *arg;
+	struct volt_cas_gc_result *res;
+	struct volt_err *err;
+};
+
+static int sweep_one(const struct volt_cas_object *o, void *arg)
+{
+	struct sweep *w = arg;
+	char key[VOLT_SHA256_HEX], rel[300];
+	struct stat st;
+
+	if (o->kind == 0 && volt_digest_set_has(w->live, o->digest))
+		return 0;
+	mode_key(o->digest, o->kind ? o->mode : 0, key);
+	if (o->kind == 1 && volt_digest_set_has(w->live, o->digest) && volt_digest_set_has(w->modes, key))
+		return 0;
+	snprintf(rel, sizeof(rel), "%s/%s", o->sub, o->name);
+	if (fstatat(o->dirfd, o->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		w->res->bytes += st.st_size;
+	if (o->kind == 0)
+		w->res->objects++;
+	else
+		w->res->variants++;
+	if (w->cb)
+		w->cb(o->kind ? "variant" : "object", rel, w->arg);
+	if (!w->dry && unlinkat(o->dirfd, o->name, 0) < 0 && errno != ENOENT)
+		return volt_err_sys(w->err, "gc: remove objects/%s", rel);
+	return 0;
+}
+
 static int sweep_objects(struct volt_cas *cas, struct volt_digest_set *live, struct volt_digest_set *modes,
 			 bool dry, volt_cas_gc_cb cb, void *arg, struct volt_cas_gc_result *res,
 			 struct volt_err *err)
 {
-	for (int i = 0; i < 256; i++) {
-		char sub[3];
-		snprintf(sub, sizeof(sub), "%02x", i);
-		int fd = openat(cas->objects_fd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		cleanup_dir DIR *d = fdopendir(fd);
-		struct dirent *de;
-		if (!d) {
-			close(fd);
-			continue;
-		}
-		while ((de = readdir(d))) {
-			char dg[VOLT_SHA256_HEX], key[VOLT_SHA256_HEX], rel[300];
-			uint32_t m = 0, u, g;
-			struct stat st;
-			int kind = volt_cas_parse_object_name(de->d_name, dg, &m, &u, &g);
-			if (kind < 0)
-				continue;
-			if (kind == 0 && volt_digest_set_has(live, dg))
-				continue;
-			mode_key(dg, m, key);
-			if (kind == 1 && volt_digest_set_has(live, dg) && volt_digest_set_has(modes, key))
-				continue;
-			snprintf(rel, sizeof(rel), "%s/%s", sub, de->d_name);
-			if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-				res->bytes += st.st_size;
-			if (kind == 0)
-				res->objects++;
-			else
-				res->variants++;
-			if (cb)
-				cb(kind ? "variant" : "object", rel, arg);
-			if (!dry && unlinkat(fd, de->d_name, 0) < 0 && errno != ENOENT)
-				return volt_err_sys(err, "gc: remove objects/%s", rel);
-		}
-	}
-	return 0;
+	struct sweep w = {live, modes, dry, cb, arg, res, err};
+	return volt_cas_foreach_object(cas, sweep_one, &w) < 0 ? -1 : 0;
 }
 
 /* sweep_dir - checkouts/ entries that are not a ref's id, and all of tmp/

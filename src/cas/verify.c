@@ -105,50 +105,43 @@ static int collect(struct volt_cas *cas, const char *only, struct volt_digest_se
 
 /* scan_objects - hash every object (of the needed digests when only_needed);
  * mark needed digests seen through the value slot. */
+struct scan {
+	struct volt_digest_set *need;
+	bool only_needed;
+	struct vstate *v;
+	size_t *checked;
+};
+
+static int scan_one(const struct volt_cas_object *o, void *arg)
+{
+	struct scan *sc = arg;
+	char got[VOLT_SHA256_HEX], obj[300];
+	uint32_t *slot = volt_digest_set_slot(sc->need, o->digest);
+
+	if (sc->only_needed && !slot)
+		return 0;
+	snprintf(obj, sizeof(obj), "%s/%s", o->sub, o->name);
+	cleanup_close int ofd = openat(o->dirfd, o->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int r = ofd < 0 ? -errno : hash_fd(ofd, got);
+	(*sc->checked)++;
+	if (r < 0)
+		return add_problem(sc->v, obj, o->digest, "cannot be read") < 0 ? -1 : 0;
+	if (strcmp(got, o->digest))
+		return add_problem(sc->v, obj, o->digest,
+				   o->kind ? "variant content does not match its digest"
+					   : "content does not match its digest") < 0
+			       ? -1
+			       : 0;
+	if (slot && o->kind == 0)
+		*slot = 1;
+	return 0;
+}
+
 static int scan_objects(struct volt_cas *cas, struct volt_digest_set *need, bool only_needed,
 			struct vstate *v, size_t *checked)
 {
-	for (int i = 0; i < 256; i++) {
-		char sub[3];
-		snprintf(sub, sizeof(sub), "%02x", i);
-		int fd = openat(cas->objects_fd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		cleanup_dir DIR *d = fdopendir(fd);
-		struct dirent *de;
-		if (!d) {
-			close(fd);
-			continue;
-		}
-		while ((de = readdir(d))) {
-			char dg[VOLT_SHA256_HEX], got[VOLT_SHA256_HEX], obj[300];
-			uint32_t m, u, g, *slot;
-			int kind = volt_cas_parse_object_name(de->d_name, dg, &m, &u, &g);
-			if (kind < 0)
-				continue;
-			slot = volt_digest_set_slot(need, dg);
-			if (only_needed && !slot)
-				continue;
-			snprintf(obj, sizeof(obj), "%s/%s", sub, de->d_name);
-			cleanup_close int ofd = openat(fd, de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-			int r = ofd < 0 ? -errno : hash_fd(ofd, got);
-			(*checked)++;
-			if (r < 0) {
-				if (add_problem(v, obj, dg, "cannot be read") < 0)
-					return -1;
-				continue;
-			}
-			if (strcmp(got, dg)) {
-				if (add_problem(v, obj, dg, kind ? "variant content does not match its digest"
-								 : "content does not match its digest") < 0)
-					return -1;
-				continue;
-			}
-			if (slot && kind == 0)
-				*slot = 1;
-		}
-	}
-	return 0;
+	struct scan sc = {need, only_needed, v, checked};
+	return volt_cas_foreach_object(cas, scan_one, &sc);
 }
 
 /* users_of - fill each problem's refs list (one pass over the refs). */
