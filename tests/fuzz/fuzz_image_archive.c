@@ -55,8 +55,11 @@ static void write_described(const char *path, const char *in, size_t len)
 		abort();
 	while (p + 3 <= end && !memcmp(p, "@@", 2)) {
 		int link = p[2] == '>';
-		const char *name = p + 3 + link, *nl = memchr(name, '\n', (size_t)(end - name));
+		const char *name = p + 3 + link, *nl;
 		const char *body, *next;
+		if (name >= end) /* "@@>" with nothing after it */
+			break;
+		nl = memchr(name, '\n', (size_t)(end - name));
 		if (!nl)
 			break;
 		body = nl + 1;
