@@ -304,3 +304,42 @@ close_all:
 	close(from_child[1]);
 	return -1;
 }
+
+struct id_job {
+	volt_userns_id_fn fn;
+	void *arg;
+	int fd;
+};
+
+static int run_and_report(void *arg, struct volt_err *err)
+{
+	struct id_job *j = arg;
+	char id[65];
+	if (j->fn(j->arg, id, err) < 0)
+		return -1;
+	if (write(j->fd, id, 64) != 64)
+		return volt_err_sys(err, "report image id");
+	return 0;
+}
+
+int volt_userns_run_id(const struct volt_idmap *m, volt_userns_id_fn fn, void *arg, char *id_out,
+		       struct volt_err *err)
+{
+	struct id_job j = {fn, arg, -1};
+	int pfd[2], ret;
+	ssize_t n;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return volt_err_sys(err, "pipe");
+	j.fd = pfd[1];
+	ret = volt_userns_run(m, run_and_report, &j, err);
+	close(pfd[1]);
+	n = read(pfd[0], id_out, 64);
+	close(pfd[0]);
+	if (ret < 0)
+		return -1;
+	if (n != 64)
+		return volt_err_set(err, EIO, "no image id came back from the user namespace");
+	id_out[64] = '\0';
+	return 0;
+}

@@ -57,4 +57,11 @@ void volt_idmap_format(const struct volt_idrange *r, int n, char *buf, size_t le
 typedef int (*volt_userns_fn)(void *arg, struct volt_err *err);
 int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, struct volt_err *err);
 
+/* volt_userns_run_id - volt_userns_run for work that records an image (import,
+ * pull, cas build, bundle import): fn fills the 64-hex image id, which comes
+ * back to the caller through a pipe into id_out (>= 65 bytes). */
+typedef int (*volt_userns_id_fn)(void *arg, char id_out[65], struct volt_err *err);
+int volt_userns_run_id(const struct volt_idmap *m, volt_userns_id_fn fn, void *arg, char *id_out,
+		       struct volt_err *err);
+
 #endif

@@ -26,7 +26,6 @@ struct import_job {
 	const char *source;
 	const char *name;
 	const struct volt_import_opts *opts;
-	int id_fd; /* the child reports the image id here */
 	char id[VOLT_SHA256_HEX];
 };
 
@@ -116,7 +115,7 @@ out:
 }
 
 /* runs inside the user namespace: the checkout sets the image's owners */
-static int import_in_userns(void *arg, struct volt_err *err)
+static int import_in_userns(void *arg, char id_out[65], struct volt_err *err)
 {
 	struct import_job *job = arg;
 	struct volt_cas cas;
@@ -152,8 +151,8 @@ static int import_in_userns(void *arg, struct volt_err *err)
 	}
 	volt_image_source_close(&src);
 	volt_cas_close(&cas);
-	if (ret == 0 && write(job->id_fd, job->id, 64) != 64)
-		return volt_err_sys(err, "report image id");
+	if (ret == 0)
+		memcpy(id_out, job->id, 65);
 	return ret == 0 ? 0 : -1;
 }
 
@@ -161,25 +160,12 @@ int volt_image_import(struct volt_ctx *ctx, const struct volt_idmap *map, const 
 		      const char *name, const struct volt_import_opts *opts, char *id_out,
 		      struct volt_err *err)
 {
-	struct import_job job = {.ctx = ctx, .source = source, .name = name, .opts = opts, .id_fd = -1};
+	struct import_job job = {.ctx = ctx, .source = source, .name = name, .opts = opts};
 	cleanup_free char *repo = NULL, *tag = NULL;
-	int pfd[2], ret;
-	ssize_t n;
 
 	if (name && volt_image_parse_name(name, &repo, &tag, err) < 0)
 		return -1;
-	/* the child computes the id; it comes back through a pipe */
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return volt_err_sys(err, "pipe");
-	job.id_fd = pfd[1];
-	ret = volt_userns_run(map, import_in_userns, &job, err);
-	close(pfd[1]);
-	n = read(pfd[0], id_out, 64);
-	close(pfd[0]);
-	if (ret < 0)
+	if (volt_userns_run_id(map, import_in_userns, &job, id_out, err) < 0)
 		return volt_err_prefix(err, "import %s", source);
-	if (n != 64)
-		return volt_err_set(err, EIO, "import %s: no image id from the importer", source);
-	id_out[64] = '\0';
 	return 0;
 }

@@ -104,7 +104,6 @@ struct pull_job {
 	char *config;
 	json_t *layer_digests;
 	char *name, *source;
-	int id_fd;
 };
 
 /* the unpacking half of one layer */
@@ -270,16 +269,11 @@ static int run_layers(struct pull_job *job, const char *ref, long long t0, struc
 }
 
 /* commit_in_userns - the ref, the checkout and the database row */
-static int commit_in_userns(void *arg, struct volt_err *err)
+static int commit_in_userns(void *arg, char id_out[65], struct volt_err *err)
 {
 	struct pull_job *job = arg;
-	char id[65];
-	if (volt_image_commit(job->ctx, &job->cas, &job->image, job->config, job->layer_digests, job->name,
-			      job->source, id, err) < 0)
-		return -1;
-	if (write(job->id_fd, id, 64) != 64)
-		return volt_err_sys(err, "report image id");
-	return 0;
+	return volt_image_commit(job->ctx, &job->cas, &job->image, job->config, job->layer_digests, job->name,
+				 job->source, id_out, err);
 }
 
 /* resolve_manifest - the image manifest for ref (through an index). */
@@ -338,14 +332,14 @@ int volt_image_pull(struct volt_ctx *ctx, const struct volt_idmap *map, const ch
 		    const struct volt_pull_opts *opts, char id_out[65], struct volt_err *err)
 {
 	struct volt_pull_opts dflt = {.tls_verify = -1};
-	struct pull_job job = {.ctx = ctx, .opts = opts ? opts : &dflt, .id_fd = -1};
+	struct pull_job job = {.ctx = ctx, .opts = opts ? opts : &dflt};
 	struct volt_registry_opts ro = {.tls_verify = job.opts->tls_verify};
 	struct volt_manifest m = {0};
 	struct volt_ref r;
 	cleanup_free char *full = NULL;
 	cleanup_close int lockfd = -1;
 	long long t0 = volt_now_ns();
-	int ret = -1, pfd[2] = {-1, -1};
+	int ret = -1;
 	size_t clen;
 
 	if (volt_ref_parse(refstr, &r, err) < 0)
@@ -398,18 +392,8 @@ int volt_image_pull(struct volt_ctx *ctx, const struct volt_idmap *map, const ch
 	if (r.tag)
 		job.name = volt_path("%s/%s:%s", r.domain, r.path, r.tag);
 	job.source = volt_path("docker://%s", full);
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		volt_err_sys(err, "pipe");
-		goto out;
-	}
-	job.id_fd = pfd[1];
-	ret = volt_userns_run(map, commit_in_userns, &job, err);
-	close(pfd[1]);
-	if (ret == 0 && read(pfd[0], id_out, 64) != 64)
-		ret = volt_err_set(err, EIO, "pull %s: no image id from the committer", full);
-	close(pfd[0]);
+	ret = volt_userns_run_id(map, commit_in_userns, &job, id_out, err);
 	if (ret == 0) {
-		id_out[64] = '\0';
 		report(&job, full, "done", t0, true);
 	} else {
 		volt_err_prefix(err, "pull %s", full);

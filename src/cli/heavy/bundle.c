@@ -116,18 +116,13 @@ struct import_job {
 	struct volt_ctx *ctx;
 	const char *file;
 	char id[72];
-	int id_fd;
 };
 
 /* import_in_userns - the bundle import inside the store's user namespace. */
-static int import_in_userns(void *arg, struct volt_err *err)
+static int import_in_userns(void *arg, char id_out[65], struct volt_err *err)
 {
 	struct import_job *j = arg;
-	if (volt_bundle_import(j->ctx, j->file, j->id, err) < 0)
-		return -1;
-	if (write(j->id_fd, j->id, 64) != 64)
-		return volt_err_sys(err, "report image id");
-	return 0;
+	return volt_bundle_import(j->ctx, j->file, id_out, err);
 }
 
 /* bundle_import - `volt bundle import FILE`. */
@@ -137,7 +132,6 @@ static int bundle_import(struct volt_cli *cli, int argc, char **argv)
 	struct volt_err err = {0};
 	struct volt_idmap map;
 	char real[4096];
-	int pfd[2];
 
 	if (cli_want_help(argc, argv)) {
 		printf("Usage: volt bundle import FILE\n\nVerify a bundle and add its image to the store; a bundle that "
@@ -154,22 +148,8 @@ static int bundle_import(struct volt_cli *cli, int argc, char **argv)
 	}
 	j.file = real;
 	volt_idmap_detect(&map, false, &err);
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		volt_err_sys(&err, "pipe");
+	if (volt_userns_run_id(&map, import_in_userns, &j, j.id, &err) < 0)
 		return cli_fail(&err);
-	}
-	j.id_fd = pfd[1];
-	int ret = volt_userns_run(&map, import_in_userns, &j, &err);
-	close(pfd[1]);
-	ssize_t n = read(pfd[0], j.id, 64);
-	close(pfd[0]);
-	if (ret < 0)
-		return cli_fail(&err);
-	if (n != 64) {
-		volt_err_set(&err, 0, "bundle import: no image id from the importer");
-		return cli_fail(&err);
-	}
-	j.id[64] = '\0';
 	printf("sha256:%s\n", j.id);
 	return 0;
 }

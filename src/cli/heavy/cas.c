@@ -312,19 +312,13 @@ struct build_job {
 	struct volt_ctx *ctx;
 	const char *dir, *name;
 	char id[72];
-	int id_fd;
 };
 
-/* build_in_userns - build inside the store's user namespace; the id comes back
- * through a pipe. */
-static int build_in_userns(void *arg, struct volt_err *err)
+/* build_in_userns - build inside the store's user namespace */
+static int build_in_userns(void *arg, char id_out[65], struct volt_err *err)
 {
 	struct build_job *j = arg;
-	if (volt_cas_build(j->ctx, j->dir, j->name, j->id, err) < 0)
-		return -1;
-	if (write(j->id_fd, j->id, 64) != 64)
-		return volt_err_sys(err, "report image id");
-	return 0;
+	return volt_cas_build(j->ctx, j->dir, j->name, id_out, err);
 }
 
 /* cas_build - `volt cas build DIR NAME`. */
@@ -334,7 +328,6 @@ static int cas_build(struct volt_cli *cli, int argc, char **argv)
 	struct volt_err err = {0};
 	struct volt_idmap map;
 	char real[4096];
-	int pfd[2];
 
 	if (cli_want_help(argc, argv)) {
 		printf("Usage: volt cas build DIR NAME[:TAG]\n\nStore a directory as an image (Cmd /bin/sh); your own "
@@ -352,22 +345,8 @@ static int cas_build(struct volt_cli *cli, int argc, char **argv)
 	j.dir = real;
 	j.name = argv[2];
 	volt_idmap_detect(&map, false, &err);
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		volt_err_sys(&err, "pipe");
+	if (volt_userns_run_id(&map, build_in_userns, &j, j.id, &err) < 0)
 		return cli_fail(&err);
-	}
-	j.id_fd = pfd[1];
-	int ret = volt_userns_run(&map, build_in_userns, &j, &err);
-	close(pfd[1]);
-	ssize_t n = read(pfd[0], j.id, 64);
-	close(pfd[0]);
-	if (ret < 0)
-		return cli_fail(&err);
-	if (n != 64) {
-		volt_err_set(&err, 0, "cas build: no image id from the builder");
-		return cli_fail(&err);
-	}
-	j.id[64] = '\0';
 	printf("sha256:%s\n", j.id);
 	return 0;
 }
