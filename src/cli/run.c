@@ -9,6 +9,7 @@
 #include "container/lifecycle.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
+#include "util/trace.h"
 
 enum {
 	OPT_RM = 1000, OPT_NAME, OPT_ENV_FILE, OPT_ENTRYPOINT, OPT_TMPFS, OPT_READ_ONLY, OPT_HOSTNAME,
@@ -197,6 +198,7 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 
 	if (r)
 		return r > 0 ? 0 : 125;
+	volt_trace("run: options parsed");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	r = volt_ctr_create(ctx, &o, id, &err);
@@ -215,10 +217,12 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	struct volt_ctr_row row;
 	bool detach = false;
 	char id[65];
+	int code;
 	int r = parse_create("run", argc, argv, &o, &detach);
 
 	if (r)
 		return r > 0 ? 0 : 125;
+	volt_trace("run: options parsed");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	r = volt_ctr_create(ctx, &o, id, &err);
@@ -227,10 +231,13 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	if (volt_ctr_load(ctx, id, &row, &err) != 0)
 		return cli_fail(&err);
-	/* foreground: volt becomes the monitor (exec), whose exit code is the
+	/* foreground: volt becomes the monitor, whose exit code is the
 	 * container's; detached: the monitor leaves on its own */
-	if (volt_ctr_start(ctx, &row, !detach, &err) < 0)
+	volt_trace("run: loaded, starting");
+	if (volt_ctr_start(ctx, &row, !detach, &code, &err) < 0)
 		return cli_fail(&err);
+	if (code >= 0)
+		return code;
 	printf("%s\n", id);
 	volt_ctr_row_free(&row);
 	return 0;
@@ -273,8 +280,11 @@ int cmd_start(struct volt_cli *cli, int argc, char **argv)
 			ret = cli_fail(&err);
 			continue;
 		}
-		if (volt_ctr_start(ctx, &row, attach, &err) < 0)
+		int code;
+		if (volt_ctr_start(ctx, &row, attach, &code, &err) < 0)
 			ret = cli_fail(&err);
+		else if (code >= 0)
+			ret = code;
 		else
 			printf("%s\n", argv[i]);
 		volt_ctr_row_free(&row);

@@ -20,6 +20,7 @@
 #include "security/security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/trace.h"
 
 static const char *adjectives[] = {"brave", "calm", "eager", "fancy", "gentle", "happy", "jolly",
 				   "keen", "lucid", "merry", "nimble", "proud", "quiet", "rapid",
@@ -316,12 +317,15 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 	r = volt_image_find_or_pull(ctx, db, o->image, &img, err);
 	if (r < 0)
 		return -1;
+	volt_trace("create: image found");
 	if (build_spec(ctx, o, &img, &spec, err) < 0)
 		goto out;
+	volt_trace("create: spec built");
 	json = volt_spec_to_json(&spec);
 	dir = volt_ctx_ctr_dir(ctx, spec.id);
 	if (volt_mkdir_p(dir, 0700, err) < 0 || volt_etc_files_write(&spec, dir, err) < 0)
 		goto out;
+	volt_trace("create: etc files written");
 	snprintf(row.id, sizeof(row.id), "%s", spec.id);
 	row.name = spec.name;
 	row.image_id = img.id;
@@ -352,6 +356,7 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 		goto out;
 	}
 inserted:
+	volt_trace("create: recorded");
 	snprintf(id_out, 65, "%s", spec.id);
 	ret = 0;
 out:

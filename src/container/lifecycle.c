@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container/monitor.h"
 #include "container/spec.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
@@ -63,7 +64,8 @@ int volt_ctr_load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *ro
 	return 0;
 }
 
-int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, struct volt_err *err)
+int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, int *exit_code,
+		   struct volt_err *err)
 {
 	cleanup_free char *shim = volt_ctx_helper(ctx, "volt-shim");
 	int p[2];
@@ -71,6 +73,7 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 	pid_t pid;
 	int status;
 
+	*exit_code = -1;
 	if (row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED)
 		return volt_err_set(err, EBUSY, "container %s is already running", row->name);
 	/* supervise/hooks.c: the systemd user manager, or go on with the shim */
@@ -78,10 +81,11 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 	if (sr <= 0)
 		return sr;
 	if (attach) {
-		char *argv[] = {"volt-shim", "--root", ctx->root, "--runroot", ctx->runroot,
-				"--id",      row->id,  "--attach", NULL};
-		execv(shim, argv);
-		return volt_err_sys(err, "exec %s", shim);
+		/* the caller becomes the monitor, in process: its exit is the
+		 * container's (container/monitor.c) */
+		struct volt_monitor_opts mo = {.attach = true, .ready_fd = -1, .lock_fd = -1};
+		*exit_code = volt_monitor_run(ctx, row->id, &mo);
+		return 0;
 	}
 	if (pipe(p) < 0)
 		return volt_err_sys(err, "pipe");

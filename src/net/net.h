@@ -93,6 +93,10 @@ void volt_net_free(struct volt_net *net);
 
 /* ---- slirp (net/slirp.c) ---- */
 
+/* volt_slirp_lazy_error - why libslirp could not be loaded (net/slirp_lazy.c),
+ * or NULL when it was, or was not tried yet. */
+const char *volt_slirp_lazy_error(void);
+
 /* volt_slirp_new - a libslirp instance for the 10.0.2.0/24 + fd00::/64
  * network, with ports forwarded from the host. Return: NULL with err. */
 struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct volt_port *ports, size_t n_ports,
