@@ -1,5 +1,6 @@
 #include "container/lifecycle.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -214,11 +216,32 @@ int volt_ctr_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_er
 
 struct rm_job {
 	const char *dir;
+	const char *trash; /* $VOLT_ROOT/trash: --rm leftovers (container/monitor.c) */
 };
+
+/* sweep_trash - remove what --rm's background removers left in trash/
+ * (killed, or out of time); entries younger than a minute may still be in
+ * the hands of their remover and are left alone. */
+static void sweep_trash(const char *trash)
+{
+	cleanup_dir DIR *d = opendir(trash);
+	struct dirent *e;
+	struct stat st;
+	struct volt_err ignored;
+	time_t now = time(NULL);
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    now - st.st_mtime < 60)
+			continue;
+		volt_rm_rf_at(dirfd(d), e->d_name, &ignored);
+	}
+}
 
 static int rm_in_userns(void *arg, struct volt_err *err)
 {
 	struct rm_job *j = arg;
+	sweep_trash(j->trash);
 	return volt_rm_rf(j->dir, err);
 }
 
@@ -228,7 +251,8 @@ int volt_ctr_remove(struct volt_ctx *ctx, struct volt_ctr_row *row, bool force, 
 	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, row->id);
 	cleanup_free char *run = volt_ctx_ctr_run(ctx, row->id);
 	struct volt_spec spec;
-	struct rm_job job = {dir};
+	cleanup_free char *trash = volt_path("%s/trash", ctx->root);
+	struct rm_job job = {dir, trash};
 
 	if (!db)
 		return -1;

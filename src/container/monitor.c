@@ -305,6 +305,48 @@ static void cleanup_rm(struct shim *s)
 	volt_rm_rf(s->run_dir, &err);
 }
 
+/* remove_in_background - --rm after a normal exit: the container leaves the
+ * database and its directory leaves containers/ at once (a rename into
+ * $VOLT_ROOT/trash), and a throwaway child deletes the tree after volt has
+ * returned. Deleting an upper layer is the costliest step of a short run
+ * (~1 ms of unlinks for a busybox `true`, more for real images), and nobody
+ * waits for it: the id is never reused and the name is free once the row is
+ * gone. The child closes every fd but the user namespace's, so a caller
+ * reading our stdout (`$(volt run --rm ...)`) or waiting on the container's
+ * lock does not wait for it. A tree a killed child left behind stays in
+ * trash/ until the next `volt rm` sweeps it (lifecycle.c). */
+static void remove_in_background(struct shim *s, struct volt_db *db)
+{
+	struct volt_err err;
+	cleanup_free char *trash = volt_path("%s/trash", s->ctx->root);
+	cleanup_free char *dest = volt_path("%s/%s", trash, s->row.id);
+
+	if ((mkdir(trash, 0700) < 0 && errno != EEXIST) || rename(s->ctr_dir, dest) < 0) {
+		cleanup_rm(s); /* no trash: the old way, in the foreground */
+		volt_db_ctr_delete(db, s->row.id, &err);
+		return;
+	}
+	volt_db_ctr_delete(db, s->row.id, &err);
+	free(s->ctr_dir);
+	s->ctr_dir = volt_steal_ptr(&dest);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid != 0) /* the parent goes on; if fork failed, the next volt rm sweeps it */
+		return;
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	int keep = s->userns_fd;
+	if (keep > 3)
+		syscall(SYS_close_range, 3, keep - 1, 0);
+	syscall(SYS_close_range, keep > 3 ? keep + 1 : 3, ~0U, 0);
+	cleanup_rm(s);
+	_exit(0);
+}
+
 /* release_network - free slirp, leaving the last close of the tap device to
  * a throwaway child. Closing the last reference unregisters the device, which
  * waits for an RCU grace period (~15-25 ms); the container's exit status is
@@ -422,6 +464,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	volt_trace("monitor: net prepared");
 	sp.security = &s.sec; /* capabilities, Landlock, seccomp: src/security */
 	if (volt_security_prepare(s.ctx, &s.spec, s.ctr_dir, false, &s.sec, &err) < 0 ||
+	    (volt_trace("monitor: security prepared"), 0) ||
 	    volt_container_spawn(&sp, &err) < 0) {
 		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
 		char msg[VOLT_ERR_MSG_MAX + 32];
@@ -466,8 +509,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 
 	/* 5. record, clean up */
 	if (s.spec.rm) {
-		cleanup_rm(&s);
-		volt_db_ctr_delete(db, s.row.id, &err);
+		remove_in_background(&s, db);
 	} else {
 		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), NULL, &err);
 		/* builtin restart policy: back off, then run again as a fresh shim
