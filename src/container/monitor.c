@@ -305,6 +305,18 @@ static void cleanup_rm(struct shim *s)
 	volt_rm_rf(s->run_dir, &err);
 }
 
+/* forget - --rm: the container's row and its supervision record, in one
+ * transaction (the record used to stay behind, one row per --rm run). */
+static void forget(struct shim *s, struct volt_db *db)
+{
+	struct volt_err err;
+	bool tx = volt_db_begin(db, &err) == 0;
+	volt_db_ctr_delete(db, s->row.id, &err);
+	volt_sup_rec_delete(db, s->row.id, &err);
+	if (tx)
+		volt_db_commit(db, &err);
+}
+
 /* remove_in_background - --rm after a normal exit: the container leaves the
  * database and its directory leaves containers/ at once (a rename into
  * $VOLT_ROOT/trash), and a throwaway child deletes the tree after volt has
@@ -317,16 +329,15 @@ static void cleanup_rm(struct shim *s)
  * trash/ until the next `volt rm` sweeps it (lifecycle.c). */
 static void remove_in_background(struct shim *s, struct volt_db *db)
 {
-	struct volt_err err;
 	cleanup_free char *trash = volt_path("%s/trash", s->ctx->root);
 	cleanup_free char *dest = volt_path("%s/%s", trash, s->row.id);
 
 	if ((mkdir(trash, 0700) < 0 && errno != EEXIST) || rename(s->ctr_dir, dest) < 0) {
 		cleanup_rm(s); /* no trash: the old way, in the foreground */
-		volt_db_ctr_delete(db, s->row.id, &err);
+		forget(s, db);
 		return;
 	}
-	volt_db_ctr_delete(db, s->row.id, &err);
+	forget(s, db);
 	free(s->ctr_dir);
 	s->ctr_dir = volt_steal_ptr(&dest);
 	fflush(NULL);
@@ -539,7 +550,7 @@ fail_started:
 	}
 	if (s.spec.rm) {
 		cleanup_rm(&s);
-		volt_db_ctr_delete(db, s.row.id, &err);
+		forget(&s, db);
 	}
 	return code;
 
