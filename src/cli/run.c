@@ -201,6 +201,7 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 	volt_trace("run: options parsed");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
+	volt_trace("run: context");
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
 	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0)
@@ -225,6 +226,7 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	volt_trace("run: options parsed");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
+	volt_trace("run: context");
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
 	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0)

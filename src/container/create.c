@@ -313,6 +313,7 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 
 	if (!db)
 		return -1;
+	volt_trace("create: database open");
 	/* a missing image is pulled (image/pull_hook.c) */
 	r = volt_image_find_or_pull(ctx, db, o->image, &img, err);
 	if (r < 0)
