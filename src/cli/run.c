@@ -15,7 +15,7 @@ enum {
 	OPT_RM = 1000, OPT_NAME, OPT_ENV_FILE, OPT_ENTRYPOINT, OPT_TMPFS, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_NETWORK, OPT_INIT, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_LABEL, OPT_USERNS, OPT_DNS,
 	OPT_ADD_HOST, OPT_ROOTFS_LOWER, OPT_SECURITY_OPT, OPT_CAP_ADD, OPT_CAP_DROP, OPT_LANDLOCK,
-	OPT_SECCOMP_AUDIT,
+	OPT_SECCOMP_AUDIT, OPT_LOG_OPT,
 };
 
 static const struct option create_opts[] = {
@@ -51,6 +51,7 @@ static const struct option create_opts[] = {
 	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
 	{"landlock", required_argument, NULL, OPT_LANDLOCK},
 	{"seccomp-audit", no_argument, NULL, OPT_SECCOMP_AUDIT},
+	{"log-opt", required_argument, NULL, OPT_LOG_OPT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -86,6 +87,8 @@ static void create_usage(const char *cmd)
 	       "      --stop-signal SIG    signal that stops the container (default: image's, or TERM)\n"
 	       "      --stop-timeout SEC   seconds before SIGKILL on stop (default 10)\n"
 	       "      --label KEY=VALUE    set a label\n"
+	       "      --log-opt OPT        max-size=SIZE (default 100m; -1: no limit), max-file=N\n"
+	       "                           (default 2): the log rotates at SIZE and keeps N files\n"
 	       "      --rootfs-lower MODE  image layer from the CAS: checkout (default) or fuse\n"
 	       "      --security-opt OPT   seccomp=NAME|PATH|unconfined, landlock=NAME|PATH|none\n"
 	       "      --cap-add CAP        add a capability (or ALL)\n"
@@ -152,6 +155,7 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case OPT_CAP_DROP: cli_strv_add(&o->cap_drop, optarg); break;
 		case OPT_LANDLOCK: o->landlock = optarg; break;
 		case OPT_SECCOMP_AUDIT: o->seccomp_audit = true; break;
+		case OPT_LOG_OPT: cli_strv_add(&o->log_opts, optarg); break;
 		case OPT_ROOTFS_LOWER: o->rootfs_lower = optarg; break;
 		default:
 			if (c >= CLI_OPT_SUPERVISE) {
@@ -186,6 +190,7 @@ static void free_opts(struct volt_create_opts *o)
 	volt_strv_free(o->security_opts);
 	volt_strv_free(o->cap_add);
 	volt_strv_free(o->cap_drop);
+	volt_strv_free(o->log_opts);
 }
 
 int cmd_create(struct volt_cli *cli, int argc, char **argv)

@@ -11,6 +11,7 @@
 
 #include "cas/fuse.h"
 #include "container/lifecycle.h"
+#include "container/log.h"
 #include "container/rootfs.h"
 #include "container/spec.h"
 #include "image/image.h"
@@ -256,6 +257,11 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 		goto out;
 	}
 	s->stop_timeout = o->stop_timeout >= 0 ? o->stop_timeout : 10;
+	s->log_max_size = VOLT_LOG_MAX_SIZE_DEFAULT;
+	s->log_max_files = VOLT_LOG_MAX_FILES_DEFAULT;
+	for (size_t i = 0; o->log_opts && o->log_opts[i]; i++)
+		if (volt_log_opt(o->log_opts[i], &s->log_max_size, &s->log_max_files, err) < 0)
+			goto out;
 
 	/* labels: image labels, then --label */
 	s->labels = calloc(1, sizeof(char *));

@@ -452,7 +452,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		goto fail_early;
 	volt_trace("monitor: dirs, lock, supervisor");
 	logp = volt_path("%s/ctr.log", s.ctr_dir);
-	if (volt_log_open(&s.log, logp, &err) < 0)
+	if (volt_log_open(&s.log, logp, s.spec.log_max_size, s.spec.log_max_files, &err) < 0)
 		goto fail_early;
 
 	/* 2. stdio, signals, spawn */
