@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "container/monitor.h"
+#include "container/early_userns.h"
 #include "container/log.h"
 #include "container/spawn.h"
 #include "container/spec.h"
@@ -474,7 +475,11 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		goto fail_early;
 	volt_trace("monitor: net prepared");
 	sp.security = &s.sec; /* capabilities, Landlock, seccomp: src/security */
-	if (volt_security_prepare(s.ctx, &s.spec, s.ctr_dir, false, &s.sec, &err) < 0 ||
+	if (s.ctx->early_userns && sp.joined_userns)
+		volt_early_userns_abort(s.ctx->early_userns);
+	if ((s.ctx->early_userns &&
+	     (sp.in_userns = volt_early_userns_join(s.ctx->early_userns, &s.spec.idmap, &err)) < 0) ||
+	    volt_security_prepare(s.ctx, &s.spec, s.ctr_dir, false, &s.sec, &err) < 0 ||
 	    (volt_trace("monitor: security prepared"), 0) ||
 	    volt_container_spawn(&sp, &err) < 0) {
 		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
