@@ -7,7 +7,8 @@
  * `volt run` (cli/run.c) clones a small holder child into a new user namespace
  * as soon as its options are parsed, starts both helpers on it, and goes on
  * creating the container (database, spec, /etc files) while they run on the
- * other core. At spawn time the monitor (same process) waits for them, joins
+ * other core (started by a "mapper" child, so that volt waits not even for
+ * their vfork+exec). At spawn time the monitor (same process) waits for them, joins
  * the namespace with setns() and clones the container without CLONE_NEWUSER
  * (container/spawn.c, in_userns); the holder is released. From there on the
  * monitor is root of the container's user namespace, which is also what
@@ -35,7 +36,6 @@ void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idma
 
 	memset(e, 0, sizeof(*e));
 	e->release_fd = -1;
-	e->helpers[0] = e->helpers[1] = -1;
 	if (!m->full || pipe2(p, O_CLOEXEC) < 0)
 		return;
 	fflush(NULL);
@@ -59,7 +59,17 @@ void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idma
 	e->holder = pid;
 	e->release_fd = p[1];
 	e->map = *m;
-	if (volt_idmap_apply_start(m, pid, e->helpers, &ignored) < 0) {
+	/* the helpers are started by a child of ours, so that volt does not
+	 * wait even for their vfork+exec; its exit status says how they did */
+	e->mapper = fork();
+	if (e->mapper == 0) {
+		pid_t h[2];
+		if (volt_idmap_apply_start(m, pid, h, &ignored) < 0 || volt_idmap_apply_finish(pid, h, &ignored) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	if (e->mapper < 0) {
+		e->mapper = 0;
 		volt_early_userns_abort(e);
 		return;
 	}
@@ -71,6 +81,21 @@ static bool same_map(const struct volt_idmap *a, const struct volt_idmap *b)
 	return a->full == b->full && a->n_uids == b->n_uids && a->n_gids == b->n_gids &&
 	       !memcmp(a->uids, b->uids, sizeof(a->uids[0]) * (size_t)a->n_uids) &&
 	       !memcmp(a->gids, b->gids, sizeof(a->gids[0]) * (size_t)a->n_gids);
+}
+
+/* reap_mapper - wait for the mapper; true when both maps were written */
+static bool reap_mapper(struct volt_early_userns *e)
+{
+	int status = -1;
+	if (e->mapper <= 0)
+		return false;
+	while (waitpid(e->mapper, &status, 0) < 0)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	e->mapper = 0;
+	return status == 0;
 }
 
 static void release(struct volt_early_userns *e)
@@ -98,9 +123,9 @@ int volt_early_userns_join(struct volt_early_userns *e, const struct volt_idmap 
 		volt_early_userns_abort(e);
 		return 0;
 	}
-	if (volt_idmap_apply_finish(e->holder, e->helpers, err) < 0) {
+	if (!reap_mapper(e)) {
 		volt_early_userns_abort(e);
-		return -1;
+		return 0;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)e->holder);
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -115,8 +140,6 @@ int volt_early_userns_join(struct volt_early_userns *e, const struct volt_idmap 
 
 void volt_early_userns_abort(struct volt_early_userns *e)
 {
-	struct volt_err ignored;
-	if (e->helpers[0] > 0 || e->helpers[1] > 0)
-		volt_idmap_apply_finish(e->holder, e->helpers, &ignored);
+	reap_mapper(e);
 	release(e);
 }

@@ -14,7 +14,7 @@ struct volt_early_userns {
 	struct volt_idmap map;
 	pid_t holder;         /* a child that sits in the namespace until released */
 	int release_fd;       /* closing it lets the holder exit */
-	pid_t helpers[2];     /* newuidmap, newgidmap while they run */
+	pid_t mapper;         /* a child that runs newuidmap and newgidmap on it */
 };
 
 /* volt_early_userns_start - make a user namespace (held by a child) and start
@@ -26,8 +26,8 @@ void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idma
 /* volt_early_userns_join - wait for the helpers, then move this (single
  * threaded) process into the namespace and let the holder go. m must be the
  * map the container wants. Return 1 when joined, 0 when there is nothing to
- * join (not started, or another map: the caller maps as usual), -1 with err
- * when the mapping failed. */
+ * join (not started, another map, or the mapping failed: the caller maps as
+ * usual, and says why if that fails again), -1 with err when setns failed. */
 int volt_early_userns_join(struct volt_early_userns *e, const struct volt_idmap *m, struct volt_err *err);
 
 /* volt_early_userns_abort - give it up (the container was not started). */

@@ -61,6 +61,8 @@ struct shim {
 	int in_w, out_r, err_r; /* our ends of the container's pipes */
 	pid_t pid;
 	int userns_fd;
+	int mntns_fd;  /* the container's mount namespace, so that its teardown
+			* happens in a background child, not in the exit we wait for */
 	struct termios saved_tio;
 	bool tio_saved;
 	/* poll sources served by the relay loop besides stdio and signals
@@ -318,6 +320,38 @@ static void forget(struct shim *s, struct volt_db *db)
 		volt_db_commit(db, &err);
 }
 
+/* drop_mount_namespace - let go of the container's mount namespace. Its
+ * teardown (unmounting the overlay and ~30 other mounts) used to run in the
+ * container's exit, before the SIGCHLD we wait for; holding it open moves
+ * that work here, after the exit is recorded. In a throwaway child when
+ * background is set, so that the caller does not wait for it at all. */
+static void drop_mount_namespace_in(struct shim *s, bool background)
+{
+	int fd = s->mntns_fd;
+	s->mntns_fd = -1;
+	if (fd < 0)
+		return;
+	if (background) {
+		fflush(NULL);
+		pid_t pid = fork();
+		if (pid == 0) {
+			/* hold nothing the caller waits on: stdio, the lock */
+			if (fd != 3 && dup2(fd, 3) == 3)
+				fd = 3;
+			syscall(SYS_close_range, 0, 2, 0);
+			syscall(SYS_close_range, 4, ~0U, 0);
+			close(fd);
+			_exit(0);
+		}
+	}
+	close(fd);
+}
+
+static void drop_mount_namespace(struct shim *s)
+{
+	drop_mount_namespace_in(s, false);
+}
+
 /* remove_in_background - --rm after a normal exit: the container leaves the
  * database and its directory leaves containers/ at once (a rename into
  * $VOLT_ROOT/trash), and a throwaway child deletes the tree after volt has
@@ -334,6 +368,7 @@ static void remove_in_background(struct shim *s, struct volt_db *db)
 	cleanup_free char *dest = volt_path("%s/%s", trash, s->row.id);
 
 	if ((mkdir(trash, 0700) < 0 && errno != EEXIST) || rename(s->ctr_dir, dest) < 0) {
+		drop_mount_namespace(s);
 		cleanup_rm(s); /* no trash: the old way, in the foreground */
 		forget(s, db);
 		return;
@@ -343,8 +378,14 @@ static void remove_in_background(struct shim *s, struct volt_db *db)
 	s->ctr_dir = volt_steal_ptr(&dest);
 	fflush(NULL);
 	pid_t pid = fork();
-	if (pid != 0) /* the parent goes on; if fork failed, the next volt rm sweeps it */
+	if (pid != 0) { /* the parent goes on; if fork failed, the next volt rm sweeps it */
+		if (pid > 0 && s->mntns_fd >= 0)
+			close(s->mntns_fd); /* the child's copy is the last */
+		s->mntns_fd = -1;
 		return;
+	}
+	if (s->mntns_fd >= 0)
+		close(s->mntns_fd); /* the container's mounts go away here */
 	int null = open("/dev/null", O_RDWR);
 	if (null >= 0) {
 		dup2(null, 0);
@@ -399,7 +440,8 @@ static void release_network(struct shim *s)
 
 int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_monitor_opts *o)
 {
-	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1};
+	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1,
+			 .mntns_fd = -1};
 	struct volt_spawn sp = {0};
 	struct volt_err err = {0};
 	cleanup_free char *logp = NULL, *init = NULL;
@@ -491,6 +533,11 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	volt_trace("monitor: container exec'd");
 	s.pid = sp.pid;
 	s.userns_fd = sp.userns_fd;
+	{
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int)s.pid);
+		s.mntns_fd = open(p, O_RDONLY | O_CLOEXEC);
+	}
 	if (volt_net_attach(&s.net, sp.tap_fd, &err) < 0) {
 		kill(s.pid, SIGKILL);
 		goto fail_started;
@@ -528,6 +575,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		remove_in_background(&s, db);
 	} else {
 		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), NULL, &err);
+		drop_mount_namespace_in(&s, true);
 		/* builtin restart policy: back off, then run again as a fresh shim
 		 * that keeps the lock (under systemd, the unit's Restart= does it) */
 		long ms = s.attach ? -1 : volt_sup_shim_next(s.ctx, s.row.id, code);
