@@ -519,10 +519,13 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	sp.security = &s.sec; /* capabilities, Landlock, seccomp: src/security */
 	if (s.ctx->early_userns && sp.joined_userns)
 		volt_early_userns_abort(s.ctx->early_userns);
-	if ((s.ctx->early_userns &&
-	     (sp.in_userns = volt_early_userns_join(s.ctx->early_userns, &s.spec.idmap, &err)) < 0) ||
-	    volt_security_prepare(s.ctx, &s.spec, s.ctr_dir, false, &s.sec, &err) < 0 ||
+	/* the early user namespace (cli/run.c) is joined last: its helpers run
+	 * while everything before is done */
+	if (volt_security_prepare(s.ctx, &s.spec, s.ctr_dir, false, &s.sec, &err) < 0 ||
 	    (volt_trace("monitor: security prepared"), 0) ||
+	    (s.ctx->early_userns &&
+	     (sp.in_userns = volt_early_userns_join(s.ctx->early_userns, &s.spec.idmap, &err)) < 0) ||
+	    (volt_trace("monitor: user namespace ready"), 0) ||
 	    volt_container_spawn(&sp, &err) < 0) {
 		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
 		char msg[VOLT_ERR_MSG_MAX + 32];
