@@ -61,6 +61,9 @@ int cmd_wait(struct volt_cli *cli, int argc, char **argv);
 int cmd_image(struct volt_cli *cli, int argc, char **argv);
 int cmd_images(struct volt_cli *cli, int argc, char **argv);
 int cmd_volume(struct volt_cli *cli, int argc, char **argv);
+/* cli_exec_tty_relay - volt exec -t: copy between the caller's terminal and
+ * master until the command's side of the pty is closed (exec_tty.c) */
+void cli_exec_tty_relay(int master, bool forward_stdin);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
 int cmd_port(struct volt_cli *cli, int argc, char **argv);

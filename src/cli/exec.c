@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include "container/user.h"
 #include "security/security.h"
 #include "util/cleanup.h"
+#include "util/fdpass.h"
 #include "util/fs.h"
 
 static char *slurp(const char *path)
@@ -29,8 +32,35 @@ static char *slurp(const char *path)
 
 /* exec_child - runs in the container's namespaces (after the PID-namespace
  * fork); returns only on failure, with the exit code in err */
+/* open_tty - -t: a pty from the container's own devpts, made the
+ * controlling terminal and stdio of the command; the master goes to volt */
+static int open_tty(int sock, uid_t owner, struct volt_err *err)
+{
+	char name[64];
+	cleanup_close int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name)) != 0)
+		return volt_err_sys(err, "allocate a pty in the container");
+	int s = open(name, O_RDWR | O_NOCTTY);
+	if (s < 0)
+		return volt_err_sys(err, "open %s", name);
+	if (fchown(s, owner, (gid_t)-1) < 0) {
+		/* stays root's: the command can still use the fds it has */
+	}
+	if (setsid() < 0 || ioctl(s, TIOCSCTTY, 0) < 0)
+		return volt_err_sys(err, "make %s the controlling terminal", name);
+	for (int i = 0; i < 3; i++)
+		dup2(s, i);
+	if (s > 2)
+		close(s);
+	if (volt_fd_send(sock, m) < 0)
+		return volt_err_sys(err, "pass the pty to volt");
+	close(sock);
+	return 0;
+}
+
 static void exec_child(struct volt_spec *spec, const struct volt_security *sec, const char *user,
-		       const char *workdir, char **env_add, bool keep_stdin, char **cmd, int errfd)
+		       const char *workdir, char **env_add, bool keep_stdin, char **cmd, int errfd,
+		       int tty_sock)
 {
 	struct volt_err err = {0};
 	cleanup_strv char **env = volt_strv_dup(spec->env);
@@ -39,7 +69,7 @@ static void exec_child(struct volt_spec *spec, const struct volt_security *sec, 
 
 	for (size_t i = 0; env_add && env_add[i]; i++)
 		volt_env_set(&env, env_add[i]);
-	if (!keep_stdin) {
+	if (!keep_stdin && tty_sock < 0) {
 		int null = open("/dev/null", O_RDONLY);
 		if (null >= 0)
 			dup2(null, 0);
@@ -52,6 +82,12 @@ static void exec_child(struct volt_spec *spec, const struct volt_security *sec, 
 	if (!volt_env_get(env, "HOME")) {
 		cleanup_free char *h = volt_path("HOME=%s", u.home);
 		volt_env_set(&env, h);
+	}
+	if (tty_sock >= 0) {
+		if (!volt_env_get(env, "TERM"))
+			volt_env_set(&env, "TERM=xterm");
+		if (open_tty(tty_sock, u.uid, &err) < 0)
+			goto fail;
 	}
 	if (chdir(workdir ? workdir : spec->cwd ? spec->cwd : "/") < 0) {
 		volt_err_sys(&err, "chdir %s", workdir ? workdir : spec->cwd);
@@ -105,13 +141,13 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	struct volt_security sec;
 	cleanup_strv char **env = NULL;
 	const char *user = NULL, *workdir = NULL;
-	bool interactive = false;
-	int c, r, p[2], status;
+	bool interactive = false, tty = false;
+	int c, r, p[2], sv[2] = {-1, -1}, status;
 
 	while ((c = getopt_long(argc, argv, "+ite:u:w:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': interactive = true; break;
-		case 't': break; /* the caller's terminal is passed through as it is */
+		case 't': tty = true; break;
 		case 'e': cli_strv_add(&env, optarg); break;
 		case 'u': user = optarg; break;
 		case 'w': workdir = optarg; break;
@@ -119,7 +155,7 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 			printf("Usage: volt exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\n"
 			       "Run a command in a running container, in all of its namespaces.\n\n"
 			       "  -i, --interactive   keep stdin open\n"
-			       "  -t, --tty           use the terminal (passed through)\n"
+			       "  -t, --tty           allocate a pseudo-terminal (from the container's /dev/pts)\n"
 			       "  -e, --env KEY=VALUE set an environment variable\n"
 			       "  -u, --user USER[:GROUP]\n"
 			       "  -w, --workdir DIR\n");
@@ -148,6 +184,8 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return volt_err_sys(&err, "pipe"), cli_fail(&err);
+	if (tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return volt_err_sys(&err, "socketpair"), cli_fail(&err);
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -163,9 +201,11 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 		/* joining a PID namespace takes effect for children only */
 		pid_t inner = fork();
 		if (inner == 0) {
-			exec_child(&spec, &sec, user, workdir, env, interactive, argv + optind + 1, p[1]);
+			exec_child(&spec, &sec, user, workdir, env, interactive, argv + optind + 1, p[1], sv[1]);
 		}
 		close(p[1]);
+		if (sv[1] >= 0)
+			close(sv[1]);
 		int st;
 		while (waitpid(inner, &st, 0) < 0 && errno == EINTR)
 			;
@@ -175,9 +215,20 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	/* the command's signals come from the terminal directly; we only wait */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
+	int master = -1;
+	if (tty) {
+		close(sv[1]);
+		master = volt_fd_recv(sv[0]); /* -1: the child failed before; p says why */
+		close(sv[0]);
+	}
 	struct volt_err cerr;
 	ssize_t n = read(p[0], &cerr, sizeof(cerr));
 	close(p[0]);
+	if (master >= 0) {
+		if (n != (ssize_t)sizeof(cerr))
+			cli_exec_tty_relay(master, interactive);
+		close(master);
+	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	volt_spec_free(&spec);

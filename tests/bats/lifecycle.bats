@@ -125,6 +125,24 @@ teardown() {
 	[[ "$output" == *"tick2999"* ]]
 }
 
+@test "exec -t gives the command a pty of the container's own /dev/pts, owned by its user" {
+	volt run -d --name xt busybox sleep 60 >/dev/null
+	run sh -c "$VOLT_BIN exec -t xt tty | tr -d '\r'"
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^/dev/pts/[0-9]+$ ]]
+	run volt exec xt tty
+	[ "$status" -eq 1 ]
+	[ "$output" = "not a tty" ]
+	if has_subuid; then
+		run sh -c "$VOLT_BIN exec -t -u web xt sh -c 'stat -c %u \$(tty); echo \$TERM' | tr -d '\r'"
+		[ "${lines[0]}" = 101 ]
+		[ "${lines[1]}" = xterm ]
+	fi
+	run sh -c "echo 'exit 7' | $VOLT_BIN exec -i -t xt sh"
+	[ "$status" -eq 7 ]
+	volt rm -f xt >/dev/null
+}
+
 @test "exec joins the container's namespaces" {
 	volt run -d --name e1 --hostname exec-host busybox sleep 100
 	run volt exec e1 sh -c 'hostname; cat /proc/1/cmdline | tr "\0" " "'

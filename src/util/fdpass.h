@@ -1,0 +1,11 @@
+/* fdpass.h - pass one file descriptor over a unix socket (SCM_RIGHTS). */
+#ifndef VOLT_UTIL_FDPASS_H
+#define VOLT_UTIL_FDPASS_H
+
+/* volt_fd_send - send fd with a one-byte message. 0, or -1 with errno. */
+int volt_fd_send(int sock, int fd);
+/* volt_fd_recv - receive one fd (O_CLOEXEC); -1 with errno, or with errno 0
+ * when the peer closed without sending one. */
+int volt_fd_recv(int sock);
+
+#endif
