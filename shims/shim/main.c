@@ -481,7 +481,7 @@ int main(int argc, char **argv)
 	}
 	s.pid = sp.pid;
 	s.userns_fd = sp.userns_fd;
-	if (volt_net_attach(&s.net, sp.tap_fd, &err) < 0) {
+	if (volt_net_attach(&s.net, s.pid, sp.tap_fd, &err) < 0) {
 		kill(s.pid, SIGKILL);
 		goto fail_started;
 	}

@@ -9,8 +9,9 @@
  * due timers. Frames from slirp go straight to the tap with write(2); if the
  * tap is full the frame is dropped and TCP retransmits, as libslirp allows.
  *
- * Published ports are slirp host forwards: slirp listens on the host and
- * connects to 10.0.2.100 inside. With allow_host_loopback=false (the
+ * Published UDP ports (and TCP ones with port_handler=slirp) are slirp host
+ * forwards: slirp listens on the host and connects to 10.0.2.100 inside.
+ * TCP ports by default go through net/portproxy.c instead (splice). With allow_host_loopback=false (the
  * default) new flows from the container to 10.0.2.2, the host's loopback,
  * are refused by net/filter.c on the frames from the tap. */
 #include <arpa/inet.h>
@@ -338,7 +339,7 @@ struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct vo
 		return NULL;
 	}
 	for (size_t i = 0; i < n_ports; i++)
-		if (add_forward(sl, &ports[i], err) < 0) {
+		if ((ports[i].udp || o->port_slirp) && add_forward(sl, &ports[i], err) < 0) {
 			volt_slirp_free(sl);
 			return NULL;
 		}
