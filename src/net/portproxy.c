@@ -50,7 +50,10 @@
 #include "net/portproxy.h"
 #include "util/cleanup.h"
 
-#define PP_PIPE_SIZE (256 * 1024) /* per direction; F_SETPIPE_SZ, best effort */
+/* bytes in flight a direction: the kernel's default pipe (16 pages). 256 KiB
+ * and 1 MiB pipes (F_SETPIPE_SZ) measured no faster on loopback (iperf3,
+ * 12-14 Gbit/s either way) and count against the user's pipe quota. */
+#define PP_PIPE_SIZE (64 * 1024)
 #define PP_EVENTS 64
 #define PP_ACCEPT_BATCH 32
 
@@ -101,7 +104,7 @@ struct volt_portproxy {
 /* ---- connections ---- */
 
 /* dir_init - the pipe of one direction. Return: 0, or -1 (errno). */
-static int dir_init(struct pp_dir *d, size_t size)
+static int dir_init(struct pp_dir *d)
 {
 	int p[2];
 	memset(d, 0, sizeof(*d));
@@ -110,7 +113,6 @@ static int dir_init(struct pp_dir *d, size_t size)
 		return -1;
 	d->pipe_r = p[0];
 	d->pipe_w = p[1];
-	fcntl(d->pipe_w, F_SETPIPE_SZ, (int)size); /* may fail past the user's pipe quota: keep 64 KiB */
 	return 0;
 }
 
@@ -261,7 +263,7 @@ static void conn_start(struct volt_portproxy *pp, int cli, uint16_t ctr_port)
 	c->cli_ref = (struct pp_ref){.kind = PP_CLIENT, .owner = c};
 	c->ctr_ref = (struct pp_ref){.kind = PP_CTR, .owner = c};
 	c->up.pipe_r = c->up.pipe_w = c->down.pipe_r = c->down.pipe_w = -1;
-	if (dir_init(&c->up, pp->pipe_size) < 0 || dir_init(&c->down, pp->pipe_size) < 0)
+	if (dir_init(&c->up) < 0 || dir_init(&c->down) < 0)
 		goto fail_pipes;
 	sock_tune(cli);
 	sock_tune(ctr);
