@@ -205,8 +205,10 @@ static void conn_pump(struct volt_portproxy *pp, struct pp_conn *c)
 	int a, b;
 
 	do {
+		/* until the container side is connected, only the client's
+		 * bytes are read (into the pipe); that side is not touched */
 		a = dir_step(&c->up, c->cli, c->ctr, ready, pp->pipe_size);
-		b = dir_step(&c->down, c->ctr, c->cli, ready, pp->pipe_size);
+		b = ready ? dir_step(&c->down, c->ctr, c->cli, true, pp->pipe_size) : 0;
 		if (a < 0 || b < 0) {
 			conn_kill(pp, c, true);
 			return;
