@@ -171,7 +171,7 @@ concurrent() {
 	ip -6 addr show dev lo 2>/dev/null | grep -q '::1/128' || skip_or_fail "the host has no ::1"
 	volt run -d --name p6 -p '[::1]::80' busybox sh -c \
 		'mkdir -p /w && echo hello v6 >/w/index.html && exec httpd -f -p 80 -h /w' >/dev/null
-	run volt port p6 80
+	run volt port p6
 	[[ "$output" == "80/tcp -> [::1]:"* ]]
 	port=$(volt port p6 80 | sed 's/.*://')
 	wait_for curl -sS -m 5 -g "http://[::1]:$port/"
