@@ -20,6 +20,7 @@
 
 #include "net/ackq.h"
 
+/* rd32, rd16 - big-endian reads from a frame */
 static uint32_t rd32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -30,6 +31,8 @@ static uint16_t rd16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+/* volt_ack_parse - see net/ackq.h. Strict on purpose: anything unusual is
+ * "not a pure ACK" and goes out at once, unmerged. */
 bool volt_ack_parse(const uint8_t *f, size_t len, struct volt_ack *a)
 {
 	const uint8_t *ip = f + 14, *tcp;
@@ -73,6 +76,8 @@ bool volt_ack_parse(const uint8_t *f, size_t len, struct volt_ack *a)
 	return true;
 }
 
+/* volt_ackq_add - see net/ackq.h. Only the newest held ACK of a flow is a
+ * merge candidate, so held ACKs of a flow stay in increasing order. */
 bool volt_ackq_add(struct volt_ackq *q, const struct volt_ack *a, const uint8_t *frame, size_t len)
 {
 	if (len > VOLT_ACKQ_FRAME)

@@ -115,6 +115,7 @@ static void factory_main(int sock, int netns, pid_t parent)
 	}
 }
 
+/* volt_nssock_init - see net/nssock.h. */
 int volt_nssock_init(struct volt_nssock *f, pid_t pid, struct volt_err *err)
 {
 	char p[64];
@@ -203,6 +204,8 @@ static int request(struct volt_nssock *f, int family, struct volt_err *err)
 	return fd;
 }
 
+/* volt_nssock_socket - see net/nssock.h. A dead or hung helper is replaced
+ * once per call. */
 int volt_nssock_socket(struct volt_nssock *f, int family, struct volt_err *err)
 {
 	if (f->netns < 0)
@@ -218,6 +221,7 @@ int volt_nssock_socket(struct volt_nssock *f, int family, struct volt_err *err)
 	return volt_err_set(err, EPIPE, "the network namespace helper does not answer");
 }
 
+/* volt_nssock_free - see net/nssock.h. */
 void volt_nssock_free(struct volt_nssock *f)
 {
 	stop(f);

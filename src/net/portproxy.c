@@ -116,6 +116,7 @@ static int dir_init(struct pp_dir *d)
 	return 0;
 }
 
+/* dir_close - close the pipe of one direction (idempotent). */
 static void dir_close(struct pp_dir *d)
 {
 	if (d->pipe_r >= 0)
@@ -322,6 +323,8 @@ static void listener_event(struct volt_portproxy *pp, struct pp_listener *l)
 
 /* ---- the poll source ---- */
 
+/* volt_portproxy_prepare - the poll source's prepare: only the epoll fd;
+ * no timers. */
 void volt_portproxy_prepare(void *opaque, struct volt_pollv *pv, int *timeout_ms)
 {
 	struct volt_portproxy *pp = opaque;
@@ -329,6 +332,8 @@ void volt_portproxy_prepare(void *opaque, struct volt_pollv *pv, int *timeout_ms
 	pp->pv_idx = volt_pollv_add(pv, pp->ep, POLLIN);
 }
 
+/* volt_portproxy_dispatch - serve what epoll reports, then free the
+ * connections that ended during the batch. */
 void volt_portproxy_dispatch(void *opaque, struct volt_pollv *pv)
 {
 	struct volt_portproxy *pp = opaque;
@@ -395,6 +400,8 @@ static int listen_on(struct volt_portproxy *pp, const struct volt_port *p, struc
 	return 0;
 }
 
+/* volt_portproxy_new - see net/portproxy.h. Listeners are SO_REUSEADDR as
+ * libslirp's were, so a restart finds its port free at once. */
 struct volt_portproxy *volt_portproxy_new(const struct volt_port *ports, size_t n, struct volt_err *err)
 {
 	struct volt_portproxy *pp = calloc(1, sizeof(*pp));
@@ -423,6 +430,7 @@ struct volt_portproxy *volt_portproxy_new(const struct volt_port *ports, size_t 
 	return pp;
 }
 
+/* volt_portproxy_attach - see net/portproxy.h. */
 int volt_portproxy_attach(struct volt_portproxy *pp, pid_t pid, struct volt_err *err)
 {
 	struct rlimit rl;
@@ -440,6 +448,8 @@ int volt_portproxy_attach(struct volt_portproxy *pp, pid_t pid, struct volt_err 
 	return 0;
 }
 
+/* volt_portproxy_free - see net/portproxy.h; open connections are closed
+ * with a FIN (the container is gone or going). */
 void volt_portproxy_free(struct volt_portproxy *pp)
 {
 	if (!pp)
