@@ -311,6 +311,8 @@ static void release_network(struct shim *s)
 	int tap = s->net.slirp ? volt_slirp_tap_fd(s->net.slirp) : -1;
 	int p[2];
 
+	volt_net_stop_ports(&s->net); /* the fork below must not inherit them */
+
 	if (tap >= 0 && pipe2(p, O_CLOEXEC) == 0) {
 		pid_t pid = fork();
 		if (pid == 0) {

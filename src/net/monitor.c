@@ -135,7 +135,7 @@ int volt_net_attach(struct volt_net *net, pid_t pid, int tap_fd, struct volt_err
 	if (fcntl(tap_fd, F_SETFL, O_NONBLOCK) < 0)
 		return volt_err_sys(err, "tap: O_NONBLOCK");
 	volt_slirp_set_tap(net->slirp, tap_fd);
-	if (net->proxy && volt_portproxy_attach(net->proxy, pid, err) < 0)
+	if (net->proxy && volt_portproxy_attach(net->proxy, tap_fd, pid, err) < 0)
 		return -1;
 	return 0;
 }
@@ -143,6 +143,12 @@ int volt_net_attach(struct volt_net *net, pid_t pid, int tap_fd, struct volt_err
 struct volt_poll_source *volt_net_source(struct volt_net *net)
 {
 	return net->slirp ? &net->source : NULL;
+}
+
+void volt_net_stop_ports(struct volt_net *net)
+{
+	volt_portproxy_free(net->proxy);
+	net->proxy = NULL;
 }
 
 void volt_net_free(struct volt_net *net)

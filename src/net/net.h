@@ -96,6 +96,11 @@ int volt_net_attach(struct volt_net *net, pid_t pid, int tap_fd, struct volt_err
 /* volt_net_source - the poll source to add to the monitor's loop, or NULL. */
 struct volt_poll_source *volt_net_source(struct volt_net *net);
 
+/* volt_net_stop_ports - close the relay's listeners and connections now:
+ * before the monitor forks anything at exit, so that no child holds a
+ * published port after the container is gone. */
+void volt_net_stop_ports(struct volt_net *net);
+
 void volt_net_free(struct volt_net *net);
 
 /* ---- slirp (net/slirp.c) ---- */

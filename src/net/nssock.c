@@ -22,6 +22,7 @@
  * microseconds, far less than a fork per connection. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <signal.h>
@@ -115,13 +116,21 @@ static void factory_main(int sock, int netns, pid_t parent)
 	}
 }
 
-/* volt_nssock_init - see net/nssock.h. */
-int volt_nssock_init(struct volt_nssock *f, pid_t pid, struct volt_err *err)
+/* volt_nssock_init - see net/nssock.h. The tap device knows its namespace
+ * (TUNGETDEVNETNS; we own the user namespace that owns it, so we hold
+ * CAP_NET_ADMIN there) even when the container's first process has already
+ * exited; /proc/PID/ns/net is the fallback for kernels before 5.2. */
+int volt_nssock_init(struct volt_nssock *f, int tap_fd, pid_t pid, struct volt_err *err)
 {
 	char p[64];
 
 	f->sock = -1;
 	f->pid = -1;
+	f->netns = tap_fd >= 0 ? ioctl(tap_fd, TUNGETDEVNETNS) : -1;
+	if (f->netns >= 0) {
+		fcntl(f->netns, F_SETFD, FD_CLOEXEC);
+		return 0;
+	}
 	snprintf(p, sizeof(p), "/proc/%d/ns/net", (int)pid);
 	f->netns = open(p, O_RDONLY | O_CLOEXEC);
 	if (f->netns < 0)

@@ -13,10 +13,11 @@ struct volt_nssock {
 	pid_t pid; /* the helper, -1: not started */
 };
 
-/* volt_nssock_init - remember the network namespace of process pid (the
- * container, just spawned). The helper starts on the first request.
+/* volt_nssock_init - remember the container's network namespace: the one
+ * of its tap device tap_fd, else of process pid (the container, just
+ * spawned). The helper starts on the first request.
  * Return: 0, or -1 with err. */
-int volt_nssock_init(struct volt_nssock *f, pid_t pid, struct volt_err *err);
+int volt_nssock_init(struct volt_nssock *f, int tap_fd, pid_t pid, struct volt_err *err);
 
 /* volt_nssock_socket - a new non-blocking, close-on-exec TCP socket of
  * family (AF_INET or AF_INET6) that lives in the container's network

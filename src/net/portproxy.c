@@ -26,10 +26,12 @@
  *
  * Half-close: EOF from one side (its FIN) becomes shutdown(SHUT_WR) on the
  * other once that direction's pipe is empty; the other direction keeps
- * flowing. The connection closes when both directions are done. A reset or
- * error on either side aborts the connection: both sockets are closed with
- * SO_LINGER 0, so the survivor sees a RST, as it would end to end. A client
- * whose container port refuses the connection is reset the same way.
+ * flowing. The connection closes when both directions are done. A reset of
+ * one side (read error) ends the connection once what that side sent before
+ * has been passed on; a write error ends it at once. Ending so closes both
+ * sockets with SO_LINGER 0, so the survivor sees a RST, as it would end to
+ * end. A client whose container port refuses the connection is reset the
+ * same way.
  * Connections freed during one epoll batch are freed at its end, so an event
  * later in the batch never touches freed memory. */
 #include <arpa/inet.h>
@@ -76,7 +78,9 @@ struct pp_dir {
 	int pipe_r, pipe_w;
 	size_t inpipe; /* bytes in the pipe */
 	bool eof;      /* src sent FIN */
-	bool shut;     /* dst got shutdown(SHUT_WR) */
+	bool src_dead; /* src was reset: once the pipe is flushed, reset dst */
+	bool dst_dead; /* a write to dst failed (reset) */
+	bool done;     /* nothing more moves: FIN passed on, or a side died */
 };
 
 struct pp_conn {
@@ -163,12 +167,14 @@ static void conn_kill(struct volt_portproxy *pp, struct pp_conn *c, bool reset)
 }
 
 /* dir_step - one attempt to move bytes src -> pipe and pipe -> dst.
- * Return: 1 if something moved, 0 if not, -1 on an error (reset, EPIPE). */
+ * Return: 1 if something moved or changed, 0 if not. */
 static int dir_step(struct pp_dir *d, int src, int dst, bool dst_ready, size_t cap)
 {
 	int moved = 0;
 	ssize_t n;
 
+	if (d->done)
+		return 0;
 	if (!d->eof && d->inpipe < cap) {
 		n = splice(src, NULL, d->pipe_w, NULL, cap - d->inpipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n > 0) {
@@ -178,7 +184,10 @@ static int dir_step(struct pp_dir *d, int src, int dst, bool dst_ready, size_t c
 			d->eof = true;
 			moved = 1;
 		} else if (errno != EAGAIN && errno != EINTR) {
-			return -1;
+			/* src was reset: what it sent before still goes to dst,
+			 * then dst is reset too, as end to end */
+			d->eof = d->src_dead = true;
+			moved = 1;
 		}
 	}
 	if (dst_ready && d->inpipe > 0) {
@@ -187,19 +196,23 @@ static int dir_step(struct pp_dir *d, int src, int dst, bool dst_ready, size_t c
 			d->inpipe -= (size_t)n;
 			moved = 1;
 		} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			return -1;
+			/* dst is gone (reset): nothing more can reach it */
+			d->done = d->dst_dead = true;
+			return 1;
 		}
 	}
-	if (dst_ready && d->eof && d->inpipe == 0 && !d->shut) {
+	if (dst_ready && d->eof && d->inpipe == 0) {
 		/* the half-close travels on; ENOTCONN: the peer is gone too */
-		shutdown(dst, SHUT_WR);
-		d->shut = true;
+		if (!d->src_dead)
+			shutdown(dst, SHUT_WR);
+		d->done = true;
 		moved = 1;
 	}
 	return moved;
 }
 
-/* conn_pump - move what can move both ways, until nothing does. */
+/* conn_pump - move what can move both ways, until nothing does; end the
+ * connection when its directions are done. */
 static void conn_pump(struct volt_portproxy *pp, struct pp_conn *c)
 {
 	bool ready = !c->connecting;
@@ -210,13 +223,15 @@ static void conn_pump(struct volt_portproxy *pp, struct pp_conn *c)
 		 * bytes are read (into the pipe); that side is not touched */
 		a = dir_step(&c->up, c->cli, c->ctr, ready, pp->pipe_size);
 		b = ready ? dir_step(&c->down, c->ctr, c->cli, true, pp->pipe_size) : 0;
-		if (a < 0 || b < 0) {
-			conn_kill(pp, c, true);
-			return;
-		}
 	} while (a > 0 || b > 0);
-	if (c->up.shut && c->down.shut)
-		conn_kill(pp, c, false); /* both FINs passed on: a clean close */
+	/* a side that was reset, once its bytes are passed on: the other side
+	 * gets a reset at once (the opposite direction writes to a dead
+	 * socket). A side that vanished under our writes: wait until what it
+	 * sent before has been passed on (its read reports the reset). */
+	if ((c->up.done && c->up.src_dead) || (c->down.done && c->down.src_dead))
+		conn_kill(pp, c, true);
+	else if (c->up.done && c->down.done)
+		conn_kill(pp, c, c->up.dst_dead || c->down.dst_dead); /* clean: both FINs passed on */
 }
 
 /* conn_event - an epoll event on one of c's sockets. */
@@ -235,11 +250,16 @@ static void conn_event(struct volt_portproxy *pp, struct pp_conn *c, enum pp_kin
 		}
 		c->connecting = false;
 	}
-	if (events & EPOLLERR) {
-		conn_kill(pp, c, true);
-		return;
-	}
 	conn_pump(pp, c);
+	/* an error (a reset) on a side we have read everything from: nothing
+	 * can reach it any more, so the other side is reset now rather than
+	 * when it next sends. Bytes it sent before are passed on first
+	 * (dir_step), so a side still being flushed is left to finish. */
+	if (!c->dead && (events & EPOLLERR)) {
+		struct pp_dir *from = side == PP_CLIENT ? &c->up : &c->down;
+		if (from->done)
+			conn_kill(pp, c, true);
+	}
 }
 
 /* sock_tune - the options both sides get: non-blocking, no Nagle delay (a
@@ -431,11 +451,11 @@ struct volt_portproxy *volt_portproxy_new(const struct volt_port *ports, size_t 
 }
 
 /* volt_portproxy_attach - see net/portproxy.h. */
-int volt_portproxy_attach(struct volt_portproxy *pp, pid_t pid, struct volt_err *err)
+int volt_portproxy_attach(struct volt_portproxy *pp, int tap_fd, pid_t pid, struct volt_err *err)
 {
 	struct rlimit rl;
 
-	if (volt_nssock_init(&pp->ns, pid, err) < 0)
+	if (volt_nssock_init(&pp->ns, tap_fd, pid, err) < 0)
 		return -1;
 	pp->have_ns = true;
 	/* six fds a connection (two sockets, two pipes): lift the soft fd

@@ -18,8 +18,9 @@ struct volt_portproxy;
 struct volt_portproxy *volt_portproxy_new(const struct volt_port *ports, size_t n, struct volt_err *err);
 
 /* volt_portproxy_attach - after the spawn: connections go into the network
- * namespace of pid (the container). Return: 0, or -1 with err. */
-int volt_portproxy_attach(struct volt_portproxy *pp, pid_t pid, struct volt_err *err);
+ * namespace of the container's tap device tap_fd (or of its process pid).
+ * Return: 0, or -1 with err. */
+int volt_portproxy_attach(struct volt_portproxy *pp, int tap_fd, pid_t pid, struct volt_err *err);
 
 /* the poll source (see util/pollv.h): one epoll fd for all sockets */
 void volt_portproxy_prepare(void *opaque, struct volt_pollv *pv, int *timeout_ms);

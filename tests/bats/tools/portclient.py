@@ -176,7 +176,10 @@ def peer(port, ctr_port):
 
 
 def refused(port):
-    s = conn(port, timeout=5)
+    try:
+        s = conn(port, timeout=5)
+    except (ConnectionResetError, ConnectionRefusedError):
+        return "closed"  # the reset came before connect() returned
     try:
         s.sendall(b"x")
         d = s.recv(100)
