@@ -14,9 +14,10 @@ VERSION := 0.1.0
 # container start is a few ms): sqlite3 and jansson are linked statically, and
 # --as-needed keeps a binary from loading libraries it does not call.
 STATIC_PKGS := sqlite3 jansson
-PKGS    := libarchive libcrypto slirp fuse3 libcurl libseccomp libcap
-# headers only: loaded with dlopen when first used (src/supervise/sdbus_lazy.c)
-LAZY_PKGS := libsystemd
+PKGS    := libarchive libcrypto fuse3 libcurl libseccomp libcap
+# headers only: loaded with dlopen when first used (src/supervise/sdbus_lazy.c,
+# src/net/slirp_lazy.c)
+LAZY_PKGS := libsystemd slirp
 PKG_CFLAGS := $(shell pkg-config --cflags $(STATIC_PKGS) $(PKGS) $(LAZY_PKGS) 2>/dev/null)
 STATIC_LIBS := -Wl,-Bstatic $(shell pkg-config --libs $(STATIC_PKGS) 2>/dev/null) -Wl,-Bdynamic -lm -ldl -lpthread
 PKG_LIBS   := $(STATIC_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -86,7 +86,8 @@ static int do_restart(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg,
 	if (volt_ctr_stop(ctx, row, *(int *)arg, err) < 0)
 		return -1;
 	row->state = VOLT_CTR_EXITED;
-	return volt_ctr_start(ctx, row, false, err);
+	int code;
+	return volt_ctr_start(ctx, row, false, &code, err);
 }
 
 int cmd_restart(struct volt_cli *cli, int argc, char **argv)

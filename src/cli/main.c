@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/trace.h"
 #include "container/spec.h"
 #include "util/cleanup.h"
 
@@ -46,5 +47,6 @@ static const struct volt_cmd commands[] = {
 
 int main(int argc, char **argv)
 {
+	volt_trace("volt: main");
 	return cli_main(argc, argv, commands, ARRAY_SIZE(commands), "volt");
 }

@@ -9,12 +9,13 @@
 #include "container/lifecycle.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
+#include "util/trace.h"
 
 enum {
 	OPT_RM = 1000, OPT_NAME, OPT_ENV_FILE, OPT_ENTRYPOINT, OPT_TMPFS, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_NETWORK, OPT_INIT, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_LABEL, OPT_USERNS, OPT_DNS,
 	OPT_ADD_HOST, OPT_ROOTFS_LOWER, OPT_SECURITY_OPT, OPT_CAP_ADD, OPT_CAP_DROP, OPT_LANDLOCK,
-	OPT_SECCOMP_AUDIT,
+	OPT_SECCOMP_AUDIT, OPT_LOG_OPT,
 };
 
 static const struct option create_opts[] = {
@@ -50,6 +51,7 @@ static const struct option create_opts[] = {
 	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
 	{"landlock", required_argument, NULL, OPT_LANDLOCK},
 	{"seccomp-audit", no_argument, NULL, OPT_SECCOMP_AUDIT},
+	{"log-opt", required_argument, NULL, OPT_LOG_OPT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -85,6 +87,8 @@ static void create_usage(const char *cmd)
 	       "      --stop-signal SIG    signal that stops the container (default: image's, or TERM)\n"
 	       "      --stop-timeout SEC   seconds before SIGKILL on stop (default 10)\n"
 	       "      --label KEY=VALUE    set a label\n"
+	       "      --log-opt OPT        max-size=SIZE (default 100m; -1: no limit), max-file=N\n"
+	       "                           (default 2): the log rotates at SIZE and keeps N files\n"
 	       "      --rootfs-lower MODE  image layer from the CAS: checkout (default) or fuse\n"
 	       "      --security-opt OPT   seccomp=NAME|PATH|unconfined, landlock=NAME|PATH|none\n"
 	       "      --cap-add CAP        add a capability (or ALL)\n"
@@ -151,6 +155,7 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case OPT_CAP_DROP: cli_strv_add(&o->cap_drop, optarg); break;
 		case OPT_LANDLOCK: o->landlock = optarg; break;
 		case OPT_SECCOMP_AUDIT: o->seccomp_audit = true; break;
+		case OPT_LOG_OPT: cli_strv_add(&o->log_opts, optarg); break;
 		case OPT_ROOTFS_LOWER: o->rootfs_lower = optarg; break;
 		default:
 			if (c >= CLI_OPT_SUPERVISE) {
@@ -185,6 +190,7 @@ static void free_opts(struct volt_create_opts *o)
 	volt_strv_free(o->security_opts);
 	volt_strv_free(o->cap_add);
 	volt_strv_free(o->cap_drop);
+	volt_strv_free(o->log_opts);
 }
 
 int cmd_create(struct volt_cli *cli, int argc, char **argv)
@@ -197,8 +203,10 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 
 	if (r)
 		return r > 0 ? 0 : 125;
+	volt_trace("run: options parsed");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
+	volt_trace("run: context");
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
 	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0)
@@ -215,22 +223,28 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	struct volt_ctr_row row;
 	bool detach = false;
 	char id[65];
+	int code;
 	int r = parse_create("run", argc, argv, &o, &detach);
 
 	if (r)
 		return r > 0 ? 0 : 125;
+	volt_trace("run: options parsed");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
+	volt_trace("run: context");
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
 	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0)
 		return cli_fail(&err);
 	if (volt_ctr_load(ctx, id, &row, &err) != 0)
 		return cli_fail(&err);
-	/* foreground: volt becomes the monitor (exec), whose exit code is the
+	/* foreground: volt becomes the monitor, whose exit code is the
 	 * container's; detached: the monitor leaves on its own */
-	if (volt_ctr_start(ctx, &row, !detach, &err) < 0)
+	volt_trace("run: loaded, starting");
+	if (volt_ctr_start(ctx, &row, !detach, &code, &err) < 0)
 		return cli_fail(&err);
+	if (code >= 0)
+		return code;
 	printf("%s\n", id);
 	volt_ctr_row_free(&row);
 	return 0;
@@ -273,8 +287,11 @@ int cmd_start(struct volt_cli *cli, int argc, char **argv)
 			ret = cli_fail(&err);
 			continue;
 		}
-		if (volt_ctr_start(ctx, &row, attach, &err) < 0)
+		int code;
+		if (volt_ctr_start(ctx, &row, attach, &code, &err) < 0)
 			ret = cli_fail(&err);
+		else if (code >= 0)
+			ret = code;
 		else
 			printf("%s\n", argv[i]);
 		volt_ctr_row_free(&row);

@@ -11,6 +11,7 @@
 
 #include "cas/fuse.h"
 #include "container/lifecycle.h"
+#include "container/log.h"
 #include "container/rootfs.h"
 #include "container/spec.h"
 #include "image/image.h"
@@ -20,6 +21,7 @@
 #include "security/security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/trace.h"
 
 static const char *adjectives[] = {"brave", "calm", "eager", "fancy", "gentle", "happy", "jolly",
 				   "keen", "lucid", "merry", "nimble", "proud", "quiet", "rapid",
@@ -255,6 +257,11 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 		goto out;
 	}
 	s->stop_timeout = o->stop_timeout >= 0 ? o->stop_timeout : 10;
+	s->log_max_size = VOLT_LOG_MAX_SIZE_DEFAULT;
+	s->log_max_files = VOLT_LOG_MAX_FILES_DEFAULT;
+	for (size_t i = 0; o->log_opts && o->log_opts[i]; i++)
+		if (volt_log_opt(o->log_opts[i], &s->log_max_size, &s->log_max_files, err) < 0)
+			goto out;
 
 	/* labels: image labels, then --label */
 	s->labels = calloc(1, sizeof(char *));
@@ -312,16 +319,20 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 
 	if (!db)
 		return -1;
+	volt_trace("create: database open");
 	/* a missing image is pulled (image/pull_hook.c) */
 	r = volt_image_find_or_pull(ctx, db, o->image, &img, err);
 	if (r < 0)
 		return -1;
+	volt_trace("create: image found");
 	if (build_spec(ctx, o, &img, &spec, err) < 0)
 		goto out;
+	volt_trace("create: spec built");
 	json = volt_spec_to_json(&spec);
 	dir = volt_ctx_ctr_dir(ctx, spec.id);
 	if (volt_mkdir_p(dir, 0700, err) < 0 || volt_etc_files_write(&spec, dir, err) < 0)
 		goto out;
+	volt_trace("create: etc files written");
 	snprintf(row.id, sizeof(row.id), "%s", spec.id);
 	row.name = spec.name;
 	row.image_id = img.id;
@@ -352,6 +363,7 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 		goto out;
 	}
 inserted:
+	volt_trace("create: recorded");
 	snprintf(id_out, 65, "%s", spec.id);
 	ret = 0;
 out:

@@ -1,5 +1,6 @@
 #include "container/lifecycle.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -7,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "container/monitor.h"
 #include "container/spec.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
@@ -63,7 +66,8 @@ int volt_ctr_load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *ro
 	return 0;
 }
 
-int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, struct volt_err *err)
+int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, int *exit_code,
+		   struct volt_err *err)
 {
 	cleanup_free char *shim = volt_ctx_helper(ctx, "volt-shim");
 	int p[2];
@@ -71,6 +75,7 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 	pid_t pid;
 	int status;
 
+	*exit_code = -1;
 	if (row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED)
 		return volt_err_set(err, EBUSY, "container %s is already running", row->name);
 	/* supervise/hooks.c: the systemd user manager, or go on with the shim */
@@ -78,10 +83,11 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 	if (sr <= 0)
 		return sr;
 	if (attach) {
-		char *argv[] = {"volt-shim", "--root", ctx->root, "--runroot", ctx->runroot,
-				"--id",      row->id,  "--attach", NULL};
-		execv(shim, argv);
-		return volt_err_sys(err, "exec %s", shim);
+		/* the caller becomes the monitor, in process: its exit is the
+		 * container's (container/monitor.c) */
+		struct volt_monitor_opts mo = {.attach = true, .ready_fd = -1, .lock_fd = -1};
+		*exit_code = volt_monitor_run(ctx, row->id, &mo);
+		return 0;
 	}
 	if (pipe(p) < 0)
 		return volt_err_sys(err, "pipe");
@@ -210,11 +216,32 @@ int volt_ctr_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_er
 
 struct rm_job {
 	const char *dir;
+	const char *trash; /* $VOLT_ROOT/trash: --rm leftovers (container/monitor.c) */
 };
+
+/* sweep_trash - remove what --rm's background removers left in trash/
+ * (killed, or out of time); entries younger than a minute may still be in
+ * the hands of their remover and are left alone. */
+static void sweep_trash(const char *trash)
+{
+	cleanup_dir DIR *d = opendir(trash);
+	struct dirent *e;
+	struct stat st;
+	struct volt_err ignored;
+	time_t now = time(NULL);
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    now - st.st_mtime < 60)
+			continue;
+		volt_rm_rf_at(dirfd(d), e->d_name, &ignored);
+	}
+}
 
 static int rm_in_userns(void *arg, struct volt_err *err)
 {
 	struct rm_job *j = arg;
+	sweep_trash(j->trash);
 	return volt_rm_rf(j->dir, err);
 }
 
@@ -224,7 +251,8 @@ int volt_ctr_remove(struct volt_ctx *ctx, struct volt_ctr_row *row, bool force, 
 	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, row->id);
 	cleanup_free char *run = volt_ctx_ctr_run(ctx, row->id);
 	struct volt_spec spec;
-	struct rm_job job = {dir};
+	cleanup_free char *trash = volt_path("%s/trash", ctx->root);
+	struct rm_job job = {dir, trash};
 
 	if (!db)
 		return -1;

@@ -30,6 +30,7 @@ struct volt_create_opts {
 	const char *userns;    /* NULL | keep-id */
 	const char *stop_signal;
 	int stop_timeout;      /* -1: default 10 */
+	char **log_opts;       /* --log-opt max-size=SIZE|max-file=N */
 	const char *rootfs_lower; /* checkout | fuse; NULL: $VOLT_ROOTFS_LOWER or the default */
 	bool tty, interactive, rm, init, read_only;
 	char **security_opts;  /* --security-opt seccomp=..|landlock=..|no-new-privileges */
@@ -51,10 +52,14 @@ void volt_ctr_refresh(struct volt_ctx *ctx, struct volt_ctr_row *row);
 /* volt_ctr_monitor_alive - 1 when a shim holds the container's lock. */
 int volt_ctr_monitor_alive(struct volt_ctx *ctx, const char *id);
 
-/* volt_ctr_start - start a created/exited container. attach: exec into the
- * shim in the foreground (returns only on failure); otherwise the shim
- * detaches and this returns once the container runs (or failed to). */
-int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, struct volt_err *err);
+/* volt_ctr_start - start a created/exited container. attach: this process
+ * becomes its monitor (container/monitor.c) and returns after the container
+ * exited, with *exit_code its exit code (monitor errors were printed);
+ * otherwise a detached volt-shim monitors it, this returns once the container
+ * runs (or failed to) and *exit_code is -1, as it is when a user manager runs
+ * the container. Return 0, or -1 with err set. */
+int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, int *exit_code,
+		   struct volt_err *err);
 
 int volt_ctr_kill(struct volt_ctx *ctx, struct volt_ctr_row *row, int sig, struct volt_err *err);
 /* volt_ctr_stop - the stop signal, then SIGKILL after timeout seconds (-1: the container's). */

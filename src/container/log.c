@@ -5,22 +5,57 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "supervise/supervisor.h"
 #include "util/fs.h"
 
-int volt_log_open(struct volt_log *log, const char *path, struct volt_err *err)
+int volt_log_open(struct volt_log *log, const char *path, long long max_size, int max_files,
+		  struct volt_err *err)
 {
+	struct stat st;
+
 	memset(log, 0, sizeof(*log));
 	log->out.name = "stdout";
 	log->err.name = "stderr";
+	log->max_size = max_size > 0 ? max_size : 0;
+	log->max_files = max_files > 0 ? max_files : 1;
 	log->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (log->fd < 0)
 		return volt_err_sys(err, "open log %s", path);
+	log->path = strdup(path);
+	if (fstat(log->fd, &st) == 0)
+		log->size = st.st_size;
 	return 0;
+}
+
+/* rotate - path.(n-2) -> path.(n-1), ..., path -> path.1, and a new path.
+ * With one file, the current one starts over. A reader following the log
+ * (volt logs -f) notices the new inode and goes on with it. */
+static void rotate(struct volt_log *log)
+{
+	if (log->max_files <= 1) {
+		if (ftruncate(log->fd, 0) == 0)
+			log->size = 0;
+		return;
+	}
+	for (int i = log->max_files - 1; i >= 1; i--) {
+		cleanup_free char *from = i == 1 ? strdup(log->path) : volt_path("%s.%d", log->path, i - 1);
+		cleanup_free char *to = volt_path("%s.%d", log->path, i);
+		if (rename(from, to) < 0 && errno != ENOENT)
+			return; /* keep writing where we are */
+	}
+	int fd = open(log->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	close(log->fd);
+	log->fd = fd;
+	log->size = 0;
 }
 
 static void emit(struct volt_log *log, struct volt_log_stream *s, const char *data, size_t len, char kind)
@@ -30,9 +65,14 @@ static void emit(struct volt_log *log, struct volt_log_stream *s, const char *da
 	size_t hl = strlen(head);
 	hl += (size_t)snprintf(head + hl, sizeof(head) - hl, " %s %c ", s->name, kind);
 	struct iovec iov[3] = {{head, hl}, {(void *)data, len}, {"\n", 1}};
-	if (writev(log->fd, iov, 3) < 0) {
+	ssize_t n = writev(log->fd, iov, 3);
+	if (n < 0) {
 		/* a full disk must not stop the container: the log loses lines */
+		return;
 	}
+	log->size += n;
+	if (log->max_size && log->size >= log->max_size)
+		rotate(log);
 }
 
 void volt_log_write(struct volt_log *log, struct volt_log_stream *s, const char *data, size_t len)
@@ -76,6 +116,34 @@ void volt_log_close(struct volt_log *log)
 	if (log->fd >= 0)
 		close(log->fd);
 	log->fd = -1;
+	free(log->path);
+	log->path = NULL;
+}
+
+int volt_log_opt(const char *opt, long long *max_size, int *max_files, struct volt_err *err)
+{
+	const char *eq = strchr(opt, '=');
+	char *end;
+
+	if (!eq || eq == opt || !eq[1])
+		return volt_err_set(err, EINVAL, "--log-opt %s: expected KEY=VALUE", opt);
+	if (!strncmp(opt, "max-size=", 9)) {
+		int64_t v;
+		if (volt_size_parse(eq + 1, &v, err) < 0)
+			return volt_err_prefix(err, "--log-opt %s", opt);
+		*max_size = v == INT64_MAX ? 0 : v; /* -1 / max: no limit */
+		if (*max_size && *max_size < 4096)
+			return volt_err_set(err, EINVAL, "--log-opt %s: at least 4k", opt);
+		return 0;
+	}
+	if (!strncmp(opt, "max-file=", 9)) {
+		long v = strtol(eq + 1, &end, 10);
+		if (*end || v < 1 || v > 100)
+			return volt_err_set(err, EINVAL, "--log-opt %s: a number of files from 1 to 100", opt);
+		*max_files = (int)v;
+		return 0;
+	}
+	return volt_err_set(err, EINVAL, "--log-opt %s: unknown option (known: max-size, max-file)", opt);
 }
 
 int volt_log_parse_line(const char *line, size_t len, struct volt_log_record *r)
@@ -138,18 +206,59 @@ static size_t print_lines(const char *buf, size_t len, bool timestamps)
 	}
 }
 
+/* read_rotated - the rotated files path.N .. path.1, oldest first, appended
+ * to *all (they end in whole lines: rotation happens between records). */
+static int read_rotated(const char *path, char **all, size_t *len, struct volt_err *err)
+{
+	int last = 0;
+	for (int i = 1; i <= 100; i++) {
+		cleanup_free char *p = volt_path("%s.%d", path, i);
+		if (access(p, F_OK) < 0)
+			break;
+		last = i;
+	}
+	for (int i = last; i >= 1; i--) {
+		cleanup_free char *p = volt_path("%s.%d", path, i), *text = NULL;
+		size_t n = 0;
+		if (volt_read_file(p, 1UL << 34, &text, &n, err) < 0) {
+			if (err->errnum == ENOENT) /* rotated away meanwhile */
+				continue;
+			return -1;
+		}
+		char *grown = realloc(*all, *len + n + 1);
+		if (!grown)
+			return volt_err_set(err, ENOMEM, "read %s", p);
+		memcpy(grown + *len, text, n);
+		*all = grown;
+		*len += n;
+		(*all)[*len] = '\0';
+	}
+	return 0;
+}
+
 int volt_logs_print(const char *path, const struct volt_logs_opts *o, int (*still_running)(void *),
 		    void *arg, struct volt_err *err)
 {
-	cleanup_free char *all = NULL;
-	size_t len = 0, start = 0;
+	cleanup_free char *all = strdup(""), *cur = NULL;
+	size_t len = 0, cur_len = 0, start = 0;
 	cleanup_close int fd = -1;
+	struct stat st_path, st_fd;
 
-	if (volt_read_file(path, 1UL << 34, &all, &len, err) < 0) {
+	if (read_rotated(path, &all, &len, err) < 0)
+		return -1;
+	if (volt_read_file(path, 1UL << 34, &cur, &cur_len, err) < 0) {
 		if (err->errnum != ENOENT)
 			return -1;
-		all = strdup("");
-		len = 0;
+		cur_len = 0;
+	}
+	if (cur_len) {
+		char *grown = realloc(all, len + cur_len + 1);
+		if (!grown)
+			return volt_err_set(err, ENOMEM, "read %s", path);
+		memcpy(grown + len, cur, cur_len);
+		all = grown;
+		len += cur_len;
+		all[len] = '\0';
 	}
 	/* only complete lines are printed now; a torn last line waits for -f */
 	size_t complete = len;
@@ -170,14 +279,17 @@ int volt_logs_print(const char *path, const struct volt_logs_opts *o, int (*stil
 	if (!o->follow)
 		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0 && errno != ENOENT)
 		return volt_err_sys(err, "open %s", path);
-	lseek(fd, (off_t)complete, SEEK_SET);
+	off_t pos = (off_t)(complete - (len - cur_len)); /* where we are in the current file */
+	if (fd >= 0)
+		lseek(fd, pos, SEEK_SET);
 	char buf[65536];
 	size_t have = 0;
 	for (;;) {
-		ssize_t n = read(fd, buf + have, sizeof(buf) - have);
+		ssize_t n = fd >= 0 ? read(fd, buf + have, sizeof(buf) - have) : 0;
 		if (n > 0) {
+			pos += n;
 			have += (size_t)n;
 			size_t used = print_lines(buf, have, o->timestamps);
 			memmove(buf, buf + used, have - used);
@@ -186,9 +298,21 @@ int volt_logs_print(const char *path, const struct volt_logs_opts *o, int (*stil
 				have = 0; /* a line longer than the buffer cannot be a log line */
 			continue;
 		}
+		/* rotated (a new file at path) or started over (shorter than pos):
+		 * go on from the start of what is there now */
+		if (stat(path, &st_path) == 0 &&
+		    (fd < 0 || fstat(fd, &st_fd) < 0 || st_fd.st_ino != st_path.st_ino || st_path.st_size < pos)) {
+			if (fd >= 0)
+				close(fd);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			pos = 0;
+			have = 0;
+			if (fd >= 0)
+				continue;
+		}
 		if (!still_running || !still_running(arg)) {
 			/* one last read: the monitor may have written before leaving */
-			n = read(fd, buf + have, sizeof(buf) - have);
+			n = fd >= 0 ? read(fd, buf + have, sizeof(buf) - have) : 0;
 			if (n > 0) {
 				have += (size_t)n;
 				print_lines(buf, have, o->timestamps);

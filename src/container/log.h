@@ -21,9 +21,21 @@ struct volt_log_stream {
 struct volt_log {
 	int fd;
 	struct volt_log_stream out, err;
+	char *path;
+	long long size;      /* bytes in the current file */
+	long long max_size;  /* rotate when the file reaches this; 0: never */
+	int max_files;       /* files kept, the current one included (>= 1) */
 };
 
-int volt_log_open(struct volt_log *log, const char *path, struct volt_err *err);
+/* Defaults of --log-opt max-size / max-file: a container that prints without
+ * end must not fill the disk (docker's "local" driver caps too). */
+#define VOLT_LOG_MAX_SIZE_DEFAULT (100LL << 20)
+#define VOLT_LOG_MAX_FILES_DEFAULT 2
+
+/* volt_log_open - append to path; rotate to path.1 .. path.(max_files-1)
+ * whenever it reaches max_size bytes (0: never; max_files 1: start over). */
+int volt_log_open(struct volt_log *log, const char *path, long long max_size, int max_files,
+		  struct volt_err *err);
 /* volt_log_write - feed bytes of one stream; whole lines are written at once. */
 void volt_log_write(struct volt_log *log, struct volt_log_stream *s, const char *data, size_t len);
 /* volt_log_flush - write what is left of each stream as a partial line. */
@@ -46,9 +58,13 @@ struct volt_logs_opts {
 	bool follow, timestamps;
 	long tail; /* -1: all */
 };
-/* volt_logs_print - print a log file to out/err fds; with follow, keep reading
- * until still_running(arg) says no. */
+/* volt_logs_print - print a log (its rotated files path.N .. path.1 first) to
+ * stdout/stderr; with follow, keep reading, across rotations, until
+ * still_running(arg) says no. */
 int volt_logs_print(const char *path, const struct volt_logs_opts *o, int (*still_running)(void *),
 		    void *arg, struct volt_err *err);
+
+/* volt_log_opt - apply one --log-opt KEY=VALUE (max-size=SIZE, max-file=N). */
+int volt_log_opt(const char *opt, long long *max_size, int *max_files, struct volt_err *err);
 
 #endif

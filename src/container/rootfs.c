@@ -14,6 +14,7 @@
 #include "net/net.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/trace.h"
 #include "util/syscalls.h"
 
 #ifndef MOUNT_ATTR_RDONLY
@@ -312,17 +313,26 @@ int volt_rootfs_setup(const struct volt_rootfs_args *a, struct volt_err *err)
 		return volt_err_sys(err, "make mounts private");
 	if (mount_overlay(a, merged, err) < 0)
 		return -1;
+	volt_trace("rootfs: overlay");
 	rootfd = open(merged, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return volt_err_sys(err, "open %s", merged);
-	if (setup_proc_sys(rootfd, a, err) < 0 || setup_dev(rootfd, a, err) < 0 || mask_paths(rootfd, err) < 0)
+	if (setup_proc_sys(rootfd, a, err) < 0)
 		return -1;
+	volt_trace("rootfs: proc, sys");
+	if (setup_dev(rootfd, a, err) < 0)
+		return -1;
+	volt_trace("rootfs: dev");
+	if (mask_paths(rootfd, err) < 0)
+		return -1;
+	volt_trace("rootfs: masked");
 	for (size_t i = 0; i < ARRAY_SIZE(etc); i++) {
 		cleanup_free char *src = volt_path("%s/%s", a->ctr_dir, etc[i]);
 		cleanup_free char *dst = volt_path("/etc/%s", etc[i]);
 		if (bind_file(rootfd, src, dst, err) < 0)
 			return -1;
 	}
+	volt_trace("rootfs: etc");
 	if (user_mounts(rootfd, a->spec, err) < 0)
 		return -1;
 	/* read-only root: only the overlay itself, not /dev, /proc, volumes */
@@ -333,6 +343,7 @@ int volt_rootfs_setup(const struct volt_rootfs_args *a, struct volt_err *err)
 	}
 	/* pivot_root(".", "."): the old root ends up under the new one and is
 	 * detached at once, so nothing of the host stays reachable */
+	volt_trace("rootfs: user mounts");
 	if (fchdir(rootfd) < 0 || volt_pivot_root(".", ".") < 0)
 		return volt_err_sys(err, "pivot_root");
 	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)

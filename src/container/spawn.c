@@ -40,6 +40,7 @@
 #include "security/security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/trace.h"
 
 struct child_report {
 	int exit_code;
@@ -168,6 +169,7 @@ static int container_setup(struct volt_spawn *sp, int sync, struct volt_err *err
 		return volt_err_set(err, 0, "id mapping failed");
 	if (s->idmap.full && setgroups(0, NULL) < 0)
 		return volt_err_sys(err, "setgroups");
+	volt_trace("child: mapped");
 
 	/* 2. network: a new namespace has only lo, and it is down; container:NAME
 	 * joins that container's namespace (its user namespace, which owns it,
@@ -184,6 +186,7 @@ static int container_setup(struct volt_spawn *sp, int sync, struct volt_err *err
 				      .console = sp->console, .notice_fd = sp->stdio[2]};
 	if (volt_rootfs_setup(&ra, err) < 0)
 		return -1;
+	volt_trace("child: rootfs ready");
 
 	/* 4. hostname (own UTS namespace) */
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
@@ -214,6 +217,7 @@ static int container_setup(struct volt_spawn *sp, int sync, struct volt_err *err
 	/* 9. die with the monitor: set last, since credential changes clear it */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return volt_err_sys(err, "prctl(PR_SET_PDEATHSIG)");
+	volt_trace("child: exec");
 	return exec_command(s, env, err);
 }
 
@@ -256,7 +260,9 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 		_exit(r.exit_code);
 	}
 	close(sv[1]);
+	volt_trace("spawn: cloned");
 	c = !sp->joined_userns && volt_idmap_apply(&s->idmap, pid, err) < 0 ? 1 : 0;
+	volt_trace("spawn: id map written");
 	if (write(sv[0], &c, 1) != 1 && !c) {
 		c = 1;
 		volt_err_sys(err, "signal the container");

@@ -1,5 +1,7 @@
 #include "container/spec.h"
 
+#include "container/log.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
@@ -191,6 +193,8 @@ char *volt_spec_to_json(const struct volt_spec *s)
 	json_object_set_new(o, "userns", json_string(S(s->userns)));
 	json_object_set_new(o, "stop_signal", json_integer(s->stop_signal));
 	json_object_set_new(o, "stop_timeout", json_integer(s->stop_timeout));
+	json_object_set_new(o, "log_max_size", json_integer(s->log_max_size));
+	json_object_set_new(o, "log_max_files", json_integer(s->log_max_files));
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct volt_mount *m = &s->mounts[i];
 		json_t *mo = json_pack("{s:s,s:s,s:b}", "type", mount_kind_name(m->kind), "destination",
@@ -284,6 +288,12 @@ int volt_spec_from_json(struct volt_spec *s, const char *text, struct volt_err *
 	s->userns = jstr(o, "userns");
 	s->stop_signal = (int)json_integer_value(json_object_get(o, "stop_signal"));
 	s->stop_timeout = (int)json_integer_value(json_object_get(o, "stop_timeout"));
+	/* specs from before --log-opt get the defaults */
+	s->log_max_size = json_object_get(o, "log_max_size") ? json_integer_value(json_object_get(o, "log_max_size"))
+							      : VOLT_LOG_MAX_SIZE_DEFAULT;
+	s->log_max_files = json_object_get(o, "log_max_files")
+				   ? (int)json_integer_value(json_object_get(o, "log_max_files"))
+				   : VOLT_LOG_MAX_FILES_DEFAULT;
 	mounts = json_object_get(o, "mounts");
 	s->mounts = calloc(json_array_size(mounts) + 1, sizeof(*s->mounts));
 	json_array_foreach(mounts, i, m) {

@@ -40,6 +40,8 @@ struct volt_spec {
 	char *userns;         /* "" | "keep-id" */
 	int stop_signal;
 	int stop_timeout;     /* seconds */
+	long long log_max_size; /* rotate ctr.log at this size; 0: never (--log-opt) */
+	int log_max_files;    /* log files kept, the current one included */
 	struct volt_mount *mounts;
 	size_t n_mounts;
 	char **labels;        /* KEY=VALUE */

@@ -105,6 +105,10 @@ void volt_net_free(struct volt_net *net);
 
 /* ---- slirp (net/slirp.c) ---- */
 
+/* volt_slirp_lazy_error - why libslirp could not be loaded (net/slirp_lazy.c),
+ * or NULL when it was, or was not tried yet. */
+const char *volt_slirp_lazy_error(void);
+
 /* volt_slirp_new - a libslirp instance for the 10.0.2.0/24 + fd00::/64
  * network, with ports forwarded from the host (all of them with
  * port_handler=slirp, else only the UDP ones). Return: NULL with err. */

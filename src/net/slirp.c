@@ -374,7 +374,11 @@ struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct vo
 	sl->slirp = slirp_new(&cfg, &callbacks, sl);
 	if (!sl->slirp) {
 		volt_slirp_free(sl);
-		volt_err_set(err, 0, "libslirp: could not create the network stack");
+		if (volt_slirp_lazy_error())
+			volt_err_set(err, 0, "libslirp: %s (install libslirp0, or use --network none|host)",
+				     volt_slirp_lazy_error());
+		else
+			volt_err_set(err, 0, "libslirp: could not create the network stack");
 		return NULL;
 	}
 	for (size_t i = 0; i < n_ports; i++)

@@ -11,6 +11,9 @@
 #include "util/fs.h"
 
 #define SCHEMA_VERSION 1
+/* WAL frames before a checkpoint, and the size the WAL file is cut back to */
+#define VOLT_DB_WAL_PAGES "128"
+#define VOLT_DB_WAL_BYTES "1048576"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS images ("
@@ -49,8 +52,21 @@ int volt_db_open(struct volt_db *db, const char *volt_root, struct volt_err *err
 	}
 	sqlite3_busy_timeout(db->h, 60000);
 	/* WAL lets readers run beside a writer; NORMAL sync keeps commits cheap
-	 * (a crash may lose the last transaction, never corrupt the file). */
-	if (sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL) !=
+	 * (a crash may lose the last transaction, never corrupt the file).
+	 * volt processes are short: a checkpoint at every close would cost two
+	 * fsyncs (~1 ms on a VM disk) per command, so close does not checkpoint.
+	 * The price is that the first connection after them rebuilds the WAL
+	 * index by reading the WAL (~2 us a frame): a 128-frame autocheckpoint
+	 * keeps that read small and the checkpoint's fsyncs rare (every ~6 runs
+	 * instead of every command; the default 1000 frames meant 4 MB re-read
+	 * at every start). Measured with `volt ps -q`: 1.1 ms with no WAL, 1.6
+	 * ms with 300 frames, 2.0 ms with 730. */
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	if (sqlite3_exec(db->h,
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			 " PRAGMA wal_autocheckpoint=" VOLT_DB_WAL_PAGES ";"
+			 " PRAGMA journal_size_limit=" VOLT_DB_WAL_BYTES ";",
+			 NULL, NULL, NULL) !=
 	    SQLITE_OK) {
 		db_fail(db, err, path);
 		volt_db_close(db);

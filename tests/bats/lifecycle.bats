@@ -97,6 +97,34 @@ teardown() {
 	[[ "$output" == *"tick3"* ]]
 }
 
+@test "logs rotate at --log-opt max-size and keep max-file files; logs and logs -f read across them" {
+	volt run --name big --log-opt max-size=64k --log-opt max-file=2 busybox \
+		sh -c 'i=0; while [ $i -lt 20000 ]; do echo line$i; i=$((i+1)); done' >/dev/null
+	id=$(volt inspect big | sed -n 's/.*"Id": "\([0-9a-f]*\)".*/\1/p' | head -1)
+	d="$VOLT_ROOT/containers/$id"
+	[ -f "$d/ctr.log" ] && [ -f "$d/ctr.log.1" ] && [ ! -e "$d/ctr.log.2" ]
+	[ "$(stat -c %s "$d/ctr.log")" -lt 70000 ]
+	[ "$(stat -c %s "$d/ctr.log.1")" -lt 70000 ]
+	run volt logs --tail 1 big
+	[ "$output" = line19999 ]
+	# the kept lines are the newest ones, in order, with no gap
+	run sh -c "$VOLT_BIN logs big | head -1"
+	first=${output#line}
+	[ "$(volt logs big | wc -l)" -eq $((20000 - first)) ]
+	run volt run --rm --log-opt max-size=1k busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"max-size=1k"* ]]
+	run volt run --rm --log-opt bogus=1 busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"unknown option"* ]]
+	# follow goes on in the new file after a rotation
+	volt run -d --name bigf --log-opt max-size=16k busybox \
+		sh -c 'i=0; while [ $i -lt 3000 ]; do echo tick$i; i=$((i+1)); [ $((i % 500)) -eq 0 ] && sleep 0.1; done'
+	run timeout 20 "$VOLT_BIN" logs -f bigf
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"tick2999"* ]]
+}
+
 @test "exec joins the container's namespaces" {
 	volt run -d --name e1 --hostname exec-host busybox sleep 100
 	run volt exec e1 sh -c 'hostname; cat /proc/1/cmdline | tr "\0" " "'

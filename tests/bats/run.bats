@@ -197,6 +197,27 @@ setup() {
 	[ "$(ls "$VOLT_ROOT/containers" | wc -l)" -eq "$before" ]
 	run volt inspect gone
 	[ "$status" -ne 0 ]
+	# the directory is deleted by a background child after volt returned
+	for i in $(seq 50); do [ -z "$(ls -A "$VOLT_ROOT/trash" 2>/dev/null)" ] && break; sleep 0.1; done
+	[ -z "$(ls -A "$VOLT_ROOT/trash" 2>/dev/null)" ]
+}
+
+@test "--rm returns without waiting for the removal, and output capture does not wait either" {
+	has_subuid || skip "needs a subordinate range (files of another owner)"
+	# files of a mapped id need the container's user namespace to go
+	out=$(volt run --rm -u web busybox sh -c 'mkdir -p /tmp/d && for i in 1 2 3; do echo $i >/tmp/d/$i; done; chmod 700 /tmp/d; echo done')
+	[ "$out" = "done" ]
+	for i in $(seq 50); do [ -z "$(ls -A "$VOLT_ROOT/trash" 2>/dev/null)" ] && break; sleep 0.1; done
+	[ -z "$(ls -A "$VOLT_ROOT/trash" 2>/dev/null)" ]
+}
+
+@test "volt rm sweeps what a killed --rm remover left in trash" {
+	mkdir -p "$VOLT_ROOT/trash/leftover/upper/x"
+	echo y >"$VOLT_ROOT/trash/leftover/upper/x/f"
+	touch -d '2 minutes ago' "$VOLT_ROOT/trash/leftover"
+	volt create --name sweeper busybox true
+	volt rm sweeper
+	[ ! -e "$VOLT_ROOT/trash/leftover" ]
 }
 
 @test "keep-id keeps the invoking user's uid inside" {

@@ -9,7 +9,7 @@
  * ctr_dir/seccomp-audit.log, a file the user owns. `volt security audit-log`
  * prints it. CONTINUE is fine here because we never decide on the call: the
  * listener only observes. */
-#include "seccomp_notify.h"
+#include "security/audit_listener.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +47,7 @@ static int recv_fd(int sock)
 	return fd;
 }
 
-void shim_seccomp_start(struct shim_seccomp *n, struct volt_security *sec, const char *ctr_dir)
+void volt_audit_listener_start(struct volt_audit_listener *n, struct volt_security *sec, const char *ctr_dir)
 {
 	memset(n, 0, sizeof(*n));
 	n->fd = -1;
@@ -66,7 +66,7 @@ void shim_seccomp_start(struct shim_seccomp *n, struct volt_security *sec, const
 }
 
 /* record - append the call's name to the audit list the first time it is seen */
-static void record(struct shim_seccomp *n, const struct seccomp_notif *req)
+static void record(struct volt_audit_listener *n, const struct seccomp_notif *req)
 {
 	int nr = req->data.nr;
 	unsigned slot = req->data.arch == AUDIT_ARCH_X86_64 || nr < 0 ? 0 : 1;
@@ -84,7 +84,7 @@ static void record(struct shim_seccomp *n, const struct seccomp_notif *req)
 		dprintf(f, "%s\n", name);
 }
 
-void shim_seccomp_handle(struct shim_seccomp *n, short revents)
+void volt_audit_listener_handle(struct volt_audit_listener *n, short revents)
 {
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
@@ -93,7 +93,7 @@ void shim_seccomp_handle(struct shim_seccomp *n, short revents)
 		return;
 	if (!(revents & POLLIN)) {
 		/* every process with the filter has gone */
-		shim_seccomp_stop(n);
+		volt_audit_listener_stop(n);
 		return;
 	}
 	memset(&req, 0, sizeof(req));
@@ -108,7 +108,7 @@ void shim_seccomp_handle(struct shim_seccomp *n, short revents)
 	}
 }
 
-void shim_seccomp_stop(struct shim_seccomp *n)
+void volt_audit_listener_stop(struct volt_audit_listener *n)
 {
 	if (n->fd >= 0)
 		close(n->fd);

@@ -1,0 +1,569 @@
+/* The monitor of one container (volt-shim's body; `volt run` and `volt start
+ * -a` run it in their own process).
+ *
+ * Theory of operation: every container run has one monitor. In the
+ * foreground (`volt run` without -d, `volt start -a`) volt itself becomes the
+ * monitor, in process, so its exit code is the container's and a start pays
+ * for no second exec, database open or spec parse; detached (-d) it is a
+ * volt-shim process that forked twice and called setsid, so it belongs to no
+ * terminal and volt returns at once. The monitor
+ *   1. takes the container's lock (runroot/<id>/shim.lock) for its whole life:
+ *      whoever can take that lock knows the monitor is gone;
+ *   2. prepares stdio (a pty with -t, pipes otherwise) and starts the container;
+ *   3. records "running" with the pid, tells a waiting volt it is up;
+ *   4. relays stdio to the terminal (attached) and to the log (always),
+ *      forwards signals to the container (attached);
+ *   5. reaps the container, records its exit status, and with --rm removes it.
+ *
+ * The container dies with the shim (PR_SET_PDEATHSIG), so a shim killed with
+ * SIGKILL leaves no orphan; `volt ps` then sees a free lock and reports the
+ * container as exited. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "container/monitor.h"
+#include "container/log.h"
+#include "container/spawn.h"
+#include "container/spec.h"
+#include "net/net.h"
+#include "security/audit_listener.h"
+#include "state/context.h"
+#include "supervise/supervisor.h"
+#include "util/cleanup.h"
+#include "util/trace.h"
+#include "util/fs.h"
+
+
+struct shim {
+	struct volt_ctx *ctx;
+	struct volt_ctr_row row;
+	struct volt_spec spec;
+	char *ctr_dir, *run_dir;
+	bool attach;
+	int ready_fd;
+	struct volt_log log;
+	int pty_master;
+	int in_w, out_r, err_r; /* our ends of the container's pipes */
+	pid_t pid;
+	int userns_fd;
+	struct termios saved_tio;
+	bool tio_saved;
+	/* poll sources served by the relay loop besides stdio and signals
+	 * (slirp; add more here) */
+	struct volt_poll_source *sources[4];
+	size_t n_sources;
+	struct volt_net net;
+	struct volt_security sec;  /* prepared before the spawn (src/security) */
+	struct volt_audit_listener ntf;   /* --seccomp-audit listener */
+};
+
+static void report_ready(struct shim *s, int code, const struct volt_err *err)
+{
+	char buf[VOLT_ERR_MSG_MAX + 64];
+	if (s->ready_fd < 0)
+		return;
+	if (err) {
+		char msg[VOLT_ERR_MSG_MAX + 32];
+		volt_err_format(err, msg, sizeof(msg));
+		snprintf(buf, sizeof(buf), "%d %s", code, msg);
+	} else {
+		snprintf(buf, sizeof(buf), "0 %d", (int)s->pid);
+	}
+	if (write(s->ready_fd, buf, strlen(buf)) < 0) {
+		/* volt gave up waiting: nothing to tell */
+	}
+	close(s->ready_fd);
+	s->ready_fd = -1;
+}
+
+static int open_stdio(struct shim *s, struct volt_spawn *sp, struct volt_err *err)
+{
+	int p[2];
+
+	s->pty_master = s->in_w = s->out_r = s->err_r = -1;
+	if (s->spec.tty) {
+		s->pty_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (s->pty_master < 0 || grantpt(s->pty_master) < 0 || unlockpt(s->pty_master) < 0)
+			return volt_err_sys(err, "allocate a pty");
+		const char *name = ptsname(s->pty_master);
+		int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (slave < 0)
+			return volt_err_sys(err, "open %s", name);
+		if (s->attach && isatty(STDIN_FILENO)) {
+			struct winsize ws;
+			if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+				ioctl(s->pty_master, TIOCSWINSZ, &ws);
+		}
+		sp->stdio[0] = sp->stdio[1] = sp->stdio[2] = slave;
+		sp->console = strdup(name);
+		sp->ctty = 1;
+		return 0;
+	}
+	if (s->spec.interactive) {
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return volt_err_sys(err, "pipe");
+		sp->stdio[0] = p[0];
+		s->in_w = p[1];
+	} else {
+		sp->stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return volt_err_sys(err, "pipe");
+	s->out_r = p[0];
+	sp->stdio[1] = p[1];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return volt_err_sys(err, "pipe");
+	s->err_r = p[0];
+	sp->stdio[2] = p[1];
+	return 0;
+}
+
+static void raw_terminal(struct shim *s)
+{
+	struct termios t;
+	if (!s->attach || !s->spec.tty || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &t) < 0)
+		return;
+	s->saved_tio = t;
+	s->tio_saved = true;
+	cfmakeraw(&t);
+	t.c_oflag |= OPOST; /* keep \n -> \r\n on our side as docker does */
+	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+}
+
+static void restore_terminal(struct shim *s)
+{
+	if (s->tio_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &s->saved_tio);
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* pump - move what is readable on fd to the log and, attached, to out.
+ * Returns 0 on EOF. */
+static int pump(struct shim *s, int fd, struct volt_log_stream *ls, int out)
+{
+	char buf[65536];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 1;
+	if (n <= 0)
+		return 0; /* EOF, or EIO on a pty whose last slave closed */
+	volt_log_write(&s->log, ls, buf, (size_t)n);
+	if (s->attach)
+		write_all(out, buf, (size_t)n);
+	return 1;
+}
+
+static int exit_code_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return VOLT_EXIT_INTERNAL;
+}
+
+static int relay(struct shim *s, int sfd)
+{
+	int status = 0, exited = 0;
+	bool stdin_open = s->attach && (s->spec.interactive);
+
+	struct volt_pollv pv = {0};
+
+	for (;;) {
+		struct pollfd *p;
+		int i_sig, i_out = -1, i_err = -1, i_pty = -1, i_in = -1, i_ntf = -1, timeout;
+		pv.n = 0;
+		i_sig = volt_pollv_add(&pv, sfd, POLLIN);
+		if (s->out_r >= 0)
+			i_out = volt_pollv_add(&pv, s->out_r, POLLIN);
+		if (s->err_r >= 0)
+			i_err = volt_pollv_add(&pv, s->err_r, POLLIN);
+		if (s->pty_master >= 0)
+			i_pty = volt_pollv_add(&pv, s->pty_master, POLLIN);
+		if (stdin_open && (s->in_w >= 0 || s->pty_master >= 0))
+			i_in = volt_pollv_add(&pv, STDIN_FILENO, POLLIN);
+		if (s->ntf.fd >= 0 && !exited)
+			i_ntf = volt_pollv_add(&pv, s->ntf.fd, POLLIN);
+		if (exited && s->out_r < 0 && s->err_r < 0 && s->pty_master < 0)
+			break;
+		/* once the container is gone, drain without blocking */
+		timeout = exited ? 0 : -1;
+		for (size_t k = 0; k < s->n_sources && !exited; k++)
+			s->sources[k]->prepare(s->sources[k]->opaque, &pv, &timeout);
+		p = pv.fds;
+		if (i_sig < 0 || poll(p, (nfds_t)pv.n, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (size_t k = 0; k < s->n_sources && !exited; k++)
+			s->sources[k]->dispatch(s->sources[k]->opaque, &pv);
+		if (exited && !((i_out >= 0 && p[i_out].revents) || (i_err >= 0 && p[i_err].revents) ||
+				(i_pty >= 0 && p[i_pty].revents)))
+			break;
+		if (p[i_sig].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGCHLD) {
+					int st;
+					pid_t w;
+					while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+						if (w == s->pid) {
+							status = st;
+							exited = 1;
+						}
+				} else if (si.ssi_signo == SIGWINCH && s->pty_master >= 0) {
+					struct winsize ws;
+					if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+						ioctl(s->pty_master, TIOCSWINSZ, &ws);
+				} else if (!exited) {
+					kill(s->pid, (int)si.ssi_signo); /* the signal proxy */
+				}
+			}
+		}
+		if (i_ntf >= 0 && p[i_ntf].revents)
+			volt_audit_listener_handle(&s->ntf, p[i_ntf].revents);
+		if (i_out >= 0 && p[i_out].revents && !pump(s, s->out_r, &s->log.out, STDOUT_FILENO)) {
+			close(s->out_r);
+			s->out_r = -1;
+		}
+		if (i_err >= 0 && p[i_err].revents && !pump(s, s->err_r, &s->log.err, STDERR_FILENO)) {
+			close(s->err_r);
+			s->err_r = -1;
+		}
+		if (i_pty >= 0 && p[i_pty].revents && !pump(s, s->pty_master, &s->log.out, STDOUT_FILENO)) {
+			close(s->pty_master);
+			s->pty_master = -1;
+		}
+		if (i_in >= 0 && p[i_in].revents) {
+			char buf[8192];
+			ssize_t r = read(STDIN_FILENO, buf, sizeof(buf));
+			int to = s->pty_master >= 0 ? s->pty_master : s->in_w;
+			if (r > 0) {
+				write_all(to, buf, (size_t)r);
+			} else {
+				stdin_open = false;
+				if (s->in_w >= 0) { /* EOF on our stdin: the container's too */
+					close(s->in_w);
+					s->in_w = -1;
+				}
+			}
+		}
+	}
+	free(pv.fds);
+	volt_log_flush(&s->log);
+	return exit_code_of(status);
+}
+
+/* cleanup_rm - remove the container's directory from inside its (still
+ * alive, held by our fd) user namespace, where its files' owners are mapped. */
+static void cleanup_rm(struct shim *s)
+{
+	struct volt_err err;
+	/* most containers leave only files of their root (= us): try without
+	 * the fork first */
+	if (volt_rm_rf(s->ctr_dir, &err) == 0) {
+		volt_rm_rf(s->run_dir, &err);
+		return;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* EINVAL: already in it (--network container:NAME joined it) */
+		if (s->userns_fd >= 0 && setns(s->userns_fd, CLONE_NEWUSER) < 0 && errno != EINVAL)
+			_exit(1);
+		_exit(volt_rm_rf(s->ctr_dir, &err) < 0 ? 1 : 0);
+	}
+	int st;
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	volt_rm_rf(s->run_dir, &err);
+}
+
+/* forget - --rm: the container's row and its supervision record, in one
+ * transaction (the record used to stay behind, one row per --rm run). */
+static void forget(struct shim *s, struct volt_db *db)
+{
+	struct volt_err err;
+	bool tx = volt_db_begin(db, &err) == 0;
+	volt_db_ctr_delete(db, s->row.id, &err);
+	volt_sup_rec_delete(db, s->row.id, &err);
+	if (tx)
+		volt_db_commit(db, &err);
+}
+
+/* remove_in_background - --rm after a normal exit: the container leaves the
+ * database and its directory leaves containers/ at once (a rename into
+ * $VOLT_ROOT/trash), and a throwaway child deletes the tree after volt has
+ * returned. Deleting an upper layer is the costliest step of a short run
+ * (~1 ms of unlinks for a busybox `true`, more for real images), and nobody
+ * waits for it: the id is never reused and the name is free once the row is
+ * gone. The child closes every fd but the user namespace's, so a caller
+ * reading our stdout (`$(volt run --rm ...)`) or waiting on the container's
+ * lock does not wait for it. A tree a killed child left behind stays in
+ * trash/ until the next `volt rm` sweeps it (lifecycle.c). */
+static void remove_in_background(struct shim *s, struct volt_db *db)
+{
+	cleanup_free char *trash = volt_path("%s/trash", s->ctx->root);
+	cleanup_free char *dest = volt_path("%s/%s", trash, s->row.id);
+
+	if ((mkdir(trash, 0700) < 0 && errno != EEXIST) || rename(s->ctr_dir, dest) < 0) {
+		cleanup_rm(s); /* no trash: the old way, in the foreground */
+		forget(s, db);
+		return;
+	}
+	forget(s, db);
+	free(s->ctr_dir);
+	s->ctr_dir = volt_steal_ptr(&dest);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid != 0) /* the parent goes on; if fork failed, the next volt rm sweeps it */
+		return;
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	int keep = s->userns_fd;
+	if (keep > 3)
+		syscall(SYS_close_range, 3, keep - 1, 0);
+	syscall(SYS_close_range, keep > 3 ? keep + 1 : 3, ~0U, 0);
+	cleanup_rm(s);
+	_exit(0);
+}
+
+/* release_network - free slirp, leaving the last close of the tap device to
+ * a throwaway child. Closing the last reference unregisters the device, which
+ * waits for an RCU grace period (~15-25 ms); the container's exit status is
+ * already recorded, so neither `volt run` nor the caller's shell should wait
+ * for that. The child holds a duplicate of the tap fd until we are gone. */
+static void release_network(struct shim *s)
+{
+	int tap = s->net.slirp ? volt_slirp_tap_fd(s->net.slirp) : -1;
+	int p[2];
+
+	volt_net_stop_ports(&s->net); /* the fork below must not inherit them */
+
+	if (tap >= 0 && pipe2(p, O_CLOEXEC) == 0) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			char c;
+			int null = open("/dev/null", O_RDWR);
+			if (null >= 0) { /* hold no pipe a caller waits on */
+				dup2(null, 0);
+				dup2(null, 1);
+				dup2(null, 2);
+			}
+			/* keep only the tap and the pipe: above all not the monitor's
+			 * lock, whose holder `volt wait` and `volt stop` wait for */
+			int lo = tap < p[0] ? tap : p[0], hi = tap < p[0] ? p[0] : tap;
+			if (lo > 3)
+				syscall(SYS_close_range, 3, lo - 1, 0);
+			if (hi > lo + 1)
+				syscall(SYS_close_range, lo + 1, hi - 1, 0);
+			syscall(SYS_close_range, hi + 1, ~0U, 0);
+			while (read(p[0], &c, 1) < 0 && errno == EINTR)
+				;
+			_exit(0); /* the final close of the tap happens here */
+		}
+		close(p[0]);
+		/* p[1] stays open until we exit: then the child goes */
+	}
+	volt_net_free(&s->net);
+}
+
+int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_monitor_opts *o)
+{
+	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1};
+	struct volt_spawn sp = {0};
+	struct volt_err err = {0};
+	cleanup_free char *logp = NULL, *init = NULL;
+	struct volt_db *db = NULL;
+	int r;
+	int code = VOLT_EXIT_INTERNAL, sfd = -1, lock = -1, lock_fd = o->lock_fd;
+	sigset_t mask;
+
+	if (s.ready_fd >= 0)
+		fcntl(s.ready_fd, F_SETFD, FD_CLOEXEC);
+	db = volt_ctx_db(s.ctx, &err);
+	if (!db)
+		goto fail_early;
+	r = volt_db_ctr_find(db, id, &s.row, &err);
+	if (r != 0) {
+		if (r > 0)
+			volt_err_set(&err, ENOENT, "no such container: %s", id);
+		goto fail_early;
+	}
+	if (volt_spec_from_json(&s.spec, s.row.spec, &err) < 0)
+		goto fail_early;
+	volt_trace("monitor: spec loaded");
+	s.ctr_dir = volt_ctx_ctr_dir(s.ctx, s.row.id);
+	s.run_dir = volt_ctx_ctr_run(s.ctx, s.row.id);
+
+	/* 1. the lock: one monitor per container */
+	if (volt_mkdir_p(s.run_dir, 0700, &err) < 0)
+		goto fail_early;
+	{
+		cleanup_free char *lp = volt_path("%s/shim.lock", s.run_dir);
+		if (lock_fd >= 0) { /* restarted: the lock was kept across exec */
+			lock = lock_fd;
+			fcntl(lock, F_SETFD, FD_CLOEXEC);
+		} else {
+			lock = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		}
+		if (lock < 0 || (lock_fd < 0 && flock(lock, LOCK_EX | LOCK_NB) < 0)) {
+			volt_err_set(&err, EBUSY, "container %s is already running", s.row.name);
+			goto fail_early;
+		}
+	}
+	{
+		static const char *sub[] = {"upper", "work", "merged"};
+		for (size_t i = 0; i < ARRAY_SIZE(sub); i++) {
+			cleanup_free char *d = volt_path("%s/%s", s.ctr_dir, sub[i]);
+			if (volt_mkdir_p(d, 0755, &err) < 0)
+				goto fail_early;
+		}
+	}
+	if (volt_sup_shim_begin(s.ctx, s.row.id, lock_fd >= 0, &err) < 0)
+		goto fail_early;
+	volt_trace("monitor: dirs, lock, supervisor");
+	logp = volt_path("%s/ctr.log", s.ctr_dir);
+	if (volt_log_open(&s.log, logp, s.spec.log_max_size, s.spec.log_max_files, &err) < 0)
+		goto fail_early;
+
+	/* 2. stdio, signals, spawn */
+	if (open_stdio(&s, &sp, &err) < 0)
+		goto fail_early;
+	sigemptyset(&mask);
+	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaddset(&mask, sigs[i]);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sp.spec = &s.spec;
+	sp.ctr_dir = s.ctr_dir;
+	init = volt_ctx_helper(s.ctx, "volt-init");
+	sp.init_path = init;
+	/* network: ports are checked and slirp set up before the container exists */
+	if (volt_net_prepare(s.ctx, &s.spec, &s.net, &sp, &err) < 0)
+		goto fail_early;
+	volt_trace("monitor: net prepared");
+	sp.security = &s.sec; /* capabilities, Landlock, seccomp: src/security */
+	if (volt_security_prepare(s.ctx, &s.spec, s.ctr_dir, false, &s.sec, &err) < 0 ||
+	    (volt_trace("monitor: security prepared"), 0) ||
+	    volt_container_spawn(&sp, &err) < 0) {
+		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
+		char msg[VOLT_ERR_MSG_MAX + 32];
+		volt_err_format(&err, msg, sizeof(msg));
+		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), msg, &err);
+		goto fail_started;
+	}
+	volt_trace("monitor: container exec'd");
+	s.pid = sp.pid;
+	s.userns_fd = sp.userns_fd;
+	if (volt_net_attach(&s.net, s.pid, sp.tap_fd, &err) < 0) {
+		kill(s.pid, SIGKILL);
+		goto fail_started;
+	}
+	if (volt_net_source(&s.net))
+		s.sources[s.n_sources++] = volt_net_source(&s.net);
+	volt_audit_listener_start(&s.ntf, &s.sec, s.ctr_dir);
+	for (int i = 0; i < 3; i++)
+		if (sp.stdio[i] > 2 && (i == 0 || sp.stdio[i] != sp.stdio[i - 1]))
+			close(sp.stdio[i]);
+	if (s.pty_master >= 0)
+		fcntl(s.pty_master, F_SETFL, O_NONBLOCK);
+	if (s.out_r >= 0)
+		fcntl(s.out_r, F_SETFL, O_NONBLOCK);
+	if (s.err_r >= 0)
+		fcntl(s.err_r, F_SETFL, O_NONBLOCK);
+
+	/* 3. running */
+	if (volt_db_ctr_set_running(db, s.row.id, s.pid, getpid(), volt_now_ns(), &err) < 0) {
+		kill(s.pid, SIGKILL);
+		goto fail_started;
+	}
+	report_ready(&s, 0, NULL);
+	volt_trace("monitor: running recorded");
+
+	/* 4. relay until the container exits */
+	raw_terminal(&s);
+	code = relay(&s, sfd);
+	volt_net_stop_ports(&s.net); /* before any fork below: no child may hold them */
+	restore_terminal(&s);
+	volt_log_close(&s.log);
+	volt_trace("monitor: container exited");
+
+	/* 5. record, clean up */
+	if (s.spec.rm) {
+		remove_in_background(&s, db);
+	} else {
+		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), NULL, &err);
+		/* builtin restart policy: back off, then run again as a fresh shim
+		 * that keeps the lock (under systemd, the unit's Restart= does it) */
+		long ms = s.attach ? -1 : volt_sup_shim_next(s.ctx, s.row.id, code);
+		if (ms >= 0 && volt_sup_shim_wait(s.ctx, s.row.id, ms)) {
+			char lfd[16];
+			snprintf(lfd, sizeof(lfd), "%d", lock);
+			fcntl(lock, F_SETFD, 0);
+			cleanup_free char *shim = volt_ctx_helper(s.ctx, "volt-shim");
+			char *av[] = {"volt-shim", "--root", s.ctx->root, "--runroot", s.ctx->runroot,
+				      "--id", s.row.id, "--lock-fd", lfd, NULL};
+			execv(shim, av);
+		}
+	}
+	release_network(&s);
+	volt_trace("monitor: cleaned up");
+	return code;
+
+fail_started:
+	release_network(&s);
+	report_ready(&s, code, &err);
+	if (s.attach) {
+		char msg[VOLT_ERR_MSG_MAX + 32];
+		volt_err_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "volt: %s\n", msg);
+	}
+	if (s.spec.rm) {
+		cleanup_rm(&s);
+		forget(&s, db);
+	}
+	return code;
+
+fail_early:
+	if (s.ready_fd >= 0) {
+		report_ready(&s, VOLT_EXIT_INTERNAL, &err);
+	} else {
+		char msg[VOLT_ERR_MSG_MAX + 32];
+		volt_err_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "volt: %s\n", msg);
+	}
+	return VOLT_EXIT_INTERNAL;
+}
