@@ -46,7 +46,7 @@ INIT_OBJS := $(INIT_SRCS:%.c=$(BUILD)/%.o)
 
 BINS := $(BUILD)/volt $(BUILD)/volt-shim $(BUILD)/volt-init $(BUILD)/volt-image
 
-.PHONY: print-pkgs all test unit unit-asan bats demo bench install deps clean fuzz
+.PHONY: print-pkgs print-lazy-pkgs all test unit unit-asan bats demo bench install deps clean fuzz
 all: $(BINS)
 
 $(BUILD)/%.o: %.c
@@ -145,3 +145,6 @@ clean:
 # for scripts (run-fuzz) that need the same libraries
 print-pkgs:
 	@echo $(STATIC_PKGS) $(PKGS)
+# headers only (dlopen'd libraries): for scripts that compile the sources
+print-lazy-pkgs:
+	@echo $(LAZY_PKGS)

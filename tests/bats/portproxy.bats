@@ -179,6 +179,17 @@ concurrent() {
 	[ "$output" = "hello v6" ]
 }
 
+@test "ports builtin: a foreground run (volt itself is the monitor) serves its published port" {
+	port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	timeout 30 "$VOLT_BIN" run --rm -p "127.0.0.1:$port:81" busybox sh -c 'nc -l -p 81 -e md5sum; echo served' \
+		>"$BATS_TEST_TMPDIR/fg.out" 2>&1 &
+	fg=$!
+	run client ready "$port"
+	[ "$output" = ok ]
+	wait "$fg"
+	grep -q served "$BATS_TEST_TMPDIR/fg.out"
+}
+
 @test "ports: port_handler takes builtin or slirp (and podman's rootlesskit, slirp4netns)" {
 	run volt run --rm --network slirp:port_handler=nope busybox true
 	[ "$status" -eq 125 ]
