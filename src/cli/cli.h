@@ -60,6 +60,7 @@ int cmd_inspect(struct volt_cli *cli, int argc, char **argv);
 int cmd_wait(struct volt_cli *cli, int argc, char **argv);
 int cmd_image(struct volt_cli *cli, int argc, char **argv);
 int cmd_images(struct volt_cli *cli, int argc, char **argv);
+int cmd_volume(struct volt_cli *cli, int argc, char **argv);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
 int cmd_port(struct volt_cli *cli, int argc, char **argv);

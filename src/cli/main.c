@@ -27,6 +27,7 @@ static const struct volt_cmd commands[] = {
 	{"image", cmd_image, "Manage images (import, inspect, ls, rm)"},
 	{"images", cmd_images, "List images"},
 	{"rmi", cmd_rmi, "Remove images"},
+	{"volume", cmd_volume, "Manage named volumes (create, ls, inspect, rm, prune)"},
 	{"pull", cli_exec_heavy, "Pull an image from a registry"},
 	{"push", cli_exec_heavy, "Push an image to a registry"},
 	{"login", cli_exec_heavy, "Log in to a registry"},

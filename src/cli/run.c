@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "container/early_userns.h"
 #include "container/lifecycle.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
@@ -203,10 +204,8 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 
 	if (r)
 		return r > 0 ? 0 : 125;
-	volt_trace("run: options parsed");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	volt_trace("run: context");
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
 	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0)
@@ -221,6 +220,7 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
 	struct volt_ctr_row row;
+	struct volt_early_userns early = {.release_fd = -1};
 	bool detach = false;
 	char id[65];
 	int code;
@@ -231,17 +231,34 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	volt_trace("run: options parsed");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
+	/* foreground: map the user namespace while the container is created
+	 * (VOLT_EARLY_USERNS=0 turns that off, to compare) */
+	const char *early_env = getenv("VOLT_EARLY_USERNS");
+	if (!detach && !(o.network && !strncmp(o.network, "container:", 10)) &&
+	    !(early_env && !strcmp(early_env, "0"))) {
+		struct volt_idmap m;
+		struct volt_err ignored;
+		if (volt_idmap_detect(&m, o.userns && !strcmp(o.userns, "keep-id"), &ignored) == 0) {
+			volt_early_userns_start(&early, &m);
+			ctx->early_userns = &early;
+		}
+	}
 	volt_trace("run: context");
 	r = volt_ctr_create(ctx, &o, id, &err);
+	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0 ||
+	    volt_ctr_load(ctx, id, &row, &err) != 0) {
+		volt_early_userns_abort(&early);
+		free_opts(&o);
+		return cli_fail(&err);
+	}
 	free_opts(&o);
-	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0)
-		return cli_fail(&err);
-	if (volt_ctr_load(ctx, id, &row, &err) != 0)
-		return cli_fail(&err);
 	/* foreground: volt becomes the monitor, whose exit code is the
 	 * container's; detached: the monitor leaves on its own */
 	volt_trace("run: loaded, starting");
-	if (volt_ctr_start(ctx, &row, !detach, &code, &err) < 0)
+	r = volt_ctr_start(ctx, &row, !detach, &code, &err);
+	volt_early_userns_abort(&early); /* not used (joined already, or not reached) */
+	ctx->early_userns = NULL;
+	if (r < 0)
 		return cli_fail(&err);
 	if (code >= 0)
 		return code;

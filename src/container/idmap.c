@@ -202,21 +202,24 @@ static int reap_helper(const char *prog, pid_t h, pid_t pid, struct volt_err *er
 	return 0;
 }
 
-int volt_idmap_apply(const struct volt_idmap *m, pid_t pid, struct volt_err *err)
+int volt_idmap_apply_start(const struct volt_idmap *m, pid_t pid, pid_t helpers[2], struct volt_err *err)
 {
 	char buf[256];
 
+	helpers[0] = helpers[1] = -1;
 	if (m->full) {
 		/* both setuid helpers run at once: each costs an exec */
-		pid_t hu = spawn_helper("/usr/bin/newuidmap", pid, m->uids, m->n_uids, err);
-		if (hu < 0)
+		helpers[0] = spawn_helper("/usr/bin/newuidmap", pid, m->uids, m->n_uids, err);
+		if (helpers[0] < 0)
 			return -1;
-		pid_t hg = spawn_helper("/usr/bin/newgidmap", pid, m->gids, m->n_gids, err);
-		int ru = reap_helper("/usr/bin/newuidmap", hu, pid, err);
-		if (hg < 0)
+		helpers[1] = spawn_helper("/usr/bin/newgidmap", pid, m->gids, m->n_gids, err);
+		if (helpers[1] < 0) {
+			struct volt_err ignored;
+			reap_helper("/usr/bin/newuidmap", helpers[0], pid, &ignored);
+			helpers[0] = -1;
 			return -1;
-		int rg = reap_helper("/usr/bin/newgidmap", hg, pid, ru < 0 ? NULL : err);
-		return ru < 0 || rg < 0 ? -1 : 0;
+		}
+		return 0;
 	}
 	/* An unprivileged process may map only itself, and only after giving up
 	 * setgroups(2) in the namespace. */
@@ -227,6 +230,27 @@ int volt_idmap_apply(const struct volt_idmap *m, pid_t pid, struct volt_err *err
 		return -1;
 	snprintf(buf, sizeof(buf), "%u %u 1\n", m->gids[0].inside, m->gid);
 	return write_proc(pid, "gid_map", buf, err);
+}
+
+int volt_idmap_apply_finish(pid_t pid, pid_t helpers[2], struct volt_err *err)
+{
+	int ru = 0, rg = 0;
+	if (helpers[0] > 0)
+		ru = reap_helper("/usr/bin/newuidmap", helpers[0], pid, err);
+	if (helpers[1] > 0) {
+		struct volt_err ignored;
+		rg = reap_helper("/usr/bin/newgidmap", helpers[1], pid, ru < 0 ? &ignored : err);
+	}
+	helpers[0] = helpers[1] = -1;
+	return ru < 0 || rg < 0 ? -1 : 0;
+}
+
+int volt_idmap_apply(const struct volt_idmap *m, pid_t pid, struct volt_err *err)
+{
+	pid_t h[2];
+	if (volt_idmap_apply_start(m, pid, h, err) < 0)
+		return -1;
+	return volt_idmap_apply_finish(pid, h, err);
 }
 
 int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, struct volt_err *err)

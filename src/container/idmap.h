@@ -43,6 +43,12 @@ int volt_idmap_parse_subid(const char *text, const char *name, uint32_t id, uint
  * unshared its user namespace): newuidmap/newgidmap in full mode, direct
  * writes (after setgroups=deny) in single mode. */
 int volt_idmap_apply(const struct volt_idmap *m, pid_t pid, struct volt_err *err);
+/* volt_idmap_apply_start/_finish - the same in two halves, so that the caller
+ * can work while newuidmap and newgidmap run: start returns at once with the
+ * helpers' pids in helpers[] (-1 when none ran: single mode writes the map
+ * in start); finish waits for them. */
+int volt_idmap_apply_start(const struct volt_idmap *m, pid_t pid, pid_t helpers[2], struct volt_err *err);
+int volt_idmap_apply_finish(pid_t pid, pid_t helpers[2], struct volt_err *err);
 
 /* volt_idmap_to_host - the host uid that container id maps to, or -1. */
 long long volt_idmap_uid_to_host(const struct volt_idmap *m, uint32_t id);

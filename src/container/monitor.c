@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "container/monitor.h"
+#include "container/early_userns.h"
 #include "container/log.h"
 #include "container/spawn.h"
 #include "container/spec.h"
@@ -60,6 +61,8 @@ struct shim {
 	int in_w, out_r, err_r; /* our ends of the container's pipes */
 	pid_t pid;
 	int userns_fd;
+	int mntns_fd;  /* the container's mount namespace, so that its teardown
+			* happens in a background child, not in the exit we wait for */
 	struct termios saved_tio;
 	bool tio_saved;
 	/* poll sources served by the relay loop besides stdio and signals
@@ -317,6 +320,38 @@ static void forget(struct shim *s, struct volt_db *db)
 		volt_db_commit(db, &err);
 }
 
+/* drop_mount_namespace - let go of the container's mount namespace. Its
+ * teardown (unmounting the overlay and ~30 other mounts) used to run in the
+ * container's exit, before the SIGCHLD we wait for; holding it open moves
+ * that work here, after the exit is recorded. In a throwaway child when
+ * background is set, so that the caller does not wait for it at all. */
+static void drop_mount_namespace_in(struct shim *s, bool background)
+{
+	int fd = s->mntns_fd;
+	s->mntns_fd = -1;
+	if (fd < 0)
+		return;
+	if (background) {
+		fflush(NULL);
+		pid_t pid = fork();
+		if (pid == 0) {
+			/* hold nothing the caller waits on: stdio, the lock */
+			if (fd != 3 && dup2(fd, 3) == 3)
+				fd = 3;
+			syscall(SYS_close_range, 0, 2, 0);
+			syscall(SYS_close_range, 4, ~0U, 0);
+			close(fd);
+			_exit(0);
+		}
+	}
+	close(fd);
+}
+
+static void drop_mount_namespace(struct shim *s)
+{
+	drop_mount_namespace_in(s, false);
+}
+
 /* remove_in_background - --rm after a normal exit: the container leaves the
  * database and its directory leaves containers/ at once (a rename into
  * $VOLT_ROOT/trash), and a throwaway child deletes the tree after volt has
@@ -333,6 +368,7 @@ static void remove_in_background(struct shim *s, struct volt_db *db)
 	cleanup_free char *dest = volt_path("%s/%s", trash, s->row.id);
 
 	if ((mkdir(trash, 0700) < 0 && errno != EEXIST) || rename(s->ctr_dir, dest) < 0) {
+		drop_mount_namespace(s);
 		cleanup_rm(s); /* no trash: the old way, in the foreground */
 		forget(s, db);
 		return;
@@ -342,8 +378,14 @@ static void remove_in_background(struct shim *s, struct volt_db *db)
 	s->ctr_dir = volt_steal_ptr(&dest);
 	fflush(NULL);
 	pid_t pid = fork();
-	if (pid != 0) /* the parent goes on; if fork failed, the next volt rm sweeps it */
+	if (pid != 0) { /* the parent goes on; if fork failed, the next volt rm sweeps it */
+		if (pid > 0 && s->mntns_fd >= 0)
+			close(s->mntns_fd); /* the child's copy is the last */
+		s->mntns_fd = -1;
 		return;
+	}
+	if (s->mntns_fd >= 0)
+		close(s->mntns_fd); /* the container's mounts go away here */
 	int null = open("/dev/null", O_RDWR);
 	if (null >= 0) {
 		dup2(null, 0);
@@ -400,7 +442,8 @@ static void release_network(struct shim *s)
 
 int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_monitor_opts *o)
 {
-	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1};
+	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1,
+			 .mntns_fd = -1};
 	struct volt_spawn sp = {0};
 	struct volt_err err = {0};
 	cleanup_free char *logp = NULL, *init = NULL;
@@ -476,8 +519,15 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		goto fail_early;
 	volt_trace("monitor: net prepared");
 	sp.security = &s.sec; /* capabilities, Landlock, seccomp: src/security */
+	if (s.ctx->early_userns && sp.joined_userns)
+		volt_early_userns_abort(s.ctx->early_userns);
+	/* the early user namespace (cli/run.c) is joined last: its helpers run
+	 * while everything before is done */
 	if (volt_security_prepare(s.ctx, &s.spec, s.ctr_dir, false, &s.sec, &err) < 0 ||
 	    (volt_trace("monitor: security prepared"), 0) ||
+	    (s.ctx->early_userns &&
+	     (sp.in_userns = volt_early_userns_join(s.ctx->early_userns, &s.spec.idmap, &err)) < 0) ||
+	    (volt_trace("monitor: user namespace ready"), 0) ||
 	    volt_container_spawn(&sp, &err) < 0) {
 		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
 		char msg[VOLT_ERR_MSG_MAX + 32];
@@ -488,6 +538,11 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	volt_trace("monitor: container exec'd");
 	s.pid = sp.pid;
 	s.userns_fd = sp.userns_fd;
+	{
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int)s.pid);
+		s.mntns_fd = open(p, O_RDONLY | O_CLOEXEC);
+	}
 	if (volt_net_attach(&s.net, s.pid, sp.tap_fd, &err) < 0) {
 		kill(s.pid, SIGKILL);
 		goto fail_started;
@@ -526,6 +581,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		remove_in_background(&s, db);
 	} else {
 		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), NULL, &err);
+		drop_mount_namespace_in(&s, true);
 		/* builtin restart policy: back off, then run again as a fresh shim
 		 * that keeps the lock (under systemd, the unit's Restart= does it) */
 		long ms = s.attach ? -1 : volt_sup_shim_next(s.ctx, s.row.id, code);

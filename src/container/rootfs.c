@@ -1,4 +1,5 @@
 #include "container/rootfs.h"
+#include "container/volume.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -285,6 +286,8 @@ static int user_mounts(int rootfd, const struct volt_spec *s, struct volt_err *e
 				return volt_err_sys(err, "mount tmpfs on %s", m->dest);
 			continue;
 		}
+		if (m->kind == VOLT_MOUNT_VOLUME && volt_volume_fill(rootfd, m->dest, m->source, err) < 0)
+			return -1;
 		if (stat(m->source, &st) < 0)
 			return volt_err_sys(err, "bind mount source %s", m->source);
 		if (S_ISDIR(st.st_mode)) {

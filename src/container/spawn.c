@@ -239,6 +239,8 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 		flags &= ~(unsigned long)CLONE_NEWUSER;
 	else if (strcmp(s->network ? s->network : "none", "host") != 0)
 		flags |= CLONE_NEWNET;
+	if (sp->in_userns)
+		flags &= ~(unsigned long)CLONE_NEWUSER;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return volt_err_sys(err, "socketpair");
 	fflush(NULL);
@@ -261,7 +263,7 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 	}
 	close(sv[1]);
 	volt_trace("spawn: cloned");
-	c = !sp->joined_userns && volt_idmap_apply(&s->idmap, pid, err) < 0 ? 1 : 0;
+	c = !sp->joined_userns && !sp->in_userns && volt_idmap_apply(&s->idmap, pid, err) < 0 ? 1 : 0;
 	volt_trace("spawn: id map written");
 	if (write(sv[0], &c, 1) != 1 && !c) {
 		c = 1;

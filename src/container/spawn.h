@@ -19,6 +19,8 @@ struct volt_spawn {
 	int ctty;              /* stdio[0] is a terminal to make controlling */
 	/* network (net/monitor.c volt_net_prepare fills these) */
 	int joined_userns;     /* container:NAME: the caller joined its user namespace */
+	int in_userns;         /* the caller is root of the container's own, already
+				* mapped user namespace (early_userns.c): no CLONE_NEWUSER */
 	int netns_fd;          /* ... and the child joins this network namespace */
 	int want_tap;          /* slirp: the child creates eth0 and passes its fd */
 	unsigned mtu;

@@ -93,8 +93,10 @@ static void factory_main(int sock, int netns, pid_t parent)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(0);
 	keep_only(sock < netns ? sock : netns, sock < netns ? netns : sock);
+	/* EINVAL from the user namespace: we are in it already (a foreground
+	 * monitor joins the container's user namespace before the clone) */
 	userns = ioctl(netns, NS_GET_USERNS);
-	if (userns < 0 || setns(userns, CLONE_NEWUSER) < 0 || setns(netns, CLONE_NEWNET) < 0)
+	if (userns < 0 || (setns(userns, CLONE_NEWUSER) < 0 && errno != EINVAL) || setns(netns, CLONE_NEWNET) < 0)
 		status = errno ? errno : EPERM;
 	if (userns >= 0)
 		close(userns);

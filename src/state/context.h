@@ -5,12 +5,17 @@
 #include "state/db.h"
 #include "util/err.h"
 
+struct volt_early_userns;
+
 struct volt_ctx {
 	char *root;      /* $VOLT_ROOT: store, state, containers */
 	char *runroot;   /* runtime files: locks, sockets */
 	char *libexec;   /* where volt-shim and volt-init live */
 	struct volt_db db;
 	int db_open;
+	/* a foreground run's user namespace, mapped while the container is
+	 * created (container/early_userns.c); NULL otherwise */
+	struct volt_early_userns *early_userns;
 };
 
 /* volt_ctx_init - resolve root (--root, $VOLT_ROOT, ${XDG_DATA_HOME:-~/.local/share}/volt)

@@ -65,6 +65,23 @@ teardown_file() {
 		"$VOLT_ROOT/cas/refs/$id.tree")" = "33:4" ]
 }
 
+@test "debian: a new named volume is filled from the image with its owners, modes and symlinks" {
+	run volt run --rm -v deblog:/var/log debian:bookworm stat -c '%U:%G %a %n' /var/log/nginx/access.log /var/log/apt
+	[ "$status" -eq 0 ]
+	if has_subuid; then
+		[ "${lines[0]}" = "www-data:adm 640 /var/log/nginx/access.log" ]
+	else
+		[[ "${lines[0]}" == *" 640 /var/log/nginx/access.log" ]]
+	fi
+	[ -e "$VOLT_ROOT/volumes/deblog/_data/nginx/access.log" ]
+	run volt run --rm -v debetc:/etc debian:bookworm readlink /etc/localtime
+	[ "$status" -eq 0 ]
+	[ -n "$output" ]
+	run volt volume rm deblog debetc
+	[ "$status" -eq 0 ]
+	[ ! -e "$VOLT_ROOT/volumes/deblog" ]
+}
+
 @test "debian: setuid files keep their bit" {
 	run volt run --rm debian:bookworm stat -c '%a %n' /usr/bin/passwd /usr/bin/su
 	[ "$status" -eq 0 ]

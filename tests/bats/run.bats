@@ -136,6 +136,53 @@ setup() {
 	[ -f "$VOLT_ROOT/volumes/vol1/_data/file" ]
 }
 
+@test "a new named volume is filled from the image (mode kept); once filled it is never filled again" {
+	run volt run --rm -v fill1:/etc busybox cat /etc/motd
+	[ "$status" -eq 0 ]
+	[ "$output" = "volt busybox image" ]
+	[ -f "$VOLT_ROOT/volumes/fill1/_data/passwd" ]
+	run volt run --rm -v fill2:/tmp busybox stat -c %a /tmp
+	[ "$output" = 1777 ]
+	volt run --rm -v fill1:/etc busybox sh -c 'rm -rf /etc/* /etc/.[!.]* 2>/dev/null; true'
+	run volt run --rm -v fill1:/etc busybox ls -A /etc
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# a volume created empty and written first is not filled over
+	volt volume create fill3
+	echo mine >"$VOLT_ROOT/volumes/fill3/_data/own"
+	run volt run --rm -v fill3:/etc busybox ls /etc
+	[ "$output" = own ]
+}
+
+@test "volume create, ls, inspect, rm (refused while in use), prune" {
+	run volt volume create v-a v-b
+	[ "$status" -eq 0 ]
+	run volt volume ls -q
+	[[ "$output" == *"v-a"*"v-b"* ]]
+	run volt volume create 'bad/name'
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"invalid volume name"* ]]
+	volt create --name vuser -v v-a:/data busybox true >/dev/null
+	run volt volume inspect v-a
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"UsedBy"'*'"vuser"'* ]]
+	[[ "$output" == *"$VOLT_ROOT/volumes/v-a/_data"* ]]
+	run volt volume rm v-a
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"in use by container vuser"* ]]
+	run volt volume prune
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"v-b"* ]]
+	[[ "$output" != *"v-a"* ]]
+	[ -d "$VOLT_ROOT/volumes/v-a" ] && [ ! -e "$VOLT_ROOT/volumes/v-b" ]
+	volt rm vuser
+	run volt volume rm v-a
+	[ "$status" -eq 0 ]
+	run volt volume inspect v-a
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"no such volume: v-a"* ]]
+}
+
 @test "--tmpfs mounts a tmpfs" {
 	run volt run --rm --tmpfs /scratch busybox sh -c 'grep " /scratch " /proc/mounts'
 	[ "$status" -eq 0 ]

@@ -321,7 +321,7 @@ check_pause() {
 
 @test "systemd: builtin inside a delegated unit gets its own cgroup; pause uses cgroup.freeze" {
 	require_manager
-	systemd-run --user -q -p Delegate=yes --unit=volt-test-deleg -E VOLT_ROOT="$VOLT_ROOT" \
+	systemd-run --user -q -p Delegate=yes -p TimeoutStopSec=5 --unit=volt-test-deleg -E VOLT_ROOT="$VOLT_ROOT" \
 		-E VOLT_RUNROOT="$VOLT_RUNROOT" sh -c "$VOLT_BIN run -d --supervisor builtin --name dg busybox sh -c '$counter_cmd'; sleep 60"
 	wait_for ps_has dg
 	cg=$(systemctl --user show -p ControlGroup --value volt-test-deleg.service)

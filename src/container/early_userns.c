@@ -1,0 +1,145 @@
+/* The container's user namespace, ahead of time.
+ *
+ * Theory of operation: with a subordinate id range, mapping a new user
+ * namespace takes two setuid helpers, newuidmap and newgidmap: two execs of
+ * ~1 ms each here, the largest single step of a container start. They need
+ * only a process in the namespace, not the container itself. So a foreground
+ * `volt run` (cli/run.c) clones a small holder child into a new user namespace
+ * as soon as its options are parsed, starts both helpers on it, and goes on
+ * creating the container (database, spec, /etc files) while they run on the
+ * other core (started by a "mapper" child, so that volt waits not even for
+ * their vfork+exec). At spawn time the monitor (same process) waits for them, joins
+ * the namespace with setns() and clones the container without CLONE_NEWUSER
+ * (container/spawn.c, in_userns); the holder is released. From there on the
+ * monitor is root of the container's user namespace, which is also what
+ * --network container:NAME does: files it creates still belong to the user,
+ * and the host's resources are reachable exactly as before (a user namespace
+ * grants nothing outside itself). */
+#include "container/early_userns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+
+void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m)
+{
+	struct volt_err ignored;
+	int p[2];
+
+	memset(e, 0, sizeof(*e));
+	e->release_fd = -1;
+	if (!m->full || pipe2(p, O_CLOEXEC) < 0)
+		return;
+	fflush(NULL);
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	if (pid == 0) {
+		char c;
+		close(p[1]);
+		/* hold the namespace until the monitor has joined it (or gave up);
+		 * die with volt in any case */
+		signal(SIGPIPE, SIG_DFL);
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(p[0]);
+	e->holder = pid;
+	e->release_fd = p[1];
+	e->map = *m;
+	/* the helpers are started by a child of ours, so that volt does not
+	 * wait even for their vfork+exec; its exit status says how they did */
+	e->mapper = fork();
+	if (e->mapper == 0) {
+		pid_t h[2];
+		if (volt_idmap_apply_start(m, pid, h, &ignored) < 0 || volt_idmap_apply_finish(pid, h, &ignored) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	if (e->mapper < 0) {
+		e->mapper = 0;
+		volt_early_userns_abort(e);
+		return;
+	}
+	e->active = true;
+}
+
+static bool same_map(const struct volt_idmap *a, const struct volt_idmap *b)
+{
+	return a->full == b->full && a->n_uids == b->n_uids && a->n_gids == b->n_gids &&
+	       !memcmp(a->uids, b->uids, sizeof(a->uids[0]) * (size_t)a->n_uids) &&
+	       !memcmp(a->gids, b->gids, sizeof(a->gids[0]) * (size_t)a->n_gids);
+}
+
+/* reap_mapper - wait for the mapper; true when both maps were written */
+static bool reap_mapper(struct volt_early_userns *e)
+{
+	int status = -1;
+	if (e->mapper <= 0)
+		return false;
+	while (waitpid(e->mapper, &status, 0) < 0)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	e->mapper = 0;
+	return status == 0;
+}
+
+static void release(struct volt_early_userns *e)
+{
+	e->active = false;
+	if (e->holder <= 0)
+		return; /* never started */
+	if (e->release_fd >= 0)
+		close(e->release_fd);
+	e->release_fd = -1;
+	if (e->holder > 0)
+		while (waitpid(e->holder, NULL, 0) < 0 && errno == EINTR)
+			;
+	e->holder = 0;
+	e->active = false;
+}
+
+int volt_early_userns_join(struct volt_early_userns *e, const struct volt_idmap *m, struct volt_err *err)
+{
+	char path[64];
+
+	if (!e->active)
+		return 0;
+	if (!same_map(&e->map, m)) {
+		volt_early_userns_abort(e);
+		return 0;
+	}
+	if (!reap_mapper(e)) {
+		volt_early_userns_abort(e);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)e->holder);
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWUSER) < 0) {
+		int r = volt_err_sys(err, "join the container's user namespace");
+		volt_early_userns_abort(e);
+		return r;
+	}
+	release(e);
+	return 1;
+}
+
+void volt_early_userns_abort(struct volt_early_userns *e)
+{
+	reap_mapper(e);
+	release(e);
+}

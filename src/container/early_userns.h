@@ -1,0 +1,36 @@
+/* early_userns.h - the container's user namespace, made and mapped while
+ * volt is still creating the container (see early_userns.c). */
+#ifndef VOLT_CONTAINER_EARLY_USERNS_H
+#define VOLT_CONTAINER_EARLY_USERNS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "container/idmap.h"
+#include "util/err.h"
+
+struct volt_early_userns {
+	bool active;          /* started and neither joined nor given up */
+	struct volt_idmap map;
+	pid_t holder;         /* a child that sits in the namespace until released */
+	int release_fd;       /* closing it lets the holder exit */
+	pid_t mapper;         /* a child that runs newuidmap and newgidmap on it */
+};
+
+/* volt_early_userns_start - make a user namespace (held by a child) and start
+ * newuidmap/newgidmap on it without waiting. Only for a full map; a no-op
+ * (e->active stays false) otherwise, or on any failure: the normal path at
+ * spawn time then does the work, so nothing is lost. */
+void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m);
+
+/* volt_early_userns_join - wait for the helpers, then move this (single
+ * threaded) process into the namespace and let the holder go. m must be the
+ * map the container wants. Return 1 when joined, 0 when there is nothing to
+ * join (not started, another map, or the mapping failed: the caller maps as
+ * usual, and says why if that fails again), -1 with err when setns failed. */
+int volt_early_userns_join(struct volt_early_userns *e, const struct volt_idmap *m, struct volt_err *err);
+
+/* volt_early_userns_abort - give it up (the container was not started). */
+void volt_early_userns_abort(struct volt_early_userns *e);
+
+#endif

@@ -1,0 +1,276 @@
+/* Named volumes: $VOLT_ROOT/volumes/NAME/_data, bound into containers.
+ *
+ * Theory of operation: a volume is a directory; `-v NAME:/path` creates it on
+ * first use (container/create.c) and `volt volume create` ahead of time. As
+ * docker does, the first container that mounts an empty, never-filled volume
+ * copies what its image has at the mount point into it: the copy runs in the
+ * container child (rootfs.c), as root of the container's user namespace, so
+ * owners, modes and times are kept exactly (the ids are mapped there). A
+ * "filled" marker beside _data records that it happened, so a volume the user
+ * emptied later stays empty. Files in a volume belong to ids of the
+ * container's map, so removing one goes through a user namespace with the same
+ * map (volt_userns_run), like removing a container. */
+#include "container/volume.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "container/idmap.h"
+#include "container/rootfs.h"
+#include "container/spec.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+#define COPY_DEPTH_MAX 256
+
+bool volt_volume_name_valid(const char *n)
+{
+	size_t len = strlen(n);
+	if (!len || len > 128 || !((n[0] >= 'a' && n[0] <= 'z') || (n[0] >= 'A' && n[0] <= 'Z') ||
+				  (n[0] >= '0' && n[0] <= '9')))
+		return false;
+	for (const char *p = n; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_' || *p == '.' || *p == '-'))
+			return false;
+	return true;
+}
+
+char *volt_volume_dir(struct volt_ctx *ctx, const char *name)
+{
+	return volt_path("%s/volumes/%s", ctx->root, name);
+}
+
+int volt_volume_create(struct volt_ctx *ctx, const char *name, struct volt_err *err)
+{
+	if (!volt_volume_name_valid(name))
+		return volt_err_set(err, EINVAL, "invalid volume name \"%s\": use [a-zA-Z0-9][a-zA-Z0-9_.-]*",
+				    name);
+	cleanup_free char *data = volt_path("%s/volumes/%s/_data", ctx->root, name);
+	return volt_mkdir_p(data, 0755, err);
+}
+
+/* copy_file - regular file src (open) to a new name in dst */
+static int copy_file(int sfd, int dstdir, const char *name, const struct stat *st, struct volt_err *err)
+{
+	cleanup_close int dfd = openat(dstdir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (dfd < 0)
+		return volt_err_sys(err, "create %s in the volume", name);
+	for (;;) {
+		ssize_t n = copy_file_range(sfd, NULL, dfd, NULL, 1 << 30, 0);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
+				return volt_err_sys(err, "copy %s into the volume", name);
+			char buf[65536];
+			ssize_t r;
+			while ((r = read(sfd, buf, sizeof(buf))) > 0)
+				if (write(dfd, buf, (size_t)r) != r)
+					return volt_err_sys(err, "copy %s into the volume", name);
+			if (r < 0)
+				return volt_err_sys(err, "read %s", name);
+			break;
+		}
+	}
+	/* owner first: chown clears setuid/setgid, which the mode then restores */
+	if (fchown(dfd, st->st_uid, st->st_gid) < 0 && errno != EINVAL)
+		return volt_err_sys(err, "chown %s in the volume", name);
+	struct timespec ts[2] = {st->st_atim, st->st_mtim};
+	if (fchmod(dfd, st->st_mode & 07777) < 0 || futimens(dfd, ts) < 0)
+		return volt_err_sys(err, "set the mode of %s in the volume", name);
+	return 0;
+}
+
+/* copy_tree - the entries of directory src into directory dst, keeping
+ * owners, modes and times; devices and sockets are skipped (they cannot be
+ * made in a user namespace), hard links become copies. */
+static int copy_tree(int src, int dst, int depth, struct volt_err *err)
+{
+	if (depth > COPY_DEPTH_MAX)
+		return volt_err_set(err, ELOOP, "the image's directory is nested too deep to copy into the volume");
+	int dupfd = dup(src);
+	if (dupfd < 0)
+		return volt_err_sys(err, "dup");
+	cleanup_dir DIR *d = fdopendir(dupfd);
+	struct dirent *e;
+	struct stat st;
+
+	if (!d) {
+		close(dupfd);
+		return volt_err_sys(err, "read a directory to copy into the volume");
+	}
+	rewinddir(d);
+	while ((e = readdir(d))) {
+		const char *n = e->d_name;
+		if (!strcmp(n, ".") || !strcmp(n, ".."))
+			continue;
+		if (fstatat(src, n, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return volt_err_sys(err, "stat %s", n);
+		if (S_ISDIR(st.st_mode)) {
+			if (mkdirat(dst, n, 0700) < 0 && errno != EEXIST)
+				return volt_err_sys(err, "mkdir %s in the volume", n);
+			cleanup_close int s2 = openat(src, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			cleanup_close int d2 = openat(dst, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (s2 < 0 || d2 < 0)
+				return volt_err_sys(err, "open %s", n);
+			if (copy_tree(s2, d2, depth + 1, err) < 0)
+				return -1;
+			struct timespec ts[2] = {st.st_atim, st.st_mtim};
+			if ((fchown(d2, st.st_uid, st.st_gid) < 0 && errno != EINVAL) ||
+			    fchmod(d2, st.st_mode & 07777) < 0 || futimens(d2, ts) < 0)
+				return volt_err_sys(err, "set the owner of %s in the volume", n);
+		} else if (S_ISREG(st.st_mode)) {
+			cleanup_close int s2 = openat(src, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			if (s2 < 0)
+				return volt_err_sys(err, "open %s", n);
+			if (copy_file(s2, dst, n, &st, err) < 0)
+				return -1;
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[4096];
+			ssize_t l = readlinkat(src, n, target, sizeof(target) - 1);
+			if (l < 0)
+				return volt_err_sys(err, "readlink %s", n);
+			target[l] = '\0';
+			if (symlinkat(target, dst, n) < 0 && errno != EEXIST)
+				return volt_err_sys(err, "symlink %s in the volume", n);
+			if (fchownat(dst, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EINVAL)
+				return volt_err_sys(err, "chown %s in the volume", n);
+		}
+	}
+	return 0;
+}
+
+static bool dir_empty(int fd)
+{
+	int dupfd = dup(fd);
+	if (dupfd < 0)
+		return false;
+	cleanup_dir DIR *d = fdopendir(dupfd);
+	struct dirent *e;
+	if (!d) {
+		close(dupfd);
+		return false;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			return false;
+	return true;
+}
+
+int volt_volume_fill(int rootfd, const char *dest, const char *data_dir, struct volt_err *err)
+{
+	cleanup_free char *marker = volt_path("%s/../filled", data_dir);
+	if (access(marker, F_OK) == 0)
+		return 0;
+	cleanup_close int dst = open(data_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dst < 0)
+		return volt_err_sys(err, "open volume %s", data_dir);
+	cleanup_close int src = volt_rootfs_open(rootfd, dest, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (src >= 0 && dir_empty(dst)) {
+		struct stat st;
+		if (copy_tree(src, dst, 0, err) < 0)
+			return volt_err_prefix(err, "fill the volume mounted on %s", dest);
+		/* the mount point's own owner and mode, as docker keeps them */
+		if (fstat(src, &st) == 0) {
+			if (fchown(dst, st.st_uid, st.st_gid) < 0 && errno != EINVAL)
+				return volt_err_sys(err, "chown volume %s", data_dir);
+			fchmod(dst, st.st_mode & 07777);
+		}
+	}
+	cleanup_close int m = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (m < 0)
+		return volt_err_sys(err, "mark volume %s filled", data_dir);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int volt_volume_list(struct volt_ctx *ctx, char ***names, struct volt_err *err)
+{
+	cleanup_free char *dir = volt_path("%s/volumes", ctx->root);
+	cleanup_dir DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	*names = calloc(1, sizeof(char *));
+	if (!d)
+		return errno == ENOENT ? 0 : volt_err_sys(err, "open %s", dir);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && volt_volume_name_valid(e->d_name)) {
+			volt_strv_push(names, e->d_name);
+			n++;
+		}
+	qsort(*names, n, sizeof(char *), cmp_str);
+	return 0;
+}
+
+struct users_arg {
+	const char *name;
+	char ***users;
+};
+
+static int collect_user(const struct volt_ctr_row *c, void *arg)
+{
+	struct users_arg *u = arg;
+	json_t *spec = json_loads(c->spec, 0, NULL), *m;
+	size_t k;
+	json_array_foreach(json_object_get(spec, "mounts"), k, m) {
+		const char *ty = json_string_value(json_object_get(m, "type"));
+		const char *nm = json_string_value(json_object_get(m, "name"));
+		if (ty && nm && !strcmp(ty, "volume") && !strcmp(nm, u->name)) {
+			volt_strv_push(u->users, c->name);
+			break;
+		}
+	}
+	json_decref(spec);
+	return 0;
+}
+
+int volt_volume_users(struct volt_ctx *ctx, const char *name, char ***users, struct volt_err *err)
+{
+	struct volt_db *db = volt_ctx_db(ctx, err);
+	struct users_arg u = {name, users};
+
+	*users = calloc(1, sizeof(char *));
+	if (!db)
+		return -1;
+	return volt_db_ctr_list(db, collect_user, &u, err);
+}
+
+static int rm_volume_dir(void *arg, struct volt_err *err)
+{
+	return volt_rm_rf((const char *)arg, err);
+}
+
+int volt_volume_remove(struct volt_ctx *ctx, const char *name, bool force, struct volt_err *err)
+{
+	cleanup_free char *dir = volt_volume_dir(ctx, name);
+	cleanup_strv char **users = NULL;
+	struct stat st;
+	struct volt_idmap map;
+
+	if (!volt_volume_name_valid(name) || stat(dir, &st) < 0)
+		return volt_err_set(err, ENOENT, "no such volume: %s", name);
+	if (volt_volume_users(ctx, name, &users, err) < 0)
+		return -1;
+	if (users[0] && !force)
+		return volt_err_set(err, EBUSY, "volume %s is in use by container %s: remove it first, or use -f",
+				    name, users[0]);
+	/* files of the volume belong to ids of the containers' map */
+	if (volt_idmap_detect(&map, false, err) < 0)
+		return -1;
+	if (volt_userns_run(&map, rm_volume_dir, dir, err) < 0)
+		return volt_err_prefix(err, "remove volume %s", name);
+	return 0;
+}

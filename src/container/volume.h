@@ -1,0 +1,27 @@
+/* volume.h - named volumes (see volume.c). */
+#ifndef VOLT_CONTAINER_VOLUME_H
+#define VOLT_CONTAINER_VOLUME_H
+
+#include <stdbool.h>
+
+#include "state/context.h"
+#include "util/err.h"
+
+/* volt_volume_name_valid - [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 128 bytes */
+bool volt_volume_name_valid(const char *name);
+/* volt_volume_dir - $VOLT_ROOT/volumes/NAME (malloc'd); the data is in _data */
+char *volt_volume_dir(struct volt_ctx *ctx, const char *name);
+/* volt_volume_create - make the volume (an existing one is fine) */
+int volt_volume_create(struct volt_ctx *ctx, const char *name, struct volt_err *err);
+/* volt_volume_fill - in the container child, before the volume is mounted on
+ * dest: copy what the image has at dest into an empty, never-filled volume
+ * (data_dir is its _data), as docker does; then mark it filled. */
+int volt_volume_fill(int rootfd, const char *dest, const char *data_dir, struct volt_err *err);
+/* volt_volume_list - the volumes' names, sorted (a NULL-terminated strv) */
+int volt_volume_list(struct volt_ctx *ctx, char ***names, struct volt_err *err);
+/* volt_volume_users - names of the containers (any state) that mount it */
+int volt_volume_users(struct volt_ctx *ctx, const char *name, char ***users, struct volt_err *err);
+/* volt_volume_remove - delete it; refused while a container uses it unless force */
+int volt_volume_remove(struct volt_ctx *ctx, const char *name, bool force, struct volt_err *err);
+
+#endif
