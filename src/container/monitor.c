@@ -410,6 +410,8 @@ static void release_network(struct shim *s)
 	int tap = s->net.slirp ? volt_slirp_tap_fd(s->net.slirp) : -1;
 	int p[2];
 
+	volt_net_stop_ports(&s->net); /* the fork below must not inherit them */
+
 	if (tap >= 0 && pipe2(p, O_CLOEXEC) == 0) {
 		pid_t pid = fork();
 		if (pid == 0) {
@@ -541,7 +543,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int)s.pid);
 		s.mntns_fd = open(p, O_RDONLY | O_CLOEXEC);
 	}
-	if (volt_net_attach(&s.net, sp.tap_fd, &err) < 0) {
+	if (volt_net_attach(&s.net, s.pid, sp.tap_fd, &err) < 0) {
 		kill(s.pid, SIGKILL);
 		goto fail_started;
 	}
@@ -569,6 +571,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	/* 4. relay until the container exits */
 	raw_terminal(&s);
 	code = relay(&s, sfd);
+	volt_net_stop_ports(&s.net); /* before any fork below: no child may hold them */
 	restore_terminal(&s);
 	volt_log_close(&s.log);
 	volt_trace("monitor: container exited");

@@ -55,10 +55,14 @@ int volt_net_spec_setup(struct volt_ctx *ctx, struct volt_spec *s, char **publis
 	if (n && o.mode != VOLT_NET_SLIRP)
 		return volt_err_set(err, EINVAL,
 				    "published ports need --network slirp (the default), not --network %s", s->network);
+	/* the splice relay (net/portproxy.c) listens on IPv6 too; libslirp
+	 * (UDP, port_handler=slirp) forwards v6 host sockets only to a v6 guest */
 	for (size_t i = 0; i < n; i++)
-		if (strchr(ports[i].host_ip, ':')) {
+		if (strchr(ports[i].host_ip, ':') && (ports[i].udp || o.port_slirp)) {
 			char what[96];
-			return volt_err_set(err, EAFNOSUPPORT, "publish %s: IPv6 host addresses are not supported yet",
+			return volt_err_set(err, EAFNOSUPPORT,
+					    "publish %s: IPv6 host addresses are not supported yet for UDP or "
+					    "port_handler=slirp",
 					    volt_port_display(&ports[i], what, sizeof(what)));
 		}
 	if (volt_ports_reserve(ports, n, err) < 0)

@@ -14,6 +14,7 @@
 #include "net/net.h"
 #include "util/cleanup.h"
 
+/* parse_slirp_opts - "mtu=N,allow_host_loopback=true,port_handler=slirp" */
 static int parse_slirp_opts(const char *s, const char *opts, struct volt_net_opts *o, struct volt_err *err)
 {
 	char buf[256];
@@ -41,9 +42,19 @@ static int parse_slirp_opts(const char *s, const char *opts, struct volt_net_opt
 				o->allow_host_loopback = false;
 			else
 				return volt_err_set(err, EINVAL, "--network %s: allow_host_loopback is true or false", s);
+		} else if (!strcmp(kv, "port_handler")) {
+			/* podman's spellings (rootlesskit, slirp4netns) too */
+			if (!strcmp(v, "builtin") || !strcmp(v, "rootlesskit"))
+				o->port_slirp = false;
+			else if (!strcmp(v, "slirp") || !strcmp(v, "slirp4netns"))
+				o->port_slirp = true;
+			else
+				return volt_err_set(err, EINVAL, "--network %s: port_handler is builtin or slirp", s);
 		} else {
 			return volt_err_set(err, EINVAL,
-					    "--network %s: unknown slirp option \"%s\" (mtu, allow_host_loopback)", s, kv);
+					    "--network %s: unknown slirp option \"%s\" (mtu, allow_host_loopback, "
+					    "port_handler)",
+					    s, kv);
 		}
 	}
 	return 0;
@@ -96,6 +107,3 @@ int volt_spec_ports(char **stored, struct volt_port **v, size_t *n, struct volt_
 			return -1;
 	return 0;
 }
-
-/* join_container - container:NAME: join its user namespace now and open its
- * network namespace for the child. */

@@ -1,7 +1,10 @@
 /* Container networking modes (--network) and the monitor's part of them.
  *
- *   slirp[:mtu=N,allow_host_loopback=true]  own netns, tap eth0 served by
- *                         libslirp inside volt-shim (the default)
+ *   slirp[:mtu=N,allow_host_loopback=true,port_handler=builtin|slirp]
+ *                         own netns, tap eth0 served by libslirp inside
+ *                         volt-shim (the default); published TCP ports are
+ *                         relayed by the shim with splice (builtin, the
+ *                         default) or by slirp's host forwarding
  *   none                  own netns, loopback only
  *   host                  the host's network namespace
  *   container:NAME        the network namespace of another running container
@@ -38,6 +41,7 @@ struct volt_net_opts {
 	enum volt_net_mode mode;
 	unsigned mtu;             /* slirp */
 	bool allow_host_loopback; /* slirp */
+	bool port_slirp;          /* slirp: port_handler=slirp (TCP ports through libslirp) */
 	char container[130];      /* container:NAME */
 };
 
@@ -64,6 +68,7 @@ ssize_t volt_tap_recv(int sock, void *buf, size_t len, int *tap_fd);
 /* ---- the monitor (net/monitor.c, net/slirp.c) ---- */
 
 struct volt_slirp;
+struct volt_portproxy;
 struct volt_ctx;
 struct volt_spec;
 struct volt_spawn;
@@ -71,7 +76,8 @@ struct volt_spawn;
 struct volt_net {
 	struct volt_net_opts opts;
 	struct volt_slirp *slirp;
-	struct volt_poll_source source; /* valid when slirp is set */
+	struct volt_portproxy *proxy;   /* published TCP ports (port_handler=builtin) */
+	struct volt_poll_source source; /* valid when slirp is set: slirp + proxy */
 };
 
 /* volt_net_prepare - in volt-shim, before the container is spawned: for
@@ -82,12 +88,18 @@ struct volt_net {
 int volt_net_prepare(struct volt_ctx *ctx, const struct volt_spec *spec, struct volt_net *net,
 		     struct volt_spawn *sp, struct volt_err *err);
 
-/* volt_net_attach - after the spawn: give slirp the container's tap fd.
+/* volt_net_attach - after the spawn: give slirp the container's tap fd and
+ * the port relay the container (pid) whose network namespace it connects in.
  * Return: 0, or -1 with err. */
-int volt_net_attach(struct volt_net *net, int tap_fd, struct volt_err *err);
+int volt_net_attach(struct volt_net *net, pid_t pid, int tap_fd, struct volt_err *err);
 
 /* volt_net_source - the poll source to add to the monitor's loop, or NULL. */
 struct volt_poll_source *volt_net_source(struct volt_net *net);
+
+/* volt_net_stop_ports - close the relay's listeners and connections now:
+ * before the monitor forks anything at exit, so that no child holds a
+ * published port after the container is gone. */
+void volt_net_stop_ports(struct volt_net *net);
 
 void volt_net_free(struct volt_net *net);
 
@@ -98,7 +110,8 @@ void volt_net_free(struct volt_net *net);
 const char *volt_slirp_lazy_error(void);
 
 /* volt_slirp_new - a libslirp instance for the 10.0.2.0/24 + fd00::/64
- * network, with ports forwarded from the host. Return: NULL with err. */
+ * network, with ports forwarded from the host (all of them with
+ * port_handler=slirp, else only the UDP ones). Return: NULL with err. */
 struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct volt_port *ports, size_t n_ports,
 				  struct volt_err *err);
 void volt_slirp_set_tap(struct volt_slirp *sl, int tap_fd);

@@ -9,8 +9,9 @@
  * due timers. Frames from slirp go straight to the tap with write(2); if the
  * tap is full the frame is dropped and TCP retransmits, as libslirp allows.
  *
- * Published ports are slirp host forwards: slirp listens on the host and
- * connects to 10.0.2.100 inside. With allow_host_loopback=false (the
+ * Published UDP ports (and TCP ones with port_handler=slirp) are slirp host
+ * forwards: slirp listens on the host and connects to 10.0.2.100 inside.
+ * TCP ports by default go through net/portproxy.c instead (splice). With allow_host_loopback=false (the
  * default) new flows from the container to 10.0.2.2, the host's loopback,
  * are refused by net/filter.c on the frames from the tap. */
 #include <arpa/inet.h>
@@ -25,6 +26,7 @@
 
 #include <libslirp.h>
 
+#include "net/ackq.h"
 #include "net/filter.h"
 #include "net/net.h"
 #include "util/cleanup.h"
@@ -49,6 +51,8 @@ struct volt_slirp {
 	struct slirp_timer *timers;
 	uint8_t *frame;
 	struct volt_lofilter *lofilter; /* NULL: host loopback allowed */
+	struct volt_ackq *ackq;         /* pure ACKs held during a dispatch */
+	bool batching;                  /* inside volt_slirp_dispatch */
 };
 
 static int64_t now_ns(void)
@@ -60,13 +64,9 @@ static int64_t now_ns(void)
 
 /* ---- callbacks ---- */
 
-static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
+/* tap_write - one frame to the container. Return: as send_packet. */
+static ssize_t tap_write(struct volt_slirp *sl, const void *buf, size_t len)
 {
-	struct volt_slirp *sl = opaque;
-	if (sl->tap_fd < 0)
-		return (ssize_t)len;
-	if (sl->lofilter)
-		volt_lofilter_out(sl->lofilter, buf, len);
 	for (;;) {
 		ssize_t w = write(sl->tap_fd, buf, len);
 		if (w < 0 && errno == EINTR)
@@ -74,6 +74,35 @@ static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 		/* EAGAIN: the container is not reading; dropping is allowed */
 		return w < 0 && errno != EAGAIN ? -1 : (ssize_t)len;
 	}
+}
+
+/* ackq_flush - write the held ACKs, in order (net/ackq.c). */
+static void ackq_flush(struct volt_slirp *sl)
+{
+	struct volt_ackq *q = sl->ackq;
+	for (size_t i = 0; q && i < q->n; i++)
+		tap_write(sl, q->frame[i], q->len[i]);
+	if (q)
+		q->n = 0;
+}
+
+static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
+{
+	struct volt_slirp *sl = opaque;
+	struct volt_ack a;
+	if (sl->tap_fd < 0)
+		return (ssize_t)len;
+	if (sl->lofilter)
+		volt_lofilter_out(sl->lofilter, buf, len);
+	if (sl->batching && sl->ackq && volt_ack_parse(buf, len, &a)) {
+		if (!volt_ackq_add(sl->ackq, &a, buf, len)) {
+			ackq_flush(sl);
+			volt_ackq_add(sl->ackq, &a, buf, len);
+		}
+		return (ssize_t)len;
+	}
+	ackq_flush(sl); /* what was held goes first: the tap keeps slirp's order */
+	return tap_write(sl, buf, len);
 }
 
 static void cb_guest_error(const char *msg, void *opaque)
@@ -265,10 +294,13 @@ void volt_slirp_dispatch(void *opaque, struct volt_pollv *pv)
 {
 	struct volt_slirp *sl = opaque;
 	sl->pv = pv;
+	sl->batching = true; /* pure ACKs are held until the end of the turn */
 	if (sl->tap_idx >= 0 && (pv->fds[sl->tap_idx].revents & POLLIN))
 		read_tap(sl);
 	slirp_pollfds_poll(sl->slirp, 0, cb_get_revents, sl);
 	run_timers(sl);
+	ackq_flush(sl);
+	sl->batching = false;
 }
 
 /* ---- setup ---- */
@@ -294,6 +326,14 @@ static int add_forward(struct volt_slirp *sl, const struct volt_port *p, struct 
 	return 0;
 }
 
+/* ackq_off - VOLT_SLIRP_ACK_COALESCE=0 in the monitor's environment turns
+ * the ACK coalescing off (for comparisons and diagnosis). */
+static bool ackq_off(void)
+{
+	const char *e = getenv("VOLT_SLIRP_ACK_COALESCE");
+	return e && !strcmp(e, "0");
+}
+
 struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct volt_port *ports, size_t n_ports,
 				  struct volt_err *err)
 {
@@ -317,9 +357,9 @@ struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct vo
 	}
 	sl->tap_fd = -1;
 	sl->tap_idx = -1;
-	if (!o->allow_host_loopback && !(sl->lofilter = calloc(1, sizeof(*sl->lofilter)))) {
-		free(sl->frame);
-		free(sl);
+	if ((!ackq_off() && !(sl->ackq = calloc(1, sizeof(*sl->ackq)))) ||
+	    (!o->allow_host_loopback && !(sl->lofilter = calloc(1, sizeof(*sl->lofilter))))) {
+		volt_slirp_free(sl);
 		volt_err_set(err, ENOMEM, "slirp");
 		return NULL;
 	}
@@ -342,7 +382,7 @@ struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct vo
 		return NULL;
 	}
 	for (size_t i = 0; i < n_ports; i++)
-		if (add_forward(sl, &ports[i], err) < 0) {
+		if ((ports[i].udp || o->port_slirp) && add_forward(sl, &ports[i], err) < 0) {
 			volt_slirp_free(sl);
 			return NULL;
 		}
@@ -374,5 +414,6 @@ void volt_slirp_free(struct volt_slirp *sl)
 		close(sl->tap_fd);
 	free(sl->frame);
 	free(sl->lofilter);
+	free(sl->ackq);
 	free(sl);
 }

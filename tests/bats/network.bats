@@ -212,7 +212,10 @@ PY
 	run volt run --rm -p 127.0.0.1::80/sctp busybox true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"unknown protocol"* ]]
-	run volt run --rm -p '[::1]::80' busybox true
+	run volt run --rm -p '[::1]::80/udp' busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"IPv6 host addresses are not supported yet"* ]]
+	run volt run --rm --network slirp:port_handler=slirp -p '[::1]::80' busybox true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"IPv6 host addresses are not supported yet"* ]]
 	run volt run --rm --network none -p 127.0.0.1::80 busybox true

@@ -1,9 +1,11 @@
 /* libFuzzer target: the -p parser (with a format/parse round trip), the
- * --network parser, and the host-loopback frame filter. */
+ * --network parser, the host-loopback frame filter, and the pure-ACK
+ * parser and queue (net/ackq.c). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/ackq.h"
 #include "net/filter.h"
 #include "net/net.h"
 #include "net/ports.h"
@@ -44,5 +46,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(str);
 	volt_lofilter_out(&lf, data, size);
 	volt_lofilter_in(&lf, data, size, reply, sizeof(reply), &drop);
+	static struct volt_ackq q;
+	struct volt_ack a;
+	if (volt_ack_parse(data, size, &a)) {
+		if (size > VOLT_ACKQ_FRAME || a.flow_len > sizeof(a.flow))
+			abort(); /* what the parser accepts must fit the queue */
+		if (!volt_ackq_add(&q, &a, data, size)) {
+			q.n = 0;
+			volt_ackq_add(&q, &a, data, size);
+		}
+	}
 	return 0;
 }

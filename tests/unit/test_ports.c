@@ -170,6 +170,28 @@ static void test_network_modes(void **state)
 	assert_int_equal(volt_net_mode_of(NULL), VOLT_NET_NONE);
 }
 
+static void test_network_port_handler(void **state)
+{
+	struct volt_net_opts o;
+	struct volt_err err;
+	(void)state;
+	assert_int_equal(volt_net_parse("slirp", &o, &err), 0);
+	assert_false(o.port_slirp); /* builtin is the default */
+	assert_int_equal(volt_net_parse("slirp:port_handler=slirp", &o, &err), 0);
+	assert_true(o.port_slirp);
+	assert_int_equal(volt_net_parse("slirp4netns:port_handler=slirp4netns,mtu=1500", &o, &err), 0);
+	assert_true(o.port_slirp);
+	assert_int_equal(o.mtu, 1500);
+	assert_int_equal(volt_net_parse("slirp:port_handler=slirp,port_handler=builtin", &o, &err), 0);
+	assert_false(o.port_slirp);
+	assert_int_equal(volt_net_parse("slirp:port_handler=rootlesskit", &o, &err), 0);
+	assert_false(o.port_slirp);
+	assert_int_equal(volt_net_parse("slirp:port_handler=", &o, &err), -1);
+	assert_int_equal(volt_net_parse("slirp:port_handler=Slirp", &o, &err), -1);
+	assert_non_null(strstr(err.msg, "builtin or slirp"));
+	assert_int_equal(volt_net_parse("slirp:port_handler", &o, &err), -1);
+}
+
 /* frame4 - an Ethernet + IPv4 + TCP/UDP frame src -> dst */
 static size_t frame4(uint8_t *f, const char *src, const char *dst, int proto, uint16_t sport, uint16_t dport,
 		     uint8_t tcpflags)
@@ -276,7 +298,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forms),         cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_format_roundtrip), cmocka_unit_test(test_reserve),
-		cmocka_unit_test(test_network_modes), cmocka_unit_test(test_lofilter),
+		cmocka_unit_test(test_network_modes),
+		cmocka_unit_test(test_network_port_handler), cmocka_unit_test(test_lofilter),
 		cmocka_unit_test(test_publish_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
