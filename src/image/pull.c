@@ -97,8 +97,10 @@ struct pull_job {
 	struct pull_layer *layers;
 	int n_layers;
 	int next;     /* next layer to take (atomic) */
-	int finished; /* layers done or failed (atomic) */
+	int finished; /* layers done or failed (under mu) */
 	volatile int stop; /* a layer failed: others give up early */
+	pthread_mutex_t mu; /* with cv: the reporting thread waits for "finished" */
+	pthread_cond_t cv;
 	/* for the commit */
 	struct volt_tree image;
 	char *config;
@@ -218,7 +220,10 @@ static void *worker(void *arg)
 		l->ret = r < 0 ? -1 : 0;
 		if (r < 0)
 			job->stop = 1;
-		__atomic_add_fetch(&job->finished, 1, __ATOMIC_SEQ_CST);
+		pthread_mutex_lock(&job->mu);
+		job->finished++;
+		pthread_cond_signal(&job->cv);
+		pthread_mutex_unlock(&job->mu);
 	}
 	return NULL;
 }
@@ -239,7 +244,10 @@ static void report(struct pull_job *job, const char *ref, const char *phase, lon
 	job->opts->progress(job->opts->progress_arg, &p);
 }
 
-/* run_layers - all layers through the workers; the calling thread reports. */
+/* run_layers - all layers through the workers; the calling thread reports
+ * every 100 ms and wakes as soon as a layer finishes, so the pull goes on
+ * to the commit the moment the last layer is in (a plain 100 ms sleep cost
+ * 50 ms on average at the end of every pull). */
 static int run_layers(struct pull_job *job, const char *ref, long long t0, struct volt_err *err)
 {
 	int nw = job->n_layers < PULL_WORKERS ? job->n_layers : PULL_WORKERS;
@@ -251,11 +259,24 @@ static int run_layers(struct pull_job *job, const char *ref, long long t0, struc
 			break;
 	if (started == 0 && job->n_layers > 0)
 		worker(job);
-	while (__atomic_load_n(&job->finished, __ATOMIC_SEQ_CST) < job->n_layers && !job->stop) {
-		struct timespec ts = {0, 100 * 1000 * 1000};
+	pthread_mutex_lock(&job->mu);
+	while (job->finished < job->n_layers && !job->stop) {
+		struct timespec ts;
+		pthread_mutex_unlock(&job->mu);
 		report(job, ref, "layers", t0, false);
-		nanosleep(&ts, NULL);
+		pthread_mutex_lock(&job->mu);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		int prev = job->finished;
+		while (job->finished == prev && !job->stop)
+			if (pthread_cond_timedwait(&job->cv, &job->mu, &ts) == ETIMEDOUT)
+				break;
 	}
+	pthread_mutex_unlock(&job->mu);
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	for (int i = 0; i < job->n_layers; i++) {
@@ -345,10 +366,18 @@ int volt_image_pull(struct volt_ctx *ctx, const struct volt_idmap *map, const ch
 	if (volt_ref_parse(refstr, &r, err) < 0)
 		return -1;
 	full = volt_ref_string(&r);
+	pthread_mutex_init(&job.mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&job.cv, &ca);
+	pthread_condattr_destroy(&ca);
 	volt_tree_init(&job.image);
 	signal(SIGPIPE, SIG_IGN); /* a pipe to a failed unpacker must not kill us */
 	if (volt_cas_open(&job.cas, ctx->root, err) < 0) {
 		volt_ref_free(&r);
+		pthread_cond_destroy(&job.cv);
+		pthread_mutex_destroy(&job.mu);
 		return -1;
 	}
 	if (volt_registry_open(&job.reg, r.domain, r.path, &ro, err) < 0)
@@ -413,5 +442,7 @@ out:
 	volt_registry_close(&job.reg);
 	volt_cas_close(&job.cas);
 	volt_ref_free(&r);
+	pthread_cond_destroy(&job.cv);
+	pthread_mutex_destroy(&job.mu);
 	return ret;
 }
