@@ -17,6 +17,8 @@
  * them as they go by, so the digest check costs no second read. */
 struct blob_reader {
 	int fd;
+	volt_layer_next_fn next; /* or bytes from a callback (registry pull) */
+	void *next_arg;
 	const unsigned char *mem;
 	size_t mem_len, mem_off;
 	struct volt_sha256 sha;
@@ -29,7 +31,14 @@ static la_ssize_t blob_read(struct archive *a, void *data, const void **out)
 	struct blob_reader *r = data;
 	ssize_t n;
 
-	if (r->mem) {
+	if (r->next) {
+		n = r->next(r->next_arg, out);
+		if (n < 0) {
+			if (a)
+				archive_set_error(a, EIO, "read");
+			return -1;
+		}
+	} else if (r->mem) {
 		n = (ssize_t)(r->mem_len - r->mem_off);
 		if (n > (ssize_t)sizeof(r->buf))
 			n = sizeof(r->buf);
@@ -40,7 +49,8 @@ static la_ssize_t blob_read(struct archive *a, void *data, const void **out)
 			n = read(r->fd, r->buf, sizeof(r->buf));
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
-			archive_set_error(a, errno, "read");
+			if (a)
+				archive_set_error(a, errno, "read");
 			return -1;
 		}
 		*out = r->buf;
@@ -280,5 +290,18 @@ int volt_layer_apply_mem(struct volt_cas *cas, struct volt_tree *tree, const voi
 	r->fd = -1;
 	r->mem = buf;
 	r->mem_len = len;
+	return apply(cas, tree, r, index, name, opts, stats, err);
+}
+
+int volt_layer_apply_source(struct volt_cas *cas, struct volt_tree *tree, volt_layer_next_fn next, void *next_arg,
+			    int index, const char *name, const struct volt_layer_opts *opts,
+			    struct volt_layer_stats *stats, struct volt_err *err)
+{
+	cleanup_free struct blob_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return volt_err_set(err, ENOMEM, "layer %s", name);
+	r->fd = -1;
+	r->next = next;
+	r->next_arg = next_arg;
 	return apply(cas, tree, r, index, name, opts, stats, err);
 }

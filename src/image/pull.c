@@ -4,8 +4,8 @@
  * reference names an index) and the config are fetched first. Then every
  * layer is handled by a worker thread (at most PULL_WORKERS at once): a layer
  * the store already recorded (layercache.h) is loaded from its record and not
- * downloaded; otherwise curl streams the blob into a pipe and a second thread
- * unpacks the other end with layer.c (libarchive: gzip/zstd/plain), which
+ * downloaded; otherwise curl streams the blob into an in-process channel
+ * (blobchan.c) and a second thread unpacks the other end with layer.c (libarchive: gzip/zstd/plain), which
  * hashes the raw bytes on the way and writes each file into the object store.
  * So download, decompression, hashing and writing overlap inside a layer, and
  * layers proceed in parallel across cores. Each layer goes into a tree of
@@ -35,6 +35,7 @@
 
 #include "cas/store.h"
 #include "image/image.h"
+#include "image/blobchan.h"
 #include "image/layer.h"
 #include "image/layercache.h"
 #include "image/manifest.h"
@@ -112,7 +113,7 @@ struct pull_job {
 struct unpack_arg {
 	struct pull_job *job;
 	struct pull_layer *l;
-	int fd;
+	struct volt_blobchan ch;
 	struct volt_layer_stats st;
 	struct volt_err err;
 	int ret;
@@ -126,7 +127,13 @@ static int record_whiteout(void *arg, const char *path, int opaque)
 	return json_array_append_new(l->whiteouts, json_pack("{s:s,s:b}", "path", path, "opaque", opaque));
 }
 
-/* unpack_thread - the reading end of one layer's pipe through layer.c. */
+/* chan_next - layer.c source: the next bytes from the download. */
+static ssize_t chan_next(void *arg, const void **out)
+{
+	return volt_blobchan_read(arg, out);
+}
+
+/* unpack_thread - the reading end of one layer's channel through layer.c. */
 static void *unpack_thread(void *arg)
 {
 	struct unpack_arg *u = arg;
@@ -136,54 +143,43 @@ static void *unpack_thread(void *arg)
 		.on_whiteout = record_whiteout,
 		.whiteout_arg = u->l,
 	};
-	u->ret = volt_layer_apply(&u->job->cas, &u->l->tree, u->fd, u->l->index, u->lname, &lo, &u->st, &u->err);
-	/* closing our end makes a still-running download stop (EPIPE) */
-	close(u->fd);
+	u->ret = volt_layer_apply_source(&u->job->cas, &u->l->tree, chan_next, &u->ch, u->l->index, u->lname,
+					 &lo, &u->st, &u->err);
+	/* closing our end makes a still-running download stop */
+	volt_blobchan_close_reader(&u->ch);
 	return NULL;
 }
 
-/* pipe_sink - blob bytes from curl into the unpacker's pipe (blocking:
+/* chan_sink - blob bytes from curl into the unpacker's channel (blocking:
  * a slow unpacker slows the download, memory stays bounded). Return 0 / -1. */
-static int pipe_sink(void *arg, const void *buf, size_t len)
+static int chan_sink(void *arg, const void *buf, size_t len)
 {
-	int fd = *(int *)arg;
-	const char *p = buf;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return volt_blobchan_write(arg, buf, len);
 }
 
-/* fetch_layer - download and unpack one layer into l->tree. */
+/* fetch_layer - download and unpack one layer into l->tree: this thread
+ * runs curl, a second one unpacks, a 1 MiB channel between them. */
 static int fetch_layer(struct pull_job *job, struct pull_layer *l, struct volt_err *err)
 {
 	struct unpack_arg u = {.job = job, .l = l};
 	pthread_t th;
-	int p[2], ret;
+	int ret;
 
 	snprintf(u.lname, sizeof(u.lname), "%d (%.19s)", l->index + 1, l->d->digest);
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return volt_err_sys(err, "pipe");
-	(void)fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
-	u.fd = p[0];
+	if (volt_blobchan_init(&u.ch, 1 << 20) < 0)
+		return volt_err_set(err, ENOMEM, "layer %s", u.lname);
 	if (pthread_create(&th, NULL, unpack_thread, &u) != 0) {
-		close(p[0]);
-		close(p[1]);
+		volt_blobchan_free(&u.ch);
 		return volt_err_set(err, EAGAIN, "start unpacker thread");
 	}
 	l->info.state = VOLT_PULL_FETCHING;
-	ret = volt_registry_fetch_blob(&job->reg, l->d->digest, pipe_sink, &p[1], &l->info.done, err);
-	close(p[1]);
+	ret = volt_registry_fetch_blob(&job->reg, l->d->digest, chan_sink, &u.ch, &l->info.done, err);
+	volt_blobchan_close_writer(&u.ch);
 	pthread_join(th, NULL);
+	volt_blobchan_free(&u.ch);
 	if (u.ret < 0) {
 		/* the unpacker's error (hostile entry, digest mismatch, truncated
-		 * stream) says more than the download's EPIPE */
+		 * stream) says more than the download's aborted write */
 		*err = u.err;
 		return -1;
 	}
@@ -373,7 +369,7 @@ int volt_image_pull(struct volt_ctx *ctx, const struct volt_idmap *map, const ch
 	pthread_cond_init(&job.cv, &ca);
 	pthread_condattr_destroy(&ca);
 	volt_tree_init(&job.image);
-	signal(SIGPIPE, SIG_IGN); /* a pipe to a failed unpacker must not kill us */
+	signal(SIGPIPE, SIG_IGN); /* a connection closed under us must not kill us */
 	if (volt_cas_open(&job.cas, ctx->root, err) < 0) {
 		volt_ref_free(&r);
 		pthread_cond_destroy(&job.cv);
