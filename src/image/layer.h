@@ -1,6 +1,8 @@
 /* Layer unpacking: a tar stream (plain, gzip, zstd, ...) read by libarchive,
  * its raw bytes hashed on the way, each regular file streamed into the object
- * store and each entry applied to the image's tree with OCI whiteouts. */
+ * store and each entry applied to the image's tree with OCI whiteouts. The
+ * file contents are hashed and written by a second thread (filepipe.c), so
+ * one layer uses two cores. */
 #ifndef VOLT_IMAGE_LAYER_H
 #define VOLT_IMAGE_LAYER_H
 
