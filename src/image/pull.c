@@ -5,10 +5,11 @@
  * layer is handled by a worker thread (at most PULL_WORKERS at once): a layer
  * the store already recorded (layercache.h) is loaded from its record and not
  * downloaded; otherwise curl streams the blob into an in-process channel
- * (blobchan.c) and a second thread unpacks the other end with layer.c (libarchive: gzip/zstd/plain), which
- * hashes the raw bytes on the way and writes each file into the object store.
- * So download, decompression, hashing and writing overlap inside a layer, and
- * layers proceed in parallel across cores. Each layer goes into a tree of
+ * (blobchan.c) and a second thread unpacks the other end with layer.c
+ * (libarchive: gzip/zstd/plain), which hashes the raw bytes on the way and
+ * hands each file to a third thread that stores it (filepipe.c). So
+ * download, decompression, hashing and writing overlap inside a layer, and
+ * layers proceed in parallel across cores. See docs/pull-speed.md. Each layer goes into a tree of
  * its own (whiteouts recorded, not applied); when all are there they are
  * stacked in order into the image tree, and the image is committed inside
  * the user namespace (the checkout sets the image's owners).
