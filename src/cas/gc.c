@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cas/admin.h"
+#include "cas/gc_layers.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -140,7 +141,7 @@ static int sweep_dir(struct volt_cas *cas, const char *name, struct volt_digest_
 }
 
 /* volt_cas_gc - see admin.h. Order: lock, decide from refs, sweep objects,
- * checkouts, tmp; the lock is held throughout. */
+ * checkouts, tmp, layer records; the lock is held throughout. */
 int volt_cas_gc(struct volt_cas *cas, bool dry_run, volt_cas_gc_cb cb, void *arg,
 		struct volt_cas_gc_result *res, struct volt_err *err)
 {
@@ -157,7 +158,8 @@ int volt_cas_gc(struct volt_cas *cas, bool dry_run, volt_cas_gc_cb cb, void *arg
 		goto out;
 	if (sweep_objects(cas, &live, &modes, dry_run, cb, arg, res, err) < 0 ||
 	    sweep_dir(cas, "checkouts", &refs, dry_run, cb, arg, &res->checkouts, err) < 0 ||
-	    sweep_dir(cas, "tmp", &refs, dry_run, cb, arg, &res->tmp, err) < 0)
+	    sweep_dir(cas, "tmp", &refs, dry_run, cb, arg, &res->tmp, err) < 0 ||
+	    volt_cas_gc_layers(cas, &live, dry_run, cb, arg, &res->layers, err) < 0)
 		goto out;
 	ret = 0;
 out:

@@ -3,11 +3,13 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image/filepipe.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -17,6 +19,8 @@
  * them as they go by, so the digest check costs no second read. */
 struct blob_reader {
 	int fd;
+	volt_layer_next_fn next; /* or bytes from a callback (registry pull) */
+	void *next_arg;
 	const unsigned char *mem;
 	size_t mem_len, mem_off;
 	struct volt_sha256 sha;
@@ -29,7 +33,14 @@ static la_ssize_t blob_read(struct archive *a, void *data, const void **out)
 	struct blob_reader *r = data;
 	ssize_t n;
 
-	if (r->mem) {
+	if (r->next) {
+		n = r->next(r->next_arg, out);
+		if (n < 0) {
+			if (a)
+				archive_set_error(a, EIO, "read");
+			return -1;
+		}
+	} else if (r->mem) {
 		n = (ssize_t)(r->mem_len - r->mem_off);
 		if (n > (ssize_t)sizeof(r->buf))
 			n = sizeof(r->buf);
@@ -40,7 +51,8 @@ static la_ssize_t blob_read(struct archive *a, void *data, const void **out)
 			n = read(r->fd, r->buf, sizeof(r->buf));
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
-			archive_set_error(a, errno, "read");
+			if (a)
+				archive_set_error(a, errno, "read");
 			return -1;
 		}
 		*out = r->buf;
@@ -65,46 +77,72 @@ static int entry_error(struct volt_err *err, const char *layer, const char *entr
 	return volt_err_set(err, errnum, "layer %s: entry \"%s\": %s", layer, entry, why);
 }
 
-static int store_content(struct volt_cas *cas, struct archive *a, struct volt_tree_entry *e,
-			 struct volt_sha256 *diff, const char *lname, const char *ename,
-			 struct volt_err *err)
+/* pipe_failed - the file writer thread failed: its error (stops the thread). */
+static int pipe_failed(struct volt_filepipe *fp, const char *lname, struct volt_err *err)
 {
-	struct volt_cas_writer w;
+	if (volt_filepipe_finish(fp, err) == 0)
+		volt_err_set(err, EIO, "file writer stopped");
+	return volt_err_prefix(err, "layer %s", lname);
+}
+
+/* store_content - queue the entry's content for the file writer thread
+ * (filepipe.c); e->digest gets a placeholder "#<job>" that fill_digests
+ * replaces once the writer is done, e->size the size read. */
+static int store_content(struct volt_filepipe *fp, struct archive *a, struct volt_tree_entry *e,
+			 const char *lname, const char *ename, struct volt_err *err)
+{
 	const void *buf;
 	size_t len;
 	la_int64_t off;
+	int64_t size = 0;
+	uint32_t job;
 	int r;
 
-	(void)diff;
-	if (volt_cas_writer_begin(cas, &w, err) < 0)
-		return -1;
+	if (volt_filepipe_begin(fp, (e->mode & 0111) != 0, &job) < 0)
+		return pipe_failed(fp, lname, err);
 	while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
 		/* sparse tar entries come as blocks with holes: fill them */
-		if (off > w.size) {
+		if (off > size) {
 			static const char zeros[65536];
-			while (w.size < off) {
-				size_t z = (size_t)(off - w.size) < sizeof(zeros) ? (size_t)(off - w.size)
-										  : sizeof(zeros);
-				if (volt_cas_writer_write(&w, zeros, z, err) < 0)
-					goto fail;
+			while (size < off) {
+				size_t z = (size_t)(off - size) < sizeof(zeros) ? (size_t)(off - size) : sizeof(zeros);
+				if (volt_filepipe_data(fp, zeros, z) < 0)
+					return pipe_failed(fp, lname, err);
+				size += (int64_t)z;
 			}
 		}
-		if (volt_cas_writer_write(&w, buf, len, err) < 0)
-			goto fail;
+		if (volt_filepipe_data(fp, buf, len) < 0)
+			return pipe_failed(fp, lname, err);
+		size += (int64_t)len;
 	}
-	if (r != ARCHIVE_EOF) {
-		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : EIO, "layer %s: entry \"%s\": %s",
-			     lname, ename, archive_error_string(a));
-		goto fail;
-	}
-	e->size = w.size;
-	return volt_cas_writer_commit(&w, (e->mode & 0111) != 0, e->digest, err);
-fail:
-	volt_cas_writer_abort(&w);
-	return -1;
+	if (r != ARCHIVE_EOF)
+		return volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : EIO, "layer %s: entry \"%s\": %s",
+				    lname, ename, archive_error_string(a));
+	if (volt_filepipe_end(fp) < 0)
+		return pipe_failed(fp, lname, err);
+	e->size = size;
+	snprintf(e->digest, sizeof(e->digest), "#%u", job);
+	return 0;
 }
 
-static int apply_entry(struct volt_cas *cas, struct volt_tree *tree, struct archive *a,
+/* fill_digests - after the file writer finished: every placeholder digest
+ * in the tree (this layer's files, and hardlinks that copied them) gets the
+ * stored file's digest and size. Return 0, -1 when a job has no result. */
+static int fill_digests(struct volt_tree *tree, struct volt_filepipe *fp, const char *lname,
+			struct volt_err *err)
+{
+	for (size_t i = 0; i < tree->n; i++) {
+		struct volt_tree_entry *e = &tree->e[i];
+		if (e->type != VOLT_T_FILE || e->digest[0] != '#')
+			continue;
+		uint32_t job = (uint32_t)strtoul(e->digest + 1, NULL, 10);
+		if (volt_filepipe_result(fp, job, e->digest, &e->size) < 0)
+			return volt_err_set(err, EIO, "layer %s: entry \"%s\": content was not stored", lname, e->path);
+	}
+	return 0;
+}
+
+static int apply_entry(struct volt_filepipe *fp, struct volt_tree *tree, struct archive *a,
 		       struct archive_entry *ae, int index, const char *lname,
 		       const struct volt_layer_opts *opts, struct volt_layer_stats *st,
 		       struct volt_err *err)
@@ -179,7 +217,7 @@ static int apply_entry(struct volt_cas *cas, struct volt_tree *tree, struct arch
 		e.type = VOLT_T_FILE;
 		if (archive_entry_size_is_set(ae) && archive_entry_size(ae) > max)
 			return entry_error(err, lname, raw, EFBIG, "larger than the configured bound");
-		if (store_content(cas, a, &e, NULL, lname, raw, err) < 0)
+		if (store_content(fp, a, &e, lname, raw, err) < 0)
 			return -1;
 		st->files++;
 		st->bytes += e.size;
@@ -215,12 +253,17 @@ static int apply(struct volt_cas *cas, struct volt_tree *tree, struct blob_reade
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *ae;
+	struct volt_filepipe *fp = NULL;
 	int ret = -1, rr;
 
 	memset(st, 0, sizeof(*st));
 	if (!a || volt_sha256_init(&r->sha) < 0) {
 		archive_read_free(a);
 		return volt_err_set(err, ENOMEM, "layer %s", name);
+	}
+	if (volt_filepipe_start(&fp, cas, err) < 0) {
+		volt_err_prefix(err, "layer %s", name);
+		goto out;
 	}
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
@@ -230,7 +273,7 @@ static int apply(struct volt_cas *cas, struct volt_tree *tree, struct blob_reade
 		goto out;
 	}
 	while ((rr = archive_read_next_header(a, &ae)) == ARCHIVE_OK || rr == ARCHIVE_WARN) {
-		if (apply_entry(cas, tree, a, ae, index, name, opts, st, err) < 0)
+		if (apply_entry(fp, tree, a, ae, index, name, opts, st, err) < 0)
 			goto out;
 	}
 	if (rr != ARCHIVE_EOF) {
@@ -238,6 +281,13 @@ static int apply(struct volt_cas *cas, struct volt_tree *tree, struct blob_reade
 			     archive_error_string(a) ? archive_error_string(a) : "not a tar archive");
 		goto out;
 	}
+	/* every file stored: the tree gets the real digests */
+	if (volt_filepipe_finish(fp, err) < 0) {
+		volt_err_prefix(err, "layer %s", name);
+		goto out;
+	}
+	if (fill_digests(tree, fp, name, err) < 0)
+		goto out;
 	drain(r);
 	st->compressed = r->total;
 	volt_sha256_final(&r->sha, st->digest);
@@ -253,6 +303,7 @@ static int apply(struct volt_cas *cas, struct volt_tree *tree, struct blob_reade
 	}
 	ret = 0;
 out:
+	volt_filepipe_free(fp); /* on failure: stops the writer, drops what it was writing */
 	if (r->sha.ctx)
 		volt_sha256_abort(&r->sha);
 	archive_read_free(a);
@@ -280,5 +331,18 @@ int volt_layer_apply_mem(struct volt_cas *cas, struct volt_tree *tree, const voi
 	r->fd = -1;
 	r->mem = buf;
 	r->mem_len = len;
+	return apply(cas, tree, r, index, name, opts, stats, err);
+}
+
+int volt_layer_apply_source(struct volt_cas *cas, struct volt_tree *tree, volt_layer_next_fn next, void *next_arg,
+			    int index, const char *name, const struct volt_layer_opts *opts,
+			    struct volt_layer_stats *stats, struct volt_err *err)
+{
+	cleanup_free struct blob_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return volt_err_set(err, ENOMEM, "layer %s", name);
+	r->fd = -1;
+	r->next = next;
+	r->next_arg = next_arg;
 	return apply(cas, tree, r, index, name, opts, stats, err);
 }

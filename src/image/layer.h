@@ -1,10 +1,13 @@
 /* Layer unpacking: a tar stream (plain, gzip, zstd, ...) read by libarchive,
  * its raw bytes hashed on the way, each regular file streamed into the object
- * store and each entry applied to the image's tree with OCI whiteouts. */
+ * store and each entry applied to the image's tree with OCI whiteouts. The
+ * file contents are hashed and written by a second thread (filepipe.c), so
+ * one layer uses two cores. */
 #ifndef VOLT_IMAGE_LAYER_H
 #define VOLT_IMAGE_LAYER_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "cas/store.h"
 #include "cas/tree.h"
@@ -32,6 +35,16 @@ struct volt_layer_opts {
 int volt_layer_apply(struct volt_cas *cas, struct volt_tree *tree, int fd, int index, const char *name,
 		     const struct volt_layer_opts *opts, struct volt_layer_stats *stats,
 		     struct volt_err *err);
+
+/* volt_layer_next_fn - a source of blob bytes: *out gets the next bytes,
+ * valid until the next call. Return their count, 0 at the end, -1 on error. */
+typedef ssize_t (*volt_layer_next_fn)(void *arg, const void **out);
+
+/* volt_layer_apply_source - the same with the bytes from next(next_arg):
+ * the registry pull hands over its download buffers without a pipe. */
+int volt_layer_apply_source(struct volt_cas *cas, struct volt_tree *tree, volt_layer_next_fn next, void *next_arg,
+			    int index, const char *name, const struct volt_layer_opts *opts,
+			    struct volt_layer_stats *stats, struct volt_err *err);
 
 /* volt_layer_apply_mem - the same over a buffer (fuzzing, tests). */
 int volt_layer_apply_mem(struct volt_cas *cas, struct volt_tree *tree, const void *buf, size_t len,

@@ -173,6 +173,40 @@ count_objects() {
 	[[ "$output" == *"0 of 2 layers fetched"* ]]
 }
 
+@test "cas gc removes layer records whose objects are gone, keeps the others" {
+	volt pull -q "$R/test/bb:1"
+	volt pull -q "$R/test/copy:1" # shares bb's base layer
+	[ "$(ls "$VOLT_ROOT/cas/layers" | grep -c '\.json$')" -eq 3 ]
+	# a record write that never finished
+	leftover="$VOLT_ROOT/cas/layers/$(printf 'a%.0s' $(seq 1 64)).json.tmp-Xy12Zw"
+	echo '{' >"$leftover"
+	run volt cas gc
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1 layer record(s)"* ]]
+	[ ! -e "$leftover" ]
+	[ "$(ls "$VOLT_ROOT/cas/layers" | grep -c '\.json$')" -eq 3 ]
+	# bb's own layer (etc/hello) loses its object; the shared base keeps its
+	volt rmi "$R/test/bb:1"
+	run volt cas gc --dry-run
+	[[ "$output" == *"would remove layer "* ]]
+	[[ "$output" == *"would remove"*"1 layer record(s)"* ]]
+	[ "$(ls "$VOLT_ROOT/cas/layers" | grep -c '\.json$')" -eq 3 ]
+	run volt cas gc
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"removed"*"1 layer record(s)"* ]]
+	[ "$(ls "$VOLT_ROOT/cas/layers" | grep -c '\.json$')" -eq 2 ]
+	[ "$(ls "$VOLT_ROOT/cas/layers" | grep -c '\.tree$')" -eq 2 ]
+	# the base comes from its record, the other layer is fetched again
+	run volt pull "$R/test/bb:1"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1 of 2 layers fetched"* ]]
+	run --separate-stderr volt run --rm "$R/test/bb:1" cat /etc/hello
+	[ "$output" = "hello-from-registry" ]
+	volt rmi "$R/test/bb:1" "$R/test/copy:1"
+	volt cas gc
+	[ -z "$(ls -A "$VOLT_ROOT/cas/layers")" ]
+}
+
 @test "multi-platform index: host default and --platform" {
 	run --separate-stderr volt run --rm "$R/test/multi:1" cat /etc/arch
 	[ "$status" -eq 0 ]

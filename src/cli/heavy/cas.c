@@ -190,9 +190,9 @@ static int gc_in_userns(void *arg, struct volt_err *err)
 	if (ret < 0)
 		return -1;
 	volt_human_size(r.bytes, sz, sizeof(sz));
-	printf("%s %zu object(s), %zu variant(s) (%s), %zu checkout(s), %zu tmp entr%s\n",
+	printf("%s %zu object(s), %zu variant(s) (%s), %zu checkout(s), %zu tmp entr%s, %zu layer record(s)\n",
 	       j->dry ? "gc --dry-run: would remove" : "gc: removed", r.objects, r.variants, sz, r.checkouts,
-	       r.tmp, r.tmp == 1 ? "y" : "ies");
+	       r.tmp, r.tmp == 1 ? "y" : "ies", r.layers);
 	fflush(stdout);
 	return 0;
 }
@@ -215,7 +215,7 @@ static int cas_gc(struct volt_cli *cli, int argc, char **argv)
 		case 'v': j.verbose = true; break;
 		case 'h':
 			printf("Usage: volt cas gc [--dry-run] [-v]\n\nRemove objects, variants and checkouts no image "
-			       "reaches, and leftovers of interrupted writes. Waits for running imports and pulls.\n");
+			       "reaches, layer records whose objects are gone, and leftovers of interrupted writes. Waits for running imports and pulls.\n");
 			return 0;
 		default: return cli_usage_error("cas gc", "invalid option");
 		}
