@@ -218,7 +218,7 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	int master = -1;
 	if (tty) {
 		close(sv[1]);
-		master = volt_fd_recv(sv[0]); /* -1: the child failed before; p says why */
+		master = volt_fd_recv(sv[0], 0); /* -1: the child failed before; p says why */
 		close(sv[0]);
 	}
 	struct volt_err cerr;

@@ -11,26 +11,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/fs.h"
 
 static void copy_winsize(int master)
 {
 	struct winsize ws;
 	if (isatty(STDIN_FILENO) && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
 		ioctl(master, TIOCSWINSZ, &ws);
-}
-
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
 }
 
 void cli_exec_tty_relay(int master, bool forward_stdin)
@@ -70,17 +57,17 @@ void cli_exec_tty_relay(int master, bool forward_stdin)
 				continue;
 			if (n <= 0) /* EIO: the last holder of the slave is gone */
 				break;
-			if (!write_all(STDOUT_FILENO, buf, (size_t)n))
+			if (!volt_write_all(STDOUT_FILENO, buf, (size_t)n))
 				break;
 		}
 		if (p[2].revents) {
 			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
 			if (n > 0) {
-				write_all(master, buf, (size_t)n);
+				volt_write_all(master, buf, (size_t)n);
 			} else {
 				/* EOF on our stdin: end of input for the command (^D) */
 				if (n == 0)
-					write_all(master, "\x04", 1);
+					volt_write_all(master, "\x04", 1);
 				forward_stdin = false;
 			}
 		}

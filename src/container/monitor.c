@@ -153,19 +153,6 @@ static void restore_terminal(struct shim *s)
 		tcsetattr(STDIN_FILENO, TCSANOW, &s->saved_tio);
 }
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
 /* pump - move what is readable on fd to the log and, attached, to out.
  * Returns 0 on EOF. */
 static int pump(struct shim *s, int fd, struct volt_log_stream *ls, int out)
@@ -178,7 +165,7 @@ static int pump(struct shim *s, int fd, struct volt_log_stream *ls, int out)
 		return 0; /* EOF, or EIO on a pty whose last slave closed */
 	volt_log_write(&s->log, ls, buf, (size_t)n);
 	if (s->attach)
-		write_all(out, buf, (size_t)n);
+		volt_write_all(out, buf, (size_t)n);
 	return 1;
 }
 
@@ -269,7 +256,7 @@ static int relay(struct shim *s, int sfd)
 			ssize_t r = read(STDIN_FILENO, buf, sizeof(buf));
 			int to = s->pty_master >= 0 ? s->pty_master : s->in_w;
 			if (r > 0) {
-				write_all(to, buf, (size_t)r);
+				volt_write_all(to, buf, (size_t)r);
 			} else {
 				stdin_open = false;
 				if (s->in_w >= 0) { /* EOF on our stdin: the container's too */

@@ -24,6 +24,7 @@
 
 #include "net/net.h"
 #include "util/cleanup.h"
+#include "util/fdpass.h"
 
 /* set_addr - fill a sockaddr_in inside an ifreq/rtentry */
 static void set_addr(struct sockaddr *sa, const char *ip)
@@ -72,14 +73,6 @@ int volt_tap_child_setup(unsigned mtu, int sock, struct volt_err *err)
 {
 	cleanup_close int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	struct ifreq ifr = {0};
-	char tag = 'T';
-	struct iovec iov = {.iov_base = &tag, .iov_len = 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c;
 
 	if (fd < 0)
 		return volt_err_sys(err, "open /dev/net/tun (slirp networking needs it; use --network none "
@@ -90,13 +83,7 @@ int volt_tap_child_setup(unsigned mtu, int sock, struct volt_err *err)
 		return volt_err_sys(err, "create tap device %s", VOLT_SLIRP_IFNAME);
 	if (tap_configure(mtu, err) < 0)
 		return -1;
-	memset(u.buf, 0, sizeof(u.buf));
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+	if (volt_fd_send(sock, fd) < 0)
 		return volt_err_sys(err, "pass the tap device to the monitor");
 	return 0;
 }

@@ -24,28 +24,8 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fdpass.h"
 #include "util/fs.h"
-
-/* recv_fd - one fd passed with SCM_RIGHTS, without blocking; -1 if none */
-static int recv_fd(int sock)
-{
-	char data;
-	struct iovec iov = {.iov_base = &data, .iov_len = 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c;
-	int fd = -1;
-
-	if (recvmsg(sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
-}
 
 void volt_audit_listener_start(struct volt_audit_listener *n, struct volt_security *sec, const char *ctr_dir)
 {
@@ -54,7 +34,7 @@ void volt_audit_listener_start(struct volt_audit_listener *n, struct volt_securi
 	if (sec->notify_sock[0] < 0)
 		return;
 	/* the child sent the fd before exec; the spawn returned after exec */
-	n->fd = recv_fd(sec->notify_sock[0]);
+	n->fd = volt_fd_recv(sec->notify_sock[0], MSG_DONTWAIT);
 	close(sec->notify_sock[0]);
 	close(sec->notify_sock[1]);
 	sec->notify_sock[0] = sec->notify_sock[1] = -1;

@@ -25,6 +25,7 @@
 #include "container/lifecycle.h"
 #include "security/caps.h"
 #include "util/cleanup.h"
+#include "util/fdpass.h"
 #include "util/fs.h"
 
 /* abs_or_name - a profile given as a path is kept absolute (the monitor runs
@@ -167,21 +168,7 @@ int volt_security_bounding(const struct volt_security *sec, struct volt_err *err
 /* send_listener - pass the seccomp listener to the monitor (SCM_RIGHTS) */
 static int send_listener(int sock, int fd, struct volt_err *err)
 {
-	char data = 'L';
-	struct iovec iov = {.iov_base = &data, .iov_len = 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-	memset(u.buf, 0, sizeof(u.buf));
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+	if (volt_fd_send(sock, fd) < 0)
 		return volt_err_sys(err, "pass the seccomp listener to the monitor");
 	return 0;
 }

@@ -26,7 +26,7 @@ int volt_fd_send(int sock, int fd)
 	return 0;
 }
 
-int volt_fd_recv(int sock)
+int volt_fd_recv(int sock, int flags)
 {
 	char byte;
 	struct iovec iov = {&byte, 1};
@@ -36,7 +36,7 @@ int volt_fd_recv(int sock)
 	} u;
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
 	ssize_t n;
-	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | flags)) < 0)
 		if (errno != EINTR)
 			return -1;
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);

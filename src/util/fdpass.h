@@ -5,7 +5,7 @@
 /* volt_fd_send - send fd with a one-byte message. 0, or -1 with errno. */
 int volt_fd_send(int sock, int fd);
 /* volt_fd_recv - receive one fd (O_CLOEXEC); -1 with errno, or with errno 0
- * when the peer closed without sending one. */
-int volt_fd_recv(int sock);
+ * when the peer closed without sending one. flags: 0 or MSG_DONTWAIT. */
+int volt_fd_recv(int sock, int flags);
 
 #endif

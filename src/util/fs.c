@@ -228,3 +228,18 @@ void volt_human_ago(long long ns, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%lld days ago", d / 86400);
 }
+
+bool volt_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}

@@ -2,6 +2,7 @@
 #ifndef VOLT_UTIL_FS_H
 #define VOLT_UTIL_FS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -14,6 +15,10 @@ int volt_mkdir_p(const char *path, mode_t mode, struct volt_err *err);
  * path, so readers never see half a file. */
 int volt_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			   struct volt_err *err);
+
+/* volt_write_all - write all n bytes (retrying short writes and EINTR);
+ * false when the fd will take no more. */
+bool volt_write_all(int fd, const void *buf, size_t n);
 
 /* volt_read_file - read a whole file (NUL-terminated) into *out, its size in *len
  * (len may be NULL). Refuses files larger than max bytes. */
