@@ -37,11 +37,13 @@ int main(int argc, char **argv)
 		return 125;
 	}
 	if (child == 0) {
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		/* own process group, so a forwarded signal reaches the command only */
+		/* own process group, so a forwarded signal reaches the command only;
+		 * it takes the terminal while signals are still blocked (a
+		 * background group asking for it would get SIGTTOU and stop) */
 		setpgid(0, 0);
 		if (isatty(STDIN_FILENO))
 			tcsetpgrp(STDIN_FILENO, getpid());
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		execvp(argv[1], argv + 1);
 		fprintf(stderr, "volt-init: exec %s: %s\n", argv[1], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);

@@ -52,7 +52,7 @@ static int open_tty(int sock, uid_t owner, struct volt_err *err)
 		dup2(s, i);
 	if (s > 2)
 		close(s);
-	if (volt_fd_send(sock, m) < 0)
+	if (volt_fd_send(sock, m, 'P') < 0)
 		return volt_err_sys(err, "pass the pty to volt");
 	close(sock);
 	return 0;

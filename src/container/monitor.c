@@ -98,22 +98,12 @@ static int open_stdio(struct shim *s, struct volt_spawn *sp, struct volt_err *er
 	int p[2];
 
 	s->pty_master = s->in_w = s->out_r = s->err_r = -1;
+	sp->stdio[0] = sp->stdio[1] = sp->stdio[2] = -1;
 	if (s->spec.tty) {
-		s->pty_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-		if (s->pty_master < 0 || grantpt(s->pty_master) < 0 || unlockpt(s->pty_master) < 0)
-			return volt_err_sys(err, "allocate a pty");
-		const char *name = ptsname(s->pty_master);
-		int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-		if (slave < 0)
-			return volt_err_sys(err, "open %s", name);
-		if (s->attach && isatty(STDIN_FILENO)) {
-			struct winsize ws;
-			if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-				ioctl(s->pty_master, TIOCSWINSZ, &ws);
-		}
-		sp->stdio[0] = sp->stdio[1] = sp->stdio[2] = slave;
-		sp->console = strdup(name);
-		sp->ctty = 1;
+		/* the child makes the pty in the container's devpts (spawn.c) */
+		sp->want_pty = 1;
+		if (s->attach && isatty(STDIN_FILENO))
+			ioctl(STDIN_FILENO, TIOCGWINSZ, &sp->winsize);
 		return 0;
 	}
 	if (s->spec.interactive) {
@@ -525,6 +515,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	volt_trace("monitor: container exec'd");
 	s.pid = sp.pid;
 	s.userns_fd = sp.userns_fd;
+	s.pty_master = sp.pty_fd;
 	{
 		char p[64];
 		snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int)s.pid);

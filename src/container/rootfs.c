@@ -174,11 +174,6 @@ static int setup_dev(int rootfd, const struct volt_rootfs_args *a, struct volt_e
 		if (mount_at("mqueue", mq, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			return volt_err_sys(err, "mount /dev/mqueue");
 	}
-	if (a->console) {
-		cleanup_close int c = openat(d, "console", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0620);
-		if (c < 0 || mount_at(a->console, c, NULL, MS_BIND, NULL) < 0)
-			return volt_err_sys(err, "bind /dev/console");
-	}
 	if (a->spec->init && a->init_path) {
 		cleanup_close int i = openat(d, "init", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0755);
 		if (i < 0 || mount_at(a->init_path, i, NULL, MS_BIND, NULL) < 0)

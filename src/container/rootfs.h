@@ -12,7 +12,6 @@ struct volt_rootfs_args {
 	const struct volt_spec *spec;
 	const char *ctr_dir;      /* upper/, work/, merged/, hosts, hostname, resolv.conf */
 	const char *init_path;    /* volt-init on the host, bound in with --init */
-	const char *console;      /* pty slave path for /dev/console, or NULL */
 	int notice_fd;            /* where a fallback is said once */
 };
 

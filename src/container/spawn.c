@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -39,6 +40,7 @@
 
 #include "security/security.h"
 #include "util/cleanup.h"
+#include "util/fdpass.h"
 #include "util/fs.h"
 #include "util/trace.h"
 
@@ -101,6 +103,30 @@ static int switch_user(const struct volt_spec *s, char ***env, struct volt_err *
 		return volt_err_sys(err, "setgid %u (is it mapped? single-uid mode maps only 0)", u.gid);
 	if (setresuid(u.uid, u.uid, u.uid) < 0)
 		return volt_err_sys(err, "setuid %u (is it mapped? single-uid mode maps only 0)", u.uid);
+	return 0;
+}
+
+/* open_console - -t: after pivot_root, a pty from the container's own devpts
+ * (so the workload's tty is /dev/pts/N there, as under docker), bound on
+ * /dev/console, made the workload's stdio; the master goes to the monitor. */
+static int open_console(struct volt_spawn *sp, int sock, struct volt_err *err)
+{
+	char name[64];
+	cleanup_close int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name)) != 0)
+		return volt_err_sys(err, "allocate the container's terminal");
+	if (sp->winsize.ws_row && sp->winsize.ws_col)
+		ioctl(m, TIOCSWINSZ, &sp->winsize);
+	int s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (s < 0)
+		return volt_err_sys(err, "open %s", name);
+	cleanup_close int c = open("/dev/console", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0620);
+	if (c < 0 || mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0)
+		return volt_err_sys(err, "bind /dev/console");
+	sp->stdio[0] = sp->stdio[1] = sp->stdio[2] = s;
+	sp->ctty = 1;
+	if (volt_fd_send(sock, m, VOLT_FD_TAG_PTY) < 0)
+		return volt_err_sys(err, "pass the terminal to the monitor");
 	return 0;
 }
 
@@ -183,8 +209,10 @@ static int container_setup(struct volt_spawn *sp, int sync, struct volt_err *err
 
 	/* 3. root file system, then pivot_root into it */
 	struct volt_rootfs_args ra = {.spec = s, .ctr_dir = sp->ctr_dir, .init_path = sp->init_path,
-				      .console = sp->console, .notice_fd = sp->stdio[2]};
+				      .notice_fd = sp->stdio[2] >= 0 ? sp->stdio[2] : STDERR_FILENO};
 	if (volt_rootfs_setup(&ra, err) < 0)
+		return -1;
+	if (sp->want_pty && open_console(sp, sync, err) < 0)
 		return -1;
 	volt_trace("child: rootfs ready");
 
@@ -235,6 +263,7 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 	sp->pid = -1;
 	sp->userns_fd = -1;
 	sp->tap_fd = -1;
+	sp->pty_fd = -1;
 	if (sp->joined_userns) /* container:NAME: user and network namespace are shared */
 		flags &= ~(unsigned long)CLONE_NEWUSER;
 	else if (strcmp(s->network ? s->network : "none", "host") != 0)
@@ -274,7 +303,7 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 		snprintf(p, sizeof(p), "/proc/%d/ns/user", (int)pid);
 		sp->userns_fd = open(p, O_RDONLY | O_CLOEXEC);
 	}
-	n = volt_tap_recv(sv[0], &rep, sizeof(rep), &sp->tap_fd);
+	n = volt_tap_recv(sv[0], &rep, sizeof(rep), &sp->tap_fd, &sp->pty_fd);
 	close(sv[0]);
 	if (c || n > 0) {
 		int status;
@@ -294,6 +323,9 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 		if (sp->tap_fd >= 0)
 			close(sp->tap_fd);
 		sp->tap_fd = -1;
+		if (sp->pty_fd >= 0)
+			close(sp->pty_fd);
+		sp->pty_fd = -1;
 		if (!err->exit_code)
 			err->exit_code = VOLT_EXIT_INTERNAL;
 		return -1;

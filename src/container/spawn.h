@@ -3,6 +3,7 @@
 #ifndef VOLT_CONTAINER_SPAWN_H
 #define VOLT_CONTAINER_SPAWN_H
 
+#include <sys/ioctl.h>
 #include <sys/types.h>
 
 #include "container/spec.h"
@@ -14,7 +15,9 @@ struct volt_spawn {
 	const struct volt_spec *spec;
 	const char *ctr_dir;
 	const char *init_path;
-	const char *console;   /* pty slave path with -t */
+	int want_pty;          /* -t: the child makes a pty in its own devpts, binds it
+				* on /dev/console, and passes the master back */
+	struct winsize winsize; /* ... with this size (0x0: leave it) */
 	int stdio[3];          /* the container's stdin, stdout, stderr */
 	int ctty;              /* stdio[0] is a terminal to make controlling */
 	/* network (net/monitor.c volt_net_prepare fills these) */
@@ -30,6 +33,7 @@ struct volt_spawn {
 	pid_t pid;             /* the container's PID 1, as seen from the host */
 	int userns_fd;         /* /proc/PID/ns/user, kept for cleanup after exit */
 	int tap_fd;            /* want_tap: the container's tap device */
+	int pty_fd;            /* want_pty: the master side of the container's terminal */
 };
 
 /* volt_container_spawn - start the container; returns once its command has

@@ -83,12 +83,12 @@ int volt_tap_child_setup(unsigned mtu, int sock, struct volt_err *err)
 		return volt_err_sys(err, "create tap device %s", VOLT_SLIRP_IFNAME);
 	if (tap_configure(mtu, err) < 0)
 		return -1;
-	if (volt_fd_send(sock, fd) < 0)
+	if (volt_fd_send(sock, fd, VOLT_FD_TAG_TAP) < 0)
 		return volt_err_sys(err, "pass the tap device to the monitor");
 	return 0;
 }
 
-ssize_t volt_tap_recv(int sock, void *buf, size_t len, int *tap_fd)
+ssize_t volt_tap_recv(int sock, void *buf, size_t len, int *tap_fd, int *pty_fd)
 {
 	for (;;) {
 		union {
@@ -106,9 +106,11 @@ ssize_t volt_tap_recv(int sock, void *buf, size_t len, int *tap_fd)
 		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
 			int fd;
 			memcpy(&fd, CMSG_DATA(c), sizeof(int));
-			if (*tap_fd >= 0)
-				close(*tap_fd);
-			*tap_fd = fd;
+			/* the one-byte message says which it is */
+			int *slot = n > 0 && ((const char *)buf)[0] == VOLT_FD_TAG_PTY ? pty_fd : tap_fd;
+			if (*slot >= 0)
+				close(*slot);
+			*slot = fd;
 			continue; /* the report (or EOF) follows */
 		}
 		return n;

@@ -168,7 +168,7 @@ int volt_security_bounding(const struct volt_security *sec, struct volt_err *err
 /* send_listener - pass the seccomp listener to the monitor (SCM_RIGHTS) */
 static int send_listener(int sock, int fd, struct volt_err *err)
 {
-	if (volt_fd_send(sock, fd) < 0)
+	if (volt_fd_send(sock, fd, 'L') < 0)
 		return volt_err_sys(err, "pass the seccomp listener to the monitor");
 	return 0;
 }

@@ -5,9 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int volt_fd_send(int sock, int fd)
+int volt_fd_send(int sock, int fd, char tag)
 {
-	char byte = 0;
+	char byte = tag;
 	struct iovec iov = {&byte, 1};
 	union {
 		struct cmsghdr h;

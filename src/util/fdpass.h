@@ -2,8 +2,9 @@
 #ifndef VOLT_UTIL_FDPASS_H
 #define VOLT_UTIL_FDPASS_H
 
-/* volt_fd_send - send fd with a one-byte message. 0, or -1 with errno. */
-int volt_fd_send(int sock, int fd);
+/* volt_fd_send - send fd with a one-byte message, tag (what the fd is, for a
+ * receiver that gets several). 0, or -1 with errno. */
+int volt_fd_send(int sock, int fd, char tag);
 /* volt_fd_recv - receive one fd (O_CLOEXEC); -1 with errno, or with errno 0
  * when the peer closed without sending one. flags: 0 or MSG_DONTWAIT. */
 int volt_fd_recv(int sock, int flags);

@@ -273,11 +273,27 @@ setup() {
 	[ "$output" = "$(id -u)" ]
 }
 
-@test "-t gives the container a terminal" {
-	run script -qec "$VOLT_BIN run --rm -t busybox sh -c 'test -t 0 && echo tty; tty'" /dev/null
+@test "-t gives the container a terminal of its own devpts, also bound on /dev/console" {
+	run script -qec "$VOLT_BIN run --rm -t busybox sh -c 'test -t 0 && echo tty; tty; stat -c %t,%T /dev/console \$(tty)'" /dev/null
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"tty"* ]]
-	[[ "$output" == *"/dev/pts/"* ]] || [[ "$output" == *"/dev/console"* ]]
+	[[ "$output" == *"/dev/pts/0"* ]]
+	# /dev/console is the same device as the terminal
+	cons=$(echo "$output" | tr -d '\r' | tail -2 | head -1)
+	term=$(echo "$output" | tr -d '\r' | tail -1)
+	[ -n "$cons" ] && [ "$cons" = "$term" ]
+}
+
+@test "-t with --init: the command gets the terminal (no SIGTTOU stop), its exit code comes back" {
+	run timeout 20 script -qec "$VOLT_BIN run --rm -t --init busybox sh -c 'tty; exit 3'" /dev/null
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"/dev/pts/0"* ]]
+}
+
+@test "-dt: a detached container's terminal output reaches its log" {
+	volt run -dt --name dt1 busybox sh -c 'echo hello-from-tty; sleep 0.3' >/dev/null
+	wait_for sh -c "$VOLT_BIN logs dt1 | grep -q hello-from-tty"
+	volt rm -f dt1 >/dev/null
 }
 
 @test "-i passes stdin through" {
