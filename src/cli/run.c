@@ -234,12 +234,14 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	/* foreground: map the user namespace while the container is created
 	 * (VOLT_EARLY_USERNS=0 turns that off, to compare) */
 	const char *early_env = getenv("VOLT_EARLY_USERNS");
-	if (!detach && !(o.network && !strncmp(o.network, "container:", 10)) &&
-	    !(early_env && !strcmp(early_env, "0"))) {
-		struct volt_idmap m;
-		struct volt_err ignored;
-		if (volt_idmap_detect(&m, o.userns && !strcmp(o.userns, "keep-id"), &ignored) == 0) {
-			volt_early_userns_start(&early, &m);
+	struct volt_idmap map;
+	struct volt_err map_err = {0};
+	/* detected once: the spec takes the same map (container/create.c) */
+	if (volt_idmap_detect(&map, o.userns && !strcmp(o.userns, "keep-id"), &map_err) == 0) {
+		o.idmap = &map;
+		if (!detach && !(o.network && !strncmp(o.network, "container:", 10)) &&
+		    !(early_env && !strcmp(early_env, "0"))) {
+			volt_early_userns_start(&early, &map);
 			ctx->early_userns = &early;
 		}
 	}

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "container/spec.h"
 #include "container/volume.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -29,13 +30,13 @@ static int volume_create(struct volt_ctx *ctx, int argc, char **argv)
 static json_t *volume_json(struct volt_ctx *ctx, const char *name, struct volt_err *err)
 {
 	cleanup_free char *dir = volt_volume_dir(ctx, name);
-	cleanup_free char *data = volt_path("%s/_data", dir);
+	cleanup_free char *data = volt_volume_data_dir(ctx, name);
 	cleanup_free char *marker = volt_path("%s/filled", dir);
 	cleanup_strv char **users = NULL;
 	struct stat st;
 	char created[48] = "";
 
-	if (!volt_volume_name_valid(name) || stat(data, &st) < 0) {
+	if (!volt_name_valid(name) || stat(data, &st) < 0) {
 		volt_err_set(err, ENOENT, "no such volume: %s", name);
 		return NULL;
 	}

@@ -14,6 +14,7 @@
 #include "container/log.h"
 #include "container/rootfs.h"
 #include "container/spec.h"
+#include "container/volume.h"
 #include "image/image.h"
 #include "image/pull_hook.h"
 #include "net/net.h"
@@ -38,16 +39,6 @@ static char *random_name(void)
 	v = (unsigned)strtoul(hex, NULL, 16);
 	return volt_path("%s_%s_%u", adjectives[v % ARRAY_SIZE(adjectives)],
 			 nouns[(v / ARRAY_SIZE(adjectives)) % ARRAY_SIZE(nouns)], (v >> 16) % 10000);
-}
-
-static int valid_name(const char *n)
-{
-	if (!isalnum((unsigned char)n[0]))
-		return 0;
-	for (const char *p = n; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
-			return 0;
-	return strlen(n) <= 128;
 }
 
 static char **json_strv(json_t *a)
@@ -139,12 +130,12 @@ static int add_mount(struct volt_ctx *ctx, struct volt_spec *s, const char *arg,
 		m.kind = VOLT_MOUNT_BIND;
 		m.source = strdup(real);
 	} else {
-		if (!valid_name(parts[0]))
+		if (!volt_name_valid(parts[0]))
 			return volt_err_set(err, EINVAL, "-v %s: invalid volume name \"%s\"", arg, parts[0]);
 		m.kind = VOLT_MOUNT_VOLUME;
 		m.name = strdup(parts[0]);
-		m.source = volt_path("%s/volumes/%s/_data", ctx->root, parts[0]);
-		if (volt_mkdir_p(m.source, 0755, err) < 0)
+		m.source = volt_volume_data_dir(ctx, parts[0]);
+		if (volt_volume_create(ctx, parts[0], err) < 0)
 			return volt_err_prefix(err, "create volume %s", parts[0]);
 	}
 	s->mounts[s->n_mounts++] = m;
@@ -165,7 +156,7 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 	volt_random_hex(id, 32);
 	s->id = strdup(id);
 	s->name = o->name ? strdup(o->name) : random_name();
-	if (!valid_name(s->name)) {
+	if (!volt_name_valid(s->name)) {
 		volt_err_set(err, EINVAL, "invalid container name \"%s\": use [a-zA-Z0-9][a-zA-Z0-9_.-]*",
 			     s->name);
 		goto out;
@@ -299,7 +290,9 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 			goto out;
 	if (volt_security_opts_to_spec(ctx, o, s, err) < 0)
 		goto out;
-	if (volt_idmap_detect(&s->idmap, o->userns && !strcmp(o->userns, "keep-id"), err) < 0)
+	if (o->idmap)
+		s->idmap = *o->idmap;
+	else if (volt_idmap_detect(&s->idmap, o->userns && !strcmp(o->userns, "keep-id"), err) < 0)
 		goto out;
 	ret = 0;
 out:

@@ -31,6 +31,7 @@ struct volt_create_opts {
 	const char *stop_signal;
 	int stop_timeout;      /* -1: default 10 */
 	char **log_opts;       /* --log-opt max-size=SIZE|max-file=N */
+	const struct volt_idmap *idmap; /* detected already (volt run), or NULL */
 	const char *rootfs_lower; /* checkout | fuse; NULL: $VOLT_ROOTFS_LOWER or the default */
 	bool tty, interactive, rm, init, read_only;
 	char **security_opts;  /* --security-opt seccomp=..|landlock=..|no-new-privileges */

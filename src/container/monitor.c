@@ -297,6 +297,44 @@ static void forget(struct shim *s, struct volt_db *db)
 		volt_db_commit(db, &err);
 }
 
+/* throwaway_child - fork a child for work after the container's exit that
+ * nobody should wait for: it keeps only the n fds in keep (stdio goes to
+ * /dev/null), so it holds no pipe a caller reads (`$(volt run ...)`) and not
+ * the monitor's lock, whose holder `volt wait` and `volt stop` wait for.
+ * Returns as fork(). */
+static pid_t throwaway_child(const int *keep, size_t n)
+{
+	int sorted[4];
+	size_t k = 0;
+
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	for (size_t i = 0; i < n && k < ARRAY_SIZE(sorted); i++) {
+		size_t j = k++;
+		for (; j > 0 && sorted[j - 1] > keep[i]; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = keep[i];
+	}
+	unsigned from = 3;
+	for (size_t i = 0; i < k; i++) {
+		if (sorted[i] < (int)from)
+			continue;
+		if ((unsigned)sorted[i] > from)
+			syscall(SYS_close_range, from, (unsigned)sorted[i] - 1, 0);
+		from = (unsigned)sorted[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
+	return 0;
+}
+
 /* drop_mount_namespace - let go of the container's mount namespace. Its
  * teardown (unmounting the overlay and ~30 other mounts) used to run in the
  * container's exit, before the SIGCHLD we wait for; holding it open moves
@@ -308,18 +346,9 @@ static void drop_mount_namespace_in(struct shim *s, bool background)
 	s->mntns_fd = -1;
 	if (fd < 0)
 		return;
-	if (background) {
-		fflush(NULL);
-		pid_t pid = fork();
-		if (pid == 0) {
-			/* hold nothing the caller waits on: stdio, the lock */
-			if (fd != 3 && dup2(fd, 3) == 3)
-				fd = 3;
-			syscall(SYS_close_range, 0, 2, 0);
-			syscall(SYS_close_range, 4, ~0U, 0);
-			close(fd);
-			_exit(0);
-		}
+	if (background && throwaway_child(&fd, 1) == 0) {
+		close(fd);
+		_exit(0);
 	}
 	close(fd);
 }
@@ -353,8 +382,8 @@ static void remove_in_background(struct shim *s, struct volt_db *db)
 	forget(s, db);
 	free(s->ctr_dir);
 	s->ctr_dir = volt_steal_ptr(&dest);
-	fflush(NULL);
-	pid_t pid = fork();
+	int keep[2] = {s->userns_fd, s->mntns_fd};
+	pid_t pid = throwaway_child(keep, 2);
 	if (pid != 0) { /* the parent goes on; if fork failed, the next volt rm sweeps it */
 		if (pid > 0 && s->mntns_fd >= 0)
 			close(s->mntns_fd); /* the child's copy is the last */
@@ -363,16 +392,6 @@ static void remove_in_background(struct shim *s, struct volt_db *db)
 	}
 	if (s->mntns_fd >= 0)
 		close(s->mntns_fd); /* the container's mounts go away here */
-	int null = open("/dev/null", O_RDWR);
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-	}
-	int keep = s->userns_fd;
-	if (keep > 3)
-		syscall(SYS_close_range, 3, keep - 1, 0);
-	syscall(SYS_close_range, keep > 3 ? keep + 1 : 3, ~0U, 0);
 	cleanup_rm(s);
 	_exit(0);
 }
@@ -390,23 +409,9 @@ static void release_network(struct shim *s)
 	volt_net_stop_ports(&s->net); /* the fork below must not inherit them */
 
 	if (tap >= 0 && pipe2(p, O_CLOEXEC) == 0) {
-		pid_t pid = fork();
-		if (pid == 0) {
+		int keep[2] = {tap, p[0]};
+		if (throwaway_child(keep, 2) == 0) {
 			char c;
-			int null = open("/dev/null", O_RDWR);
-			if (null >= 0) { /* hold no pipe a caller waits on */
-				dup2(null, 0);
-				dup2(null, 1);
-				dup2(null, 2);
-			}
-			/* keep only the tap and the pipe: above all not the monitor's
-			 * lock, whose holder `volt wait` and `volt stop` wait for */
-			int lo = tap < p[0] ? tap : p[0], hi = tap < p[0] ? p[0] : tap;
-			if (lo > 3)
-				syscall(SYS_close_range, 3, lo - 1, 0);
-			if (hi > lo + 1)
-				syscall(SYS_close_range, lo + 1, hi - 1, 0);
-			syscall(SYS_close_range, hi + 1, ~0U, 0);
 			while (read(p[0], &c, 1) < 0 && errno == EINTR)
 				;
 			_exit(0); /* the final close of the tap happens here */

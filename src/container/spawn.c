@@ -249,6 +249,38 @@ static int container_setup(struct volt_spawn *sp, int sync, struct volt_err *err
 	return exec_command(s, env, err);
 }
 
+/* recv_report - the child's next message into buf; fds that arrive first
+ * (the tap device, the console pty's master, told apart by their tag) go to
+ * *tap_fd and *pty_fd and the message after them is read. Return: as read(2). */
+static ssize_t recv_report(int sock, void *buf, size_t len, int *tap_fd, int *pty_fd)
+{
+	for (;;) {
+		union {
+			char b[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} u;
+		struct iovec iov = {.iov_base = buf, .iov_len = len};
+		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof(u.b)};
+		ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return n;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+			/* the one-byte message says which it is */
+			int *slot = n > 0 && ((const char *)buf)[0] == VOLT_FD_TAG_PTY ? pty_fd : tap_fd;
+			if (*slot >= 0)
+				close(*slot);
+			*slot = fd;
+			continue; /* the report (or EOF) follows */
+		}
+		return n;
+	}
+}
+
 int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 {
 	const struct volt_spec *s = sp->spec;
@@ -303,7 +335,7 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 		snprintf(p, sizeof(p), "/proc/%d/ns/user", (int)pid);
 		sp->userns_fd = open(p, O_RDONLY | O_CLOEXEC);
 	}
-	n = volt_tap_recv(sv[0], &rep, sizeof(rep), &sp->tap_fd, &sp->pty_fd);
+	n = recv_report(sv[0], &rep, sizeof(rep), &sp->tap_fd, &sp->pty_fd);
 	close(sv[0]);
 	if (c || n > 0) {
 		int status;

@@ -2,6 +2,7 @@
 
 #include "container/log.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
@@ -334,4 +335,14 @@ int volt_spec_from_json(struct volt_spec *s, const char *text, struct volt_err *
 	}
 	json_decref(o);
 	return 0;
+}
+
+bool volt_name_valid(const char *n)
+{
+	if (!isalnum((unsigned char)n[0]))
+		return false;
+	for (const char *p = n; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
+			return false;
+	return strlen(n) <= 128;
 }

@@ -63,6 +63,9 @@ int volt_spec_from_json(struct volt_spec *s, const char *json, struct volt_err *
 /* strv helpers shared by spec users */
 size_t volt_strv_len(char **v);
 int volt_strv_push(char ***v, const char *s);
+/* volt_name_valid - a container or volume name: [a-zA-Z0-9][a-zA-Z0-9_.-]*,
+ * at most 128 bytes */
+bool volt_name_valid(const char *name);
 char **volt_strv_dup(char *const *v);
 /* volt_env_set - set KEY=VALUE in an env vector, replacing an existing KEY. */
 int volt_env_set(char ***env, const char *kv);

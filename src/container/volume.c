@@ -30,17 +30,9 @@
 
 #define COPY_DEPTH_MAX 256
 
-bool volt_volume_name_valid(const char *n)
+char *volt_volume_data_dir(struct volt_ctx *ctx, const char *name)
 {
-	size_t len = strlen(n);
-	if (!len || len > 128 || !((n[0] >= 'a' && n[0] <= 'z') || (n[0] >= 'A' && n[0] <= 'Z') ||
-				  (n[0] >= '0' && n[0] <= '9')))
-		return false;
-	for (const char *p = n; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '_' || *p == '.' || *p == '-'))
-			return false;
-	return true;
+	return volt_path("%s/volumes/%s/_data", ctx->root, name);
 }
 
 char *volt_volume_dir(struct volt_ctx *ctx, const char *name)
@@ -50,10 +42,10 @@ char *volt_volume_dir(struct volt_ctx *ctx, const char *name)
 
 int volt_volume_create(struct volt_ctx *ctx, const char *name, struct volt_err *err)
 {
-	if (!volt_volume_name_valid(name))
+	if (!volt_name_valid(name))
 		return volt_err_set(err, EINVAL, "invalid volume name \"%s\": use [a-zA-Z0-9][a-zA-Z0-9_.-]*",
 				    name);
-	cleanup_free char *data = volt_path("%s/volumes/%s/_data", ctx->root, name);
+	cleanup_free char *data = volt_volume_data_dir(ctx, name);
 	return volt_mkdir_p(data, 0755, err);
 }
 
@@ -207,7 +199,7 @@ int volt_volume_list(struct volt_ctx *ctx, char ***names, struct volt_err *err)
 	if (!d)
 		return errno == ENOENT ? 0 : volt_err_sys(err, "open %s", dir);
 	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && volt_volume_name_valid(e->d_name)) {
+		if (e->d_name[0] != '.' && volt_name_valid(e->d_name)) {
 			volt_strv_push(names, e->d_name);
 			n++;
 		}
@@ -260,7 +252,7 @@ int volt_volume_remove(struct volt_ctx *ctx, const char *name, bool force, struc
 	struct stat st;
 	struct volt_idmap map;
 
-	if (!volt_volume_name_valid(name) || stat(dir, &st) < 0)
+	if (!volt_name_valid(name) || stat(dir, &st) < 0)
 		return volt_err_set(err, ENOENT, "no such volume: %s", name);
 	if (volt_volume_users(ctx, name, &users, err) < 0)
 		return -1;

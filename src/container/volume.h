@@ -7,8 +7,8 @@
 #include "state/context.h"
 #include "util/err.h"
 
-/* volt_volume_name_valid - [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 128 bytes */
-bool volt_volume_name_valid(const char *name);
+/* volt_volume_data_dir - $VOLT_ROOT/volumes/NAME/_data (malloc'd): what is mounted */
+char *volt_volume_data_dir(struct volt_ctx *ctx, const char *name);
 /* volt_volume_dir - $VOLT_ROOT/volumes/NAME (malloc'd); the data is in _data */
 char *volt_volume_dir(struct volt_ctx *ctx, const char *name);
 /* volt_volume_create - make the volume (an existing one is fine) */

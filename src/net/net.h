@@ -60,15 +60,6 @@ enum volt_net_mode volt_net_mode_of(const char *s);
  * Return: 0, or -1 with err. */
 int volt_tap_child_setup(unsigned mtu, int sock, struct volt_err *err);
 
-/* what a child passes to the monitor before its report (fdpass.c tags) */
-#define VOLT_FD_TAG_TAP 'T'
-#define VOLT_FD_TAG_PTY 'P'
-
-/* volt_tap_recv - the monitor's side: read the child's next message into
- * buf; fds that arrive first (the tap device, the console pty's master, told
- * apart by their tag) go to *tap_fd and *pty_fd and the message after them
- * is read. Return: as read(2). */
-ssize_t volt_tap_recv(int sock, void *buf, size_t len, int *tap_fd, int *pty_fd);
 
 /* ---- the monitor (net/monitor.c, net/slirp.c) ---- */
 

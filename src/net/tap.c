@@ -87,32 +87,3 @@ int volt_tap_child_setup(unsigned mtu, int sock, struct volt_err *err)
 		return volt_err_sys(err, "pass the tap device to the monitor");
 	return 0;
 }
-
-ssize_t volt_tap_recv(int sock, void *buf, size_t len, int *tap_fd, int *pty_fd)
-{
-	for (;;) {
-		union {
-			char b[CMSG_SPACE(sizeof(int))];
-			struct cmsghdr align;
-		} u;
-		struct iovec iov = {.iov_base = buf, .iov_len = len};
-		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof(u.b)};
-		ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return n;
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			int fd;
-			memcpy(&fd, CMSG_DATA(c), sizeof(int));
-			/* the one-byte message says which it is */
-			int *slot = n > 0 && ((const char *)buf)[0] == VOLT_FD_TAG_PTY ? pty_fd : tap_fd;
-			if (*slot >= 0)
-				close(*slot);
-			*slot = fd;
-			continue; /* the report (or EOF) follows */
-		}
-		return n;
-	}
-}

@@ -14,18 +14,34 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+/* conf_text - volt.conf of ctx's store, read once per process (a run asks
+ * it three times); "" when there is none. */
+static const char *conf_text(struct volt_ctx *ctx)
+{
+	static char *path, *text;
+	struct volt_err ignored;
+	cleanup_free char *p = volt_path("%s/volt.conf", ctx->root);
+
+	if (!path || strcmp(path, p)) {
+		free(path);
+		free(text);
+		path = volt_steal_ptr(&p);
+		text = NULL;
+		if (volt_read_file(path, 1 << 20, &text, NULL, &ignored) < 0)
+			text = strdup("");
+	}
+	return text ? text : "";
+}
+
 /* conf_get - the value of key in volt.conf (malloc'd), or NULL. The file is
  * lines of key=value; # starts a comment; blanks around = are allowed. */
 static char *conf_get(struct volt_ctx *ctx, const char *key)
 {
-	cleanup_free char *p = volt_path("%s/volt.conf", ctx->root);
-	cleanup_fclose FILE *f = fopen(p, "re");
-	char line[1024];
+	const char *t = conf_text(ctx);
 	size_t kl = strlen(key);
-	if (!f)
-		return NULL;
-	while (fgets(line, sizeof(line), f)) {
-		char *s = line + strspn(line, " \t");
+
+	for (const char *line = t; *line; line += strcspn(line, "\n"), line += *line == '\n') {
+		const char *s = line + strspn(line, " \t");
 		if (*s == '#' || strncmp(s, key, kl))
 			continue;
 		s += kl;
@@ -34,8 +50,7 @@ static char *conf_get(struct volt_ctx *ctx, const char *key)
 			continue;
 		s++;
 		s += strspn(s, " \t");
-		s[strcspn(s, " \t\r\n#")] = '\0';
-		return strdup(s);
+		return strndup(s, strcspn(s, " \t\r\n#"));
 	}
 	return NULL;
 }

@@ -9,65 +9,43 @@
  * library is missing every call fails with -ENOSYS and the systemd supervisor
  * is simply not reachable (volt info says so), as on a host without a
  * manager. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <systemd/sd-bus.h>
 
-static void *lib;
-static int lib_failed;
+#include "util/lazylib.h"
 
-/* sym - the real function, or NULL when libsystemd cannot be loaded */
-static void *sym(const char *name)
-{
-	if (!lib && !lib_failed) {
-		lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-		if (!lib)
-			lib_failed = 1;
-	}
-	return lib ? dlsym(lib, name) : NULL;
-}
+static struct volt_lazylib lib = {.soname = "libsystemd.so.0"};
 
-#define LAZY(ret, name, params, args, fail)                 \
-	ret name params                                     \
-	{                                                   \
-		static ret(*real) params;                   \
-		if (!real)                                  \
-			real = (ret(*) params)sym(#name);   \
-		if (!real)                                  \
-			return fail;                        \
-		return real args;                           \
-	}
-
-LAZY(int, sd_bus_new, (sd_bus * *ret), (ret), -ENOSYS)
-LAZY(int, sd_bus_set_address, (sd_bus * bus, const char *address), (bus, address), -ENOSYS)
-LAZY(int, sd_bus_set_bus_client, (sd_bus * bus, int b), (bus, b), -ENOSYS)
-LAZY(int, sd_bus_set_method_call_timeout, (sd_bus * bus, uint64_t usec), (bus, usec), -ENOSYS)
-LAZY(int, sd_bus_start, (sd_bus * bus), (bus), -ENOSYS)
-LAZY(sd_bus *, sd_bus_flush_close_unref, (sd_bus * bus), (bus), NULL)
-LAZY(int, sd_bus_call, (sd_bus * bus, sd_bus_message *m, uint64_t usec, sd_bus_error *ret_error, sd_bus_message **reply),
+VOLT_LAZY_FN(lib, int, sd_bus_new, (sd_bus * *ret), (ret), -ENOSYS)
+VOLT_LAZY_FN(lib, int, sd_bus_set_address, (sd_bus * bus, const char *address), (bus, address), -ENOSYS)
+VOLT_LAZY_FN(lib, int, sd_bus_set_bus_client, (sd_bus * bus, int b), (bus, b), -ENOSYS)
+VOLT_LAZY_FN(lib, int, sd_bus_set_method_call_timeout, (sd_bus * bus, uint64_t usec), (bus, usec), -ENOSYS)
+VOLT_LAZY_FN(lib, int, sd_bus_start, (sd_bus * bus), (bus), -ENOSYS)
+VOLT_LAZY_FN(lib, sd_bus *, sd_bus_flush_close_unref, (sd_bus * bus), (bus), NULL)
+VOLT_LAZY_FN(lib, int, sd_bus_call, (sd_bus * bus, sd_bus_message *m, uint64_t usec, sd_bus_error *ret_error, sd_bus_message **reply),
      (bus, m, usec, ret_error, reply), -ENOSYS)
-LAZY(int, sd_bus_get_property_string,
+VOLT_LAZY_FN(lib, int, sd_bus_get_property_string,
      (sd_bus * bus, const char *destination, const char *path, const char *interface, const char *member,
       sd_bus_error *ret_error, char **ret),
      (bus, destination, path, interface, member, ret_error, ret), -ENOSYS)
-LAZY(int, sd_bus_message_new_method_call,
+VOLT_LAZY_FN(lib, int, sd_bus_message_new_method_call,
      (sd_bus * bus, sd_bus_message **m, const char *destination, const char *path, const char *interface,
       const char *member),
      (bus, m, destination, path, interface, member), -ENOSYS)
-LAZY(int, sd_bus_message_append_array, (sd_bus_message * m, char type, const void *ptr, size_t size),
+VOLT_LAZY_FN(lib, int, sd_bus_message_append_array, (sd_bus_message * m, char type, const void *ptr, size_t size),
      (m, type, ptr, size), -ENOSYS)
-LAZY(int, sd_bus_message_append_strv, (sd_bus_message * m, char **l), (m, l), -ENOSYS)
-LAZY(int, sd_bus_message_open_container, (sd_bus_message * m, char type, const char *contents),
+VOLT_LAZY_FN(lib, int, sd_bus_message_append_strv, (sd_bus_message * m, char **l), (m, l), -ENOSYS)
+VOLT_LAZY_FN(lib, int, sd_bus_message_open_container, (sd_bus_message * m, char type, const char *contents),
      (m, type, contents), -ENOSYS)
-LAZY(int, sd_bus_message_close_container, (sd_bus_message * m), (m), -ENOSYS)
-LAZY(sd_bus_message *, sd_bus_message_unref, (sd_bus_message * m), (m), NULL)
-LAZY(int, sd_bus_error_has_name, (const sd_bus_error *e, const char *name), (e, name), 0)
-LAZY(int, sd_bus_error_is_set, (const sd_bus_error *e), (e), 0)
-LAZY(int, sd_bus_message_appendv, (sd_bus_message * m, const char *types, va_list ap), (m, types, ap), -ENOSYS)
-LAZY(int, sd_bus_message_readv, (sd_bus_message * m, const char *types, va_list ap), (m, types, ap), -ENOSYS)
-LAZY(int, sd_bus_call_methodv,
+VOLT_LAZY_FN(lib, int, sd_bus_message_close_container, (sd_bus_message * m), (m), -ENOSYS)
+VOLT_LAZY_FN(lib, sd_bus_message *, sd_bus_message_unref, (sd_bus_message * m), (m), NULL)
+VOLT_LAZY_FN(lib, int, sd_bus_error_has_name, (const sd_bus_error *e, const char *name), (e, name), 0)
+VOLT_LAZY_FN(lib, int, sd_bus_error_is_set, (const sd_bus_error *e), (e), 0)
+VOLT_LAZY_FN(lib, int, sd_bus_message_appendv, (sd_bus_message * m, const char *types, va_list ap), (m, types, ap), -ENOSYS)
+VOLT_LAZY_FN(lib, int, sd_bus_message_readv, (sd_bus_message * m, const char *types, va_list ap), (m, types, ap), -ENOSYS)
+VOLT_LAZY_FN(lib, int, sd_bus_call_methodv,
      (sd_bus * bus, const char *destination, const char *path, const char *interface, const char *member,
       sd_bus_error *ret_error, sd_bus_message **reply, const char *types, va_list ap),
      (bus, destination, path, interface, member, ret_error, reply, types, ap), -ENOSYS)
@@ -76,7 +54,7 @@ void sd_bus_error_free(sd_bus_error *e)
 {
 	static void (*real)(sd_bus_error *);
 	if (!real)
-		real = (void (*)(sd_bus_error *))sym("sd_bus_error_free");
+		real = (void (*)(sd_bus_error *))volt_lazylib_sym(&lib, "sd_bus_error_free");
 	if (real)
 		real(e);
 }

@@ -9,4 +9,9 @@ int volt_fd_send(int sock, int fd, char tag);
  * when the peer closed without sending one. flags: 0 or MSG_DONTWAIT. */
 int volt_fd_recv(int sock, int flags);
 
+/* tags of the fds a container child passes to its monitor before its
+ * report (container/spawn.c): the tap device, the console pty's master */
+#define VOLT_FD_TAG_TAP 'T'
+#define VOLT_FD_TAG_PTY 'P'
+
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "container/spec.h"
 #include "container/volume.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -18,13 +19,13 @@
 static void test_names(void **state)
 {
 	(void)state;
-	assert_true(volt_volume_name_valid("data"));
-	assert_true(volt_volume_name_valid("a.b_c-1"));
-	assert_false(volt_volume_name_valid(""));
-	assert_false(volt_volume_name_valid(".hidden"));
-	assert_false(volt_volume_name_valid("a/b"));
-	assert_false(volt_volume_name_valid("../x"));
-	assert_false(volt_volume_name_valid("a b"));
+	assert_true(volt_name_valid("data"));
+	assert_true(volt_name_valid("a.b_c-1"));
+	assert_false(volt_name_valid(""));
+	assert_false(volt_name_valid(".hidden"));
+	assert_false(volt_name_valid("a/b"));
+	assert_false(volt_name_valid("../x"));
+	assert_false(volt_name_valid("a b"));
 }
 
 static void put(const char *path, const char *text, mode_t mode)
