@@ -20,15 +20,24 @@
 #include "util/fs.h"
 #include "util/syscalls.h"
 
-static char *lock_path(struct volt_ctx *ctx, const char *id)
+/* open_lock - an fd on which the container's monitor holds its flock: the
+ * container directory itself (container/monitor.c), or the lock file in the
+ * run directory that monitors of older volt versions took
+ * ($runroot/<id>/shim.lock), so that containers started before an upgrade
+ * are still seen running. Returns the fd, or -1 when there is neither. */
+static int open_lock(struct volt_ctx *ctx, const char *id)
 {
-	return volt_path("%s/%s/shim.lock", ctx->runroot, id);
+	cleanup_free char *legacy = volt_path("%s/%s/shim.lock", ctx->runroot, id);
+	int fd = open(legacy, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, id);
+	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 int volt_ctr_monitor_alive(struct volt_ctx *ctx, const char *id)
 {
-	cleanup_free char *p = lock_path(ctx, id);
-	cleanup_close int fd = open(p, O_RDONLY | O_CLOEXEC);
+	cleanup_close int fd = open_lock(ctx, id);
 	if (fd < 0)
 		return 0;
 	if (flock(fd, LOCK_SH | LOCK_NB) == 0)
@@ -196,8 +205,7 @@ int volt_ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, s
 
 int volt_ctr_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_err *err)
 {
-	cleanup_free char *p = lock_path(ctx, row->id);
-	cleanup_close int fd = open(p, O_RDONLY | O_CLOEXEC);
+	cleanup_close int fd = open_lock(ctx, row->id);
 	struct volt_ctr_row now;
 	int r;
 

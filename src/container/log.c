@@ -18,20 +18,33 @@
 int volt_log_open(struct volt_log *log, const char *path, long long max_size, int max_files,
 		  struct volt_err *err)
 {
-	struct stat st;
-
 	memset(log, 0, sizeof(*log));
+	log->fd = -1;
 	log->out.name = "stdout";
 	log->err.name = "stderr";
 	log->max_size = max_size > 0 ? max_size : 0;
 	log->max_files = max_files > 0 ? max_files : 1;
-	log->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (log->fd < 0)
-		return volt_err_sys(err, "open log %s", path);
 	log->path = strdup(path);
-	if (fstat(log->fd, &st) == 0)
-		log->size = st.st_size;
+	if (!log->path)
+		return volt_err_set(err, ENOMEM, "open log %s", path);
 	return 0;
+}
+
+/* log_file - the log's fd, the file opened (and created) on the first record.
+ * A container that prints nothing (`volt run --rm IMAGE true`) then never
+ * creates its log: a new inode is the dearest file system operation of a
+ * short run, and `volt logs` reads a missing log as an empty one.
+ * Returns the fd, or -1 (the record is lost, as on a full disk). */
+static int log_file(struct volt_log *log)
+{
+	struct stat st;
+
+	if (log->fd >= 0 || !log->path)
+		return log->fd;
+	log->fd = open(log->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (log->fd >= 0 && fstat(log->fd, &st) == 0)
+		log->size = st.st_size;
+	return log->fd;
 }
 
 /* rotate - path.(n-2) -> path.(n-1), ..., path -> path.1, and a new path.
@@ -65,7 +78,8 @@ static void emit(struct volt_log *log, struct volt_log_stream *s, const char *da
 	size_t hl = strlen(head);
 	hl += (size_t)snprintf(head + hl, sizeof(head) - hl, " %s %c ", s->name, kind);
 	struct iovec iov[3] = {{head, hl}, {(void *)data, len}, {"\n", 1}};
-	ssize_t n = writev(log->fd, iov, 3);
+	int fd = log_file(log);
+	ssize_t n = fd >= 0 ? writev(fd, iov, 3) : -1;
 	if (n < 0) {
 		/* a full disk must not stop the container: the log loses lines */
 		return;

@@ -33,7 +33,8 @@ struct volt_log {
 #define VOLT_LOG_MAX_FILES_DEFAULT 2
 
 /* volt_log_open - append to path; rotate to path.1 .. path.(max_files-1)
- * whenever it reaches max_size bytes (0: never; max_files 1: start over). */
+ * whenever it reaches max_size bytes (0: never; max_files 1: start over).
+ * The file is created on the first record, not here (log.c log_file). */
 int volt_log_open(struct volt_log *log, const char *path, long long max_size, int max_files,
 		  struct volt_err *err);
 /* volt_log_write - feed bytes of one stream; whole lines are written at once. */

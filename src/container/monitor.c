@@ -7,8 +7,9 @@
  * for no second exec, database open or spec parse; detached (-d) it is a
  * volt-shim process that forked twice and called setsid, so it belongs to no
  * terminal and volt returns at once. The monitor
- *   1. takes the container's lock (runroot/<id>/shim.lock) for its whole life:
- *      whoever can take that lock knows the monitor is gone;
+ *   1. takes the container's lock (a flock on its directory,
+ *      containers/<id>) for its whole life: whoever can take that lock knows
+ *      the monitor is gone;
  *   2. prepares stdio (a pty with -t, pipes otherwise) and starts the container;
  *   3. records "running" with the pid, tells a waiting volt it is up;
  *   4. relays stdio to the terminal (attached) and to the log (always),
@@ -53,7 +54,7 @@ struct shim {
 	struct volt_ctx *ctx;
 	struct volt_ctr_row row;
 	struct volt_spec spec;
-	char *ctr_dir, *run_dir;
+	char *ctr_dir;
 	bool attach;
 	int ready_fd;
 	struct volt_log log;
@@ -268,10 +269,8 @@ static void cleanup_rm(struct shim *s)
 	struct volt_err err;
 	/* most containers leave only files of their root (= us): try without
 	 * the fork first */
-	if (volt_rm_rf(s->ctr_dir, &err) == 0) {
-		volt_rm_rf(s->run_dir, &err);
+	if (volt_rm_rf(s->ctr_dir, &err) == 0)
 		return;
-	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		/* EINVAL: already in it (--network container:NAME joined it) */
@@ -282,7 +281,6 @@ static void cleanup_rm(struct shim *s)
 	int st;
 	if (pid > 0)
 		waitpid(pid, &st, 0);
-	volt_rm_rf(s->run_dir, &err);
 }
 
 /* forget - --rm: the container's row and its supervision record, in one
@@ -449,26 +447,28 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		goto fail_early;
 	volt_trace("monitor: spec loaded");
 	s.ctr_dir = volt_ctx_ctr_dir(s.ctx, s.row.id);
-	s.run_dir = volt_ctx_ctr_run(s.ctx, s.row.id);
 
-	/* 1. the lock: one monitor per container */
-	if (volt_mkdir_p(s.run_dir, 0700, &err) < 0)
-		goto fail_early;
+	/* 1. the lock: one monitor per container. A flock on the container's
+	 * directory, which exists already: a lock file would be one more inode
+	 * to create and delete per run (run dirs of older versions held one) */
 	{
-		cleanup_free char *lp = volt_path("%s/shim.lock", s.run_dir);
 		if (lock_fd >= 0) { /* restarted: the lock was kept across exec */
 			lock = lock_fd;
 			fcntl(lock, F_SETFD, FD_CLOEXEC);
 		} else {
-			lock = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+			lock = open(s.ctr_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		}
-		if (lock < 0 || (lock_fd < 0 && flock(lock, LOCK_EX | LOCK_NB) < 0)) {
+		if (lock < 0) {
+			volt_err_sys(&err, "open %s", s.ctr_dir);
+			goto fail_early;
+		}
+		if (lock_fd < 0 && flock(lock, LOCK_EX | LOCK_NB) < 0) {
 			volt_err_set(&err, EBUSY, "container %s is already running", s.row.name);
 			goto fail_early;
 		}
 	}
 	{
-		static const char *sub[] = {"upper", "work", "merged"};
+		static const char *sub[] = {"upper", "work"}; /* the root is mounted on ctr_dir (rootfs.c) */
 		for (size_t i = 0; i < ARRAY_SIZE(sub); i++) {
 			cleanup_free char *d = volt_path("%s/%s", s.ctr_dir, sub[i]);
 			if (volt_mkdir_p(d, 0755, &err) < 0)

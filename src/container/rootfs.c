@@ -83,19 +83,30 @@ static int make_ro(int rootfd, const char *path, int recursive)
 	return mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr));
 }
 
-static int mount_overlay(const struct volt_rootfs_args *a, const char *merged, struct volt_err *err)
+/* mount_overlay - mount the container's root file system; *root gets the
+ * path it is mounted on. The native overlay goes on the container directory
+ * itself: in this (private) mount namespace nothing else needs what it
+ * covers (the layers are resolved when mounting, the /etc files were opened
+ * before), and a fresh merged/ directory would be one more inode to create
+ * and delete per run. fuse-overlayfs gets a merged/ of its own: its daemon
+ * stays in the namespace where the mount covers that path.
+ * Returns 0, or -1 with err set. */
+static int mount_overlay(const struct volt_rootfs_args *a, char **root, struct volt_err *err)
 {
 	cleanup_free char *opts = volt_path("lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr",
 					    a->spec->lower, a->ctr_dir, a->ctr_dir);
+	cleanup_free char *merged = volt_path("%s/merged", a->ctr_dir);
 	const char *force = getenv("VOLT_OVERLAY"); /* "fuse-overlayfs": skip the native driver */
 	int e = EOPNOTSUPP;
 	if (!force || strcmp(force, "fuse-overlayfs") != 0) {
-		if (mount("overlay", merged, "overlay", 0, opts) == 0)
-			return 0;
+		if (mount("overlay", a->ctr_dir, "overlay", 0, opts) == 0) {
+			*root = strdup(a->ctr_dir);
+			return *root ? 0 : volt_err_set(err, ENOMEM, "mount overlay");
+		}
 		e = errno;
 	}
 	/* fall back to fuse-overlayfs, and say so */
-	if (access("/usr/bin/fuse-overlayfs", X_OK) == 0) {
+	if (access("/usr/bin/fuse-overlayfs", X_OK) == 0 && (mkdir(merged, 0755) == 0 || errno == EEXIST)) {
 		cleanup_free char *fopts = volt_path("lowerdir=%s,upperdir=%s/upper,workdir=%s/work,squash_to_root",
 						     a->spec->lower, a->ctr_dir, a->ctr_dir);
 		pid_t pid = fork();
@@ -118,6 +129,7 @@ static int mount_overlay(const struct volt_rootfs_args *a, const char *merged, s
 				return volt_err_sys(err, "new mount namespace after fuse-overlayfs");
 			dprintf(a->notice_fd, "volt: native overlayfs %s (%s); using fuse-overlayfs\n",
 				force ? "skipped" : "failed", force ? "VOLT_OVERLAY" : strerror(e));
+			*root = volt_steal_ptr(&merged);
 			return 0;
 		}
 	}
@@ -302,15 +314,33 @@ static int user_mounts(int rootfd, const struct volt_spec *s, struct volt_err *e
 
 int volt_rootfs_setup(const struct volt_rootfs_args *a, struct volt_err *err)
 {
-	cleanup_free char *merged = volt_path("%s/merged", a->ctr_dir);
+	cleanup_free char *merged = NULL;
 	cleanup_close int rootfd = -1;
 	static const char *etc[] = {"hosts", "hostname", "resolv.conf"};
+	cleanup_close int etc0 = -1, etc1 = -1, etc2 = -1;
+	int *etcfd[] = {&etc0, &etc1, &etc2};
 
 	/* nothing we mount may propagate back to the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return volt_err_sys(err, "make mounts private");
-	if (mount_overlay(a, merged, err) < 0)
+	/* the generated /etc files, before the overlay covers their directory */
+	for (size_t i = 0; i < ARRAY_SIZE(etc); i++) {
+		cleanup_free char *src = volt_path("%s/%s", a->ctr_dir, etc[i]);
+		*etcfd[i] = open(src, O_PATH | O_CLOEXEC);
+		if (*etcfd[i] < 0)
+			return volt_err_sys(err, "open %s", src);
+	}
+	if (mount_overlay(a, &merged, err) < 0)
 		return -1;
+	/* fuse-overlayfs left the directory uncovered but moved us to a new
+	 * mount namespace, where a bind needs a source opened in it */
+	for (size_t i = 0; strcmp(merged, a->ctr_dir) != 0 && i < ARRAY_SIZE(etc); i++) {
+		cleanup_free char *src = volt_path("%s/%s", a->ctr_dir, etc[i]);
+		close(*etcfd[i]);
+		*etcfd[i] = open(src, O_PATH | O_CLOEXEC);
+		if (*etcfd[i] < 0)
+			return volt_err_sys(err, "open %s", src);
+	}
 	volt_trace("rootfs: overlay");
 	rootfd = open(merged, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
@@ -325,7 +355,7 @@ int volt_rootfs_setup(const struct volt_rootfs_args *a, struct volt_err *err)
 		return -1;
 	volt_trace("rootfs: masked");
 	for (size_t i = 0; i < ARRAY_SIZE(etc); i++) {
-		cleanup_free char *src = volt_path("%s/%s", a->ctr_dir, etc[i]);
+		cleanup_free char *src = volt_path("/proc/self/fd/%d", *etcfd[i]);
 		cleanup_free char *dst = volt_path("/etc/%s", etc[i]);
 		if (bind_file(rootfd, src, dst, err) < 0)
 			return -1;
@@ -346,6 +376,20 @@ int volt_rootfs_setup(const struct volt_rootfs_args *a, struct volt_err *err)
 		return volt_err_sys(err, "pivot_root");
 	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		return volt_err_sys(err, "detach the old root");
+	return 0;
+}
+
+/* write_new - write a file of a container directory that nobody sees yet
+ * (volt_etc_files_write). No temporary file and rename: the directory is
+ * brand new and becomes visible with the container's row, after this. A
+ * rewrite of a running container's file would go in place (O_TRUNC), as the
+ * container holds that inode bound on its /etc file. Returns 0 or -1. */
+static int write_new(const char *path, const char *data, size_t len, struct volt_err *err)
+{
+	cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/* fchmod: 0644 whatever the umask, for the container's other users */
+	if (fd < 0 || fchmod(fd, 0644) < 0 || !volt_write_all(fd, data, len))
+		return volt_err_sys(err, "write %s", path);
 	return 0;
 }
 
@@ -370,10 +414,10 @@ int volt_etc_files_write(const struct volt_spec *s, const char *ctr_dir, struct 
 	}
 	fclose(f);
 	hosts = buf;
-	if (volt_write_file_atomic(p1, hosts, len, 0644, err) < 0)
+	if (write_new(p1, hosts, len, err) < 0)
 		return -1;
 	hn = volt_path("%s\n", s->hostname);
-	if (volt_write_file_atomic(p2, hn, strlen(hn), 0644, err) < 0)
+	if (write_new(p2, hn, strlen(hn), err) < 0)
 		return -1;
 	buf = NULL;
 	f = open_memstream(&buf, &len);
@@ -403,5 +447,5 @@ int volt_etc_files_write(const struct volt_spec *s, const char *ctr_dir, struct 
 	}
 	fclose(f);
 	resolv = buf;
-	return volt_write_file_atomic(p3, resolv, len, 0644, err);
+	return write_new(p3, resolv, len, err);
 }

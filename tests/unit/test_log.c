@@ -96,11 +96,43 @@ static void test_rotation(void **state)
 	volt_rm_rf(dir, &err);
 }
 
+/* a container that prints nothing leaves no log file; the first record
+ * creates it, and a reopened log appends after what is there (a restart) */
+static void test_created_on_first_record(void **state)
+{
+	char dir[] = "/tmp/volt-test-log.XXXXXX";
+	struct volt_err err;
+	struct volt_log log;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	cleanup_free char *p = volt_path("%s/ctr.log", dir);
+	assert_int_equal(volt_log_open(&log, p, 0, 1, &err), 0);
+	volt_log_write(&log, &log.out, "no newline yet", 14);
+	assert_int_equal(file_size(p), -1);
+	volt_log_close(&log); /* the partial line is flushed: now it exists */
+	long long first = file_size(p);
+	assert_true(first > 14);
+	assert_int_equal(volt_log_open(&log, p, 0, 1, &err), 0);
+	volt_log_close(&log);
+	assert_int_equal(file_size(p), first);
+	assert_int_equal(volt_log_open(&log, p, 0, 1, &err), 0);
+	volt_log_write(&log, &log.err, "x\n", 2);
+	volt_log_close(&log);
+	assert_true(file_size(p) > first);
+
+	cleanup_free char *q = volt_path("%s/silent.log", dir);
+	assert_int_equal(volt_log_open(&log, q, 0, 1, &err), 0);
+	volt_log_close(&log);
+	assert_int_equal(file_size(q), -1);
+	volt_rm_rf(dir, &err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_log_opt),
 		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_created_on_first_record),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

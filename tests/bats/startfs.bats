@@ -1,0 +1,95 @@
+#!/usr/bin/env bats
+# What a container start creates on disk, and that creating less keeps every
+# behaviour: the monitor's lock on the container directory (no run dir), the
+# log created on the first byte, the overlay mounted on the container
+# directory (no merged/), the /etc files written without a rename.
+
+load helpers
+
+setup_file() {
+	volt_env
+	require_userns
+	import_busybox
+}
+
+setup() {
+	volt_env
+}
+
+ctr_id() {
+	volt inspect "$1" | sed -n 's/.*"Id": "\([0-9a-f]*\)".*/\1/p' | head -1
+}
+
+teardown() {
+	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
+}
+
+@test "a running container: locked directory, no run dir, no merged/, exec and wait work" {
+	volt run -d --name lk busybox sleep 30
+	id=$(ctr_id lk)
+	d="$VOLT_ROOT/containers/$id"
+	[ -d "$d/upper" ] && [ -d "$d/work" ]
+	[ ! -e "$d/merged" ]
+	[ ! -e "$VOLT_RUNROOT/$id" ]
+	# the monitor holds a flock on the container directory
+	run flock -n -s "$d" true
+	[ "$status" -ne 0 ]
+	run volt ps
+	[[ "$output" == *"Up "* ]]
+	run volt exec lk sh -c 'echo from-exec; cat /etc/hostname'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"from-exec"* ]]
+	run volt start lk
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"already running"* ]]
+	volt kill lk
+	run volt wait lk
+	[ "$output" = "137" ]
+	run flock -n -s "$d" true
+	[ "$status" -eq 0 ]
+	run volt ps -a
+	[[ "$output" == *"Exited (137)"* ]]
+}
+
+@test "a silent container has no log file and volt logs prints nothing" {
+	run volt run --name quiet busybox true
+	[ "$status" -eq 0 ]
+	id=$(ctr_id quiet)
+	[ ! -e "$VOLT_ROOT/containers/$id/ctr.log" ]
+	run volt logs quiet
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run volt logs --tail 5 quiet
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run timeout 10 "$VOLT_BIN" logs -f quiet
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "logs -f follows a container that is silent at first" {
+	volt run -d --name late busybox sh -c 'sleep 1; echo first; sleep 0.5; echo second'
+	run timeout 20 "$VOLT_BIN" logs -f late
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'first\nsecond')" ]
+}
+
+@test "the generated /etc files are there, readable by every user, whatever the umask" {
+	run sh -c "umask 077; '$VOLT_BIN' run --rm --hostname hn1 --add-host db:10.1.2.3 busybox sh -c 'stat -c %a /etc/hosts /etc/hostname /etc/resolv.conf; cat /etc/hostname; grep db /etc/hosts'"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c '^644$')" -eq 3 ]
+	[[ "$output" == *"hn1"* ]]
+	[[ "$output" == *"10.1.2.3"*"db"* ]]
+}
+
+@test "--rm leaves nothing in containers/, the run directory or trash" {
+	before=$(ls "$VOLT_ROOT/containers" | wc -l)
+	run volt run --rm busybox sh -c 'echo out; echo x >/file'
+	[ "$status" -eq 0 ]
+	[ "$output" = "out" ]
+	[ "$(ls "$VOLT_ROOT/containers" | wc -l)" -eq "$before" ]
+	for i in $(seq 50); do [ -z "$(ls -A "$VOLT_ROOT/trash" 2>/dev/null)" ] && break; sleep 0.1; done
+	[ -z "$(ls -A "$VOLT_ROOT/trash" 2>/dev/null)" ]
+	# the run directory holds no per-container entry (the FUSE views may be there)
+	[ -z "$(ls -A "$VOLT_RUNROOT" 2>/dev/null | grep -v '^fuse$')" ]
+}
