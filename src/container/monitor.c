@@ -39,6 +39,7 @@
 #include "container/monitor.h"
 #include "container/early_userns.h"
 #include "container/log.h"
+#include "container/skel.h"
 #include "container/spawn.h"
 #include "container/spec.h"
 #include "net/net.h"
@@ -475,6 +476,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 				goto fail_early;
 		}
 	}
+	volt_skel_apply(s.ctx->root, &s.spec); /* mount points the image lacks (skel.c) */
 	if (volt_sup_shim_begin(s.ctx, s.row.id, lock_fd >= 0, &err) < 0)
 		goto fail_early;
 	volt_trace("monitor: dirs, lock, supervisor");

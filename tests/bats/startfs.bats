@@ -93,3 +93,20 @@ teardown() {
 	# the run directory holds no per-container entry (the FUSE views may be there)
 	[ -z "$(ls -A "$VOLT_RUNROOT" 2>/dev/null | grep -v '^fuse$')" ]
 }
+
+@test "mount points the image lacks come from the shared skeleton: the upper layer stays empty" {
+	volt create --name sk busybox sh -c 'ls -d /proc /sys /dev /etc/hosts >/dev/null && stat -c "%a %Y" /etc && echo x >/etc/added && cat /etc/added && ls /etc'
+	id=$(ctr_id sk)
+	lower=$(volt inspect sk | sed -n 's/.*"LowerDir": "\([^"]*\)".*/\1/p')
+	run volt start -a sk
+	[ "$status" -eq 0 ]
+	# /etc looks as in the image (mode and time), writes to it work, its files stay
+	[[ "$output" == *"$(stat -c '%a %Y' "$lower/etc")"* ]]
+	[[ "$output" == *"passwd"* ]] && [[ "$output" == *"hosts"* ]] && [[ "$output" == *"added"* ]]
+	[ "$(ls "$VOLT_ROOT/containers/$id/upper")" = "etc" ]
+	[ "$(ls "$VOLT_ROOT/containers/$id/upper/etc")" = "added" ]
+	ls -d "$VOLT_ROOT"/cache/skel-*
+	# a container that writes nothing leaves its upper layer empty
+	volt run --name sk2 busybox true
+	[ -z "$(ls -A "$VOLT_ROOT/containers/$(ctr_id sk2)/upper")" ]
+}
