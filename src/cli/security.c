@@ -148,6 +148,31 @@ static void inspect_namespaces(const struct volt_spec *s, int pid)
 }
 
 /* security_inspect - `volt security inspect NAME [--seccomp|...]` */
+/* newer_than - 1 when the file at path was modified after t (ns) */
+static bool newer_than(const char *path, long long t)
+{
+	struct stat st;
+	return path && path[0] && stat(path, &st) == 0 &&
+	       (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec > t;
+}
+
+/* derive_record - the settings a start applies, prepared from the spec again
+ * as the monitor did (it records no file: one inode less per start). They
+ * are the applied ones unless a profile file changed since the start (or
+ * the kernel, which a running container outlives not): *changed says so.
+ * Returns the record, or NULL when the spec cannot be prepared now. */
+static json_t *derive_record(struct volt_ctx *ctx, const struct volt_spec *spec, long long started, bool *changed)
+{
+	struct volt_security sec;
+	struct volt_err err = {0};
+	if (volt_security_prepare(ctx, spec, NULL, false, &sec, &err) < 0)
+		return NULL;
+	json_t *rec = volt_security_record(spec, &sec);
+	*changed = newer_than(sec.seccomp_path, started) || newer_than(sec.landlock_path, started);
+	volt_security_free(&sec);
+	return rec;
+}
+
 static int security_inspect(struct volt_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"seccomp", no_argument, NULL, 's'},
@@ -185,11 +210,18 @@ static int security_inspect(struct volt_cli *cli, int argc, char **argv)
 	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, row.id);
 	cleanup_free char *recp = volt_path("%s/security.json", dir);
 	json_error_t je;
+	/* a record of older versions, else derived from the spec again */
 	json_t *rec = json_load_file(recp, 0, &je);
+	bool changed = false;
+	if (!rec && row.started && (what & 3))
+		rec = derive_record(ctx, &spec, row.started, &changed);
 	int pid = row.state == VOLT_CTR_RUNNING ? row.pid : 0;
 	printf("container: %s (%s)\n", row.name, pid ? "running" : "not running");
 	if (!rec && (what & 3))
 		printf("(no security record yet: the container has not been started)\n");
+	if (changed)
+		printf("(a profile file changed since the container started: the profile lines show it as it "
+		       "is now)\n");
 	if (what & 4)
 		inspect_caps(&spec, pid);
 	if ((what & 1) && rec)

@@ -34,6 +34,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "container/monitor.h"
@@ -421,6 +422,27 @@ static void release_network(struct shim *s)
 	volt_net_free(&s->net);
 }
 
+/* take_lock - the container's lock (flock on fd). A child the previous
+ * monitor forked on its way out (throwaway_child) holds the lock until it
+ * has closed its inherited fds, a moment after that monitor is gone; when
+ * the row says the container is not running, wait up to a second for that
+ * instead of failing a `volt start` that follows a run at once. Returns
+ * true when taken. */
+static bool take_lock(int fd, const struct volt_ctr_row *row)
+{
+	struct timespec ts = {0, 5 * 1000000};
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return true;
+	if (errno != EWOULDBLOCK || row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED)
+		return false;
+	for (int i = 0; i < 200; i++) {
+		nanosleep(&ts, NULL);
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return true;
+	}
+	return false;
+}
+
 int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_monitor_opts *o)
 {
 	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1,
@@ -463,7 +485,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 			volt_err_sys(&err, "open %s", s.ctr_dir);
 			goto fail_early;
 		}
-		if (lock_fd < 0 && flock(lock, LOCK_EX | LOCK_NB) < 0) {
+		if (lock_fd < 0 && !take_lock(lock, &s.row)) {
 			volt_err_set(&err, EBUSY, "container %s is already running", s.row.name);
 			goto fail_early;
 		}
@@ -507,7 +529,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		volt_early_userns_abort(s.ctx->early_userns);
 	/* the early user namespace (cli/run.c) is joined last: its helpers run
 	 * while everything before is done */
-	if (volt_security_prepare(s.ctx, &s.spec, s.ctr_dir, false, &s.sec, &err) < 0 ||
+	if (volt_security_prepare(s.ctx, &s.spec, NULL, false, &s.sec, &err) < 0 ||
 	    (volt_trace("monitor: security prepared"), 0) ||
 	    (s.ctx->early_userns &&
 	     (sp.in_userns = volt_early_userns_join(s.ctx->early_userns, &s.spec.idmap, &err)) < 0) ||

@@ -95,8 +95,7 @@ int volt_security_opts_to_spec(struct volt_ctx *ctx, const struct volt_create_op
 	return 0;
 }
 
-/* record_json - the settings as applied, for `volt security inspect` */
-static json_t *record_json(const struct volt_spec *s, const struct volt_security *sec)
+json_t *volt_security_record(const struct volt_spec *s, const struct volt_security *sec)
 {
 	char caps[1024];
 	json_t *ll, *sc;
@@ -147,7 +146,7 @@ int volt_security_prepare(struct volt_ctx *ctx, const struct volt_spec *s, const
 		volt_landlock_plan(&sec->ll, volt_landlock_abi(), exec, &sec->plan);
 	}
 	if (ctr_dir) {
-		json_t *rec = record_json(s, sec);
+		json_t *rec = volt_security_record(s, sec);
 		cleanup_free char *text = json_dumps(rec, JSON_INDENT(2));
 		cleanup_free char *path = volt_path("%s/security.json", ctr_dir);
 		json_decref(rec);

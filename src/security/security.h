@@ -3,6 +3,7 @@
 #ifndef VOLT_SECURITY_SECURITY_H
 #define VOLT_SECURITY_SECURITY_H
 
+#include <jansson.h>
 #include <linux/filter.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -42,6 +43,14 @@ int volt_security_opts_to_spec(struct volt_ctx *ctx, const struct volt_create_op
  * exec: for a `volt exec` process. Return: 0, or -1 with err. */
 int volt_security_prepare(struct volt_ctx *ctx, const struct volt_spec *s, const char *ctr_dir, bool exec,
 			  struct volt_security *sec, struct volt_err *err);
+
+/* volt_security_record - the settings of sec (prepared for spec s) as a JSON
+ * object, for `volt security inspect`: capabilities, the seccomp profile,
+ * mode and program size, the Landlock profile, ABI and what was left out.
+ * The monitor records none: inspect derives it from the spec again (a file
+ * per start was one more inode to create and delete). Return: a new
+ * reference, or NULL. */
+json_t *volt_security_record(const struct volt_spec *s, const struct volt_security *sec);
 
 /* volt_security_bounding - in the child, before the switch to the
  * container's user (needs CAP_SETPCAP): trim the bounding set. */

@@ -110,3 +110,32 @@ teardown() {
 	volt run --name sk2 busybox true
 	[ -z "$(ls -A "$VOLT_ROOT/containers/$(ctr_id sk2)/upper")" ]
 }
+
+@test "no security.json per start: volt security inspect derives the record, and says when a profile changed" {
+	cp "$VOLT_TEST_DIR/profiles/seccomp/default.json" "$BATS_TEST_TMPDIR/mine.json"
+	volt run -d --name secrec --security-opt seccomp="$BATS_TEST_TMPDIR/mine.json" busybox sleep 30 >/dev/null
+	[ ! -e "$VOLT_ROOT/containers/$(ctr_id secrec)/security.json" ]
+	run volt security inspect secrec
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"mine.json"* ]]
+	[[ "$output" == *"mode         enforce"* ]]
+	[[ "$output" == *"Seccomp: 2"* ]]
+	[[ "$output" != *"instructions 0"* ]]
+	[[ "$output" != *"changed since"* ]]
+	[[ "$output" != *"no security record"* ]]
+	touch -d '+1 minute' "$BATS_TEST_TMPDIR/mine.json"
+	run volt security inspect secrec
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"changed since the container started"* ]]
+	volt create --name notyet busybox true >/dev/null
+	run volt security inspect notyet
+	[[ "$output" == *"no security record yet"* ]]
+}
+
+@test "run then start at once: a start right after a run finds the lock free" {
+	for i in 1 2 3 4 5 6 7 8; do
+		volt run --name rs$i busybox true
+		run volt start -a rs$i
+		[ "$status" -eq 0 ]
+	done
+}
