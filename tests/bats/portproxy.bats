@@ -71,11 +71,12 @@ host_port() {
 	volt port "$1" "$2" | sed 's/.*://'
 }
 
-# shim_fds NAME: how many fds the container's monitor holds
+# shim_fds NAME: how many fds the container's monitor holds, its log not
+# counted (ctr.log is opened on the container's first output)
 shim_fds() {
 	local shim
 	shim=$(volt inspect "$1" | sed -n 's/.*"MonitorPid": \([0-9]*\).*/\1/p')
-	ls "/proc/$shim/fd" | wc -l
+	ls -l "/proc/$shim/fd" | grep -v '/ctr\.log$' | wc -l
 }
 
 # big_transfers: 48 MiB down, 50 MiB up, 50 MiB full duplex, with checksums
