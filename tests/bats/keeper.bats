@@ -144,3 +144,27 @@ gone() {
 	run volt run --rm --userns=keep-id busybox id -u
 	[ "$output" = "$(id -u)" ]
 }
+
+@test "volt rm and image import work inside the keeper's namespace" {
+	has_subuid || skip "single map: no keeper in any case"
+	volt run --rm busybox true
+	wait_for test -n "$(keeper_pids)"
+	# files of a subordinate id in the upper layer: removed from inside
+	volt run --name kept-rm busybox sh -c 'mkdir -p /data/d && echo x >/data/d/f && chown -R 1000:1000 /data'
+	run env VOLT_TRACE=1 "$VOLT_BIN" rm kept-rm
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"userns run: the keeper's namespace"* ]]
+	[ -z "$(ls "$VOLT_ROOT/containers")" ]
+	run env VOLT_TRACE=1 "$VOLT_BIN" image import "$BUSYBOX_TAR" kept-import
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"userns run: the keeper's namespace"* ]]
+	run volt run --rm kept-import stat -c %u:%g /bin/busybox
+	[ "$status" -eq 0 ]
+	[ "$output" = "0:0" ]
+	# without a keeper, the same works with a namespace of its own
+	kill "$(keeper_pids)"
+	volt run --name kept-rm2 busybox sh -c 'echo x >/f && chown 1000 /f'
+	run env VOLT_TRACE=1 VOLT_USERNS_KEEPER=0 "$VOLT_BIN" rm kept-rm2
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"keeper's namespace"* ]]
+}
