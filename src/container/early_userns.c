@@ -59,25 +59,35 @@ static _Noreturn void hold(struct volt_early_userns *e, int rfd)
 	_exit(0);
 }
 
+bool volt_early_userns_kept(struct volt_early_userns *e, const struct volt_idmap *m, const char *runroot)
+{
+	memset(e, 0, sizeof(*e));
+	e->release_fd = -1;
+	e->ns_fd = -1;
+	if (!m->full || !volt_userns_keeper_enabled())
+		return false;
+	volt_userns_keeper_key(m, &e->key);
+	e->keeper_path = volt_userns_keeper_path(runroot, &e->key);
+	if ((e->ns_fd = volt_userns_keeper_open(e->keeper_path, &e->key, NULL)) < 0) {
+		free(e->keeper_path);
+		e->keeper_path = NULL;
+		return false;
+	}
+	e->map = *m;
+	e->active = true;
+	return true;
+}
+
 void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m, const char *runroot)
 {
 	struct volt_err ignored;
 	int p[2];
 
-	memset(e, 0, sizeof(*e));
-	e->release_fd = -1;
-	e->ns_fd = -1;
-	if (!m->full)
+	/* a keeper's namespace; else a new one, whose holder leaves a keeper */
+	if (volt_early_userns_kept(e, m, runroot) || !m->full)
 		return;
-	if (volt_userns_keeper_enabled()) {
-		volt_userns_keeper_key(m, &e->key);
+	if (volt_userns_keeper_enabled())
 		e->keeper_path = volt_userns_keeper_path(runroot, &e->key);
-		if ((e->ns_fd = volt_userns_keeper_open(e->keeper_path, &e->key, NULL)) >= 0) {
-			e->map = *m;
-			e->active = true;
-			return;
-		}
-	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return;
 	fflush(NULL);

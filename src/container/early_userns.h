@@ -28,6 +28,11 @@ struct volt_early_userns {
  * normal path at spawn time then does the work, so nothing is lost. */
 void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m, const char *runroot);
 
+/* volt_early_userns_kept - only the first half of start: take the namespace
+ * a live keeper holds for m under runroot. true (e->active; give e to join or
+ * abort) when there is one, false (nothing held) otherwise. */
+bool volt_early_userns_kept(struct volt_early_userns *e, const struct volt_idmap *m, const char *runroot);
+
 /* volt_early_userns_join - wait for the helpers, then move this (single
  * threaded) process into the namespace and let the holder go (it leaves a
  * keeper behind when keepers are on). m must be the

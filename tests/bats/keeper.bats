@@ -168,3 +168,24 @@ gone() {
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"keeper's namespace"* ]]
 }
+
+@test "detached containers join a live keeper's namespace, never start one" {
+	has_subuid || skip "single map: no keeper in any case"
+	# no keeper yet: a detached container maps its own and leaves none
+	volt run -d --name kd0 busybox sleep 30
+	sleep 0.3
+	[ -z "$(keeper_pids)" ]
+	volt rm -f kd0
+	volt run --rm busybox true
+	wait_for test -n "$(keeper_pids)"
+	pid=$(keeper_pids)
+	volt run -d --name kd busybox sleep 30
+	run volt exec kd readlink /proc/self/ns/user
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(readlink "/proc/$pid/ns/user")" ]
+	volt stop -t 1 kd
+	volt start kd
+	run volt exec kd readlink /proc/self/ns/user
+	[ "$output" = "$(readlink "/proc/$pid/ns/user")" ]
+	volt rm -f kd
+}
