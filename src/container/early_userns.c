@@ -51,6 +51,16 @@ static _Noreturn void hold(struct volt_early_userns *e, int rfd)
 	if (n == 1 && c == 'k' && e->keeper_path && fork() == 0) {
 		/* the keeper is a grandchild: volt reaps the holder at once, the
 		 * keeper is adopted by init (or the user manager) */
+		/* nothing of the run reaches the keeper, not even before its
+		 * main: no terminal, no pipe a caller waits on */
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		close_range(3, ~0U, 0);
+		setsid();
 		snprintf(idle, sizeof(idle), "%u", volt_userns_keeper_idle());
 		char *argv[] = {"volt", VOLT_USERNS_KEEPER_CMD, e->keeper_path, idle, e->key.uids, e->key.gids, NULL};
 		execve("/proc/self/exe", argv, environ);
