@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "container/idmap.h"
 #include "container/spec.h"
 #include "util/cleanup.h"
 
@@ -20,6 +21,7 @@ struct volt_ctx *cli_ctx(struct volt_cli *cli)
 			return NULL;
 		}
 		cli->ctx_ready = true;
+		volt_userns_run_keeper_dir(cli->ctx.runroot);
 	}
 	return &cli->ctx;
 }

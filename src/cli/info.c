@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "container/idmap.h"
+#include "container/userns_keeper.h"
 #include "net/net.h"
 #include "security/security.h"
 #include "util/cleanup.h"
@@ -117,6 +118,26 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		"idmap", "mode", map.full ? "full" : "single", "why", map.full ? "subordinate ranges found" : map.why,
 		"uids", uids, "gids", gids,
 		"store", "root", ctx->root, "runroot", ctx->runroot, "shim", shim, "init", init);
+	/* the kept user namespace (container/userns_keeper.c) */
+	char keeper[160];
+	if (!map.full)
+		snprintf(keeper, sizeof(keeper), "not used (single map: no helpers to save)");
+	else if (!volt_userns_keeper_enabled())
+		snprintf(keeper, sizeof(keeper), "off ($VOLT_USERNS_KEEPER)");
+	else {
+		struct volt_userns_keeper_key key;
+		pid_t kpid = 0;
+		volt_userns_keeper_key(&map, &key);
+		cleanup_free char *kpath = volt_userns_keeper_path(ctx->runroot, &key);
+		int kfd = volt_userns_keeper_open(kpath, &key, &kpid);
+		if (kfd >= 0) {
+			close(kfd);
+			snprintf(keeper, sizeof(keeper), "pid %d (leaves after %u s with no container)", (int)kpid,
+				 volt_userns_keeper_idle());
+		} else
+			snprintf(keeper, sizeof(keeper), "none running (the next volt run starts one)");
+	}
+	json_object_set_new(json_object_get(o, "idmap"), "keeper", json_string(keeper));
 	json_object_set_new(o, "network", volt_net_info_json());
 	json_object_set_new(o, "supervisor", cli_info_supervisor(ctx)); /* cli/supervise.c */
 	json_object_set_new(o, "security",
@@ -139,6 +160,7 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		       map.full ? "" : " (", map.full ? "" : map.why, uids, gids);
 		if (!map.full)
 			printf("  (single mode maps only your uid to root; ask your admin for an /etc/subuid range)\n");
+		printf("  namespace keeper: %s\n", keeper);
 		printf("store:\n  root: %s\n  runroot: %s\n  volt-shim: %s\n  volt-init: %s\n", ctx->root,
 		       ctx->runroot, shim, init);
 		printf("security:\n  seccomp default profile: %s\n  landlock default profile: %s\n"

@@ -241,7 +241,7 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 		o.idmap = &map;
 		if (!detach && !(o.network && !strncmp(o.network, "container:", 10)) &&
 		    !(early_env && !strcmp(early_env, "0"))) {
-			volt_early_userns_start(&early, &map);
+			volt_early_userns_start(&early, &map, ctx->runroot);
 			ctx->early_userns = &early;
 		}
 	}

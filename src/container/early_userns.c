@@ -14,7 +14,11 @@
  * monitor is root of the container's user namespace, which is also what
  * --network container:NAME does: files it creates still belong to the user,
  * and the host's resources are reachable exactly as before (a user namespace
- * grants nothing outside itself). */
+ * grants nothing outside itself).
+ *
+ * Once joined, the holder leaves a keeper in the namespace (userns_keeper.c)
+ * and the next run with the same map takes that namespace instead: no
+ * holder, no helpers. */
 #include "container/early_userns.h"
 
 #include <errno.h>
@@ -22,21 +26,79 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 
-void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m)
+extern char **environ;
+
+/* hold - the holder's life: sit in the namespace until volt writes 'k' (start
+ * a keeper, then leave) or closes the pipe (leave) */
+static _Noreturn void hold(struct volt_early_userns *e, int rfd)
+{
+	char c = 0, idle[16];
+	ssize_t n;
+
+	/* die with volt in any case */
+	signal(SIGPIPE, SIG_DFL);
+	while ((n = read(rfd, &c, 1)) < 0 && errno == EINTR)
+		;
+	if (n == 1 && c == 'k' && e->keeper_path && fork() == 0) {
+		/* the keeper is a grandchild: volt reaps the holder at once, the
+		 * keeper is adopted by init (or the user manager) */
+		/* nothing of the run reaches the keeper, not even before its
+		 * main: no terminal, no pipe a caller waits on */
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		close_range(3, ~0U, 0);
+		setsid();
+		snprintf(idle, sizeof(idle), "%u", volt_userns_keeper_idle());
+		char *argv[] = {"volt", VOLT_USERNS_KEEPER_CMD, e->keeper_path, idle, e->key.uids, e->key.gids, NULL};
+		execve("/proc/self/exe", argv, environ);
+		_exit(127);
+	}
+	_exit(0);
+}
+
+bool volt_early_userns_kept(struct volt_early_userns *e, const struct volt_idmap *m, const char *runroot)
+{
+	memset(e, 0, sizeof(*e));
+	e->release_fd = -1;
+	e->ns_fd = -1;
+	if (!m->full || !volt_userns_keeper_enabled())
+		return false;
+	volt_userns_keeper_key(m, &e->key);
+	e->keeper_path = volt_userns_keeper_path(runroot, &e->key);
+	if ((e->ns_fd = volt_userns_keeper_open(e->keeper_path, &e->key, NULL)) < 0) {
+		free(e->keeper_path);
+		e->keeper_path = NULL;
+		return false;
+	}
+	e->map = *m;
+	e->active = true;
+	return true;
+}
+
+void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m, const char *runroot)
 {
 	struct volt_err ignored;
 	int p[2];
 
-	memset(e, 0, sizeof(*e));
-	e->release_fd = -1;
-	if (!m->full || pipe2(p, O_CLOEXEC) < 0)
+	/* a keeper's namespace; else a new one, whose holder leaves a keeper */
+	if (volt_early_userns_kept(e, m, runroot) || !m->full)
+		return;
+	if (volt_userns_keeper_enabled())
+		e->keeper_path = volt_userns_keeper_path(runroot, &e->key);
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return;
 	fflush(NULL);
 	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
@@ -46,14 +108,8 @@ void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idma
 		return;
 	}
 	if (pid == 0) {
-		char c;
 		close(p[1]);
-		/* hold the namespace until the monitor has joined it (or gave up);
-		 * die with volt in any case */
-		signal(SIGPIPE, SIG_DFL);
-		while (read(p[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
+		hold(e, p[0]);
 	}
 	close(p[0]);
 	e->holder = pid;
@@ -98,13 +154,20 @@ static bool reap_mapper(struct volt_early_userns *e)
 	return status == 0;
 }
 
-static void release(struct volt_early_userns *e)
+/* release - let the holder go; keep: it starts a keeper first */
+static void release(struct volt_early_userns *e, bool keep)
 {
 	e->active = false;
+	if (e->ns_fd >= 0)
+		close(e->ns_fd);
+	e->ns_fd = -1;
 	if (e->holder <= 0)
 		return; /* never started */
-	if (e->release_fd >= 0)
+	if (e->release_fd >= 0) {
+		if (keep && e->keeper_path && !volt_write_all(e->release_fd, "k", 1))
+			keep = false;
 		close(e->release_fd);
+	}
 	e->release_fd = -1;
 	if (e->holder > 0)
 		while (waitpid(e->holder, NULL, 0) < 0 && errno == EINTR)
@@ -123,6 +186,12 @@ int volt_early_userns_join(struct volt_early_userns *e, const struct volt_idmap 
 		volt_early_userns_abort(e);
 		return 0;
 	}
+	if (e->ns_fd >= 0) {
+		/* a keeper's namespace: if it cannot be joined, map one as usual */
+		int r = setns(e->ns_fd, CLONE_NEWUSER) == 0;
+		release(e, false);
+		return r;
+	}
 	if (!reap_mapper(e)) {
 		volt_early_userns_abort(e);
 		return 0;
@@ -134,12 +203,14 @@ int volt_early_userns_join(struct volt_early_userns *e, const struct volt_idmap 
 		volt_early_userns_abort(e);
 		return r;
 	}
-	release(e);
+	release(e, true);
 	return 1;
 }
 
 void volt_early_userns_abort(struct volt_early_userns *e)
 {
 	reap_mapper(e);
-	release(e);
+	release(e, false);
+	free(e->keeper_path);
+	e->keeper_path = NULL;
 }

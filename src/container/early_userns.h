@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "container/idmap.h"
+#include "container/userns_keeper.h"
 #include "util/err.h"
 
 struct volt_early_userns {
@@ -15,16 +16,26 @@ struct volt_early_userns {
 	pid_t holder;         /* a child that sits in the namespace until released */
 	int release_fd;       /* closing it lets the holder exit */
 	pid_t mapper;         /* a child that runs newuidmap and newgidmap on it */
+	int ns_fd;            /* the namespace of a live keeper (userns_keeper.c), or -1 */
+	char *keeper_path;    /* its record; set when keepers are on (malloc'd) */
+	struct volt_userns_keeper_key key; /* the map as the keeper records it */
 };
 
-/* volt_early_userns_start - make a user namespace (held by a child) and start
- * newuidmap/newgidmap on it without waiting. Only for a full map; a no-op
- * (e->active stays false) otherwise, or on any failure: the normal path at
- * spawn time then does the work, so nothing is lost. */
-void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m);
+/* volt_early_userns_start - take the namespace a keeper holds for map m under
+ * runroot (userns_keeper.c); when there is none, make a user namespace (held
+ * by a child) and start newuidmap/newgidmap on it without waiting. Only for a
+ * full map; a no-op (e->active stays false) otherwise, or on any failure: the
+ * normal path at spawn time then does the work, so nothing is lost. */
+void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m, const char *runroot);
+
+/* volt_early_userns_kept - only the first half of start: take the namespace
+ * a live keeper holds for m under runroot. true (e->active; give e to join or
+ * abort) when there is one, false (nothing held) otherwise. */
+bool volt_early_userns_kept(struct volt_early_userns *e, const struct volt_idmap *m, const char *runroot);
 
 /* volt_early_userns_join - wait for the helpers, then move this (single
- * threaded) process into the namespace and let the holder go. m must be the
+ * threaded) process into the namespace and let the holder go (it leaves a
+ * keeper behind when keepers are on). m must be the
  * map the container wants. Return 1 when joined, 0 when there is nothing to
  * join (not started, another map, or the mapping failed: the caller maps as
  * usual, and says why if that fails again), -1 with err when setns failed. */

@@ -10,8 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "container/userns_keeper.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/trace.h"
 
 int volt_idmap_parse_subid(const char *text, const char *name, uint32_t id, uint32_t *start,
 			   uint32_t *count)
@@ -253,6 +255,67 @@ int volt_idmap_apply(const struct volt_idmap *m, pid_t pid, struct volt_err *err
 	return volt_idmap_apply_finish(pid, h, err);
 }
 
+static const char *keeper_dir;
+
+void volt_userns_run_keeper_dir(const char *runroot)
+{
+	keeper_dir = runroot;
+}
+
+/* keeper_ns - an fd on the namespace a keeper holds for m, or -1 */
+static int keeper_ns(const struct volt_idmap *m)
+{
+	struct volt_userns_keeper_key k;
+
+	if (!keeper_dir || !m->full || !volt_userns_keeper_enabled())
+		return -1;
+	volt_userns_keeper_key(m, &k);
+	cleanup_free char *path = volt_userns_keeper_path(keeper_dir, &k);
+	return volt_userns_keeper_open(path, &k, NULL);
+}
+
+/* run_in_kept - volt_userns_run in the keeper's namespace nsfd (closed) */
+static int run_in_kept(int nsfd, volt_userns_fn fn, void *arg, struct volt_err *err)
+{
+	int p[2], status;
+	struct volt_err cerr;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		close(nsfd);
+		return volt_err_sys(err, "pipe");
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		memset(&cerr, 0, sizeof(cerr));
+		if (setns(nsfd, CLONE_NEWUSER) < 0)
+			volt_err_sys(&cerr, "join the kept user namespace");
+		else if (fn(arg, &cerr) == 0)
+			_exit(0);
+		if (write(p[1], &cerr, sizeof(cerr)) < 0)
+			_exit(2);
+		_exit(1);
+	}
+	close(nsfd);
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return volt_err_sys(err, "fork");
+	}
+	ssize_t n = read(p[0], &cerr, sizeof(cerr));
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (n == (ssize_t)sizeof(cerr))
+		*err = cerr;
+	else
+		volt_err_set(err, 0, "user namespace helper died (status %d)", status);
+	return -1;
+}
+
 int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, struct volt_err *err)
 {
 	int to_child[2], from_child[2];
@@ -261,6 +324,12 @@ int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, st
 	int status;
 	char c = 0;
 
+	/* a keeper's namespace saves newuidmap and newgidmap */
+	int kept = keeper_ns(m);
+	if (kept >= 0) {
+		volt_trace("userns run: the keeper's namespace");
+		return run_in_kept(kept, fn, arg, err);
+	}
 	if (pipe2(to_child, O_CLOEXEC) < 0)
 		return volt_err_sys(err, "pipe");
 	if (pipe2(from_child, O_CLOEXEC) < 0) {

@@ -61,6 +61,10 @@ void volt_idmap_format(const struct volt_idrange *r, int n, char *buf, size_t le
  * Used for store work that must set the image's owners (checkouts) or remove
  * files owned by mapped ids. */
 typedef int (*volt_userns_fn)(void *arg, struct volt_err *err);
+/* volt_userns_run_keeper_dir - where volt_userns_run looks for a keeper of the
+ * map (container/userns_keeper.c) before it maps a namespace of its own: the
+ * runtime directory, set once by the CLI (the string must outlive the calls). */
+void volt_userns_run_keeper_dir(const char *runroot);
 int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, struct volt_err *err);
 
 /* volt_userns_run_id - volt_userns_run for work that records an image (import,

@@ -443,6 +443,15 @@ static bool take_lock(int fd, const struct volt_ctr_row *row)
 	return false;
 }
 
+/* drop_kept - forget a keeper's namespace taken for this start (kept may be NULL) */
+static void drop_kept(struct shim *s, struct volt_early_userns *kept)
+{
+	if (!kept)
+		return;
+	volt_early_userns_abort(kept);
+	s->ctx->early_userns = NULL;
+}
+
 int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_monitor_opts *o)
 {
 	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1,
@@ -527,6 +536,13 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	sp.security = &s.sec; /* capabilities, Landlock, seccomp: src/security */
 	if (s.ctx->early_userns && sp.joined_userns)
 		volt_early_userns_abort(s.ctx->early_userns);
+	/* detached or `start`: no early namespace, but a keeper's may be there
+	 * (container/userns_keeper.c); a monitor never starts a keeper itself */
+	struct volt_early_userns kept;
+	bool own_kept = !s.ctx->early_userns && !sp.joined_userns &&
+			volt_early_userns_kept(&kept, &s.spec.idmap, s.ctx->runroot);
+	if (own_kept)
+		s.ctx->early_userns = &kept;
 	/* the early user namespace (cli/run.c) is joined last: its helpers run
 	 * while everything before is done */
 	if (volt_security_prepare(s.ctx, &s.spec, NULL, false, &s.sec, &err) < 0 ||
@@ -535,12 +551,14 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	     (sp.in_userns = volt_early_userns_join(s.ctx->early_userns, &s.spec.idmap, &err)) < 0) ||
 	    (volt_trace("monitor: user namespace ready"), 0) ||
 	    volt_container_spawn(&sp, &err) < 0) {
+		drop_kept(&s, own_kept ? &kept : NULL);
 		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
 		char msg[VOLT_ERR_MSG_MAX + 32];
 		volt_err_format(&err, msg, sizeof(msg));
 		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), msg, &err);
 		goto fail_started;
 	}
+	drop_kept(&s, own_kept ? &kept : NULL);
 	volt_trace("monitor: container exec'd");
 	s.pid = sp.pid;
 	s.userns_fd = sp.userns_fd;

@@ -1,0 +1,191 @@
+#!/usr/bin/env bats
+# The user namespace keeper (container/userns_keeper.c): a mapped user
+# namespace kept between foreground runs, so that newuidmap/newgidmap run once.
+
+load helpers
+
+setup_file() {
+	volt_env
+	require_userns
+	import_busybox
+}
+
+setup() {
+	volt_env
+	# every test its own runtime directory, so its own keepers
+	export VOLT_RUNROOT="$BATS_TEST_TMPDIR/run"
+}
+
+teardown() {
+	local p
+	for p in $(keeper_pids); do kill "$p" 2>/dev/null || true; done
+}
+
+keeper_pids() {
+	cat "$VOLT_RUNROOT"/userns-* 2>/dev/null | awk '{print $1}'
+}
+
+# gone PID [SECONDS]: wait until process PID has left
+gone() {
+	local i
+	for i in $(seq 1 $((${2:-5} * 20))); do
+		[ -d "/proc/$1" ] || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+@test "a foreground run leaves a keeper in its user namespace; the next run joins it" {
+	run volt run --rm busybox readlink /proc/self/ns/user
+	[ "$status" -eq 0 ]
+	first=$output
+	if ! has_subuid; then
+		# single map: no setuid helpers to save, so no keeper
+		sleep 0.3
+		[ -z "$(keeper_pids)" ]
+		return
+	fi
+	wait_for test -s "$(ls "$VOLT_RUNROOT"/userns-* 2>/dev/null | head -1)"
+	pid=$(keeper_pids)
+	[ -n "$pid" ]
+	[ "$(cat "/proc/$pid/comm")" = volt-userns ]
+	[ "$(readlink "/proc/$pid/ns/user")" = "$first" ]
+	# it holds nothing of the run that started it: only /dev/null, cwd /
+	[ "$(ls "/proc/$pid/fd" | tr '\n' ' ')" = "0 1 2 " ]
+	for fd in 0 1 2; do [ "$(readlink "/proc/$pid/fd/$fd")" = /dev/null ]; done
+	[ "$(readlink "/proc/$pid/cwd")" = / ]
+	# the next run takes the same namespace, and no second keeper appears
+	run volt run --rm busybox sh -c 'readlink /proc/self/ns/user; cat /proc/self/uid_map'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$first" ]
+	read -r inside outside count <<<"${lines[1]}"
+	[ "$inside" = 0 ] && [ "$outside" = "$(id -u)" ] && [ "$count" = 1 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(keeper_pids)" = "$pid" ]
+	[ "$(ls "$VOLT_RUNROOT" | grep -c '^userns-')" -eq 1 ]
+	run volt info
+	[[ "$output" == *"namespace keeper: pid $pid "* ]]
+}
+
+@test "VOLT_USERNS_KEEPER=0: a fresh user namespace every run, no keeper" {
+	has_subuid || skip "single map: no keeper in any case"
+	export VOLT_USERNS_KEEPER=0
+	run volt run --rm busybox readlink /proc/self/ns/user
+	[ "$status" -eq 0 ]
+	a=$output
+	run volt run --rm busybox readlink /proc/self/ns/user
+	[ "$status" -eq 0 ]
+	[ "$output" != "$a" ]
+	sleep 0.3
+	[ -z "$(keeper_pids)" ]
+	run volt info
+	[[ "$output" == *"namespace keeper: off"* ]]
+}
+
+@test "a stale or broken keeper record is ignored and replaced" {
+	has_subuid || skip "single map: no keeper in any case"
+	volt run --rm busybox true
+	wait_for test -n "$(keeper_pids)"
+	rec=$(ls "$VOLT_RUNROOT"/userns-*)
+	real=$(keeper_pids)
+	kill "$real"
+	gone "$real"
+	# a live process of ours with the wrong start time (a reused pid)
+	sleep 30 &
+	fake=$!
+	echo "$fake 1 $(cut -d' ' -f3- "$rec")" >"$rec"
+	run volt run --rm busybox readlink /proc/self/ns/user
+	[ "$status" -eq 0 ]
+	[ "$output" != "$(readlink /proc/$fake/ns/user)" ]
+	wait_for sh -c "[ \"\$(awk '{print \$1}' '$rec')\" != $fake ]"
+	kill "$fake"
+	new=$(keeper_pids)
+	[ "$(cat "/proc/$new/comm")" = volt-userns ]
+	# garbage: ignored, then replaced
+	kill "$new"
+	gone "$new"
+	printf 'not a record\n' >"$rec"
+	run volt run --rm busybox true
+	[ "$status" -eq 0 ]
+	wait_for sh -c "awk '{print \$1}' '$rec' | grep -q '^[0-9][0-9]*\$'"
+}
+
+@test "the keeper stays while a container uses it, leaves when idle or when its record goes" {
+	has_subuid || skip "single map: no keeper in any case"
+	export VOLT_USERNS_KEEPER_IDLE=2
+	volt run --rm busybox true
+	wait_for test -n "$(keeper_pids)"
+	pid=$(keeper_pids)
+	# a container that runs for 4 s keeps it (it joins the same namespace)
+	volt run --rm busybox sleep 4 &
+	ctr=$!
+	sleep 3.5
+	[ -d "/proc/$pid" ]
+	wait "$ctr"
+	gone "$pid" 8
+	[ -z "$(ls "$VOLT_RUNROOT" | grep '^userns-')" ]
+	# a removed record sends it away at its next look (every idle/4 s = 2 s),
+	# well before its idle time (8 s)
+	export VOLT_USERNS_KEEPER_IDLE=8
+	volt run --rm busybox true
+	wait_for test -n "$(keeper_pids)"
+	pid=$(keeper_pids)
+	rm "$VOLT_RUNROOT"/userns-*
+	gone "$pid" 5
+}
+
+@test "--userns=keep-id gets a keeper of its own map" {
+	has_subuid || skip "single map: no keeper in any case"
+	volt run --rm busybox true
+	run volt run --rm --userns=keep-id busybox id -u
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(id -u)" ]
+	wait_for sh -c "[ \$(ls '$VOLT_RUNROOT' | grep -c '^userns-') -eq 2 ]"
+	run volt run --rm --userns=keep-id busybox id -u
+	[ "$output" = "$(id -u)" ]
+}
+
+@test "volt rm and image import work inside the keeper's namespace" {
+	has_subuid || skip "single map: no keeper in any case"
+	volt run --rm busybox true
+	wait_for test -n "$(keeper_pids)"
+	# files of a subordinate id in the upper layer: removed from inside
+	volt run --name kept-rm busybox sh -c 'mkdir -p /data/d && echo x >/data/d/f && chown -R 1000:1000 /data'
+	run env VOLT_TRACE=1 "$VOLT_BIN" rm kept-rm
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"userns run: the keeper's namespace"* ]]
+	[ -z "$(ls "$VOLT_ROOT/containers")" ]
+	run env VOLT_TRACE=1 "$VOLT_BIN" image import "$BUSYBOX_TAR" kept-import
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"userns run: the keeper's namespace"* ]]
+	run volt run --rm kept-import stat -c %u:%g /bin/busybox
+	[ "$status" -eq 0 ]
+	[ "$output" = "0:0" ]
+	# without a keeper, the same works with a namespace of its own
+	kill "$(keeper_pids)"
+	volt run --name kept-rm2 busybox sh -c 'echo x >/f && chown 1000 /f'
+	run env VOLT_TRACE=1 VOLT_USERNS_KEEPER=0 "$VOLT_BIN" rm kept-rm2
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"keeper's namespace"* ]]
+}
+
+@test "detached containers join a live keeper's namespace, never start one" {
+	has_subuid || skip "single map: no keeper in any case"
+	# no keeper yet: a detached container maps its own and leaves none
+	volt run -d --name kd0 busybox sleep 30
+	sleep 0.3
+	[ -z "$(keeper_pids)" ]
+	volt rm -f kd0
+	volt run --rm busybox true
+	wait_for test -n "$(keeper_pids)"
+	pid=$(keeper_pids)
+	volt run -d --name kd busybox sleep 30
+	run volt exec kd readlink /proc/self/ns/user
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(readlink "/proc/$pid/ns/user")" ]
+	volt stop -t 1 kd
+	volt start kd
+	run volt exec kd readlink /proc/self/ns/user
+	[ "$output" = "$(readlink "/proc/$pid/ns/user")" ]
+	volt rm -f kd
+}
