@@ -123,7 +123,8 @@ static void skel_scan(const char *lower, struct skel *k)
 		k->etc_mode = st.st_mode & 07777;
 		k->etc_mtime = st.st_mtim;
 	} else if (errno == ENOENT) {
-		k->etc_mode = 0755;
+		k->etc_mode = 0755; /* and the time of its making */
+		k->etc_mtime.tv_nsec = UTIME_OMIT;
 	} else {
 		return;
 	}
@@ -132,7 +133,7 @@ static void skel_scan(const char *lower, struct skel *k)
 		if ((k->file[i] = missing(lower, name)))
 			k->etc = true;
 	}
-	if (k->etc)
+	if (k->etc) /* the mode and time of the image's /etc: its identity here */
 		snprintf(k->key + len, sizeof(k->key) - len, "%setc%d%d%d-%o-%lld.%09ld", len ? "-" : "",
 			 k->file[0], k->file[1], k->file[2], (unsigned)k->etc_mode, (long long)k->etc_mtime.tv_sec,
 			 k->etc_mtime.tv_nsec);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -118,11 +119,36 @@ static void test_complete_image(void **state)
 	volt_rm_rf(root, &err);
 }
 
+/* an image without /etc: the skeleton's etc/ is 0755 and as new as itself */
+static void test_no_etc(void **state)
+{
+	char root[] = "/tmp/volt-test-skel.XXXXXX";
+	struct volt_err err;
+	struct volt_spec s = {0};
+	struct stat st;
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	cleanup_free char *lower = volt_path("%s/image", root);
+	assert_int_equal(volt_mkdir_p(lower, 0755, &err), 0);
+	s.lower = strdup(lower);
+	assert_int_equal(volt_skel_apply(root, &s), 1);
+	cleanup_free char *skel = skel_of(&s);
+	cleanup_free char *etc = volt_path("%s/etc", skel);
+	assert_int_equal(stat(etc, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	assert_true(st.st_mtim.tv_sec > time(NULL) - 60);
+	assert_true(exists(skel, "etc/hosts") && exists(skel, "etc/hostname") && exists(skel, "etc/resolv.conf"));
+	assert_true(exists(skel, "dev") && exists(skel, "proc") && exists(skel, "sys"));
+	free(s.lower);
+	volt_rm_rf(root, &err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_busybox_like),
 		cmocka_unit_test(test_complete_image),
+		cmocka_unit_test(test_no_etc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
