@@ -75,8 +75,10 @@ $(BUILD)/volt: $(CLI_OBJS) $(BUILD)/libvolt.a $(BUILD)/libvolt-lazym.a
 	$(LINK) -o $@ $(CLI_OBJS) $(BUILD)/libvolt.a $(PKG_LIBS)
 
 # volt-image: the commands that need the heavy libraries; volt execs it.
-$(BUILD)/volt-image: $(HEAVY_OBJS) $(BUILD)/libvolt.a $(BUILD)/libvolt-lazym.a
-	$(LINK) -o $@ $(HEAVY_OBJS) $(BUILD)/libvolt.a $(PKG_LIBS)
+# Those load libm anyway: it links libm itself, so that their math calls do
+# not go through libm_lazy.c's definitions.
+$(BUILD)/volt-image: $(HEAVY_OBJS) $(BUILD)/libvolt.a
+	$(LINK) -o $@ $(HEAVY_OBJS) $(BUILD)/libvolt.a $(filter-out $(BUILD)/libvolt-lazym.a,$(PKG_LIBS))
 
 $(BUILD)/volt-shim: $(SHIM_OBJS) $(BUILD)/libvolt.a $(BUILD)/libvolt-lazym.a
 	$(LINK) -o $@ $(SHIM_OBJS) $(BUILD)/libvolt.a $(SHIM_LIBS)
