@@ -249,6 +249,7 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	}
 	volt_trace("run: context");
 	r = volt_ctr_create(ctx, &o, id, &err);
+	sup_opts.foreground = !detach;
 	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0 ||
 	    volt_ctr_load(ctx, id, &row, &err) != 0) {
 		volt_early_userns_abort(&early);
