@@ -143,8 +143,9 @@ int volt_early_userns_take_netns(struct volt_early_userns *e)
 	close(e->netns_ready_fd);
 	close(e->netns_release_fd);
 	e->netns_ready_fd = e->netns_release_fd = -1;
-	while (waitpid(e->netns_maker, NULL, 0) < 0 && errno == EINTR)
-		;
+	/* not waited for: its exit (~0.1 ms) is no business of the start; the
+	 * monitor reaps every child (container/monitor.c), a volt that does not
+	 * monitor exits soon anyway */
 	e->netns_maker = 0;
 	return fd;
 }
