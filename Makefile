@@ -11,15 +11,21 @@ BUILD   ?= build
 VERSION := 0.1.0
 
 # Libraries, by who needs them. Start-up time is a product feature (a
-# container start is a few ms): sqlite3 and jansson are linked statically, and
-# --as-needed keeps a binary from loading libraries it does not call.
-STATIC_PKGS := sqlite3 jansson
-PKGS    := libarchive libcrypto fuse3 libcurl libseccomp libcap
+# container start is a few ms): sqlite3, jansson, libseccomp and libcap are
+# linked statically (each shared library costs every volt process its mapping,
+# symbol lookups and relocations in ld.so), and --as-needed keeps a binary from
+# loading libraries it does not call.
+STATIC_PKGS := sqlite3 jansson libseccomp libcap
+PKGS    := libarchive libcrypto fuse3 libcurl
 # headers only: loaded with dlopen when first used (src/supervise/sdbus_lazy.c,
 # src/net/slirp_lazy.c)
 LAZY_PKGS := libsystemd slirp
 PKG_CFLAGS := $(shell pkg-config --cflags $(STATIC_PKGS) $(PKGS) $(LAZY_PKGS) 2>/dev/null)
-STATIC_LIBS := -Wl,-Bstatic $(shell pkg-config --libs $(STATIC_PKGS) 2>/dev/null) -Wl,-Bdynamic -lm -ldl -lpthread
+# libm: only SQLite's SQL math functions call it; build/libvolt-lazym.a
+# (src/util/libm_lazy.c) defines them with a dlopen on first use, so -lm after
+# it is dropped by --as-needed.
+STATIC_LIBS := -Wl,-Bstatic $(filter-out -lm,$(shell pkg-config --static --libs $(STATIC_PKGS) 2>/dev/null)) \
+               -Wl,-Bdynamic $(BUILD)/libvolt-lazym.a -lm -ldl -lpthread
 PKG_LIBS   := $(STATIC_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SHIM_LIBS  := $(PKG_LIBS)
 
@@ -57,16 +63,24 @@ $(BUILD)/libvolt.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+# the lazy libm and the loader it needs (a binary may not pull lazylib.o
+# from libvolt.a before SQLite asks for the math functions)
+$(BUILD)/libvolt-lazym.a: $(BUILD)/src/util/libm_lazy.o $(BUILD)/src/util/lazylib.o
+	@rm -f $@
+	ar rcs $@ $^
+
 LINK := $(CC) -pie -Wl,--as-needed $(LDFLAGS)
 
-$(BUILD)/volt: $(CLI_OBJS) $(BUILD)/libvolt.a
+$(BUILD)/volt: $(CLI_OBJS) $(BUILD)/libvolt.a $(BUILD)/libvolt-lazym.a
 	$(LINK) -o $@ $(CLI_OBJS) $(BUILD)/libvolt.a $(PKG_LIBS)
 
 # volt-image: the commands that need the heavy libraries; volt execs it.
+# Those load libm anyway: it links libm itself, so that their math calls do
+# not go through libm_lazy.c's definitions.
 $(BUILD)/volt-image: $(HEAVY_OBJS) $(BUILD)/libvolt.a
-	$(LINK) -o $@ $(HEAVY_OBJS) $(BUILD)/libvolt.a $(PKG_LIBS)
+	$(LINK) -o $@ $(HEAVY_OBJS) $(BUILD)/libvolt.a $(filter-out $(BUILD)/libvolt-lazym.a,$(PKG_LIBS))
 
-$(BUILD)/volt-shim: $(SHIM_OBJS) $(BUILD)/libvolt.a
+$(BUILD)/volt-shim: $(SHIM_OBJS) $(BUILD)/libvolt.a $(BUILD)/libvolt-lazym.a
 	$(LINK) -o $@ $(SHIM_OBJS) $(BUILD)/libvolt.a $(SHIM_LIBS)
 
 # volt-init is PID 1 inside containers: static, no libraries beyond libc.
@@ -80,7 +94,7 @@ UNIT_ASAN_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit-asan/%)
 CMOCKA_LIBS    := $(shell pkg-config --libs cmocka 2>/dev/null)
 ASAN_FLAGS     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libvolt.a
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libvolt.a $(BUILD)/libvolt-lazym.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvolt.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
@@ -94,7 +108,7 @@ $(BUILD)/libvolt-asan.a: $(ASAN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/unit-asan/%: tests/unit/%.c $(BUILD)/libvolt-asan.a
+$(BUILD)/unit-asan/%: tests/unit/%.c $(BUILD)/libvolt-asan.a $(BUILD)/libvolt-lazym.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $< $(BUILD)/libvolt-asan.a $(PKG_LIBS) $(CMOCKA_LIBS)
 

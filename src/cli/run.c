@@ -220,7 +220,7 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
 	struct volt_ctr_row row;
-	struct volt_early_userns early = {.release_fd = -1};
+	struct volt_early_userns early = VOLT_EARLY_USERNS_INIT;
 	bool detach = false;
 	char id[65];
 	int code;
@@ -241,12 +241,15 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 		o.idmap = &map;
 		if (!detach && !(o.network && !strncmp(o.network, "container:", 10)) &&
 		    !(early_env && !strcmp(early_env, "0"))) {
-			volt_early_userns_start(&early, &map, ctx->runroot);
+			/* a network namespace is made ahead unless the
+			 * container shares one (host; container: is above) */
+			volt_early_userns_start(&early, &map, ctx->runroot, !(o.network && !strcmp(o.network, "host")));
 			ctx->early_userns = &early;
 		}
 	}
 	volt_trace("run: context");
 	r = volt_ctr_create(ctx, &o, id, &err);
+	sup_opts.foreground = !detach;
 	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0 ||
 	    volt_ctr_load(ctx, id, &row, &err) != 0) {
 		volt_early_userns_abort(&early);

@@ -74,6 +74,8 @@ bool volt_early_userns_kept(struct volt_early_userns *e, const struct volt_idmap
 	memset(e, 0, sizeof(*e));
 	e->release_fd = -1;
 	e->ns_fd = -1;
+	e->netns_ready_fd = -1;
+	e->netns_release_fd = -1;
 	if (!m->full || !volt_userns_keeper_enabled())
 		return false;
 	volt_userns_keeper_key(m, &e->key);
@@ -88,13 +90,79 @@ bool volt_early_userns_kept(struct volt_early_userns *e, const struct volt_idmap
 	return true;
 }
 
-void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m, const char *runroot)
+/* start_netns_maker - a child that joins the kept namespace and makes a
+ * network namespace there, held until take_netns has opened it */
+static void start_netns_maker(struct volt_early_userns *e)
+{
+	int ready[2], rel[2];
+
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return;
+	if (pipe2(rel, O_CLOEXEC) < 0) {
+		close(ready[0]);
+		close(ready[1]);
+		return;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c = setns(e->ns_fd, CLONE_NEWUSER) < 0 || unshare(CLONE_NEWNET) < 0;
+		close(ready[0]);
+		close(rel[1]);
+		signal(SIGPIPE, SIG_DFL);
+		if (write(ready[1], &c, 1) == 1 && !c)
+			while (read(rel[0], &c, 1) < 0 && errno == EINTR)
+				;
+		_exit(0);
+	}
+	close(ready[1]);
+	close(rel[0]);
+	if (pid < 0) {
+		close(ready[0]);
+		close(rel[1]);
+		return;
+	}
+	e->netns_maker = pid;
+	e->netns_ready_fd = ready[0];
+	e->netns_release_fd = rel[1];
+}
+
+int volt_early_userns_take_netns(struct volt_early_userns *e)
+{
+	char c = 1, path[64];
+	int fd = -1;
+
+	if (e->netns_maker <= 0)
+		return -1;
+	while (read(e->netns_ready_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	if (c == 0) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)e->netns_maker);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	close(e->netns_ready_fd);
+	close(e->netns_release_fd);
+	e->netns_ready_fd = e->netns_release_fd = -1;
+	/* not waited for: its exit (~0.1 ms) is no business of the start; the
+	 * monitor reaps every child (container/monitor.c), a volt that does not
+	 * monitor exits soon anyway */
+	e->netns_maker = 0;
+	return fd;
+}
+
+void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m, const char *runroot,
+			     bool want_netns)
 {
 	struct volt_err ignored;
 	int p[2];
 
 	/* a keeper's namespace; else a new one, whose holder leaves a keeper */
-	if (volt_early_userns_kept(e, m, runroot) || !m->full)
+	if (volt_early_userns_kept(e, m, runroot)) {
+		if (want_netns)
+			start_netns_maker(e);
+		return;
+	}
+	if (!m->full)
 		return;
 	if (volt_userns_keeper_enabled())
 		e->keeper_path = volt_userns_keeper_path(runroot, &e->key);
@@ -209,6 +277,9 @@ int volt_early_userns_join(struct volt_early_userns *e, const struct volt_idmap 
 
 void volt_early_userns_abort(struct volt_early_userns *e)
 {
+	int fd = volt_early_userns_take_netns(e); /* not taken: let it go */
+	if (fd >= 0)
+		close(fd);
 	reap_mapper(e);
 	release(e, false);
 	free(e->keeper_path);

@@ -88,32 +88,54 @@ static void build(struct volt_idrange *r, int *n, uint32_t self, bool keep_id, b
 		add(r, n, self + 1, sub + below, cnt - below);
 }
 
+/* volt_idmap_user_name - see idmap.h: the passwd file, then NSS */
+int volt_idmap_user_name(uid_t uid, const char *passwd, char *buf, size_t len)
+{
+	char tmp[1024];
+	struct passwd pwb, *pw = NULL;
+	FILE *f = fopen(passwd, "re");
+
+	if (f) {
+		while (fgetpwent_r(f, &pwb, tmp, sizeof(tmp), &pw) == 0 && pw->pw_uid != uid)
+			pw = NULL;
+		fclose(f);
+	}
+	if (!pw && (getpwuid_r(uid, &pwb, tmp, sizeof(tmp), &pw) != 0 || !pw))
+		return -1;
+	if (strlen(pw->pw_name) >= len)
+		return -1;
+	snprintf(buf, len, "%s", pw->pw_name);
+	return 0;
+}
+
 int volt_idmap_detect(struct volt_idmap *m, bool keep_id, struct volt_err *err)
 {
-	struct passwd *pw;
 	const char *force = getenv("VOLT_USERNS");
 	uint32_t us = 0, uc = 0, gs = 0, gc = 0;
+	char namebuf[256];
 	const char *name = NULL;
 
 	memset(m, 0, sizeof(*m));
 	m->uid = getuid();
 	m->gid = getgid();
 	m->keep_id = keep_id;
-	pw = getpwuid(m->uid);
-	if (pw)
-		name = pw->pw_name;
+	/* root and single mode need no name (nor the lookup's cost) */
 	if (force && !strcmp(force, "single"))
 		snprintf(m->why, sizeof(m->why), "VOLT_USERNS=single");
 	else if (m->uid == 0)
 		snprintf(m->why, sizeof(m->why), "running as root");
-	else if (lookup_range("/etc/subuid", name, m->uid, &us, &uc) != 0)
-		snprintf(m->why, sizeof(m->why), "no /etc/subuid range for %s", name ? name : "this user");
-	else if (lookup_range("/etc/subgid", name, m->uid, &gs, &gc) != 0)
-		snprintf(m->why, sizeof(m->why), "no /etc/subgid range for %s", name ? name : "this user");
-	else if (access("/usr/bin/newuidmap", X_OK) < 0 || access("/usr/bin/newgidmap", X_OK) < 0)
-		snprintf(m->why, sizeof(m->why), "newuidmap/newgidmap not installed (package uidmap)");
-	else
-		m->full = true;
+	else {
+		if (volt_idmap_user_name(m->uid, "/etc/passwd", namebuf, sizeof(namebuf)) == 0)
+			name = namebuf;
+		if (lookup_range("/etc/subuid", name, m->uid, &us, &uc) != 0)
+			snprintf(m->why, sizeof(m->why), "no /etc/subuid range for %.100s", name ? name : "this user");
+		else if (lookup_range("/etc/subgid", name, m->uid, &gs, &gc) != 0)
+			snprintf(m->why, sizeof(m->why), "no /etc/subgid range for %.100s", name ? name : "this user");
+		else if (access("/usr/bin/newuidmap", X_OK) < 0 || access("/usr/bin/newgidmap", X_OK) < 0)
+			snprintf(m->why, sizeof(m->why), "newuidmap/newgidmap not installed (package uidmap)");
+		else
+			m->full = true;
+	}
 	if (m->full) {
 		if (uc > 65536)
 			uc = 65536;

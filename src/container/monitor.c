@@ -443,6 +443,19 @@ static bool take_lock(int fd, const struct volt_ctr_row *row)
 	return false;
 }
 
+/* take_netns - a network namespace made ahead in the early user namespace
+ * (early_userns.c), for a container that wants a new one (none, slirp) */
+static void take_netns(struct shim *s, struct volt_spawn *sp)
+{
+	if (!s->ctx->early_userns || sp->netns_fd >= 0 || sp->joined_userns ||
+	    (s->net.opts.mode != VOLT_NET_NONE && s->net.opts.mode != VOLT_NET_SLIRP))
+		return;
+	sp->netns_fd = volt_early_userns_take_netns(s->ctx->early_userns);
+	sp->netns_premade = sp->netns_fd >= 0;
+	if (sp->netns_premade)
+		volt_trace("monitor: network namespace made ahead");
+}
+
 /* drop_kept - forget a keeper's namespace taken for this start (kept may be NULL) */
 static void drop_kept(struct shim *s, struct volt_early_userns *kept)
 {
@@ -550,7 +563,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	    (s.ctx->early_userns &&
 	     (sp.in_userns = volt_early_userns_join(s.ctx->early_userns, &s.spec.idmap, &err)) < 0) ||
 	    (volt_trace("monitor: user namespace ready"), 0) ||
-	    volt_container_spawn(&sp, &err) < 0) {
+	    (take_netns(&s, &sp), volt_container_spawn(&sp, &err) < 0)) {
 		drop_kept(&s, own_kept ? &kept : NULL);
 		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
 		char msg[VOLT_ERR_MSG_MAX + 32];
@@ -559,6 +572,10 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		goto fail_started;
 	}
 	drop_kept(&s, own_kept ? &kept : NULL);
+	if (sp.netns_premade) { /* the container holds it now */
+		close(sp.netns_fd);
+		sp.netns_fd = -1;
+	}
 	volt_trace("monitor: container exec'd");
 	s.pid = sp.pid;
 	s.userns_fd = sp.userns_fd;

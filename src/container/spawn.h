@@ -25,6 +25,7 @@ struct volt_spawn {
 	int in_userns;         /* the caller is root of the container's own, already
 				* mapped user namespace (early_userns.c): no CLONE_NEWUSER */
 	int netns_fd;          /* ... and the child joins this network namespace */
+	int netns_premade;     /* netns_fd is a new one made ahead (early_userns.c) */
 	int want_tap;          /* slirp: the child creates eth0 and passes its fd */
 	unsigned mtu;
 

@@ -41,6 +41,7 @@ int volt_db_open(struct volt_db *db, const char *volt_root, struct volt_err *err
 	int version = 0;
 
 	db->h = NULL;
+	db->sup_table = false;
 	if (volt_mkdir_p(volt_root, 0700, err) < 0)
 		return -1;
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

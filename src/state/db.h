@@ -13,6 +13,7 @@ struct sqlite3;
 
 struct volt_db {
 	struct sqlite3 *h;
+	bool sup_table; /* supervise/record.c: its table exists (no CREATE to parse again) */
 };
 
 struct volt_image_row {

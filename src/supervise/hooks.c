@@ -19,6 +19,9 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+/* why a foreground start is builtin (volt_sup_create and volt_sup_start) */
+static const char foreground_why[] = "foreground: volt itself is the monitor";
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -49,6 +52,10 @@ int volt_sup_create(struct volt_ctx *ctx, const char *id, const struct volt_sup_
 		json_array_append_new(a, json_string(argv[i]));
 	r.argv = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
+	if (o->foreground) { /* what volt_sup_start(attach) will find and keep */
+		r.active = VOLT_SUP_BUILTIN;
+		r.why = strdup(foreground_why);
+	}
 	int ret = volt_sup_rec_save(db, &r, err);
 	volt_sup_rec_free(&r);
 	return ret;
@@ -151,31 +158,39 @@ out:
 	return ret;
 }
 
+/* same_str - both NULL, or equal strings */
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 int volt_sup_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, struct volt_err *err)
 {
 	struct volt_db *db = volt_ctx_db(ctx, err);
 	struct volt_sup_rec r;
 	struct volt_sup_opts o = {0};
 	const char *kind_why;
-	int ret;
+	int ret, found;
 
 	if (!db)
 		return -1;
-	if (volt_sup_rec_load(db, row->id, &r, err) < 0)
+	if ((found = volt_sup_rec_load(db, row->id, &r, err)) < 0)
 		return -1;
+	/* what the record says now: unchanged, it is not written again */
+	enum volt_sup_kind was_active = r.active;
+	bool was_clear = found == 0 && r.starts == 0 && !r.stop_requested;
+	char *was_why = r.why, *was_unit = r.unit;
+	r.why = NULL;
+	r.unit = NULL;
 	o.kind = r.requested;
 	o.kind_set = r.requested != VOLT_SUP_AUTO;
 	o.ignore_limits = r.ignore_limits;
 	o.ignore_limits_set = true;
 	if (volt_sup_config(ctx, &o, &kind_why, err) < 0)
 		goto fail;
-	free(r.why);
-	r.why = NULL;
-	free(r.unit);
-	r.unit = NULL;
 	if (attach) {
 		r.active = VOLT_SUP_BUILTIN;
-		r.why = strdup("foreground: volt itself is the monitor");
+		r.why = strdup(foreground_why);
 	} else if (volt_sup_resolve(o.kind, kind_why, &r.active, &r.why, err) < 0) {
 		goto fail;
 	}
@@ -185,12 +200,18 @@ int volt_sup_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 	r.stop_requested = false;
 	if (r.active == VOLT_SUP_BUILTIN && builtin_check(&r, err) < 0)
 		goto fail;
-	if (volt_sup_rec_save(db, &r, err) < 0)
+	/* a foreground run's record says this already (volt_sup_create) */
+	bool same = was_clear && was_active == r.active && same_str(was_why, r.why) && same_str(was_unit, r.unit);
+	if (!same && volt_sup_rec_save(db, &r, err) < 0)
 		goto fail;
+	free(was_why);
+	free(was_unit);
 	ret = r.active == VOLT_SUP_SYSTEMD ? systemd_start(ctx, row, &r, err) : 1;
 	volt_sup_rec_free(&r);
 	return ret;
 fail:
+	free(was_why);
+	free(was_unit);
 	volt_sup_rec_free(&r);
 	return -1;
 }

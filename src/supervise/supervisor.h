@@ -67,6 +67,10 @@ struct volt_sup_opts {
 	struct volt_limits limits;
 	bool ignore_limits;
 	bool ignore_limits_set;
+	/* run without -d: the start that follows is in the foreground (builtin),
+	 * so volt_sup_create records it so and volt_sup_start has nothing to
+	 * write (one write transaction less per run) */
+	bool foreground;
 };
 
 /* The record kept per container. */

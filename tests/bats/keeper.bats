@@ -189,3 +189,27 @@ gone() {
 	[ "$output" = "$(readlink "/proc/$pid/ns/user")" ]
 	volt rm -f kd
 }
+
+@test "with a keeper, the network namespace is made ahead: a fresh one per run, lo up, slirp's eth0" {
+	has_subuid || skip "single map: no keeper in any case"
+	volt run --rm busybox true
+	wait_for test -n "$(keeper_pids)"
+	run env VOLT_TRACE=1 "$VOLT_BIN" run --rm --network none busybox sh -c 'readlink /proc/self/ns/net; ip -o link show lo'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"network namespace made ahead"* ]]
+	a=$(echo "$output" | grep '^net:')
+	[[ "$output" == *"lo: <LOOPBACK,UP"* ]]
+	[ "$a" != "$(readlink /proc/self/ns/net)" ]
+	[ "$a" != "net:[$(stat -Lc %i /proc/$(keeper_pids)/ns/net)]" ]
+	run volt run --rm --network none busybox readlink /proc/self/ns/net
+	[ "$output" != "$a" ]
+	run env VOLT_TRACE=1 "$VOLT_BIN" run --rm busybox ip -o addr show eth0
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"network namespace made ahead"* ]]
+	[[ "$output" == *"10.0.2.100/24"* ]]
+	# host network: none made
+	run env VOLT_TRACE=1 "$VOLT_BIN" run --rm --network host busybox readlink /proc/self/ns/net
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"made ahead"* ]]
+	[[ "$output" == *"$(readlink /proc/self/ns/net)"* ]]
+}

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "cas/tree.h"
@@ -111,6 +112,27 @@ static void test_subid(void **state)
 	assert_int_equal(volt_idmap_parse_subid(text, "ali", 8, &s, &c), 1);
 }
 
+/* the name comes from the given passwd file first, NSS after */
+static void test_user_name(void **state)
+{
+	char path[] = "/tmp/volt-test-passwd.XXXXXX";
+	const char *pw = "# comment\nroot:x:0:0:root:/root:/bin/sh\nbad line\nvoltx:x:4242:4242::/h:/bin/sh\n";
+	char name[64];
+	int fd = mkstemp(path);
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, pw, strlen(pw)), (ssize_t)strlen(pw));
+	close(fd);
+	assert_int_equal(volt_idmap_user_name(4242, path, name, sizeof(name)), 0);
+	assert_string_equal(name, "voltx");
+	assert_int_equal(volt_idmap_user_name(4242, path, name, 5), -1); /* too long for the buffer */
+	/* not in the file: NSS (root is in every passwd database) */
+	assert_int_equal(volt_idmap_user_name(0, "/nonexistent/passwd", name, sizeof(name)), 0);
+	assert_string_equal(name, "root");
+	assert_int_equal(volt_idmap_user_name(3999999, path, name, sizeof(name)), -1);
+	unlink(path);
+}
+
 static void test_user(void **state)
 {
 	const char *pw = "root:x:0:0:root:/root:/bin/sh\nweb:x:101:102:w:/var/www:/bin/sh\n";
@@ -202,6 +224,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalize), cmocka_unit_test(test_tree_whiteouts),
 		cmocka_unit_test(test_tree_roundtrip), cmocka_unit_test(test_subid),
+		cmocka_unit_test(test_user_name),
 		cmocka_unit_test(test_user),      cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_log_line),  cmocka_unit_test(test_image_names),
 		cmocka_unit_test(test_env),

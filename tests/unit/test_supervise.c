@@ -1,6 +1,7 @@
-/* Unit tests for supervise/parse.c and supervise/unitfile.c: restart
- * policies, sizes, CPU counts, back-off, the restart decision, the .volt
- * parser and the unit writer. */
+/* Unit tests for supervise/parse.c, supervise/unitfile.c and
+ * supervise/record.c: restart policies, sizes, CPU counts, back-off, the
+ * restart decision, the .volt parser, the unit writer, and the record in a
+ * state database. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,11 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "container/spec.h"
+#include "state/db.h"
 #include "supervise/supervisor.h"
 #include "supervise/unitfile.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 static void test_restart_parse(void **state)
 {
@@ -165,12 +169,56 @@ static void test_unitfile(void **state)
 	assert_int_equal(volt_unitfile_parse("[Container]\nImage=b\n", 20, NULL, &u, &err), -1);
 }
 
+/* the record's table is created on first use, once per connection; a
+ * CREATE rolled back with its transaction is not taken for done */
+static void test_record_db(void **state)
+{
+	char dir[] = "/tmp/volt-test-sup.XXXXXX";
+	struct volt_db db;
+	struct volt_err err;
+	struct volt_sup_rec r, back;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(volt_db_open(&db, dir, &err), 0);
+	assert_false(db.sup_table);
+
+	/* inside a transaction that is rolled back: the table goes with it */
+	assert_int_equal(volt_db_begin(&db, &err), 0);
+	assert_int_equal(volt_sup_rec_load(&db, "abc", &back, &err), 1);
+	volt_sup_rec_free(&back);
+	assert_false(db.sup_table);
+	volt_db_rollback(&db);
+
+	volt_sup_rec_defaults(&r, "abc");
+	r.requested = VOLT_SUP_BUILTIN;
+	r.why = strdup("because");
+	assert_int_equal(volt_sup_rec_save(&db, &r, &err), 0);
+	assert_true(db.sup_table);
+	assert_int_equal(volt_sup_rec_bump_starts(&db, "abc", &err), 1);
+	assert_int_equal(volt_sup_rec_load(&db, "abc", &back, &err), 0);
+	assert_int_equal(back.requested, VOLT_SUP_BUILTIN);
+	assert_string_equal(back.why, "because");
+	assert_int_equal(back.starts, 1);
+	volt_sup_rec_free(&back);
+	volt_sup_rec_free(&r);
+	volt_db_close(&db);
+
+	/* a new connection checks again (and finds it) */
+	assert_int_equal(volt_db_open(&db, dir, &err), 0);
+	assert_false(db.sup_table);
+	assert_int_equal(volt_sup_rec_load(&db, "abc", &back, &err), 0);
+	assert_true(db.sup_table);
+	volt_sup_rec_free(&back);
+	volt_db_close(&db);
+	assert_int_equal(volt_rm_rf(dir, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_restart_parse), cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_cpus_kind),     cmocka_unit_test(test_restart_decision),
-		cmocka_unit_test(test_unitfile),
+		cmocka_unit_test(test_unitfile),      cmocka_unit_test(test_record_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
