@@ -296,10 +296,30 @@ static int keeper_ns(const struct volt_idmap *m)
 	return volt_userns_keeper_open(path, &k, NULL);
 }
 
+/* child_result - reap the user namespace child pid; 0 when it succeeded,
+ * else -1 with the error it wrote to fd (closed here), or how it died */
+static int child_result(pid_t pid, int fd, struct volt_err *err)
+{
+	struct volt_err cerr;
+	int status;
+	ssize_t n = read(fd, &cerr, sizeof(cerr));
+
+	close(fd);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (n == (ssize_t)sizeof(cerr))
+		*err = cerr;
+	else
+		volt_err_set(err, 0, "user namespace helper died (status %d)", status);
+	return -1;
+}
+
 /* run_in_kept - volt_userns_run in the keeper's namespace nsfd (closed) */
 static int run_in_kept(int nsfd, volt_userns_fn fn, void *arg, struct volt_err *err)
 {
-	int p[2], status;
+	int p[2];
 	struct volt_err cerr;
 
 	if (pipe2(p, O_CLOEXEC) < 0) {
@@ -325,17 +345,7 @@ static int run_in_kept(int nsfd, volt_userns_fn fn, void *arg, struct volt_err *
 		close(p[0]);
 		return volt_err_sys(err, "fork");
 	}
-	ssize_t n = read(p[0], &cerr, sizeof(cerr));
-	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (n == (ssize_t)sizeof(cerr))
-		*err = cerr;
-	else
-		volt_err_set(err, 0, "user namespace helper died (status %d)", status);
-	return -1;
+	return child_result(pid, p[0], err);
 }
 
 int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, struct volt_err *err)
@@ -343,7 +353,6 @@ int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, st
 	int to_child[2], from_child[2];
 	struct volt_err cerr;
 	pid_t pid;
-	int status;
 	char c = 0;
 
 	/* a keeper's namespace saves newuidmap and newgidmap */
@@ -399,19 +408,8 @@ int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, st
 			c = 1;
 	}
 	close(to_child[1]);
-	ssize_t n = read(from_child[0], &cerr, sizeof(cerr));
-	close(from_child[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (c)
-		return -1;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (n == (ssize_t)sizeof(cerr))
-		*err = cerr;
-	else
-		volt_err_set(err, 0, "user namespace helper died (status %d)", status);
-	return -1;
+	int r = child_result(pid, from_child[0], c ? &cerr : err); /* c: err says why already */
+	return c ? -1 : r;
 close_all:
 	close(to_child[0]);
 	close(to_child[1]);
