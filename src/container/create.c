@@ -323,7 +323,8 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 	volt_trace("create: spec built");
 	json = volt_spec_to_json(&spec);
 	dir = volt_ctx_ctr_dir(ctx, spec.id);
-	if (volt_mkdir_p(dir, 0700, err) < 0 || volt_etc_files_write(&spec, dir, err) < 0)
+	/* a --rm container gets its /etc files on a tmpfs at start (rootfs.c) */
+	if (volt_mkdir_p(dir, 0700, err) < 0 || (!spec.rm && volt_etc_files_write(&spec, dir, err) < 0))
 		goto out;
 	volt_trace("create: etc files written");
 	snprintf(row.id, sizeof(row.id), "%s", spec.id);

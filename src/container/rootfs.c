@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -312,6 +313,49 @@ static int user_mounts(int rootfd, const struct volt_spec *s, struct volt_err *e
 	return 0;
 }
 
+static int etc_files_write_at(const struct volt_spec *s, int dirfd, struct volt_err *err);
+
+/* etc_tmpfs - a --rm container's /etc files on a small tmpfs that is mounted
+ * nowhere (fsopen/fsmount): they are bound into the container from there and
+ * go with its mount namespace, and no inode is made on the store's disk (a
+ * container that is removed at exit has no use for files that outlive it;
+ * podman keeps these files on tmpfs too). Returns the tmpfs's fd, which must
+ * stay open until the binds are made, or -1 when the kernel cannot (the files
+ * are written on disk then). */
+static int etc_tmpfs(const struct volt_spec *s)
+{
+	struct volt_err ignored;
+	cleanup_close int fs = volt_fsopen("tmpfs", FSOPEN_CLOEXEC);
+
+	if (fs < 0 || volt_fsconfig(fs, FSCONFIG_SET_STRING, "size", "64k", 0) < 0 ||
+	    volt_fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+	    volt_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -1;
+	int m = volt_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (m >= 0 && etc_files_write_at(s, m, &ignored) < 0) {
+		close(m);
+		m = -1;
+	}
+	return m;
+}
+
+/* open_etc - O_PATH fds of the three /etc files in dirfd (the tmpfs, or the
+ * container's directory opened before the overlay covered it); write: make
+ * them there first (a --rm container's, which create did not write) */
+static int open_etc(const struct volt_rootfs_args *a, int dirfd, bool write, const char *const *etc,
+		    int *const *etcfd, struct volt_err *err)
+{
+	if (write && etc_files_write_at(a->spec, dirfd, err) < 0)
+		return -1;
+	for (size_t i = 0; i < 3; i++) {
+		if (*etcfd[i] >= 0)
+			close(*etcfd[i]);
+		if ((*etcfd[i] = openat(dirfd, etc[i], O_PATH | O_CLOEXEC)) < 0)
+			return volt_err_sys(err, "open /etc/%s of the container", etc[i]);
+	}
+	return 0;
+}
+
 int volt_rootfs_setup(const struct volt_rootfs_args *a, struct volt_err *err)
 {
 	cleanup_free char *merged = NULL;
@@ -324,22 +368,23 @@ int volt_rootfs_setup(const struct volt_rootfs_args *a, struct volt_err *err)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return volt_err_sys(err, "make mounts private");
 	/* the generated /etc files, before the overlay covers their directory */
-	for (size_t i = 0; i < ARRAY_SIZE(etc); i++) {
-		cleanup_free char *src = volt_path("%s/%s", a->ctr_dir, etc[i]);
-		*etcfd[i] = open(src, O_PATH | O_CLOEXEC);
-		if (*etcfd[i] < 0)
-			return volt_err_sys(err, "open %s", src);
-	}
+	cleanup_close int ctr_dirfd = open(a->ctr_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int etc_tmp = a->spec->rm ? etc_tmpfs(a->spec) : -1;
+	if (ctr_dirfd < 0)
+		return volt_err_sys(err, "open %s", a->ctr_dir);
+	if (open_etc(a, etc_tmp >= 0 ? etc_tmp : ctr_dirfd, etc_tmp < 0 && a->spec->rm, etc, etcfd, err) < 0)
+		return -1;
 	if (mount_overlay(a, &merged, err) < 0)
 		return -1;
 	/* fuse-overlayfs left the directory uncovered but moved us to a new
 	 * mount namespace, where a bind needs a source opened in it */
-	for (size_t i = 0; strcmp(merged, a->ctr_dir) != 0 && i < ARRAY_SIZE(etc); i++) {
-		cleanup_free char *src = volt_path("%s/%s", a->ctr_dir, etc[i]);
-		close(*etcfd[i]);
-		*etcfd[i] = open(src, O_PATH | O_CLOEXEC);
-		if (*etcfd[i] < 0)
-			return volt_err_sys(err, "open %s", src);
+	if (strcmp(merged, a->ctr_dir) != 0) {
+		close(ctr_dirfd);
+		ctr_dirfd = open(a->ctr_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (ctr_dirfd < 0 || open_etc(a, ctr_dirfd, etc_tmp >= 0, etc, etcfd, err) < 0)
+			return ctr_dirfd < 0 ? volt_err_sys(err, "open %s", a->ctr_dir) : -1;
+		close(etc_tmp);
+		etc_tmp = -1;
 	}
 	volt_trace("rootfs: overlay");
 	rootfd = open(merged, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -357,8 +402,15 @@ int volt_rootfs_setup(const struct volt_rootfs_args *a, struct volt_err *err)
 	for (size_t i = 0; i < ARRAY_SIZE(etc); i++) {
 		cleanup_free char *src = volt_path("/proc/self/fd/%d", *etcfd[i]);
 		cleanup_free char *dst = volt_path("/etc/%s", etc[i]);
-		if (bind_file(rootfd, src, dst, err) < 0)
-			return -1;
+		if (bind_file(rootfd, src, dst, err) < 0) {
+			/* a kernel that binds nothing from a detached mount: the
+			 * files on disk after all, from under the overlay */
+			if (etc_tmp < 0 || i > 0 || open_etc(a, ctr_dirfd, true, etc, etcfd, err) < 0)
+				return -1;
+			close(etc_tmp);
+			etc_tmp = -1;
+			i = (size_t)-1; /* again, from the disk */
+		}
 	}
 	volt_trace("rootfs: etc");
 	if (user_mounts(rootfd, a->spec, err) < 0)
@@ -384,21 +436,27 @@ int volt_rootfs_setup(const struct volt_rootfs_args *a, struct volt_err *err)
  * brand new and becomes visible with the container's row, after this. A
  * rewrite of a running container's file would go in place (O_TRUNC), as the
  * container holds that inode bound on its /etc file. Returns 0 or -1. */
-static int write_new(const char *path, const char *data, size_t len, struct volt_err *err)
+static int write_new(int dirfd, const char *name, const char *data, size_t len, struct volt_err *err)
 {
-	cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	cleanup_close int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	/* fchmod: 0644 whatever the umask, for the container's other users */
 	if (fd < 0 || fchmod(fd, 0644) < 0 || !volt_write_all(fd, data, len))
-		return volt_err_sys(err, "write %s", path);
+		return volt_err_sys(err, "write /etc/%s of the container", name);
 	return 0;
 }
 
 int volt_etc_files_write(const struct volt_spec *s, const char *ctr_dir, struct volt_err *err)
 {
+	cleanup_close int dirfd = open(ctr_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return volt_err_sys(err, "open %s", ctr_dir);
+	return etc_files_write_at(s, dirfd, err);
+}
+
+/* etc_files_write_at - hosts, hostname and resolv.conf of spec s in dirfd */
+static int etc_files_write_at(const struct volt_spec *s, int dirfd, struct volt_err *err)
+{
 	cleanup_free char *hosts = NULL, *resolv = NULL, *hn = NULL;
-	cleanup_free char *p1 = volt_path("%s/hosts", ctr_dir);
-	cleanup_free char *p2 = volt_path("%s/hostname", ctr_dir);
-	cleanup_free char *p3 = volt_path("%s/resolv.conf", ctr_dir);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -414,10 +472,10 @@ int volt_etc_files_write(const struct volt_spec *s, const char *ctr_dir, struct 
 	}
 	fclose(f);
 	hosts = buf;
-	if (write_new(p1, hosts, len, err) < 0)
+	if (write_new(dirfd, "hosts", hosts, len, err) < 0)
 		return -1;
 	hn = volt_path("%s\n", s->hostname);
-	if (write_new(p2, hn, strlen(hn), err) < 0)
+	if (write_new(dirfd, "hostname", hn, strlen(hn), err) < 0)
 		return -1;
 	buf = NULL;
 	f = open_memstream(&buf, &len);
@@ -447,5 +505,5 @@ int volt_etc_files_write(const struct volt_spec *s, const char *ctr_dir, struct 
 	}
 	fclose(f);
 	resolv = buf;
-	return write_new(p3, resolv, len, err);
+	return write_new(dirfd, "resolv.conf", resolv, len, err);
 }

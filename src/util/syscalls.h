@@ -15,6 +15,18 @@ static inline int volt_pivot_root(const char *new_root, const char *put_old)
 {
 	return (int)syscall(SYS_pivot_root, new_root, put_old);
 }
+static inline int volt_fsopen(const char *fs, unsigned int flags)
+{
+	return (int)syscall(SYS_fsopen, fs, flags);
+}
+static inline int volt_fsconfig(int fd, unsigned int cmd, const char *key, const void *value, int aux)
+{
+	return (int)syscall(SYS_fsconfig, fd, cmd, key, value, aux);
+}
+static inline int volt_fsmount(int fd, unsigned int flags, unsigned int attr)
+{
+	return (int)syscall(SYS_fsmount, fd, flags, attr);
+}
 static inline int volt_pidfd_open(pid_t pid, unsigned int flags)
 {
 	return (int)syscall(SYS_pidfd_open, pid, flags);

@@ -140,3 +140,29 @@ teardown() {
 		[ "$status" -eq 0 ]
 	done
 }
+
+@test "--rm: the /etc files are on a tmpfs of the container's own, none on disk; without --rm on disk" {
+	run volt run --rm --hostname tmpfs-etc --add-host db:10.1.2.3 busybox sh -c \
+		'grep " /etc/hosts " /proc/self/mountinfo; cat /etc/hosts /etc/hostname; echo edit >>/etc/hosts && tail -1 /etc/hosts' 
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *" - tmpfs "* ]]
+	[[ "$output" == *"10.1.2.3	db"* ]]
+	[[ "$output" == *"tmpfs-etc"* ]]
+	[[ "$output" == *"edit"* ]]
+	# no hosts file was made in the container's directory while it ran
+	run volt run -d --rm --name rmetc busybox sleep 5
+	[ "$status" -eq 0 ]
+	id=$(volt inspect rmetc | grep -m1 '"Id"' | cut -d'"' -f4)
+	[ -d "$VOLT_ROOT/containers/$id" ]
+	[ ! -e "$VOLT_ROOT/containers/$id/hosts" ]
+	run volt exec rmetc cat /etc/hostname
+	[ "$status" -eq 0 ]
+	volt rm -f rmetc
+	# without --rm: on disk, and an edit outlives a restart (as under docker)
+	volt run --name diskeetc busybox sh -c 'echo kept >>/etc/hosts'
+	run volt start -a diskeetc
+	id=$(volt inspect diskeetc | grep -m1 '"Id"' | cut -d'"' -f4)
+	grep -q kept "$VOLT_ROOT/containers/$id/hosts"
+	run volt run --rm busybox true
+	volt rm diskeetc
+}
