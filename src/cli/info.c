@@ -125,11 +125,8 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 	else if (!volt_userns_keeper_enabled())
 		snprintf(keeper, sizeof(keeper), "off ($VOLT_USERNS_KEEPER)");
 	else {
-		struct volt_userns_keeper_key key;
 		pid_t kpid = 0;
-		volt_userns_keeper_key(&map, &key);
-		cleanup_free char *kpath = volt_userns_keeper_path(ctx->runroot, &key);
-		int kfd = volt_userns_keeper_open(kpath, &key, &kpid);
+		int kfd = volt_userns_keeper_find(ctx->runroot, &map, &kpid);
 		if (kfd >= 0) {
 			close(kfd);
 			snprintf(keeper, sizeof(keeper), "pid %d (leaves after %u s with no container)", (int)kpid,

@@ -13,6 +13,7 @@
 #include "supervise/supervisor.h"
 #include "supervise/systemd.h"
 #include "util/cleanup.h"
+#include "util/procstat.h"
 #include "util/fs.h"
 
 /* load_running - a container by name that must be running (or paused). */
@@ -308,12 +309,10 @@ int cmd_top(struct volt_cli *cli, int argc, char **argv)
 				if (!cmdline[j])
 					cmdline[j] = ' ';
 		}
-		snprintf(p, sizeof(p), "/proc/%d/stat", (int)pids[i]);
-		if ((f = fopen(p, "re"))) {
-			if (fgets(buf, sizeof(buf), f) && strrchr(buf, ')'))
-				sscanf(strrchr(buf, ')') + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
-				       &st);
-			fclose(f);
+		struct volt_procstat ps;
+		if (volt_procstat_read(pids[i], &ps) == 0) {
+			ut = ps.utime;
+			st = ps.stime;
 		}
 		snprintf(p, sizeof(p), "/proc/%d/status", (int)pids[i]);
 		if ((f = fopen(p, "re"))) {

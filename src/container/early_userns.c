@@ -61,6 +61,8 @@ static _Noreturn void hold(struct volt_early_userns *e, int rfd)
 		}
 		close_range(3, ~0U, 0);
 		setsid();
+		if (chdir("/") < 0)
+			_exit(127);
 		snprintf(idle, sizeof(idle), "%u", volt_userns_keeper_idle());
 		char *argv[] = {"volt", VOLT_USERNS_KEEPER_CMD, e->keeper_path, idle, e->key.uids, e->key.gids, NULL};
 		execve("/proc/self/exe", argv, environ);
@@ -76,15 +78,8 @@ bool volt_early_userns_kept(struct volt_early_userns *e, const struct volt_idmap
 	e->ns_fd = -1;
 	e->netns_ready_fd = -1;
 	e->netns_release_fd = -1;
-	if (!m->full || !volt_userns_keeper_enabled())
+	if ((e->ns_fd = volt_userns_keeper_find(runroot, m, NULL)) < 0)
 		return false;
-	volt_userns_keeper_key(m, &e->key);
-	e->keeper_path = volt_userns_keeper_path(runroot, &e->key);
-	if ((e->ns_fd = volt_userns_keeper_open(e->keeper_path, &e->key, NULL)) < 0) {
-		free(e->keeper_path);
-		e->keeper_path = NULL;
-		return false;
-	}
 	e->map = *m;
 	e->active = true;
 	return true;
@@ -164,8 +159,10 @@ void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idma
 	}
 	if (!m->full)
 		return;
-	if (volt_userns_keeper_enabled())
+	if (volt_userns_keeper_enabled()) { /* the holder leaves a keeper behind */
+		volt_userns_keeper_key(m, &e->key);
 		e->keeper_path = volt_userns_keeper_path(runroot, &e->key);
+	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return;
 	fflush(NULL);

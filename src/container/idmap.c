@@ -284,18 +284,6 @@ void volt_userns_run_keeper_dir(const char *runroot)
 	keeper_dir = runroot;
 }
 
-/* keeper_ns - an fd on the namespace a keeper holds for m, or -1 */
-static int keeper_ns(const struct volt_idmap *m)
-{
-	struct volt_userns_keeper_key k;
-
-	if (!keeper_dir || !m->full || !volt_userns_keeper_enabled())
-		return -1;
-	volt_userns_keeper_key(m, &k);
-	cleanup_free char *path = volt_userns_keeper_path(keeper_dir, &k);
-	return volt_userns_keeper_open(path, &k, NULL);
-}
-
 /* child_result - reap the user namespace child pid; 0 when it succeeded,
  * else -1 with the error it wrote to fd (closed here), or how it died */
 static int child_result(pid_t pid, int fd, struct volt_err *err)
@@ -356,7 +344,7 @@ int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, st
 	char c = 0;
 
 	/* a keeper's namespace saves newuidmap and newgidmap */
-	int kept = keeper_ns(m);
+	int kept = volt_userns_keeper_find(keeper_dir, m, NULL);
 	if (kept >= 0) {
 		volt_trace("userns run: the keeper's namespace");
 		return run_in_kept(kept, fn, arg, err);

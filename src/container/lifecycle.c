@@ -78,7 +78,7 @@ int volt_ctr_load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *ro
 int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, int *exit_code,
 		   struct volt_err *err)
 {
-	cleanup_free char *shim = volt_ctx_helper(ctx, "volt-shim");
+	cleanup_free char *shim = NULL;
 	int p[2];
 	char fdarg[16];
 	pid_t pid;
@@ -98,6 +98,7 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 		*exit_code = volt_monitor_run(ctx, row->id, &mo);
 		return 0;
 	}
+	shim = volt_ctx_helper(ctx, "volt-shim"); /* detached: the monitor is its own process */
 	if (pipe(p) < 0)
 		return volt_err_sys(err, "pipe");
 	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);

@@ -451,8 +451,7 @@ static void take_netns(struct shim *s, struct volt_spawn *sp)
 	    (s->net.opts.mode != VOLT_NET_NONE && s->net.opts.mode != VOLT_NET_SLIRP))
 		return;
 	sp->netns_fd = volt_early_userns_take_netns(s->ctx->early_userns);
-	sp->netns_premade = sp->netns_fd >= 0;
-	if (sp->netns_premade)
+	if (sp->netns_fd >= 0)
 		volt_trace("monitor: network namespace made ahead");
 }
 
@@ -572,7 +571,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		goto fail_started;
 	}
 	drop_kept(&s, own_kept ? &kept : NULL);
-	if (sp.netns_premade) { /* the container holds it now */
+	if (sp.netns_fd >= 0) { /* the container holds it now */
 		close(sp.netns_fd);
 		sp.netns_fd = -1;
 	}

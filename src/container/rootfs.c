@@ -315,6 +315,18 @@ static int user_mounts(int rootfd, const struct volt_spec *s, struct volt_err *e
 
 static int etc_files_write_at(const struct volt_spec *s, int dirfd, struct volt_err *err);
 
+/* bind_etc - bind the three /etc files (O_PATH fds) into the container */
+static int bind_etc(int rootfd, const char *const *etc, int *const *etcfd, struct volt_err *err)
+{
+	for (size_t i = 0; i < 3; i++) {
+		cleanup_free char *src = volt_path("/proc/self/fd/%d", *etcfd[i]);
+		cleanup_free char *dst = volt_path("/etc/%s", etc[i]);
+		if (bind_file(rootfd, src, dst, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* etc_tmpfs - a --rm container's /etc files on a small tmpfs that is mounted
  * nowhere (fsopen/fsmount): they are bound into the container from there and
  * go with its mount namespace, and no inode is made on the store's disk (a
@@ -399,18 +411,12 @@ int volt_rootfs_setup(const struct volt_rootfs_args *a, struct volt_err *err)
 	if (mask_paths(rootfd, err) < 0)
 		return -1;
 	volt_trace("rootfs: masked");
-	for (size_t i = 0; i < ARRAY_SIZE(etc); i++) {
-		cleanup_free char *src = volt_path("/proc/self/fd/%d", *etcfd[i]);
-		cleanup_free char *dst = volt_path("/etc/%s", etc[i]);
-		if (bind_file(rootfd, src, dst, err) < 0) {
-			/* a kernel that binds nothing from a detached mount: the
-			 * files on disk after all, from under the overlay */
-			if (etc_tmp < 0 || i > 0 || open_etc(a, ctr_dirfd, true, etc, etcfd, err) < 0)
-				return -1;
-			close(etc_tmp);
-			etc_tmp = -1;
-			i = (size_t)-1; /* again, from the disk */
-		}
+	if (bind_etc(rootfd, etc, etcfd, err) < 0) {
+		/* a kernel that binds nothing from a detached mount: the files
+		 * on disk after all, from under the overlay */
+		if (etc_tmp < 0 || open_etc(a, ctr_dirfd, true, etc, etcfd, err) < 0 ||
+		    bind_etc(rootfd, etc, etcfd, err) < 0)
+			return -1;
 	}
 	volt_trace("rootfs: etc");
 	if (user_mounts(rootfd, a->spec, err) < 0)

@@ -200,8 +200,9 @@ static int container_setup(struct volt_spawn *sp, int sync, struct volt_err *err
 	/* 2. network: a new namespace has only lo, and it is down; container:NAME
 	 * joins that container's namespace (its user namespace, which owns it,
 	 * was joined by the monitor); slirp gets its tap device (net/tap.c) */
-	if ((sp->joined_userns || sp->netns_premade) && setns(sp->netns_fd, CLONE_NEWNET) < 0)
-		return volt_err_sys(err, "join the network namespace of %s", sp->netns_premade ? "the container" : s->network);
+	if (sp->netns_fd >= 0 && setns(sp->netns_fd, CLONE_NEWNET) < 0)
+		return volt_err_sys(err, "join the network namespace of %s",
+				    sp->joined_userns ? s->network : "the container");
 	if (strcmp(s->network ? s->network : "none", "host") != 0 && loopback_up(err) < 0)
 		return -1;
 	if (sp->want_tap && volt_tap_child_setup(sp->mtu, sync, err) < 0)
@@ -298,7 +299,7 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 	sp->pty_fd = -1;
 	if (sp->joined_userns) /* container:NAME: user and network namespace are shared */
 		flags &= ~(unsigned long)CLONE_NEWUSER;
-	else if (strcmp(s->network ? s->network : "none", "host") != 0 && !sp->netns_premade)
+	else if (strcmp(s->network ? s->network : "none", "host") != 0 && sp->netns_fd < 0)
 		flags |= CLONE_NEWNET;
 	if (sp->in_userns)
 		flags &= ~(unsigned long)CLONE_NEWUSER;

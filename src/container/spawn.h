@@ -24,8 +24,8 @@ struct volt_spawn {
 	int joined_userns;     /* container:NAME: the caller joined its user namespace */
 	int in_userns;         /* the caller is root of the container's own, already
 				* mapped user namespace (early_userns.c): no CLONE_NEWUSER */
-	int netns_fd;          /* ... and the child joins this network namespace */
-	int netns_premade;     /* netns_fd is a new one made ahead (early_userns.c) */
+	int netns_fd;          /* -1, or a network namespace the child joins: that of
+				* container:NAME, or a new one made ahead (early_userns.c) */
 	int want_tap;          /* slirp: the child creates eth0 and passes its fd */
 	unsigned mtu;
 

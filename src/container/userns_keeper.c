@@ -40,6 +40,7 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/procstat.h"
 
 bool volt_userns_keeper_enabled(void)
 {
@@ -107,45 +108,26 @@ int volt_userns_keeper_record_parse(const char *text, pid_t *pid, unsigned long 
 	return 0;
 }
 
-/* start_time - field 22 of /proc/PID/stat (clock ticks since boot), or 0 */
+/* start_time - when pid started (clock ticks since boot), or 0 */
 static unsigned long long start_time(pid_t pid)
 {
-	char path[64], buf[1024];
-	unsigned long long t = 0;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* the command name may hold anything: count fields after its last ')'
-	 * (s then stands before field 3, the state) */
-	char *s = strrchr(buf, ')');
-	if (!s)
-		return 0;
-	s++;
-	for (int field = 3; field < 22 && s; field++)
-		s = strchr(s + 1, ' ');
-	if (!s || sscanf(s, " %llu", &t) != 1)
-		return 0;
-	return t;
+	struct volt_procstat st;
+	return volt_procstat_read(pid, &st) == 0 ? st.start : 0;
 }
 
 /* read_record - the keeper file at path, parsed; -1 when absent or bad */
 static int read_record(const char *path, pid_t *pid, unsigned long long *start, struct volt_userns_keeper_key *k)
 {
-	char buf[512];
-	ssize_t n;
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	cleanup_free char *text = NULL;
+	struct volt_err ignored;
 
-	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+	if (volt_read_file(path, 512, &text, NULL, &ignored) < 0)
 		return -1;
-	buf[n] = '\0';
-	return volt_userns_keeper_record_parse(buf, pid, start, k);
+	return volt_userns_keeper_record_parse(text, pid, start, k);
 }
 
-int volt_userns_keeper_open(const char *path, const struct volt_userns_keeper_key *k, pid_t *pid_out)
+/* keeper_open - the fd of volt_userns_keeper_find for the record at path */
+static int keeper_open(const char *path, const struct volt_userns_keeper_key *k, pid_t *pid_out)
 {
 	struct volt_userns_keeper_key rk;
 	unsigned long long start;
@@ -167,6 +149,17 @@ int volt_userns_keeper_open(const char *path, const struct volt_userns_keeper_ke
 	if (pid_out)
 		*pid_out = pid;
 	return fd;
+}
+
+int volt_userns_keeper_find(const char *runroot, const struct volt_idmap *m, pid_t *pid_out)
+{
+	struct volt_userns_keeper_key k;
+
+	if (!runroot || !m->full || !volt_userns_keeper_enabled())
+		return -1;
+	volt_userns_keeper_key(m, &k);
+	cleanup_free char *path = volt_userns_keeper_path(runroot, &k);
+	return keeper_open(path, &k, pid_out);
 }
 
 /* others_inside - whether a process other than this one is in namespace ino
@@ -209,7 +202,6 @@ int volt_userns_keeper_main(int argc, char **argv)
 	const char *path;
 	unsigned idle, step;
 	char rec[400];
-	int null;
 
 	if (argc != 5)
 		return 125;
@@ -218,18 +210,10 @@ int volt_userns_keeper_main(int argc, char **argv)
 	if (!idle || !map_ok(argv[3]) || !map_ok(argv[4]) || strlen(argv[3]) >= sizeof(k.uids) ||
 	    strlen(argv[4]) >= sizeof(k.gids))
 		return 125;
+	/* it holds nothing of the run that started it (no terminal, pipe,
+	 * session or working directory): early_userns.c's hold() saw to that
+	 * before the exec */
 	prctl(PR_SET_NAME, "volt-userns", 0, 0, 0);
-	/* hold nothing of the run that started it: no terminal, no pipe a CI
-	 * job waits on, no directory a user wants to unmount */
-	setsid();
-	if (chdir("/") < 0)
-		return 125;
-	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-	}
-	close_range(3, ~0U, 0);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);

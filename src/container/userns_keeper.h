@@ -35,11 +35,12 @@ char *volt_userns_keeper_path(const char *runroot, const struct volt_userns_keep
 int volt_userns_keeper_record_parse(const char *text, pid_t *pid, unsigned long long *start,
 				    struct volt_userns_keeper_key *k);
 
-/* volt_userns_keeper_open - an O_CLOEXEC fd on the user namespace of the live
- * keeper that path names, when it keeps map k; -1 otherwise (no keeper, it
- * left, its pid was reused, or another map). Never fails loudly: the caller
- * then makes a namespace itself. *pid_out (may be NULL) gets the keeper's pid. */
-int volt_userns_keeper_open(const char *path, const struct volt_userns_keeper_key *k, pid_t *pid_out);
+/* volt_userns_keeper_find - an O_CLOEXEC fd on the user namespace of the live
+ * keeper of map m under runroot; -1 otherwise (keepers off, a single map,
+ * which needs no helpers, no keeper, it left, its pid was reused). Never fails
+ * loudly: the caller then makes a namespace itself. *pid_out (may be NULL)
+ * gets the keeper's pid. */
+int volt_userns_keeper_find(const char *runroot, const struct volt_idmap *m, pid_t *pid_out);
 
 /* volt_userns_keeper_main - `volt __userns-keeper PATH IDLE UIDMAP GIDMAP`,
  * run inside the mapped namespace by the process that held it: records

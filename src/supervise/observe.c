@@ -18,6 +18,7 @@
 #include "supervise/supervisor.h"
 #include "supervise/systemd.h"
 #include "util/cleanup.h"
+#include "util/procstat.h"
 #include "util/fs.h"
 
 static ino_t pidns_of(pid_t pid)
@@ -64,21 +65,10 @@ int volt_ctr_pids(pid_t pid1, pid_t **out, size_t *n, struct volt_err *err)
 /* proc_cpu_rss - utime+stime (clock ticks) and RSS pages of one process. */
 static void proc_cpu_rss(pid_t p, long long *ticks, long long *rss)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p);
-	cleanup_fclose FILE *f = fopen(path, "re");
-	if (!f || !fgets(buf, sizeof(buf), f))
-		return;
-	char *s = strrchr(buf, ')');
-	if (!s)
-		return;
-	unsigned long long ut = 0, stt = 0;
-	long long rs = 0;
-	/* fields after comm: state(3) ... utime(14) stime(15) ... rss(24) */
-	if (sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d %*u %*u %lld",
-		   &ut, &stt, &rs) == 3) {
-		*ticks += (long long)(ut + stt);
-		*rss += rs;
+	struct volt_procstat st;
+	if (volt_procstat_read(p, &st) == 0) {
+		*ticks += (long long)(st.utime + st.stime);
+		*rss += st.rss;
 	}
 }
 
