@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 	volt_trace("volt: main");
 	/* not a command: the process that keeps a mapped user namespace
 	 * (container/userns_keeper.c), started by volt itself */
-	if (argc == 6 && !strcmp(argv[1], VOLT_USERNS_KEEPER_CMD))
+	if ((argc == 6 || argc == 7) && !strcmp(argv[1], VOLT_USERNS_KEEPER_CMD))
 		return volt_userns_keeper_main(argc - 1, argv + 1);
 	return cli_main(argc, argv, commands, ARRAY_SIZE(commands), "volt");
 }

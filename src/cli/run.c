@@ -243,7 +243,8 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 		    !(early_env && !strcmp(early_env, "0"))) {
 			/* a network namespace is made ahead unless the
 			 * container shares one (host; container: is above) */
-			volt_early_userns_start(&early, &map, ctx->runroot, !(o.network && !strcmp(o.network, "host")));
+			volt_early_userns_start(&early, &map, ctx->root, ctx->runroot,
+						!(o.network && !strcmp(o.network, "host")));
 			ctx->early_userns = &early;
 		}
 	}

@@ -61,10 +61,13 @@ static _Noreturn void hold(struct volt_early_userns *e, int rfd)
 		}
 		close_range(3, ~0U, 0);
 		setsid();
+		/* the keeper runs in /; the database exists by now */
+		char *root = e->keeper_root ? realpath(e->keeper_root, NULL) : NULL;
 		if (chdir("/") < 0)
 			_exit(127);
 		snprintf(idle, sizeof(idle), "%u", volt_userns_keeper_idle());
-		char *argv[] = {"volt", VOLT_USERNS_KEEPER_CMD, e->keeper_path, idle, e->key.uids, e->key.gids, NULL};
+		char *argv[] = {"volt", VOLT_USERNS_KEEPER_CMD, e->keeper_path, idle, e->key.uids, e->key.gids,
+				root ? root : "", NULL};
 		execve("/proc/self/exe", argv, environ);
 		_exit(127);
 	}
@@ -145,8 +148,8 @@ int volt_early_userns_take_netns(struct volt_early_userns *e)
 	return fd;
 }
 
-void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m, const char *runroot,
-			     bool want_netns)
+void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m, const char *root,
+			     const char *runroot, bool want_netns)
 {
 	struct volt_err ignored;
 	int p[2];
@@ -162,6 +165,7 @@ void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idma
 	if (volt_userns_keeper_enabled()) { /* the holder leaves a keeper behind */
 		volt_userns_keeper_key(m, &e->key);
 		e->keeper_path = volt_userns_keeper_path(runroot, &e->key);
+		e->keeper_root = strdup(root);
 	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return;
@@ -281,4 +285,6 @@ void volt_early_userns_abort(struct volt_early_userns *e)
 	release(e, false);
 	free(e->keeper_path);
 	e->keeper_path = NULL;
+	free(e->keeper_root);
+	e->keeper_root = NULL;
 }

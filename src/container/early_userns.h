@@ -18,6 +18,7 @@ struct volt_early_userns {
 	pid_t mapper;         /* a child that runs newuidmap and newgidmap on it */
 	int ns_fd;            /* the namespace of a live keeper (userns_keeper.c), or -1 */
 	char *keeper_path;    /* its record; set when keepers are on (malloc'd) */
+	char *keeper_root;    /* the $VOLT_ROOT whose database it keeps open (malloc'd) */
 	struct volt_userns_keeper_key key; /* the map as the keeper records it */
 	pid_t netns_maker;    /* a child making the container's network namespace in it */
 	int netns_ready_fd;   /* the maker's word: 0 made, 1 failed */
@@ -29,13 +30,14 @@ struct volt_early_userns {
 
 /* volt_early_userns_start - take the namespace a keeper holds for map m under
  * runroot (userns_keeper.c); when there is none, make a user namespace (held
- * by a child) and start newuidmap/newgidmap on it without waiting. Only for a
+ * by a child) and start newuidmap/newgidmap on it without waiting. The keeper
+ * that holder leaves keeps root's state database open. Only for a
  * full map; a no-op (e->active stays false) otherwise, or on any failure: the
  * normal path at spawn time then does the work, so nothing is lost. With a
  * keeper's namespace and want_netns, a child also makes the container's
  * network namespace in it meanwhile (one costs ~0.5 ms of CPU here). */
-void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m, const char *runroot,
-			     bool want_netns);
+void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idmap *m, const char *root,
+			     const char *runroot, bool want_netns);
 
 /* volt_early_userns_kept - only the first half of start: take the namespace
  * a live keeper holds for m under runroot. true (e->active; give e to join or

@@ -42,9 +42,10 @@ int volt_userns_keeper_record_parse(const char *text, pid_t *pid, unsigned long 
  * gets the keeper's pid. */
 int volt_userns_keeper_find(const char *runroot, const struct volt_idmap *m, pid_t *pid_out);
 
-/* volt_userns_keeper_main - `volt __userns-keeper PATH IDLE UIDMAP GIDMAP`,
- * run inside the mapped namespace by the process that held it: records
- * itself in PATH and sleeps until idle. Returns the exit code. */
+/* volt_userns_keeper_main - `volt __userns-keeper PATH IDLE UIDMAP GIDMAP
+ * [VOLT_ROOT]`, run inside the mapped namespace by the process that held it:
+ * records itself in PATH, keeps VOLT_ROOT's state database open (idle), and
+ * sleeps until idle. Returns the exit code. */
 int volt_userns_keeper_main(int argc, char **argv);
 
 #endif

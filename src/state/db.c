@@ -93,6 +93,33 @@ int volt_db_open(struct volt_db *db, const char *volt_root, struct volt_err *err
 	return 0;
 }
 
+int volt_db_open_idle(struct volt_db *db, const char *volt_root)
+{
+	cleanup_free char *path = volt_path("%s/state.db", volt_root);
+	sqlite3_stmt *st;
+
+	db->h = NULL;
+	db->sup_table = false;
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		volt_db_close(db);
+		return -1;
+	}
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	/* one read maps the WAL index (and holds it from then on); the read
+	 * transaction ends with the statement, so no checkpoint waits for us */
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		volt_db_close(db);
+		return -1;
+	}
+	int r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW) {
+		volt_db_close(db);
+		return -1;
+	}
+	return 0;
+}
+
 void volt_db_close(struct volt_db *db)
 {
 	if (db->h)

@@ -50,9 +50,12 @@ gone() {
 	[ -n "$pid" ]
 	[ "$(cat "/proc/$pid/comm")" = volt-userns ]
 	[ "$(readlink "/proc/$pid/ns/user")" = "$first" ]
-	# it holds nothing of the run that started it: only /dev/null, cwd /
-	[ "$(ls "/proc/$pid/fd" | tr '\n' ' ')" = "0 1 2 " ]
+	# it holds nothing of the run that started it: /dev/null, cwd /, and
+	# the store's state database (kept open, idle)
 	for fd in 0 1 2; do [ "$(readlink "/proc/$pid/fd/$fd")" = /dev/null ]; done
+	db=$(cd "$VOLT_ROOT" && pwd -P)/state.db
+	run sh -c "for f in /proc/$pid/fd/*; do readlink \$f; done | sort"
+	[ "$output" = "$(printf '%s\n' /dev/null /dev/null /dev/null "$db" "$db-shm" "$db-wal")" ]
 	[ "$(readlink "/proc/$pid/cwd")" = / ]
 	# the next run takes the same namespace, and no second keeper appears
 	run volt run --rm busybox sh -c 'readlink /proc/self/ns/user; cat /proc/self/uid_map'
@@ -132,6 +135,29 @@ gone() {
 	pid=$(keeper_pids)
 	rm "$VOLT_RUNROOT"/userns-*
 	gone "$pid" 5
+}
+
+@test "the keeper keeps the state database open and lets go of a removed one" {
+	has_subuid || skip "single map: no keeper in any case"
+	export VOLT_USERNS_KEEPER_IDLE=4 # it looks every second
+	volt run --rm busybox true
+	wait_for test -n "$(keeper_pids)"
+	pid=$(keeper_pids)
+	wait_for sh -c "ls -l /proc/$pid/fd | grep -q 'state.db-shm\$'"
+	# other volt processes read and write beside it; no transaction of its
+	# own holds back a checkpoint, so the WAL stays bounded
+	for i in $(seq 1 40); do volt run --rm busybox true; done
+	run volt ps -a -q
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+	wal=$(stat -c %s "$VOLT_ROOT/state.db-wal")
+	[ "$wal" -le $((2 * 1024 * 1024)) ]
+	# a store that goes away is not kept alive by it
+	mv "$VOLT_ROOT/state.db" "$VOLT_ROOT/state.db.old"
+	wait_for sh -c "! ls -l /proc/$pid/fd | grep -q 'state.db'"
+	mv "$VOLT_ROOT/state.db.old" "$VOLT_ROOT/state.db"
+	wait_for sh -c "ls -l /proc/$pid/fd | grep -q 'state.db-shm\$'"
+	run volt images -q
+	[ "$status" -eq 0 ] && [ -n "$output" ]
 }
 
 @test "--userns=keep-id gets a keeper of its own map" {
