@@ -13,6 +13,7 @@
 #include "container/lifecycle.h"
 #include "container/log.h"
 #include "container/rootfs.h"
+#include "container/spare.h"
 #include "container/spec.h"
 #include "container/volume.h"
 #include "image/image.h"
@@ -324,7 +325,9 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 	json = volt_spec_to_json(&spec);
 	dir = volt_ctx_ctr_dir(ctx, spec.id);
 	/* a --rm container gets its /etc files on a tmpfs at start (rootfs.c) */
-	if (volt_mkdir_p(dir, 0700, err) < 0 || (!spec.rm && volt_etc_files_write(&spec, dir, err) < 0))
+	/* a spare directory (spare.c) saves three new inodes */
+	if ((!volt_spare_take(ctx->root, dir) && volt_mkdir_p(dir, 0700, err) < 0) ||
+	    (!spec.rm && volt_etc_files_write(&spec, dir, err) < 0))
 		goto out;
 	volt_trace("create: etc files written");
 	snprintf(row.id, sizeof(row.id), "%s", spec.id);

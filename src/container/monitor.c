@@ -41,6 +41,7 @@
 #include "container/early_userns.h"
 #include "container/log.h"
 #include "container/skel.h"
+#include "container/spare.h"
 #include "container/spawn.h"
 #include "container/spec.h"
 #include "net/net.h"
@@ -367,8 +368,11 @@ static void drop_mount_namespace(struct shim *s)
  * gone. The child closes every fd but the user namespace's, so a caller
  * reading our stdout (`$(volt run --rm ...)`) or waiting on the container's
  * lock does not wait for it. A tree a killed child left behind stays in
- * trash/ until the next `volt rm` sweeps it (lifecycle.c). */
-static void remove_in_background(struct shim *s, struct volt_db *db)
+ * trash/ until the next `volt rm` sweeps it (lifecycle.c). An emptied tree
+ * whose upper/ and work/ are as new is kept for the next container instead
+ * (spare.c). The lock goes first: a spare's next user takes it on the same
+ * directory. */
+static void remove_in_background(struct shim *s, struct volt_db *db, int *lock)
 {
 	cleanup_free char *trash = volt_path("%s/trash", s->ctx->root);
 	cleanup_free char *dest = volt_path("%s/%s", trash, s->row.id);
@@ -380,6 +384,10 @@ static void remove_in_background(struct shim *s, struct volt_db *db)
 		return;
 	}
 	forget(s, db);
+	if (*lock >= 0) {
+		close(*lock);
+		*lock = -1;
+	}
 	free(s->ctr_dir);
 	s->ctr_dir = volt_steal_ptr(&dest);
 	int keep[2] = {s->userns_fd, s->mntns_fd};
@@ -392,7 +400,8 @@ static void remove_in_background(struct shim *s, struct volt_db *db)
 	}
 	if (s->mntns_fd >= 0)
 		close(s->mntns_fd); /* the container's mounts go away here */
-	cleanup_rm(s);
+	if (!volt_spare_give(s->ctx->root, s->ctr_dir))
+		cleanup_rm(s);
 	_exit(0);
 }
 
@@ -619,7 +628,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 
 	/* 5. record, clean up */
 	if (s.spec.rm) {
-		remove_in_background(&s, db);
+		remove_in_background(&s, db, &lock);
 	} else {
 		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), NULL, &err);
 		drop_mount_namespace_in(&s, true);

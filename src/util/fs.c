@@ -142,6 +142,18 @@ int volt_rm_rf_at(int dirfd, const char *name, struct volt_err *err)
 	return 0;
 }
 
+int volt_empty_dir_fd(int dfd, struct volt_err *err)
+{
+	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return volt_err_sys(err, "dup");
+	if (lseek(fd, 0, SEEK_SET) < 0) { /* a shared offset: read it from the start */
+		close(fd);
+		return volt_err_sys(err, "seek");
+	}
+	return rm_children(fd, err);
+}
+
 int volt_rm_rf(const char *path, struct volt_err *err)
 {
 	return volt_rm_rf_at(AT_FDCWD, path, err);

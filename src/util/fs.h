@@ -29,6 +29,9 @@ int volt_read_file(const char *path, size_t max, char **out, size_t *len, struct
  * are chmod-ed first (checkouts carry image modes such as 0555). */
 int volt_rm_rf_at(int dirfd, const char *name, struct volt_err *err);
 int volt_rm_rf(const char *path, struct volt_err *err);
+/* volt_empty_dir_fd - remove everything in the directory open on dfd (which
+ * stays open and is not removed), without following symlinks. */
+int volt_empty_dir_fd(int dfd, struct volt_err *err);
 
 /* volt_random_hex - n random bytes as 2n hex chars into out (size >= 2n+1). */
 void volt_random_hex(char *out, size_t nbytes);

@@ -166,3 +166,28 @@ teardown() {
 	run volt run --rm busybox true
 	volt rm diskeetc
 }
+
+@test "--rm: the emptied directory is kept as a spare and is the next container's, unless the root was changed" {
+	rm -rf "$VOLT_ROOT/spare"
+	volt run --rm busybox sh -c 'echo data >/file; mkdir -p /a/b; echo x >/a/b/c'
+	wait_for test -d "$VOLT_ROOT/spare/0"
+	# exactly upper/ and work/, both empty
+	[ "$(ls -A "$VOLT_ROOT/spare/0" | tr '\n' ' ')" = "upper work " ]
+	[ -z "$(ls -A "$VOLT_ROOT/spare/0/upper")" ] && [ -z "$(ls -A "$VOLT_ROOT/spare/0/work")" ]
+	ino=$(stat -c %i "$VOLT_ROOT/spare/0")
+	# the next container takes it (the same inode: nothing new on disk)
+	id=$(volt create --name sp busybox sh -c 'ls /; stat -c %a /')
+	[ "$(stat -c %i "$VOLT_ROOT/containers/$id")" = "$ino" ]
+	[ ! -e "$VOLT_ROOT/spare/0" ]
+	run volt start -a sp
+	[ "$status" -eq 0 ]
+	[[ "$output" != *file* ]] && [[ "$output" != *"a"$'\n'* ]]
+	[ "${lines[-1]}" = 755 ]
+	volt rm sp
+	# a container that changed its root directory changed upper/: not kept
+	volt run --rm busybox chmod 700 /
+	wait_for sh -c "[ -z \"\$(ls -A '$VOLT_ROOT/trash')\" ]"
+	[ ! -e "$VOLT_ROOT/spare/0" ]
+	run volt run --rm busybox stat -c %a /
+	[ "$output" = 755 ]
+}
