@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/magic.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
@@ -15,6 +17,14 @@
 
 char *volt_cg_mount(void)
 {
+	/* the places systemd mounts it (unified, then hybrid) answer with one
+	 * statfs each; /proc/self/mounts is read only when neither is it */
+	static const char *const usual[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+	for (size_t i = 0; i < ARRAY_SIZE(usual); i++) {
+		struct statfs sf;
+		if (statfs(usual[i], &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
+			return strdup(usual[i]);
+	}
 	cleanup_fclose FILE *f = fopen("/proc/self/mounts", "re");
 	char line[1024], dev[256], dir[512], type[64];
 	if (!f)

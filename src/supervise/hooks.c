@@ -65,6 +65,11 @@ int volt_sup_create(struct volt_ctx *ctx, const char *id, const struct volt_sup_
  * which it inherits) to be delegated: writable, with the controllers. */
 static int builtin_check(const struct volt_sup_rec *r, struct volt_err *err)
 {
+	/* only an explicit limit can fail for want of a controller (the
+	 * default pids limit is applied where it can be): no cgroup probe
+	 * (/proc/self/cgroup, /proc/self/mounts) otherwise */
+	if (!volt_limits_any(&r->limits))
+		return 0;
 	cleanup_free char *cg = volt_cg_of(getpid());
 	cleanup_free char *dir = volt_cg_dir(cg);
 	bool delegated = dir && access(dir, W_OK) == 0;
