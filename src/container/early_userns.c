@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "net/net.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -89,7 +90,8 @@ bool volt_early_userns_kept(struct volt_early_userns *e, const struct volt_idmap
 }
 
 /* start_netns_maker - a child that joins the kept namespace and makes a
- * network namespace there, held until take_netns has opened it */
+ * network namespace there, with lo up (~0.13 ms of the container child's
+ * time otherwise), held until take_netns has opened it */
 static void start_netns_maker(struct volt_early_userns *e)
 {
 	int ready[2], rel[2];
@@ -104,7 +106,9 @@ static void start_netns_maker(struct volt_early_userns *e)
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
-		char c = setns(e->ns_fd, CLONE_NEWUSER) < 0 || unshare(CLONE_NEWNET) < 0;
+		struct volt_err ignored;
+		char c = setns(e->ns_fd, CLONE_NEWUSER) < 0 || unshare(CLONE_NEWNET) < 0 ||
+			 volt_net_loopback_up(&ignored) < 0;
 		close(ready[0]);
 		close(rel[1]);
 		signal(SIGPIPE, SIG_DFL);

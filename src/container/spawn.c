@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,22 +52,6 @@ static int fail_code(struct volt_err *err, int code)
 {
 	err->exit_code = code;
 	return -1;
-}
-
-/* loopback_up - a new network namespace starts with lo down */
-static int loopback_up(struct volt_err *err)
-{
-	cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr = {0};
-	if (s < 0)
-		return volt_err_sys(err, "socket");
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-		return volt_err_sys(err, "get lo flags");
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		return volt_err_sys(err, "bring lo up");
-	return 0;
 }
 
 static char *read_small(const char *path)
@@ -203,7 +186,10 @@ static int container_setup(struct volt_spawn *sp, int sync, struct volt_err *err
 	if (sp->netns_fd >= 0 && setns(sp->netns_fd, CLONE_NEWNET) < 0)
 		return volt_err_sys(err, "join the network namespace of %s",
 				    sp->joined_userns ? s->network : "the container");
-	if (strcmp(s->network ? s->network : "none", "host") != 0 && loopback_up(err) < 0)
+	/* a namespace made here starts with lo down; one joined (made ahead,
+	 * whose maker brought lo up, or container:NAME's) has it up */
+	if (sp->netns_fd < 0 && strcmp(s->network ? s->network : "none", "host") != 0 &&
+	    volt_net_loopback_up(err) < 0)
 		return -1;
 	if (sp->want_tap && volt_tap_child_setup(sp->mtu, sync, err) < 0)
 		return -1;

@@ -54,6 +54,9 @@ enum volt_net_mode volt_net_mode_of(const char *s);
 
 /* ---- the child (net/tap.c) ---- */
 
+/* volt_net_loopback_up - bring lo up in this (new) network namespace. */
+int volt_net_loopback_up(struct volt_err *err);
+
 /* volt_tap_child_setup - in the container's new network namespace, before
  * pivot_root: create tap eth0, give it 10.0.2.100/24, MTU and the default
  * route via 10.0.2.2, bring it up, and pass its fd to the monitor over sock.

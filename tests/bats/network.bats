@@ -240,10 +240,15 @@ PY
 	[[ "$output" == *"no such container"* ]]
 }
 
-@test "network: none has only loopback" {
+@test "network: none has only loopback, and it is up (made ahead or not)" {
 	run volt run --rm --network none busybox ls /sys/class/net
 	[ "$status" -eq 0 ]
 	[ "$output" = lo ]
+	for keeper in 1 0; do
+		run env VOLT_USERNS_KEEPER=$keeper "$VOLT_BIN" run --rm --network none busybox ip -o link show lo
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"<LOOPBACK,UP"* ]]
+	done
 }
 
 @test "network: --dns, --add-host and --hostname are in the generated /etc files" {
