@@ -34,6 +34,19 @@ static int db_fail(struct volt_db *db, struct volt_err *err, const char *what)
 	return volt_err_set(err, 0, "state database: %s: %s", what, sqlite3_errmsg(db->h));
 }
 
+/* sqlite_setup - before SQLite initializes: no page cache allocated ahead.
+ * By default SQLite's first page fetch allocates room for 20 pages and
+ * touches each (~20 page faults); a volt command reads a handful of pages of
+ * a small database, so pages are allocated as they are needed. */
+static void sqlite_setup(void)
+{
+	static bool done;
+	if (done)
+		return;
+	done = true;
+	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
+
 int volt_db_open(struct volt_db *db, const char *volt_root, struct volt_err *err)
 {
 	cleanup_free char *path = volt_path("%s/state.db", volt_root);
@@ -44,6 +57,7 @@ int volt_db_open(struct volt_db *db, const char *volt_root, struct volt_err *err
 	db->sup_table = false;
 	if (volt_mkdir_p(volt_root, 0700, err) < 0)
 		return -1;
+	sqlite_setup();
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		volt_err_set(err, 0, "open state database %s: %s", path,
@@ -100,6 +114,7 @@ int volt_db_open_idle(struct volt_db *db, const char *volt_root)
 
 	db->h = NULL;
 	db->sup_table = false;
+	sqlite_setup();
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		volt_db_close(db);
 		return -1;
