@@ -156,6 +156,48 @@ long long volt_idmap_uid_to_host(const struct volt_idmap *m, uint32_t id)
 	return -1;
 }
 
+int volt_idmap_parse_proc(const char *text, struct volt_idrange *r, int max)
+{
+	int n = 0;
+	for (const char *p = text; *p;) {
+		unsigned long long in, out, cnt;
+		int used;
+		p += strspn(p, " \t\n");
+		if (!*p)
+			break;
+		if (n >= max || sscanf(p, "%llu %llu %llu%n", &in, &out, &cnt, &used) != 3 || in > UINT32_MAX ||
+		    out > UINT32_MAX || cnt > UINT32_MAX)
+			return -1;
+		r[n++] = (struct volt_idrange){(uint32_t)in, (uint32_t)out, (uint32_t)cnt};
+		p += used;
+		if (*p && *p != '\n' && *p != ' ' && *p != '\t')
+			return -1;
+	}
+	return n;
+}
+
+/* same_map - whether the /proc map file at path holds exactly the n ranges r */
+static bool same_map(const char *path, const struct volt_idrange *r, int n)
+{
+	cleanup_free char *text = NULL;
+	struct volt_idrange got[VOLT_IDMAP_MAX];
+	struct volt_err ignored;
+
+	if (volt_read_file(path, 4096, &text, NULL, &ignored) < 0 ||
+	    volt_idmap_parse_proc(text, got, VOLT_IDMAP_MAX) != n)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (got[i].inside != r[i].inside || got[i].outside != r[i].outside || got[i].count != r[i].count)
+			return false;
+	return true;
+}
+
+bool volt_idmap_is_current(const struct volt_idmap *m)
+{
+	return m->n_uids > 0 && same_map("/proc/self/uid_map", m->uids, m->n_uids) &&
+	       same_map("/proc/self/gid_map", m->gids, m->n_gids);
+}
+
 void volt_idmap_format(const struct volt_idrange *r, int n, char *buf, size_t len)
 {
 	size_t o = 0;

@@ -61,6 +61,16 @@ int volt_idmap_apply_finish(pid_t pid, pid_t helpers[2], struct volt_err *err);
 /* volt_idmap_to_host - the host uid that container id maps to, or -1. */
 long long volt_idmap_uid_to_host(const struct volt_idmap *m, uint32_t id);
 
+/* volt_idmap_parse_proc - the ranges of a /proc/PID/uid_map or gid_map text
+ * ("inside outside count" lines) into r (at most max). The count, or -1 when
+ * the text is malformed or has more. Pure, for unit tests. */
+int volt_idmap_parse_proc(const char *text, struct volt_idrange *r, int max);
+
+/* volt_idmap_is_current - whether this process is in a user namespace mapped
+ * exactly as m (a monitor restarted in place was exec'd inside its
+ * container's: it must not map another from there). */
+bool volt_idmap_is_current(const struct volt_idmap *m);
+
 /* volt_idmap_format - "0:1000:1,1:100000:65536" style into buf. */
 void volt_idmap_format(const struct volt_idrange *r, int n, char *buf, size_t len);
 

@@ -239,3 +239,34 @@ gone() {
 	[[ "$output" != *"made ahead"* ]]
 	[[ "$output" == *"$(readlink /proc/self/ns/net)"* ]]
 }
+
+@test "with a keeper, the container child runs in the monitor's memory (CLONE_VFORK); VOLT_SPAWN_FORK=1 forks it" {
+	has_subuid || skip "single map: no keeper, the child is forked"
+	export VOLT_SUPERVISOR=builtin
+	volt run --rm busybox true
+	wait_for test -n "$(keeper_pids)"
+	run env VOLT_TRACE=1 "$VOLT_BIN" run --rm -e MARKER=from-container busybox sh -c 'echo $MARKER'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"spawn: cloned in shared memory"* ]]
+	[[ "$output" == *from-container* ]]
+	run env VOLT_TRACE=1 VOLT_SPAWN_FORK=1 "$VOLT_BIN" run --rm busybox true
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"shared memory"* ]]
+	# failures before the exec still come back, with their exit codes
+	run -127 volt run --rm busybox /nonexistent
+	[[ "$output" == *'exec "/nonexistent"'* ]]
+	run volt run --rm -w /etc/passwd busybox true
+	[ "$status" -eq 125 ]
+	# a restarted detached container: its new monitor is exec'd with the
+	# monitor's environment (the child set environ to the container's in
+	# the monitor's memory before its exec; the monitor puts it back)
+	volt run -d --name envck --restart on-failure:1 -e MARKER=from-container busybox sh -c '[ -e /ran ] && exec sleep 30; touch /ran; exit 3'
+	for _ in $(seq 1 50); do
+		[ "$(volt inspect envck | sed -n 's/.*"RestartCount": \([0-9]*\).*/\1/p')" = 1 ] &&
+			volt exec envck true 2>/dev/null && break
+		sleep 0.1
+	done
+	run volt exec envck sh -c 'echo $MARKER'
+	[ "$output" = from-container ]
+	volt rm -f envck
+}

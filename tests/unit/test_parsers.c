@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -110,6 +111,42 @@ static void test_subid(void **state)
 	assert_int_equal(s, 200000);
 	assert_int_equal(volt_idmap_parse_subid(text, "bob", 7, &s, &c), 1);
 	assert_int_equal(volt_idmap_parse_subid(text, "ali", 8, &s, &c), 1);
+}
+
+/* /proc/PID/uid_map text, as the kernel pads it */
+static void test_proc_map(void **state)
+{
+	struct volt_idrange r[VOLT_IDMAP_MAX];
+	struct volt_idmap host = {.n_uids = 1, .n_gids = 1};
+	(void)state;
+	assert_int_equal(volt_idmap_parse_proc("         0       1002          1\n         1     165536      65536\n",
+					       r, VOLT_IDMAP_MAX), 2);
+	assert_true(r[0].inside == 0 && r[0].outside == 1002 && r[0].count == 1);
+	assert_true(r[1].inside == 1 && r[1].outside == 165536 && r[1].count == 65536);
+	assert_int_equal(volt_idmap_parse_proc("0 0 4294967295\n", r, VOLT_IDMAP_MAX), 1);
+	assert_int_equal(r[0].count, 4294967295u);
+	assert_int_equal(volt_idmap_parse_proc("", r, VOLT_IDMAP_MAX), 0);
+	assert_int_equal(volt_idmap_parse_proc("0 1 x\n", r, VOLT_IDMAP_MAX), -1);
+	assert_int_equal(volt_idmap_parse_proc("0 1 2junk\n", r, VOLT_IDMAP_MAX), -1);
+	assert_int_equal(volt_idmap_parse_proc("0 0 4294967296\n", r, VOLT_IDMAP_MAX), -1);
+	assert_int_equal(volt_idmap_parse_proc("0 1 1\n1 2 1\n2 3 1\n3 4 1\n", r, VOLT_IDMAP_MAX), -1);
+	/* our own maps are current; one range off is not */
+	char buf[512] = {0};
+	FILE *f = fopen("/proc/self/uid_map", "r");
+	assert_non_null(f);
+	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+	fclose(f);
+	host.n_uids = volt_idmap_parse_proc(buf, host.uids, VOLT_IDMAP_MAX);
+	memset(buf, 0, sizeof(buf));
+	f = fopen("/proc/self/gid_map", "r");
+	assert_non_null(f);
+	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+	fclose(f);
+	host.n_gids = volt_idmap_parse_proc(buf, host.gids, VOLT_IDMAP_MAX);
+	assert_true(host.n_uids > 0 && host.n_gids > 0);
+	assert_true(volt_idmap_is_current(&host));
+	host.uids[0].count--;
+	assert_false(volt_idmap_is_current(&host));
 }
 
 /* the name comes from the given passwd file first, NSS after */
@@ -224,7 +261,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalize), cmocka_unit_test(test_tree_whiteouts),
 		cmocka_unit_test(test_tree_roundtrip), cmocka_unit_test(test_subid),
-		cmocka_unit_test(test_user_name),
+		cmocka_unit_test(test_user_name), cmocka_unit_test(test_proc_map),
 		cmocka_unit_test(test_user),      cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_log_line),  cmocka_unit_test(test_image_names),
 		cmocka_unit_test(test_env),
