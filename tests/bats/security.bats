@@ -200,6 +200,27 @@ status_field() {
 	[ "$(ls "$VOLT_ROOT/cache/seccomp" | wc -l)" -eq "$n" ]
 }
 
+@test "seccomp: an x32 system call gets the kernel's answer; without kernel x32 the program has no x32 section" {
+	[ "$(uname -m)" = x86_64 ] || skip "x32 is an x86_64 ABI"
+	host=$("$SECTEST" x32 || true)
+	run vrun busybox volt-sectest x32
+	# not killed (SIGSYS: status 159), the same answer as outside
+	[ "$output" = "$host" ]
+	# the default profile, and a copy without SCMP_ARCH_X32: programs of
+	# about the same size exactly when the kernel runs no x32 system call
+	sed '/"SCMP_ARCH_X32",/d' "$VOLT_TEST_DIR/profiles/seccomp/default.json" >"$BATS_TEST_TMPDIR/nox32.json"
+	rm -rf "$VOLT_ROOT/cache/seccomp"
+	volt run --rm busybox true
+	volt run --rm --security-opt seccomp="$BATS_TEST_TMPDIR/nox32.json" busybox true
+	# (the x32 section is ~360 instructions, 8 bytes each)
+	diff=$(stat -c %s "$VOLT_ROOT"/cache/seccomp/*.bpf | sort -n | awk 'NR == 1 { a = $1 } END { print $1 - a }')
+	if [ "$host" = "denied: Function not implemented" ]; then
+		[ "$diff" -lt 1024 ]
+	else
+		[ "$diff" -ge 1024 ]
+	fi
+}
+
 @test "--seccomp-audit: blocked calls succeed and are listed for the user" {
 	run vrun --seccomp-audit --name audited busybox sh -c 'volt-sectest keyctl; volt-sectest userns'
 	[ "$status" -eq 0 ]

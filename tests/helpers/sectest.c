@@ -4,7 +4,9 @@
  * exits 1 when something refused it.
  *
  *   mount | userns | keyctl | reboot | kexec | ptrace PID
- *   abstract-listen NAME | abstract-connect NAME | bind PORT | connect PORT */
+ *   abstract-listen NAME | abstract-connect NAME | bind PORT | connect PORT
+ *   x32 (an x32 getpid: "ok", or "denied: Function not implemented" where the
+ *   kernel has no x32) */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stddef.h>
@@ -99,9 +101,13 @@ int main(int argc, char **argv)
 				close(c);
 		}
 	}
+#if defined(__x86_64__)
+	if (!strcmp(cmd, "x32"))
+		return result(syscall(0x40000000L | SYS_getpid));
+#endif
 	if (!strcmp(cmd, "bind") || !strcmp(cmd, "connect"))
 		return tcp(atoi(arg), cmd[0] == 'b');
 	fprintf(stderr, "usage: volt-sectest mount|userns|keyctl|reboot|kexec|ptrace PID|abstract-listen NAME|"
-			"abstract-connect NAME|bind PORT|connect PORT\n");
+			"abstract-connect NAME|bind PORT|connect PORT|x32\n");
 	return 2;
 }
