@@ -27,6 +27,7 @@
 #include "security/seccomp.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
@@ -299,6 +300,33 @@ static char *index_path(const char *cache_dir, const char *path, const struct st
 	return volt_path("%s/idx-%016llx", cache_dir, (unsigned long long)h);
 }
 
+/* prune_old_boots - remove programs and index files written before this boot:
+ * on x86_64 their key names an older boot (see the top), so none is read
+ * again. An hour's margin for a clock set at boot. Done when compiling only. */
+static void prune_old_boots(const char *cache_dir)
+{
+#if defined(__x86_64__)
+	cleanup_fclose FILE *f = fopen("/proc/stat", "re");
+	char line[256];
+	long long btime = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "btime %lld", &btime) == 1)
+			break;
+	cleanup_dir DIR *d = btime > 0 ? opendir(cache_dir) : NULL;
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		struct stat st;
+		size_t n = strlen(e->d_name);
+		bool ours = !strncmp(e->d_name, "idx-", 4) || (n > 4 && !strcmp(e->d_name + n - 4, ".bpf"));
+		if (ours && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_mtime < btime - 3600)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+#else
+	(void)cache_dir;
+#endif
+}
+
 /* load_indexed - the warm path: index -> key -> program. 0 on a hit. */
 static int load_indexed(const char *cache_dir, const char *idx, char *key, char **bpf, size_t *blen)
 {
@@ -392,6 +420,7 @@ int volt_seccomp_load(const char *cache_dir, const char *path, uint64_t caps, en
 			return -1;
 		if (!blen || blen % sizeof(struct sock_filter))
 			return volt_err_set(err, EINVAL, "seccomp: %s: not a BPF program", file);
+		prune_old_boots(cache_dir);
 	}
 	/* remember which program this file is, for the next start */
 	struct volt_err ignored;

@@ -221,6 +221,24 @@ status_field() {
 	fi
 }
 
+@test "seccomp: programs of an earlier boot leave the cache at the next compile" {
+	[ "$(uname -m)" = x86_64 ] || skip "the boot is in the key on x86_64 only"
+	volt run --rm busybox true
+	c="$VOLT_ROOT/cache/seccomp"
+	before=$(( $(awk '/^btime/ {print $2}' /proc/stat) - 7200 ))
+	head -c 80 /dev/zero >"$c/$(printf '%064d' 0).bpf"
+	echo x >"$c/idx-0000000000000000"
+	echo mine >"$c/notes"
+	touch -d "@$before" "$c/$(printf '%064d' 0).bpf" "$c/idx-0000000000000000" "$c/notes"
+	now=$(ls "$c" | grep -c '\.bpf$')
+	# a profile not compiled yet (a changed comment: another key)
+	sed 's/"comment": "/"comment": "changed. /' "$VOLT_TEST_DIR/profiles/seccomp/default.json" >"$BATS_TEST_TMPDIR/p.json"
+	volt run --rm --security-opt seccomp="$BATS_TEST_TMPDIR/p.json" busybox true
+	[ ! -e "$c/$(printf '%064d' 0).bpf" ] && [ ! -e "$c/idx-0000000000000000" ]
+	[ -e "$c/notes" ] # not the cache's
+	[ "$(ls "$c" | grep -c '\.bpf$')" -eq "$now" ] # this boot's stay (one old gone, one new)
+}
+
 @test "--seccomp-audit: blocked calls succeed and are listed for the user" {
 	run vrun --seccomp-audit --name audited busybox sh -c 'volt-sectest keyctl; volt-sectest userns'
 	[ "$status" -eq 0 ]
