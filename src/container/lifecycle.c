@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -216,8 +217,13 @@ int volt_ctr_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_er
 	r = volt_ctr_load(ctx, row->id, &now, err);
 	if (r < 0)
 		return -1;
-	if (r > 0)
-		return row->exit_code; /* removed meanwhile (--rm) */
+	if (r > 0) { /* removed meanwhile (--rm): its monitor left the code */
+		char c[16] = {0};
+		char *end;
+		ssize_t n = fd >= 0 ? fgetxattr(fd, VOLT_EXIT_XATTR, c, sizeof(c) - 1) : -1;
+		long v = n > 0 ? strtol(c, &end, 10) : -1;
+		return n > 0 && *end == '\0' && v >= 0 && v <= 255 ? (int)v : row->exit_code;
+	}
 	int code = now.exit_code;
 	volt_ctr_row_free(&now);
 	return code;

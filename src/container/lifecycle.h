@@ -62,6 +62,11 @@ int volt_ctr_monitor_alive(struct volt_ctx *ctx, const char *id);
 int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, int *exit_code,
 		   struct volt_err *err);
 
+/* the exit code of a --rm container, kept where its waiters look after its
+ * row is gone: an extended attribute of its directory, which they hold open
+ * (container/monitor.c writes it, volt_ctr_wait reads it) */
+#define VOLT_EXIT_XATTR "user.volt.exit"
+
 int volt_ctr_kill(struct volt_ctx *ctx, struct volt_ctr_row *row, int sig, struct volt_err *err);
 /* volt_ctr_stop - the stop signal, then SIGKILL after timeout seconds (-1: the container's). */
 int volt_ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, struct volt_err *err);

@@ -33,12 +33,14 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "container/monitor.h"
 #include "container/early_userns.h"
+#include "container/lifecycle.h"
 #include "container/log.h"
 #include "container/skel.h"
 #include "container/spare.h"
@@ -287,10 +289,18 @@ static void cleanup_rm(struct shim *s)
 }
 
 /* forget - --rm: the container's row and its supervision record, in one
- * transaction (the record used to stay behind, one row per --rm run). */
-static void forget(struct shim *s, struct volt_db *db)
+ * transaction (the record used to stay behind, one row per --rm run). The
+ * exit code goes first onto the directory on lock_fd, for `volt wait`
+ * (VOLT_EXIT_XATTR): a waiter holds that directory open and reads it once
+ * the lock is free and the row gone. A file system without user xattrs
+ * leaves waiters the code they saw last. */
+static void forget(struct shim *s, struct volt_db *db, int code, int lock_fd)
 {
 	struct volt_err err;
+	char c[16];
+	int n = snprintf(c, sizeof(c), "%d", code);
+	if (lock_fd >= 0)
+		fsetxattr(lock_fd, VOLT_EXIT_XATTR, c, (size_t)n, 0);
 	bool tx = volt_db_begin(db, &err) == 0;
 	volt_db_ctr_delete(db, s->row.id, &err);
 	volt_sup_rec_delete(db, s->row.id, &err);
@@ -372,7 +382,7 @@ static void drop_mount_namespace(struct shim *s)
  * whose upper/ and work/ are as new is kept for the next container instead
  * (spare.c). The lock goes first: a spare's next user takes it on the same
  * directory. */
-static void remove_in_background(struct shim *s, struct volt_db *db, int *lock)
+static void remove_in_background(struct shim *s, struct volt_db *db, int code, int *lock)
 {
 	cleanup_free char *trash = volt_path("%s/trash", s->ctx->root);
 	cleanup_free char *dest = volt_path("%s/%s", trash, s->row.id);
@@ -380,10 +390,10 @@ static void remove_in_background(struct shim *s, struct volt_db *db, int *lock)
 	if ((mkdir(trash, 0700) < 0 && errno != EEXIST) || rename(s->ctr_dir, dest) < 0) {
 		drop_mount_namespace(s);
 		cleanup_rm(s); /* no trash: the old way, in the foreground */
-		forget(s, db);
+		forget(s, db, code, *lock);
 		return;
 	}
-	forget(s, db);
+	forget(s, db, code, *lock);
 	if (*lock >= 0) {
 		close(*lock);
 		*lock = -1;
@@ -632,7 +642,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 
 	/* 5. record, clean up */
 	if (s.spec.rm) {
-		remove_in_background(&s, db, &lock);
+		remove_in_background(&s, db, code, &lock);
 	} else {
 		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), NULL, &err);
 		drop_mount_namespace_in(&s, true);
@@ -663,7 +673,7 @@ fail_started:
 	}
 	if (s.spec.rm) {
 		cleanup_rm(&s);
-		forget(&s, db);
+		forget(&s, db, code, lock);
 	}
 	return code;
 

@@ -186,6 +186,23 @@ teardown() {
 	[ "$output" = 5 ]
 }
 
+@test "wait prints the exit code of a --rm container, to every waiter, then it is gone" {
+	volt run -d --rm --name w2 busybox sh -c 'sleep 0.5; exit 7'
+	volt wait w2 >"$BATS_TEST_TMPDIR/other" &
+	run volt wait w2
+	[ "$status" -eq 0 ]
+	[ "$output" = 7 ]
+	wait
+	[ "$(cat "$BATS_TEST_TMPDIR/other")" = 7 ]
+	run volt wait w2
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"no such container: w2"* ]]
+	# the next container in the recycled directory has its own code
+	volt run -d --rm --name w3 busybox sh -c 'sleep 0.3; exit 0'
+	run volt wait w3
+	[ "$output" = 0 ]
+}
+
 @test "rm refuses a running container, rm -f removes it" {
 	volt run -d --name rm1 busybox sleep 100
 	run volt rm rm1
