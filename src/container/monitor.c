@@ -570,9 +570,10 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	/* detached or `start`: no early namespace, but a keeper's may be there
 	 * (container/userns_keeper.c); a monitor never starts a keeper itself */
 	struct volt_early_userns kept;
-	/* a monitor restarted in place (builtin restart policy) was exec'd by
-	 * one that had joined the container's user namespace: it is in it */
-	if (!s.ctx->early_userns && !sp.joined_userns && volt_idmap_is_current(&s.spec.idmap))
+	/* a monitor restarted in place (builtin restart policy: it kept the
+	 * lock across the exec) was exec'd by one that may have joined the
+	 * container's user namespace: then it is in it */
+	if (lock_fd >= 0 && !s.ctx->early_userns && !sp.joined_userns && volt_idmap_is_current(&s.spec.idmap))
 		sp.in_userns = 1;
 	bool own_kept = !s.ctx->early_userns && !sp.joined_userns && !sp.in_userns &&
 			volt_early_userns_kept(&kept, &s.spec.idmap, s.ctx->runroot);

@@ -13,12 +13,13 @@
  *
  * A spare is kept only when it is exactly what a new one would be: upper/ and
  * work/ empty directories of mode 0755 owned like the container directory
- * (mode 0700), with no extended attributes (modes as our umask makes them). A container that changed its
- * root directory (chmod, chown, setfacl, xattrs, an opaque mark) changed
- * upper/, and that directory is removed as before. The one attribute
- * overlayfs itself leaves on upper/, its uuid, is removed. Renames are atomic and
- * RENAME_NOREPLACE, so racing runs never share one: the loser of a race finds
- * the slot empty or taken and makes or removes its own. */
+ * (mode 0700), modes as our umask makes them, with no extended attributes. A
+ * container that changed its root directory (chmod, chown, setfacl, xattrs,
+ * an opaque mark) changed upper/, and that directory is removed as before.
+ * The one attribute overlayfs itself leaves on upper/, its uuid, is removed.
+ * Renames are atomic and RENAME_NOREPLACE, so racing runs never share one:
+ * the loser of a race finds the slot empty or taken and makes or removes its
+ * own. */
 #include "container/spare.h"
 
 #include <dirent.h>
@@ -36,23 +37,13 @@
 bool volt_spare_take(const char *root, const char *dir)
 {
 	for (int i = 0; i < VOLT_SPARE_SLOTS; i++) {
-		char name[32];
-		snprintf(name, sizeof(name), "spare/%d", i);
-		cleanup_free char *p = volt_path("%s/%s", root, name);
+		cleanup_free char *p = volt_path("%s/spare/%d", root, i);
 		if (renameat2(AT_FDCWD, p, AT_FDCWD, dir, RENAME_NOREPLACE) == 0)
 			return true;
 		if (errno != ENOENT)
 			return false; /* no spare directory, another file system, ... */
 	}
 	return false;
-}
-
-/* new_mode - the mode mkdir(mode) gives under our umask */
-static unsigned new_mode(unsigned mode)
-{
-	mode_t u = umask(0);
-	umask(u);
-	return mode & ~(unsigned)u;
 }
 
 bool volt_spare_check(int dfd, unsigned mode, unsigned uid, unsigned gid)
@@ -68,8 +59,9 @@ bool volt_spare_check(int dfd, unsigned mode, unsigned uid, unsigned gid)
 	return flistxattr(dfd, &c, 1) == 0;
 }
 
-/* empty_sub - empty dir/name, and keep it only when it is as new */
-static bool empty_sub(int dfd, const char *name, const struct stat *top)
+/* empty_sub - empty dir/name, and keep it only when it is as new (mode
+ * 0755 under umask um, owned like top) */
+static bool empty_sub(int dfd, const char *name, const struct stat *top, unsigned um)
 {
 	struct volt_err ignored;
 	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -78,7 +70,7 @@ static bool empty_sub(int dfd, const char *name, const struct stat *top)
 	/* overlayfs names its upper layer at the first mount (the mount is
 	 * made with userxattr); the next one names it anew */
 	fremovexattr(fd, "user.overlay.uuid");
-	bool ok = volt_empty_dir_fd(fd, &ignored) == 0 && volt_spare_check(fd, new_mode(0755), top->st_uid, top->st_gid);
+	bool ok = volt_empty_dir_fd(fd, &ignored) == 0 && volt_spare_check(fd, 0755 & ~um, top->st_uid, top->st_gid);
 	close(fd);
 	return ok;
 }
@@ -88,11 +80,13 @@ bool volt_spare_give(const char *root, const char *dir)
 	struct volt_err ignored;
 	struct stat top;
 	bool upper = false, work = false;
+	unsigned um = umask(0); /* the modes mkdir gives here */
+	umask(um);
 
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return false;
-	if (fstat(dfd, &top) < 0 || (top.st_mode & 07777) != new_mode(0700)) {
+	if (fstat(dfd, &top) < 0 || (top.st_mode & 07777) != (0700 & ~um)) {
 		close(dfd);
 		return false;
 	}
@@ -104,9 +98,9 @@ bool volt_spare_give(const char *root, const char *dir)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if (!strcmp(e->d_name, "upper"))
-			ok = upper = empty_sub(dfd, "upper", &top);
+			ok = upper = empty_sub(dfd, "upper", &top, um);
 		else if (!strcmp(e->d_name, "work"))
-			ok = work = empty_sub(dfd, "work", &top);
+			ok = work = empty_sub(dfd, "work", &top, um);
 		else
 			ok = volt_rm_rf_at(dfd, e->d_name, &ignored) == 0;
 	}

@@ -350,8 +350,7 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 	fflush(NULL);
 	/* in the container's user namespace already: nothing for us to do
 	 * while the child sets up, so it runs in our memory (see the top) */
-	bool shared = sp->in_userns && !sp->joined_userns && !(flags & CLONE_NEWUSER) &&
-		      !getenv("VOLT_SPAWN_FORK");
+	bool shared = sp->in_userns && !sp->joined_userns && !getenv("VOLT_SPAWN_FORK");
 	struct child_args args = {.sp = *sp, .sync = sv[1], .mapped = shared};
 	if (shared)
 		pid = clone_shared(flags, &args);

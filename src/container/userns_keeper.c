@@ -209,11 +209,11 @@ static void held_db_refresh(struct held_db *h)
 	if (!h->root)
 		return;
 	cleanup_free char *path = volt_path("%s/state.db", h->root);
-	bool same = stat(path, &st) == 0 && st.st_dev == h->dev && st.st_ino == h->ino;
-	if (h->db.h && same)
+	bool there = stat(path, &st) == 0;
+	if (h->db.h && there && st.st_dev == h->dev && st.st_ino == h->ino)
 		return;
 	volt_db_close(&h->db);
-	if (stat(path, &st) < 0 || volt_db_open_idle(&h->db, h->root) < 0)
+	if (!there || volt_db_open_idle(&h->db, h->root) < 0)
 		return;
 	h->dev = st.st_dev;
 	h->ino = st.st_ino;

@@ -3,6 +3,7 @@
  * is taken whole. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,20 +52,23 @@ static int teardown(void **state)
  * overlayfs's work/work, a log */
 static void make_ctr(const char *ctr)
 {
+	static const struct {
+		const char *name;
+		bool dir;
+		mode_t mode;
+	} entries[] = {
+		{"upper", true, 0755},  {"upper/etc", true, 0755}, {"upper/etc/written", false, 0644},
+		{"work", true, 0755},   {"work/work", true, 0},    {"ctr.log", false, 0600},
+	};
 	char p[256];
 	assert_int_equal(mkdir(ctr, 0700), 0);
-	snprintf(p, sizeof(p), "%s/upper", ctr);
-	assert_int_equal(mkdir(p, 0755), 0);
-	snprintf(p, sizeof(p), "%s/upper/etc", ctr);
-	assert_int_equal(mkdir(p, 0755), 0);
-	snprintf(p, sizeof(p), "%s/upper/etc/written", ctr);
-	close(open(p, O_CREAT | O_WRONLY, 0644));
-	snprintf(p, sizeof(p), "%s/work", ctr);
-	assert_int_equal(mkdir(p, 0755), 0);
-	snprintf(p, sizeof(p), "%s/work/work", ctr);
-	assert_int_equal(mkdir(p, 0), 0);
-	snprintf(p, sizeof(p), "%s/ctr.log", ctr);
-	close(open(p, O_CREAT | O_WRONLY, 0600));
+	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", ctr, entries[i].name);
+		if (entries[i].dir)
+			assert_int_equal(mkdir(p, entries[i].mode), 0);
+		else
+			close(open(p, O_CREAT | O_WRONLY, entries[i].mode));
+	}
 }
 
 static void test_give_take(void **state)
