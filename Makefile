@@ -126,6 +126,7 @@ bats: all
 
 # `make test`: everything, from a fresh Debian/Ubuntu machine.
 test: deps
+	@scripts/check-tests
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan

@@ -42,8 +42,8 @@ int volt_err_prefix(struct volt_err *err, const char *fmt, ...)
 /* volt_err_format - "msg: strerror" into buf. */
 void volt_err_format(const struct volt_err *err, char *buf, size_t len);
 
-/* volt_warn_once - print "volt: <msg>" on stderr the first time a key is seen
- * in this process (fallbacks are said once, never silently). */
+/* volt_warn - print "volt: <msg>" on stderr. Said once per fallback: callers
+ * that may meet the same fallback again keep their own flag. */
 void volt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

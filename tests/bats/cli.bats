@@ -45,5 +45,6 @@ setup() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"root: $BATS_TEST_TMPDIR/r2"* ]]
 	[[ "$output" == *"runroot: $BATS_TEST_TMPDIR/rr2"* ]]
-	[ -f "$BATS_TEST_TMPDIR/r2/state.db" ] || true
+	# the directories given are the ones made
+	[ -d "$BATS_TEST_TMPDIR/r2" ] && [ -d "$BATS_TEST_TMPDIR/rr2" ]
 }

@@ -136,7 +136,7 @@ teardown_file() {
 }
 
 @test "debian: postgres runs under the default security layers and answers a query" {
-	has_subuid || skip "postgres runs as its own user, which single-uid mode cannot map"
+	has_subuid || not_in_this_mode "postgres runs as its own user, which single-uid mode cannot map"
 	volt run -d --name pg -u postgres -e PGDATA=/var/lib/postgresql/data debian:bookworm sh -c \
 		'/usr/lib/postgresql/15/bin/initdb -D "$PGDATA" >/tmp/initdb.log 2>&1 &&
 		 exec /usr/lib/postgresql/15/bin/postgres -D "$PGDATA" -k /tmp' >/dev/null

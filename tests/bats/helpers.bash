@@ -15,13 +15,23 @@ volt() {
 	"$VOLT_BIN" "$@"
 }
 
-# skip_or_fail REASON: in CI (VOLT_MUST_WORK=1) a missing feature is a failure
+# The two ways a test may skip (scripts/check-tests refuses a bare `skip`):
+# skip_or_fail REASON: the host lacks something the test needs; in CI
+# (VOLT_MUST_WORK=1) that is a failure, so no missing package or device hides
+# a test there.
 skip_or_fail() {
 	if [ -n "${VOLT_MUST_WORK:-}" ]; then
 		echo "required feature missing: $1" >&2
 		return 1
 	fi
 	skip "$1"
+}
+
+# not_in_this_mode REASON: the case cannot exist in this pass (single-uid mode
+# has no second uid, the pass without a systemd user manager, another
+# architecture); the other pass runs it. Never a failure.
+not_in_this_mode() {
+	skip "not in this mode: $1"
 }
 
 require_userns() {

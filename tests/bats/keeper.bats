@@ -71,7 +71,7 @@ gone() {
 }
 
 @test "VOLT_USERNS_KEEPER=0: a fresh user namespace every run, no keeper" {
-	has_subuid || skip "single map: no keeper in any case"
+	has_subuid || not_in_this_mode "single map: no keeper in any case"
 	export VOLT_USERNS_KEEPER=0
 	run volt run --rm busybox readlink /proc/self/ns/user
 	[ "$status" -eq 0 ]
@@ -86,7 +86,7 @@ gone() {
 }
 
 @test "a stale or broken keeper record is ignored and replaced" {
-	has_subuid || skip "single map: no keeper in any case"
+	has_subuid || not_in_this_mode "single map: no keeper in any case"
 	volt run --rm busybox true
 	wait_for test -n "$(keeper_pids)"
 	rec=$(ls "$VOLT_RUNROOT"/userns-*)
@@ -114,7 +114,7 @@ gone() {
 }
 
 @test "the keeper stays while a container uses it, leaves when idle or when its record goes" {
-	has_subuid || skip "single map: no keeper in any case"
+	has_subuid || not_in_this_mode "single map: no keeper in any case"
 	export VOLT_USERNS_KEEPER_IDLE=2
 	volt run --rm busybox true
 	wait_for test -n "$(keeper_pids)"
@@ -138,7 +138,7 @@ gone() {
 }
 
 @test "the keeper keeps the state database open and lets go of a removed one" {
-	has_subuid || skip "single map: no keeper in any case"
+	has_subuid || not_in_this_mode "single map: no keeper in any case"
 	export VOLT_USERNS_KEEPER_IDLE=4 # it looks every second
 	volt run --rm busybox true
 	wait_for test -n "$(keeper_pids)"
@@ -161,7 +161,7 @@ gone() {
 }
 
 @test "--userns=keep-id gets a keeper of its own map" {
-	has_subuid || skip "single map: no keeper in any case"
+	has_subuid || not_in_this_mode "single map: no keeper in any case"
 	volt run --rm busybox true
 	run volt run --rm --userns=keep-id busybox id -u
 	[ "$status" -eq 0 ]
@@ -172,7 +172,7 @@ gone() {
 }
 
 @test "volt rm and image import work inside the keeper's namespace" {
-	has_subuid || skip "single map: no keeper in any case"
+	has_subuid || not_in_this_mode "single map: no keeper in any case"
 	volt run --rm busybox true
 	wait_for test -n "$(keeper_pids)"
 	# files of a subordinate id in the upper layer: removed from inside
@@ -196,7 +196,7 @@ gone() {
 }
 
 @test "detached containers join a live keeper's namespace, never start one" {
-	has_subuid || skip "single map: no keeper in any case"
+	has_subuid || not_in_this_mode "single map: no keeper in any case"
 	# no keeper yet: a detached container maps its own and leaves none
 	volt run -d --name kd0 busybox sleep 30
 	sleep 0.3
@@ -217,7 +217,7 @@ gone() {
 }
 
 @test "with a keeper, the network namespace is made ahead: a fresh one per run, lo up, slirp's eth0" {
-	has_subuid || skip "single map: no keeper in any case"
+	has_subuid || not_in_this_mode "single map: no keeper in any case"
 	volt run --rm busybox true
 	wait_for test -n "$(keeper_pids)"
 	run env VOLT_TRACE=1 "$VOLT_BIN" run --rm --network none busybox sh -c 'readlink /proc/self/ns/net; ip -o link show lo'
@@ -241,7 +241,7 @@ gone() {
 }
 
 @test "with a keeper, the container child runs in the monitor's memory (CLONE_VFORK); VOLT_SPAWN_FORK=1 forks it" {
-	has_subuid || skip "single map: no keeper, the child is forked"
+	has_subuid || not_in_this_mode "single map: no keeper, the child is forked"
 	export VOLT_SUPERVISOR=builtin
 	volt run --rm busybox true
 	wait_for test -n "$(keeper_pids)"

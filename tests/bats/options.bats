@@ -46,7 +46,7 @@ teardown() {
 }
 
 @test "exec -u runs as another user of the image" {
-	has_subuid || skip "another user needs a subordinate range"
+	has_subuid || not_in_this_mode "another user needs a subordinate range"
 	volt run -d --name eu busybox sleep 100
 	run volt exec -u web eu id -u
 	[ "$status" -eq 0 ]

@@ -47,7 +47,7 @@ EOF
 
 setup_file() {
 	command -v docker-registry >/dev/null || [ -x /usr/bin/docker-registry ] ||
-		skip "docker-registry is not installed (scripts/install-deps)"
+		skip_or_fail "docker-registry is not installed (scripts/install-deps)"
 	export D="$BATS_FILE_TMPDIR/reg"
 	mkdir -p "$D"
 	export P_PLAIN=$(free_port) P_BASIC=$(free_port) P_TOKEN=$(free_port) P_TOKSRV=$(free_port)
@@ -145,12 +145,13 @@ count_objects() {
 	[[ "$output" == sha256:* ]]
 	[ -z "$stderr" ]
 	run --separate-stderr volt pull "$R/test/zstd:1"
+	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"Layer sha256:"*"done"* ]]
 	[[ "$stderr" != *$'\033['* ]]
 }
 
 @test "pull: on a TTY one bar per layer, redrawn in place" {
-	command -v script >/dev/null || skip "script(1) is not installed"
+	command -v script >/dev/null || skip_or_fail "script(1) is not installed"
 	run script -qec "$VOLT_BIN pull $R/test/bb:1" /dev/null
 	[ "$status" -eq 0 ]
 	[[ "$output" == *$'\033[2K'*"[=========="*"done"* ]]

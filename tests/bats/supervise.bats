@@ -55,7 +55,7 @@ require_manager() {
 			echo "a systemd user manager was expected (VOLT_TEST_SYSTEMD) but none answers" >&2
 			return 1
 		fi
-		skip "no systemd user manager for this user (the run without one)"
+		not_in_this_mode "no systemd user manager for this user (the run without one)"
 	fi
 }
 
@@ -253,7 +253,7 @@ check_pause() {
 	mgr=$(busctl --user get-property org.freedesktop.systemd1 /org/freedesktop/systemd1 \
 		org.freedesktop.systemd1.Manager ControlGroup 2>/dev/null | sed 's/^s "\(.*\)"$/\1/')
 	if grep -qw memory "$v2$mgr/cgroup.controllers" 2>/dev/null; then
-		skip "the memory controller is available here: nothing to refuse"
+		not_in_this_mode "the memory controller is available here: nothing to refuse"
 	fi
 	run volt run -d --name sdm --memory 64m busybox sleep 60
 	[ "$status" -eq 125 ]
@@ -424,7 +424,7 @@ check_pause() {
 	v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
 	if [ -w "$v2$own" ] && grep -qw memory "$v2$own/cgroup.controllers"; then
-		skip "this user has a delegated cgroup with the memory controller"
+		not_in_this_mode "this user has a delegated cgroup with the memory controller"
 	fi
 	run volt run -d --name bl --memory 64m busybox sleep 30
 	[ "$status" -eq 125 ]
