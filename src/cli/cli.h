@@ -45,6 +45,10 @@ int cmd_logout(struct volt_cli *cli, int argc, char **argv);
 int cmd_push(struct volt_cli *cli, int argc, char **argv);   /* heavy/push.c */
 int cli_image_save(struct volt_cli *cli, int argc, char **argv);
 int cli_image_load(struct volt_cli *cli, int argc, char **argv);
+int cmd_vm(struct volt_cli *cli, int argc, char **argv);     /* heavy/vm.c */
+/* cli_info_vm - the microVM section of `volt info` (cli/info_vm.c; new ref) */
+struct json_t *cli_info_vm(struct volt_ctx *ctx);
+void cli_info_vm_print(struct json_t *o);
 
 int cmd_run(struct volt_cli *cli, int argc, char **argv);
 int cmd_create(struct volt_cli *cli, int argc, char **argv);

@@ -137,6 +137,7 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 	json_object_set_new(json_object_get(o, "idmap"), "keeper", json_string(keeper));
 	json_object_set_new(o, "network", volt_net_info_json());
 	json_object_set_new(o, "supervisor", cli_info_supervisor(ctx)); /* cli/supervise.c */
+	json_object_set_new(o, "vm", cli_info_vm(ctx));                 /* cli/info_vm.c */
 	json_object_set_new(o, "security",
 			    json_pack("{s:s,s:s,s:i,s:s,s:s}", "seccomp_default_profile",
 				      seccomp_default ? seccomp_default : "(not found)", "landlock_default_profile",
@@ -167,6 +168,7 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		       ll, ll >= 6 ? " (filesystem, TCP, IPC scoping)" : ll >= 4 ? " (no IPC scoping)" : "");
 		volt_net_info_print();
 		cli_info_supervisor_print(json_object_get(o, "supervisor"));
+		cli_info_vm_print(json_object_get(o, "vm"));
 	}
 	json_decref(o);
 	return 0;

@@ -43,6 +43,7 @@ static const struct volt_cmd commands[] = {
 	{"units", cmd_units, "Turn ~/.config/volt/units/*.volt into systemd user units"},
 	{"cas", cli_exec_heavy, "The content-addressed store: status, verify, gc, inspect, build, mount"},
 	{"bundle", cli_exec_heavy, "Move images as .vbundle files: create, inspect, verify, import"},
+	{"vm", cli_exec_heavy, "MicroVMs: kernels (fetch, ls, rm) and a boot check"},
 
 	{"security", cmd_security, "Inspect, check and audit confinement; manage profiles"},
 };

@@ -29,6 +29,7 @@ static const struct volt_cmd commands[] = {
 	{"image", cmd_image_heavy, NULL},
 	{"cas", cmd_cas, NULL},
 	{"bundle", cmd_bundle, NULL},
+	{"vm", cmd_vm, NULL},
 
 	{"pull", cmd_pull, NULL},
 	{"push", cmd_push, NULL},

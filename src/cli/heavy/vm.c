@@ -1,0 +1,273 @@
+/* volt vm kernel fetch|ls|rm, volt vm check: kernels for microVMs and a
+ * check that one boots here (vm/kernel.c, vm/probe.c). */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "vm/engine.h"
+#include "vm/kernel.h"
+#include "vm/probe.h"
+
+/* the host's kernels; VOLT_HOST_BOOT lets tests stand in another /boot */
+static const char *host_boot(void)
+{
+	const char *b = getenv("VOLT_HOST_BOOT");
+	return b && *b ? b : "/boot";
+}
+
+static int kernel_fetch(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"deb", required_argument, NULL, 'd'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	cleanup_strv char **debs = NULL;
+	cleanup_free char *version = NULL;
+	struct volt_err err = {0};
+	struct volt_ctx *ctx;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': cli_strv_add(&debs, optarg); break;
+		case 'h':
+			printf("Usage: volt vm kernel fetch [PACKAGE] [--deb FILE]...\n\n"
+			       "Download a distribution kernel package as the user (apt-get download, dpkg-deb -x;\n"
+			       "no root) and keep the kernel and the modules a guest needs in $VOLT_ROOT/kernels.\n"
+			       "PACKAGE defaults to the distribution's virtual-machine kernel (Debian:\n"
+			       "linux-image-cloud-amd64, Ubuntu: linux-image-virtual). --deb installs from\n"
+			       "package files already downloaded (the image package, and the modules\n"
+			       "package where the distribution splits them).\n");
+			return 0;
+		default: return cli_usage_error("vm kernel fetch", "invalid option");
+		}
+	}
+	if (argc - optind > 1 || (debs && optind < argc))
+		return cli_usage_error("vm kernel fetch", "takes one PACKAGE, or --deb files");
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	int r = debs ? volt_kernel_install_debs(ctx->root, debs, NULL, &version, &err)
+		     : volt_kernel_fetch(ctx->root, optind < argc ? argv[optind] : NULL, &version, &err);
+	if (r < 0)
+		return cli_fail(&err);
+	printf("%s\n", version);
+	return 0;
+}
+
+static int kernel_ls(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+					     {"quiet", no_argument, NULL, 'q'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct volt_kernel *v = NULL;
+	struct volt_err err = {0};
+	struct volt_ctx *ctx;
+	bool json = false, quiet = false;
+	size_t n;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "json"))
+				return cli_usage_error("vm kernel ls", "--format: only json");
+			json = true;
+			break;
+		case 'q': quiet = true; break;
+		case 'h':
+			printf("Usage: volt vm kernel ls [-q] [--format json]\n\n"
+			       "The kernels microVMs can boot: volt's own ($VOLT_ROOT/kernels), then the host's\n"
+			       "readable /boot/vmlinuz-*, newest first. The first one is the default.\n");
+			return 0;
+		default: return cli_usage_error("vm kernel ls", "invalid option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("vm kernel ls", "takes no arguments");
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	if (volt_kernel_list(ctx->root, host_boot(), &v, &n, &err) < 0)
+		return cli_fail(&err);
+	if (!json && !quiet)
+		printf("%-32s %-7s %-8s %s\n", "VERSION", "ORIGIN", "MODULES", "IMAGE");
+	for (size_t i = 0; i < n; i++) {
+		if (quiet) {
+			printf("%s\n", v[i].version);
+		} else if (json) {
+			json_auto_t *o = json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:b}", "Version", v[i].version, "Origin",
+						   volt_kernel_origin_name(v[i].origin), "Image", v[i].image,
+						   "Modules", v[i].modules, "Package", v[i].package, "Default",
+						   i == 0);
+			cleanup_free char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+			if (s)
+				printf("%s\n", s);
+		} else {
+			printf("%-32s %-7s %-8s %s\n", v[i].version, volt_kernel_origin_name(v[i].origin),
+			       v[i].modules ? "yes" : "no", v[i].image);
+		}
+	}
+	volt_kernels_free(v, n);
+	return 0;
+}
+
+static int kernel_rm(struct volt_cli *cli, int argc, char **argv)
+{
+	struct volt_ctx *ctx;
+	int ret = 0;
+
+	if (cli_want_help(argc, argv)) {
+		printf("Usage: volt vm kernel rm VERSION...\n\nRemove kernels volt keeps in $VOLT_ROOT/kernels "
+		       "(the host's are not volt's to remove).\n");
+		return 0;
+	}
+	if (argc < 2)
+		return cli_usage_error("vm kernel rm", "requires at least 1 argument (VERSION)");
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	for (int i = 1; i < argc; i++) {
+		struct volt_err err = {0};
+		if (argv[i][0] == '-')
+			return cli_usage_error("vm kernel rm", "invalid option \"%s\"", argv[i]);
+		if (volt_kernel_remove(ctx->root, argv[i], &err) < 0)
+			ret = cli_fail(&err);
+		else
+			printf("%s\n", argv[i]);
+	}
+	return ret;
+}
+
+static int vm_kernel(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct volt_cli *, int, char **);
+	} sub[] = {{"fetch", kernel_fetch}, {"ls", kernel_ls}, {"rm", kernel_rm}};
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		printf("Usage: volt vm kernel COMMAND\n\nKernels for microVMs.\n\nCommands:\n"
+		       "  fetch [PACKAGE] [--deb FILE]  get a distribution kernel, as the user\n"
+		       "  ls [-q] [--format json]       the kernels volt can boot, the default first\n"
+		       "  rm VERSION...                 remove kernels from $VOLT_ROOT/kernels\n");
+		return argc < 2 ? 125 : 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(sub); i++)
+		if (!strcmp(argv[1], sub[i].name)) {
+			optind = 1;
+			return sub[i].fn(cli, argc - 1, argv + 1);
+		}
+	fprintf(stderr, "volt: vm kernel: unknown command \"%s\"\nSee 'volt vm kernel --help'.\n", argv[1]);
+	return 125;
+}
+
+/* check_boot - build the probe's initramfs in a scratch directory of the
+ * runtime directory, boot it, say how long it took */
+static int check_boot(struct volt_ctx *ctx, struct volt_vm_probe *p)
+{
+	struct volt_err err = {0}, ignore;
+	long ms = 0;
+	cleanup_free char *init = volt_ctx_helper(ctx, "volt-init");
+	cleanup_free char *tmp = volt_path("%s/vm-check-XXXXXX", ctx->runroot);
+	if (!init) {
+		volt_err_set(&err, 2, "volt-init not found beside volt");
+		return cli_fail(&err);
+	}
+	if (volt_mkdir_p(ctx->runroot, 0700, &err) < 0)
+		return cli_fail(&err);
+	if (!mkdtemp(tmp)) {
+		volt_err_sys(&err, "mkdir %s", tmp);
+		return cli_fail(&err);
+	}
+	cleanup_free char *initrd = volt_path("%s/initrd.cpio", tmp);
+	p->initrd = initrd;
+	int r = volt_vm_probe_initrd(init, initrd, &err);
+	if (r == 0)
+		r = volt_vm_probe_boot(p, &ms, &err);
+	volt_rm_rf(tmp, &ignore);
+	if (r < 0)
+		return cli_fail(&err);
+	printf("booted to init and powered off in %.2f s\n", (double)ms / 1000.0);
+	return 0;
+}
+
+/* vm_check - boot the kernel into volt-init's probe mode and time it */
+static int vm_check(struct volt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"kernel", required_argument, NULL, 'k'},
+					     {"accel", required_argument, NULL, 'a'},
+					     {"timeout", required_argument, NULL, 't'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct volt_engine eng = {0};
+	struct volt_kernel k = {0};
+	struct volt_err err = {0};
+	enum volt_accel want = VOLT_ACCEL_AUTO, accel;
+	const char *kernel = NULL;
+	char why[512];
+	long timeout_s = 120;
+	struct volt_ctx *ctx;
+	int c, ret = 125;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': kernel = optarg; break;
+		case 'a':
+			if (volt_accel_parse(optarg, &want, &err) < 0)
+				return cli_fail(&err);
+			break;
+		case 't':
+			timeout_s = strtol(optarg, NULL, 10);
+			if (timeout_s <= 0 || timeout_s > 3600)
+				return cli_usage_error("vm check", "--timeout: seconds, 1 to 3600");
+			break;
+		case 'h':
+			printf("Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n\n"
+			       "Boot a kernel into a one-file initramfs whose init (volt-init) says it is up and\n"
+			       "powers the VM off: shows the engine, the accelerator and why, and the boot time.\n");
+			return 0;
+		default: return cli_usage_error("vm check", "invalid option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("vm check", "takes no arguments");
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	if (volt_engine_find(&eng, &err) < 0 ||
+	    volt_accel_choose(&eng, want, ctx->runroot, &accel, why, sizeof(why), &err) < 0 ||
+	    volt_kernel_find(ctx->root, host_boot(), kernel, &k, &err) < 0) {
+		ret = cli_fail(&err);
+		goto out;
+	}
+	printf("engine: %s %s\naccelerator: %s (%s)\nkernel: %s (%s)\n", eng.qemu, eng.version,
+	       volt_accel_name(accel), why, k.version, k.image);
+	fflush(stdout);
+	struct volt_vm_probe p = {.qemu = eng.qemu, .accel = accel, .kernel = k.image,
+				  .timeout_ms = (int)timeout_s * 1000};
+	ret = check_boot(ctx, &p);
+out:
+	volt_engine_free(&eng);
+	volt_kernel_free(&k);
+	return ret;
+}
+
+int cmd_vm(struct volt_cli *cli, int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		printf("Usage: volt vm COMMAND\n\nMicroVMs (QEMU's microvm machine, run as the user).\n\nCommands:\n"
+		       "  kernel fetch|ls|rm   kernels for microVMs\n"
+		       "  check                boot a kernel to volt-init and back: engine, accelerator, time\n");
+		return argc < 2 ? 125 : 0;
+	}
+	optind = 1;
+	if (!strcmp(argv[1], "kernel"))
+		return vm_kernel(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "check"))
+		return vm_check(cli, argc - 1, argv + 1);
+	fprintf(stderr, "volt: vm: unknown command \"%s\"\nSee 'volt vm --help'.\n", argv[1]);
+	return 125;
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env bats
+# MicroVMs, first steps: the engine (QEMU's microvm machine as the user), the
+# accelerator choice (TCG here: no usable KVM on these hosts), kernels from a
+# distribution package installed as the user, and a real boot of that kernel
+# to volt-init and back. The kernel package comes from Debian's archive in
+# scripts/test-setup (scripts/fetch-test-kernel, cached), never from /boot.
+
+load helpers
+
+KERNEL_DEB="$VOLT_TEST_DIR/images/kernel.deb"
+
+need_qemu() {
+	command -v qemu-system-x86_64 >/dev/null || skip_or_fail "qemu-system-x86_64 is not installed (scripts/install-deps)"
+}
+
+need_kernel_deb() {
+	if [ ! -r "$KERNEL_DEB" ]; then
+		local why="no kernel package was fetched"
+		[ -r "$KERNEL_DEB.unavailable" ] && why=$(cat "$KERNEL_DEB.unavailable")
+		skip_or_fail "$why"
+	fi
+}
+
+setup() {
+	volt_env
+	# the host's /boot must not decide what these tests see
+	export VOLT_HOST_BOOT="$BATS_FILE_TMPDIR/no-boot"
+	mkdir -p "$VOLT_HOST_BOOT"
+}
+
+@test "vm: no kernel is one clear error that says how to get one" {
+	need_qemu
+	run volt vm check --accel tcg
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"no kernel for microVMs"*"volt vm kernel fetch"*"--kernel PATH"* ]]
+	[ "$(grep -c '^volt:' <<<"$output")" -eq 1 ]
+	run volt vm check --kernel "$BATS_TEST_TMPDIR/nope"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"nope"* ]]
+}
+
+@test "vm kernel fetch --deb: the kernel and the guest's modules, dependencies first, as the user" {
+	need_kernel_deb
+	run volt vm kernel fetch --deb "$KERNEL_DEB"
+	[ "$status" -eq 0 ]
+	ver=$output
+	[[ "$ver" == [0-9]*-cloud-amd64 ]]
+	d="$VOLT_ROOT/kernels/$ver"
+	[ -s "$d/vmlinuz" ]
+	# only the guest's set, not the distribution's whole tree
+	n=$(wc -l <"$d/modules.load")
+	[ "$n" -ge 5 ] && [ "$n" -le 40 ]
+	[ "$(find "$d/modules" -name '*.ko' | wc -l)" -eq "$n" ]
+	grep -q 'virtio_mmio.ko$' "$d/modules.load"
+	grep -q 'virtio_net.ko$' "$d/modules.load"
+	# virtio.ko comes before virtio_mmio.ko, which needs it
+	[ "$(grep -n '/virtio.ko$' "$d/modules.load" | cut -d: -f1)" -lt \
+	  "$(grep -n 'virtio_mmio.ko$' "$d/modules.load" | cut -d: -f1)" ]
+	# nothing left behind from the unpacking
+	[ -z "$(find "$VOLT_ROOT/kernels" -maxdepth 1 -name '.*' ! -name . )" ]
+	run volt vm kernel ls
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == "$ver"*"store"*"yes"* ]]
+	run volt vm kernel ls --format json
+	[[ "$output" == *"\"Version\":\"$ver\""*"\"Default\":true"* ]]
+	# again: replaced in place, still one
+	volt vm kernel fetch --deb "$KERNEL_DEB"
+	[ "$(volt vm kernel ls -q | wc -l)" -eq 1 ]
+	run volt vm kernel rm "$ver"
+	[ "$status" -eq 0 ]
+	[ ! -e "$d" ]
+	[ -z "$(volt vm kernel ls -q)" ]
+	run volt vm kernel rm "$ver"
+	[ "$status" -eq 125 ]
+	run volt vm kernel rm ../..
+	[ "$status" -eq 125 ]
+	[ -d "$VOLT_ROOT" ]
+}
+
+@test "vm kernel fetch --deb of something that is not a kernel fails and leaves nothing" {
+	echo junk >"$BATS_TEST_TMPDIR/junk.deb"
+	run volt vm kernel fetch --deb "$BATS_TEST_TMPDIR/junk.deb"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"junk.deb"* ]]
+	[ -z "$(ls -A "$VOLT_ROOT/kernels")" ]
+}
+
+@test "vm check: a distribution kernel boots under TCG to volt-init, which powers it off" {
+	need_qemu
+	need_kernel_deb
+	volt vm kernel fetch --deb "$KERNEL_DEB" >/dev/null
+	run volt vm check --accel tcg --timeout 240
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"accelerator: tcg (asked for (--accel tcg))"* ]]
+	[[ "$output" == *"booted to init and powered off in "* ]]
+	echo "# $(grep booted <<<"$output")" >&3
+	# no QEMU left behind, no scratch files
+	! pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_probe' >/dev/null
+	[ -z "$(ls -d "$VOLT_RUNROOT"/vm-check-* 2>/dev/null)" ]
+}
+
+@test "vm check: auto picks TCG without a usable KVM and says why; --accel kvm refuses" {
+	need_qemu
+	need_kernel_deb
+	volt vm kernel fetch --deb "$KERNEL_DEB" >/dev/null
+	export VOLT_KVM_DEVICE="$BATS_TEST_TMPDIR/no-kvm"
+	run volt vm check --accel kvm
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"--accel kvm: $VOLT_KVM_DEVICE: No such file or directory"* ]]
+	run volt vm check --timeout 240
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"accelerator: tcg (no usable KVM ($VOLT_KVM_DEVICE: No such file or directory))"* ]]
+	run volt info
+	[[ "$output" == *"microVMs:"*"engine: "*"qemu-system-x86_64 "[0-9]* ]]
+	[[ "$output" == *"accelerator (--accel auto): tcg (no usable KVM"* ]]
+	[[ "$output" == *"kernel: "*"-cloud-amd64 (store: "* ]]
+}
+
+@test "vm: a guest that never reaches init is a bounded wait with the console's last line" {
+	need_qemu
+	# not a kernel: QEMU refuses it at once, and says why
+	echo junk >"$BATS_TEST_TMPDIR/vmlinuz-junk"
+	run volt vm check --accel tcg --kernel "$BATS_TEST_TMPDIR/vmlinuz-junk" --timeout 30
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"boot $BATS_TEST_TMPDIR/vmlinuz-junk under tcg: "* ]]
+	[ "$(grep -c '^volt:' <<<"$output")" -eq 1 ]
+}
+
+@test "vm kernel fetch: Debian's cloud kernel from the archive, as the user" {
+	need_qemu
+	command -v apt-get >/dev/null || skip_or_fail "not a Debian or Ubuntu host"
+	[ -r "$KERNEL_DEB" ] || skip_or_fail "the archive was not reachable in the test setup"
+	run volt vm kernel fetch
+	[ "$status" -eq 0 ]
+	[[ "$output" == [0-9]*-cloud-amd64 ]]
+	[ -s "$VOLT_ROOT/kernels/$output/vmlinuz" ]
+	[ "$(cat "$VOLT_ROOT/kernels/$output/package")" = linux-image-cloud-amd64 ]
+}

@@ -1,0 +1,88 @@
+/* Unit tests for vm/qemu_argv.c: the microVM's QEMU command line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "util/cleanup.h"
+#include "vm/qemu_argv.h"
+
+/* value_of - the argument after opt (the first occurrence), or NULL */
+static const char *value_of(char **v, const char *opt)
+{
+	for (int i = 0; v[i]; i++)
+		if (!strcmp(v[i], opt))
+			return v[i + 1];
+	return NULL;
+}
+
+static int count(char **v, const char *s)
+{
+	int n = 0;
+	for (int i = 0; v[i]; i++)
+		n += !strcmp(v[i], s);
+	return n;
+}
+
+static void test_tcg(void **state)
+{
+	(void)state;
+	struct volt_qemu_config c = {.qemu = "/usr/bin/qemu-system-x86_64", .accel = VOLT_ACCEL_TCG,
+				     .kernel = "/k/vmlinuz", .initrd = "/k/initrd", .tsc_khz = 2096001,
+				     .console_fd = -1, .agent_fd = -1, .append = "volt_probe=1"};
+	cleanup_strv char **v = volt_qemu_argv(&c);
+	assert_string_equal(v[0], c.qemu);
+	assert_string_equal(value_of(v, "-M"), "microvm");
+	assert_string_equal(value_of(v, "-accel"), "tcg");
+	assert_null(value_of(v, "-cpu"));
+	assert_string_equal(value_of(v, "-m"), "256M");
+	assert_string_equal(value_of(v, "-smp"), "1");
+	assert_int_equal(count(v, "-nodefaults"), 1);
+	assert_int_equal(count(v, "-no-user-config"), 1);
+	assert_int_equal(count(v, "-no-reboot"), 1);
+	assert_string_equal(value_of(v, "-kernel"), "/k/vmlinuz");
+	assert_string_equal(value_of(v, "-initrd"), "/k/initrd");
+	assert_string_equal(value_of(v, "-append"), "console=ttyS0 panic=-1 quiet tsc_early_khz=2096001 volt_probe=1");
+	assert_string_equal(value_of(v, "-chardev"), "stdio,id=con,signal=off");
+	assert_string_equal(value_of(v, "-serial"), "chardev:con");
+	/* no firmware, no PCI devices, no default NIC */
+	assert_null(value_of(v, "-bios"));
+	assert_null(value_of(v, "-device"));
+	assert_null(value_of(v, "-qmp"));
+}
+
+static void test_kvm_agent(void **state)
+{
+	(void)state;
+	struct volt_qemu_config c = {.qemu = "q", .accel = VOLT_ACCEL_KVM, .cpus = 2, .mem_mib = 512,
+				     .kernel = "k", .tsc_khz = 2096001, .console_fd = 5, .agent_fd = 6,
+				     .qmp_path = "/run/x/qmp.sock"};
+	cleanup_strv char **v = volt_qemu_argv(&c);
+	assert_string_equal(value_of(v, "-accel"), "kvm");
+	assert_string_equal(value_of(v, "-cpu"), "host");
+	assert_string_equal(value_of(v, "-smp"), "2");
+	assert_string_equal(value_of(v, "-m"), "512M");
+	assert_null(value_of(v, "-initrd"));
+	/* KVM has a real TSC calibration: no tsc_early_khz */
+	assert_string_equal(value_of(v, "-append"), "console=ttyS0 panic=-1 quiet");
+	assert_string_equal(value_of(v, "-chardev"), "socket,id=con,fd=5");
+	int agent = 0;
+	for (int i = 0; v[i]; i++) {
+		agent += !strcmp(v[i], "socket,id=agent,fd=6");
+		agent += !strcmp(v[i], "virtserialport,chardev=agent,name=" VOLT_AGENT_PORT);
+		agent += !strcmp(v[i], "virtio-serial-device");
+	}
+	assert_int_equal(agent, 3);
+	assert_string_equal(value_of(v, "-qmp"), "unix:/run/x/qmp.sock,server=on,wait=off");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tcg),
+		cmocka_unit_test(test_kvm_agent),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
