@@ -84,9 +84,11 @@ $(BUILD)/volt-shim: $(SHIM_OBJS) $(BUILD)/libvolt.a $(BUILD)/libvolt-lazym.a
 	$(LINK) -o $@ $(SHIM_OBJS) $(BUILD)/libvolt.a $(SHIM_LIBS)
 
 # volt-init is PID 1 inside containers: static, no libraries beyond libc.
-$(BUILD)/volt-init: $(INIT_SRCS)
+# In a microVM it is the guest agent too: the protocol codec is shared with the host.
+INIT_SHARED := src/vm/agent_proto.c
+$(BUILD)/volt-init: $(INIT_SRCS) $(INIT_SHARED) $(wildcard shims/init/*.h) src/vm/agent_proto.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu17 $(WARN) -O2 -D_GNU_SOURCE -static -o $@ $(INIT_SRCS)
+	$(CC) -std=gnu17 $(WARN) -O2 -D_GNU_SOURCE -DVOLT_INIT_VERSION=\"$(VERSION)\" -Isrc -static -o $@ $(INIT_SRCS) $(INIT_SHARED)
 
 # ---- tests ---------------------------------------------------------------
 UNIT_BINS      := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)

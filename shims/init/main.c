@@ -11,22 +11,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/reboot.h>
+
+#include "vm/agent_proto.h"
+#include "vm_guest.h"
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* vm_probe - PID 1 of a probe VM (`volt vm check`, vm/probe.c): say that
- * the guest came up, then power the VM off, which ends QEMU. */
-static int vm_probe(void)
-{
-	static const char mark[] = "volt-init: guest up\n";
-	if (write(STDOUT_FILENO, mark, sizeof(mark) - 1) < 0)
-		return 1;
-	sync();
-	reboot(RB_POWER_OFF);
-	return 1;
-}
 
 int main(int argc, char **argv)
 {
@@ -36,9 +27,13 @@ int main(int argc, char **argv)
 
 	/* the kernel hands unknown key=value parameters of its command line
 	 * to PID 1 as environment variables */
-	if (getpid() == 1 && getenv("volt_probe"))
-		return vm_probe();
+	if (getpid() == 1 && getenv("volt_agent"))
+		return vm_guest_main();
 
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("volt-init %s (agent protocol %d)\n", VOLT_INIT_VERSION, VOLT_AGENT_PROTO_VERSION);
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "--")) {
 		argv++;
 		argc--;

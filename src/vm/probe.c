@@ -3,17 +3,26 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/cleanup.h"
 #include "util/fs.h"
-#include "util/prog.h"
+#include "vm/agent_proto.h"
 #include "vm/qemu_argv.h"
+
+extern char **environ;
 
 static int add_entry(struct archive *a, const char *path, mode_t mode, dev_t rdev, const void *data, size_t len)
 {
@@ -30,37 +39,105 @@ static int add_entry(struct archive *a, const char *path, mode_t mode, dev_t rde
 		archive_entry_set_rdev(e, rdev);
 	archive_entry_set_size(e, S_ISREG(mode) ? (la_int64_t)len : 0);
 	int r = archive_write_header(a, e);
-	if (r == ARCHIVE_OK && S_ISREG(mode) && archive_write_data(a, data, len) != (la_ssize_t)len)
+	if (r == ARCHIVE_OK && S_ISREG(mode) && len && archive_write_data(a, data, len) != (la_ssize_t)len)
 		r = ARCHIVE_FATAL;
 	archive_entry_free(e);
 	return r == ARCHIVE_OK ? 0 : -1;
 }
 
-int volt_vm_probe_initrd(const char *init, const char *out, struct volt_err *err)
+/* add_file - a file of the host at path in the archive */
+static int add_file(struct archive *a, const char *src, const char *path, mode_t mode, struct volt_err *err)
 {
-	cleanup_free char *prog = NULL;
+	cleanup_free char *data = NULL;
 	size_t len;
-	if (volt_read_file(init, 64u << 20, &prog, &len, err) < 0)
+	if (volt_read_file(src, 256u << 20, &data, &len, err) < 0)
 		return -1;
+	if (add_entry(a, path, S_IFREG | mode, 0, data, len) < 0)
+		return volt_err_set(err, 0, "add %s: %s", path, archive_error_string(a));
+	return 0;
+}
+
+/* add_dirs - the parents of path (each once: the set is small) */
+static int add_dirs(struct archive *a, const char *path, char ***made)
+{
+	cleanup_free char *p = strdup(path);
+	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		bool seen = false;
+		for (size_t i = 0; *made && (*made)[i]; i++)
+			seen |= !strcmp((*made)[i], p);
+		if (!seen) {
+			if (add_entry(a, p, S_IFDIR | 0755, 0, NULL, 0) < 0)
+				return -1;
+			size_t n = 0;
+			while (*made && (*made)[n])
+				n++;
+			char **nv = realloc(*made, (n + 2) * sizeof(char *));
+			if (!nv)
+				return -1;
+			*made = nv;
+			nv[n] = strdup(p);
+			nv[n + 1] = NULL;
+		}
+		*s = '/';
+	}
+	return 0;
+}
+
+/* add_modules - k's guest modules under lib/modules/<version>/, and their
+ * order as volt.load */
+static int add_modules(struct archive *a, const struct volt_kernel *k, struct volt_err *err)
+{
+	if (k->origin != VOLT_KERNEL_STORE || !k->modules)
+		return 0;
+	cleanup_free char *listfile = volt_path("%s.load", k->modules); /* <ver>/modules.load */
+	cleanup_free char *list = NULL;
+	if (volt_read_file(listfile, 1u << 20, &list, NULL, err) < 0)
+		return -1;
+	cleanup_strv char **made = NULL;
+	char *save = NULL;
+	cleanup_free char *copy = strdup(list);
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strstr(line, "..") || line[0] == '/')
+			return volt_err_set(err, EINVAL, "%s: a module path outside the tree: %s", listfile, line);
+		cleanup_free char *src = volt_path("%s/%s", k->modules, line);
+		cleanup_free char *dst = volt_path("lib/modules/%s/%s", k->version, line);
+		if (add_dirs(a, dst, &made) < 0 || add_file(a, src, dst, 0644, err) < 0)
+			return volt_err_prefix(err, "module");
+	}
+	cleanup_free char *dst = volt_path("lib/modules/%s/volt.load", k->version);
+	if (add_entry(a, dst, S_IFREG | 0644, 0, list, strlen(list)) < 0)
+		return volt_err_set(err, 0, "add %s", dst);
+	return 0;
+}
+
+int volt_vm_probe_initrd(const char *init, const struct volt_kernel *k, const char *out, struct volt_err *err)
+{
 	struct archive *a = archive_write_new();
 	if (!a)
 		return volt_err_set(err, ENOMEM, "initramfs %s", out);
 	int r = -1;
-	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK || archive_write_open_filename(a, out) != ARCHIVE_OK)
+	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK || archive_write_open_filename(a, out) != ARCHIVE_OK) {
+		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "write initramfs %s: %s", out,
+			     archive_error_string(a));
 		goto done;
+	}
 	if (add_entry(a, "dev", S_IFDIR | 0755, 0, NULL, 0) < 0 ||
 	    add_entry(a, "dev/console", S_IFCHR | 0600, makedev(5, 1), NULL, 0) < 0 ||
 	    add_entry(a, "proc", S_IFDIR | 0555, 0, NULL, 0) < 0 ||
-	    add_entry(a, "sys", S_IFDIR | 0555, 0, NULL, 0) < 0 ||
-	    add_entry(a, "init", S_IFREG | 0755, 0, prog, len) < 0)
+	    add_entry(a, "sys", S_IFDIR | 0555, 0, NULL, 0) < 0) {
+		volt_err_set(err, 0, "write initramfs %s: %s", out, archive_error_string(a));
 		goto done;
-	if (archive_write_close(a) != ARCHIVE_OK)
+	}
+	if (add_file(a, init, "init", 0755, err) < 0 || add_modules(a, k, err) < 0)
 		goto done;
+	if (archive_write_close(a) != ARCHIVE_OK) {
+		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "write initramfs %s: %s", out,
+			     archive_error_string(a));
+		goto done;
+	}
 	r = 0;
 done:
-	if (r < 0)
-		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "write initramfs %s: %s", out,
-			     archive_error_string(a) ? archive_error_string(a) : "failed");
 	archive_write_free(a);
 	return r;
 }
@@ -72,46 +149,234 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* last_console_line - the last non-empty line the guest printed */
-static const char *last_console_line(char *s)
+/* The host's side of a probe boot. */
+struct session {
+	const struct volt_vm_probe *p;
+	struct volt_vm_probe_result *res;
+	int agent;          /* our end of the agent's socket pair */
+	int console;        /* QEMU's stdout and stderr: the serial console */
+	char tail[2048];    /* the console's last bytes */
+	size_t tail_len;
+	struct volt_agent_reader r;
+	long long t0;
+	bool ready, exited, shutdown_sent;
+	size_t out_len;
+};
+
+static void console_keep(struct session *s, const char *buf, size_t n)
 {
-	size_t n = s ? strlen(s) : 0;
-	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	if (!n)
-		return "(nothing on the console)";
-	char *nl = strrchr(s, '\n');
-	return nl ? nl + 1 : s;
+	if (n >= sizeof(s->tail)) {
+		buf += n - sizeof(s->tail);
+		n = sizeof(s->tail);
+	}
+	if (s->tail_len + n > sizeof(s->tail)) {
+		size_t drop = s->tail_len + n - sizeof(s->tail);
+		memmove(s->tail, s->tail + drop, s->tail_len - drop);
+		s->tail_len -= drop;
+	}
+	memcpy(s->tail + s->tail_len, buf, n);
+	s->tail_len += n;
 }
 
-int volt_vm_probe_boot(const struct volt_vm_probe *p, long *ms, struct volt_err *err)
+/* last_line - the console's last non-empty line */
+static const char *last_line(struct session *s, char *buf, size_t len)
 {
+	size_t n = s->tail_len < len - 1 ? s->tail_len : len - 1;
+	memcpy(buf, s->tail + s->tail_len - n, n);
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	char *nl = strrchr(buf, '\n');
+	const char *l = nl ? nl + 1 : buf;
+	if (*l == '\r')
+		l++;
+	return *l ? l : "(nothing on the console)";
+}
+
+static int send_msg(struct session *s, const struct volt_agent_msg *m, struct volt_err *err)
+{
+	uint8_t *buf;
+	size_t len;
+	const char *why;
+	if (volt_agent_encode(m, &buf, &len, &why) < 0)
+		return volt_err_set(err, 0, "agent: %s", why);
+	bool ok = volt_write_all(s->agent, buf, len);
+	free(buf);
+	return ok ? 0 : volt_err_sys(err, "agent: send %s", volt_agent_type_name(m->type));
+}
+
+/* on_frame - what the guest said; the host acts only on known, checked
+ * messages, and a message out of turn ends the session */
+static int on_frame(struct session *s, const struct volt_agent_msg *m, struct volt_err *err)
+{
+	static const char *const args[] = {"/init", "--version", NULL};
+	switch (m->type) {
+	case VOLT_AGENT_READY:
+		if (s->ready)
+			return volt_err_set(err, 0, "agent: READY twice");
+		s->ready = true;
+		s->res->ready_ms = (long)(now_ms() - s->t0);
+		snprintf(s->res->agent, sizeof(s->res->agent), "%s", m->version);
+		return send_msg(s, &(struct volt_agent_msg){.type = VOLT_AGENT_RUN, .id = 1, .args = args}, err);
+	case VOLT_AGENT_STARTED: return 0;
+	case VOLT_AGENT_OUTPUT: {
+		size_t room = sizeof(s->res->output) - 1 - s->out_len;
+		size_t n = m->data_len < room ? m->data_len : room;
+		memcpy(s->res->output + s->out_len, m->data, n);
+		s->out_len += n;
+		s->res->output[s->out_len] = '\0';
+		return 0;
+	}
+	case VOLT_AGENT_EXIT:
+		if (m->id != 1)
+			return volt_err_set(err, 0, "agent: EXIT of an unknown process %u", m->id);
+		s->exited = true;
+		s->res->code = m->code;
+		s->shutdown_sent = true;
+		return send_msg(s, &(struct volt_agent_msg){.type = VOLT_AGENT_SHUTDOWN}, err);
+	case VOLT_AGENT_ERROR: return volt_err_set(err, 0, "the guest agent: %s", m->text);
+	default: return volt_err_set(err, 0, "agent: %s from the guest", volt_agent_type_name(m->type));
+	}
+}
+
+static int read_agent(struct session *s, struct volt_err *err)
+{
+	uint8_t buf[65536];
+	ssize_t n = read(s->agent, buf, sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0)
+		return 1; /* QEMU closed it: it is exiting */
+	if (volt_agent_reader_feed(&s->r, buf, (size_t)n) < 0)
+		return volt_err_set(err, ENOMEM, "agent");
+	const uint8_t *body;
+	size_t len;
+	const char *why;
+	int k;
+	while ((k = volt_agent_reader_next(&s->r, &body, &len, &why)) == 1) {
+		struct volt_agent_msg m;
+		if (volt_agent_decode(body, len, &m, &why) < 0)
+			return volt_err_set(err, 0, "agent: a bad frame from the guest (%s)", why);
+		int r = on_frame(s, &m, err);
+		volt_agent_msg_free(&m);
+		if (r < 0)
+			return -1;
+	}
+	if (k < 0)
+		return volt_err_set(err, 0, "agent: a bad stream from the guest (%s)", why);
+	return 0;
+}
+
+static pid_t spawn_qemu(const struct volt_vm_probe *p, int agent_fd, int console_fd, struct volt_err *err)
+{
+	/* the agent's socket is fd 3 in QEMU, the console its stdout/stderr */
+	cleanup_free char *append = volt_path("volt_agent=1%s%s", p->append ? " " : "", p->append ? p->append : "");
 	const struct volt_qemu_config c = {
-		.qemu = p->qemu,
-		.accel = p->accel,
-		.kernel = p->kernel,
-		.initrd = p->initrd,
-		.append = "volt_probe=1",
-		.tsc_khz = volt_tsc_khz(),
-		.console_fd = -1,
-		.agent_fd = -1,
+		.qemu = p->qemu, .accel = p->accel, .kernel = p->kernel, .initrd = p->initrd,
+		.append = append, .tsc_khz = volt_tsc_khz(), .console_fd = -1, .agent_fd = 3,
 	};
 	cleanup_strv char **argv = volt_qemu_argv(&c);
-	cleanup_free char *console = NULL;
-	struct volt_err qerr = {0};
-	long long t0 = now_ms();
-	int r = volt_prog_run(&(struct volt_prog){.argv = argv, .out = &console, .out_max = 1u << 20,
-						   .timeout_ms = p->timeout_ms > 0 ? p->timeout_ms : 60000},
-			      &qerr);
-	*ms = (long)(now_ms() - t0);
-	if (r < 0) {
-		char why[VOLT_ERR_MSG_MAX];
-		volt_err_format(&qerr, why, sizeof(why));
-		return volt_err_set(err, qerr.errnum, "boot %s under %s: %s; last console line: %s", p->kernel,
-				    volt_accel_name(p->accel), why, last_console_line(console));
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, console_fd, 1);
+	posix_spawn_file_actions_adddup2(&fa, console_fd, 2);
+	posix_spawn_file_actions_adddup2(&fa, agent_fd, 3);
+	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		volt_err_set(err, rc, "run %s", argv[0]);
+		return -1;
 	}
-	if (!console || !strstr(console, VOLT_PROBE_MARK))
-		return volt_err_set(err, 0, "boot %s under %s: the guest's init did not come up; last console line: %s",
-				    p->kernel, volt_accel_name(p->accel), last_console_line(console));
-	return 0;
+	return pid;
+}
+
+int volt_vm_probe_boot(const struct volt_vm_probe *p, struct volt_vm_probe_result *res, struct volt_err *err)
+{
+	int sp[2], cp[2];
+	struct session s = {.p = p, .res = res};
+	memset(res, 0, sizeof(*res));
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return volt_err_sys(err, "socketpair");
+	if (pipe2(cp, O_CLOEXEC) < 0) {
+		close(sp[0]);
+		close(sp[1]);
+		return volt_err_sys(err, "pipe");
+	}
+	s.t0 = now_ms();
+	pid_t pid = spawn_qemu(p, sp[1], cp[1], err);
+	close(sp[1]);
+	close(cp[1]);
+	s.agent = sp[0];
+	s.console = cp[0];
+	if (pid < 0) {
+		close(s.agent);
+		close(s.console);
+		return -1;
+	}
+
+	long long deadline = s.t0 + (p->timeout_ms > 0 ? p->timeout_ms : 60000);
+	int r = 0, status = 0;
+	bool qemu_gone = false;
+	while (!qemu_gone) {
+		long long left = deadline - now_ms();
+		if (left <= 0) {
+			r = volt_err_set(err, ETIMEDOUT, "no %s within %d s",
+					 !s.ready ? "agent" : !s.exited ? "exit of the guest's command" : "power-off",
+					 p->timeout_ms / 1000);
+			break;
+		}
+		struct pollfd pf[2] = {{.fd = s.console, .events = POLLIN}, {.fd = s.agent, .events = POLLIN}};
+		if (poll(pf, 2, (int)(left < 200 ? left : 200)) < 0 && errno != EINTR) {
+			r = volt_err_sys(err, "poll");
+			break;
+		}
+		if (pf[0].revents) {
+			char buf[4096];
+			ssize_t n = read(s.console, buf, sizeof(buf));
+			if (n > 0)
+				console_keep(&s, buf, (size_t)n);
+		}
+		if (pf[1].revents && s.agent >= 0) {
+			int k = read_agent(&s, err);
+			if (k < 0) {
+				r = -1;
+				break;
+			}
+			if (k > 0) {
+				close(s.agent);
+				s.agent = -1;
+			}
+		}
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			qemu_gone = true;
+	}
+	if (!qemu_gone) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	res->total_ms = (long)(now_ms() - s.t0);
+	/* what is left on the console says why a boot failed */
+	char buf[4096];
+	ssize_t n;
+	fcntl(s.console, F_SETFL, O_NONBLOCK);
+	while ((n = read(s.console, buf, sizeof(buf))) > 0)
+		console_keep(&s, buf, (size_t)n);
+	if (r == 0 && (!s.exited || !WIFEXITED(status) || WEXITSTATUS(status) != 0))
+		r = volt_err_set(err, 0, "QEMU %s before the guest's command ended",
+				 WIFEXITED(status) ? "exited" : "was killed");
+	if (r < 0) {
+		char line[512];
+		volt_err_prefix(err, "boot %s under %s", p->kernel, volt_accel_name(p->accel));
+		size_t l = strlen(err->msg);
+		snprintf(err->msg + l, sizeof(err->msg) - l, "; last console line: %s",
+			 last_line(&s, line, sizeof(line)));
+	}
+	if (s.agent >= 0)
+		close(s.agent);
+	close(s.console);
+	volt_agent_reader_free(&s.r);
+	return r;
 }

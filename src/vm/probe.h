@@ -1,32 +1,42 @@
-/* Booting a kernel to check that microVMs run here: a one-file initramfs
- * whose /init is volt-init, which (as PID 1 with volt_probe=1 on the kernel
- * command line) says so on the console and powers the VM off. */
+/* Booting a kernel to check that microVMs run here: an initramfs holding
+ * volt-init as /init (the guest agent) and the kernel's guest modules; the
+ * host waits for the agent's READY, runs `/init --version` in the guest
+ * through the agent protocol, and shuts the VM down. */
 #ifndef VOLT_VM_PROBE_H
 #define VOLT_VM_PROBE_H
 
 #include "vm/engine.h"
+#include "vm/kernel.h"
 
-/* What volt-init prints on the console when it runs as a probe's PID 1. */
-#define VOLT_PROBE_MARK "volt-init: guest up"
-
-/* volt_vm_probe_initrd - write an uncompressed newc cpio to out: /init
- * (a copy of the static program at init), /dev/console (so that PID 1
- * has a console), /proc and /sys. Device nodes in a cpio are headers
- * only: no root needed. */
-int volt_vm_probe_initrd(const char *init, const char *out, struct volt_err *err);
+/* volt_vm_probe_initrd - write an uncompressed newc cpio to out: /init (a
+ * copy of the static program at init), /dev/console (so that PID 1 has a
+ * console), /proc, /sys, and k's guest modules with their load order as
+ * /lib/modules/<version>/volt.load (store kernels; others have none).
+ * Device nodes in a cpio are headers only: no root needed. */
+int volt_vm_probe_initrd(const char *init, const struct volt_kernel *k, const char *out, struct volt_err *err);
 
 struct volt_vm_probe {
 	const char *qemu;
 	enum volt_accel accel; /* kvm or tcg */
 	const char *kernel;
 	const char *initrd;    /* from volt_vm_probe_initrd */
+	const char *append;    /* more for the kernel command line, or NULL */
 	int timeout_ms;
 };
 
-/* volt_vm_probe_boot - boot p's kernel and initramfs and wait for the mark
- * on the console and QEMU's exit. *ms gets the wall time from QEMU's start
- * to its exit. A guest that does not come up in time is an error that says
- * how far it got (the console's last line). */
-int volt_vm_probe_boot(const struct volt_vm_probe *p, long *ms, struct volt_err *err);
+/* What a probe boot measured. */
+struct volt_vm_probe_result {
+	long ready_ms;   /* QEMU's start to the agent's READY */
+	long total_ms;   /* QEMU's start to its exit */
+	int code;        /* the guest command's exit code */
+	char output[256];/* the first bytes it printed */
+	char agent[64];  /* the agent's version */
+};
+
+/* volt_vm_probe_boot - boot p's kernel and initramfs, talk to the agent,
+ * power the VM off. A guest that does not come up in time, a bad frame
+ * from the guest or a QEMU that fails is an error that says how far it got
+ * (the console's last line). QEMU never outlives the call. */
+int volt_vm_probe_boot(const struct volt_vm_probe *p, struct volt_vm_probe_result *res, struct volt_err *err);
 
 #endif

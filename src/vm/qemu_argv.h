@@ -4,6 +4,7 @@
 #ifndef VOLT_VM_QEMU_ARGV_H
 #define VOLT_VM_QEMU_ARGV_H
 
+#include "vm/agent_proto.h"
 #include "vm/engine.h"
 
 struct volt_qemu_config {
@@ -19,10 +20,6 @@ struct volt_qemu_config {
 	int agent_fd;            /* the guest agent's virtio-serial port: a socket, or -1 */
 	const char *qmp_path;    /* a QMP socket QEMU listens on, or NULL */
 };
-
-/* The name of the agent's port as the guest sees it
- * (/sys/class/virtio-ports/ * /name, /dev/virtio-ports/volt.agent). */
-#define VOLT_AGENT_PORT "volt.agent"
 
 /* volt_qemu_argv - the NULL-terminated argv for c (free with volt_strv_free). */
 char **volt_qemu_argv(const struct volt_qemu_config *c);

@@ -2,7 +2,8 @@
 # MicroVMs, first steps: the engine (QEMU's microvm machine as the user), the
 # accelerator choice (TCG here: no usable KVM on these hosts), kernels from a
 # distribution package installed as the user, and a real boot of that kernel
-# to volt-init and back. The kernel package comes from Debian's archive in
+# with volt-init as the guest agent, a command run through the agent
+# protocol, and a guest that misbehaves refused. The kernel package comes from Debian's archive in
 # scripts/test-setup (scripts/fetch-test-kernel, cached), never from /boot.
 
 load helpers
@@ -85,7 +86,7 @@ setup() {
 	[ -z "$(ls -A "$VOLT_ROOT/kernels")" ]
 }
 
-@test "vm check: a distribution kernel boots under TCG to volt-init, which powers it off" {
+@test "vm check: a distribution kernel boots under TCG, loads its modules, and runs a command through the agent" {
 	need_qemu
 	need_kernel_deb
 	volt vm kernel fetch --deb "$KERNEL_DEB" >/dev/null
@@ -93,10 +94,14 @@ setup() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"accelerator: tcg (asked for (--accel tcg))"* ]]
-	[[ "$output" == *"booted to init and powered off in "* ]]
-	echo "# $(grep booted <<<"$output")" >&3
+	# the agent's port is virtio-serial: virtio_mmio and virtio_console are
+	# modules of this kernel, so READY proves they were loaded in the guest
+	[[ "$output" == *"agent: 1 volt-init, ready "* ]]
+	[[ "$output" == *"guest command: /init --version: exit 0: volt-init "*"(agent protocol 1)"* ]]
+	[[ "$output" == *"powered off "* ]]
+	echo "# $(grep -E 'ready|powered' <<<"$output" | tr '\n' ' ')" >&3
 	# no QEMU left behind, no scratch files
-	! pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_probe' >/dev/null
+	! pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_agent' >/dev/null
 	[ -z "$(ls -d "$VOLT_RUNROOT"/vm-check-* 2>/dev/null)" ]
 }
 
@@ -110,6 +115,7 @@ setup() {
 	[[ "$output" == *"--accel kvm: $VOLT_KVM_DEVICE: No such file or directory"* ]]
 	run volt vm check --timeout 240
 	[ "$status" -eq 0 ]
+	[[ "$output" == *"guest command: /init --version: exit 0"* ]]
 	[[ "$output" == *"accelerator: tcg (no usable KVM ($VOLT_KVM_DEVICE: No such file or directory))"* ]]
 	run volt info
 	[[ "$output" == *"microVMs:"*"engine: "*"qemu-system-x86_64 "[0-9]* ]]
@@ -125,6 +131,21 @@ setup() {
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"boot $BATS_TEST_TMPDIR/vmlinuz-junk under tcg: "* ]]
 	[ "$(grep -c '^volt:' <<<"$output")" -eq 1 ]
+}
+
+@test "vm: a guest's malformed, oversized or truncated frame is refused, and QEMU does not outlive it" {
+	need_qemu
+	need_kernel_deb
+	volt vm kernel fetch --deb "$KERNEL_DEB" >/dev/null
+	# volt_agent_test= makes the guest agent misbehave after READY (a test hook)
+	for bad in bad-type:"unknown message type" huge:"frame size out of bounds" truncated:"a field runs past the frame"; do
+		run volt vm check --accel tcg --timeout 240 --append "volt_agent_test=${bad%%:*}"
+		echo "$bad: $output"
+		[ "$status" -eq 125 ]
+		[[ "$output" == *"volt: boot "*"under tcg: agent: a bad "*"from the guest (${bad#*:}"* ]]
+		[ "$(grep -c '^volt:' <<<"$output")" -eq 1 ]
+		! pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_agent' >/dev/null
+	done
 }
 
 @test "vm kernel fetch: Debian's cloud kernel from the archive, as the user" {

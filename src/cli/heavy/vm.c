@@ -167,10 +167,10 @@ static int vm_kernel(struct volt_cli *cli, int argc, char **argv)
 
 /* check_boot - build the probe's initramfs in a scratch directory of the
  * runtime directory, boot it, say how long it took */
-static int check_boot(struct volt_ctx *ctx, struct volt_vm_probe *p)
+static int check_boot(struct volt_ctx *ctx, const struct volt_kernel *k, struct volt_vm_probe *p)
 {
 	struct volt_err err = {0}, ignore;
-	long ms = 0;
+	struct volt_vm_probe_result res;
 	cleanup_free char *init = volt_ctx_helper(ctx, "volt-init");
 	cleanup_free char *tmp = volt_path("%s/vm-check-XXXXXX", ctx->runroot);
 	if (!init) {
@@ -185,14 +185,17 @@ static int check_boot(struct volt_ctx *ctx, struct volt_vm_probe *p)
 	}
 	cleanup_free char *initrd = volt_path("%s/initrd.cpio", tmp);
 	p->initrd = initrd;
-	int r = volt_vm_probe_initrd(init, initrd, &err);
+	int r = volt_vm_probe_initrd(init, k, initrd, &err);
 	if (r == 0)
-		r = volt_vm_probe_boot(p, &ms, &err);
+		r = volt_vm_probe_boot(p, &res, &err);
 	volt_rm_rf(tmp, &ignore);
 	if (r < 0)
 		return cli_fail(&err);
-	printf("booted to init and powered off in %.2f s\n", (double)ms / 1000.0);
-	return 0;
+	res.output[strcspn(res.output, "\n")] = '\0';
+	printf("agent: %s, ready %.2f s after QEMU's start\n", res.agent, (double)res.ready_ms / 1000.0);
+	printf("guest command: /init --version: exit %d: %s\n", res.code, res.output);
+	printf("powered off %.2f s after QEMU's start\n", (double)res.total_ms / 1000.0);
+	return res.code == 0 ? 0 : 125;
 }
 
 /* vm_check - boot the kernel into volt-init's probe mode and time it */
@@ -201,13 +204,14 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {{"kernel", required_argument, NULL, 'k'},
 					     {"accel", required_argument, NULL, 'a'},
 					     {"timeout", required_argument, NULL, 't'},
+					     {"append", required_argument, NULL, 'A'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	struct volt_engine eng = {0};
 	struct volt_kernel k = {0};
 	struct volt_err err = {0};
 	enum volt_accel want = VOLT_ACCEL_AUTO, accel;
-	const char *kernel = NULL;
+	const char *kernel = NULL, *append = NULL;
 	char why[512];
 	long timeout_s = 120;
 	struct volt_ctx *ctx;
@@ -216,6 +220,7 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kernel = optarg; break;
+		case 'A': append = optarg; break;
 		case 'a':
 			if (volt_accel_parse(optarg, &want, &err) < 0)
 				return cli_fail(&err);
@@ -226,9 +231,11 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 				return cli_usage_error("vm check", "--timeout: seconds, 1 to 3600");
 			break;
 		case 'h':
-			printf("Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n\n"
-			       "Boot a kernel into a one-file initramfs whose init (volt-init) says it is up and\n"
-			       "powers the VM off: shows the engine, the accelerator and why, and the boot time.\n");
+			printf("Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n"
+			       "                     [--append KERNEL-ARGS]\n\n"
+			       "Boot a kernel with an initramfs of volt-init (the guest agent) and the kernel's guest\n"
+			       "modules, run `/init --version` in the guest through the agent, and power the VM off:\n"
+			       "shows the engine, the accelerator and why, and the times.\n");
 			return 0;
 		default: return cli_usage_error("vm check", "invalid option");
 		}
@@ -246,9 +253,9 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 	printf("engine: %s %s\naccelerator: %s (%s)\nkernel: %s (%s)\n", eng.qemu, eng.version,
 	       volt_accel_name(accel), why, k.version, k.image);
 	fflush(stdout);
-	struct volt_vm_probe p = {.qemu = eng.qemu, .accel = accel, .kernel = k.image,
+	struct volt_vm_probe p = {.qemu = eng.qemu, .accel = accel, .kernel = k.image, .append = append,
 				  .timeout_ms = (int)timeout_s * 1000};
-	ret = check_boot(ctx, &p);
+	ret = check_boot(ctx, &k, &p);
 out:
 	volt_engine_free(&eng);
 	volt_kernel_free(&k);
@@ -260,7 +267,7 @@ int cmd_vm(struct volt_cli *cli, int argc, char **argv)
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		printf("Usage: volt vm COMMAND\n\nMicroVMs (QEMU's microvm machine, run as the user).\n\nCommands:\n"
 		       "  kernel fetch|ls|rm   kernels for microVMs\n"
-		       "  check                boot a kernel to volt-init and back: engine, accelerator, time\n");
+		       "  check                boot a kernel, run a command through the guest agent, power off\n");
 		return argc < 2 ? 125 : 0;
 	}
 	optind = 1;
