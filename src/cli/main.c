@@ -44,6 +44,9 @@ static const struct volt_cmd commands[] = {
 	{"cas", cli_exec_heavy, "The content-addressed store: status, verify, gc, inspect, build, mount"},
 	{"bundle", cli_exec_heavy, "Move images as .vbundle files: create, inspect, verify, import"},
 
+	{"system", cmd_system, "The store as a whole: reset (remove everything)"},
+	{"unshare", cmd_unshare, "Run a command in the store's user namespace"},
+
 	{"security", cmd_security, "Inspect, check and audit confinement; manage profiles"},
 };
 
