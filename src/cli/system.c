@@ -103,7 +103,8 @@ static int system_reset(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("system reset", "takes no arguments");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	if (volt_store_check_paths(ctx->root, ctx->runroot, &err) < 0)
+	if (volt_store_check_paths(ctx->root, ctx->runroot, &err) < 0 ||
+	    volt_store_check_shared(ctx->root, ctx->runroot, &err) < 0)
 		return cli_fail(&err);
 	if (!force) {
 		int ok = confirm(ctx);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cas/fuse.h"
+#include "container/userns_keeper.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -70,18 +71,34 @@ int volt_store_check_paths(const char *root, const char *runroot, struct volt_er
 	return 0;
 }
 
-/* below - path is dir or below it */
-static int below(const char *path, const char *dir)
+/* below - arg is the absolute path dir or a path below it */
+static int below(const char *arg, const char *dir)
 {
 	size_t n = strlen(dir);
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
-	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+	return arg[0] == '/' && !strncmp(arg, dir, n) && (arg[n] == '\0' || arg[n] == '/');
 }
 
-int volt_store_path_is_ours(const char *arg, const char *root, const char *runroot)
+int volt_store_cmdline_class(const char *cmdline, size_t len, const char *root, const char *runroot,
+			     const char *id)
 {
-	return arg[0] == '/' && (below(arg, root) || below(arg, runroot));
+	const char *end = cmdline + len, *base = strrchr(cmdline, '/');
+	base = base ? base + 1 : cmdline;
+	if (!len || cmdline[len - 1] != '\0' || strncmp(base, "volt", 4))
+		return VOLT_PROC_OTHER;
+	bool root_arg = false, run_arg = false, keeper = false, has_id = !id;
+	for (const char *a = cmdline + strlen(cmdline) + 1; a < end; a += strlen(a) + 1) {
+		root_arg |= below(a, root);
+		run_arg |= below(a, runroot);
+		keeper |= a == cmdline + strlen(cmdline) + 1 && !strcmp(a, VOLT_USERNS_KEEPER_CMD);
+		has_id |= id && !strcmp(a, id);
+	}
+	/* a keeper names the runtime directory and the store that started it,
+	 * but serves every store of that runtime directory: it is a cache */
+	if ((root_arg || (keeper && run_arg)) && has_id)
+		return VOLT_PROC_STORE;
+	return run_arg && !keeper ? VOLT_PROC_SHARED : VOLT_PROC_OTHER;
 }
 
 void volt_store_umount_views(const char *runroot)
@@ -114,57 +131,88 @@ static char proc_state(pid_t pid)
 	return s && s[1] == ' ' ? s[2] : 0;
 }
 
-/* store_process - pid is volt's and names the store in its arguments (and
- * id, unless NULL) */
-static int store_process(pid_t pid, const char *root, const char *runroot, const char *id)
+/* proc_class - volt_store_cmdline_class of process pid */
+static int proc_class(pid_t pid, const char *root, const char *runroot, const char *id)
 {
 	char path[64], buf[8192];
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return 0;
-	buf[n] = '\0';
-	const char *base = strrchr(buf, '/');
-	base = base ? base + 1 : buf;
-	if (strncmp(base, "volt", 4))
-		return 0;
-	int ours = 0, has_id = !id;
-	for (const char *a = buf + strlen(buf) + 1; a < buf + n; a += strlen(a) + 1) {
-		ours |= volt_store_path_is_ours(a, root, runroot);
-		has_id |= id && !strcmp(a, id);
-	}
-	return ours && has_id;
+		return VOLT_PROC_OTHER;
+	buf[n] = '\0'; /* a cut line still ends in NUL */
+	return volt_store_cmdline_class(buf, (size_t)n + (buf[n - 1] != '\0'), root, runroot, id);
 }
 
-/* kill_matching - SIGKILL the store's processes (of container id, unless
- * NULL); wait up to 2 s for them to be gone. The count. */
-static int kill_matching(const char *root, const char *runroot, const char *id)
+/* for_each_proc - fn(pid, class) for every live process of this user but
+ * this one; stops when fn returns nonzero, with that value */
+static int for_each_proc(const char *root, const char *runroot, const char *id, int (*fn)(pid_t, int, void *),
+			 void *arg)
 {
-	pid_t killed[256];
-	int n = 0;
-	uid_t uid = getuid();
 	cleanup_dir DIR *d = opendir("/proc");
 	struct dirent *e;
 	struct stat st;
+	uid_t uid = getuid();
 
-	while (d && (e = readdir(d)) && n < (int)(sizeof(killed) / sizeof(killed[0]))) {
+	while (d && (e = readdir(d))) {
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
 		pid_t pid = (pid_t)atoi(e->d_name);
 		if (pid == getpid() || fstatat(dirfd(d), e->d_name, &st, 0) < 0 || st.st_uid != uid)
 			continue;
 		char s = proc_state(pid);
-		if (!s || s == 'Z' || !store_process(pid, root, runroot, id))
+		if (!s || s == 'Z')
 			continue;
-		if (kill(pid, SIGKILL) == 0)
-			killed[n++] = pid;
+		int r = fn(pid, proc_class(pid, root, runroot, id), arg);
+		if (r)
+			return r;
 	}
+	return 0;
+}
+
+static int find_shared(pid_t pid, int cls, void *arg)
+{
+	if (cls != VOLT_PROC_SHARED)
+		return 0;
+	*(pid_t *)arg = pid;
+	return 1;
+}
+
+int volt_store_check_shared(const char *root, const char *runroot, struct volt_err *err)
+{
+	pid_t pid = 0;
+	if (for_each_proc(root, runroot, NULL, find_shared, &pid))
+		return volt_err_set(err, EBUSY,
+				    "the runtime directory %s is in use by another store (process %d): stop its "
+				    "containers first, or give each store a runtime directory of its own (--runroot)",
+				    runroot, (int)pid);
+	return 0;
+}
+
+struct kill_list {
+	pid_t pids[256];
+	int n;
+};
+
+static int kill_store(pid_t pid, int cls, void *arg)
+{
+	struct kill_list *k = arg;
+	if (cls == VOLT_PROC_STORE && k->n < (int)(sizeof(k->pids) / sizeof(k->pids[0])) && kill(pid, SIGKILL) == 0)
+		k->pids[k->n++] = pid;
+	return 0;
+}
+
+/* kill_matching - SIGKILL the store's processes (of container id, unless
+ * NULL); wait up to 2 s for them to be gone. The count. */
+static int kill_matching(const char *root, const char *runroot, const char *id)
+{
+	struct kill_list k = {.n = 0};
+	for_each_proc(root, runroot, id, kill_store, &k);
 	/* gone, or a zombie (PID 1 of a container host may never reap) */
 	for (int tries = 0; tries < 200; tries++) {
 		int left = 0;
-		for (int i = 0; i < n; i++) {
-			char s = proc_state(killed[i]);
+		for (int i = 0; i < k.n; i++) {
+			char s = proc_state(k.pids[i]);
 			left += s && s != 'Z' && s != 'X';
 		}
 		if (!left)
@@ -172,7 +220,7 @@ static int kill_matching(const char *root, const char *runroot, const char *id)
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
-	return n;
+	return k.n;
 }
 
 int volt_store_kill(const char *root, const char *runroot)

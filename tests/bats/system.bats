@@ -61,6 +61,18 @@ fill_store() {
 	[ -n "$output" ]
 }
 
+@test "system reset on a terminal asks [y/N]: no keeps the store, y removes it" {
+	import_busybox
+	run bash -c "echo n | script -qec '$VOLT_BIN system reset' /dev/null"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"[y/N]"* ]]
+	[ -e "$VOLT_ROOT/state.db" ]
+	run bash -c "echo y | script -qec '$VOLT_BIN system reset' /dev/null"
+	[ "$status" -eq 0 ]
+	[ ! -e "$VOLT_ROOT" ]
+	[ ! -e "$VOLT_RUNROOT" ]
+}
+
 @test "system reset after a half-run rm -rf (state database gone, a container still running)" {
 	fill_store
 	rm -rf "$VOLT_ROOT" 2>/dev/null || true
@@ -81,6 +93,24 @@ fill_store() {
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"does not look like a volt store"* ]]
 	[ -e "$BATS_TEST_TMPDIR/notastore/mine" ]
+}
+
+@test "system reset refuses a runtime directory another store's running container uses" {
+	import_busybox
+	other="$BATS_TEST_TMPDIR/other"
+	volt --root "$other" image import "$BUSYBOX_TAR" busybox >/dev/null
+	volt --root "$other" run -d --name keep busybox sleep 300 >/dev/null
+	run volt system reset -f
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"in use by another store"* ]]
+	run volt --root "$other" ps -q
+	[ -n "$output" ]
+	[ -e "$VOLT_ROOT/state.db" ]
+	# once the other store is gone, it goes
+	volt --root "$other" system reset -f
+	run volt system reset -f
+	[ "$status" -eq 0 ]
+	[ ! -e "$VOLT_ROOT" ]
 }
 
 @test "rm removes a container directory whose record is gone, by its id" {
