@@ -51,6 +51,21 @@ fill_store() {
 	[ -z "$output" ]
 }
 
+@test "system reset unmounts the store's FUSE views and stops their servers" {
+	[ -w /dev/fuse ] && command -v fusermount3 >/dev/null || skip_or_fail "FUSE (/dev/fuse, fusermount3) is not usable"
+	import_busybox
+	volt run -d --rootfs-lower fuse --name f busybox sleep 300 >/dev/null
+	grep -q " $VOLT_RUNROOT/fuse/" /proc/self/mountinfo
+	run volt system reset -f
+	[ "$status" -eq 0 ]
+	run grep " $VOLT_RUNROOT/" /proc/self/mountinfo
+	[ -z "$output" ]
+	[ ! -e "$VOLT_ROOT" ]
+	[ ! -e "$VOLT_RUNROOT" ]
+	run store_procs
+	[ -z "$output" ]
+}
+
 @test "system reset without -f and without a terminal refuses and removes nothing" {
 	import_busybox
 	run volt system reset </dev/null
