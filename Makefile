@@ -1,7 +1,7 @@
 # volt — one GNU Makefile. Every library through pkg-config.
 #   make            build volt, volt-shim, volt-init
 #   make test       install missing deps, build, run unit (+ASan/UBSan) and bats tests
-#   make demo       install missing deps, build, run a container from a local image
+#   make demo       install missing deps, build, show containers at work (scripts/demo)
 #   make bench      side-by-side benchmarks (hyperfine)
 #   make install PREFIX=...
 
@@ -139,7 +139,8 @@ fuzz:
 	@scripts/run-fuzz
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@echo "== building volt"
+	@$(MAKE) --no-print-directory -s all
 	@scripts/demo
 
 bench: deps

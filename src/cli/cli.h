@@ -71,6 +71,8 @@ void cli_exec_tty_relay(int master, bool forward_stdin);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
 int cmd_port(struct volt_cli *cli, int argc, char **argv);
+int cmd_system(struct volt_cli *cli, int argc, char **argv);  /* system.c */
+int cmd_unshare(struct volt_cli *cli, int argc, char **argv); /* system.c */
 
 /* supervision (cli/supervise.c, cli/supervise_opts.c, cli/generate.c) */
 struct volt_sup_opts;

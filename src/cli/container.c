@@ -7,7 +7,10 @@
 
 #include "cli/cli.h"
 #include "container/lifecycle.h"
+#include "container/reset.h"
 #include "container/spec.h"
+
+static int do_rm(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg, struct volt_err *err);
 
 /* for_each - load each named container and call fn; returns the last failure code */
 static int for_each(struct volt_ctx *ctx, int argc, char **argv,
@@ -19,6 +22,13 @@ static int for_each(struct volt_ctx *ctx, int argc, char **argv,
 		struct volt_err err = {0};
 		struct volt_ctr_row row;
 		int r = volt_ctr_load(ctx, argv[i], &row, &err);
+		char id[72];
+		/* rm: a container directory whose record is gone (an interrupted
+		 * rm -rf of the store) goes too, by its id */
+		if (r > 0 && fn == do_rm && (r = volt_ctr_remove_orphan(ctx, argv[i], id, sizeof(id), &err)) == 0) {
+			printf("%s\n", argv[i]);
+			continue;
+		}
 		if (r != 0) {
 			if (r > 0)
 				volt_err_set(&err, 0, "no such container: %s", argv[i]);

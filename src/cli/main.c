@@ -45,6 +45,9 @@ static const struct volt_cmd commands[] = {
 	{"bundle", cli_exec_heavy, "Move images as .vbundle files: create, inspect, verify, import"},
 	{"vm", cli_exec_heavy, "MicroVMs: kernels (fetch, ls, rm) and a boot check"},
 
+	{"system", cmd_system, "The store as a whole: reset (remove everything)"},
+	{"unshare", cmd_unshare, "Run a command in the store's user namespace"},
+
 	{"security", cmd_security, "Inspect, check and audit confinement; manage profiles"},
 };
 
