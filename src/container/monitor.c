@@ -565,6 +565,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		goto fail_early;
 	volt_trace("monitor: net prepared");
 	sp.security = &s.sec; /* capabilities, Landlock, seccomp: src/security */
+	sp.preserve_fds = s.ctx->preserve_fds;
 	if (s.ctx->early_userns && sp.joined_userns)
 		volt_early_userns_abort(s.ctx->early_userns);
 	/* detached or `start`: no early namespace, but a keeper's may be there

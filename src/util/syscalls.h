@@ -2,6 +2,7 @@
 #ifndef VOLT_UTIL_SYSCALLS_H
 #define VOLT_UTIL_SYSCALLS_H
 
+#include <linux/close_range.h>
 #include <linux/openat2.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -30,6 +31,17 @@ static inline int volt_fsmount(int fd, unsigned int flags, unsigned int attr)
 static inline int volt_pidfd_open(pid_t pid, unsigned int flags)
 {
 	return (int)syscall(SYS_pidfd_open, pid, flags);
+}
+/* volt_close_range - flags: 0 or CLOSE_RANGE_CLOEXEC (linux/close_range.h) */
+static inline int volt_close_range(unsigned first, unsigned last, unsigned flags)
+{
+	return (int)syscall(SYS_close_range, first, last, flags);
+}
+/* volt_clone_flags - fork(2) with namespace flags: a new process that
+ * returns here (0 in the child), on the parent's stack */
+static inline pid_t volt_clone_flags(unsigned long flags)
+{
+	return (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, 0);
 }
 static inline int volt_pidfd_send_signal(int pidfd, int sig)
 {
