@@ -48,4 +48,29 @@ static inline int volt_pidfd_send_signal(int pidfd, int sig)
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
+/* Landlock; attr: struct landlock_ruleset_attr / the rule's attribute */
+static inline int volt_landlock_create_ruleset(const void *attr, size_t size, unsigned flags)
+{
+	return (int)syscall(SYS_landlock_create_ruleset, attr, size, flags);
+}
+static inline int volt_landlock_add_rule(int ruleset, int type, const void *attr, unsigned flags)
+{
+	return (int)syscall(SYS_landlock_add_rule, ruleset, type, attr, flags);
+}
+static inline int volt_landlock_restrict_self(int ruleset, unsigned flags)
+{
+	return (int)syscall(SYS_landlock_restrict_self, ruleset, flags);
+}
+static inline long volt_seccomp(unsigned op, unsigned flags, void *args)
+{
+	return syscall(SYS_seccomp, op, flags, args);
+}
+#if defined(__x86_64__)
+/* volt_x32_getpid - getpid through the x32 ABI: ENOSYS where the kernel has none */
+static inline long volt_x32_getpid(void)
+{
+	return syscall(0x40000000L | SYS_getpid); /* __X32_SYSCALL_BIT */
+}
+#endif
+
 #endif
