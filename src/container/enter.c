@@ -68,9 +68,9 @@ static int enter_cwd(const struct volt_enter *e, struct volt_err *err)
 		if (!e->make_cwd || errno != ENOENT || volt_mkdir_p(cwd, 0755, err) < 0 || chdir(cwd) < 0)
 			return volt_err_sys(err, "chdir to %s", cwd);
 	}
-	/* ENOENT: unreachable from the root; ERANGE: deeper than PATH_MAX,
-	 * which chdir accepted, so it is inside */
-	if (!getcwd(buf, sizeof(buf)) && errno != ERANGE)
+	/* ENOENT: unreachable from the root (ERANGE, a path beyond PATH_MAX,
+	 * may be either: refused too) */
+	if (!getcwd(buf, sizeof(buf)))
 		return volt_err_sys(err, "working directory %s is outside the container", cwd);
 	return 0;
 }
