@@ -10,9 +10,11 @@
 #include "container/monitor.h"
 #include "state/context.h"
 #include "util/err.h"
+#include "util/fds.h"
 
-/* detach - leave the caller's session: fork twice, setsid, stdio on /dev/null */
-static int detach(void)
+/* detach - leave the caller's session: fork twice, setsid, stdio on
+ * /dev/null, and no fd of the caller's but the n in keep */
+static int detach(const int *keep, size_t n)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -25,13 +27,7 @@ static int detach(void)
 		return -1;
 	if (pid > 0)
 		_exit(0);
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		close(null);
-	}
+	volt_fds_keep_only(VOLT_STDIO_NULL_ALL, keep, n);
 	return 0;
 }
 
@@ -72,7 +68,7 @@ int main(int argc, char **argv)
 		return usage();
 	if (o.ready_fd >= 0)
 		fcntl(o.ready_fd, F_SETFD, FD_CLOEXEC);
-	if (do_detach && detach() < 0)
+	if (do_detach && detach((int[]){o.ready_fd, o.lock_fd}, 2) < 0)
 		r = volt_err_sys(&err, "detach");
 	else
 		r = volt_ctx_init(&ctx, root, runroot, &err);

@@ -25,6 +25,9 @@ struct volt_ctx *cli_ctx(struct volt_cli *cli);
 int cli_fail(const struct volt_err *err);
 /* cli_usage_error - print a usage error and the hint; return 125. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* cli_parse_preserve_fds - --preserve-fds N: a count of fds from 3 on.
+ * Return: 0, or -1 when arg is not one. */
+int cli_parse_preserve_fds(const char *arg, unsigned *n);
 /* cli_want_help - argv has -h/--help before any positional argument */
 bool cli_want_help(int argc, char **argv);
 /* cli_strv_add - append optarg to a NULL-terminated vector */

@@ -34,6 +34,18 @@ int cli_fail(const struct volt_err *err)
 	return err->exit_code ? err->exit_code : VOLT_EXIT_INTERNAL;
 }
 
+int cli_parse_preserve_fds(const char *arg, unsigned *n)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(arg, &end, 10);
+	/* within the fd numbers: the last fd passed is 3+N-1 */
+	if (!*arg || *end || errno || arg[0] == '-' || v > 1u << 20)
+		return -1;
+	*n = (unsigned)v;
+	return 0;
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -10,7 +10,6 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -21,10 +20,11 @@
 #include "security/security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/syscalls.h"
 
 static int landlock_abi(void)
 {
-	long r = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	long r = volt_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	return r < 0 ? 0 : (int)r;
 }
 

@@ -16,7 +16,7 @@ enum {
 	OPT_RM = 1000, OPT_NAME, OPT_ENV_FILE, OPT_ENTRYPOINT, OPT_TMPFS, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_NETWORK, OPT_INIT, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_LABEL, OPT_USERNS, OPT_DNS,
 	OPT_ADD_HOST, OPT_ROOTFS_LOWER, OPT_SECURITY_OPT, OPT_CAP_ADD, OPT_CAP_DROP, OPT_LANDLOCK,
-	OPT_SECCOMP_AUDIT, OPT_LOG_OPT,
+	OPT_SECCOMP_AUDIT, OPT_LOG_OPT, OPT_PRESERVE_FDS,
 };
 
 static const struct option create_opts[] = {
@@ -53,11 +53,13 @@ static const struct option create_opts[] = {
 	{"landlock", required_argument, NULL, OPT_LANDLOCK},
 	{"seccomp-audit", no_argument, NULL, OPT_SECCOMP_AUDIT},
 	{"log-opt", required_argument, NULL, OPT_LOG_OPT},
+	{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
 
 static struct volt_sup_opts sup_opts;
+static unsigned preserve_fds; /* run --preserve-fds */
 
 static void create_usage(const char *cmd)
 {
@@ -100,6 +102,8 @@ static void create_usage(const char *cmd)
 	       cmd,
 	       !strcmp(cmd, "run") ? "Create and start a container." : "Create a container without starting it.",
 	       !strcmp(cmd, "run") ? "  -d, --detach             run in the background and print the container ID\n"
+				     "      --preserve-fds N     pass the caller's fds 3..3+N-1 on (foreground only;\n"
+				     "                           no other fd reaches the container)\n"
 				   : "", cli_supervise_help);
 }
 
@@ -158,6 +162,13 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case OPT_SECCOMP_AUDIT: o->seccomp_audit = true; break;
 		case OPT_LOG_OPT: cli_strv_add(&o->log_opts, optarg); break;
 		case OPT_ROOTFS_LOWER: o->rootfs_lower = optarg; break;
+		case OPT_PRESERVE_FDS:
+			/* the fds are the caller's: only a monitor in its process has them */
+			if (!detach)
+				return cli_usage_error(cmd, "--preserve-fds: only volt run passes fds on"), -1;
+			if (cli_parse_preserve_fds(optarg, &preserve_fds) < 0)
+				return cli_usage_error(cmd, "--preserve-fds %s: not a number of fds", optarg), -1;
+			break;
 		default:
 			if (c >= CLI_OPT_SUPERVISE) {
 				if (cli_supervise_opt(cmd, c, optarg, &sup_opts) < 0)
@@ -171,6 +182,8 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		return cli_usage_error(cmd, "requires at least 1 argument (IMAGE)"), -1;
 	if (cli_supervise_check(cmd, &sup_opts, o->rm) < 0)
 		return -1;
+	if (preserve_fds && *detach)
+		return cli_usage_error(cmd, "--preserve-fds needs a foreground run (not -d)"), -1;
 	o->image = argv[optind];
 	o->command = argv + optind + 1;
 	if (detach && *detach && o->rm && false)
@@ -258,6 +271,7 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	}
 	free_opts(&o);
+	ctx->preserve_fds = preserve_fds;
 	/* foreground: volt becomes the monitor, whose exit code is the
 	 * container's; detached: the monitor leaves on its own */
 	volt_trace("run: loaded, starting");

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -21,6 +20,7 @@
 #include "security/landlock.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/syscalls.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -231,7 +231,7 @@ int cmd_security_check(struct volt_cli *cli, int argc, char **argv)
 		line(&c, "WARN", what, "enable it: add landlock to the lsm= kernel parameter, e.g. "
 		     "lsm=landlock,lockdown,yama,integrity,apparmor,bpf");
 	uint32_t act = SECCOMP_RET_USER_NOTIF;
-	long sf = syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &act);
+	long sf = volt_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &act);
 	if (sf == 0)
 		line(&c, "OK", "seccomp: filter mode and user notification available", NULL);
 	else if (errno == EOPNOTSUPP)

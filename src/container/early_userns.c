@@ -28,13 +28,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "net/net.h"
 #include "util/cleanup.h"
+#include "util/fds.h"
 #include "util/fs.h"
+#include "util/syscalls.h"
 
 extern char **environ;
 
@@ -54,13 +55,7 @@ static _Noreturn void hold(struct volt_early_userns *e, int rfd)
 		 * keeper is adopted by init (or the user manager) */
 		/* nothing of the run reaches the keeper, not even before its
 		 * main: no terminal, no pipe a caller waits on */
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		close_range(3, ~0U, 0);
+		volt_fds_keep_only(VOLT_STDIO_NULL_ALL, NULL, 0);
 		setsid();
 		/* the keeper runs in /; the database exists by now */
 		char *root = e->keeper_root ? realpath(e->keeper_root, NULL) : NULL;
@@ -174,7 +169,7 @@ void volt_early_userns_start(struct volt_early_userns *e, const struct volt_idma
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return;
 	fflush(NULL);
-	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
+	pid_t pid = volt_clone_flags(CLONE_NEWUSER | SIGCHLD);
 	if (pid < 0) {
 		close(p[0]);
 		close(p[1]);

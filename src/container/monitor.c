@@ -31,7 +31,6 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <termios.h>
@@ -51,6 +50,7 @@
 #include "state/context.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
+#include "util/fds.h"
 #include "util/trace.h"
 #include "util/fs.h"
 
@@ -315,35 +315,11 @@ static void forget(struct shim *s, struct volt_db *db, int code, int lock_fd)
  * Returns as fork(). */
 static pid_t throwaway_child(const int *keep, size_t n)
 {
-	int sorted[4];
-	size_t k = 0;
-
 	fflush(NULL);
 	pid_t pid = fork();
-	if (pid != 0)
-		return pid;
-	int null = open("/dev/null", O_RDWR);
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-	}
-	for (size_t i = 0; i < n && k < ARRAY_SIZE(sorted); i++) {
-		size_t j = k++;
-		for (; j > 0 && sorted[j - 1] > keep[i]; j--)
-			sorted[j] = sorted[j - 1];
-		sorted[j] = keep[i];
-	}
-	unsigned from = 3;
-	for (size_t i = 0; i < k; i++) {
-		if (sorted[i] < (int)from)
-			continue;
-		if ((unsigned)sorted[i] > from)
-			syscall(SYS_close_range, from, (unsigned)sorted[i] - 1, 0);
-		from = (unsigned)sorted[i] + 1;
-	}
-	syscall(SYS_close_range, from, ~0U, 0);
-	return 0;
+	if (pid == 0)
+		volt_fds_keep_only(VOLT_STDIO_NULL_ALL, keep, n);
+	return pid;
 }
 
 /* drop_mount_namespace - let go of the container's mount namespace. Its
@@ -565,6 +541,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		goto fail_early;
 	volt_trace("monitor: net prepared");
 	sp.security = &s.sec; /* capabilities, Landlock, seccomp: src/security */
+	sp.preserve_fds = s.ctx->preserve_fds;
 	if (s.ctx->early_userns && sp.joined_userns)
 		volt_early_userns_abort(s.ctx->early_userns);
 	/* detached or `start`: no early namespace, but a keeper's may be there

@@ -15,6 +15,7 @@
 
 #include "net/net.h"
 #include "util/cleanup.h"
+#include "util/fds.h"
 #include "util/fs.h"
 #include "util/trace.h"
 #include "util/syscalls.h"
@@ -113,11 +114,9 @@ static int mount_overlay(const struct volt_rootfs_args *a, char **root, struct v
 		pid_t pid = fork();
 		int status;
 		if (pid == 0) {
-			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-			if (null >= 0) { /* its own chatter ("unknown argument ...") is noise here */
-				dup2(null, 1);
-				dup2(null, 2);
-			}
+			/* its own chatter ("unknown argument ...") is noise here, and
+			 * the daemon, which stays, holds no fd of the monitor's */
+			volt_fds_keep_only(VOLT_STDIO_NULL_ALL, NULL, 0);
 			execl("/usr/bin/fuse-overlayfs", "fuse-overlayfs", "-o", fopts, merged, (char *)NULL);
 			_exit(127);
 		}

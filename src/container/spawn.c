@@ -43,64 +43,23 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <linux/close_range.h>
 #include <unistd.h>
 
+#include "container/enter.h"
 #include "container/rootfs.h"
-#include "container/user.h"
 #include "net/net.h"
 
 #include "security/security.h"
 #include "util/cleanup.h"
 #include "util/fdpass.h"
 #include "util/fs.h"
+#include "util/syscalls.h"
 #include "util/trace.h"
 
 struct child_report {
 	int exit_code;
 	struct volt_err err;
 };
-
-static int fail_code(struct volt_err *err, int code)
-{
-	err->exit_code = code;
-	return -1;
-}
-
-static char *read_small(const char *path)
-{
-	char *s = NULL;
-	struct volt_err ignored;
-	if (volt_read_file(path, 4 << 20, &s, NULL, &ignored) < 0)
-		return NULL;
-	return s;
-}
-
-static int switch_user(const struct volt_spec *s, char ***env, struct volt_err *err)
-{
-	cleanup_free char *passwd = read_small("/etc/passwd");
-	cleanup_free char *group = read_small("/etc/group");
-	struct volt_user u;
-
-	if (volt_user_resolve(s->user, passwd, group, &u, err) < 0)
-		return -1;
-	if (!volt_env_get(*env, "HOME")) {
-		cleanup_free char *h = volt_path("HOME=%s", u.home);
-		volt_env_set(env, h);
-	}
-	if (s->idmap.keep_id && (!s->user || !s->user[0])) {
-		/* keep-id: the user is already themselves inside */
-		return 0;
-	}
-	/* supplementary groups can be set only when setgroups is allowed (full map) */
-	if (s->idmap.full && setgroups((size_t)u.n_groups, u.groups) < 0)
-		return volt_err_sys(err, "setgroups");
-	if (setresgid(u.gid, u.gid, u.gid) < 0)
-		return volt_err_sys(err, "setgid %u (is it mapped? single-uid mode maps only 0)", u.gid);
-	if (setresuid(u.uid, u.uid, u.uid) < 0)
-		return volt_err_sys(err, "setuid %u (is it mapped? single-uid mode maps only 0)", u.uid);
-	return 0;
-}
 
 /* open_console - -t: after pivot_root, a pty from the container's own devpts
  * (so the workload's tty is /dev/pts/N there, as under docker), bound on
@@ -126,50 +85,6 @@ static int open_console(struct volt_spawn *sp, int sock, struct volt_err *err)
 	return 0;
 }
 
-static int setup_stdio(struct volt_spawn *sp, struct volt_err *err)
-{
-	for (int i = 0; i < 3; i++) {
-		if (sp->stdio[i] == i)
-			continue;
-		if (dup2(sp->stdio[i], i) < 0)
-			return volt_err_sys(err, "dup2");
-	}
-	for (int i = 0; i < 3; i++)
-		fcntl(i, F_SETFD, 0);
-	if (setsid() < 0)
-		return volt_err_sys(err, "setsid");
-	if (sp->ctty && ioctl(0, TIOCSCTTY, 0) < 0)
-		return volt_err_sys(err, "set controlling terminal");
-	return 0;
-}
-
-static int exec_command(const struct volt_spec *s, char **env, struct volt_err *err)
-{
-	char **argv = s->args;
-	cleanup_free char **with_init = NULL;
-
-	if (s->init) {
-		size_t n = volt_strv_len(s->args);
-		with_init = calloc(n + 3, sizeof(char *));
-		with_init[0] = "/dev/init";
-		with_init[1] = "--";
-		memcpy(with_init + 2, s->args, n * sizeof(char *));
-		argv = with_init;
-	}
-	/* no descriptor of volt's may leak into the workload */
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	/* execvp searches the PATH of the environment it runs in */
-	environ = env;
-	execvp(argv[0], argv);
-	int e = errno;
-	if (e == ENOENT || e == ENOTDIR) {
-		volt_err_set(err, e, "exec \"%s\": executable file not found in $PATH", argv[0]);
-		return fail_code(err, VOLT_EXIT_NOT_FOUND);
-	}
-	volt_err_set(err, e, "exec \"%s\"", argv[0]);
-	return fail_code(err, VOLT_EXIT_CANNOT_EXEC);
-}
-
 /* container_setup - the child's steps, in order. Returns only on failure.
  * mapped: the parent wrote no id map and sends no word (the CLONE_VFORK
  * path: it sleeps until we exec). */
@@ -178,13 +93,11 @@ static int container_setup(struct volt_spawn *sp, int sync, bool mapped, struct 
 	const struct volt_spec *s = sp->spec;
 	char c;
 	cleanup_strv char **env = volt_strv_dup(s->env);
+	pid_t ppid = getppid(); /* 0: the monitor is outside our PID namespace */
 
 	/* 0. the monitor blocks signals for its signalfd and ignores SIGPIPE:
 	 * the workload starts with neither */
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
+	volt_enter_signals();
 
 	/* 1. wait for the id mapping */
 	if (!mapped && read(sync, &c, 1) != 1)
@@ -222,33 +135,22 @@ static int container_setup(struct volt_spawn *sp, int sync, bool mapped, struct 
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return volt_err_sys(err, "sethostname");
 
-	/* 5. working directory: created when the image does not have it, as docker does */
-	if (chdir(s->cwd ? s->cwd : "/") < 0) {
-		if (errno != ENOENT || volt_mkdir_p(s->cwd, 0755, err) < 0 || chdir(s->cwd) < 0)
-			return volt_err_sys(err, "chdir to %s", s->cwd);
-	}
-
-	/* 6. stdio and session; must precede the user switch (TIOCSCTTY) */
-	if (setup_stdio(sp, err) < 0)
-		return -1;
-
-	/* 7. the user the command runs as; the bounding set is trimmed first,
-	 * while we still hold CAP_SETPCAP */
-	if (sp->security && volt_security_bounding(sp->security, err) < 0)
-		return -1;
-	if (switch_user(s, &env, err) < 0)
-		return fail_code(err, VOLT_EXIT_INTERNAL);
-
-	/* 8. security: capabilities, no_new_privs, Landlock, seccomp; it must
-	 * stay the last step before exec (src/security/security.c) */
-	if (sp->security && volt_security_apply(sp->security, err) < 0)
-		return -1;
-
-	/* 9. die with the monitor: set last, since credential changes clear it */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		return volt_err_sys(err, "prctl(PR_SET_PDEATHSIG)");
-	volt_trace("child: exec");
-	return exec_command(s, env, err);
+	/* 5. the sequence every process entering the container ends with
+	 * (enter.c): fds, working directory (created when the image does not
+	 * have it, as docker does), stdio and session, bounding set, user, die
+	 * with the monitor, security, exec */
+	struct volt_enter e = {
+		.spec = s,
+		.security = sp->security,
+		.make_cwd = true,
+		.stdio = {sp->stdio[0], sp->stdio[1], sp->stdio[2]},
+		.ctty = sp->ctty,
+		.new_session = true,
+		.preserve_fds = sp->preserve_fds,
+		.report_fd = sync,
+		.ppid = ppid,
+	};
+	return volt_enter_exec(&e, &env, err);
 }
 
 /* recv_report - the child's next message into buf; fds that arrive first
@@ -355,7 +257,7 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 	if (shared)
 		pid = clone_shared(flags, &args);
 	else
-		pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+		pid = volt_clone_flags(flags | SIGCHLD);
 	if (pid < 0) {
 		int e = errno;
 		close(sv[0]);

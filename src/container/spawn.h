@@ -30,6 +30,7 @@ struct volt_spawn {
 	unsigned mtu;
 
 	const struct volt_security *security; /* prepared by the monitor; NULL: none */
+	unsigned preserve_fds; /* --preserve-fds N: the monitor's fds 3..3+N-1 pass on */
 	/* out */
 	pid_t pid;             /* the container's PID 1, as seen from the host */
 	int userns_fd;         /* /proc/PID/ns/user, kept for cleanup after exit */

@@ -31,32 +31,13 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "net/nssock.h"
 #include "util/cleanup.h"
-
-/* keep_only - close every fd above 2 but a and b (a < b); stdio goes to
- * /dev/null so that the child holds no pipe a caller waits on. */
-static void keep_only(int a, int b)
-{
-	int null = open("/dev/null", O_RDWR);
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		if (null > 2 && null != a && null != b)
-			close(null);
-	}
-	if (a > 3)
-		syscall(SYS_close_range, 3, a - 1, 0);
-	if (b > a + 1)
-		syscall(SYS_close_range, a + 1, b - 1, 0);
-	syscall(SYS_close_range, b + 1, ~0U, 0);
-}
+#include "util/fds.h"
 
 /* reply - send status and, when status is 0, fd. */
 static void reply(int sock, int status, int fd)
@@ -92,7 +73,8 @@ static void factory_main(int sock, int netns, pid_t parent)
 	prctl(PR_SET_NAME, "volt-netns");
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(0);
-	keep_only(sock < netns ? sock : netns, sock < netns ? netns : sock);
+	/* no pipe a caller waits on, no fd of the monitor's */
+	volt_fds_keep_only(VOLT_STDIO_NULL_ALL, (int[]){sock, netns}, 2);
 	/* EINVAL from the user namespace: we are in it already (a foreground
 	 * monitor joins the container's user namespace before the clone) */
 	userns = ioctl(netns, NS_GET_USERNS);

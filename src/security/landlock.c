@@ -17,10 +17,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 #ifndef LANDLOCK_ACCESS_FS_REFER
 #define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
@@ -67,7 +67,7 @@ struct volt_ll_net_port {
 
 int volt_landlock_abi(void)
 {
-	long r = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	long r = volt_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	return r < 0 ? 0 : (int)r;
 }
 
@@ -153,7 +153,7 @@ int volt_landlock_apply(const struct volt_ll_profile *p, const struct volt_ll_pl
 
 	if (plan->abi <= 0 || (!attr.handled_access_fs && !attr.handled_access_net && !attr.scoped))
 		return 0; /* nothing this kernel can enforce */
-	rs = (int)syscall(SYS_landlock_create_ruleset, &attr, attr_size(plan->abi), 0);
+	rs = volt_landlock_create_ruleset(&attr, attr_size(plan->abi), 0);
 	if (rs < 0)
 		return volt_err_sys(err, "landlock: create the ruleset (ABI %d)", plan->abi);
 	for (size_t i = 0; attr.handled_access_fs && i < p->n_paths; i++) {
@@ -168,7 +168,7 @@ int volt_landlock_apply(const struct volt_ll_profile *p, const struct volt_ll_pl
 		pb.parent_fd = fd;
 		if (!pb.allowed_access)
 			continue;
-		if (syscall(SYS_landlock_add_rule, rs, VOLT_LL_RULE_PATH, &pb, 0) < 0)
+		if (volt_landlock_add_rule(rs, VOLT_LL_RULE_PATH, &pb, 0) < 0)
 			return volt_err_sys(err, "landlock: allow %s", p->paths[i].path);
 	}
 	for (int b = 1; b >= 0; b--) {
@@ -179,12 +179,12 @@ int volt_landlock_apply(const struct volt_ll_profile *p, const struct volt_ll_pl
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			struct volt_ll_net_port np = {.allowed_access = right, .port = v[i]};
-			if (syscall(SYS_landlock_add_rule, rs, VOLT_LL_RULE_NET_PORT, &np, 0) < 0)
+			if (volt_landlock_add_rule(rs, VOLT_LL_RULE_NET_PORT, &np, 0) < 0)
 				return volt_err_sys(err, "landlock: allow TCP %s on port %u", b ? "bind" : "connect",
 						    (unsigned)v[i]);
 		}
 	}
-	if (syscall(SYS_landlock_restrict_self, rs, 0) < 0)
+	if (volt_landlock_restrict_self(rs, 0) < 0)
 		return volt_err_sys(err, "landlock: restrict the container");
 	return 0;
 }

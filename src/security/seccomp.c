@@ -37,13 +37,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cas/sha256.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/syscalls.h"
 
 const char *const volt_seccomp_always_blocked[] = {
 	"kexec_load",   "kexec_file_load", "reboot",       "init_module", "finit_module", "delete_module",
@@ -116,7 +116,7 @@ static int kernel_x32(void)
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
-		long r = syscall(0x40000000L | SYS_getpid); /* __X32_SYSCALL_BIT */
+		long r = volt_x32_getpid();
 		_exit(r < 0 && errno == ENOSYS ? 0 : 1);
 	}
 	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
@@ -437,7 +437,7 @@ int volt_seccomp_install(const struct sock_filter *prog, size_t n, bool listener
 
 	if (n == 0 || n > BPF_MAXINSNS)
 		return volt_err_set(err, EINVAL, "seccomp: a program of %zu instructions", n);
-	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, &fp);
+	r = volt_seccomp(SECCOMP_SET_MODE_FILTER, listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, &fp);
 	if (r < 0)
 		return volt_err_sys(err, "install the seccomp filter");
 	if (fd)

@@ -16,6 +16,9 @@ struct volt_ctx {
 	/* a foreground run's user namespace, mapped while the container is
 	 * created (container/early_userns.c); NULL otherwise */
 	struct volt_early_userns *early_userns;
+	/* volt run --preserve-fds N: the caller's fds 3..3+N-1 reach the
+	 * container (the in-process monitor passes them on) */
+	unsigned preserve_fds;
 };
 
 /* volt_ctx_init - resolve root (--root, $VOLT_ROOT, ${XDG_DATA_HOME:-~/.local/share}/volt)

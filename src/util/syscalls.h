@@ -2,6 +2,7 @@
 #ifndef VOLT_UTIL_SYSCALLS_H
 #define VOLT_UTIL_SYSCALLS_H
 
+#include <linux/close_range.h>
 #include <linux/openat2.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -31,9 +32,45 @@ static inline int volt_pidfd_open(pid_t pid, unsigned int flags)
 {
 	return (int)syscall(SYS_pidfd_open, pid, flags);
 }
+/* volt_close_range - flags: 0 or CLOSE_RANGE_CLOEXEC (linux/close_range.h) */
+static inline int volt_close_range(unsigned first, unsigned last, unsigned flags)
+{
+	return (int)syscall(SYS_close_range, first, last, flags);
+}
+/* volt_clone_flags - fork(2) with namespace flags: a new process that
+ * returns here (0 in the child), on the parent's stack */
+static inline pid_t volt_clone_flags(unsigned long flags)
+{
+	return (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, 0);
+}
 static inline int volt_pidfd_send_signal(int pidfd, int sig)
 {
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
+
+/* Landlock; attr: struct landlock_ruleset_attr / the rule's attribute */
+static inline int volt_landlock_create_ruleset(const void *attr, size_t size, unsigned flags)
+{
+	return (int)syscall(SYS_landlock_create_ruleset, attr, size, flags);
+}
+static inline int volt_landlock_add_rule(int ruleset, int type, const void *attr, unsigned flags)
+{
+	return (int)syscall(SYS_landlock_add_rule, ruleset, type, attr, flags);
+}
+static inline int volt_landlock_restrict_self(int ruleset, unsigned flags)
+{
+	return (int)syscall(SYS_landlock_restrict_self, ruleset, flags);
+}
+static inline long volt_seccomp(unsigned op, unsigned flags, void *args)
+{
+	return syscall(SYS_seccomp, op, flags, args);
+}
+#if defined(__x86_64__)
+/* volt_x32_getpid - getpid through the x32 ABI: ENOSYS where the kernel has none */
+static inline long volt_x32_getpid(void)
+{
+	return syscall(0x40000000L | SYS_getpid); /* __X32_SYSCALL_BIT */
+}
+#endif
 
 #endif

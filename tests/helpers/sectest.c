@@ -6,9 +6,19 @@
  *   mount | userns | keyctl | reboot | kexec | ptrace PID
  *   abstract-listen NAME | abstract-connect NAME | bind PORT | connect PORT
  *   x32 (an x32 getpid: "ok", or "denied: Function not implemented" where the
- *   kernel has no x32) */
+ *   kernel has no x32)
+ *   fds: the fds this process holds ("0 1 2"), for tests/bats/exec-security.bats
+ *   exe-attack FIFO: CVE-2019-5736 against volt exec. FIFO stands in for the
+ *   container's /etc/passwd: once the joining volt opens it (it reads it to
+ *   resolve the user) it sits in the container's PID namespace, and every
+ *   process there named "volt" has its /proc/PID/exe (the volt binary)
+ *   opened; after volt is gone, reopening that for writing is tried for 3 s.
+ *   Prints "exe: ok" or "exe: denied: ERRNO" (or "exe: no volt process"),
+ *   then, when opened, "overwrite: ok" or "overwrite: denied: ERRNO". */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <linux/keyctl.h>
 #include <linux/reboot.h>
@@ -52,6 +62,87 @@ static int tcp(int port, int do_bind)
 	if (s < 0)
 		return result(-1);
 	return result(do_bind ? bind(s, (struct sockaddr *)&in, sizeof(in)) : connect(s, (struct sockaddr *)&in, sizeof(in)));
+}
+
+static int list_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	const char *sep = "";
+	if (!d)
+		return result(-1);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+			continue;
+		printf("%s%s", sep, e->d_name);
+		sep = " ";
+	}
+	printf("\n");
+	closedir(d);
+	return 0;
+}
+
+static int exe_attack(const char *fifo)
+{
+	static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n";
+	char path[64], comm[64];
+	int exe = -1, err = 0;
+
+	alarm(30); /* never outlive a test by much */
+	int w = open(fifo, O_WRONLY); /* returns once volt opens it */
+	if (w < 0)
+		return result(-1);
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		int pid = atoi(e->d_name);
+		if (pid <= 0 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		int c = open(path, O_RDONLY);
+		ssize_t n = c >= 0 ? read(c, comm, sizeof(comm) - 1) : -1;
+		if (c >= 0)
+			close(c);
+		if (n <= 0)
+			continue;
+		comm[n] = '\0';
+		if (strcmp(comm, "volt\n") != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+		exe = open(path, O_RDONLY);
+		if (exe >= 0)
+			break;
+		err = errno;
+	}
+	if (d)
+		closedir(d);
+	if (exe >= 0)
+		printf("exe: ok\n");
+	else if (err)
+		printf("exe: denied: %s\n", strerror(err));
+	else
+		printf("exe: no volt process\n");
+	fflush(stdout);
+	if (write(w, passwd, sizeof(passwd) - 1) < 0) {
+		/* volt gave up reading: it still goes on */
+	}
+	close(w);
+	if (exe < 0)
+		return 1;
+	/* the binary is busy while volt runs it (ETXTBSY); not once it exits */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", exe);
+	for (int i = 0; i < 300; i++) {
+		int fd = open(path, O_WRONLY);
+		if (fd >= 0) {
+			printf("overwrite: "); /* "ok": it could have been overwritten */
+			return result(fd);
+		}
+		err = errno;
+		usleep(10000);
+	}
+	errno = err;
+	printf("overwrite: ");
+	return result(-1);
 }
 
 int main(int argc, char **argv)
@@ -107,7 +198,11 @@ int main(int argc, char **argv)
 #endif
 	if (!strcmp(cmd, "bind") || !strcmp(cmd, "connect"))
 		return tcp(atoi(arg), cmd[0] == 'b');
+	if (!strcmp(cmd, "fds"))
+		return list_fds();
+	if (!strcmp(cmd, "exe-attack"))
+		return exe_attack(arg);
 	fprintf(stderr, "usage: volt-sectest mount|userns|keyctl|reboot|kexec|ptrace PID|abstract-listen NAME|"
-			"abstract-connect NAME|bind PORT|connect PORT|x32\n");
+			"abstract-connect NAME|bind PORT|connect PORT|x32|fds|exe-attack FIFO\n");
 	return 2;
 }
