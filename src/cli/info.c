@@ -75,6 +75,13 @@ static const char *access_text(const char *path, int mode)
 	return access(path, mode) == 0 ? "yes" : "no";
 }
 
+static const struct option info_opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_info_spec = {
+	.usage = "Usage: volt info [--format json]\n\nShow versions, kernel features, id mapping, storage and "
+		 "supervision.\n",
+	.longopts = info_opts,
+};
+
 int cmd_info(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_ctx *ctx;
@@ -85,11 +92,6 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 	bool json = argc > 1 && (!strcmp(argv[1], "--format=json") ||
 				 (argc > 2 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json")));
 
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt info [--format json]\n\nShow versions, kernel features, id mapping, "
-		       "storage and supervision.\n");
-		return 0;
-	}
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	uname(&u);
