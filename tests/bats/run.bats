@@ -170,7 +170,7 @@ setup() {
 	run volt volume rm v-a
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"in use by container vuser"* ]]
-	run volt volume prune
+	run volt volume prune -f
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"v-b"* ]]
 	[[ "$output" != *"v-a"* ]]
