@@ -37,7 +37,8 @@ struct volt_cmd_spec {
 
 /* cli_ctx - initialise paths on first use. NULL after printing an error. */
 struct volt_ctx *cli_ctx(struct volt_cli *cli);
-/* cli_fail - print "volt: <what>: <why>" once; return the exit code (125 by default). */
+/* cli_fail - print "volt: <what>: <why>" once; return the exit code (125 by
+ * default). An empty message prints nothing: a helper process said it. */
 int cli_fail(const struct volt_err *err);
 /* cli_usage_error - print a usage error and the hint; return 125. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "container/idmap.h"
 #include "container/spec.h"
+#include "image/pull_hook.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -28,11 +29,17 @@ struct volt_ctx *cli_ctx(struct volt_cli *cli)
 	return &cli->ctx;
 }
 
+/* what this process's failure is part of, from the volt that ran it
+ * (image/pull_hook.c): its error and the reason it ran make one line */
+static char *err_context;
+
 int cli_fail(const struct volt_err *err)
 {
 	char buf[VOLT_ERR_MSG_MAX + 128];
+	if (!err->msg[0]) /* said already, by the helper that failed */
+		return err->exit_code ? err->exit_code : VOLT_EXIT_INTERNAL;
 	volt_err_format(err, buf, sizeof(buf));
-	fprintf(stderr, "volt: %s\n", buf);
+	fprintf(stderr, "volt: %s%s%s\n", err_context ? err_context : "", err_context ? ": " : "", buf);
 	return err->exit_code ? err->exit_code : VOLT_EXIT_INTERNAL;
 }
 
@@ -284,6 +291,12 @@ int cli_main(int argc, char **argv, const struct volt_cmd *cmds, size_t n_cmds, 
 {
 	struct volt_cli cli = {0};
 	int i = 1, ret;
+	const char *ec = getenv(VOLT_ERR_CONTEXT_ENV);
+
+	if (ec && ec[0]) { /* for this process only, not its children */
+		err_context = strdup(ec);
+		unsetenv(VOLT_ERR_CONTEXT_ENV);
+	}
 
 	/* global options come before the command */
 	for (; i < argc && argv[i][0] == '-'; i++) {

@@ -155,10 +155,12 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		       "  /dev/kvm usable: %s\n  /dev/net/tun usable: %s\n",
 		       userns_max && atoi(userns_max) > 0 ? "yes" : "no", ovl, ovl_why, ll, access_text("/dev/fuse", R_OK | W_OK),
 		       access_text("/dev/kvm", R_OK | W_OK), access_text("/dev/net/tun", R_OK | W_OK));
-		printf("id mapping:\n  mode: %s%s%s\n  uids: %s\n  gids: %s\n", map.full ? "full" : "single",
-		       map.full ? "" : " (", map.full ? "" : map.why, uids, gids);
+		printf("id mapping:\n  mode: %s%s%s%s\n  uids: %s\n  gids: %s\n", map.full ? "full" : "single",
+		       map.full ? "" : " (", map.full ? "" : map.why, map.full ? "" : ")", uids, gids);
 		if (!map.full)
-			printf("  (single mode maps only your uid to root; ask your admin for an /etc/subuid range)\n");
+			printf("  (single mode maps only your uid, to root: chown to another id, setgroups and\n"
+			       "   setuid fail; for apt: -o APT::Sandbox::User=root, for nginx: 'user root;',\n"
+			       "   or ask your admin for a subordinate range in /etc/subuid and /etc/subgid)\n");
 		printf("  namespace keeper: %s\n", keeper);
 		printf("store:\n  root: %s\n  runroot: %s\n  volt-shim: %s\n  volt-init: %s\n", ctx->root,
 		       ctx->runroot, shim, init);

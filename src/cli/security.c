@@ -26,7 +26,7 @@ static int load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row,
 	int r = volt_ctr_load(ctx, ref, row, &err);
 	if (r != 0) {
 		if (r > 0)
-			volt_err_set(&err, ENOENT, "no such container: %s", ref);
+			volt_err_said(&err, ENOENT, "no such container: %s", ref);
 		cli_fail(&err);
 		return -1;
 	}
@@ -409,7 +409,7 @@ static int security_audit(struct volt_cli *cli, int argc, char **argv)
 	if (volt_db_ctr_list(db, audit_one, &a, &err) < 0)
 		return cli_fail(&err);
 	if (a.only && !a.seen) {
-		volt_err_set(&err, ENOENT, "no such container: %s", a.only);
+		volt_err_said(&err, ENOENT, "no such container: %s", a.only);
 		return cli_fail(&err);
 	}
 	printf("%d container%s, %d finding%s, %d high\n", a.seen, a.seen == 1 ? "" : "s", a.findings,
@@ -501,7 +501,7 @@ static int profile_create(struct volt_cli *cli, int argc, char **argv)
 					    argv[optind], body ? body : "");
 	volt_ll_profile_free(&p);
 	if (!force && access(path, F_OK) == 0) {
-		volt_err_set(&err, EEXIST, "profile %s exists (%s); --force replaces it", argv[optind], path);
+		volt_err_said(&err, EEXIST, "profile %s exists (%s); --force replaces it", argv[optind], path);
 		return cli_fail(&err);
 	}
 	if (volt_mkdir_p(dir, 0700, &err) < 0 || volt_write_file_atomic(path, text, strlen(text), 0600, &err) < 0)

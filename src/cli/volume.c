@@ -40,7 +40,7 @@ static json_t *volume_json(struct volt_ctx *ctx, const char *name, struct volt_e
 	char created[48] = "";
 
 	if (!volt_name_valid(name) || stat(data, &st) < 0) {
-		volt_err_set(err, ENOENT, "no such volume: %s", name);
+		volt_err_said(err, ENOENT, "no such volume: %s", name);
 		return NULL;
 	}
 	if (volt_volume_users(ctx, name, &users, err) < 0)

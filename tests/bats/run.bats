@@ -99,7 +99,7 @@ setup() {
 	else
 		# single-uid mode maps only root: another user cannot exist inside
 		[ "$status" -eq 125 ]
-		[[ "$output" == *"single-uid mode maps only 0"* ]]
+		[[ "$output" == *"is not mapped: single-uid mode maps only root (0); run as root (-u 0)"* ]]
 	fi
 }
 
