@@ -241,9 +241,12 @@ static int dispatch(struct volt_cli *cli, const struct volt_cmd *c, int argc, ch
 			argc -= first - 1;
 			argv += first - 1;
 		}
-	} else if (cli_want_help(argc, argv)) { /* an entry without a spec yet */
-		cmd_usage(stdout, path, c);
-		return 0;
+	} else { /* an entry without a spec yet: -h anywhere before "--" is help */
+		for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+			if (is_help(argv[i])) {
+				cmd_usage(stdout, path, c);
+				return 0;
+			}
 	}
 	optind = 1;
 	return c->fn(cli, argc, argv);
