@@ -2,6 +2,7 @@
 #ifndef VOLT_CLI_CLI_H
 #define VOLT_CLI_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 
 #include "state/context.h"
@@ -13,15 +14,31 @@ struct volt_cli {
 	bool ctx_ready;
 };
 
+/* One entry of a command table: `volt --help` lists name and summary (an
+ * alias has none). The dispatcher (cli_main, common.c) walks spec->subs, then
+ * parses the leaf's options once with spec->opts/longopts before fn runs:
+ * -h/--help prints spec->usage to stdout and exits 0, an unknown option exits
+ * 125; so no command answers help, or meets a bad option, on its own. */
+struct volt_cmd_spec;
 struct volt_cmd {
 	const char *name;
-	int (*fn)(struct volt_cli *cli, int argc, char **argv);
+	int (*fn)(struct volt_cli *cli, int argc, char **argv); /* NULL for a group */
 	const char *summary;
+	const struct volt_cmd_spec *spec; /* NULL: cli_exec_heavy, volt-image has it */
+};
+
+struct volt_cmd_spec {
+	const char *usage;       /* "Usage: volt ...", for -h/--help */
+	const char *usage_more;  /* printed after usage (shared option text) */
+	const char *opts;        /* getopt's short options; "+": the first argument ends them */
+	const struct option *longopts;
+	const struct volt_cmd *subs; /* a group: its commands, up to {NULL} */
 };
 
 /* cli_ctx - initialise paths on first use. NULL after printing an error. */
 struct volt_ctx *cli_ctx(struct volt_cli *cli);
-/* cli_fail - print "volt: <what>: <why>" once; return the exit code (125 by default). */
+/* cli_fail - print "volt: <what>: <why>" once; return the exit code (125 by
+ * default). An empty message prints nothing: a helper process said it. */
 int cli_fail(const struct volt_err *err);
 /* cli_usage_error - print a usage error and the hint; return 125. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -30,6 +47,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 int cli_parse_preserve_fds(const char *arg, unsigned *n);
 /* cli_want_help - argv has -h/--help before any positional argument */
 bool cli_want_help(int argc, char **argv);
+/* cli_getopt - getopt_long over the options of spec (the dispatcher has
+ * checked them already: an unknown one does not come back here) */
+int cli_getopt(int argc, char **argv, const struct volt_cmd_spec *spec);
+/* cli_confirm - docker's prompt: true with force, else print warning and
+ * "Are you sure you want to continue? [y/N]" to stderr and read a line from
+ * stdin (terminal or not): true only for y or Y; EOF is no. */
+bool cli_confirm(const char *warning, bool force);
 /* cli_strv_add - append optarg to a NULL-terminated vector */
 void cli_strv_add(char ***v, const char *s);
 
@@ -48,34 +72,53 @@ int cmd_logout(struct volt_cli *cli, int argc, char **argv);
 int cmd_push(struct volt_cli *cli, int argc, char **argv);   /* heavy/push.c */
 int cli_image_save(struct volt_cli *cli, int argc, char **argv);
 int cli_image_load(struct volt_cli *cli, int argc, char **argv);
-int cmd_vm(struct volt_cli *cli, int argc, char **argv);     /* heavy/vm.c */
+extern const struct volt_cmd_spec cli_vm_spec;                   /* heavy/vm.c */
 /* cli_info_vm - the microVM section of `volt info` (cli/info_vm.c; new ref) */
 struct json_t *cli_info_vm(struct volt_ctx *ctx);
 void cli_info_vm_print(struct json_t *o);
+extern const struct volt_cmd_spec cli_import_spec, cli_pull_spec, cli_login_spec, cli_logout_spec, cli_push_spec,
+	cli_save_spec, cli_load_spec;
 
 int cmd_run(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_run_spec;
 int cmd_create(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_create_spec;
 int cmd_start(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_start_spec;
 int cmd_stop(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_stop_spec;
 int cmd_restart(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_restart_spec;
 int cmd_kill(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_kill_spec;
 int cmd_rm(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_rm_spec;
 int cmd_ps(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_ps_spec;
 int cmd_logs(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_logs_spec;
 int cmd_exec(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_exec_spec;
 int cmd_inspect(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_inspect_spec;
 int cmd_wait(struct volt_cli *cli, int argc, char **argv);
-int cmd_image(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_wait_spec;
+extern const struct volt_cmd_spec cli_image_spec;
 int cmd_images(struct volt_cli *cli, int argc, char **argv);
-int cmd_volume(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_images_spec;
+extern const struct volt_cmd_spec cli_volume_spec;
 /* cli_exec_tty_relay - volt exec -t: copy between the caller's terminal and
  * master until the command's side of the pty is closed (exec_tty.c) */
 void cli_exec_tty_relay(int master, bool forward_stdin);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_rmi_spec;
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_info_spec;
 int cmd_port(struct volt_cli *cli, int argc, char **argv);
-int cmd_system(struct volt_cli *cli, int argc, char **argv);  /* system.c */
+extern const struct volt_cmd_spec cli_system_spec;               /* system.c */
 int cmd_unshare(struct volt_cli *cli, int argc, char **argv); /* system.c */
+extern const struct volt_cmd_spec cli_unshare_spec;
+extern const struct volt_cmd_spec cli_port_spec;
 
 /* supervision (cli/supervise.c, cli/supervise_opts.c, cli/generate.c) */
 struct volt_sup_opts;
@@ -98,21 +141,29 @@ void cli_supervise_init(struct volt_sup_opts *o);
 int cli_supervise_opt(const char *cmd, int c, const char *arg, struct volt_sup_opts *o);
 int cli_supervise_check(const char *cmd, const struct volt_sup_opts *o, bool rm);
 int cmd_update(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_update_spec;
 int cmd_pause(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_pause_spec;
 int cmd_unpause(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_unpause_spec;
 int cmd_stats(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_stats_spec;
 int cmd_top(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_top_spec;
 int cmd_generate(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_generate_spec;
 int cmd_units(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_units_spec;
 struct json_t;
 /* cli_info_supervisor - the supervisor section of `volt info` (new ref). */
 struct json_t *cli_info_supervisor(struct volt_ctx *ctx);
 void cli_info_supervisor_print(struct json_t *o);
-int cmd_cas(struct volt_cli *cli, int argc, char **argv);
-int cmd_bundle(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_cas_spec;
+extern const struct volt_cmd_spec cli_bundle_spec;
 
-int cmd_security(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_security_spec;
 int cmd_security_check(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_security_check_spec;
 /* cmd_security_audit_log - also `volt logs --seccomp NAME` */
 int cmd_security_audit_log(struct volt_cli *cli, int argc, char **argv);
 

@@ -50,28 +50,34 @@ static int do_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg, st
 	return volt_ctr_stop(ctx, row, *(int *)arg, err);
 }
 
+static const struct option timeout_opts[] = {
+	{"time", required_argument, NULL, 't'}, {"timeout", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
+#define TIMEOUT_HELP                                                                                         \
+	"  -t, --time SECONDS   wait this long for the stop signal before SIGKILL\n"                            \
+	"                       (default: the container's --stop-timeout, 10)\n"
+const struct volt_cmd_spec cli_stop_spec = {
+	.usage = "Usage: volt stop [-t SECONDS] CONTAINER...\n\nStop running containers.\n\n" TIMEOUT_HELP,
+	.opts = "t:",
+	.longopts = timeout_opts,
+};
+const struct volt_cmd_spec cli_restart_spec = {
+	.usage = "Usage: volt restart [-t SECONDS] CONTAINER...\n\nRestart containers.\n\n" TIMEOUT_HELP,
+	.opts = "t:",
+	.longopts = timeout_opts,
+};
+
 static int parse_timeout(const char *cmd, int argc, char **argv, int *timeout)
 {
-	static const struct option opts[] = {{"time", required_argument, NULL, 't'},
-					     {"timeout", required_argument, NULL, 't'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	int c;
 	char *end;
 	*timeout = -1;
-	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_stop_spec)) != -1) {
 		switch (c) {
 		case 't':
 			*timeout = (int)strtol(optarg, &end, 10);
 			if (*end || *timeout < 0)
 				return cli_usage_error(cmd, "-t %s: not a number of seconds", optarg);
 			break;
-		case 'h':
-			printf("Usage: volt %s [-t SECONDS] CONTAINER...\n\n%s\n\n"
-			       "  -t, --time SECONDS   wait this long for the stop signal before SIGKILL\n"
-			       "                       (default: the container's --stop-timeout, 10)\n",
-			       cmd, !strcmp(cmd, "stop") ? "Stop running containers." : "Restart containers.");
-			return 1;
 		default: return cli_usage_error(cmd, "invalid option");
 		}
 	}
@@ -85,7 +91,7 @@ int cmd_stop(struct volt_cli *cli, int argc, char **argv)
 	struct volt_ctx *ctx;
 	int timeout, r = parse_timeout("stop", argc, argv, &timeout);
 	if (r)
-		return r == 1 ? 0 : r;
+		return r;
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	return for_each(ctx, argc, argv, do_stop, &timeout, true);
@@ -105,7 +111,7 @@ int cmd_restart(struct volt_cli *cli, int argc, char **argv)
 	struct volt_ctx *ctx;
 	int timeout, r = parse_timeout("restart", argc, argv, &timeout);
 	if (r)
-		return r == 1 ? 0 : r;
+		return r;
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	return for_each(ctx, argc, argv, do_restart, &timeout, true);
@@ -116,24 +122,25 @@ static int do_kill(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg, st
 	return volt_ctr_kill(ctx, row, *(int *)arg, err);
 }
 
+static const struct option kill_opts[] = {{"signal", required_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_kill_spec = {
+	.usage = "Usage: volt kill [-s SIGNAL] CONTAINER...\n\nSend a signal (default KILL) to the main process "
+		 "of running containers.\n",
+	.opts = "s:",
+	.longopts = kill_opts,
+};
+
 int cmd_kill(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"signal", required_argument, NULL, 's'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_ctx *ctx;
 	int c, sig = SIGKILL;
-	while ((c = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_kill_spec)) != -1) {
 		switch (c) {
 		case 's':
 			sig = volt_signal_parse(optarg);
 			if (sig <= 0)
 				return cli_usage_error("kill", "invalid signal \"%s\"", optarg);
 			break;
-		case 'h':
-			printf("Usage: volt kill [-s SIGNAL] CONTAINER...\n\nSend a signal (default KILL) to "
-			       "the main process of running containers.\n");
-			return 0;
 		default: return cli_usage_error("kill", "invalid option");
 		}
 	}
@@ -149,21 +156,23 @@ static int do_rm(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg, stru
 	return volt_ctr_remove(ctx, row, *(bool *)arg, err);
 }
 
+static const struct option rm_opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+/* no [y/N]: docker's rm takes names, never a pattern or "all" (docs/containers.md) */
+const struct volt_cmd_spec cli_rm_spec = {
+	.usage = "Usage: volt rm [-f] CONTAINER...\n\nRemove containers.\n\n"
+		 "  -f, --force   kill and remove running containers\n",
+	.opts = "f",
+	.longopts = rm_opts,
+};
+
 int cmd_rm(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_ctx *ctx;
 	bool force = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_rm_spec)) != -1) {
 		switch (c) {
 		case 'f': force = true; break;
-		case 'h':
-			printf("Usage: volt rm [-f] CONTAINER...\n\nRemove containers.\n\n"
-			       "  -f, --force   kill and remove running containers\n");
-			return 0;
 		default: return cli_usage_error("rm", "invalid option");
 		}
 	}
@@ -185,14 +194,13 @@ static int do_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg, st
 	return 0;
 }
 
+const struct volt_cmd_spec cli_wait_spec = {
+	.usage = "Usage: volt wait CONTAINER...\n\nBlock until containers stop, then print their exit codes.\n",
+};
+
 int cmd_wait(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_ctx *ctx;
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt wait CONTAINER...\n\nBlock until containers stop, then print their exit "
-		       "codes.\n");
-		return 0;
-	}
 	optind = 1;
 	if (argc < 2)
 		return cli_usage_error("wait", "requires at least 1 argument");

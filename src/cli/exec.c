@@ -14,17 +14,31 @@
 #include "security/security.h"
 #include "util/cleanup.h"
 
+static const struct option exec_opts[] = {{"interactive", no_argument, NULL, 'i'},
+					  {"tty", no_argument, NULL, 't'},
+					  {"env", required_argument, NULL, 'e'},
+					  {"user", required_argument, NULL, 'u'},
+					  {"workdir", required_argument, NULL, 'w'},
+					  {"detach", no_argument, NULL, 'd'},
+					  {"preserve-fds", required_argument, NULL, 'P'},
+					  {NULL, 0, NULL, 0}};
+/* "+": options end at CONTAINER, the rest is the command's */
+const struct volt_cmd_spec cli_exec_spec = {
+	.usage = "Usage: volt exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\n"
+		 "Run a command in a running container, in all of its namespaces.\n\n"
+		 "  -i, --interactive   keep stdin open\n"
+		 "  -t, --tty           allocate a pseudo-terminal (from the container's /dev/pts)\n"
+		 "  -e, --env KEY=VALUE set an environment variable\n"
+		 "  -u, --user USER[:GROUP]\n"
+		 "  -w, --workdir DIR\n"
+		 "      --preserve-fds N  pass the caller's fds 3..3+N-1 on (no other fd\n"
+		 "                        reaches the command)\n",
+	.opts = "+ite:u:w:",
+	.longopts = exec_opts,
+};
+
 int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"interactive", no_argument, NULL, 'i'},
-					     {"tty", no_argument, NULL, 't'},
-					     {"env", required_argument, NULL, 'e'},
-					     {"user", required_argument, NULL, 'u'},
-					     {"workdir", required_argument, NULL, 'w'},
-					     {"detach", no_argument, NULL, 'd'},
-					     {"preserve-fds", required_argument, NULL, 'P'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
 	struct volt_ctr_row row;
@@ -36,7 +50,7 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	unsigned preserve_fds = 0;
 	int c, r, status;
 
-	while ((c = getopt_long(argc, argv, "+ite:u:w:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_exec_spec)) != -1) {
 		switch (c) {
 		case 'i': interactive = true; break;
 		case 't': tty = true; break;
@@ -47,17 +61,6 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 			if (cli_parse_preserve_fds(optarg, &preserve_fds) < 0)
 				return cli_usage_error("exec", "--preserve-fds takes a number of fds");
 			break;
-		case 'h':
-			printf("Usage: volt exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\n"
-			       "Run a command in a running container, in all of its namespaces.\n\n"
-			       "  -i, --interactive   keep stdin open\n"
-			       "  -t, --tty           allocate a pseudo-terminal (from the container's /dev/pts)\n"
-			       "  -e, --env KEY=VALUE set an environment variable\n"
-			       "  -u, --user USER[:GROUP]\n"
-			       "  -w, --workdir DIR\n"
-			       "      --preserve-fds N  pass the caller's fds 3..3+N-1 on (no other fd\n"
-			       "                        reaches the command)\n");
-			return 0;
 		default: return cli_usage_error("exec", "invalid option");
 		}
 	}

@@ -103,12 +103,18 @@ static int write_unit(const char *dir, const char *name, const char *text, struc
 	return 0;
 }
 
+static const struct option generate_opts[] = {
+	{"new", no_argument, NULL, 'n'}, {"files", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_generate_spec = {
+	.usage = "Usage: volt generate systemd [--new] [--files] CONTAINER\n\n"
+		 "Write a systemd user unit that runs the container.\n"
+		 "  --new     the unit creates the container afresh at each start and removes it after\n"
+		 "  --files   write ~/.config/systemd/user/volt-NAME.service instead of printing it\n",
+	.longopts = generate_opts,
+};
+
 int cmd_generate(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"new", no_argument, NULL, 'n'},
-					     {"files", no_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_ctx *ctx;
 	struct volt_err err = {0};
 	struct volt_ctr_row row;
@@ -116,16 +122,10 @@ int cmd_generate(struct volt_cli *cli, int argc, char **argv)
 	bool new = false, files = false;
 	int c, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_generate_spec)) != -1) {
 		switch (c) {
 		case 'n': new = true; break;
 		case 'f': files = true; break;
-		case 'h':
-			printf("Usage: volt generate systemd [--new] [--files] CONTAINER\n\n"
-			       "Write a systemd user unit that runs the container.\n"
-			       "  --new     the unit creates the container afresh at each start and removes it after\n"
-			       "  --files   write ~/.config/systemd/user/volt-NAME.service instead of printing it\n");
-			return 0;
 		default: return cli_usage_error("generate", "invalid option");
 		}
 	}
@@ -233,25 +233,25 @@ static int apply_one(struct volt_ctx *ctx, const char *volt, const char *dir, co
 	return ret;
 }
 
+static const struct option units_opts[] = {
+	{"dir", required_argument, NULL, 'd'}, {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_units_spec = {
+	.usage = "Usage: volt units apply [--dir DIR] [--output DIR]\n\n"
+		 "Turn each NAME.volt in ~/.config/volt/units (--dir) into the user unit\n"
+		 "volt-NAME.service in ~/.config/systemd/user (--output), then ask a running\n"
+		 "systemd user manager to reload. The format is in docs/supervision.md.\n",
+	.longopts = units_opts,
+};
+
 int cmd_units(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"dir", required_argument, NULL, 'd'},
-					     {"output", required_argument, NULL, 'o'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_ctx *ctx;
 	cleanup_free char *dir = NULL, *out = NULL;
 	int c, ret = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_units_spec)) != -1) {
 		switch (c) {
 		case 'd': dir = strdup(optarg); break;
 		case 'o': out = strdup(optarg); break;
-		case 'h':
-			printf("Usage: volt units apply [--dir DIR] [--output DIR]\n\n"
-			       "Turn each NAME.volt in ~/.config/volt/units (--dir) into the user unit\n"
-			       "volt-NAME.service in ~/.config/systemd/user (--output), then ask a running\n"
-			       "systemd user manager to reload. The format is in docs/supervision.md.\n");
-			return 0;
 		default: return cli_usage_error("units", "invalid option");
 		}
 	}

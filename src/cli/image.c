@@ -37,18 +37,24 @@ static int list_row(const struct volt_image_row *img, void *arg)
 	return 0;
 }
 
+static const struct option images_opts[] = {
+	{"format", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_images_spec = {
+	.usage = "Usage: volt images [-q] [--format json]\n\nList images in the store.\n\n"
+		 "  -q, --quiet        print only image ids\n"
+		 "      --format json  print JSON\n",
+	.opts = "q",
+	.longopts = images_opts,
+};
+
 int cmd_images(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-					     {"quiet", no_argument, NULL, 'q'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct list_opts o = {0};
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
 	struct volt_db *db;
 	int c;
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_images_spec)) != -1) {
 		switch (c) {
 		case 'q': o.quiet = true; break;
 		case 'f':
@@ -56,9 +62,6 @@ int cmd_images(struct volt_cli *cli, int argc, char **argv)
 				return cli_usage_error("images", "--format %s: only json is supported", optarg);
 			o.json = true;
 			break;
-		case 'h':
-			printf("Usage: volt images [-q] [--format json]\n\nList images in the store.\n");
-			return 0;
 		default: return cli_usage_error("images", "invalid option");
 		}
 	}
@@ -116,22 +119,23 @@ int cli_inspect_image(struct volt_cli *cli, const char *ref, json_t *out, struct
 	return 0;
 }
 
+static const struct option rmi_opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_rmi_spec = {
+	.usage = "Usage: volt rmi [-f] IMAGE...\n\nRemove images (by name: the name; by id: the image).\n\n"
+		 "  -f, --force   remove an image containers were created from\n",
+	.opts = "f",
+	.longopts = rmi_opts,
+};
+
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_ctx *ctx;
 	struct volt_idmap map;
 	bool force = false;
 	int c, ret = 0;
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_rmi_spec)) != -1) {
 		switch (c) {
 		case 'f': force = true; break;
-		case 'h':
-			printf("Usage: volt rmi [-f] IMAGE...\n\nRemove images (by name: the name; by id: the "
-			       "image).\n");
-			return 0;
 		default: return cli_usage_error("rmi", "invalid option");
 		}
 	}
@@ -152,46 +156,44 @@ int cmd_rmi(struct volt_cli *cli, int argc, char **argv)
 	return ret;
 }
 
-int cmd_image(struct volt_cli *cli, int argc, char **argv)
+/* image_inspect - `volt image inspect IMAGE...` */
+static int image_inspect(struct volt_cli *cli, int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		printf("Usage: volt image COMMAND\n\nCommands:\n"
-		       "  import SOURCE [NAME]  import a local image\n"
-		       "  inspect IMAGE...      show images as JSON (config, layer digests)\n"
-		       "  ls                    list images\n"
-		       "  rm IMAGE...           remove images\n"
-		       "  pull IMAGE            pull from a registry (volt pull)\n"
-		       "  push IMAGE [REF]      push to a registry (volt push)\n"
-		       "  save IMAGE -o FILE    write an oci-archive\n"
-		       "  load -i FILE          read an oci-archive\n");
-		return argc < 2 ? 125 : 0;
+	json_t *arr;
+	int ret = 0;
+	if (argc < 2)
+		return cli_usage_error("image inspect", "requires at least 1 argument");
+	arr = json_array();
+	for (int i = 1; i < argc; i++) {
+		struct volt_err err = {0};
+		if (cli_inspect_image(cli, argv[i], arr, &err) < 0)
+			ret = cli_fail(&err);
 	}
-	optind = 1;
-	if (!strcmp(argv[1], "import"))
-		return cli_exec_heavy(cli, argc, argv);
-	/* registry and archive commands live in volt-image (libcurl, libarchive) */
-	if (!strcmp(argv[1], "save") || !strcmp(argv[1], "load") || !strcmp(argv[1], "pull") ||
-	    !strcmp(argv[1], "push"))
-		return cli_exec_heavy(cli, argc, argv);
-	if (!strcmp(argv[1], "ls") || !strcmp(argv[1], "list"))
-		return cmd_images(cli, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "rm"))
-		return cmd_rmi(cli, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "inspect")) {
-		json_t *arr = json_array();
-		int ret = 0;
-		if (argc < 3)
-			return cli_usage_error("image inspect", "requires at least 1 argument");
-		for (int i = 2; i < argc; i++) {
-			struct volt_err err = {0};
-			if (cli_inspect_image(cli, argv[i], arr, &err) < 0)
-				ret = cli_fail(&err);
-		}
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		printf("\n");
-		json_decref(arr);
-		return ret;
-	}
-	fprintf(stderr, "volt: image: unknown command \"%s\"\nSee 'volt image --help'.\n", argv[1]);
-	return 125;
+	json_dumpf(arr, stdout, JSON_INDENT(2));
+	printf("\n");
+	json_decref(arr);
+	return ret;
 }
+
+static const struct volt_cmd_spec inspect_spec = {
+	.usage = "Usage: volt image inspect IMAGE...\n\nShow images as JSON (config, layer digests).\n",
+};
+
+/* registry and archive commands live in volt-image (libcurl, libarchive) */
+static const struct volt_cmd image_cmds[] = {
+	{"import", cli_exec_heavy, "Import a local image (OCI layout, archive, rootfs tarball)", NULL},
+	{"inspect", image_inspect, "Show images as JSON (config, layer digests)", &inspect_spec},
+	{"ls", cmd_images, "List images", &cli_images_spec},
+	{"list", cmd_images, NULL, &cli_images_spec},
+	{"rm", cmd_rmi, "Remove images", &cli_rmi_spec},
+	{"pull", cli_exec_heavy, "Pull from a registry (volt pull)", NULL},
+	{"push", cli_exec_heavy, "Push to a registry (volt push)", NULL},
+	{"save", cli_exec_heavy, "Write an oci-archive", NULL},
+	{"load", cli_exec_heavy, "Read an oci-archive", NULL},
+	{NULL, NULL, NULL, NULL},
+};
+
+const struct volt_cmd_spec cli_image_spec = {
+	.usage = "Usage: volt image COMMAND\n\nManage the images in the store.\n",
+	.subs = image_cmds,
+};

@@ -75,6 +75,13 @@ static const char *access_text(const char *path, int mode)
 	return access(path, mode) == 0 ? "yes" : "no";
 }
 
+static const struct option info_opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_info_spec = {
+	.usage = "Usage: volt info [--format json]\n\nShow versions, kernel features, id mapping, storage and "
+		 "supervision.\n",
+	.longopts = info_opts,
+};
+
 int cmd_info(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_ctx *ctx;
@@ -85,11 +92,6 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 	bool json = argc > 1 && (!strcmp(argv[1], "--format=json") ||
 				 (argc > 2 && !strcmp(argv[1], "--format") && !strcmp(argv[2], "json")));
 
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt info [--format json]\n\nShow versions, kernel features, id mapping, "
-		       "storage and supervision.\n");
-		return 0;
-	}
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	uname(&u);
@@ -154,10 +156,12 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		       "  /dev/kvm usable: %s\n  /dev/net/tun usable: %s\n",
 		       userns_max && atoi(userns_max) > 0 ? "yes" : "no", ovl, ovl_why, ll, access_text("/dev/fuse", R_OK | W_OK),
 		       access_text("/dev/kvm", R_OK | W_OK), access_text("/dev/net/tun", R_OK | W_OK));
-		printf("id mapping:\n  mode: %s%s%s\n  uids: %s\n  gids: %s\n", map.full ? "full" : "single",
-		       map.full ? "" : " (", map.full ? "" : map.why, uids, gids);
+		printf("id mapping:\n  mode: %s%s%s%s\n  uids: %s\n  gids: %s\n", map.full ? "full" : "single",
+		       map.full ? "" : " (", map.full ? "" : map.why, map.full ? "" : ")", uids, gids);
 		if (!map.full)
-			printf("  (single mode maps only your uid to root; ask your admin for an /etc/subuid range)\n");
+			printf("  (single mode maps only your uid, to root: chown to another id, setgroups and\n"
+			       "   setuid fail; for apt: -o APT::Sandbox::User=root, for nginx: 'user root;',\n"
+			       "   or ask your admin for a subordinate range in /etc/subuid and /etc/subgid)\n");
 		printf("  namespace keeper: %s\n", keeper);
 		printf("store:\n  root: %s\n  runroot: %s\n  volt-shim: %s\n  volt-init: %s\n", ctx->root,
 		       ctx->runroot, shim, init);

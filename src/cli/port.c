@@ -10,6 +10,10 @@
 #include "net/net.h"
 #include "util/cleanup.h"
 
+const struct volt_cmd_spec cli_port_spec = {
+	.usage = "Usage: volt port CONTAINER [PORT[/PROTO]]\n\nList a container's published ports.\n",
+};
+
 /* cmd_port - "volt port NAME [CTRPORT[/proto]]", output as docker's:
  * "80/tcp -> 0.0.0.0:8080" for all, or "0.0.0.0:8080" for one port. */
 int cmd_port(struct volt_cli *cli, int argc, char **argv)
@@ -24,10 +28,6 @@ int cmd_port(struct volt_cli *cli, int argc, char **argv)
 	const char *want_proto = NULL;
 	int r, found = 0;
 
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt port CONTAINER [PORT[/PROTO]]\n\nList a container's published ports.\n");
-		return 0;
-	}
 	if (argc < 2 || argc > 3)
 		return cli_usage_error("port", "requires a container and at most one port");
 	if (argc == 3) {

@@ -169,22 +169,32 @@ static int ps_row(const struct volt_ctr_row *c0, void *arg)
 
 int cmd_ps_resources(struct volt_cli *cli); /* cli/supervise.c */
 
+static const struct option ps_opts[] = {{"all", no_argument, NULL, 'a'},
+					{"quiet", no_argument, NULL, 'q'},
+					{"format", required_argument, NULL, 'f'},
+					{"resources", no_argument, NULL, 'r'},
+					{NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_ps_spec = {
+	.usage = "Usage: volt ps [-a] [-q] [--format json] [--resources]\n\nList containers.\n\n"
+		 "  -a, --all          show all containers (default: running only)\n"
+		 "  -q, --quiet        print only IDs\n"
+		 "      --format json  print JSON\n"
+		 "      --resources    the resource use of running containers (volt stats --no-stream)\n",
+	.opts = "aq",
+	.longopts = ps_opts,
+};
+
 int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 {
 	for (int a = 1; a < argc; a++)
 		if (!strcmp(argv[a], "--resources"))
 			return cmd_ps_resources(cli);
-	static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
-					     {"quiet", no_argument, NULL, 'q'},
-					     {"format", required_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct ps_opts o = {0};
 	struct volt_err err = {0};
 	struct volt_db *db;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "aqh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_ps_spec)) != -1) {
 		switch (c) {
 		case 'a': o.all = true; break;
 		case 'q': o.quiet = true; break;
@@ -193,12 +203,6 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 				return cli_usage_error("ps", "--format %s: only json is supported", optarg);
 			o.json = true;
 			break;
-		case 'h':
-			printf("Usage: volt ps [-a] [-q] [--format json]\n\nList containers.\n\n"
-			       "  -a, --all       show all containers (default: running only)\n"
-			       "  -q, --quiet     print only IDs\n"
-			       "      --format json  print JSON\n");
-			return 0;
 		default: return cli_usage_error("ps", "invalid option");
 		}
 	}
@@ -221,16 +225,16 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 
 int cli_inspect_image(struct volt_cli *cli, const char *ref, json_t *out, struct volt_err *err);
 
+const struct volt_cmd_spec cli_inspect_spec = {
+	.usage = "Usage: volt inspect NAME...\n\nShow containers (or images) as JSON.\n",
+};
+
 int cmd_inspect(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_ctx *ctx;
 	json_t *arr;
 	int ret = 0;
 
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt inspect NAME...\n\nShow containers (or images) as JSON.\n");
-		return 0;
-	}
 	if (argc < 2)
 		return cli_usage_error("inspect", "requires at least 1 argument");
 	if (!(ctx = cli_ctx(cli)))
@@ -263,13 +267,23 @@ static int logs_running(void *arg)
 	return volt_ctr_monitor_alive(a[0], a[1]);
 }
 
+static const struct option logs_opts[] = {{"follow", no_argument, NULL, 'f'},
+					  {"tail", required_argument, NULL, 'n'},
+					  {"timestamps", no_argument, NULL, 't'},
+					  {"seccomp", no_argument, NULL, 's'},
+					  {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_logs_spec = {
+	.usage = "Usage: volt logs [-f] [--tail N] [-t] CONTAINER\n\nPrint a container's log.\n\n"
+		 "  -f, --follow       keep printing until the container exits\n"
+		 "  -n, --tail N       only the last N lines\n"
+		 "  -t, --timestamps   prefix each line with its time\n"
+		 "      --seccomp      the seccomp audit list instead (volt security audit-log)\n",
+	.opts = "fn:t",
+	.longopts = logs_opts,
+};
+
 int cmd_logs(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"follow", no_argument, NULL, 'f'},
-					     {"tail", required_argument, NULL, 'n'},
-					     {"timestamps", no_argument, NULL, 't'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_logs_opts o = {.tail = -1};
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
@@ -280,7 +294,7 @@ int cmd_logs(struct volt_cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) /* --seccomp: the seccomp audit list (cli/security.c) */
 		if (!strcmp(argv[i], "--seccomp"))
 			return cmd_security_audit_log(cli, argc, argv);
-	while ((c = getopt_long(argc, argv, "fn:th", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_logs_spec)) != -1) {
 		switch (c) {
 		case 'f': o.follow = true; break;
 		case 't': o.timestamps = true; break;
@@ -291,12 +305,6 @@ int cmd_logs(struct volt_cli *cli, int argc, char **argv)
 			if (*end || o.tail < 0)
 				return cli_usage_error("logs", "--tail %s: not a number", optarg);
 			break;
-		case 'h':
-			printf("Usage: volt logs [-f] [--tail N] [-t] CONTAINER\n\nPrint a container's log.\n\n"
-			       "  -f, --follow       keep printing until the container exits\n"
-			       "  -n, --tail N       only the last N lines\n"
-			       "  -t, --timestamps   prefix each line with its time\n");
-			return 0;
 		default: return cli_usage_error("logs", "invalid option");
 		}
 	}

@@ -54,61 +54,66 @@ static const struct option create_opts[] = {
 	{"seccomp-audit", no_argument, NULL, OPT_SECCOMP_AUDIT},
 	{"log-opt", required_argument, NULL, OPT_LOG_OPT},
 	{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
-	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
 
 static struct volt_sup_opts sup_opts;
 static unsigned preserve_fds; /* run --preserve-fds */
 
-static void create_usage(const char *cmd)
-{
-	printf("Usage: volt %s [OPTIONS] IMAGE [COMMAND [ARG...]]\n\n"
-	       "%s\n\nOptions:\n"
-	       "%s"
-	       "  -i, --interactive        keep stdin open\n"
-	       "  -t, --tty                allocate a pseudo-terminal\n"
-	       "      --rm                 remove the container when it exits\n"
-	       "      --name NAME          name the container\n"
-	       "  -e, --env KEY[=VALUE]    set an environment variable\n"
-	       "      --env-file FILE      read environment variables from a file\n"
-	       "  -w, --workdir DIR        working directory inside the container\n"
-	       "  -u, --user USER[:GROUP]  user to run as (name or id)\n"
-	       "      --entrypoint CMD     override the image's entrypoint\n"
-	       "  -v, --volume SRC:DST[:ro]  bind mount a host path, or a named volume\n"
-	       "      --tmpfs DST[:OPTS]   mount a tmpfs\n"
-	       "      --read-only          mount the root file system read-only\n"
-	       "      --hostname NAME      container host name\n"
-	       "      --network MODE       slirp[:mtu=N,allow_host_loopback=true,port_handler=builtin|slirp]\n"
-	       "                           (default), none, host, or container:NAME\n"
-	       "  -p, --publish [IP:][HOST:]CTR[/tcp|udp]  publish a container port (ranges: 8000-8002:80-82)\n"
-	       "  -P, --publish-all        publish every port the image exposes on a free host port\n"
-	       "      --dns IP             DNS server for /etc/resolv.conf\n"
-	       "      --add-host HOST:IP   add a line to /etc/hosts\n"
-	       "      --userns keep-id     keep your own uid/gid inside\n"
-	       "      --init               run volt-init as PID 1 (reaps zombies, forwards signals)\n"
-	       "      --stop-signal SIG    signal that stops the container (default: image's, or TERM)\n"
-	       "      --stop-timeout SEC   seconds before SIGKILL on stop (default 10)\n"
-	       "      --label KEY=VALUE    set a label\n"
-	       "      --log-opt OPT        max-size=SIZE (default 100m; -1: no limit), max-file=N\n"
-	       "                           (default 2): the log rotates at SIZE and keeps N files\n"
-	       "      --rootfs-lower MODE  image layer from the CAS: checkout (default) or fuse\n"
-	       "      --security-opt OPT   seccomp=NAME|PATH|unconfined, landlock=NAME|PATH|none\n"
-	       "      --cap-add CAP        add a capability (or ALL)\n"
-	       "      --cap-drop CAP       drop a capability (or ALL)\n"
-	       "      --landlock PROFILE   Landlock profile: NAME, PATH or none (default: default)\n"
-	       "      --seccomp-audit      allow what the seccomp profile blocks, and record it\n"
-	       "                           (see 'volt security audit-log')\n%s",
-	       cmd,
-	       !strcmp(cmd, "run") ? "Create and start a container." : "Create a container without starting it.",
-	       !strcmp(cmd, "run") ? "  -d, --detach             run in the background and print the container ID\n"
-				     "      --preserve-fds N     pass the caller's fds 3..3+N-1 on (foreground only;\n"
-				     "                           no other fd reaches the container)\n"
-				   : "", cli_supervise_help);
-}
+#define CREATE_HELP                                                                                                 \
+	"  -i, --interactive        keep stdin open\n"                                                              \
+	"  -t, --tty                allocate a pseudo-terminal\n"                                                   \
+	"      --rm                 remove the container when it exits\n"                                           \
+	"      --name NAME          name the container\n"                                                           \
+	"  -e, --env KEY[=VALUE]    set an environment variable\n"                                                  \
+	"      --env-file FILE      read environment variables from a file\n"                                       \
+	"  -w, --workdir DIR        working directory inside the container\n"                                       \
+	"  -u, --user USER[:GROUP]  user to run as (name or id)\n"                                                  \
+	"      --entrypoint CMD     override the image's entrypoint\n"                                              \
+	"  -v, --volume SRC:DST[:ro]  bind mount a host path, or a named volume\n"                                  \
+	"      --tmpfs DST[:OPTS]   mount a tmpfs\n"                                                                \
+	"      --read-only          mount the root file system read-only\n"                                         \
+	"      --hostname NAME      container host name\n"                                                          \
+	"      --network MODE       slirp[:mtu=N,allow_host_loopback=true,port_handler=builtin|slirp]\n"            \
+	"                           (default), none, host, or container:NAME\n"                                     \
+	"  -p, --publish [IP:][HOST:]CTR[/tcp|udp]  publish a container port (ranges: 8000-8002:80-82)\n"           \
+	"  -P, --publish-all        publish every port the image exposes on a free host port\n"                     \
+	"      --dns IP             DNS server for /etc/resolv.conf\n"                                              \
+	"      --add-host HOST:IP   add a line to /etc/hosts\n"                                                     \
+	"      --userns keep-id     keep your own uid/gid inside\n"                                                 \
+	"      --init               run volt-init as PID 1 (reaps zombies, forwards signals)\n"                     \
+	"      --stop-signal SIG    signal that stops the container (default: image's, or TERM)\n"                  \
+	"      --stop-timeout SEC   seconds before SIGKILL on stop (default 10)\n"                                  \
+	"      --label KEY=VALUE    set a label\n"                                                                  \
+	"      --log-opt OPT        max-size=SIZE (default 100m; -1: no limit), max-file=N\n"                       \
+	"                           (default 2): the log rotates at SIZE and keeps N files\n"                       \
+	"      --rootfs-lower MODE  image layer from the CAS: checkout (default) or fuse\n"                         \
+	"      --security-opt OPT   seccomp=NAME|PATH|unconfined, landlock=NAME|PATH|none\n"                        \
+	"      --cap-add CAP        add a capability (or ALL)\n"                                                    \
+	"      --cap-drop CAP       drop a capability (or ALL)\n"                                                   \
+	"      --landlock PROFILE   Landlock profile: NAME, PATH or none (default: default)\n"                      \
+	"      --seccomp-audit      allow what the seccomp profile blocks, and record it\n"                         \
+	"                           (see 'volt security audit-log')\n"
+/* run/create: options end at IMAGE, what follows is the container's command */
+#define CREATE_OPTS "+dite:w:u:v:p:P"
+const struct volt_cmd_spec cli_run_spec = {
+	.usage = "Usage: volt run [OPTIONS] IMAGE [COMMAND [ARG...]]\n\nCreate and start a container.\n\nOptions:\n"
+		 "  -d, --detach             run in the background and print the container ID\n"
+		 "      --preserve-fds N     pass the caller's fds 3..3+N-1 on (foreground only;\n"
+		 "                           no other fd reaches the container)\n" CREATE_HELP,
+	.usage_more = cli_supervise_help,
+	.opts = CREATE_OPTS,
+	.longopts = create_opts,
+};
+const struct volt_cmd_spec cli_create_spec = {
+	.usage = "Usage: volt create [OPTIONS] IMAGE [COMMAND [ARG...]]\n\nCreate a container without starting it."
+		 "\n\nOptions:\n" CREATE_HELP,
+	.usage_more = cli_supervise_help,
+	.opts = CREATE_OPTS,
+	.longopts = create_opts,
+};
 
-/* parse_create - options into o; *detach for run. Returns -1 and prints on error,
- * 1 when help was printed. */
+/* parse_create - options into o; *detach for run. Returns -1 and prints on error. */
 static int parse_create(const char *cmd, int argc, char **argv, struct volt_create_opts *o, bool *detach)
 {
 	int c;
@@ -117,7 +122,7 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 	memset(o, 0, sizeof(*o));
 	o->stop_timeout = -1;
 	cli_supervise_init(&sup_opts);
-	while ((c = getopt_long(argc, argv, "+dithe:w:u:v:p:P", create_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CREATE_OPTS, create_opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (!detach)
@@ -126,7 +131,6 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 			break;
 		case 'i': o->interactive = true; break;
 		case 't': o->tty = true; break;
-		case 'h': create_usage(cmd); return 1;
 		case 'e': cli_strv_add(&o->env, optarg); break;
 		case 'w': o->workdir = optarg; break;
 		case 'u': o->user = optarg; break;
@@ -216,7 +220,7 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 	int r = parse_create("create", argc, argv, &o, NULL);
 
 	if (r)
-		return r > 0 ? 0 : 125;
+		return 125;
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	r = volt_ctr_create(ctx, &o, id, &err);
@@ -240,7 +244,7 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	int r = parse_create("run", argc, argv, &o, &detach);
 
 	if (r)
-		return r > 0 ? 0 : 125;
+		return 125;
 	volt_trace("run: options parsed");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
@@ -287,25 +291,26 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option start_opts[] = {
+	{"attach", no_argument, NULL, 'a'}, {"interactive", no_argument, NULL, 'i'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_start_spec = {
+	.usage = "Usage: volt start [-a] CONTAINER...\n\nStart created or stopped containers.\n\n"
+		 "  -a, --attach   attach to the container's output and return its exit code\n",
+	.opts = "ai",
+	.longopts = start_opts,
+};
+
 int cmd_start(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"attach", no_argument, NULL, 'a'},
-					     {"interactive", no_argument, NULL, 'i'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
 	bool attach = false;
 	int c, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "aih", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_start_spec)) != -1) {
 		switch (c) {
 		case 'a': attach = true; break;
 		case 'i': break;
-		case 'h':
-			printf("Usage: volt start [-a] CONTAINER...\n\nStart created or stopped containers.\n\n"
-			       "  -a, --attach   attach to the container's output and return its exit code\n");
-			return 0;
 		default: return cli_usage_error("start", "invalid option");
 		}
 	}

@@ -26,7 +26,7 @@ static int load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row,
 	int r = volt_ctr_load(ctx, ref, row, &err);
 	if (r != 0) {
 		if (r > 0)
-			volt_err_set(&err, ENOENT, "no such container: %s", ref);
+			volt_err_said(&err, ENOENT, "no such container: %s", ref);
 		cli_fail(&err);
 		return -1;
 	}
@@ -173,31 +173,32 @@ static json_t *derive_record(struct volt_ctx *ctx, const struct volt_spec *spec,
 	return rec;
 }
 
-static int security_inspect(struct volt_cli *cli, int argc, char **argv)
-{
-	static const struct option opts[] = {{"seccomp", no_argument, NULL, 's'},
+static const struct option inspect_opts[] = {{"seccomp", no_argument, NULL, 's'},
 					     {"landlock", no_argument, NULL, 'l'},
 					     {"capabilities", no_argument, NULL, 'c'},
 					     {"namespaces", no_argument, NULL, 'n'},
-					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec inspect_spec = {
+	.usage = "Usage: volt security inspect CONTAINER [--seccomp] [--landlock] [--capabilities] "
+		 "[--namespaces]\n\nShow the security layers of a container, read from its running process "
+		 "(/proc/PID/status, /proc/PID/ns) and volt's record.\n",
+	.longopts = inspect_opts,
+};
+
+static int security_inspect(struct volt_cli *cli, int argc, char **argv)
+{
 	unsigned what = 0;
 	int c;
 	struct volt_ctx *ctx;
 	struct volt_ctr_row row;
 	struct volt_spec spec;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &inspect_spec)) != -1) {
 		switch (c) {
 		case 's': what |= 1; break;
 		case 'l': what |= 2; break;
 		case 'c': what |= 4; break;
 		case 'n': what |= 8; break;
-		case 'h':
-			printf("Usage: volt security inspect CONTAINER [--seccomp] [--landlock] [--capabilities] "
-			       "[--namespaces]\n\nShow the security layers of a container, read from its running "
-			       "process (/proc/PID/status, /proc/PID/ns) and volt's record.\n");
-			return 0;
 		default: return cli_usage_error("security inspect", "invalid option");
 		}
 	}
@@ -236,6 +237,12 @@ static int security_inspect(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct volt_cmd_spec audit_log_spec = {
+	.usage = "Usage: volt security audit-log CONTAINER   (also: volt logs --seccomp CONTAINER)\n\n"
+		 "List the system calls a container run with --seccomp-audit made that its seccomp profile would "
+		 "have blocked, one per line, in the order first seen.\n",
+};
+
 /* security_audit_log - `volt security audit-log NAME`: the seccomp audit list */
 static int security_audit_log(struct volt_cli *cli, int argc, char **argv)
 {
@@ -245,12 +252,6 @@ static int security_audit_log(struct volt_cli *cli, int argc, char **argv)
 	const char *ref = NULL;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("Usage: volt security audit-log CONTAINER   (also: volt logs --seccomp CONTAINER)\n\n"
-			       "List the system calls a container run with --seccomp-audit made that its seccomp "
-			       "profile would have blocked, one per line, in the order first seen.\n");
-			return 0;
-		}
 		if (argv[i][0] != '-')
 			ref = argv[i];
 	}
@@ -378,6 +379,15 @@ static int audit_one(const struct volt_ctr_row *row, void *arg)
 	return 0;
 }
 
+static const struct option audit_opts[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec audit_spec = {
+	.usage = "Usage: volt security audit CONTAINER|--all\n\nLook for weakened confinement: unconfined "
+		 "seccomp, Landlock off, dangerous capabilities, host network, writable bind mounts of $HOME, /, "
+		 "/etc or /run. Exit status 1 when a HIGH finding is there.\n",
+	.opts = "a",
+	.longopts = audit_opts,
+};
+
 /* security_audit - `volt security audit NAME|--all`; 1 on a HIGH finding */
 static int security_audit(struct volt_cli *cli, int argc, char **argv)
 {
@@ -389,12 +399,7 @@ static int security_audit(struct volt_cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--all") || !strcmp(argv[i], "-a"))
 			all = true;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("Usage: volt security audit CONTAINER|--all\n\nLook for weakened confinement: "
-			       "unconfined seccomp, Landlock off, dangerous capabilities, host network, writable bind "
-			       "mounts of $HOME, /, /etc or /run. Exit status 1 when a HIGH finding is there.\n");
-			return 0;
-		} else
+		else
 			a.only = argv[i];
 	}
 	if (!all && !a.only)
@@ -404,7 +409,7 @@ static int security_audit(struct volt_cli *cli, int argc, char **argv)
 	if (volt_db_ctr_list(db, audit_one, &a, &err) < 0)
 		return cli_fail(&err);
 	if (a.only && !a.seen) {
-		volt_err_set(&err, ENOENT, "no such container: %s", a.only);
+		volt_err_said(&err, ENOENT, "no such container: %s", a.only);
 		return cli_fail(&err);
 	}
 	printf("%d container%s, %d finding%s, %d high\n", a.seen, a.seen == 1 ? "" : "s", a.findings,
@@ -435,25 +440,34 @@ static int add_list(struct volt_ll_profile *p, const char *list, unsigned rights
 	return 0;
 }
 
+static const struct option profile_create_opts[] = {{"allow-read", required_argument, NULL, 'r'},
+						    {"allow-write", required_argument, NULL, 'w'},
+						    {"allow-exec", required_argument, NULL, 'x'},
+						    {"allow-bind", required_argument, NULL, 'b'},
+						    {"allow-connect", required_argument, NULL, 'c'},
+						    {"no-scope", no_argument, NULL, 'S'},
+						    {"force", no_argument, NULL, 'f'},
+						    {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec profile_create_spec = {
+	.usage = "Usage: volt security profile create NAME [--allow-read P,..] [--allow-write P,..]\n"
+		 "         [--allow-exec P,..] [--allow-bind PORT,..] [--allow-connect PORT,..] [--no-scope] "
+		 "[--force]\n\nWrite a Landlock profile to $VOLT_ROOT/profiles/landlock/NAME; use it with "
+		 "--landlock NAME.\nPaths are inside the container. Unless --no-scope, abstract unix sockets and "
+		 "signals are scoped to the container.\n",
+	.opts = "f",
+	.longopts = profile_create_opts,
+};
+
 /* profile_create - `volt security profile create NAME --allow-...` */
 static int profile_create(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"allow-read", required_argument, NULL, 'r'},
-					     {"allow-write", required_argument, NULL, 'w'},
-					     {"allow-exec", required_argument, NULL, 'x'},
-					     {"allow-bind", required_argument, NULL, 'b'},
-					     {"allow-connect", required_argument, NULL, 'c'},
-					     {"no-scope", no_argument, NULL, 'S'},
-					     {"force", no_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_ll_profile p = {0};
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
 	bool scope = true, force = false;
 	int c, ret = 125;
 
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &profile_create_spec)) != -1) {
 		int r = 0;
 		switch (c) {
 		case 'r': r = add_list(&p, optarg, VOLT_LL_READ, false, false, &err); break;
@@ -463,14 +477,6 @@ static int profile_create(struct volt_cli *cli, int argc, char **argv)
 		case 'c': r = add_list(&p, optarg, 0, true, false, &err); break;
 		case 'S': scope = false; break;
 		case 'f': force = true; break;
-		case 'h':
-			printf("Usage: volt security profile create NAME [--allow-read P,..] [--allow-write P,..]\n"
-			       "         [--allow-exec P,..] [--allow-bind PORT,..] [--allow-connect PORT,..] "
-			       "[--no-scope] [--force]\n\nWrite a Landlock profile to $VOLT_ROOT/profiles/landlock/NAME; "
-			       "use it with --landlock NAME.\nPaths are inside the container. Unless --no-scope, abstract "
-			       "unix sockets and signals are scoped to the container.\n");
-			volt_ll_profile_free(&p);
-			return 0;
 		default: volt_ll_profile_free(&p); return cli_usage_error("security profile create", "invalid option");
 		}
 		if (r < 0) {
@@ -495,7 +501,7 @@ static int profile_create(struct volt_cli *cli, int argc, char **argv)
 					    argv[optind], body ? body : "");
 	volt_ll_profile_free(&p);
 	if (!force && access(path, F_OK) == 0) {
-		volt_err_set(&err, EEXIST, "profile %s exists (%s); --force replaces it", argv[optind], path);
+		volt_err_said(&err, EEXIST, "profile %s exists (%s); --force replaces it", argv[optind], path);
 		return cli_fail(&err);
 	}
 	if (volt_mkdir_p(dir, 0700, &err) < 0 || volt_write_file_atomic(path, text, strlen(text), 0600, &err) < 0)
@@ -506,8 +512,11 @@ static int profile_create(struct volt_cli *cli, int argc, char **argv)
 }
 
 /* profile_ls - every profile volt_profile_find would see, first one wins */
-static int profile_ls(struct volt_cli *cli)
+static int profile_ls(struct volt_cli *cli, int argc, char **argv)
 {
+	if (argc > 1)
+		return cli_usage_error("security profile ls", "takes no argument");
+	(void)argv;
 	struct volt_ctx *ctx = cli_ctx(cli);
 	static const char *kinds[] = {"seccomp", "landlock"};
 	if (!ctx)
@@ -541,44 +550,34 @@ static int profile_ls(struct volt_cli *cli)
 	return 0;
 }
 
-/* security_profile - `volt security profile create|ls` */
-static int security_profile(struct volt_cli *cli, int argc, char **argv)
-{
-	if (argc >= 2 && !strcmp(argv[1], "create")) {
-		optind = 1;
-		return profile_create(cli, argc - 1, argv + 1);
-	}
-	if (argc >= 2 && (!strcmp(argv[1], "ls") || !strcmp(argv[1], "list")))
-		return profile_ls(cli);
-	printf("Usage: volt security profile create NAME [OPTIONS]   write a Landlock profile\n"
-	       "       volt security profile ls                      list seccomp and Landlock profiles\n");
-	return argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h") ? 125 : 0;
-}
+static const struct volt_cmd_spec profile_ls_spec = {
+	.usage = "Usage: volt security profile ls\n\nList seccomp and Landlock profiles (the first of a name "
+		 "wins).\n",
+};
 
-/* cmd_security - `volt security SUBCOMMAND` */
-int cmd_security(struct volt_cli *cli, int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*fn)(struct volt_cli *, int, char **);
-		const char *summary;
-	} sub[] = {
-		{"inspect", security_inspect, "Show a container's capabilities, seccomp, Landlock and namespaces"},
-		{"check", cmd_security_check, "Check this host for what rootless confinement needs"},
-		{"audit", security_audit, "Look for weakened confinement in containers"},
-		{"audit-log", security_audit_log, "List the syscalls a --seccomp-audit container used beyond its profile"},
-		{"profile", security_profile, "Create and list profiles"},
-	};
-	if (argc >= 2) {
-		for (size_t i = 0; i < ARRAY_SIZE(sub); i++)
-			if (!strcmp(argv[1], sub[i].name)) {
-				optind = 1;
-				return sub[i].fn(cli, argc - 1, argv + 1);
-			}
-	}
-	FILE *f = argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h") ? stderr : stdout;
-	fprintf(f, "Usage: volt security COMMAND\n\nCommands:\n");
-	for (size_t i = 0; i < ARRAY_SIZE(sub); i++)
-		fprintf(f, "  %-10s %s\n", sub[i].name, sub[i].summary);
-	return f == stderr ? 125 : 0;
-}
+static const struct volt_cmd profile_cmds[] = {
+	{"create", profile_create, "Write a Landlock profile", &profile_create_spec},
+	{"ls", profile_ls, "List seccomp and Landlock profiles", &profile_ls_spec},
+	{"list", profile_ls, NULL, &profile_ls_spec},
+	{NULL, NULL, NULL, NULL},
+};
+static const struct volt_cmd_spec profile_spec = {
+	.usage = "Usage: volt security profile COMMAND\n\nCreate and list profiles.\n",
+	.subs = profile_cmds,
+};
+
+static const struct volt_cmd security_cmds[] = {
+	{"inspect", security_inspect, "Show a container's capabilities, seccomp, Landlock and namespaces",
+	 &inspect_spec},
+	{"check", cmd_security_check, "Check this host for what rootless confinement needs", &cli_security_check_spec},
+	{"audit", security_audit, "Look for weakened confinement in containers", &audit_spec},
+	{"audit-log", security_audit_log, "List the syscalls a --seccomp-audit container used beyond its profile",
+	 &audit_log_spec},
+	{"profile", NULL, "Create and list profiles", &profile_spec},
+	{NULL, NULL, NULL, NULL},
+};
+
+const struct volt_cmd_spec cli_security_spec = {
+	.usage = "Usage: volt security COMMAND\n\nInspect, check and audit confinement; manage profiles.\n",
+	.subs = security_cmds,
+};

@@ -169,6 +169,12 @@ static void check_cgroup(struct check *c)
 		     hybrid ? "; and boot with systemd.unified_cgroup_hierarchy=1" : "");
 }
 
+const struct volt_cmd_spec cli_security_check_spec = {
+	.usage = "Usage: volt security check\n\nCheck this host for rootless containers: user namespaces, "
+		 "AppArmor's restriction, /etc/subuid, newuidmap, Landlock, seccomp, /dev/fuse, /dev/kvm, "
+		 "cgroup v2 delegation, XDG_RUNTIME_DIR. Exit status 1 when something fails.\n",
+};
+
 /* cmd_security_check - `volt security check`; 1 when a line FAILs */
 int cmd_security_check(struct volt_cli *cli, int argc, char **argv)
 {
@@ -178,12 +184,8 @@ int cmd_security_check(struct volt_cli *cli, int argc, char **argv)
 	char what[512];
 	int abi;
 
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt security check\n\nCheck this host for rootless containers: user namespaces, "
-		       "AppArmor's restriction, /etc/subuid, newuidmap, Landlock, seccomp, /dev/fuse, /dev/kvm, "
-		       "cgroup v2 delegation, XDG_RUNTIME_DIR. Exit status 1 when something fails.\n");
-		return 0;
-	}
+	(void)argc;
+	(void)argv;
 	/* user namespaces */
 	long maxns = read_long("/proc/sys/user/max_user_namespaces", -1);
 	long clone_ok = read_long("/proc/sys/kernel/unprivileged_userns_clone", 1);

@@ -92,22 +92,23 @@ out_row:
 	return ret;
 }
 
+static const struct option update_opts[] = {CLI_SUPERVISE_OPTIONS, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_update_spec = {
+	.usage = "Usage: volt update [OPTIONS] CONTAINER...\n\nChange the limits (and restart policy) of "
+		 "containers; running ones at once.\n\n",
+	.usage_more = cli_supervise_help,
+	.longopts = update_opts,
+};
+
 int cmd_update(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {CLI_SUPERVISE_OPTIONS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct volt_sup_opts o;
 	struct volt_ctx *ctx;
 	bool restart_set = false;
 	int c, ret = 0;
 
 	cli_supervise_init(&o);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			printf("Usage: volt update [OPTIONS] CONTAINER...\n\nChange the limits (and restart "
-			       "policy) of containers; running ones at once.\n\n%s",
-			       cli_supervise_help);
-			return 0;
-		}
+	while ((c = cli_getopt(argc, argv, &cli_update_spec)) != -1) {
 		if (c < CLI_OPT_SUPERVISE || cli_supervise_opt("update", c, optarg, &o) < 0)
 			return c < CLI_OPT_SUPERVISE ? cli_usage_error("update", "invalid option") : 125;
 		if (c == CLI_OPT_SUPERVISE)
@@ -127,16 +128,18 @@ int cmd_update(struct volt_cli *cli, int argc, char **argv)
 	return ret;
 }
 
+const struct volt_cmd_spec cli_pause_spec = {
+	.usage = "Usage: volt pause CONTAINER...\n\nFreeze all processes of containers.\n",
+};
+const struct volt_cmd_spec cli_unpause_spec = {
+	.usage = "Usage: volt unpause CONTAINER...\n\nThaw all processes of containers.\n",
+};
+
 static int pause_cmd(struct volt_cli *cli, int argc, char **argv, bool pause)
 {
 	const char *cmd = pause ? "pause" : "unpause";
 	struct volt_ctx *ctx;
 	int ret = 0;
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt %s CONTAINER...\n\n%s all processes of containers.\n", cmd,
-		       pause ? "Freeze" : "Thaw");
-		return 0;
-	}
 	if (argc < 2)
 		return cli_usage_error(cmd, "requires at least 1 argument");
 	if (!(ctx = cli_ctx(cli)))
@@ -218,24 +221,25 @@ static void print_stats(struct volt_ctx *ctx, char **refs, long sample_ms)
 	fflush(stdout);
 }
 
+static const struct option stats_opts[] = {
+	{"no-stream", no_argument, NULL, 'n'}, {"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_stats_spec = {
+	.usage = "Usage: volt stats [--no-stream] [CONTAINER...]\n\nShow CPU, memory, process, network and block "
+		 "I/O figures of running containers (all by default).\n",
+	.opts = "a",
+	.longopts = stats_opts,
+};
+
 int cmd_stats(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"no-stream", no_argument, NULL, 'n'},
-					     {"all", no_argument, NULL, 'a'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_ctx *ctx;
 	struct volt_err err = {0};
 	bool stream = true;
 	int c;
-	while ((c = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_stats_spec)) != -1) {
 		switch (c) {
 		case 'n': stream = false; break;
 		case 'a': break;
-		case 'h':
-			printf("Usage: volt stats [--no-stream] [CONTAINER...]\n\nShow CPU, memory, process, network "
-			       "and block I/O figures of running containers (all by default).\n");
-			return 0;
 		default: return cli_usage_error("stats", "invalid option");
 		}
 	}
@@ -268,6 +272,10 @@ int cmd_ps_resources(struct volt_cli *cli)
 	return cmd_stats(cli, 2, av);
 }
 
+const struct volt_cmd_spec cli_top_spec = {
+	.usage = "Usage: volt top CONTAINER\n\nList the processes of a running container.\n",
+};
+
 int cmd_top(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_ctx *ctx;
@@ -277,10 +285,8 @@ int cmd_top(struct volt_cli *cli, int argc, char **argv)
 	size_t n;
 	long hz = sysconf(_SC_CLK_TCK);
 
-	if (cli_want_help(argc, argv) || argc != 2) {
-		printf("Usage: volt top CONTAINER\n\nList the processes of a running container.\n");
-		return argc == 2 ? 0 : 125;
-	}
+	if (argc != 2)
+		return cli_usage_error("top", "requires exactly 1 argument");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	if (load_ctr(ctx, argv[1], &row, &err) < 0)

@@ -80,22 +80,24 @@ static int remove_containers(struct volt_ctx *ctx)
 	return failed;
 }
 
+static const struct option reset_opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec reset_spec = {
+	.usage = reset_usage,
+	.opts = "f",
+	.longopts = reset_opts,
+};
+
 static int system_reset(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_err err = {0};
 	struct volt_idmap map;
 	struct volt_ctx *ctx;
 	bool force = false;
 	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &reset_spec)) != -1) {
 		switch (c) {
 		case 'f': force = true; break;
-		case 'h': fputs(reset_usage, stdout); return 0;
 		default: return cli_usage_error("system reset", "invalid option");
 		}
 	}
@@ -128,19 +130,16 @@ static int system_reset(struct volt_cli *cli, int argc, char **argv)
 	return failed ? 125 : 0;
 }
 
-int cmd_system(struct volt_cli *cli, int argc, char **argv)
-{
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		printf("Usage: volt system COMMAND\n\nThe store as a whole.\n\nCommands:\n"
-		       "  reset [-f]   remove every container, image and volume, the store and the\n"
-		       "               runtime directory\n");
-		return argc < 2 ? 125 : 0;
-	}
-	if (!strcmp(argv[1], "reset"))
-		return system_reset(cli, argc - 1, argv + 1);
-	fprintf(stderr, "volt: system: unknown command \"%s\"\nSee 'volt system --help'.\n", argv[1]);
-	return 125;
-}
+static const struct volt_cmd system_cmds[] = {
+	{"reset", system_reset, "Remove every container, image and volume, the store and the runtime directory",
+	 &reset_spec},
+	{NULL, NULL, NULL, NULL},
+};
+
+const struct volt_cmd_spec cli_system_spec = {
+	.usage = "Usage: volt system COMMAND\n\nThe store as a whole.\n",
+	.subs = system_cmds,
+};
 
 struct unshare_job {
 	char **argv;
@@ -184,6 +183,16 @@ static int run_command(void *arg, struct volt_err *err)
 	return 0;
 }
 
+/* "+": everything after `volt unshare` is the command's */
+const struct volt_cmd_spec cli_unshare_spec = {
+	.usage = "Usage: volt unshare [COMMAND [ARG...]]\n\n"
+		 "Run a command (default: $SHELL) in the store's user namespace, as\n"
+		 "'podman unshare' does: you are root there, and the files of your\n"
+		 "subordinate ids in the store are yours to read, change and remove.\n"
+		 "$VOLT_ROOT and $VOLT_RUNROOT name the store and the runtime directory.\n",
+	.opts = "+",
+};
+
 int cmd_unshare(struct volt_cli *cli, int argc, char **argv)
 {
 	static char *shell[] = {NULL, NULL};
@@ -192,13 +201,9 @@ int cmd_unshare(struct volt_cli *cli, int argc, char **argv)
 	struct volt_ctx *ctx;
 	int p[2], status = 0;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("Usage: volt unshare [COMMAND [ARG...]]\n\n"
-		       "Run a command (default: $SHELL) in the store's user namespace, as\n"
-		       "'podman unshare' does: you are root there, and the files of your\n"
-		       "subordinate ids in the store are yours to read, change and remove.\n"
-		       "$VOLT_ROOT and $VOLT_RUNROOT name the store and the runtime directory.\n");
-		return 0;
+	if (argc > 1 && !strcmp(argv[1], "--")) { /* `volt unshare -- CMD` */
+		argc--;
+		argv++;
 	}
 	if (!(ctx = cli_ctx(cli)))
 		return 125;

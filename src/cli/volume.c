@@ -12,11 +12,14 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-static int volume_create(struct volt_ctx *ctx, int argc, char **argv)
+static int volume_create(struct volt_cli *cli, int argc, char **argv)
 {
+	struct volt_ctx *ctx;
 	int ret = 0;
 	if (argc < 2)
 		return cli_usage_error("volume create", "requires at least 1 argument (NAME)");
+	if (!(ctx = cli_ctx(cli)))
+		return VOLT_EXIT_INTERNAL;
 	for (int i = 1; i < argc; i++) {
 		struct volt_err err = {0};
 		if (volt_volume_create(ctx, argv[i], &err) < 0)
@@ -37,7 +40,7 @@ static json_t *volume_json(struct volt_ctx *ctx, const char *name, struct volt_e
 	char created[48] = "";
 
 	if (!volt_name_valid(name) || stat(data, &st) < 0) {
-		volt_err_set(err, ENOENT, "no such volume: %s", name);
+		volt_err_said(err, ENOENT, "no such volume: %s", name);
 		return NULL;
 	}
 	if (volt_volume_users(ctx, name, &users, err) < 0)
@@ -51,18 +54,25 @@ static json_t *volume_json(struct volt_ctx *ctx, const char *name, struct volt_e
 			 "CreatedAt", created, "Filled", stat(marker, &st) == 0, "UsedBy", u);
 }
 
-static int volume_ls(struct volt_ctx *ctx, int argc, char **argv)
+static const struct option ls_opts[] = {
+	{"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec ls_spec = {
+	.usage = "Usage: volt volume ls [-q] [--format json]\n\nList volumes.\n\n"
+		 "  -q, --quiet        print only names\n"
+		 "      --format json  print JSON (mount point, users)\n",
+	.opts = "q",
+	.longopts = ls_opts,
+};
+
+static int volume_ls(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
-					     {"format", required_argument, NULL, 'f'},
-					     {NULL, 0, NULL, 0}};
+	struct volt_ctx *ctx;
 	cleanup_strv char **names = NULL;
 	struct volt_err err = {0};
 	bool quiet = false, json = false;
 	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &ls_spec)) != -1) {
 		switch (c) {
 		case 'q': quiet = true; break;
 		case 'f':
@@ -73,6 +83,8 @@ static int volume_ls(struct volt_ctx *ctx, int argc, char **argv)
 		default: return cli_usage_error("volume ls", "invalid option");
 		}
 	}
+	if (!(ctx = cli_ctx(cli)))
+		return VOLT_EXIT_INTERNAL;
 	if (volt_volume_list(ctx, &names, &err) < 0)
 		return cli_fail(&err);
 	json_t *arr = json ? json_array() : NULL;
@@ -97,12 +109,16 @@ static int volume_ls(struct volt_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-static int volume_inspect(struct volt_ctx *ctx, int argc, char **argv)
+static int volume_inspect(struct volt_cli *cli, int argc, char **argv)
 {
-	json_t *arr = json_array();
+	struct volt_ctx *ctx;
+	json_t *arr;
 	int ret = 0;
 	if (argc < 2)
 		return cli_usage_error("volume inspect", "requires at least 1 argument");
+	if (!(ctx = cli_ctx(cli)))
+		return VOLT_EXIT_INTERNAL;
+	arr = json_array();
 	for (int i = 1; i < argc; i++) {
 		struct volt_err err = {0};
 		json_t *v = volume_json(ctx, argv[i], &err);
@@ -117,20 +133,29 @@ static int volume_inspect(struct volt_ctx *ctx, int argc, char **argv)
 	return ret;
 }
 
-static int volume_rm(struct volt_ctx *ctx, int argc, char **argv)
+static const struct option force_opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec rm_spec = {
+	.usage = "Usage: volt volume rm [-f] NAME...\n\nRemove volumes.\n\n"
+		 "  -f, --force   remove even while containers use them\n",
+	.opts = "f",
+	.longopts = force_opts,
+};
+
+static int volume_rm(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	struct volt_ctx *ctx;
 	bool force = false;
 	int c, ret = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &rm_spec)) != -1) {
 		if (c != 'f')
 			return cli_usage_error("volume rm", "invalid option");
 		force = true;
 	}
 	if (optind >= argc)
 		return cli_usage_error("volume rm", "requires at least 1 argument");
+	if (!(ctx = cli_ctx(cli)))
+		return VOLT_EXIT_INTERNAL;
 	for (int i = optind; i < argc; i++) {
 		struct volt_err err = {0};
 		if (volt_volume_remove(ctx, argv[i], force, &err) < 0)
@@ -141,12 +166,34 @@ static int volume_rm(struct volt_ctx *ctx, int argc, char **argv)
 	return ret;
 }
 
-static int volume_prune(struct volt_ctx *ctx)
+static const struct volt_cmd_spec prune_spec = {
+	.usage = "Usage: volt volume prune [-f]\n\nRemove every volume no container uses, after asking\n"
+		 "(the answer is read from stdin, terminal or not: only y removes).\n\n"
+		 "  -f, --force   do not ask\n",
+	.opts = "f",
+	.longopts = force_opts,
+};
+
+static int volume_prune(struct volt_cli *cli, int argc, char **argv)
 {
 	cleanup_strv char **names = NULL;
 	struct volt_err err = {0};
-	int ret = 0;
+	struct volt_ctx *ctx;
+	bool force = false;
+	int c, ret = 0;
 
+	while ((c = cli_getopt(argc, argv, &prune_spec)) != -1) {
+		if (c != 'f')
+			return cli_usage_error("volume prune", "invalid option");
+		force = true;
+	}
+	if (optind < argc)
+		return cli_usage_error("volume prune", "takes no argument");
+	if (!(ctx = cli_ctx(cli)))
+		return VOLT_EXIT_INTERNAL;
+	/* asked before anything is listed: the answer is about all unused ones */
+	if (!cli_confirm("WARNING! This will remove all volumes not used by at least one container.", force))
+		return 0;
 	if (volt_volume_list(ctx, &names, &err) < 0)
 		return cli_fail(&err);
 	for (size_t i = 0; names[i]; i++) {
@@ -163,33 +210,26 @@ static int volume_prune(struct volt_ctx *ctx)
 	return ret;
 }
 
-int cmd_volume(struct volt_cli *cli, int argc, char **argv)
-{
-	struct volt_ctx *ctx;
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		printf("Usage: volt volume COMMAND\n\nNamed volumes ($VOLT_ROOT/volumes/NAME/_data). The first\n"
-		       "container that mounts an empty volume fills it from its image, as docker does.\n\n"
-		       "Commands:\n"
-		       "  create NAME...        create volumes\n"
-		       "  ls [-q] [--format json]  list volumes\n"
-		       "  inspect NAME...       show volumes as JSON (mount point, users)\n"
-		       "  rm [-f] NAME...       remove volumes (-f: even while containers use them)\n"
-		       "  prune                 remove every volume no container uses\n");
-		return argc < 2 ? 125 : 0;
-	}
-	if (!(ctx = cli_ctx(cli)))
-		return 125;
-	const char *sub = argv[1];
-	if (!strcmp(sub, "create"))
-		return volume_create(ctx, argc - 1, argv + 1);
-	if (!strcmp(sub, "ls") || !strcmp(sub, "list"))
-		return volume_ls(ctx, argc - 1, argv + 1);
-	if (!strcmp(sub, "inspect"))
-		return volume_inspect(ctx, argc - 1, argv + 1);
-	if (!strcmp(sub, "rm") || !strcmp(sub, "remove"))
-		return volume_rm(ctx, argc - 1, argv + 1);
-	if (!strcmp(sub, "prune"))
-		return volume_prune(ctx);
-	fprintf(stderr, "volt: volume: unknown command \"%s\"\nSee 'volt volume --help'.\n", sub);
-	return 125;
-}
+static const struct volt_cmd_spec create_spec = {
+	.usage = "Usage: volt volume create NAME...\n\nCreate volumes.\n",
+};
+static const struct volt_cmd_spec inspect_spec = {
+	.usage = "Usage: volt volume inspect NAME...\n\nShow volumes as JSON (mount point, users).\n",
+};
+
+static const struct volt_cmd volume_cmds[] = {
+	{"create", volume_create, "Create volumes", &create_spec},
+	{"ls", volume_ls, "List volumes", &ls_spec},
+	{"list", volume_ls, NULL, &ls_spec},
+	{"inspect", volume_inspect, "Show volumes as JSON (mount point, users)", &inspect_spec},
+	{"rm", volume_rm, "Remove volumes (-f: even while containers use them)", &rm_spec},
+	{"remove", volume_rm, NULL, &rm_spec},
+	{"prune", volume_prune, "Remove every volume no container uses, after asking", &prune_spec},
+	{NULL, NULL, NULL, NULL},
+};
+
+const struct volt_cmd_spec cli_volume_spec = {
+	.usage = "Usage: volt volume COMMAND\n\nNamed volumes ($VOLT_ROOT/volumes/NAME/_data). The first\n"
+		 "container that mounts an empty volume fills it from its image, as docker does.\n",
+	.subs = volume_cmds,
+};

@@ -116,10 +116,17 @@ static int switch_user(const struct volt_enter *e, char ***env, struct volt_err 
 	/* supplementary groups can be set only when setgroups is allowed (full map) */
 	if (s->idmap.full && setgroups((size_t)u.n_groups, u.groups) < 0)
 		return volt_err_sys(err, "setgroups");
+	/* single-uid mode: only 0 exists inside; say the way out, not EINVAL */
 	if (setresgid(u.gid, u.gid, u.gid) < 0)
-		return volt_err_sys(err, "setgid %u (is it mapped? single-uid mode maps only 0)", u.gid);
+		return s->idmap.full ? volt_err_sys(err, "setgid %u", u.gid)
+				     : volt_err_said(err, errno, "group %u is not mapped: single-uid mode maps "
+							  "only root (0); run as root (-u 0), or get a subordinate "
+							  "range in /etc/subgid", u.gid);
 	if (setresuid(u.uid, u.uid, u.uid) < 0)
-		return volt_err_sys(err, "setuid %u (is it mapped? single-uid mode maps only 0)", u.uid);
+		return s->idmap.full ? volt_err_sys(err, "setuid %u", u.uid)
+				     : volt_err_said(err, errno, "user %u is not mapped: single-uid mode maps "
+							  "only root (0); run as root (-u 0), or get a subordinate "
+							  "range in /etc/subuid", u.uid);
 	return 0;
 }
 

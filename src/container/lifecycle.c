@@ -87,7 +87,7 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 
 	*exit_code = -1;
 	if (row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED)
-		return volt_err_set(err, EBUSY, "container %s is already running", row->name);
+		return volt_err_said(err, EBUSY, "container %s is already running", row->name);
 	/* supervise/hooks.c: the systemd user manager, or go on with the shim */
 	int sr = volt_sup_start(ctx, row, attach, err);
 	if (sr <= 0)
@@ -276,7 +276,7 @@ int volt_ctr_remove(struct volt_ctx *ctx, struct volt_ctr_row *row, bool force, 
 		return sr;
 	if (row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED) {
 		if (!force)
-			return volt_err_set(err, EBUSY,
+			return volt_err_said(err, EBUSY,
 					    "container %s is running: stop it first, or use rm -f", row->name);
 		if (volt_ctr_kill(ctx, row, SIGKILL, err) < 0)
 			return -1;

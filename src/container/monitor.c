@@ -479,7 +479,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	r = volt_db_ctr_find(db, id, &s.row, &err);
 	if (r != 0) {
 		if (r > 0)
-			volt_err_set(&err, ENOENT, "no such container: %s", id);
+			volt_err_said(&err, ENOENT, "no such container: %s", id);
 		goto fail_early;
 	}
 	if (volt_spec_from_json(&s.spec, s.row.spec, &err) < 0)
@@ -502,7 +502,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 			goto fail_early;
 		}
 		if (lock_fd < 0 && !take_lock(lock, &s.row)) {
-			volt_err_set(&err, EBUSY, "container %s is already running", s.row.name);
+			volt_err_said(&err, EBUSY, "container %s is already running", s.row.name);
 			goto fail_early;
 		}
 	}

@@ -253,11 +253,11 @@ int volt_volume_remove(struct volt_ctx *ctx, const char *name, bool force, struc
 	struct volt_idmap map;
 
 	if (!volt_name_valid(name) || stat(dir, &st) < 0)
-		return volt_err_set(err, ENOENT, "no such volume: %s", name);
+		return volt_err_said(err, ENOENT, "no such volume: %s", name);
 	if (volt_volume_users(ctx, name, &users, err) < 0)
 		return -1;
 	if (users[0] && !force)
-		return volt_err_set(err, EBUSY, "volume %s is in use by container %s: remove it first, or use -f",
+		return volt_err_said(err, EBUSY, "volume %s is in use by container %s: remove it first, or use -f",
 				    name, users[0]);
 	/* files of the volume belong to ids of the containers' map */
 	if (volt_idmap_detect(&map, false, err) < 0)

@@ -21,6 +21,9 @@
 static int run_pull(struct volt_ctx *ctx, const char *name, char id[72], struct volt_err *err)
 {
 	cleanup_free char *helper = volt_ctx_helper(ctx, "volt-image");
+	cleanup_free char *context = NULL;
+	cleanup_free char **envp = NULL;
+	size_t n_env = 0;
 	char out[160];
 	size_t got = 0;
 	int p[2], status;
@@ -28,7 +31,19 @@ static int run_pull(struct volt_ctx *ctx, const char *name, char id[72], struct 
 	ssize_t n;
 
 	if (!helper)
-		return volt_err_set(err, ENOENT, "volt-image not found");
+		return volt_err_said(err, ENOENT, "volt-image not found");
+	/* built before fork: the child only execs */
+	context = volt_path("%s=image %s: not in the store, and pulling it failed", VOLT_ERR_CONTEXT_ENV, name);
+	while (environ[n_env])
+		n_env++;
+	envp = calloc(n_env + 2, sizeof(char *));
+	if (!context || !envp)
+		return volt_err_set(err, ENOMEM, "pull %s", name);
+	n_env = 0;
+	for (char **e = environ; *e; e++)
+		if (strncmp(*e, VOLT_ERR_CONTEXT_ENV "=", sizeof(VOLT_ERR_CONTEXT_ENV)))
+			envp[n_env++] = *e;
+	envp[n_env] = context;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return volt_err_sys(err, "pipe");
 	fflush(NULL);
@@ -41,7 +56,7 @@ static int run_pull(struct volt_ctx *ctx, const char *name, char id[72], struct 
 	if (pid == 0) {
 		dup2(p[1], 1);
 		char *argv[] = {"volt", "--root", ctx->root, "--runroot", ctx->runroot, "pull", (char *)name, NULL};
-		execv(helper, argv);
+		execve(helper, argv, envp);
 		fprintf(stderr, "volt: exec %s: %s\n", helper, strerror(errno));
 		_exit(125);
 	}
@@ -57,10 +72,15 @@ static int run_pull(struct volt_ctx *ctx, const char *name, char id[72], struct 
 	out[got] = '\0';
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	/* volt-image has printed its own error on stderr */
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || strncmp(out, "sha256:", 7) || got < 71) {
+	/* a failing volt-image has printed its error, after our context: one line */
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		volt_err_set(err, 0, "%s", "");
+		err->exit_code = WEXITSTATUS(status);
+		return -1;
+	}
+	if (!WIFEXITED(status) || strncmp(out, "sha256:", 7) || got < 71) {
 		volt_err_set(err, 0, "image %s: not in the store, and pulling it failed", name);
-		err->exit_code = WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : 125;
+		err->exit_code = 125;
 		return -1;
 	}
 	memcpy(id, out + 7, 64);
@@ -94,6 +114,6 @@ int volt_image_find_or_pull(struct volt_ctx *ctx, struct volt_db *db, const char
 	if (run_pull(ctx, name, id, err) < 0)
 		return -1;
 	if ((f = volt_db_image_find(db, id, img, err)) > 0)
-		return volt_err_set(err, ENOENT, "image %s: pulled as %s but not found", name, id);
+		return volt_err_said(err, ENOENT, "image %s: pulled as %s but not found", name, id);
 	return f;
 }

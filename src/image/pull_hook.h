@@ -6,6 +6,10 @@
 #include "state/db.h"
 #include "util/err.h"
 
+/* the variable set for that volt-image: what its failure is part of, which
+ * it prints before its error (cli/common.c), so that one failure is one line */
+#define VOLT_ERR_CONTEXT_ENV "VOLT_ERR_CONTEXT"
+
 /* volt_image_find_or_pull - the image row for name: by name as given, by its
  * normalised reference ("busybox" -> docker.io/library/busybox:latest), else
  * pulled by running `volt-image pull NAME` (its progress goes to our stderr).

@@ -416,7 +416,7 @@ static void error_detail(const struct req *r, char *buf, size_t len)
 	const char *code = json_string_value(json_object_get(e0, "code"));
 	const char *msg = json_string_value(json_object_get(e0, "message"));
 	if (code || msg)
-		snprintf(buf, len, "%s%s%s", msg ? msg : code, code && msg ? " " : "", "");
+		snprintf(buf, len, "%s", msg ? msg : code);
 	else
 		snprintf(buf, len, "HTTP %ld", r->status);
 	json_decref(j);
@@ -609,8 +609,11 @@ static int status_error(struct volt_registry *reg, struct req *r, const char *wh
 {
 	char detail[256];
 	error_detail(r, detail, sizeof(detail));
-	return volt_err_set(err, r->status == 404 ? ENOENT : r->status == 401 || r->status == 403 ? EACCES : EIO,
-			    "registry %s: %s %s@%s: %s", reg->domain, what, reg->repo, obj, detail);
+	/* the registry's message says it: no strerror after it; a tag is
+	 * written repo:tag, a digest repo@sha256:... */
+	return volt_err_said(err, r->status == 404 ? ENOENT : r->status == 401 || r->status == 403 ? EACCES : EIO,
+			     "registry %s: %s %s%s%s: %s", reg->domain, what, reg->repo,
+			     strncmp(obj, "sha256:", 7) ? ":" : "@", obj, detail);
 }
 
 int volt_registry_get_manifest(struct volt_registry *reg, const char *reference, char **body, size_t *len,

@@ -33,7 +33,7 @@ int volt_image_remove(struct volt_ctx *ctx, const struct volt_idmap *map, const 
 	if (r < 0)
 		return -1;
 	if (r > 0)
-		return volt_err_set(err, ENOENT, "image %s: no such image", ref);
+		return volt_err_said(err, ENOENT, "image %s: no such image", ref);
 	memcpy(removed_id, img.id, 65);
 	removed_id[64] = '\0';
 	users = volt_db_image_users(db, img.id, err);
@@ -49,7 +49,7 @@ int volt_image_remove(struct volt_ctx *ctx, const struct volt_idmap *map, const 
 	if (names < 0)
 		goto fail;
 	if (names > 0 && !by_name && !force) {
-		volt_err_set(err, EBUSY, "image %.12s has %d names: remove them by name, or use -f", img.id, names);
+		volt_err_said(err, EBUSY, "image %.12s has %d names: remove them by name, or use -f", img.id, names);
 		goto fail;
 	}
 	if (names > 0 && by_name) {
@@ -58,7 +58,7 @@ int volt_image_remove(struct volt_ctx *ctx, const struct volt_idmap *map, const 
 		return 0; /* only untagged */
 	}
 	if (users > 0) {
-		volt_err_set(err, EBUSY, "image %.12s is used by %d container(s): remove them first", img.id, users);
+		volt_err_said(err, EBUSY, "image %.12s is used by %d container(s): remove them first", img.id, users);
 		goto fail;
 	}
 	checkout = volt_image_checkout_path(ctx, img.id);

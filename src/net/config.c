@@ -22,7 +22,7 @@ static int resolve_container(struct volt_ctx *ctx, struct volt_spec *s, const ch
 	struct volt_ctr_row row;
 	int r = volt_ctr_load(ctx, ref, &row, err);
 	if (r != 0)
-		return r > 0 ? volt_err_set(err, ENOENT, "--network container:%s: no such container", ref) : -1;
+		return r > 0 ? volt_err_said(err, ENOENT, "--network container:%s: no such container", ref) : -1;
 	free(s->network);
 	s->network = volt_path("container:%s", row.id);
 	volt_ctr_row_free(&row);

@@ -36,7 +36,7 @@ static int join_container(struct volt_ctx *ctx, const char *ref, struct volt_spa
 	int r = volt_ctr_load(ctx, ref, &row, err);
 
 	if (r != 0)
-		return r > 0 ? volt_err_set(err, ENOENT, "--network container:%s: no such container", ref) : -1;
+		return r > 0 ? volt_err_said(err, ENOENT, "--network container:%s: no such container", ref) : -1;
 	if (row.state != VOLT_CTR_RUNNING || row.pid <= 0) {
 		volt_err_set(err, EINVAL, "--network container:%s: the container is not running", row.name);
 		volt_ctr_row_free(&row);

@@ -404,7 +404,7 @@ static int listen_on(struct volt_portproxy *pp, const struct volt_port *p, struc
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&h, hl) < 0) {
 		if (errno == EADDRINUSE)
-			return volt_err_set(err, EADDRINUSE, "publish %s: host port %u/tcp is already in use", what,
+			return volt_err_said(err, EADDRINUSE, "publish %s: host port %u/tcp is already in use", what,
 					    p->host_port);
 		return volt_err_sys(err, "publish %s: bind", what);
 	}

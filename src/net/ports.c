@@ -202,13 +202,13 @@ static int bind_port(struct volt_port *p, struct volt_err *err)
 	close(fd);
 	unsigned start = unprivileged_port_start();
 	if ((e == EACCES || e == EPERM) && p->host_port < start)
-		return volt_err_set(err, e,
+		return volt_err_said(err, e,
 				    "publish %s: host port %u is below net.ipv4.ip_unprivileged_port_start (%u), "
 				    "so an unprivileged user cannot bind it; use a port >= %u, or lower the limit "
 				    "as root: sysctl -w net.ipv4.ip_unprivileged_port_start=%u",
 				    what, p->host_port, start, start, p->host_port);
 	if (e == EADDRINUSE)
-		return volt_err_set(err, e, "publish %s: host port %u/%s is already in use", what, p->host_port,
+		return volt_err_said(err, e, "publish %s: host port %u/%s is already in use", what, p->host_port,
 				    p->udp ? "udp" : "tcp");
 	return volt_err_set(err, e, "publish %s: bind", what);
 }

@@ -397,7 +397,7 @@ int volt_db_ctr_insert(struct volt_db *db, const struct volt_ctr_row *c, struct 
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (r == SQLITE_CONSTRAINT)
-		return volt_err_set(err, EEXIST, "the container name \"%s\" is already in use", c->name);
+		return volt_err_said(err, EEXIST, "the container name \"%s\" is already in use", c->name);
 	if (r != SQLITE_DONE)
 		return db_fail(db, err, "add container");
 	return 0;

@@ -10,6 +10,7 @@ __attribute__((format(printf, 3, 0))) static void vset(struct volt_err *err, int
 	if (!err)
 		return;
 	err->errnum = errnum;
+	err->errno_said = 0;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 }
 
@@ -19,6 +20,17 @@ int volt_err_set(struct volt_err *err, int errnum, const char *fmt, ...)
 	va_start(ap, fmt);
 	vset(err, errnum, fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+int volt_err_said(struct volt_err *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vset(err, errnum, fmt, ap);
+	va_end(ap);
+	if (err)
+		err->errno_said = 1;
 	return -1;
 }
 
@@ -59,7 +71,7 @@ int volt_err_prefix(struct volt_err *err, const char *fmt, ...)
 
 void volt_err_format(const struct volt_err *err, char *buf, size_t len)
 {
-	if (err->errnum)
+	if (err->errnum && !err->errno_said)
 		snprintf(buf, len, "%s: %s", err->msg, strerror(err->errnum));
 	else
 		snprintf(buf, len, "%s", err->msg);

@@ -139,7 +139,7 @@ app_id() {
 		[[ "$output" == "uid=101(web) gid=101(web)"* ]]
 	else
 		[ "$status" -eq 125 ]
-		[[ "$output" == *"single-uid mode maps only 0"* ]]
+		[[ "$output" == *"is not mapped: single-uid mode maps only root (0); run as root (-u 0)"* ]]
 	fi
 	# -u overrides it
 	run volt run --rm -u 0 userimg

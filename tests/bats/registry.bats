@@ -136,7 +136,18 @@ count_objects() {
 	[ "$status" -eq 0 ]
 	run volt pull -q "$R/test/bb@sha256:0000000000000000000000000000000000000000000000000000000000000000"
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"manifest unknown"* ]]
+	[[ "$output" == *"manifest test/bb@sha256:0000"*": manifest unknown" ]]
+}
+
+@test "an unknown tag: one line, repo:tag, the registry's word and no errno text" {
+	run --separate-stderr volt pull -q "$R/test/nosuch:latest"
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "volt: registry $R: manifest test/nosuch:latest: manifest unknown" ]
+	# volt run's pull: the same failure, with why it pulled, still one line
+	run --separate-stderr volt run --rm "$R/test/nosuch:latest" true
+	[ "$status" -eq 125 ]
+	[ "$(grep -c '^volt:' <<<"$stderr")" -eq 1 ]
+	[[ "$stderr" == *"volt: image $R/test/nosuch:latest: not in the store, and pulling it failed: registry $R: manifest test/nosuch:latest: manifest unknown" ]]
 }
 
 @test "pull: -q prints only the id; plain progress lines without a TTY" {

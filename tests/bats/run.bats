@@ -99,7 +99,7 @@ setup() {
 	else
 		# single-uid mode maps only root: another user cannot exist inside
 		[ "$status" -eq 125 ]
-		[[ "$output" == *"single-uid mode maps only 0"* ]]
+		[[ "$output" == *"is not mapped: single-uid mode maps only root (0); run as root (-u 0)"* ]]
 	fi
 }
 
@@ -170,7 +170,7 @@ setup() {
 	run volt volume rm v-a
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"in use by container vuser"* ]]
-	run volt volume prune
+	run volt volume prune -f
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"v-b"* ]]
 	[[ "$output" != *"v-a"* ]]

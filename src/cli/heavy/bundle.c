@@ -15,11 +15,16 @@
 int cli_cas_resolve(struct volt_ctx *ctx, const char *ref, char id[72], struct volt_err *err);
 
 /* bundle_create - `volt bundle create FILE --ref IMAGE`. */
+static const struct option create_opts[] = {{"ref", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec create_spec = {
+	.usage = "Usage: volt bundle create FILE.vbundle --ref IMAGE\n\nWrite an image (tree, config, objects) "
+		 "into a zip file.\n",
+	.opts = "r:",
+	.longopts = create_opts,
+};
+
 static int bundle_create(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"ref", required_argument, NULL, 'r'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
 	struct volt_image_row img;
@@ -28,13 +33,9 @@ static int bundle_create(struct volt_cli *cli, int argc, char **argv)
 	const char *ref = NULL;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &create_spec)) != -1) {
 		switch (c) {
 		case 'r': ref = optarg; break;
-		case 'h':
-			printf("Usage: volt bundle create FILE.vbundle --ref IMAGE\n\nWrite an image (tree, config, "
-			       "objects) into a zip file.\n");
-			return 0;
 		default: return cli_usage_error("bundle create", "invalid option");
 		}
 	}
@@ -89,13 +90,6 @@ static int bundle_check(struct volt_cli *cli, int argc, char **argv, bool inspec
 	size_t problems;
 	(void)cli;
 
-	if (cli_want_help(argc, argv)) {
-		printf(inspect ? "Usage: volt bundle inspect FILE\n\nShow what a bundle holds (objects are hashed on the "
-				 "way).\n"
-			       : "Usage: volt bundle verify FILE\n\nHash every object; name each that is corrupted or "
-				 "missing. Exit non-zero if any.\n");
-		return 0;
-	}
 	if (argc != 2)
 		return cli_usage_error(inspect ? "bundle inspect" : "bundle verify", "requires FILE");
 	if (volt_bundle_verify(argv[1], print_problem, NULL, &info, &problems, &err) < 0)
@@ -133,11 +127,6 @@ static int bundle_import(struct volt_cli *cli, int argc, char **argv)
 	struct volt_idmap map;
 	char real[4096];
 
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt bundle import FILE\n\nVerify a bundle and add its image to the store; a bundle that "
-		       "does not verify is refused and leaves nothing behind.\n");
-		return 0;
-	}
 	if (argc != 2)
 		return cli_usage_error("bundle import", "requires FILE");
 	if (!(j.ctx = cli_ctx(cli)))
@@ -154,27 +143,37 @@ static int bundle_import(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/* cmd_bundle - dispatch `volt bundle SUBCOMMAND`. */
-int cmd_bundle(struct volt_cli *cli, int argc, char **argv)
+static int bundle_inspect(struct volt_cli *cli, int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		printf("Usage: volt bundle COMMAND\n\nImages as .vbundle files (a zip of tree, config and objects).\n\n"
-		       "Commands:\n"
-		       "  create FILE --ref IMAGE  write an image into a bundle\n"
-		       "  inspect FILE             show what a bundle holds\n"
-		       "  verify FILE              hash every object; name the bad ones\n"
-		       "  import FILE              verify and add the image to the store\n");
-		return argc < 2 ? 125 : 0;
-	}
-	optind = 1;
-	if (!strcmp(argv[1], "create"))
-		return bundle_create(cli, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "inspect"))
-		return bundle_check(cli, argc - 1, argv + 1, true);
-	if (!strcmp(argv[1], "verify"))
-		return bundle_check(cli, argc - 1, argv + 1, false);
-	if (!strcmp(argv[1], "import"))
-		return bundle_import(cli, argc - 1, argv + 1);
-	fprintf(stderr, "volt: bundle: unknown command \"%s\"\nSee 'volt bundle --help'.\n", argv[1]);
-	return 125;
+	return bundle_check(cli, argc, argv, true);
 }
+
+static int bundle_verify(struct volt_cli *cli, int argc, char **argv)
+{
+	return bundle_check(cli, argc, argv, false);
+}
+
+static const struct volt_cmd_spec inspect_spec = {
+	.usage = "Usage: volt bundle inspect FILE\n\nShow what a bundle holds (objects are hashed on the way).\n",
+};
+static const struct volt_cmd_spec verify_spec = {
+	.usage = "Usage: volt bundle verify FILE\n\nHash every object; name each that is corrupted or missing. "
+		 "Exit non-zero if any.\n",
+};
+static const struct volt_cmd_spec import_spec = {
+	.usage = "Usage: volt bundle import FILE\n\nVerify a bundle and add its image to the store; a bundle "
+		 "that does not verify is refused and leaves nothing behind.\n",
+};
+
+static const struct volt_cmd bundle_cmds[] = {
+	{"create", bundle_create, "Write an image into a bundle (FILE --ref IMAGE)", &create_spec},
+	{"inspect", bundle_inspect, "Show what a bundle holds", &inspect_spec},
+	{"verify", bundle_verify, "Hash every object; name the bad ones", &verify_spec},
+	{"import", bundle_import, "Verify and add the image to the store", &import_spec},
+	{NULL, NULL, NULL, NULL},
+};
+
+const struct volt_cmd_spec cli_bundle_spec = {
+	.usage = "Usage: volt bundle COMMAND\n\nImages as .vbundle files (a zip of tree, config and objects).\n",
+	.subs = bundle_cmds,
+};

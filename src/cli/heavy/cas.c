@@ -43,6 +43,13 @@ int cli_cas_resolve(struct volt_ctx *ctx, const char *ref, char id[72], struct v
 	return volt_err_set(err, 0, "no such image or ref: %s", ref);
 }
 
+static const struct option status_opts[] = {
+	{"json", no_argument, NULL, 'j'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec status_spec = {
+	.usage = "Usage: volt cas status [--json]\n\nObjects, bytes stored, bytes the images hold, refs, dedup.\n",
+	.longopts = status_opts,
+};
+
 /* cas_status - `volt cas status [--json]`. */
 static int cas_status(struct volt_cli *cli, int argc, char **argv)
 {
@@ -53,10 +60,6 @@ static int cas_status(struct volt_cli *cli, int argc, char **argv)
 	char a[32], b[32], c[32], r[32];
 	bool json = argc > 1 && (!strcmp(argv[1], "--json") || !strcmp(argv[1], "--format=json"));
 
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt cas status [--json]\n\nObjects, bytes stored, bytes the images hold, refs, dedup.\n");
-		return 0;
-	}
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	if (volt_cas_open(&cas, ctx->root, &err) < 0)
@@ -120,11 +123,15 @@ static int verify_in_userns(void *arg, struct volt_err *err)
 }
 
 /* cas_verify - `volt cas verify [--ref IMAGE]`: exit 125 when anything is wrong. */
+static const struct option verify_opts[] = {{"ref", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec verify_spec = {
+	.usage = "Usage: volt cas verify [--ref IMAGE]\n\nRe-hash every object (or those of one image); name each "
+		 "corrupted or missing object and the images that use it.\n",
+	.longopts = verify_opts,
+};
+
 static int cas_verify(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"ref", required_argument, NULL, 'r'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct verify_job j = {0};
 	struct volt_err err = {0};
 	struct volt_idmap map;
@@ -132,13 +139,9 @@ static int cas_verify(struct volt_cli *cli, int argc, char **argv)
 	char id[72];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &verify_spec)) != -1) {
 		switch (c) {
 		case 'r': ref = optarg; break;
-		case 'h':
-			printf("Usage: volt cas verify [--ref IMAGE]\n\nRe-hash every object (or those of one image); "
-			       "name each corrupted or missing object and the images that use it.\n");
-			return 0;
 		default: return cli_usage_error("cas verify", "invalid option");
 		}
 	}
@@ -198,25 +201,27 @@ static int gc_in_userns(void *arg, struct volt_err *err)
 }
 
 /* cas_gc - `volt cas gc [--dry-run] [-v]`. */
+static const struct option gc_opts[] = {
+	{"dry-run", no_argument, NULL, 'n'}, {"verbose", no_argument, NULL, 'v'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec gc_spec = {
+	.usage = "Usage: volt cas gc [--dry-run] [-v]\n\nRemove objects, variants and checkouts no image reaches, "
+		 "layer records whose objects are gone, and leftovers of interrupted writes. Waits for running "
+		 "imports and pulls.\n",
+	.opts = "nv",
+	.longopts = gc_opts,
+};
+
 static int cas_gc(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'},
-					     {"verbose", no_argument, NULL, 'v'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct gc_job j = {0};
 	struct volt_err err = {0};
 	struct volt_idmap map;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "nvh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &gc_spec)) != -1) {
 		switch (c) {
 		case 'n': j.dry = true; break;
 		case 'v': j.verbose = true; break;
-		case 'h':
-			printf("Usage: volt cas gc [--dry-run] [-v]\n\nRemove objects, variants and checkouts no image "
-			       "reaches, layer records whose objects are gone, and leftovers of interrupted writes. Waits for running imports and pulls.\n");
-			return 0;
 		default: return cli_usage_error("cas gc", "invalid option");
 		}
 	}
@@ -250,11 +255,15 @@ static void mode_string(const struct volt_tree_entry *e, char out[11])
 }
 
 /* cas_inspect - `volt cas inspect IMAGE [--show-hashes]`. */
+static const struct option inspect_opts[] = {{"show-hashes", no_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec inspect_spec = {
+	.usage = "Usage: volt cas inspect IMAGE [--show-hashes]\n\nList an image's tree manifest: mode, owner, "
+		 "size, path.\n",
+	.longopts = inspect_opts,
+};
+
 static int cas_inspect(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"show-hashes", no_argument, NULL, 's'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
 	struct volt_cas cas;
@@ -263,13 +272,9 @@ static int cas_inspect(struct volt_cli *cli, int argc, char **argv)
 	char id[72], sz[32];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &inspect_spec)) != -1) {
 		switch (c) {
 		case 's': hashes = true; break;
-		case 'h':
-			printf("Usage: volt cas inspect IMAGE [--show-hashes]\n\nList an image's tree manifest: "
-			       "mode, owner, size, path.\n");
-			return 0;
 		default: return cli_usage_error("cas inspect", "invalid option");
 		}
 	}
@@ -321,6 +326,11 @@ static int build_in_userns(void *arg, char id_out[65], struct volt_err *err)
 	return volt_cas_build(j->ctx, j->dir, j->name, id_out, err);
 }
 
+static const struct volt_cmd_spec build_spec = {
+	.usage = "Usage: volt cas build DIR NAME[:TAG]\n\nStore a directory as an image (Cmd /bin/sh); your own "
+		 "files become root's.\n",
+};
+
 /* cas_build - `volt cas build DIR NAME`. */
 static int cas_build(struct volt_cli *cli, int argc, char **argv)
 {
@@ -329,11 +339,6 @@ static int cas_build(struct volt_cli *cli, int argc, char **argv)
 	struct volt_idmap map;
 	char real[4096];
 
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt cas build DIR NAME[:TAG]\n\nStore a directory as an image (Cmd /bin/sh); your own "
-		       "files become root's.\n");
-		return 0;
-	}
 	if (argc != 3)
 		return cli_usage_error("cas build", "requires DIR and NAME");
 	if (!(j.ctx = cli_ctx(cli)))
@@ -353,12 +358,18 @@ static int cas_build(struct volt_cli *cli, int argc, char **argv)
 
 /* cas_mount - `volt cas mount [-f] IMAGE DIR`; --host-ids (internal) serves
  * a container lower with owners translated to host ids. */
+static const struct option mount_opts[] = {
+	{"foreground", no_argument, NULL, 'f'}, {"host-ids", no_argument, NULL, 'H'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec mount_spec = {
+	.usage = "Usage: volt cas mount [-f] IMAGE DIR\n\nMount an image read-only through FUSE, with the owners "
+		 "and modes of its manifest. Unmount with 'volt cas umount DIR'.\n\n"
+		 "  -f, --foreground   stay in the foreground\n",
+	.opts = "f",
+	.longopts = mount_opts,
+};
+
 static int cas_mount(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"foreground", no_argument, NULL, 'f'},
-					     {"host-ids", no_argument, NULL, 'H'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_cas_fuse_opts o = {0};
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
@@ -367,14 +378,10 @@ static int cas_mount(struct volt_cli *cli, int argc, char **argv)
 	char id[72];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &mount_spec)) != -1) {
 		switch (c) {
 		case 'f': o.foreground = true; break;
 		case 'H': host_ids = true; break;
-		case 'h':
-			printf("Usage: volt cas mount [-f] IMAGE DIR\n\nMount an image read-only through FUSE, with the "
-			       "owners and modes of its manifest. Unmount with 'volt cas umount DIR'.\n");
-			return 0;
 		default: return cli_usage_error("cas mount", "invalid option");
 		}
 	}
@@ -400,15 +407,15 @@ static int cas_mount(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct volt_cmd_spec umount_spec = {
+	.usage = "Usage: volt cas umount DIR\n\nUnmount a view made by 'volt cas mount'.\n",
+};
+
 /* cas_umount - `volt cas umount DIR`. */
 static int cas_umount(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_err err = {0};
 	(void)cli;
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt cas umount DIR\n\nUnmount a view made by 'volt cas mount'.\n");
-		return 0;
-	}
 	if (argc != 2)
 		return cli_usage_error("cas umount", "requires DIR");
 	if (volt_cas_fuse_umount(argv[1], &err) < 0)
@@ -416,31 +423,18 @@ static int cas_umount(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/* cmd_cas - dispatch `volt cas SUBCOMMAND`. */
-int cmd_cas(struct volt_cli *cli, int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*fn)(struct volt_cli *, int, char **);
-	} sub[] = {{"status", cas_status}, {"verify", cas_verify}, {"gc", cas_gc}, {"inspect", cas_inspect},
-		   {"build", cas_build},   {"mount", cas_mount},   {"umount", cas_umount}};
+static const struct volt_cmd cas_cmds[] = {
+	{"status", cas_status, "Objects, bytes stored and held, refs, dedup ratio", &status_spec},
+	{"verify", cas_verify, "Re-hash objects; name the corrupted and missing", &verify_spec},
+	{"gc", cas_gc, "Remove what no image reaches", &gc_spec},
+	{"inspect", cas_inspect, "List an image's tree", &inspect_spec},
+	{"build", cas_build, "Store a directory as an image", &build_spec},
+	{"mount", cas_mount, "Read-only FUSE view of an image", &mount_spec},
+	{"umount", cas_umount, "Unmount it", &umount_spec},
+	{NULL, NULL, NULL, NULL},
+};
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		printf("Usage: volt cas COMMAND\n\nThe content-addressed store (Stellarium).\n\nCommands:\n"
-		       "  status                 objects, bytes stored and held, refs, dedup ratio\n"
-		       "  verify [--ref IMAGE]   re-hash objects; name the corrupted and missing\n"
-		       "  gc [--dry-run]         remove what no image reaches\n"
-		       "  inspect IMAGE [--show-hashes]  list an image's tree\n"
-		       "  build DIR NAME         store a directory as an image\n"
-		       "  mount IMAGE DIR        read-only FUSE view of an image\n"
-		       "  umount DIR             unmount it\n");
-		return argc < 2 ? 125 : 0;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(sub); i++)
-		if (!strcmp(argv[1], sub[i].name)) {
-			optind = 1;
-			return sub[i].fn(cli, argc - 1, argv + 1);
-		}
-	fprintf(stderr, "volt: cas: unknown command \"%s\"\nSee 'volt cas --help'.\n", argv[1]);
-	return 125;
-}
+const struct volt_cmd_spec cli_cas_spec = {
+	.usage = "Usage: volt cas COMMAND\n\nThe content-addressed store (Stellarium).\n",
+	.subs = cas_cmds,
+};

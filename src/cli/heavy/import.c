@@ -7,6 +7,20 @@
 #include "container/idmap.h"
 #include "image/image.h"
 
+static const struct option import_opts[] = {{"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_import_spec = {
+	.usage = "Usage: volt image import [-q] SOURCE [NAME[:TAG]]\n\n"
+		 "Import a local image into the store. SOURCE is one of:\n"
+		 "  oci:DIR[:TAG]           an OCI image layout directory\n"
+		 "  oci-archive:FILE[:TAG]  an OCI layout in a tarball\n"
+		 "  docker-archive:FILE[:REPO:TAG]  `docker save` output\n"
+		 "  FILE                    a plain root file system tarball (.tar, .tar.gz, .tar.zst)\n"
+		 "Without NAME a docker-archive image is named after its first RepoTag.\n"
+		 "Every blob is checked against its digest; see docs/images.md.\n",
+	.opts = "q",
+	.longopts = import_opts,
+};
+
 int cmd_image_import(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_import_opts o = {0};
@@ -15,23 +29,10 @@ int cmd_image_import(struct volt_cli *cli, int argc, char **argv)
 	struct volt_ctx *ctx;
 	char id[72];
 	int c;
-	static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_import_spec)) != -1) {
 		switch (c) {
 		case 'q': o.quiet = true; break;
-		case 'h':
-			printf("Usage: volt image import SOURCE [NAME[:TAG]]\n\n"
-			       "Import a local image into the store. SOURCE is one of:\n"
-			       "  oci:DIR[:TAG]           an OCI image layout directory\n"
-			       "  oci-archive:FILE[:TAG]  an OCI layout in a tarball\n"
-			       "  docker-archive:FILE[:REPO:TAG]  `docker save` output\n"
-			       "  FILE                    a plain root file system tarball (.tar, .tar.gz, .tar.zst)\n"
-			       "Without NAME a docker-archive image is named after its first RepoTag.\n"
-			       "Every blob is checked against its digest; see docs/images.md.\n");
-			return 0;
 		default: return cli_usage_error("image import", "invalid option");
 		}
 	}

@@ -8,33 +8,31 @@
 #include "cli/cli.h"
 #include "util/cleanup.h"
 
-/* volt image SUBCOMMAND, for the subcommands that live here */
-static int cmd_image_heavy(struct volt_cli *cli, int argc, char **argv)
-{
-	static const struct volt_cmd sub[] = {
-		{"import", cmd_image_import, NULL}, {"pull", cmd_pull, NULL},       {"push", cmd_push, NULL},
-		{"save", cli_image_save, NULL},     {"load", cli_image_load, NULL},
-	};
-	for (size_t i = 0; argc >= 2 && i < ARRAY_SIZE(sub); i++) {
-		if (!strcmp(argv[1], sub[i].name)) {
-			optind = 1;
-			return sub[i].fn(cli, argc - 1, argv + 1);
-		}
-	}
-	fprintf(stderr, "volt: image: unknown command \"%s\"\n", argc >= 2 ? argv[1] : "");
-	return 125;
-}
+/* volt image SUBCOMMAND, for the subcommands that live here (volt's image.c
+ * execs this for them) */
+static const struct volt_cmd image_cmds[] = {
+	{"import", cmd_image_import, "Import a local image", &cli_import_spec},
+	{"pull", cmd_pull, "Pull from a registry", &cli_pull_spec},
+	{"push", cmd_push, "Push to a registry", &cli_push_spec},
+	{"save", cli_image_save, "Write an oci-archive", &cli_save_spec},
+	{"load", cli_image_load, "Read an oci-archive", &cli_load_spec},
+	{NULL, NULL, NULL, NULL},
+};
+static const struct volt_cmd_spec image_spec = {
+	.usage = "Usage: volt image COMMAND\n\nThe image commands of volt-image.\n",
+	.subs = image_cmds,
+};
 
 static const struct volt_cmd commands[] = {
-	{"image", cmd_image_heavy, NULL},
-	{"cas", cmd_cas, NULL},
-	{"bundle", cmd_bundle, NULL},
-	{"vm", cmd_vm, NULL},
+	{"image", NULL, NULL, &image_spec},
+	{"cas", NULL, NULL, &cli_cas_spec},
+	{"bundle", NULL, NULL, &cli_bundle_spec},
+	{"vm", NULL, NULL, &cli_vm_spec},
 
-	{"pull", cmd_pull, NULL},
-	{"push", cmd_push, NULL},
-	{"login", cmd_login, NULL},
-	{"logout", cmd_logout, NULL},
+	{"pull", cmd_pull, NULL, &cli_pull_spec},
+	{"push", cmd_push, NULL, &cli_push_spec},
+	{"login", cmd_login, NULL, &cli_login_spec},
+	{"logout", cmd_logout, NULL, &cli_logout_spec},
 };
 
 int main(int argc, char **argv)

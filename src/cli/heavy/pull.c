@@ -164,31 +164,33 @@ static int parse_tls(const char *arg)
 	return !arg || !strcmp(arg, "true") || !strcmp(arg, "1") ? 1 : 0;
 }
 
+static const struct option pull_opts[] = {{"platform", required_argument, NULL, 'p'},
+					  {"tls-verify", optional_argument, NULL, 't'},
+					  {"quiet", no_argument, NULL, 'q'},
+					  {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_pull_spec = {
+	.usage = "Usage: volt pull [OPTIONS] IMAGE[:TAG|@DIGEST]\n\n"
+		 "Pull an image from a registry (docker's naming: busybox is\n"
+		 "docker.io/library/busybox:latest).\n\n"
+		 "  --platform OS/ARCH[/VARIANT]  pick from a multi-platform index (default: this host)\n"
+		 "  --tls-verify=false            do not verify TLS certificates; allow plain HTTP\n"
+		 "  -q, --quiet                   print only the image id\n",
+	.opts = "+q",
+	.longopts = pull_opts,
+};
+
 int cmd_pull(struct volt_cli *cli, int argc, char **argv)
 {
 	const char *platform = NULL;
 	int tls = -1, c, ret;
 	bool quiet = false;
 	char id[72];
-	static const struct option opts[] = {{"platform", required_argument, NULL, 'p'},
-					     {"tls-verify", optional_argument, NULL, 't'},
-					     {"quiet", no_argument, NULL, 'q'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 
-	while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_pull_spec)) != -1) {
 		switch (c) {
 		case 'p': platform = optarg; break;
 		case 't': tls = parse_tls(optarg); break;
 		case 'q': quiet = true; break;
-		case 'h':
-			printf("Usage: volt pull [OPTIONS] IMAGE[:TAG|@DIGEST]\n\n"
-			       "Pull an image from a registry (docker's naming: busybox is\n"
-			       "docker.io/library/busybox:latest).\n\n"
-			       "  --platform OS/ARCH[/VARIANT]  pick from a multi-platform index (default: this host)\n"
-			       "  --tls-verify=false            do not verify TLS certificates; allow plain HTTP\n"
-			       "  -q, --quiet                   print only the image id\n");
-			return 0;
 		default: return cli_usage_error("pull", "invalid option");
 		}
 	}
@@ -245,30 +247,32 @@ static char *registry_domain(const char *arg)
 	return d;
 }
 
+static const struct option login_opts[] = {{"username", required_argument, NULL, 'u'},
+					   {"password", required_argument, NULL, 'p'},
+					   {"password-stdin", no_argument, NULL, 's'},
+					   {"tls-verify", optional_argument, NULL, 't'},
+					   {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_login_spec = {
+	.usage = "Usage: volt login [-u USER] [-p PASS | --password-stdin] REGISTRY\n\n"
+		 "Check the credentials against the registry and store them where podman\n"
+		 "keeps them (${XDG_RUNTIME_DIR}/containers/auth.json, or $REGISTRY_AUTH_FILE).\n",
+	.opts = "+u:p:",
+	.longopts = login_opts,
+};
+
 int cmd_login(struct volt_cli *cli, int argc, char **argv)
 {
 	const char *user = NULL, *pass = NULL;
 	bool pass_stdin = false;
 	int tls = -1, c;
 	struct volt_err err = {0};
-	static const struct option opts[] = {{"username", required_argument, NULL, 'u'},
-					     {"password", required_argument, NULL, 'p'},
-					     {"password-stdin", no_argument, NULL, 's'},
-					     {"tls-verify", optional_argument, NULL, 't'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	(void)cli;
-	while ((c = getopt_long(argc, argv, "+u:p:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_login_spec)) != -1) {
 		switch (c) {
 		case 'u': user = optarg; break;
 		case 'p': pass = optarg; break;
 		case 's': pass_stdin = true; break;
 		case 't': tls = parse_tls(optarg); break;
-		case 'h':
-			printf("Usage: volt login [-u USER] [-p PASS | --password-stdin] REGISTRY\n\n"
-			       "Check the credentials against the registry and store them where podman\n"
-			       "keeps them (${XDG_RUNTIME_DIR}/containers/auth.json, or $REGISTRY_AUTH_FILE).\n");
-			return 0;
 		default: return cli_usage_error("login", "invalid option");
 		}
 	}
@@ -304,14 +308,14 @@ int cmd_login(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+const struct volt_cmd_spec cli_logout_spec = {
+	.usage = "Usage: volt logout REGISTRY\n\nForget the stored credentials of REGISTRY.\n",
+};
+
 int cmd_logout(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_err err = {0};
 	(void)cli;
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt logout REGISTRY\n\nForget the stored credentials of REGISTRY.\n");
-		return 0;
-	}
 	if (argc != 2)
 		return cli_usage_error("logout", "requires exactly one REGISTRY");
 	cleanup_free char *domain = registry_domain(argv[1]);

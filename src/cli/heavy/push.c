@@ -10,6 +10,19 @@
 #include "image/push.h"
 #include "util/cleanup.h"
 
+static const struct option push_opts[] = {
+	{"tls-verify", optional_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_push_spec = {
+	.usage = "Usage: volt push [OPTIONS] IMAGE [REF]\n\n"
+		 "Push an image from the store to a registry (REF defaults to IMAGE).\n"
+		 "Layers are rebuilt from the store (uncompressed; one flattened layer for\n"
+		 "an image that was not pulled), so digests differ from those it was pulled with.\n\n"
+		 "  --tls-verify=false  do not verify TLS certificates; allow plain HTTP\n"
+		 "  -q, --quiet         print only the manifest digest\n",
+	.opts = "+q",
+	.longopts = push_opts,
+};
+
 int cmd_push(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_err err = {0};
@@ -17,23 +30,11 @@ int cmd_push(struct volt_cli *cli, int argc, char **argv)
 	int tls = -1, c;
 	bool quiet = false;
 	char digest[80];
-	static const struct option opts[] = {{"tls-verify", optional_argument, NULL, 't'},
-					     {"quiet", no_argument, NULL, 'q'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 
-	while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_push_spec)) != -1) {
 		switch (c) {
 		case 't': tls = !optarg || !strcmp(optarg, "true") || !strcmp(optarg, "1"); break;
 		case 'q': quiet = true; break;
-		case 'h':
-			printf("Usage: volt push [OPTIONS] IMAGE [REF]\n\n"
-			       "Push an image from the store to a registry (REF defaults to IMAGE).\n"
-			       "Layers are rebuilt from the store (uncompressed; one flattened layer for\n"
-			       "an image that was not pulled), so digests differ from those it was pulled with.\n\n"
-			       "  --tls-verify=false  do not verify TLS certificates; allow plain HTTP\n"
-			       "  -q, --quiet         print only the manifest digest\n");
-			return 0;
 		default: return cli_usage_error("push", "invalid option");
 		}
 	}
@@ -50,23 +51,24 @@ int cmd_push(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option save_opts[] = {{"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_save_spec = {
+	.usage = "Usage: volt image save IMAGE -o FILE\n\n"
+		 "Write IMAGE as an oci-archive (layers rebuilt from the store, uncompressed).\n",
+	.opts = "o:",
+	.longopts = save_opts,
+};
+
 int cli_image_save(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
 	const char *out = NULL;
 	int c;
-	static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_save_spec)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
-		case 'h':
-			printf("Usage: volt image save IMAGE -o FILE\n\n"
-			       "Write IMAGE as an oci-archive (layers rebuilt from the store, uncompressed).\n");
-			return 0;
 		default: return cli_usage_error("image save", "invalid option");
 		}
 	}
@@ -79,6 +81,17 @@ int cli_image_save(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option load_opts[] = {
+	{"input", required_argument, NULL, 'i'}, {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_load_spec = {
+	.usage = "Usage: volt image load -i FILE [NAME]\n\n"
+		 "Read an oci-archive (as written by volt image save, podman save\n"
+		 "--format oci-archive or skopeo) into the store, under NAME or the name\n"
+		 "the archive carries.\n",
+	.opts = "i:q",
+	.longopts = load_opts,
+};
+
 int cli_image_load(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_import_opts o = {0};
@@ -89,21 +102,11 @@ int cli_image_load(struct volt_cli *cli, int argc, char **argv)
 	cleanup_free char *name = NULL, *src = NULL;
 	char id[72];
 	int c;
-	static const struct option opts[] = {{"input", required_argument, NULL, 'i'},
-					     {"quiet", no_argument, NULL, 'q'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 
-	while ((c = getopt_long(argc, argv, "i:qh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &cli_load_spec)) != -1) {
 		switch (c) {
 		case 'i': in = optarg; break;
 		case 'q': o.quiet = true; break;
-		case 'h':
-			printf("Usage: volt image load -i FILE [NAME]\n\n"
-			       "Read an oci-archive (as written by volt image save, podman save\n"
-			       "--format oci-archive or skopeo) into the store, under NAME or the name\n"
-			       "the archive carries.\n");
-			return 0;
 		default: return cli_usage_error("image load", "invalid option");
 		}
 	}

@@ -21,29 +21,29 @@ static const char *host_boot(void)
 	return b && *b ? b : "/boot";
 }
 
+static const struct option fetch_opts[] = {{"deb", required_argument, NULL, 'd'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec fetch_spec = {
+	.usage = "Usage: volt vm kernel fetch [PACKAGE] [--deb FILE]...\n\n"
+		 "Download a distribution kernel package as the user (apt-get download, dpkg-deb -x;\n"
+		 "no root) and keep the kernel and the modules a guest needs in $VOLT_ROOT/kernels.\n"
+		 "PACKAGE defaults to the distribution's virtual-machine kernel (Debian:\n"
+		 "linux-image-cloud-amd64, Ubuntu: linux-image-virtual). --deb installs from\n"
+		 "package files already downloaded (the image package, and the modules\n"
+		 "package where the distribution splits them).\n",
+	.longopts = fetch_opts,
+};
+
 static int kernel_fetch(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"deb", required_argument, NULL, 'd'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	cleanup_strv char **debs = NULL;
 	cleanup_free char *version = NULL;
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &fetch_spec)) != -1) {
 		switch (c) {
 		case 'd': cli_strv_add(&debs, optarg); break;
-		case 'h':
-			printf("Usage: volt vm kernel fetch [PACKAGE] [--deb FILE]...\n\n"
-			       "Download a distribution kernel package as the user (apt-get download, dpkg-deb -x;\n"
-			       "no root) and keep the kernel and the modules a guest needs in $VOLT_ROOT/kernels.\n"
-			       "PACKAGE defaults to the distribution's virtual-machine kernel (Debian:\n"
-			       "linux-image-cloud-amd64, Ubuntu: linux-image-virtual). --deb installs from\n"
-			       "package files already downloaded (the image package, and the modules\n"
-			       "package where the distribution splits them).\n");
-			return 0;
 		default: return cli_usage_error("vm kernel fetch", "invalid option");
 		}
 	}
@@ -59,12 +59,19 @@ static int kernel_fetch(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct option ls_opts[] = {{"format", required_argument, NULL, 'f'},
+					{"quiet", no_argument, NULL, 'q'},
+					{NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec ls_spec = {
+	.usage = "Usage: volt vm kernel ls [-q] [--format json]\n\n"
+		 "The kernels microVMs can boot: volt's own ($VOLT_ROOT/kernels), then the host's\n"
+		 "readable /boot/vmlinuz-*, newest first. The first one is the default.\n",
+	.opts = "q",
+	.longopts = ls_opts,
+};
+
 static int kernel_ls(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-					     {"quiet", no_argument, NULL, 'q'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_kernel *v = NULL;
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
@@ -72,7 +79,7 @@ static int kernel_ls(struct volt_cli *cli, int argc, char **argv)
 	size_t n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &ls_spec)) != -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "json"))
@@ -80,11 +87,6 @@ static int kernel_ls(struct volt_cli *cli, int argc, char **argv)
 			json = true;
 			break;
 		case 'q': quiet = true; break;
-		case 'h':
-			printf("Usage: volt vm kernel ls [-q] [--format json]\n\n"
-			       "The kernels microVMs can boot: volt's own ($VOLT_ROOT/kernels), then the host's\n"
-			       "readable /boot/vmlinuz-*, newest first. The first one is the default.\n");
-			return 0;
 		default: return cli_usage_error("vm kernel ls", "invalid option");
 		}
 	}
@@ -116,24 +118,22 @@ static int kernel_ls(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct volt_cmd_spec rm_spec = {
+	.usage = "Usage: volt vm kernel rm VERSION...\n\nRemove kernels volt keeps in $VOLT_ROOT/kernels "
+		 "(the host's are not volt's to remove).\n",
+};
+
 static int kernel_rm(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_ctx *ctx;
 	int ret = 0;
 
-	if (cli_want_help(argc, argv)) {
-		printf("Usage: volt vm kernel rm VERSION...\n\nRemove kernels volt keeps in $VOLT_ROOT/kernels "
-		       "(the host's are not volt's to remove).\n");
-		return 0;
-	}
 	if (argc < 2)
 		return cli_usage_error("vm kernel rm", "requires at least 1 argument (VERSION)");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	for (int i = 1; i < argc; i++) {
 		struct volt_err err = {0};
-		if (argv[i][0] == '-')
-			return cli_usage_error("vm kernel rm", "invalid option \"%s\"", argv[i]);
 		if (volt_kernel_remove(ctx->root, argv[i], &err) < 0)
 			ret = cli_fail(&err);
 		else
@@ -142,28 +142,16 @@ static int kernel_rm(struct volt_cli *cli, int argc, char **argv)
 	return ret;
 }
 
-static int vm_kernel(struct volt_cli *cli, int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*fn)(struct volt_cli *, int, char **);
-	} sub[] = {{"fetch", kernel_fetch}, {"ls", kernel_ls}, {"rm", kernel_rm}};
-
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		printf("Usage: volt vm kernel COMMAND\n\nKernels for microVMs.\n\nCommands:\n"
-		       "  fetch [PACKAGE] [--deb FILE]  get a distribution kernel, as the user\n"
-		       "  ls [-q] [--format json]       the kernels volt can boot, the default first\n"
-		       "  rm VERSION...                 remove kernels from $VOLT_ROOT/kernels\n");
-		return argc < 2 ? 125 : 0;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(sub); i++)
-		if (!strcmp(argv[1], sub[i].name)) {
-			optind = 1;
-			return sub[i].fn(cli, argc - 1, argv + 1);
-		}
-	fprintf(stderr, "volt: vm kernel: unknown command \"%s\"\nSee 'volt vm kernel --help'.\n", argv[1]);
-	return 125;
-}
+static const struct volt_cmd kernel_cmds[] = {
+	{"fetch", kernel_fetch, "Get a distribution kernel, as the user", &fetch_spec},
+	{"ls", kernel_ls, "The kernels volt can boot, the default first", &ls_spec},
+	{"rm", kernel_rm, "Remove kernels from $VOLT_ROOT/kernels", &rm_spec},
+	{NULL, NULL, NULL, NULL},
+};
+static const struct volt_cmd_spec kernel_spec = {
+	.usage = "Usage: volt vm kernel COMMAND\n\nKernels for microVMs.\n",
+	.subs = kernel_cmds,
+};
 
 /* check_boot - build the probe's initramfs in a scratch directory of the
  * runtime directory, boot it, say how long it took */
@@ -199,14 +187,22 @@ static int check_boot(struct volt_ctx *ctx, const struct volt_kernel *k, struct 
 }
 
 /* vm_check - boot the kernel into volt-init's probe mode and time it */
+static const struct option check_opts[] = {{"kernel", required_argument, NULL, 'k'},
+					   {"accel", required_argument, NULL, 'a'},
+					   {"timeout", required_argument, NULL, 't'},
+					   {"append", required_argument, NULL, 'A'},
+					   {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec check_spec = {
+	.usage = "Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n"
+		 "                     [--append KERNEL-ARGS]\n\n"
+		 "Boot a kernel with an initramfs of volt-init (the guest agent) and the kernel's guest\n"
+		 "modules, run `/init --version` in the guest through the agent, and power the VM off:\n"
+		 "shows the engine, the accelerator and why, and the times.\n",
+	.longopts = check_opts,
+};
+
 static int vm_check(struct volt_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"kernel", required_argument, NULL, 'k'},
-					     {"accel", required_argument, NULL, 'a'},
-					     {"timeout", required_argument, NULL, 't'},
-					     {"append", required_argument, NULL, 'A'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct volt_engine eng = {0};
 	struct volt_kernel k = {0};
 	struct volt_err err = {0};
@@ -217,7 +213,7 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 	struct volt_ctx *ctx;
 	int c, ret = 125;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, &check_spec)) != -1) {
 		switch (c) {
 		case 'k': kernel = optarg; break;
 		case 'A': append = optarg; break;
@@ -230,13 +226,6 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 			if (timeout_s <= 0 || timeout_s > 3600)
 				return cli_usage_error("vm check", "--timeout: seconds, 1 to 3600");
 			break;
-		case 'h':
-			printf("Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n"
-			       "                     [--append KERNEL-ARGS]\n\n"
-			       "Boot a kernel with an initramfs of volt-init (the guest agent) and the kernel's guest\n"
-			       "modules, run `/init --version` in the guest through the agent, and power the VM off:\n"
-			       "shows the engine, the accelerator and why, and the times.\n");
-			return 0;
 		default: return cli_usage_error("vm check", "invalid option");
 		}
 	}
@@ -262,19 +251,13 @@ out:
 	return ret;
 }
 
-int cmd_vm(struct volt_cli *cli, int argc, char **argv)
-{
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		printf("Usage: volt vm COMMAND\n\nMicroVMs (QEMU's microvm machine, run as the user).\n\nCommands:\n"
-		       "  kernel fetch|ls|rm   kernels for microVMs\n"
-		       "  check                boot a kernel, run a command through the guest agent, power off\n");
-		return argc < 2 ? 125 : 0;
-	}
-	optind = 1;
-	if (!strcmp(argv[1], "kernel"))
-		return vm_kernel(cli, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "check"))
-		return vm_check(cli, argc - 1, argv + 1);
-	fprintf(stderr, "volt: vm: unknown command \"%s\"\nSee 'volt vm --help'.\n", argv[1]);
-	return 125;
-}
+static const struct volt_cmd vm_cmds[] = {
+	{"kernel", NULL, "Kernels for microVMs: fetch, ls, rm", &kernel_spec},
+	{"check", vm_check, "Boot a kernel, run a command through the guest agent, power off", &check_spec},
+	{NULL, NULL, NULL, NULL},
+};
+
+const struct volt_cmd_spec cli_vm_spec = {
+	.usage = "Usage: volt vm COMMAND\n\nMicroVMs (QEMU's microvm machine, run as the user).\n",
+	.subs = vm_cmds,
+};
