@@ -187,6 +187,12 @@ static int parse_errno(json_t *num, json_t *name, int *out, const char **why)
 			if (en && !strcmp(en, s))
 				e = i;
 		}
+		/* the C library names one of each pair only */
+		if (s && !e)
+			e = !strcmp(s, "EWOULDBLOCK") ? EWOULDBLOCK
+			    : !strcmp(s, "EDEADLOCK") ? EDEADLOCK
+			    : !strcmp(s, "ENOTSUP")   ? ENOTSUP
+						      : 0;
 		if (!e) {
 			*why = "\"errno\" is no errno name";
 			return -1;

@@ -1,5 +1,6 @@
 /* Unit tests for the seccomp profile parser and compiler (security/seccomp_profile.c,
  * security/seccomp.c) and the capability helpers (security/caps.c). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -205,7 +206,8 @@ static void test_rule_conditions(void **state)
 		      "{\"names\":[\"old\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"minKernel\":\"5.10\"}},"
 		      "{\"names\":[\"vmsplice\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1,\"errno\":\"EPERM\"},"
 		      "{\"names\":[\"futex\"],\"action\":\"SCMP_ACT_ERRNO\",\"errno\":\"EINVAL\",\"includes\":{\"minKernel\":\"\"},"
-		      "\"excludes\":{\"arches\":[\"vax\"]}}]}",
+		      "\"excludes\":{\"arches\":[\"vax\"]}},"
+		      "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"errno\":\"EWOULDBLOCK\"}]}",
 		      &err),
 		0);
 	assert_int_equal(p.default_errno, 38);
@@ -218,6 +220,7 @@ static void test_rule_conditions(void **state)
 	assert_int_equal(p.rules[6].errno_ret, 1);
 	assert_int_equal(p.rules[7].errno_ret, 22);
 	assert_int_equal(p.rules[7].kernel_include, 0);
+	assert_int_equal(p.rules[8].errno_ret, EAGAIN);
 
 	struct volt_scmp_env x86_64 = {volt_caps_default(), "SCMP_ARCH_X86_64", VOLT_SCMP_KERNEL(6, 1)};
 	struct volt_scmp_env arm64 = {volt_caps_default(), "SCMP_ARCH_AARCH64", VOLT_SCMP_KERNEL(6, 1)};
