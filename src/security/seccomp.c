@@ -4,7 +4,8 @@
  * libseccomp filter here, which is exported as classic BPF into
  * $VOLT_ROOT/cache/seccomp/<sha256>.bpf. The key hashes the profile text with
  * everything else that shapes the program (capabilities, audit mode, native
- * architecture, libseccomp and volt versions), so the second start of a
+ * architecture, kernel release for minKernel, libseccomp and volt versions
+ * and VOLT_SCMP_SEMANTICS, the parser's reading), so the second start of a
  * container with the same profile reads ~4-8 KiB and does no JSON and no
  * libseccomp work at all; an index file keyed by a cheap hash of the
  * profile's path, inode, size and times names that sha256, so a warm start
@@ -37,6 +38,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -133,17 +135,36 @@ static const char *native_arch_name(void)
 	case SCMP_ARCH_X86_64: return "SCMP_ARCH_X86_64";
 	case SCMP_ARCH_AARCH64: return "SCMP_ARCH_AARCH64";
 	case SCMP_ARCH_X86: return "SCMP_ARCH_X86";
+	case SCMP_ARCH_ARM: return "SCMP_ARCH_ARM";
+	case SCMP_ARCH_PPC64LE: return "SCMP_ARCH_PPC64LE";
+	case SCMP_ARCH_S390X: return "SCMP_ARCH_S390X";
+	case SCMP_ARCH_RISCV64: return "SCMP_ARCH_RISCV64";
 	default: return "SCMP_ARCH_NATIVE";
 	}
 }
 
+/* kernel_release - the running kernel's release ("6.1.0-18-amd64"), for
+ * includes/excludes.minKernel and the cache key */
+static void kernel_release(char *buf, size_t size)
+{
+	struct utsname u;
+	snprintf(buf, size, "%s", uname(&u) == 0 ? u.release : "");
+}
+
+/* rule_env - what includes/excludes are checked against */
+static struct volt_scmp_env rule_env(uint64_t caps)
+{
+	char rel[65];
+	kernel_release(rel, sizeof(rel));
+	return (struct volt_scmp_env){.caps = caps, .arch = native_arch_name(), .kernel = volt_scmp_kernel_parse(rel)};
+}
+
 /* named - whether an active rule of p names sys (always-blocked calls are
  * then the profile's to decide) */
-static bool named(const struct volt_scmp_profile *p, uint64_t caps, const char *sys)
+static bool named(const struct volt_scmp_profile *p, const struct volt_scmp_env *env, const char *sys)
 {
-	const char *arch = native_arch_name();
 	for (size_t i = 0; i < p->n_rules; i++) {
-		if (!volt_scmp_rule_active(&p->rules[i], caps, arch))
+		if (!volt_scmp_rule_active(&p->rules[i], env))
 			continue;
 		for (size_t k = 0; p->rules[i].names[k]; k++)
 			if (!strcmp(p->rules[i].names[k], sys))
@@ -193,7 +214,7 @@ int volt_seccomp_compile(const struct volt_scmp_profile *p, uint64_t caps, enum 
 {
 	uint32_t def = to_scmp(p->default_action, p->default_errno, mode);
 	uint32_t native = seccomp_arch_native();
-	const char *arch = native_arch_name();
+	const struct volt_scmp_env env = rule_env(caps);
 	scmp_filter_ctx ctx = seccomp_init(def);
 	int ret = -1, r;
 
@@ -225,7 +246,7 @@ int volt_seccomp_compile(const struct volt_scmp_profile *p, uint64_t caps, enum 
 	}
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct volt_scmp_rule *rule = &p->rules[i];
-		if (!volt_scmp_rule_active(rule, caps, arch))
+		if (!volt_scmp_rule_active(rule, &env))
 			continue;
 		uint32_t act = to_scmp(rule->action, rule->errno_ret >= 0 ? rule->errno_ret : p->default_errno, mode);
 		if (act == def)
@@ -244,7 +265,7 @@ int volt_seccomp_compile(const struct volt_scmp_profile *p, uint64_t caps, enum 
 		const char *s = volt_seccomp_always_blocked[i];
 		uint32_t act = mode == VOLT_SECCOMP_ENFORCE ? SCMP_ACT_ERRNO(EPERM) : to_scmp(VOLT_SCMP_ERRNO, EPERM, mode);
 		int nr = seccomp_syscall_resolve_name(s);
-		if (nr == __NR_SCMP_ERROR || named(p, caps, s) || blocks(def) || act == def)
+		if (nr == __NR_SCMP_ERROR || named(p, &env, s) || blocks(def) || act == def)
 			continue;
 		if ((r = seccomp_rule_add(ctx, act, nr, 0)) < 0) {
 			volt_err_set(err, -r, "seccomp: block %s", s);
@@ -255,7 +276,7 @@ int volt_seccomp_compile(const struct volt_scmp_profile *p, uint64_t caps, enum 
 		/* the NULL slot stands for sendmsg, which passes the listener on */
 		const char *s = runtime_calls[i] ? runtime_calls[i] : mode == VOLT_SECCOMP_NOTIFY ? "sendmsg" : NULL;
 		int nr = s ? seccomp_syscall_resolve_name(s) : __NR_SCMP_ERROR;
-		if (nr == __NR_SCMP_ERROR || named(p, caps, s))
+		if (nr == __NR_SCMP_ERROR || named(p, &env, s))
 			continue;
 		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0)) < 0 && r != -EEXIST) {
 			volt_err_set(err, -r, "seccomp: allow %s", s);
@@ -354,7 +375,7 @@ int volt_seccomp_load(const char *cache_dir, const char *path, uint64_t caps, en
 	cleanup_free char *text = NULL, *bpf = NULL, *file = NULL, *tmp = NULL, *idx = NULL;
 	const struct scmp_version *lv = seccomp_version();
 	size_t len = 0, blen = 0;
-	char salt[224], key[VOLT_SHA256_HEX];
+	char salt[320], key[VOLT_SHA256_HEX];
 	struct volt_sha256 h;
 	struct stat st;
 
@@ -368,9 +389,15 @@ int volt_seccomp_load(const char *cache_dir, const char *path, uint64_t caps, en
 			snprintf(boot, sizeof(boot), "%.36s", b);
 	}
 #endif
-	snprintf(salt, sizeof(salt), "\n--volt %s libseccomp %u.%u.%u arch %s caps %016llx mode %d boot %s",
-		 VOLT_VERSION, lv->major, lv->minor, lv->micro, native_arch_name(), (unsigned long long)caps, (int)mode,
-		 boot);
+	/* the kernel's release for minKernel conditions; the parser's
+	 * semantics so that a volt that reads a profile differently (say, a
+	 * new architecture spelling) compiles anew */
+	char rel[65];
+	kernel_release(rel, sizeof(rel));
+	snprintf(salt, sizeof(salt),
+		 "\n--volt %s semantics %d libseccomp %u.%u.%u arch %s kernel %s caps %016llx mode %d boot %s",
+		 VOLT_VERSION, VOLT_SCMP_SEMANTICS, lv->major, lv->minor, lv->micro, native_arch_name(), rel,
+		 (unsigned long long)caps, (int)mode, boot);
 	if (stat(path, &st) < 0)
 		return volt_err_sys(err, "seccomp profile %s", path);
 	idx = index_path(cache_dir, path, &st, salt);

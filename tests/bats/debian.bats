@@ -156,3 +156,64 @@ teardown_file() {
 	run volt rm -f pg
 	[ "$status" -eq 0 ]
 }
+
+# Docker's and podman's own seccomp profiles, unchanged (scripts/test-setup
+# copies them: scripts/get-docker-seccomp, golang-github-containers-common)
+need_profile() {
+	PROFILE="$VOLT_TEST_DIR/profiles-ext/$1-default.json"
+	if [ ! -r "$PROFILE" ]; then
+		local why="$1's seccomp profile is missing"
+		[ -r "$PROFILE.unavailable" ] && why=$(cat "$PROFILE.unavailable")
+		skip_or_fail "$why"
+	fi
+	[ "$(uname -m)" = x86_64 ] || skip "the system call numbers below are x86_64's"
+}
+
+# python3 makes three calls the two profiles answer differently and prints
+# each errno (0: it went through): unshare(0) is podman's and, without
+# CAP_SYS_ADMIN, not Docker's; vmsplice(-1, ...) is Docker's (EBADF from the
+# kernel) and podman's EPERM; futex_waitv(NULL, 0, ...) is Docker's (EINVAL)
+# and unknown to podman's, whose defaultErrnoRet is ENOSYS
+PROBE='import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+def call(nr, *args):
+    ctypes.set_errno(0)
+    return 0 if libc.syscall(nr, *args) == 0 else ctypes.get_errno()
+print("unshare=%d vmsplice=%d futex_waitv=%d" % (call(272, 0), call(278, -1, None, 0, 0), call(449, None, 0, 0, None, 0)))'
+
+# nginx under the profile, its page fetched from inside (as in the test above)
+serve_nginx_under() {
+	if has_subuid; then
+		volt run -d --name web --security-opt seccomp="$1" debian:bookworm nginx -g 'daemon off;' >/dev/null
+	else
+		volt run -d --name web --security-opt seccomp="$1" debian:bookworm bash -c \
+			"sed -i 's/^user .*/user root;/' /etc/nginx/nginx.conf && exec nginx -g 'daemon off;'" >/dev/null
+	fi
+	fetch='exec 3<>/dev/tcp/127.0.0.1/80 && printf "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 && timeout 5 cat <&3'
+	wait_for volt exec web bash -c "$fetch"
+	run volt exec web bash -c "$fetch"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"<title>Welcome to nginx!</title>"* ]]
+	run volt exec web grep '^Seccomp:' /proc/1/status
+	[[ "$output" == *"Seccomp:	2"* ]]
+	run volt rm -f web
+	[ "$status" -eq 0 ]
+}
+
+@test "debian: Docker's own seccomp profile, unchanged: python3 and nginx run (its amd64 rules count), its answers" {
+	need_profile docker
+	# its arch_prctl rule is limited to "amd64": without it every dynamic
+	# program dies in the loader (cannot set %fs base address)
+	run volt run --rm --security-opt seccomp="$PROFILE" debian:bookworm python3 -c "$PROBE"
+	[ "$status" -eq 0 ]
+	[ "$output" = "unshare=1 vmsplice=9 futex_waitv=22" ]
+	serve_nginx_under "$PROFILE"
+}
+
+@test "debian: podman's own seccomp profile, unchanged: python3 and nginx run, its answers" {
+	need_profile podman
+	run volt run --rm --security-opt seccomp="$PROFILE" debian:bookworm python3 -c "$PROBE"
+	[ "$status" -eq 0 ]
+	[ "$output" = "unshare=0 vmsplice=1 futex_waitv=38" ]
+	serve_nginx_under "$PROFILE"
+}

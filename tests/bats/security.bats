@@ -169,6 +169,15 @@ status_field() {
 	run volt create --security-opt seccomp="$BATS_TEST_TMPDIR/bad2.json" busybox true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"bad2.json: defaultAction: unknown action \"SCMP_ACT_MAYBE\""* ]]
+	# what Docker and podman refuse too, and a listener volt cannot serve
+	printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"name": "read", "names": ["write"], "action": "SCMP_ACT_ALLOW"}]}\n' >"$BATS_TEST_TMPDIR/bad3.json"
+	run volt create --security-opt seccomp="$BATS_TEST_TMPDIR/bad3.json" busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"bad3.json: syscalls[0]: both \"name\" and \"names\": use one"* ]]
+	printf '{"defaultAction": "SCMP_ACT_ERRNO", "listenerPath": "/run/agent.sock"}\n' >"$BATS_TEST_TMPDIR/bad4.json"
+	run volt create --security-opt seccomp="$BATS_TEST_TMPDIR/bad4.json" busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"bad4.json: listenerPath: not supported"* ]]
 	run volt create --security-opt seccomp=nosuchprofile busybox true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"seccomp profile \"nosuchprofile\" not found"* ]]
