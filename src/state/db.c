@@ -343,6 +343,11 @@ int volt_db_image_untag(struct volt_db *db, const char *repo, const char *tag, s
 		   err, "untag image");
 }
 
+int volt_db_image_untag_all(struct volt_db *db, const char *id, struct volt_err *err)
+{
+	return run(db, prep(db, err, "DELETE FROM image_names WHERE image_id = ?", "s", id), err, "untag image");
+}
+
 int volt_db_image_delete(struct volt_db *db, const char *id, struct volt_err *err)
 {
 	if (run(db, prep(db, err, "DELETE FROM image_names WHERE image_id = ?", "s", id), err, "rmi") < 0)
