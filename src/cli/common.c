@@ -1,6 +1,7 @@
 /* Helpers shared by every command, in both volt and volt-image. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,10 +29,25 @@ struct volt_ctx *cli_ctx(struct volt_cli *cli)
 
 int cli_fail(const struct volt_err *err)
 {
-	char buf[VOLT_ERR_MSG_MAX + 128];
+	char buf[VOLT_ERR_MSG_MAX + 128 + PATH_MAX];
 	volt_err_format(err, buf, sizeof(buf));
 	fprintf(stderr, "volt: %s\n", buf);
+	/* volt's own failure: a full disk is no exit code of the container's */
+	if (err->errnum == ENOSPC || err->errnum == EDQUOT)
+		return VOLT_EXIT_INTERNAL;
 	return err->exit_code ? err->exit_code : VOLT_EXIT_INTERNAL;
+}
+
+int cli_fail_writer(const struct volt_err *err, const char *what)
+{
+	if (err->errnum != ENOSPC && err->errnum != EDQUOT)
+		return cli_fail(err);
+	char buf[VOLT_ERR_MSG_MAX + 128 + PATH_MAX];
+	volt_err_format(err, buf, sizeof(buf));
+	/* objects stored before the disk filled are unreferenced now: gc
+	 * (which waits for running writers) is what removes them safely */
+	fprintf(stderr, "volt: %s; `volt cas gc` removes what the %s stored\n", buf, what);
+	return VOLT_EXIT_INTERNAL;
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -223,14 +223,13 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 		free_opts(&o);
 		return cli_fail(&err);
 	}
+	o.sup = &sup_opts;
+	o.sup_argc = argc - 1;
+	o.sup_argv = argv + 1;
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
 	if (r < 0)
 		return cli_fail(&err);
-	if (volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0) {
-		discard(ctx, id);
-		return cli_fail(&err);
-	}
 	printf("%s\n", id);
 	return 0;
 }
@@ -277,9 +276,11 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 		}
 	}
 	volt_trace("run: context");
+	o.sup = &sup_opts;
+	o.sup_argc = argc - 1;
+	o.sup_argv = argv + 1;
 	r = volt_ctr_create(ctx, &o, id, &err);
-	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0 ||
-	    volt_ctr_load(ctx, id, &row, &err) != 0) {
+	if (r < 0 || volt_ctr_load(ctx, id, &row, &err) != 0) {
 		volt_early_userns_abort(&early);
 		free_opts(&o);
 		if (r == 0)

@@ -39,8 +39,12 @@ int volt_err_sys(struct volt_err *err, const char *fmt, ...)
 int volt_err_prefix(struct volt_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* volt_err_format - "msg: strerror" into buf. */
+/* volt_err_format - "msg: strerror" into buf; for ENOSPC/EDQUOT followed by
+ * which of the directories given to volt_err_where_dirs has the least room. */
 void volt_err_format(const struct volt_err *err, char *buf, size_t len);
+
+/* volt_err_where_dirs - the store and run directories (kept, not copied). */
+void volt_err_where_dirs(const char *root, const char *runroot);
 
 /* volt_warn_once - print "volt: <msg>" on stderr the first time a key is seen
  * in this process (fallbacks are said once, never silently). */
