@@ -375,6 +375,25 @@ count_objects() {
 	[ "$status" -eq 0 ]
 }
 
+@test "a pull that fills the disk fails with 125, says where and that cas gc removes what it stored" {
+	unshare -Urm sh -c 'mount -t tmpfs -o size=1m tmpfs "$1"' sh "$BATS_TEST_TMPDIR" 2>/dev/null ||
+		skip_or_fail "cannot mount a tmpfs in a user namespace"
+	mkdir -p "$BATS_TEST_TMPDIR/small"
+	# a 3 MiB store cannot hold busybox and 2.6 MB of random files
+	run unshare -Urm sh -c '
+		mount -t tmpfs -o size=3m tmpfs "$1" || exit 99
+		export VOLT_ROOT="$1/root"
+		"$2" pull "$3"
+		echo "rc=$?"
+		"$2" cas gc >/dev/null
+		echo "objects after gc: $(find "$VOLT_ROOT/cas/objects" -type f | wc -l)"' \
+		sh "$BATS_TEST_TMPDIR/small" "$VOLT_BIN" "$R/test/rand:1"
+	echo "$output"
+	[[ "$output" == *"rc=125"* ]]
+	[[ "$output" == *'No space left on device (the disk is full: '"$BATS_TEST_TMPDIR/small/root has "*'free); `volt cas gc` removes what the pull stored'* ]]
+	[[ "$output" == *"objects after gc: 0"* ]]
+}
+
 @test "a blob whose digest does not match fails the pull and leaves no ref" {
 	run volt pull "127.0.0.1:$P_BAD/test/bb:1"
 	[ "$status" -eq 125 ]
