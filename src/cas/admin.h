@@ -105,4 +105,11 @@ typedef void (*volt_cas_gc_cb)(const char *kind, const char *name, void *arg);
 int volt_cas_gc(struct volt_cas *cas, bool dry_run, volt_cas_gc_cb cb, void *arg,
 		struct volt_cas_gc_result *res, struct volt_err *err);
 
+/* volt_cas_gc_unrecorded - after an interrupted pull: when no writer and no
+ * gc holds the lock (it does not wait), remove the objects that neither a ref
+ * nor a complete layer record names, and tmp/ (so finished layers stay for
+ * the next pull). *removed gets the count. Return: 0 done, 1 busy (nothing
+ * done), -1 error. */
+int volt_cas_gc_unrecorded(struct volt_cas *cas, size_t *removed, struct volt_err *err);
+
 #endif

@@ -84,7 +84,7 @@ static int sweep_one(const struct volt_cas_object *o, void *arg)
 	if (o->kind == 0 && volt_digest_set_has(w->live, o->digest))
 		return 0;
 	mode_key(o->digest, o->kind ? o->mode : 0, key);
-	if (o->kind == 1 && volt_digest_set_has(w->live, o->digest) && volt_digest_set_has(w->modes, key))
+	if (o->kind == 1 && volt_digest_set_has(w->live, o->digest) && (!w->modes || volt_digest_set_has(w->modes, key)))
 		return 0;
 	snprintf(rel, sizeof(rel), "%s/%s", o->sub, o->name);
 	if (fstatat(o->dirfd, o->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
@@ -138,6 +138,39 @@ static int sweep_dir(struct volt_cas *cas, const char *name, struct volt_digest_
 			return volt_err_prefix(err, "gc: remove %s/%s", name, de->d_name);
 	}
 	return 0;
+}
+
+int volt_cas_gc_unrecorded(struct volt_cas *cas, size_t *removed, struct volt_err *err)
+{
+	struct volt_digest_set live, modes, refs;
+	struct volt_cas_gc_result res;
+	int ret = -1;
+
+	*removed = 0;
+	memset(&res, 0, sizeof(res));
+	volt_digest_set_init(&live);
+	volt_digest_set_init(&modes);
+	volt_digest_set_init(&refs);
+	int l = volt_cas_trylock_exclusive(cas, err);
+	if (l != 0) {
+		ret = l;
+		goto out;
+	}
+	if (reachable(cas, &live, &modes, &refs, err) < 0 || volt_cas_layers_live(cas, &live, err) < 0)
+		goto out;
+	/* variants: only those of objects going away (a layer record names
+	 * contents, not metadata variants, which belong to checkouts) */
+	if (sweep_objects(cas, &live, NULL, false, NULL, NULL, &res, err) < 0 ||
+	    sweep_dir(cas, "tmp", &refs, false, NULL, NULL, &res.tmp, err) < 0)
+		goto out;
+	*removed = res.objects + res.variants + res.tmp;
+	ret = 0;
+out:
+	volt_cas_unlock(cas);
+	volt_digest_set_free(&live);
+	volt_digest_set_free(&modes);
+	volt_digest_set_free(&refs);
+	return ret;
 }
 
 /* volt_cas_gc - see admin.h. Order: lock, decide from refs, sweep objects,

@@ -110,3 +110,34 @@ int volt_cas_gc_layers(struct volt_cas *cas, const struct volt_digest_set *live,
 	}
 	return 0;
 }
+
+int volt_cas_layers_live(struct volt_cas *cas, struct volt_digest_set *live, struct volt_err *err)
+{
+	cleanup_free char *path = volt_path("%s/layers", cas->dir);
+	cleanup_dir DIR *d = opendir(path);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		/* the .json is a record's commit mark: a .tree without it is half-written */
+		if (len != 64 + 5 || strcmp(de->d_name + 64, ".json") || !is_hex64(de->d_name))
+			continue;
+		cleanup_free char *tp = volt_path("%s/%.64s.tree", path, de->d_name);
+		struct volt_tree t;
+		struct volt_err lerr;
+		volt_tree_init(&t);
+		if (volt_tree_load(&t, tp, &lerr) == 0) {
+			for (size_t i = 0; i < t.n; i++) {
+				const struct volt_tree_entry *e = &t.e[i];
+				if (e->deleted || e->type != VOLT_T_FILE || e->target)
+					continue;
+				if (volt_digest_set_add(live, e->digest) < 0) {
+					volt_tree_free(&t);
+					return volt_err_set(err, ENOMEM, "gc");
+				}
+			}
+		}
+		volt_tree_free(&t);
+	}
+	return 0;
+}

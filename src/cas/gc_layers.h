@@ -14,4 +14,8 @@
 int volt_cas_gc_layers(struct volt_cas *cas, const struct volt_digest_set *live, bool dry, volt_cas_gc_cb cb,
 		       void *arg, size_t *count, struct volt_err *err);
 
+/* volt_cas_layers_live - add to live every file digest a complete layer
+ * record names (records as roots: what an interrupted pull keeps). */
+int volt_cas_layers_live(struct volt_cas *cas, struct volt_digest_set *live, struct volt_err *err);
+
 #endif

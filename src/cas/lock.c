@@ -45,6 +45,28 @@ int volt_cas_lock(struct volt_cas *cas, bool exclusive, struct volt_err *err)
 	return 0;
 }
 
+/* volt_cas_trylock_exclusive - the gc lock exclusively, without waiting.
+ * Return: 0 held, 1 when a writer or a gc holds it, -1 on error. */
+int volt_cas_trylock_exclusive(struct volt_cas *cas, struct volt_err *err)
+{
+	if (cas->lock_fd >= 0)
+		return 0;
+	cleanup_free char *path = volt_path("%s/gc.lock", cas->dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return volt_err_sys(err, "open %s", path);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		close(fd);
+		if (e == EWOULDBLOCK)
+			return 1;
+		errno = e;
+		return volt_err_sys(err, "lock %s", path);
+	}
+	cas->lock_fd = fd;
+	return 0;
+}
+
 /* volt_cas_unlock - release the gc lock if this handle holds it. */
 void volt_cas_unlock(struct volt_cas *cas)
 {

@@ -70,5 +70,8 @@ int volt_cas_checkout(struct volt_cas *cas, struct volt_tree *tree, const char *
  * volt_cas_unlock or volt_cas_close. See lock.c. */
 int volt_cas_lock(struct volt_cas *cas, bool exclusive, struct volt_err *err);
 void volt_cas_unlock(struct volt_cas *cas);
+/* volt_cas_trylock_exclusive - the same, exclusive, without waiting: 0 held,
+ * 1 busy (a writer or a gc holds it), -1 error. */
+int volt_cas_trylock_exclusive(struct volt_cas *cas, struct volt_err *err);
 
 #endif

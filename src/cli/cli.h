@@ -40,6 +40,9 @@ struct volt_ctx *cli_ctx(struct volt_cli *cli);
 /* cli_fail - print "volt: <what>: <why>" once; return the exit code (125 by
  * default). An empty message prints nothing: a helper process said it. */
 int cli_fail(const struct volt_err *err);
+/* cli_fail_writer - cli_fail for a pull or import (what): on a full disk the
+ * line also says that `volt cas gc` removes what it stored. */
+int cli_fail_writer(const struct volt_err *err, const char *what);
 /* cli_usage_error - print a usage error and the hint; return 125. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* cli_parse_preserve_fds - --preserve-fds N: a count of fds from 3 on.

@@ -1,6 +1,7 @@
 /* Helpers shared by every command, in both volt and volt-image. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,12 +36,28 @@ static char *err_context;
 
 int cli_fail(const struct volt_err *err)
 {
-	char buf[VOLT_ERR_MSG_MAX + 128];
+	char buf[VOLT_ERR_MSG_MAX + 128 + PATH_MAX];
 	if (!err->msg[0]) /* said already, by the helper that failed */
 		return err->exit_code ? err->exit_code : VOLT_EXIT_INTERNAL;
 	volt_err_format(err, buf, sizeof(buf));
 	fprintf(stderr, "volt: %s%s%s\n", err_context ? err_context : "", err_context ? ": " : "", buf);
+	/* volt's own failure: a full disk is no exit code of the container's */
+	if (err->errnum == ENOSPC || err->errnum == EDQUOT)
+		return VOLT_EXIT_INTERNAL;
 	return err->exit_code ? err->exit_code : VOLT_EXIT_INTERNAL;
+}
+
+int cli_fail_writer(const struct volt_err *err, const char *what)
+{
+	if (err->errnum != ENOSPC && err->errnum != EDQUOT)
+		return cli_fail(err);
+	char buf[VOLT_ERR_MSG_MAX + 128 + PATH_MAX];
+	volt_err_format(err, buf, sizeof(buf));
+	/* objects stored before the disk filled are unreferenced now: gc
+	 * (which waits for running writers) is what removes them safely */
+	fprintf(stderr, "volt: %s%s%s; `volt cas gc` removes what the %s stored\n", err_context ? err_context : "",
+		err_context ? ": " : "", buf, what);
+	return VOLT_EXIT_INTERNAL;
 }
 
 int cli_parse_preserve_fds(const char *arg, unsigned *n)

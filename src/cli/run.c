@@ -211,6 +211,18 @@ static void free_opts(struct volt_create_opts *o)
 	volt_strv_free(o->log_opts);
 }
 
+/* discard - remove a container whose create or run failed half-way (the
+ * caller reports the first error; this one's are of no more use). */
+static void discard(struct volt_ctx *ctx, const char *id)
+{
+	struct volt_ctr_row row;
+	struct volt_err ignored = {0};
+	if (volt_ctr_load(ctx, id, &row, &ignored) != 0)
+		return;
+	volt_ctr_remove(ctx, &row, true, &ignored);
+	volt_ctr_row_free(&row);
+}
+
 int cmd_create(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_create_opts o;
@@ -223,9 +235,17 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 		return 125;
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
+	/* a limit the start could not honour fails here, not at the start */
+	if (volt_sup_check(ctx, &sup_opts, &err) < 0) {
+		free_opts(&o);
+		return cli_fail(&err);
+	}
+	o.sup = &sup_opts;
+	o.sup_argc = argc - 1;
+	o.sup_argv = argv + 1;
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
-	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0)
+	if (r < 0)
 		return cli_fail(&err);
 	printf("%s\n", id);
 	return 0;
@@ -248,6 +268,13 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	volt_trace("run: options parsed");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
+	sup_opts.foreground = !detach;
+	/* before anything is made: a refused limit leaves no container */
+	if (volt_sup_check(ctx, &sup_opts, &err) < 0) {
+		free_opts(&o);
+		return cli_fail(&err);
+	}
+	bool rm = o.rm;
 	/* foreground: map the user namespace while the container is created
 	 * (VOLT_EARLY_USERNS=0 turns that off, to compare) */
 	const char *early_env = getenv("VOLT_EARLY_USERNS");
@@ -266,12 +293,15 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 		}
 	}
 	volt_trace("run: context");
+	o.sup = &sup_opts;
+	o.sup_argc = argc - 1;
+	o.sup_argv = argv + 1;
 	r = volt_ctr_create(ctx, &o, id, &err);
-	sup_opts.foreground = !detach;
-	if (r < 0 || volt_sup_create(ctx, id, &sup_opts, argc - 1, argv + 1, &err) < 0 ||
-	    volt_ctr_load(ctx, id, &row, &err) != 0) {
+	if (r < 0 || volt_ctr_load(ctx, id, &row, &err) != 0) {
 		volt_early_userns_abort(&early);
 		free_opts(&o);
+		if (r == 0)
+			discard(ctx, id);
 		return cli_fail(&err);
 	}
 	free_opts(&o);
@@ -282,8 +312,13 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	r = volt_ctr_start(ctx, &row, !detach, &code, &err);
 	volt_early_userns_abort(&early); /* not used (joined already, or not reached) */
 	ctx->early_userns = NULL;
-	if (r < 0)
+	if (r < 0) {
+		/* --rm: a container that did not start is not left Created */
+		if (rm)
+			discard(ctx, id);
+		volt_ctr_row_free(&row);
 		return cli_fail(&err);
+	}
 	if (code >= 0)
 		return code;
 	printf("%s\n", id);

@@ -21,6 +21,7 @@
 #include "net/net.h"
 
 #include "security/security.h"
+#include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/trace.h"
@@ -326,10 +327,20 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 	dir = volt_ctx_ctr_dir(ctx, spec.id);
 	/* a --rm container gets its /etc files on a tmpfs at start (rootfs.c) */
 	/* a spare directory (spare.c) saves three new inodes */
-	if ((!volt_spare_take(ctx->root, dir) && volt_mkdir_p(dir, 0700, err) < 0) ||
-	    (!spec.rm && volt_etc_files_write(&spec, dir, err) < 0))
+	if (!volt_spare_take(ctx->root, dir) && volt_mkdir_p(dir, 0700, err) < 0)
 		goto out;
+	if (!spec.rm && volt_etc_files_write(&spec, dir, err) < 0) {
+		/* a full disk: no directory that neither ps nor cas gc sees */
+		struct volt_err ignored;
+		volt_rm_rf(dir, &ignored);
+		goto out;
+	}
 	volt_trace("create: etc files written");
+	/* the row and its supervision record in one transaction: a full disk
+	 * (or any failure) between them leaves neither (a rollback needs no
+	 * room) */
+	if (volt_db_begin(db, err) < 0)
+		goto insert_failed;
 	snprintf(row.id, sizeof(row.id), "%s", spec.id);
 	row.name = spec.name;
 	row.image_id = img.id;
@@ -344,7 +355,7 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 			goto inserted;
 		if (ierr.errnum != EEXIST) {
 			*err = ierr;
-			goto insert_failed;
+			goto rollback;
 		}
 		free(spec.name);
 		spec.name = random_name();
@@ -353,13 +364,18 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 		json = volt_spec_to_json(&spec);
 		row.spec = json;
 	}
-	if (volt_db_ctr_insert(db, &row, err) < 0) {
+	if (volt_db_ctr_insert(db, &row, err) < 0)
+		goto rollback;
+inserted:
+	if ((o->sup && volt_sup_create(ctx, spec.id, o->sup, o->sup_argc, o->sup_argv, err) < 0) ||
+	    volt_db_commit(db, err) < 0) {
+	rollback:
+		volt_db_rollback(db);
 	insert_failed:;
 		struct volt_err ignored;
 		volt_rm_rf(dir, &ignored);
 		goto out;
 	}
-inserted:
 	volt_trace("create: recorded");
 	snprintf(id_out, 65, "%s", spec.id);
 	ret = 0;

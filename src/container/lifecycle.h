@@ -9,6 +9,8 @@
 #include "state/db.h"
 #include "util/err.h"
 
+struct volt_sup_opts;
+
 struct volt_create_opts {
 	const char *image;
 	char **command;        /* after the image, may be NULL */
@@ -38,10 +40,16 @@ struct volt_create_opts {
 	char **cap_add, **cap_drop;
 	const char *landlock;  /* --landlock NAME|PATH|none */
 	bool seccomp_audit;
+	/* the supervision record (supervise/hooks.c volt_sup_create), written
+	 * in the container row's transaction: both or neither; NULL: none */
+	const struct volt_sup_opts *sup;
+	int sup_argc;
+	char **sup_argv;
 };
 
 /* volt_ctr_create - resolve the spec and record a container in state
- * "created"; id_out gets its id (65 bytes). */
+ * "created"; id_out gets its id (65 bytes). On failure nothing is left: no
+ * row, no record, no directory. */
 int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char *id_out,
 		    struct volt_err *err);
 

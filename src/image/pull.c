@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cas/admin.h"
 #include "cas/store.h"
 #include "image/image.h"
 #include "image/blobchan.h"
@@ -346,6 +347,45 @@ static int gc_lock_shared(struct volt_cas *cas, struct volt_err *err)
 	return fd;
 }
 
+/* SIGINT/SIGTERM during a pull: the transfers stop (registry.c), the pull
+ * fails, and what it stored goes (interrupted below) */
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+	volt_registry_cancel();
+}
+
+/* interrupted - the pull was stopped by a signal: remove the objects of
+ * the layers it did not finish (finished ones have their record and stay, so
+ * the next pull does not download them again), when no other writer is at
+ * work; else say how to. err gets the one line to print. */
+static void interrupted(struct pull_job *job, const char *full, int *lockfd, struct volt_err *err)
+{
+	size_t removed = 0;
+	struct volt_err gerr = {0};
+	err->exit_code = 128 + got_signal;
+	if (*lockfd < 0) { /* before the first object */
+		volt_err_set(err, 0, "pull %s: interrupted (%s) before anything was stored", full,
+			     strsignal(got_signal));
+		return;
+	}
+	close(*lockfd); /* our shared hold: the exclusive one below needs it gone */
+	*lockfd = -1;
+	int r = volt_cas_gc_unrecorded(&job->cas, &removed, &gerr);
+	if (r == 0)
+		volt_err_set(err, 0, "pull %s: interrupted (%s); removed the %zu unfinished object(s) it stored, "
+			     "finished layers are kept for the next pull",
+			     full, strsignal(got_signal), removed);
+	else
+		volt_err_set(err, 0, "pull %s: interrupted (%s); `volt cas gc` removes what it stored%s%s", full,
+			     strsignal(got_signal), r < 0 ? " (" : " (another pull is writing)",
+			     r < 0 ? gerr.msg : "");
+	if (r < 0)
+		strncat(err->msg, ")", sizeof(err->msg) - strlen(err->msg) - 1);
+}
+
 int volt_image_pull(struct volt_ctx *ctx, const struct volt_idmap *map, const char *refstr,
 		    const struct volt_pull_opts *opts, char id_out[65], struct volt_err *err)
 {
@@ -371,7 +411,18 @@ int volt_image_pull(struct volt_ctx *ctx, const struct volt_idmap *map, const ch
 	pthread_condattr_destroy(&ca);
 	volt_tree_init(&job.image);
 	signal(SIGPIPE, SIG_IGN); /* a connection closed under us must not kill us */
+	struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, NULL, &old_int);
+	sigaction(SIGTERM, NULL, &old_term);
+	/* a signal ignored by whoever started us (nohup, `cmd &`) stays so */
+	if (old_int.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	if (old_term.sa_handler != SIG_IGN)
+		sigaction(SIGTERM, &sa, NULL);
 	if (volt_cas_open(&job.cas, ctx->root, err) < 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
 		volt_ref_free(&r);
 		pthread_cond_destroy(&job.cv);
 		pthread_mutex_destroy(&job.mu);
@@ -425,6 +476,10 @@ int volt_image_pull(struct volt_ctx *ctx, const struct volt_idmap *map, const ch
 		volt_err_prefix(err, "pull %s", full);
 	}
 out:
+	if (ret < 0 && got_signal)
+		interrupted(&job, full, &lockfd, err);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	for (int i = 0; i < job.n_layers; i++) {
 		volt_tree_free(&job.layers[i].tree);
 		json_decref(job.layers[i].whiteouts);

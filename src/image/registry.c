@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,27 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *arg)
 	return (size_t)k;
 }
 
+/* set by volt_registry_cancel (a signal handler): every transfer stops */
+static volatile sig_atomic_t cancelled;
+
+void volt_registry_cancel(void)
+{
+	cancelled = 1;
+}
+
+bool volt_registry_cancelled(void)
+{
+	return cancelled != 0;
+}
+
+/* on_progress - curl calls it about once a second even on a stalled
+ * connection: the way a Ctrl-C reaches a transfer in another thread */
+static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	(void)arg, (void)dt, (void)dn, (void)ut, (void)un;
+	return cancelled ? 1 : 0;
+}
+
 /* perform - one HTTP exchange. Return the CURLcode. */
 static CURLcode perform(struct volt_registry *reg, struct req *r, const char *range, char *errbuf)
 {
@@ -235,6 +257,8 @@ static CURLcode perform(struct volt_registry *reg, struct req *r, const char *ra
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -450,6 +474,8 @@ static int do_request(struct volt_registry *reg, struct req *r, const char *rang
 			r->url = nu;
 			continue;
 		}
+		if (cancelled)
+			return volt_err_set(err, EINTR, "registry %s", reg->domain);
 		if (rc != CURLE_OK && !(r->sink_failed && rc == CURLE_WRITE_ERROR)) {
 			return volt_err_set(err, 0, "registry %s: %s", reg->domain,
 					    errbuf[0] ? errbuf : curl_easy_strerror(rc));
@@ -715,6 +741,10 @@ int volt_registry_fetch_blob(struct volt_registry *reg, const char *digest, volt
 			break;
 		}
 		/* transport failure: resume where the stream stopped */
+		if (cancelled) {
+			*err = terr;
+			break;
+		}
 		if (attempt + 1 >= RETRIES) {
 			*err = terr;
 			volt_err_prefix(err, "blob %s (after %d attempts)", digest, RETRIES);

@@ -33,6 +33,11 @@ struct volt_registry_opts {
 	const char *user, *pass; /* override stored credentials (login) */
 };
 
+/* volt_registry_cancel - async-signal-safe: every transfer in progress
+ * stops within about a second and fails with EINTR; none starts again. */
+void volt_registry_cancel(void);
+bool volt_registry_cancelled(void);
+
 int volt_registry_open(struct volt_registry *reg, const char *domain, const char *repo,
 		       const struct volt_registry_opts *opts, struct volt_err *err);
 void volt_registry_close(struct volt_registry *reg);

@@ -36,30 +36,42 @@ int volt_image_remove(struct volt_ctx *ctx, const struct volt_idmap *map, const 
 		return volt_err_said(err, ENOENT, "image %s: no such image", ref);
 	memcpy(removed_id, img.id, 65);
 	removed_id[64] = '\0';
+	/* everything is decided before anything changes: a refused rmi
+	 * leaves the image and its names as they were */
 	users = volt_db_image_users(db, img.id, err);
 	if (users < 0)
 		goto fail;
-	/* by name: drop that name; the image goes when it was the last one */
-	bool by_name = img.repo && (strstr(ref, img.repo) != NULL);
-	if (by_name) {
-		if (volt_db_image_untag(db, img.repo, img.tag, err) < 0)
-			goto fail;
-	}
 	names = volt_db_image_name_count(db, img.id, err);
 	if (names < 0)
 		goto fail;
-	if (names > 0 && !by_name && !force) {
+	bool by_name = img.repo && (strstr(ref, img.repo) != NULL);
+	if (!by_name && names > 0 && !force) {
 		volt_err_said(err, EBUSY, "image %.12s has %d names: remove them by name, or use -f", img.id, names);
 		goto fail;
 	}
-	if (names > 0 && by_name) {
+	/* the last name of an image that containers use: docker's conflict;
+	 * -f takes the name and the image stays (<none>) for them */
+	if (users > 0 && !force && (!by_name || names <= 1)) {
+		volt_err_set(err, 0,
+			     "image %s (%.12s) is used by %d container(s): remove them first, or use -f to "
+			     "remove %s only",
+			     ref, img.id, users, by_name ? "the name" : "its names");
+		goto fail;
+	}
+	if (by_name && (names > 1 || users > 0)) {
+		/* by name: drop that name; the image goes with its last one */
+		if (volt_db_image_untag(db, img.repo, img.tag, err) < 0)
+			goto fail;
 		volt_image_row_free(&img);
 		removed_id[0] = '\0';
 		return 0; /* only untagged */
 	}
-	if (users > 0) {
-		volt_err_said(err, EBUSY, "image %.12s is used by %d container(s): remove them first", img.id, users);
-		goto fail;
+	if (users > 0) { /* by id, -f: its names go, the image stays for its containers */
+		if (volt_db_image_untag_all(db, img.id, err) < 0)
+			goto fail;
+		volt_image_row_free(&img);
+		removed_id[0] = '\0';
+		return 0;
 	}
 	checkout = volt_image_checkout_path(ctx, img.id);
 	tree = volt_path("%s/cas/refs/%s.tree", ctx->root, img.id);

@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -369,10 +370,40 @@ static int load_indexed(const char *cache_dir, const char *idx, char *key, char 
 	return 0;
 }
 
+/* read_fd - the whole of a memfd written from its start. */
+static int read_fd(int fd, char **buf, size_t *len, struct volt_err *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return volt_err_sys(err, "seccomp: stat the compiled filter");
+	*len = (size_t)st.st_size;
+	*buf = malloc(*len ? *len : 1);
+	if (!*buf)
+		return volt_err_set(err, ENOMEM, "seccomp: the compiled filter");
+	for (size_t off = 0; off < *len;) {
+		ssize_t r = pread(fd, *buf + off, *len - off, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return volt_err_sys(err, "seccomp: read the compiled filter");
+		off += (size_t)r;
+	}
+	return 0;
+}
+
+/* finish - hand the program over. */
+static int finish(struct sock_filter **prog, size_t *n, char **bpf, size_t blen)
+{
+	*n = blen / sizeof(struct sock_filter);
+	*prog = (struct sock_filter *)*bpf;
+	*bpf = NULL;
+	return 0;
+}
+
 int volt_seccomp_load(const char *cache_dir, const char *path, uint64_t caps, enum volt_seccomp_mode mode,
 		      struct sock_filter **prog, size_t *n, char *key_out, struct volt_err *err)
 {
-	cleanup_free char *text = NULL, *bpf = NULL, *file = NULL, *tmp = NULL, *idx = NULL;
+	cleanup_free char *text = NULL, *bpf = NULL, *file = NULL, *idx = NULL;
 	const struct scmp_version *lv = seccomp_version();
 	size_t len = 0, blen = 0;
 	char salt[320], key[VOLT_SHA256_HEX];
@@ -429,32 +460,30 @@ int volt_seccomp_load(const char *cache_dir, const char *path, uint64_t caps, en
 			volt_scmp_profile_free(&p);
 			return -1;
 		}
-		tmp = volt_path("%s/.%s.XXXXXX", cache_dir, key);
-		cleanup_close int fd = mkostemp(tmp, O_CLOEXEC);
+		/* compiled into memory, then cached with every write checked:
+		 * libseccomp's export does not check for a short write, and a
+		 * full disk left a cut program that no later start could install.
+		 * The cache is best effort: the program is used either way. */
+		cleanup_close int fd = memfd_create("volt-seccomp", MFD_CLOEXEC);
 		if (fd < 0) {
 			volt_scmp_profile_free(&p);
-			return volt_err_sys(err, "create %s", tmp);
+			return volt_err_sys(err, "memfd_create");
 		}
 		int r = volt_seccomp_compile(&p, caps, mode, fd, err);
 		volt_scmp_profile_free(&p);
-		if (r < 0 || rename(tmp, file) < 0) {
-			if (r == 0)
-				volt_err_sys(err, "rename %s", file);
-			unlink(tmp);
-			return -1;
-		}
-		if (volt_read_file(file, 1 << 20, &bpf, &blen, err) < 0)
+		if (r < 0 || read_fd(fd, &bpf, &blen, err) < 0)
 			return -1;
 		if (!blen || blen % sizeof(struct sock_filter))
-			return volt_err_set(err, EINVAL, "seccomp: %s: not a BPF program", file);
+			return volt_err_set(err, EINVAL, "seccomp: the compiled filter is not a BPF program");
+		struct volt_err cache_err;
+		if (volt_write_file_atomic(file, bpf, blen, 0600, &cache_err) < 0)
+			return finish(prog, n, &bpf, blen);
 		prune_old_boots(cache_dir);
 	}
 	/* remember which program this file is, for the next start */
 	struct volt_err ignored;
 	volt_write_file_atomic(idx, key, VOLT_SHA256_HEX - 1, 0600, &ignored);
-	*n = blen / sizeof(struct sock_filter);
-	*prog = (struct sock_filter *)steal_ptr(bpf);
-	return 0;
+	return finish(prog, n, &bpf, blen);
 }
 
 int volt_seccomp_install(const struct sock_filter *prog, size_t n, bool listener, int *fd, struct volt_err *err)

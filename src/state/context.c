@@ -43,6 +43,7 @@ int volt_ctx_init(struct volt_ctx *ctx, const char *root, const char *runroot, s
 	else
 		ctx->runroot = volt_path("/tmp/volt-%u", (unsigned)getuid());
 
+	volt_err_where_dirs(ctx->root, ctx->runroot);
 	if (volt_mkdir_p(ctx->root, 0700, err) < 0 || volt_mkdir_p(ctx->runroot, 0700, err) < 0)
 		return -1;
 	/* /tmp/volt-$UID must be ours: refuse one another user planted */

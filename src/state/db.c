@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -29,8 +30,34 @@ static const char schema[] =
 	" started INTEGER DEFAULT 0, finished INTEGER DEFAULT 0, error TEXT);"
 	"PRAGMA user_version = 1;";
 
+int volt_db_errnum(const struct volt_db *db)
+{
+	if (!db->h)
+		return 0;
+	int ec = sqlite3_extended_errcode(db->h) & 0xff, sys = sqlite3_system_errno(db->h);
+	if (ec == SQLITE_FULL)
+		return ENOSPC;
+	if (ec != SQLITE_READONLY && ec != SQLITE_CANTOPEN && ec != SQLITE_IOERR)
+		return 0;
+	/* the last system error is not always the cause (a WAL that is not
+	 * there is tried first: ENOENT); a read-only mount always is */
+	const char *f = sqlite3_db_filename(db->h, "main");
+	struct statvfs sv;
+	if (f && *f && statvfs(f, &sv) == 0 && (sv.f_flag & ST_RDONLY))
+		return EROFS;
+	if (sys == ENOSPC || sys == EDQUOT || sys == EROFS || sys == EACCES || sys == EPERM || sys == EIO)
+		return sys;
+	return 0;
+}
+
 static int db_fail(struct volt_db *db, struct volt_err *err, const char *what)
 {
+	/* the system's reason ("No space left on device", "Read-only file
+	 * system") where SQLite's words would hide it ("database or disk is
+	 * full", "unable to open database file") */
+	int e = volt_db_errnum(db);
+	if (e)
+		return volt_err_set(err, e, "state database: %s", what);
 	return volt_err_set(err, 0, "state database: %s: %s", what, sqlite3_errmsg(db->h));
 }
 
@@ -70,8 +97,12 @@ int volt_db_open(struct volt_db *db, const char *volt_root, struct volt_err *err
 	if (volt_mkdir_p(volt_root, 0700, err) < 0)
 		return -1;
 	if (connect(db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) != SQLITE_OK) {
-		volt_err_set(err, 0, "open state database %s: %s", path,
-			     db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		int e = volt_db_errnum(db);
+		if (e)
+			volt_err_set(err, e, "open state database %s", path);
+		else
+			volt_err_set(err, 0, "open state database %s: %s", path,
+				     db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		volt_db_close(db);
 		return -1;
 	}
@@ -341,6 +372,11 @@ int volt_db_image_untag(struct volt_db *db, const char *repo, const char *tag, s
 {
 	return run(db, prep(db, err, "DELETE FROM image_names WHERE repo = ? AND tag = ?", "ss", repo, tag),
 		   err, "untag image");
+}
+
+int volt_db_image_untag_all(struct volt_db *db, const char *id, struct volt_err *err)
+{
+	return run(db, prep(db, err, "DELETE FROM image_names WHERE image_id = ?", "s", id), err, "untag image");
 }
 
 int volt_db_image_delete(struct volt_db *db, const char *id, struct volt_err *err)

@@ -71,6 +71,11 @@ typedef int (*volt_image_cb)(const struct volt_image_row *img, void *arg);
 int volt_db_image_list(struct volt_db *db, volt_image_cb cb, void *arg, struct volt_err *err);
 /* volt_db_image_untag - drop repo:tag; *remaining gets the id's other names. */
 int volt_db_image_untag(struct volt_db *db, const char *repo, const char *tag, struct volt_err *err);
+/* volt_db_errnum - the errno behind the last SQLite error on db (ENOSPC for
+ * a full disk, EROFS for a read-only store), or 0. */
+int volt_db_errnum(const struct volt_db *db);
+/* volt_db_image_untag_all - drop every name of image id (the image stays). */
+int volt_db_image_untag_all(struct volt_db *db, const char *id, struct volt_err *err);
 int volt_db_image_delete(struct volt_db *db, const char *id, struct volt_err *err);
 int volt_db_image_name_count(struct volt_db *db, const char *id, struct volt_err *err);
 int volt_db_image_users(struct volt_db *db, const char *id, struct volt_err *err);

@@ -63,18 +63,42 @@ int volt_sup_create(struct volt_ctx *ctx, const char *id, const struct volt_sup_
 
 /* builtin_check - limits in builtin mode need the shim's own cgroup (volt's,
  * which it inherits) to be delegated: writable, with the controllers. */
-static int builtin_check(const struct volt_sup_rec *r, struct volt_err *err)
+static int builtin_check(const struct volt_limits *l, bool ignore, struct volt_err *err)
 {
 	/* only an explicit limit can fail for want of a controller (the
 	 * default pids limit is applied where it can be): no cgroup probe
 	 * (/proc/self/cgroup, /proc/self/mounts) otherwise */
-	if (!volt_limits_any(&r->limits))
+	if (!volt_limits_any(l))
 		return 0;
 	cleanup_free char *cg = volt_cg_of(getpid());
 	cleanup_free char *dir = volt_cg_dir(cg);
 	bool delegated = dir && access(dir, W_OK) == 0;
-	return volt_cg_check(delegated ? dir : NULL, &r->limits, r->ignore_limits,
+	return volt_cg_check(delegated ? dir : NULL, l, ignore,
 			     "volt-shim (builtin supervisor: its cgroup is not delegated to you)", err);
+}
+
+int volt_sup_check(struct volt_ctx *ctx, const struct volt_sup_opts *o, struct volt_err *err)
+{
+	struct volt_sup_opts c = *o;
+	const char *why;
+	if (!volt_limits_any(&o->limits))
+		return 0; /* the common case: no config read, no manager asked */
+	if (volt_sup_config(ctx, &c, &why, err) < 0)
+		return -1;
+	if (c.ignore_limits)
+		return 0; /* the start warns, once */
+	if (o->foreground || c.kind == VOLT_SUP_BUILTIN)
+		return builtin_check(&c.limits, false, err);
+	/* what volt_sup_start will pick: the manager when one answers */
+	struct volt_sd *sd = NULL;
+	struct volt_err cerr = {0};
+	if (volt_sd_connect(&sd, NULL, &cerr) < 0)
+		return c.kind == VOLT_SUP_SYSTEMD ? 0 : builtin_check(&c.limits, false, err); /* start says why */
+	cleanup_free char *mcg = volt_sd_manager_cgroup(sd);
+	cleanup_free char *mdir = volt_cg_dir(mcg);
+	int ret = volt_cg_check(mdir, &c.limits, false, "the systemd user manager", err);
+	volt_sd_close(sd);
+	return ret;
 }
 
 /* wait_started - poll the state until the shim in the unit records the
@@ -203,7 +227,7 @@ int volt_sup_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 		r.unit = volt_path("volt-%s.service", row->name);
 	r.starts = 0;
 	r.stop_requested = false;
-	if (r.active == VOLT_SUP_BUILTIN && builtin_check(&r, err) < 0)
+	if (r.active == VOLT_SUP_BUILTIN && builtin_check(&r.limits, r.ignore_limits, err) < 0)
 		goto fail;
 	/* a foreground run's record says this already (volt_sup_create) */
 	bool same = was_clear && was_active == r.active && same_str(was_why, r.why) && same_str(was_unit, r.unit);

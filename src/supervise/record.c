@@ -17,6 +17,9 @@ static const char schema[] = "CREATE TABLE IF NOT EXISTS supervise ("
 
 static int sup_fail(struct volt_db *db, struct volt_err *err, const char *what)
 {
+	int e = volt_db_errnum(db);
+	if (e)
+		return volt_err_set(err, e, "state database: supervise %s", what);
 	return volt_err_set(err, 0, "state database: supervise %s: %s", what, sqlite3_errmsg(db->h));
 }
 

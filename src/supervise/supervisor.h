@@ -133,6 +133,11 @@ struct json_t *volt_sup_json(struct volt_ctx *ctx, const char *id);
 /* volt_sup_create - record o (and the command line) for a new container. */
 int volt_sup_create(struct volt_ctx *ctx, const char *id, const struct volt_sup_opts *o, int argc,
 		    char **argv, struct volt_err *err);
+/* volt_sup_check - before anything is created: fail as the start would when
+ * an explicit limit in o cannot be enforced by the supervisor the start will
+ * use (o->foreground: builtin; else the user manager when one answers), so
+ * that `create` and `run` refuse alike and leave nothing behind. */
+int volt_sup_check(struct volt_ctx *ctx, const struct volt_sup_opts *o, struct volt_err *err);
 /* volt_sup_start - choose the supervisor and check limits. Return 0 when the
  * manager started the container (row updated), 1 when the caller should start
  * the shim itself, -1 on error. */

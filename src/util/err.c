@@ -1,9 +1,13 @@
 #include "util/err.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
+
+#include "util/fs.h"
 
 __attribute__((format(printf, 3, 0))) static void vset(struct volt_err *err, int errnum, const char *fmt, va_list ap)
 {
@@ -69,10 +73,47 @@ int volt_err_prefix(struct volt_err *err, const char *fmt, ...)
 	return -1;
 }
 
+/* the store and run directories (volt_err_where_dirs), for a full disk */
+static const char *where_dirs[2];
+
+void volt_err_where_dirs(const char *root, const char *runroot)
+{
+	where_dirs[0] = root;
+	where_dirs[1] = runroot;
+}
+
+/* full_where - which of volt's directories has the least room left, as
+ * " (the disk is full: DIR has N free)"; "" when none can be read. */
+static void full_where(char *buf, size_t len)
+{
+	const char *best = NULL;
+	unsigned long long least = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(where_dirs) / sizeof(where_dirs[0]); i++) {
+		struct statvfs sv;
+		if (!where_dirs[i] || statvfs(where_dirs[i], &sv) < 0)
+			continue;
+		unsigned long long avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
+		if (!best || avail < least) {
+			best = where_dirs[i];
+			least = avail;
+		}
+	}
+	if (best) {
+		char h[32];
+		volt_human_size((long long)least, h, sizeof(h));
+		snprintf(buf, len, " (the disk is full: %s has %s free)", best, h);
+	}
+}
+
 void volt_err_format(const struct volt_err *err, char *buf, size_t len)
 {
+	char where[PATH_MAX + 64] = "";
+	/* a full disk says where, whoever prints it (CLI, monitor, shim) */
+	if (err->errnum == ENOSPC || err->errnum == EDQUOT)
+		full_where(where, sizeof(where));
 	if (err->errnum && !err->errno_said)
-		snprintf(buf, len, "%s: %s", err->msg, strerror(err->errnum));
+		snprintf(buf, len, "%s: %s%s", err->msg, strerror(err->errnum), where);
 	else
 		snprintf(buf, len, "%s", err->msg);
 }

@@ -46,8 +46,12 @@ int volt_err_sys(struct volt_err *err, const char *fmt, ...)
 int volt_err_prefix(struct volt_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* volt_err_format - "msg: strerror" into buf. */
+/* volt_err_format - "msg: strerror" into buf; for ENOSPC/EDQUOT followed by
+ * which of the directories given to volt_err_where_dirs has the least room. */
 void volt_err_format(const struct volt_err *err, char *buf, size_t len);
+
+/* volt_err_where_dirs - the store and run directories (kept, not copied). */
+void volt_err_where_dirs(const char *root, const char *runroot);
 
 /* volt_warn - print "volt: <msg>" on stderr. Said once per fallback: callers
  * that may meet the same fallback again keep their own flag. */

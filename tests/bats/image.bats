@@ -46,12 +46,32 @@ setup() {
 	[[ "$output" != *"gone"* ]]
 }
 
-@test "rmi refuses an image a container uses" {
-	volt image import "$BUSYBOX_TAR" used
+@test "rmi refuses an image a container uses and changes nothing; -f untags it" {
+	id=$(volt image import "$BUSYBOX_TAR" used | cut -d: -f2)
 	volt create --name user1 used true
 	run volt rmi used
-	[ "$status" -ne 0 ] || [[ "$output" == Untagged* ]]
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"used by 1 container"* ]]
+	[[ "$output" != *Untagged* ]]
+	# the name is still there
+	volt images | grep -qE "^used +latest +${id:0:12} "
+	run volt rmi "${id:0:12}"
+	[ "$status" -eq 125 ]
+	volt images | grep -qE "^used +latest +${id:0:12} "
+	run volt rmi -f used
+	[ "$status" -eq 0 ]
+	[ "$output" = "Untagged: used" ]
+	run volt images
+	[[ "$output" != *"used "* ]]
+	[[ "$output" == *"<none>"*"${id:0:12}"* ]]
+	# the image stays for its container, which still runs
+	[ -d "$VOLT_ROOT/cas/checkouts/$id" ]
+	run volt start -a user1
+	[ "$status" -eq 0 ]
 	volt rm user1
+	run volt rmi "${id:0:12}"
+	[ "$status" -eq 0 ]
+	[ ! -d "$VOLT_ROOT/cas/checkouts/$id" ]
 }
 
 @test "a layer with .. is refused and nothing is written outside the store" {

@@ -52,6 +52,7 @@ setup_file() {
 	mkdir -p "$D"
 	export P_PLAIN=$(free_port) P_BASIC=$(free_port) P_TOKEN=$(free_port) P_TOKSRV=$(free_port)
 	export P_CUT=$(free_port) P_BAD=$(free_port) P_NORANGE=$(free_port) P_TLS=$(free_port)
+	export P_STALL=$(free_port)
 
 	registry_conf "$P_PLAIN" "$D/plain" >"$D/plain.yml"
 	htpasswd -Bbn reguser regpass >"$D/htpasswd"
@@ -74,7 +75,8 @@ setup_file() {
 	start cut $TOOL proxy "$P_CUT" "$P_PLAIN" cut
 	start bad $TOOL proxy "$P_BAD" "$P_PLAIN" corrupt
 	start norange $TOOL proxy "$P_NORANGE" "$P_PLAIN" cut-norange
-	for p in $P_PLAIN $P_BASIC $P_TOKEN $P_TOKSRV $P_CUT $P_BAD $P_NORANGE $P_TLS; do wait_port "$p"; done
+	start stall $TOOL proxy "$P_STALL" "$P_PLAIN" stall
+	for p in $P_PLAIN $P_BASIC $P_TOKEN $P_TOKSRV $P_CUT $P_BAD $P_NORANGE $P_TLS $P_STALL; do wait_port "$p"; done
 
 	local R=127.0.0.1:$P_PLAIN
 	$TOOL push "$R" test/bb:1 --base "$BUSYBOX_TAR" --file etc/hello=hello-from-registry >"$D/bb.digest"
@@ -89,6 +91,18 @@ with tarfile.open(sys.argv[1], "w") as t:
     t.add("/bin/busybox", arcname="opt/another-name", recursive=False)
 EOF
 	$TOOL push "$R" test/copy:1 --base "$BUSYBOX_TAR" --layer-tar "$D/copy.tar" >/dev/null
+	# a layer of 40 random 64 KiB files (gzip cannot shrink them): the stall
+	# proxy hangs in its middle, after some files are stored
+	python3 - "$D/rand.tar" <<'EOF'
+import io, os, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    for i in range(40):
+        data = os.urandom(65536)
+        ti = tarfile.TarInfo("opt/rand/%02d" % i)
+        ti.size = len(data)
+        t.addfile(ti, io.BytesIO(data))
+EOF
+	$TOOL push "$R" test/rand:1 --base "$BUSYBOX_TAR" --layer-tar "$D/rand.tar" >/dev/null
 	# layer 2 deletes /etc/motd (a whiteout) and adds /etc/new
 	$TOOL push "$R" test/wh:1 --base "$BUSYBOX_TAR" --file "etc/.wh.motd=" --file "etc/new=new" >/dev/null
 	for k in abs dotdot symlink-escape hardlink-escape device setuid big; do
@@ -342,6 +356,54 @@ count_objects() {
 	grep -q "^cut " "$D/norange.log"
 	run --separate-stderr volt run --rm "127.0.0.1:$P_NORANGE/test/bb:1" cat /etc/hello
 	[ "$output" = "hello-from-registry" ]
+}
+
+@test "an interrupted pull (SIGTERM; SIGINT alike) removes what its unfinished layer stored; finished layers stay" {
+	# the base layer is in the store (and its record) already
+	volt pull -q "$R/test/bb:1" >/dev/null
+	before=$(count_objects)
+	"$VOLT_BIN" pull "127.0.0.1:$P_STALL/test/rand:1" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	# until the proxy stalls mid-layer and some of its files are stored
+	for i in $(seq 1 100); do
+		[ "$(count_objects)" -gt $((before + 3)) ] && break
+		sleep 0.1
+	done
+	[ "$(count_objects)" -gt $((before + 3)) ]
+	# (a background job of a script ignores SIGINT: SIGTERM, handled the same)
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	cat "$BATS_TEST_TMPDIR/out"
+	[ "$rc" -eq 143 ]
+	grep -q "interrupted (Terminated); removed the [0-9]* unfinished object(s) it stored" "$BATS_TEST_TMPDIR/out"
+	# nothing unreferenced, nothing temporary
+	[ "$(count_objects)" -eq "$before" ]
+	[ -z "$(ls -A "$VOLT_ROOT/cas/tmp" 2>/dev/null)" ]
+	run volt cas gc --dry-run
+	[[ "$output" == *" 0 object(s)"* ]]
+	# the next pull works
+	run volt pull "$R/test/rand:1"
+	[ "$status" -eq 0 ]
+}
+
+@test "a pull that fills the disk fails with 125, says where and that cas gc removes what it stored" {
+	unshare -Urm sh -c 'mount -t tmpfs -o size=1m tmpfs "$1"' sh "$BATS_TEST_TMPDIR" 2>/dev/null ||
+		skip_or_fail "cannot mount a tmpfs in a user namespace"
+	mkdir -p "$BATS_TEST_TMPDIR/small"
+	# a 3 MiB store cannot hold busybox and 2.6 MB of random files
+	run unshare -Urm sh -c '
+		mount -t tmpfs -o size=3m tmpfs "$1" || exit 99
+		export VOLT_ROOT="$1/root"
+		"$2" pull "$3"
+		echo "rc=$?"
+		"$2" cas gc >/dev/null
+		echo "objects after gc: $(find "$VOLT_ROOT/cas/objects" -type f | wc -l)"' \
+		sh "$BATS_TEST_TMPDIR/small" "$VOLT_BIN" "$R/test/rand:1"
+	echo "$output"
+	[[ "$output" == *"rc=125"* ]]
+	[[ "$output" == *'No space left on device (the disk is full: '"$BATS_TEST_TMPDIR/small/root has "*'free); `volt cas gc` removes what the pull stored'* ]]
+	[[ "$output" == *"objects after gc: 0"* ]]
 }
 
 @test "a blob whose digest does not match fails the pull and leaves no ref" {

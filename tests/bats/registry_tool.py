@@ -297,6 +297,15 @@ class Proxy(http.server.BaseHTTPRequestHandler):
                 self.send_header(k, v)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        if is_blob and self.mode == "stall" and len(data) > (1 << 20):
+            # half the blob, then nothing: a pull hangs mid-layer until
+            # interrupted (volt's stall timeout is 30 s)
+            print("stall", self.path, len(data), file=sys.stderr, flush=True)
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            time.sleep(40)
+            self.close_connection = True
+            return
         if cut:
             print("cut", self.path, len(data), file=sys.stderr, flush=True)
             self.wfile.write(data[: len(data) // 2])

@@ -259,6 +259,10 @@ check_pause() {
 	[ "$status" -eq 125 ]
 	[[ "$output" == *'controller "memory"'* ]]
 	[[ "$output" == *"--ignore-limits"* ]]
+	run volt create --name sdm --memory 64m busybox sleep 60
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'controller "memory"'* ]]
+	[ -z "$(volt ps -aq)" ]
 	VOLT_IGNORE_LIMITS=1 run volt run -d --name sdm2 --memory 64m busybox sleep 60
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"not enforced"* ]]
@@ -442,6 +446,36 @@ check_pause() {
 	# the default pids limit alone never fails a run
 	run volt run -d --name bl3 busybox true
 	[ "$status" -eq 0 ]
+}
+
+@test "builtin: a refused limit leaves nothing behind (run --rm, run -d --rm, create fail alike)" {
+	export VOLT_SUPERVISOR=builtin
+	v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	if [ -w "$v2$own" ] && grep -qw memory "$v2$own/cgroup.controllers"; then
+		skip "this user has a delegated cgroup with the memory controller"
+	fi
+	[ -z "$(volt ps -aq)" ]
+	run volt run --rm --memory 64m busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'controller "memory"'* ]]
+	run volt run -d --rm --pids-limit 10 busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'controller "pids"'* ]]
+	run volt run --rm --cpus 0.5 busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'controller "cpu"'* ]]
+	# create refuses as run does, instead of a container no start can run
+	run volt create --memory 64m busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'controller "memory"'* ]]
+	[ -z "$(volt ps -aq)" ]
+	[ -z "$(ls -A "$VOLT_ROOT/containers" 2>/dev/null)" ]
+	# --ignore-limits still runs, and --rm still removes
+	run volt run --rm --ignore-limits --memory 64m busybox echo ran
+	[ "$status" -eq 0 ]
+	[[ "$output" == *ran* ]]
+	[ -z "$(volt ps -aq)" ]
 }
 
 @test "builtin: stats, ps --resources and top show the container" {

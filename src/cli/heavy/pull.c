@@ -155,7 +155,7 @@ static int cli_pull_image(struct volt_cli *cli, const char *ref, const char *pla
 		return cli_fail(&err);
 	ret = volt_image_pull(ctx, &map, ref, &o, id, &err);
 	free(ps.said);
-	return ret < 0 ? cli_fail(&err) : 0;
+	return ret < 0 ? cli_fail_writer(&err, "pull") : 0;
 }
 
 /* parse_tls - "--tls-verify[=BOOL]" */
