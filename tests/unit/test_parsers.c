@@ -17,6 +17,7 @@
 #include "container/user.h"
 #include "image/image.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 static void test_normalize(void **state)
 {
