@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "container/spec.h"
 #include "util/cleanup.h"
 

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "container/early_userns.h"
+#include "userns/early_userns.h"
 #include "container/lifecycle.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"

@@ -39,7 +39,7 @@
 #include <unistd.h>
 
 #include "container/monitor.h"
-#include "container/early_userns.h"
+#include "userns/early_userns.h"
 #include "container/lifecycle.h"
 #include "container/log.h"
 #include "container/skel.h"
@@ -568,7 +568,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	if (s.ctx->early_userns && sp.joined_userns)
 		volt_early_userns_abort(s.ctx->early_userns);
 	/* detached or `start`: no early namespace, but a keeper's may be there
-	 * (container/userns_keeper.c); a monitor never starts a keeper itself */
+	 * (userns/userns_keeper.c); a monitor never starts a keeper itself */
 	struct volt_early_userns kept;
 	/* a monitor restarted in place (builtin restart policy: it kept the
 	 * lock across the exec) was exec'd by one that may have joined the

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "util/err.h"
 #include "util/strv.h" /* the spec's users work on its vectors */
 

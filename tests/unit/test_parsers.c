@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "cas/tree.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "container/log.h"
 #include "container/spec.h"
 #include "container/user.h"

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "image/image.h"
 
 int cmd_image_import(struct volt_cli *cli, int argc, char **argv)

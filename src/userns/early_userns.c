@@ -19,7 +19,7 @@
  * Once joined, the holder leaves a keeper in the namespace (userns_keeper.c)
  * and the next run with the same map takes that namespace instead: no
  * holder, no helpers. */
-#include "container/early_userns.h"
+#include "userns/early_userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
