@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 #include "container/spec.h"
 
 /* for_each - load each named container and call fn; returns the last failure code */

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 #include "container/spawn.h"
 #include "container/spec.h"
 #include "container/user.h"

@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "userns/early_userns.h"
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/trace.h"

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 #include "container/spec.h"
 #include "security/caps.h"
 #include "security/security.h"

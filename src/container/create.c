@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cas/fuse.h"
-#include "container/lifecycle.h"
+#include "container/create.h"
 #include "container/log.h"
 #include "container/rootfs.h"
 #include "container/spare.h"

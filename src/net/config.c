@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 #include "container/spec.h"
 #include <libslirp-version.h>
 

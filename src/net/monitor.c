@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 #include "container/spawn.h"
 #include "container/spec.h"
 #include "net/net.h"

@@ -22,7 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "container/lifecycle.h"
+#include "container/create.h"
 #include "security/caps.h"
 #include "util/cleanup.h"
 #include "util/fdpass.h"

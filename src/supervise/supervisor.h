@@ -129,7 +129,7 @@ struct json_t;
 /* volt_sup_json - the record as JSON for `volt inspect` (new reference). */
 struct json_t *volt_sup_json(struct volt_ctx *ctx, const char *id);
 
-/* ---- lifecycle hooks (supervise/hooks.c), called from container/lifecycle.c ---- */
+/* ---- lifecycle hooks (supervise/hooks.c), called from workload/lifecycle.c ---- */
 /* volt_sup_create - record o (and the command line) for a new container. */
 int volt_sup_create(struct volt_ctx *ctx, const char *id, const struct volt_sup_opts *o, int argc,
 		    char **argv, struct volt_err *err);

@@ -38,9 +38,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "container/monitor.h"
+#include "workload/monitor.h"
 #include "userns/early_userns.h"
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 #include "container/log.h"
 #include "container/skel.h"
 #include "container/spare.h"

@@ -1,4 +1,4 @@
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "container/monitor.h"
+#include "workload/monitor.h"
 #include "container/spec.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
@@ -22,7 +22,7 @@
 #include "util/syscalls.h"
 
 /* open_lock - an fd on which the container's monitor holds its flock: the
- * container directory itself (container/monitor.c), or the lock file in the
+ * container directory itself (workload/monitor.c), or the lock file in the
  * run directory that monitors of older volt versions took
  * ($runroot/<id>/shim.lock), so that containers started before an upgrade
  * are still seen running. Returns the fd, or -1 when there is neither. */
@@ -94,7 +94,7 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 		return sr;
 	if (attach) {
 		/* the caller becomes the monitor, in process: its exit is the
-		 * container's (container/monitor.c) */
+		 * container's (workload/monitor.c) */
 		struct volt_monitor_opts mo = {.attach = true, .ready_fd = -1, .lock_fd = -1};
 		*exit_code = volt_monitor_run(ctx, row->id, &mo);
 		return 0;
@@ -231,7 +231,7 @@ int volt_ctr_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_er
 
 struct rm_job {
 	const char *dir;
-	const char *trash; /* $VOLT_ROOT/trash: --rm leftovers (container/monitor.c) */
+	const char *trash; /* $VOLT_ROOT/trash: --rm leftovers (workload/monitor.c) */
 };
 
 /* sweep_trash - remove what --rm's background removers left in trash/
