@@ -63,6 +63,18 @@ void volt_ctr_refresh(struct volt_ctx *ctx, struct volt_ctr_row *row)
 	volt_db_ctr_set_exited(db, row->id, 137, row->finished, "the monitor (volt-shim) died", &ignored);
 }
 
+int volt_workload_runnable(const struct volt_ctr_row *row, const char *verb, struct volt_err *err)
+{
+	switch (row->kind) {
+	case VOLT_KIND_CONTAINER:
+		return 0;
+	case VOLT_KIND_VM:
+		break;
+	}
+	return volt_err_set(err, 0, "%s %s: a workload of kind %s: microVMs are not supported yet", verb,
+			    row->name, volt_kind_name(row->kind));
+}
+
 int volt_ctr_load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row, struct volt_err *err)
 {
 	struct volt_db *db = volt_ctx_db(ctx, err);
@@ -86,6 +98,8 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 	int status;
 
 	*exit_code = -1;
+	if (volt_workload_runnable(row, "start", err) < 0)
+		return -1;
 	if (row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED)
 		return volt_err_set(err, EBUSY, "container %s is already running", row->name);
 	/* supervise/hooks.c: the systemd user manager, or go on with the shim */
@@ -147,6 +161,8 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 
 int volt_ctr_kill(struct volt_ctx *ctx, struct volt_ctr_row *row, int sig, struct volt_err *err)
 {
+	if (volt_workload_runnable(row, "kill", err) < 0)
+		return -1;
 	int sr = volt_sup_kill(ctx, row, sig, err);
 	if (sr <= 0)
 		return sr;
@@ -180,8 +196,10 @@ int volt_ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, s
 {
 	struct volt_spec spec;
 	int sig = SIGTERM;
-	int sr = volt_sup_stop(ctx, row, timeout, err);
 
+	if (volt_workload_runnable(row, "stop", err) < 0)
+		return -1;
+	int sr = volt_sup_stop(ctx, row, timeout, err);
 	if (sr <= 0)
 		return sr;
 	if (row->state != VOLT_CTR_RUNNING && row->state != VOLT_CTR_PAUSED)
@@ -211,6 +229,8 @@ int volt_ctr_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_er
 	struct volt_ctr_row now;
 	int r;
 
+	if (volt_workload_runnable(row, "wait", err) < 0)
+		return -1;
 	if (fd >= 0)
 		while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
 			;
@@ -270,6 +290,8 @@ int volt_ctr_remove(struct volt_ctx *ctx, struct volt_ctr_row *row, bool force, 
 	struct rm_job job = {dir, trash};
 
 	if (!db)
+		return -1;
+	if (volt_workload_runnable(row, "rm", err) < 0)
 		return -1;
 	int sr = volt_sup_remove(ctx, row, force, err);
 	if (sr <= 0)

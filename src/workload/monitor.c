@@ -506,7 +506,8 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 			volt_err_set(&err, ENOENT, "no such container: %s", id);
 		goto fail_early;
 	}
-	if (volt_spec_from_json(&s.spec, s.row.spec, &err) < 0)
+	if (volt_workload_runnable(&s.row, "start", &err) < 0 ||
+	    volt_spec_from_json(&s.spec, s.row.spec, &err) < 0)
 		goto fail_early;
 	volt_trace("monitor: spec loaded");
 	s.ctr_dir = volt_ctx_ctr_dir(s.ctx, s.row.id);
