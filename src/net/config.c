@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "workload/lifecycle.h"
 #include "container/spec.h"
+#include "state/liveness.h"
 #include <libslirp-version.h>
 
 #include "net/net.h"

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "workload/lifecycle.h"
 #include "container/spawn.h"
 #include "container/spec.h"
 #include "net/net.h"

@@ -20,11 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "workload/lifecycle.h"
 #include "container/spawn.h"
 #include "container/spec.h"
 #include "net/net.h"
 #include "net/portproxy.h"
+#include "state/liveness.h"
 #include "util/cleanup.h"
 
 /* join_container - container:NAME: join its user namespace now and open its

@@ -10,8 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "workload/lifecycle.h"
 #include "container/spec.h"
+#include "state/liveness.h"
 #include "supervise/cgroup.h"
 #include "supervise/observe.h"
 #include "supervise/supervisor.h"

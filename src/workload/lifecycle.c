@@ -21,48 +21,6 @@
 #include "util/fs.h"
 #include "util/syscalls.h"
 
-/* open_lock - an fd on which the container's monitor holds its flock: the
- * container directory itself (workload/monitor.c), or the lock file in the
- * run directory that monitors of older volt versions took
- * ($runroot/<id>/shim.lock), so that containers started before an upgrade
- * are still seen running. Returns the fd, or -1 when there is neither. */
-static int open_lock(struct volt_ctx *ctx, const char *id)
-{
-	cleanup_free char *legacy = volt_path("%s/%s/shim.lock", ctx->runroot, id);
-	int fd = open(legacy, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		return fd;
-	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, id);
-	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-int volt_ctr_monitor_alive(struct volt_ctx *ctx, const char *id)
-{
-	cleanup_close int fd = open_lock(ctx, id);
-	if (fd < 0)
-		return 0;
-	if (flock(fd, LOCK_SH | LOCK_NB) == 0)
-		return 0; /* nobody holds it: the monitor is gone */
-	return errno == EWOULDBLOCK;
-}
-
-void volt_ctr_refresh(struct volt_ctx *ctx, struct volt_ctr_row *row)
-{
-	struct volt_err ignored;
-	if ((row->state != VOLT_CTR_RUNNING && row->state != VOLT_CTR_PAUSED) ||
-	    volt_ctr_monitor_alive(ctx, row->id))
-		return;
-	/* the monitor died without recording an exit (SIGKILL, OOM, reboot):
-	 * its container died with it (PDEATHSIG) */
-	struct volt_db *db = volt_ctx_db(ctx, &ignored);
-	if (!db)
-		return;
-	row->state = VOLT_CTR_EXITED;
-	row->exit_code = 137;
-	row->finished = volt_now_ns();
-	volt_db_ctr_set_exited(db, row->id, 137, row->finished, "the monitor (volt-shim) died", &ignored);
-}
-
 int volt_workload_runnable(const struct volt_ctr_row *row, const char *verb, struct volt_err *err)
 {
 	switch (row->kind) {
@@ -73,19 +31,6 @@ int volt_workload_runnable(const struct volt_ctr_row *row, const char *verb, str
 	}
 	return volt_err_set(err, 0, "%s %s: a workload of kind %s: microVMs are not supported yet", verb,
 			    row->name, volt_kind_name(row->kind));
-}
-
-int volt_ctr_load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row, struct volt_err *err)
-{
-	struct volt_db *db = volt_ctx_db(ctx, err);
-	int r;
-	if (!db)
-		return -1;
-	r = volt_db_ctr_find(db, ref, row, err);
-	if (r != 0)
-		return r;
-	volt_ctr_refresh(ctx, row);
-	return 0;
 }
 
 int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, int *exit_code,
@@ -225,7 +170,7 @@ int volt_ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, s
 
 int volt_ctr_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_err *err)
 {
-	cleanup_close int fd = open_lock(ctx, row->id);
+	cleanup_close int fd = volt_ctr_lock_open(ctx, row->id);
 	struct volt_ctr_row now;
 	int r;
 

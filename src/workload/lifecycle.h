@@ -8,20 +8,13 @@
 #include "container/create.h"
 #include "state/context.h"
 #include "state/db.h"
+#include "state/liveness.h"
 #include "util/err.h"
 
 /* volt_workload_runnable - whether this volt runs the record's kind: the
  * verbs below and the monitor dispatch on it. A container runs; a vm (issue
  * 14) has no engine yet. Return 0, or -1 with err set ("VERB NAME: ..."). */
 int volt_workload_runnable(const struct volt_ctr_row *row, const char *verb, struct volt_err *err);
-
-/* volt_ctr_load - find a container and bring its state up to date: a
- * "running" container whose monitor is gone becomes "exited". 1 = not found. */
-int volt_ctr_load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row, struct volt_err *err);
-/* volt_ctr_refresh - the liveness fix-up of volt_ctr_load for a row in hand. */
-void volt_ctr_refresh(struct volt_ctx *ctx, struct volt_ctr_row *row);
-/* volt_ctr_monitor_alive - 1 when a shim holds the container's lock. */
-int volt_ctr_monitor_alive(struct volt_ctx *ctx, const char *id);
 
 /* volt_ctr_start - start a created/exited container. attach: this process
  * becomes its monitor (workload/monitor.c) and returns after the container
