@@ -180,7 +180,9 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (volt_spec_from_json(&spec, row.spec, &err) < 0)
 		return cli_fail(&err);
-	if (volt_security_prepare(ctx, &spec, NULL, true, &sec, &err) < 0)
+	struct volt_sec_spec ss;
+	volt_spec_security(&spec, &ss);
+	if (volt_security_prepare(ctx, &ss, NULL, true, &sec, &err) < 0)
 		return cli_fail(&err);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return volt_err_sys(&err, "pipe"), cli_fail(&err);

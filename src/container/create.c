@@ -289,7 +289,15 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++)
 		if (add_mount(ctx, s, o->tmpfs[i], true, err) < 0)
 			goto out;
-	if (volt_security_opts_to_spec(ctx, o, s, err) < 0)
+	struct volt_security_opts so = {o->security_opts, o->cap_add, o->cap_drop, o->landlock, o->seccomp_audit};
+	struct volt_sec_spec ss = {0};
+	int sr = volt_security_opts_to_spec(ctx, &so, &ss, err);
+	s->seccomp = ss.seccomp; /* the spec owns them, even those of a failure */
+	s->landlock = ss.landlock;
+	s->cap_add = ss.cap_add;
+	s->cap_drop = ss.cap_drop;
+	s->seccomp_audit = ss.seccomp_audit;
+	if (sr < 0)
 		goto out;
 	if (o->idmap)
 		s->idmap = *o->idmap;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "security/security.h"
 #include "util/cleanup.h"
 
 void volt_spec_free(struct volt_spec *s)
@@ -247,4 +248,15 @@ bool volt_name_valid(const char *n)
 		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
 			return false;
 	return strlen(n) <= 128;
+}
+
+void volt_spec_security(const struct volt_spec *s, struct volt_sec_spec *out)
+{
+	*out = (struct volt_sec_spec){
+		.seccomp = s->seccomp,
+		.landlock = s->landlock,
+		.cap_add = s->cap_add,
+		.cap_drop = s->cap_drop,
+		.seccomp_audit = s->seccomp_audit,
+	};
 }

@@ -61,6 +61,11 @@ void volt_spec_free(struct volt_spec *s);
 char *volt_spec_to_json(const struct volt_spec *s);
 int volt_spec_from_json(struct volt_spec *s, const char *json, struct volt_err *err);
 
+struct volt_sec_spec;
+/* volt_spec_security - the spec's security settings as security/ takes them;
+ * out borrows the spec's strings. */
+void volt_spec_security(const struct volt_spec *s, struct volt_sec_spec *out);
+
 /* volt_name_valid - a container or volume name: [a-zA-Z0-9][a-zA-Z0-9_.-]*,
  * at most 128 bytes */
 bool volt_name_valid(const char *name);

@@ -582,7 +582,9 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		s.ctx->early_userns = &kept;
 	/* the early user namespace (cli/run.c) is joined last: its helpers run
 	 * while everything before is done */
-	if (volt_security_prepare(s.ctx, &s.spec, NULL, false, &s.sec, &err) < 0 ||
+	struct volt_sec_spec ss;
+	volt_spec_security(&s.spec, &ss);
+	if (volt_security_prepare(s.ctx, &ss, NULL, false, &s.sec, &err) < 0 ||
 	    (volt_trace("monitor: security prepared"), 0) ||
 	    (s.ctx->early_userns &&
 	     (sp.in_userns = volt_early_userns_join(s.ctx->early_userns, &s.spec.idmap, &err)) < 0) ||
