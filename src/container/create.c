@@ -281,7 +281,7 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 	}
 	/* network and published ports (net/config.c); after exposed_ports, for -P */
 	s->network = strdup(o->network ? o->network : VOLT_NET_DEFAULT);
-	if (volt_net_spec_setup(ctx, s, o->publish, o->publish_all, err) < 0)
+	if (volt_net_spec_setup(ctx, &s->network, s->exposed_ports, &s->ports, o->publish, o->publish_all, err) < 0)
 		goto out;
 	for (size_t i = 0; o->volumes && o->volumes[i]; i++)
 		if (add_mount(ctx, s, o->volumes[i], false, err) < 0)

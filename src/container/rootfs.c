@@ -451,11 +451,11 @@ static int etc_files_write_at(const struct volt_spec *s, int dirfd, struct volt_
 	if (s->dns && s->dns[0]) {
 		for (size_t i = 0; s->dns[i]; i++)
 			fprintf(f, "nameserver %s\n", s->dns[i]);
-	} else if (volt_net_resolver(s)) {
+	} else if (volt_net_resolver(s->network)) {
 		/* slirp's DNS forwards to the host's resolvers, loopback ones too */
 		cleanup_free char *host = NULL;
 		struct volt_err ignored;
-		fprintf(f, "nameserver %s\n", volt_net_resolver(s));
+		fprintf(f, "nameserver %s\n", volt_net_resolver(s->network));
 		if (volt_read_file("/etc/resolv.conf", 1 << 16, &host, NULL, &ignored) == 0)
 			for (char *line = strtok(host, "\n"); line; line = strtok(NULL, "\n"))
 				if (!strncmp(line, "search", 6) || !strncmp(line, "options", 7))

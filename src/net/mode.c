@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "container/spawn.h"
-#include "container/spec.h"
 #include "net/net.h"
 #include "util/cleanup.h"
 
