@@ -4,9 +4,9 @@
  * container and volt_net_attach after. For slirp, everything that can fail
  * for reasons outside the container — a host port taken or privileged — is
  * done in prepare, so such a container never starts. For container:NAME the
- * shim (workload/monitor.c) joins the other container's user namespace (it owns that network
- * namespace: only there may the child setns into it); the child then joins
- * the network namespace itself, before its own mounts.
+ * shim (workload/monitor.c) joins the other container's user namespace (it
+ * owns that network namespace: only there may the child setns into it); the
+ * child then joins the network namespace itself, before its own mounts.
  *
  * With slirp, two things serve the container from the monitor's loop, as
  * one poll source: libslirp (the tap, UDP ports) and, unless
