@@ -1,6 +1,7 @@
 # volt — one GNU Makefile. Every library through pkg-config.
 #   make            build volt, volt-shim, volt-init
-#   make test       install missing deps, build, run unit (+ASan/UBSan) and bats tests
+#   make check-layers  every #include points down the layers of docs/ARCHITECTURE.md
+#   make test       install missing deps, build, check-layers, run unit (+ASan/UBSan) and bats tests
 #   make demo       install missing deps, build, show containers at work (scripts/demo)
 #   make bench      side-by-side benchmarks (hyperfine)
 #   make install PREFIX=...
@@ -52,7 +53,7 @@ INIT_OBJS := $(INIT_SRCS:%.c=$(BUILD)/%.o)
 
 BINS := $(BUILD)/volt $(BUILD)/volt-shim $(BUILD)/volt-init $(BUILD)/volt-image
 
-.PHONY: print-pkgs print-lazy-pkgs all test unit unit-asan bats demo bench install deps clean fuzz
+.PHONY: print-pkgs print-lazy-pkgs all check-layers test unit unit-asan bats demo bench install deps clean fuzz
 all: $(BINS)
 
 $(BUILD)/%.o: %.c
@@ -130,6 +131,7 @@ bats: all
 test: deps
 	@scripts/check-tests
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory check-layers
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory fuzz
@@ -137,6 +139,10 @@ test: deps
 
 fuzz:
 	@scripts/run-fuzz
+
+# every #include points down the layer table of docs/ARCHITECTURE.md
+check-layers:
+	@scripts/check-layers
 
 demo: deps
 	@echo "== building volt"

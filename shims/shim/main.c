@@ -1,13 +1,13 @@
 /* volt-shim: the monitor of a detached container (volt run -d, volt start),
  * and of a restart under the builtin policy. The monitor itself is
- * src/container/monitor.c; foreground runs use it inside volt. */
+ * src/workload/monitor.c; foreground runs use it inside volt. */
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "container/monitor.h"
+#include "workload/monitor.h"
 #include "state/context.h"
 #include "util/err.h"
 #include "util/fds.h"

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "cas/admin.h"
-#include "container/spec.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 #include "util/fs.h"
 
 /* volt_cas_ref_ids - list refs/<id>.tree as ids (vector, NULL-terminated). */

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "cas/store.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "util/err.h"
 
 /* A set of SHA-256 digests (hex), open addressing; values optional. */

@@ -12,6 +12,7 @@
 #include "cas/store.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/rootpath.h"
 #include "util/syscalls.h"
 
 struct id_ranges {
@@ -49,15 +50,11 @@ struct checkout {
 	int parent_fd;
 };
 
+/* open_in_root - no symlink is followed at all: the checkout makes every
+ * entry itself, so one met on the way was planted. */
 static int open_in_root(int rootfd, const char *path, int flags)
 {
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	if (!path[0])
-		path = ".";
-	return volt_openat2(rootfd, path, &how);
+	return volt_rootfs_open_how(rootfd, path, flags, 0, RESOLVE_NO_SYMLINKS);
 }
 
 /* parent_of - an fd of the directory that holds path (cached: entries come

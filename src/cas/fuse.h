@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "state/context.h"
 #include "util/err.h"
 

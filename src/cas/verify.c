@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "cas/admin.h"
-#include "container/spec.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "container/spec.h"
 #include "image/pull_hook.h"
 #include "util/cleanup.h"

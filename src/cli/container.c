@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "container/lifecycle.h"
 #include "container/reset.h"
+#include "workload/lifecycle.h"
 #include "container/spec.h"
 
 static int do_rm(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg, struct volt_err *err);

@@ -9,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "container/exec.h"
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 #include "container/spec.h"
 #include "security/security.h"
 #include "util/cleanup.h"
@@ -81,7 +81,9 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (volt_spec_from_json(&spec, row.spec, &err) < 0)
 		return cli_fail(&err);
-	if (volt_security_prepare(ctx, &spec, NULL, true, &sec, &err) < 0)
+	struct volt_sec_spec ss;
+	volt_spec_security(&spec, &ss);
+	if (volt_security_prepare(ctx, &ss, NULL, true, &sec, &err) < 0)
 		return cli_fail(&err);
 	struct volt_exec x = {.spec = &spec,
 			      .security = &sec,

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "image/image.h"
 #include "util/cleanup.h"
 #include "util/fs.h"

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "container/idmap.h"
-#include "container/userns_keeper.h"
+#include "userns/idmap.h"
+#include "userns/userns_keeper.h"
 #include "net/net.h"
 #include "security/security.h"
 #include "util/cleanup.h"
@@ -120,7 +120,7 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		"idmap", "mode", map.full ? "full" : "single", "why", map.full ? "subordinate ranges found" : map.why,
 		"uids", uids, "gids", gids,
 		"store", "root", ctx->root, "runroot", ctx->runroot, "shim", shim, "init", init);
-	/* the kept user namespace (container/userns_keeper.c) */
+	/* the kept user namespace (userns/userns_keeper.c) */
 	char keeper[160];
 	if (!map.full)
 		snprintf(keeper, sizeof(keeper), "not used (single map: no helpers to save)");

@@ -8,7 +8,7 @@
 #include "cli/cli.h"
 #include "util/trace.h"
 #include "container/spec.h"
-#include "container/userns_keeper.h"
+#include "userns/userns_keeper.h"
 #include "util/cleanup.h"
 
 static const struct volt_cmd commands[] = {
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 {
 	volt_trace("volt: main");
 	/* not a command: the process that keeps a mapped user namespace
-	 * (container/userns_keeper.c), started by volt itself */
+	 * (userns/userns_keeper.c), started by volt itself */
 	if ((argc == 6 || argc == 7) && !strcmp(argv[1], VOLT_USERNS_KEEPER_CMD))
 		return volt_userns_keeper_main(argc - 1, argv + 1);
 	return cli_main(argc, argv, commands, ARRAY_SIZE(commands), "volt");

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 #include "container/log.h"
 #include "container/spec.h"
 #include "net/net.h"

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "container/early_userns.h"
-#include "container/lifecycle.h"
+#include "userns/early_userns.h"
+#include "workload/lifecycle.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/trace.h"
@@ -223,6 +223,19 @@ static void discard(struct volt_ctx *ctx, const char *id)
 	volt_ctr_row_free(&row);
 }
 
+/* the supervision record of the container (supervise/hooks.c), written in
+ * its row's transaction by volt_ctr_create */
+struct sup_record {
+	int argc;
+	char **argv;
+};
+
+static int record_supervision(struct volt_ctx *ctx, const char *id, void *arg, struct volt_err *err)
+{
+	struct sup_record *r = arg;
+	return volt_sup_create(ctx, id, &sup_opts, r->argc, r->argv, err);
+}
+
 int cmd_create(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_create_opts o;
@@ -240,9 +253,9 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 		free_opts(&o);
 		return cli_fail(&err);
 	}
-	o.sup = &sup_opts;
-	o.sup_argc = argc - 1;
-	o.sup_argv = argv + 1;
+	struct sup_record rec = {argc - 1, argv + 1};
+	o.in_txn = record_supervision;
+	o.in_txn_arg = &rec;
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
 	if (r < 0)
@@ -293,9 +306,9 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 		}
 	}
 	volt_trace("run: context");
-	o.sup = &sup_opts;
-	o.sup_argc = argc - 1;
-	o.sup_argv = argv + 1;
+	struct sup_record rec = {argc - 1, argv + 1};
+	o.in_txn = record_supervision;
+	o.in_txn_arg = &rec;
 	r = volt_ctr_create(ctx, &o, id, &err);
 	if (r < 0 || volt_ctr_load(ctx, id, &row, &err) != 0) {
 		volt_early_userns_abort(&early);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 #include "container/spec.h"
 #include "security/caps.h"
 #include "security/security.h"
@@ -165,9 +165,11 @@ static json_t *derive_record(struct volt_ctx *ctx, const struct volt_spec *spec,
 {
 	struct volt_security sec;
 	struct volt_err err = {0};
-	if (volt_security_prepare(ctx, spec, NULL, false, &sec, &err) < 0)
+	struct volt_sec_spec ss;
+	volt_spec_security(spec, &ss);
+	if (volt_security_prepare(ctx, &ss, NULL, false, &sec, &err) < 0)
 		return NULL;
-	json_t *rec = volt_security_record(spec, &sec);
+	json_t *rec = volt_security_record(&ss, &sec);
 	*changed = newer_than(sec.seccomp_path, started) || newer_than(sec.landlock_path, started);
 	volt_security_free(&sec);
 	return rec;

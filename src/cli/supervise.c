@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 #include "supervise/cgroup.h"
 #include "supervise/observe.h"
 #include "supervise/supervisor.h"

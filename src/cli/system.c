@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "container/idmap.h"
-#include "container/lifecycle.h"
+#include "userns/idmap.h"
+#include "workload/lifecycle.h"
 #include "container/reset.h"
 #include "state/db.h"
 #include "util/cleanup.h"

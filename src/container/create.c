@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cas/fuse.h"
-#include "container/lifecycle.h"
+#include "container/create.h"
 #include "container/log.h"
 #include "container/rootfs.h"
 #include "container/spare.h"
@@ -21,7 +21,6 @@
 #include "net/net.h"
 
 #include "security/security.h"
-#include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/trace.h"
@@ -282,7 +281,7 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 	}
 	/* network and published ports (net/config.c); after exposed_ports, for -P */
 	s->network = strdup(o->network ? o->network : VOLT_NET_DEFAULT);
-	if (volt_net_spec_setup(ctx, s, o->publish, o->publish_all, err) < 0)
+	if (volt_net_spec_setup(ctx, &s->network, s->exposed_ports, &s->ports, o->publish, o->publish_all, err) < 0)
 		goto out;
 	for (size_t i = 0; o->volumes && o->volumes[i]; i++)
 		if (add_mount(ctx, s, o->volumes[i], false, err) < 0)
@@ -290,7 +289,15 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++)
 		if (add_mount(ctx, s, o->tmpfs[i], true, err) < 0)
 			goto out;
-	if (volt_security_opts_to_spec(ctx, o, s, err) < 0)
+	struct volt_security_opts so = {o->security_opts, o->cap_add, o->cap_drop, o->landlock, o->seccomp_audit};
+	struct volt_sec_spec ss = {0};
+	int sr = volt_security_opts_to_spec(ctx, &so, &ss, err);
+	s->seccomp = ss.seccomp; /* the spec owns them, even those of a failure */
+	s->landlock = ss.landlock;
+	s->cap_add = ss.cap_add;
+	s->cap_drop = ss.cap_drop;
+	s->seccomp_audit = ss.seccomp_audit;
+	if (sr < 0)
 		goto out;
 	if (o->idmap)
 		s->idmap = *o->idmap;
@@ -367,7 +374,7 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 	if (volt_db_ctr_insert(db, &row, err) < 0)
 		goto rollback;
 inserted:
-	if ((o->sup && volt_sup_create(ctx, spec.id, o->sup, o->sup_argc, o->sup_argv, err) < 0) ||
+	if ((o->in_txn && o->in_txn(ctx, spec.id, o->in_txn_arg, err) < 0) ||
 	    volt_db_commit(db, err) < 0) {
 	rollback:
 		volt_db_rollback(db);

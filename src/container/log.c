@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
-#include "supervise/supervisor.h"
 #include "util/fs.h"
+#include "util/size.h"
 
 int volt_log_open(struct volt_log *log, const char *path, long long max_size, int max_files,
 		  struct volt_err *err)

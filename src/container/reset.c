@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "cas/fuse.h"
-#include "container/userns_keeper.h"
+#include "userns/userns_keeper.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 

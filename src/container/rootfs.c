@@ -17,50 +17,13 @@
 #include "util/cleanup.h"
 #include "util/fds.h"
 #include "util/fs.h"
+#include "util/rootpath.h"
 #include "util/trace.h"
 #include "util/syscalls.h"
 
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
 #endif
-
-int volt_rootfs_open(int rootfd, const char *path, int flags, mode_t mode)
-{
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.mode = (flags & O_CREAT) ? mode : 0,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	while (*path == '/')
-		path++;
-	return volt_openat2(rootfd, *path ? path : ".", &how);
-}
-
-int volt_rootfs_mkdir_p(int rootfd, const char *path, struct volt_err *err)
-{
-	cleanup_free char *p = strdup(path);
-	cleanup_free char *sofar = calloc(1, strlen(path) + 2);
-	int fd = volt_rootfs_open(rootfd, "/", O_PATH | O_DIRECTORY, 0);
-
-	if (fd < 0)
-		return volt_err_sys(err, "open container root");
-	for (char *tok = strtok(p, "/"); tok; tok = strtok(NULL, "/")) {
-		if (mkdirat(fd, tok, 0755) < 0 && errno != EEXIST) {
-			volt_err_sys(err, "mkdir %s in the container", path);
-			close(fd);
-			return -1;
-		}
-		strcat(sofar, "/");
-		strcat(sofar, tok);
-		close(fd);
-		/* resolve from the root each time: a symlink the image planted
-		 * (/var/run -> /run) is followed, but never out of the root */
-		fd = volt_rootfs_open(rootfd, sofar, O_PATH | O_DIRECTORY, 0);
-		if (fd < 0)
-			return volt_err_sys(err, "open %s in the container", sofar);
-	}
-	return fd;
-}
 
 static int fdpath(char *buf, size_t len, int fd)
 {
@@ -487,11 +450,11 @@ static int etc_files_write_at(const struct volt_spec *s, int dirfd, struct volt_
 	if (s->dns && s->dns[0]) {
 		for (size_t i = 0; s->dns[i]; i++)
 			fprintf(f, "nameserver %s\n", s->dns[i]);
-	} else if (volt_net_resolver(s)) {
+	} else if (volt_net_resolver(s->network)) {
 		/* slirp's DNS forwards to the host's resolvers, loopback ones too */
 		cleanup_free char *host = NULL;
 		struct volt_err ignored;
-		fprintf(f, "nameserver %s\n", volt_net_resolver(s));
+		fprintf(f, "nameserver %s\n", volt_net_resolver(s->network));
 		if (volt_read_file("/etc/resolv.conf", 1 << 16, &host, NULL, &ignored) == 0)
 			for (char *line = strtok(host, "\n"); line; line = strtok(NULL, "\n"))
 				if (!strncmp(line, "search", 6) || !strncmp(line, "options", 7))

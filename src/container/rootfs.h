@@ -7,6 +7,7 @@
 
 #include "container/spec.h"
 #include "util/err.h"
+#include "util/rootpath.h"
 
 struct volt_rootfs_args {
 	const struct volt_spec *spec;
@@ -18,12 +19,6 @@ struct volt_rootfs_args {
 /* volt_rootfs_setup - build the root under ctr_dir/merged and pivot into it.
  * Runs in the container child, as root of its user namespace. */
 int volt_rootfs_setup(const struct volt_rootfs_args *a, struct volt_err *err);
-
-/* volt_rootfs_open - openat2 RESOLVE_IN_ROOT under rootfd (flags | O_CLOEXEC). */
-int volt_rootfs_open(int rootfd, const char *path, int flags, mode_t mode);
-/* volt_rootfs_mkdir_p - create path under rootfd, each component resolved in
- * the root; returns an O_PATH fd of the directory. */
-int volt_rootfs_mkdir_p(int rootfd, const char *path, struct volt_err *err);
 
 /* volt_etc_files_write - generate hosts, hostname and resolv.conf in ctr_dir. */
 int volt_etc_files_write(const struct volt_spec *spec, const char *ctr_dir, struct volt_err *err);

@@ -20,7 +20,7 @@ struct volt_spawn {
 	struct winsize winsize; /* ... with this size (0x0: leave it) */
 	int stdio[3];          /* the container's stdin, stdout, stderr */
 	int ctty;              /* stdio[0] is a terminal to make controlling */
-	/* network (net/monitor.c volt_net_prepare fills these) */
+	/* network (workload/monitor.c fills these, from net/monitor.c volt_net_prepare) */
 	int joined_userns;     /* container:NAME: the caller joined its user namespace */
 	int in_userns;         /* the caller is root of the container's own, already
 				* mapped user namespace (early_userns.c): no CLONE_NEWUSER */

@@ -7,8 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "util/err.h"
+#include "util/strv.h" /* the spec's users work on its vectors */
 
 enum volt_mount_kind {
 	VOLT_MOUNT_BIND,   /* host path */
@@ -60,19 +61,13 @@ void volt_spec_free(struct volt_spec *s);
 char *volt_spec_to_json(const struct volt_spec *s);
 int volt_spec_from_json(struct volt_spec *s, const char *json, struct volt_err *err);
 
-/* strv helpers shared by spec users */
-size_t volt_strv_len(char **v);
-int volt_strv_push(char ***v, const char *s);
+struct volt_sec_spec;
+/* volt_spec_security - the spec's security settings as security/ takes them;
+ * out borrows the spec's strings. */
+void volt_spec_security(const struct volt_spec *s, struct volt_sec_spec *out);
+
 /* volt_name_valid - a container or volume name: [a-zA-Z0-9][a-zA-Z0-9_.-]*,
  * at most 128 bytes */
 bool volt_name_valid(const char *name);
-char **volt_strv_dup(char *const *v);
-/* volt_env_set - set KEY=VALUE in an env vector, replacing an existing KEY. */
-int volt_env_set(char ***env, const char *kv);
-const char *volt_env_get(char **env, const char *key);
-
-/* volt_signal_parse - "TERM", "SIGTERM", "15" -> 15; -1 if unknown. */
-int volt_signal_parse(const char *s);
-const char *volt_signal_name(int sig);
 
 #endif

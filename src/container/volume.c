@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "container/rootfs.h"
 #include "container/spec.h"
 #include "util/cleanup.h"

@@ -7,7 +7,7 @@
 
 #include "cas/store.h"
 #include "cas/tree.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "state/context.h"
 #include "util/err.h"
 

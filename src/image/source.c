@@ -21,11 +21,11 @@
 #include <unistd.h>
 
 #include "cas/sha256.h"
-#include "container/rootfs.h"
 #include "image/layer.h"
 #include "image/source_int.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/rootpath.h"
 
 void volt_source_split(const char *rest, char **path, char **suffix)
 {

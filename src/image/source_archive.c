@@ -20,10 +20,10 @@
 #include <unistd.h>
 
 #include "cas/tree.h"
-#include "container/rootfs.h"
 #include "image/source_int.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/rootpath.h"
 
 /* open_parent - an O_PATH fd of the directory holding path (created as
  * needed), *base the last component. */

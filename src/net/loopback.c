@@ -1,5 +1,5 @@
 /* lo in a new network namespace: it starts down. Brought up by the child
- * that makes a network namespace ahead (container/early_userns.c), or by the
+ * that makes a network namespace ahead (userns/early_userns.c), or by the
  * container child when it clones one itself (container/spawn.c). */
 #include <net/if.h>
 #include <stdio.h>

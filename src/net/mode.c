@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "container/lifecycle.h"
-#include "container/spawn.h"
-#include "container/spec.h"
 #include "net/net.h"
 #include "util/cleanup.h"
 

@@ -4,9 +4,9 @@
  * container and volt_net_attach after. For slirp, everything that can fail
  * for reasons outside the container — a host port taken or privileged — is
  * done in prepare, so such a container never starts. For container:NAME the
- * shim joins the other container's user namespace (it owns that network
- * namespace: only there may the child setns into it); the child then joins
- * the network namespace itself, before its own mounts.
+ * shim (workload/monitor.c) joins the other container's user namespace (it
+ * owns that network namespace: only there may the child setns into it); the
+ * child then joins the network namespace itself, before its own mounts.
  *
  * With slirp, two things serve the container from the monitor's loop, as
  * one poll source: libslirp (the tap, UDP ports) and, unless
@@ -20,45 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "container/lifecycle.h"
-#include "container/spawn.h"
-#include "container/spec.h"
 #include "net/net.h"
 #include "net/portproxy.h"
 #include "util/cleanup.h"
-
-/* join_container - container:NAME: join its user namespace now and open its
- * network namespace for the child. */
-static int join_container(struct volt_ctx *ctx, const char *ref, struct volt_spawn *sp, struct volt_err *err)
-{
-	struct volt_ctr_row row;
-	char p[64];
-	int r = volt_ctr_load(ctx, ref, &row, err);
-
-	if (r != 0)
-		return r > 0 ? volt_err_said(err, ENOENT, "--network container:%s: no such container", ref) : -1;
-	if (row.state != VOLT_CTR_RUNNING || row.pid <= 0) {
-		volt_err_set(err, EINVAL, "--network container:%s: the container is not running", row.name);
-		volt_ctr_row_free(&row);
-		return -1;
-	}
-	snprintf(p, sizeof(p), "/proc/%d/ns/net", row.pid);
-	sp->netns_fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (sp->netns_fd < 0) {
-		volt_err_sys(err, "--network container:%s: open %s", row.name, p);
-		volt_ctr_row_free(&row);
-		return -1;
-	}
-	/* the user namespace owns the network namespace: join it first, so
-	 * that the child (cloned without CLONE_NEWUSER) may enter the latter */
-	r = volt_container_join(row.pid, CLONE_NEWUSER, err);
-	if (r < 0)
-		volt_err_prefix(err, "--network container:%s", row.name);
-	else
-		sp->joined_userns = 1;
-	volt_ctr_row_free(&row);
-	return r;
-}
 
 /* net_prepare, net_dispatch - the one poll source of slirp networking:
  * libslirp, then the port relay (when there is one). */
@@ -87,27 +51,22 @@ static bool has_tcp(const struct volt_port *v, size_t n)
 	return false;
 }
 
-int volt_net_prepare(struct volt_ctx *ctx, const struct volt_spec *spec, struct volt_net *net,
-		     struct volt_spawn *sp, struct volt_err *err)
+int volt_net_prepare(struct volt_ctx *ctx, const char *network, char **stored_ports, struct volt_net *net,
+		     struct volt_err *err)
 {
 	cleanup_free struct volt_port *ports = NULL;
 	size_t n = 0;
 
 	memset(net, 0, sizeof(*net));
-	sp->netns_fd = -1;
-	sp->tap_fd = -1;
-	sp->joined_userns = 0;
-	if (!spec->network) {
+	if (!network) {
 		net->opts.mode = VOLT_NET_NONE;
 		return 0;
 	}
-	if (volt_net_parse(spec->network, &net->opts, err) < 0)
+	if (volt_net_parse(network, &net->opts, err) < 0)
 		return -1;
 	switch (net->opts.mode) {
-	case VOLT_NET_CONTAINER:
-		return join_container(ctx, net->opts.container, sp, err);
 	case VOLT_NET_SLIRP:
-		if (volt_spec_ports(spec->ports, &ports, &n, err) < 0 || volt_ports_reserve(ports, n, err) < 0)
+		if (volt_spec_ports(stored_ports, &ports, &n, err) < 0 || volt_ports_reserve(ports, n, err) < 0)
 			return -1;
 		if (!net->opts.port_slirp && has_tcp(ports, n) && !(net->proxy = volt_portproxy_new(ports, n, err)))
 			return -1;
@@ -118,8 +77,6 @@ int volt_net_prepare(struct volt_ctx *ctx, const struct volt_spec *spec, struct 
 			return -1;
 		}
 		net->source = (struct volt_poll_source){.opaque = net, .prepare = net_prepare, .dispatch = net_dispatch};
-		sp->want_tap = 1;
-		sp->mtu = net->opts.mtu;
 		return 0;
 	default:
 		return 0;

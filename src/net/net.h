@@ -69,8 +69,6 @@ int volt_tap_child_setup(unsigned mtu, int sock, struct volt_err *err);
 struct volt_slirp;
 struct volt_portproxy;
 struct volt_ctx;
-struct volt_spec;
-struct volt_spawn;
 
 struct volt_net {
 	struct volt_net_opts opts;
@@ -79,13 +77,14 @@ struct volt_net {
 	struct volt_poll_source source; /* valid when slirp is set: slirp + proxy */
 };
 
-/* volt_net_prepare - in volt-shim, before the container is spawned: for
- * slirp, check and bind every published port and set up libslirp; for
- * container:NAME, join that container's user namespace and hand its network
- * namespace to the spawn. Return: 0, or -1 with err (the container does not
- * start). */
-int volt_net_prepare(struct volt_ctx *ctx, const struct volt_spec *spec, struct volt_net *net,
-		     struct volt_spawn *sp, struct volt_err *err);
+/* volt_net_prepare - in volt-shim, before the container is spawned, for the
+ * workload's network (NULL: none) and stored ports (volt_spec_ports): for
+ * slirp, check and bind every published port and set up libslirp (the child
+ * then makes a tap of net->opts.mtu). For container:NAME, net->opts.container
+ * names the container whose namespaces the caller joins (workload/monitor.c).
+ * Return: 0, or -1 with err (the container does not start). */
+int volt_net_prepare(struct volt_ctx *ctx, const char *network, char **ports, struct volt_net *net,
+		     struct volt_err *err);
 
 /* volt_net_attach - after the spawn: give slirp the container's tap fd and
  * the port relay the container (pid) whose network namespace it connects in.
@@ -122,17 +121,18 @@ void volt_slirp_free(struct volt_slirp *sl);
 
 /* ---- at create time (net/config.c) ---- */
 
-/* volt_net_spec_setup - validate s->network (NULL: the default) and store it
+/* volt_net_spec_setup - validate *network (NULL: the default) and store it
  * normalised (container:NAME becomes container:ID); parse -p arguments and,
- * with publish_all, the image's exposed ports; choose free host ports and
- * check the others can be bound; store them in s->ports.
+ * with publish_all, the image's exposed_ports; choose free host ports and
+ * check the others can be bound; store them in *ports (a spec's fields).
  * Return: 0, or -1 with err. */
-int volt_net_spec_setup(struct volt_ctx *ctx, struct volt_spec *s, char **publish, bool publish_all,
-			struct volt_err *err);
+int volt_net_spec_setup(struct volt_ctx *ctx, char **network, char **exposed_ports, char ***ports, char **publish,
+			bool publish_all, struct volt_err *err);
 
-/* volt_net_resolver - the nameserver a container's resolv.conf names when
- * the user gave no --dns: slirp's 10.0.2.3, or NULL to copy the host's. */
-const char *volt_net_resolver(const struct volt_spec *s);
+/* volt_net_resolver - the nameserver a workload's resolv.conf names when
+ * the user gave no --dns, for its network: slirp's 10.0.2.3, or NULL to copy
+ * the host's. */
+const char *volt_net_resolver(const char *network);
 
 /* ---- volt info (net/config.c) ---- */
 struct json_t;

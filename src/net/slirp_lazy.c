@@ -2,7 +2,7 @@
  *
  * Why: libslirp brings glib and pcre2, whose loading and relocation cost
  * every process that links them, and volt is also the monitor of foreground
- * containers (container/monitor.c), most of which need no user-mode network
+ * containers (workload/monitor.c), most of which need no user-mode network
  * (--network none|host|container:) — nor does any other volt command. So volt
  * compiles against libslirp's header but does not link it; this file defines
  * the libslirp calls volt makes, and the first of them dlopen()s

@@ -8,6 +8,7 @@
 
 #include "security/security.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 #include "util/fs.h"
 
 char **volt_profile_dirs(struct volt_ctx *ctx, const char *kind)

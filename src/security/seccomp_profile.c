@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "container/spec.h"
 #include "security/caps.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 static const struct {
 	const char *name;

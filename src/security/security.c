@@ -22,11 +22,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "container/lifecycle.h"
 #include "security/caps.h"
 #include "util/cleanup.h"
 #include "util/fdpass.h"
 #include "util/fs.h"
+#include "util/strv.h"
 
 /* abs_or_name - a profile given as a path is kept absolute (the monitor runs
  * in another directory); a bare name stays a name */
@@ -38,7 +38,7 @@ static char *abs_or_name(const char *v)
 	return volt_path("%s/%s", cwd, v);
 }
 
-int volt_security_opts_to_spec(struct volt_ctx *ctx, const struct volt_create_opts *o, struct volt_spec *s,
+int volt_security_opts_to_spec(struct volt_ctx *ctx, const struct volt_security_opts *o, struct volt_sec_spec *s,
 			       struct volt_err *err)
 {
 	const char *seccomp = NULL, *landlock = o->landlock;
@@ -95,7 +95,7 @@ int volt_security_opts_to_spec(struct volt_ctx *ctx, const struct volt_create_op
 	return 0;
 }
 
-json_t *volt_security_record(const struct volt_spec *s, const struct volt_security *sec)
+json_t *volt_security_record(const struct volt_sec_spec *s, const struct volt_security *sec)
 {
 	char caps[1024];
 	json_t *ll, *sc;
@@ -114,7 +114,7 @@ json_t *volt_security_record(const struct volt_spec *s, const struct volt_securi
 	return json_pack("{s:s,s:b,s:o,s:o}", "capabilities", caps, "no_new_privs", 1, "seccomp", sc, "landlock", ll);
 }
 
-int volt_security_prepare(struct volt_ctx *ctx, const struct volt_spec *s, const char *ctr_dir, bool exec,
+int volt_security_prepare(struct volt_ctx *ctx, const struct volt_sec_spec *s, const char *ctr_dir, bool exec,
 			  struct volt_security *sec, struct volt_err *err)
 {
 	memset(sec, 0, sizeof(*sec));

@@ -8,13 +8,28 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "container/spec.h"
 #include "security/landlock.h"
 #include "security/seccomp.h"
 #include "state/context.h"
 #include "util/err.h"
 
-struct volt_create_opts;
+/* The security settings of a workload, as its spec records them (for a
+ * container, container/spec.h: volt_spec_security fills one from the spec,
+ * borrowing its strings). NULL means the default. */
+struct volt_sec_spec {
+	char *seccomp;        /* profile name, path or "unconfined" */
+	char *landlock;       /* profile name, path or "none" */
+	char **cap_add, **cap_drop;
+	bool seccomp_audit;   /* allow and record what the profile would block */
+};
+
+/* The command line's security options (volt create/run). */
+struct volt_security_opts {
+	char **security_opts; /* --security-opt seccomp=..|landlock=..|no-new-privileges */
+	char **cap_add, **cap_drop;
+	const char *landlock; /* --landlock NAME|PATH|none */
+	bool seccomp_audit;
+};
 
 struct volt_security {
 	uint64_t caps;                  /* container root's capabilities */
@@ -33,7 +48,7 @@ struct volt_security {
 /* volt_security_opts_to_spec - check and record --security-opt, --cap-add,
  * --cap-drop, --landlock and --seccomp-audit in the spec at create time, so a
  * bad profile fails `volt create`, not the start. */
-int volt_security_opts_to_spec(struct volt_ctx *ctx, const struct volt_create_opts *o, struct volt_spec *s,
+int volt_security_opts_to_spec(struct volt_ctx *ctx, const struct volt_security_opts *o, struct volt_sec_spec *s,
 			       struct volt_err *err);
 
 /* volt_security_prepare - in the monitor (or `volt exec`), before the child
@@ -41,7 +56,7 @@ int volt_security_opts_to_spec(struct volt_ctx *ctx, const struct volt_create_op
  * on a miss), parse and plan the Landlock profile. With ctr_dir, the settings
  * are recorded in ctr_dir/security.json for `volt security inspect`.
  * exec: for a `volt exec` process. Return: 0, or -1 with err. */
-int volt_security_prepare(struct volt_ctx *ctx, const struct volt_spec *s, const char *ctr_dir, bool exec,
+int volt_security_prepare(struct volt_ctx *ctx, const struct volt_sec_spec *s, const char *ctr_dir, bool exec,
 			  struct volt_security *sec, struct volt_err *err);
 
 /* volt_security_record - the settings of sec (prepared for spec s) as a JSON
@@ -50,7 +65,7 @@ int volt_security_prepare(struct volt_ctx *ctx, const struct volt_spec *s, const
  * The monitor records none: inspect derives it from the spec again (a file
  * per start was one more inode to create and delete). Return: a new
  * reference, or NULL. */
-json_t *volt_security_record(const struct volt_spec *s, const struct volt_security *sec);
+json_t *volt_security_record(const struct volt_sec_spec *s, const struct volt_security *sec);
 
 /* volt_security_bounding - in the child, before the switch to the
  * container's user (needs CAP_SETPCAP): trim the bounding set. */

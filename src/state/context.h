@@ -14,7 +14,7 @@ struct volt_ctx {
 	struct volt_db db;
 	int db_open;
 	/* a foreground run's user namespace, mapped while the container is
-	 * created (container/early_userns.c); NULL otherwise */
+	 * created (userns/early_userns.c); NULL otherwise */
 	struct volt_early_userns *early_userns;
 	/* volt run --preserve-fds N: the caller's fds 3..3+N-1 reach the
 	 * container (the in-process monitor passes them on) */

@@ -11,7 +11,10 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-#define SCHEMA_VERSION 1
+/* 1: the first schema; 2: containers.kind (what the lifecycle dispatches on).
+ * An older volt opens a version-2 database as it is: its inserts leave kind to
+ * the column's default. */
+#define SCHEMA_VERSION 2
 /* WAL frames before a checkpoint, and the size the WAL file is cut back to */
 #define VOLT_DB_WAL_PAGES "128"
 #define VOLT_DB_WAL_BYTES "1048576"
@@ -27,8 +30,15 @@ static const char schema[] =
 	" id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, image_id TEXT NOT NULL,"
 	" image_name TEXT, spec TEXT NOT NULL, state INTEGER NOT NULL, pid INTEGER DEFAULT 0,"
 	" shim_pid INTEGER DEFAULT 0, exit_code INTEGER DEFAULT 0, created INTEGER NOT NULL,"
-	" started INTEGER DEFAULT 0, finished INTEGER DEFAULT 0, error TEXT);"
-	"PRAGMA user_version = 1;";
+	" started INTEGER DEFAULT 0, finished INTEGER DEFAULT 0, error TEXT,"
+	" kind TEXT NOT NULL DEFAULT 'container');"
+	"PRAGMA user_version = 2;";
+
+/* migrate[v] - from version v to v + 1 */
+static const char *const migrate[] = {
+	[1] = "ALTER TABLE containers ADD COLUMN kind TEXT NOT NULL DEFAULT 'container';"
+	      "PRAGMA user_version = 2;",
+};
 
 int volt_db_errnum(const struct volt_db *db)
 {
@@ -87,11 +97,41 @@ static int connect(struct volt_db *db, const char *path, int flags)
 	return r;
 }
 
+static int user_version(struct volt_db *db)
+{
+	sqlite3_stmt *st;
+	int version = 0;
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			version = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return version;
+}
+
+/* upgrade - create the schema, or bring an older one up to date, in one
+ * transaction; the version is read again inside it, since another volt may
+ * have upgraded the database while this one waited for the lock. */
+static int upgrade(struct volt_db *db, struct volt_err *err)
+{
+	if (volt_db_begin(db, err) < 0)
+		return -1;
+	int version = user_version(db);
+	if (version == 0 && sqlite3_exec(db->h, schema, NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	for (; version > 0 && version < SCHEMA_VERSION; version++)
+		if (sqlite3_exec(db->h, migrate[version], NULL, NULL, NULL) != SQLITE_OK)
+			goto fail;
+	return volt_db_commit(db, err);
+fail:
+	db_fail(db, err, version ? "upgrade schema" : "create schema");
+	volt_db_rollback(db);
+	return -1;
+}
+
 int volt_db_open(struct volt_db *db, const char *volt_root, struct volt_err *err)
 {
 	cleanup_free char *path = volt_path("%s/state.db", volt_root);
-	sqlite3_stmt *st;
-	int version = 0;
 
 	db->h = NULL;
 	if (volt_mkdir_p(volt_root, 0700, err) < 0)
@@ -127,22 +167,9 @@ int volt_db_open(struct volt_db *db, const char *volt_root, struct volt_err *err
 		volt_db_close(db);
 		return -1;
 	}
-	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			version = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-	}
-	if (version < SCHEMA_VERSION) {
-		if (volt_db_begin(db, err) < 0 ||
-		    sqlite3_exec(db->h, schema, NULL, NULL, NULL) != SQLITE_OK) {
-			db_fail(db, err, "create schema");
-			volt_db_close(db);
-			return -1;
-		}
-		if (volt_db_commit(db, err) < 0) {
-			volt_db_close(db);
-			return -1;
-		}
+	if (user_version(db) < SCHEMA_VERSION && upgrade(db, err) < 0) {
+		volt_db_close(db);
+		return -1;
 	}
 	return 0;
 }
@@ -202,6 +229,20 @@ const char *volt_ctr_state_name(enum volt_ctr_state s)
 	case VOLT_CTR_REMOVING: return "removing";
 	}
 	return "unknown";
+}
+
+const char *volt_kind_name(enum volt_kind k)
+{
+	return k == VOLT_KIND_VM ? "vm" : "container";
+}
+
+int volt_kind_parse(const char *name)
+{
+	if (!name || !strcmp(name, "container"))
+		return VOLT_KIND_CONTAINER;
+	if (!strcmp(name, "vm"))
+		return VOLT_KIND_VM;
+	return -1;
 }
 
 /* prepare + bind text/int params from a format: 's' text, 'i' int, 'l' int64 */
@@ -423,10 +464,10 @@ void volt_ctr_row_free(struct volt_ctr_row *c)
 int volt_db_ctr_insert(struct volt_db *db, const struct volt_ctr_row *c, struct volt_err *err)
 {
 	sqlite3_stmt *st = prep(db, err,
-				"INSERT INTO containers (id, name, image_id, image_name, spec, state, created)"
-				" VALUES (?,?,?,?,?,?,?)",
-				"sssssil", c->id, c->name, c->image_id, c->image_name ? c->image_name : "",
-				c->spec, (int)c->state, c->created);
+				"INSERT INTO containers (id, name, image_id, image_name, spec, state, created, kind)"
+				" VALUES (?,?,?,?,?,?,?,?)",
+				"sssssils", c->id, c->name, c->image_id, c->image_name ? c->image_name : "",
+				c->spec, (int)c->state, c->created, volt_kind_name(c->kind));
 	int r;
 	if (!st)
 		return -1;
@@ -441,7 +482,7 @@ int volt_db_ctr_insert(struct volt_db *db, const struct volt_ctr_row *c, struct 
 
 #define CTR_COLS                                                                               \
 	"id, name, image_id, image_name, spec, state, pid, shim_pid, exit_code, created, started," \
-	" finished, error"
+	" finished, error, kind"
 
 static void ctr_from_row(sqlite3_stmt *st, struct volt_ctr_row *o)
 {
@@ -459,6 +500,9 @@ static void ctr_from_row(sqlite3_stmt *st, struct volt_ctr_row *o)
 	o->started = sqlite3_column_int64(st, 10);
 	o->finished = sqlite3_column_int64(st, 11);
 	o->error = col_dup(st, 12);
+	/* a kind this volt does not know stays a kind it refuses to run */
+	int k = volt_kind_parse((const char *)sqlite3_column_text(st, 13));
+	o->kind = k < 0 ? VOLT_KIND_VM : (enum volt_kind)k;
 }
 
 int volt_db_ctr_find(struct volt_db *db, const char *ref, struct volt_ctr_row *out, struct volt_err *err)

@@ -34,8 +34,16 @@ enum volt_ctr_state {
 	VOLT_CTR_REMOVING,
 };
 
+/* What a workload record runs: the lifecycle (workload/) dispatches on it.
+ * Stored as text ("container", "vm") in the containers table. */
+enum volt_kind {
+	VOLT_KIND_CONTAINER,
+	VOLT_KIND_VM,
+};
+
 struct volt_ctr_row {
 	char id[72];
+	enum volt_kind kind;
 	char *name;
 	char *image_id, *image_name;
 	char *spec;         /* container spec JSON (container/spec.h) */
@@ -59,6 +67,10 @@ int volt_db_commit(struct volt_db *db, struct volt_err *err);
 void volt_db_rollback(struct volt_db *db);
 
 const char *volt_ctr_state_name(enum volt_ctr_state s);
+/* volt_kind_name - "container" | "vm"; volt_kind_parse - the reverse,
+ * -1 for an unknown name. */
+const char *volt_kind_name(enum volt_kind k);
+int volt_kind_parse(const char *name);
 
 /* images */
 int volt_db_image_add(struct volt_db *db, const struct volt_image_row *img, const char *repo,

@@ -1,4 +1,4 @@
-/* The supervisor side of the container lifecycle: container/lifecycle.c calls
+/* The supervisor side of the container lifecycle: workload/lifecycle.c calls
  * these hooks first and carries on with its own (builtin) path when they
  * return 1. See supervisor.h for the theory of operation. */
 #include <errno.h>
@@ -10,8 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "container/lifecycle.h"
 #include "container/spec.h"
+#include "state/liveness.h"
 #include "supervise/cgroup.h"
 #include "supervise/observe.h"
 #include "supervise/supervisor.h"

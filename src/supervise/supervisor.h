@@ -29,6 +29,7 @@
 #include "state/context.h"
 #include "state/db.h"
 #include "util/err.h"
+#include "util/size.h" /* volt_size_parse, for the limits */
 
 enum volt_sup_kind {
 	VOLT_SUP_AUTO,
@@ -92,8 +93,6 @@ int volt_restart_parse(const char *s, struct volt_restart *out, struct volt_err 
 void volt_restart_format(const struct volt_restart *r, char *buf, size_t len);
 int volt_sup_kind_parse(const char *s, enum volt_sup_kind *out, struct volt_err *err);
 const char *volt_sup_kind_name(enum volt_sup_kind k);
-/* volt_size_parse - "512m", "1g", "1024" (bytes), "-1"/"max" (unlimited = INT64_MAX). */
-int volt_size_parse(const char *s, int64_t *out, struct volt_err *err);
 /* volt_cpus_parse - "1.5" CPUs -> 1500000 microseconds of CPU per second. */
 int volt_cpus_parse(const char *s, int64_t *out, struct volt_err *err);
 void volt_limits_init(struct volt_limits *l);
@@ -129,7 +128,7 @@ struct json_t;
 /* volt_sup_json - the record as JSON for `volt inspect` (new reference). */
 struct json_t *volt_sup_json(struct volt_ctx *ctx, const char *id);
 
-/* ---- lifecycle hooks (supervise/hooks.c), called from container/lifecycle.c ---- */
+/* ---- lifecycle hooks (supervise/hooks.c), called from workload/lifecycle.c ---- */
 /* volt_sup_create - record o (and the command line) for a new container. */
 int volt_sup_create(struct volt_ctx *ctx, const char *id, const struct volt_sup_opts *o, int argc,
 		    char **argv, struct volt_err *err);

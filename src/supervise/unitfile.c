@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "container/spec.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 void volt_unitfile_free(struct volt_unitfile *u)
 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The user namespace keeper (container/userns_keeper.c): a mapped user
+# The user namespace keeper (userns/userns_keeper.c): a mapped user
 # namespace kept between foreground runs, so that newuidmap/newgidmap run once.
 
 load helpers

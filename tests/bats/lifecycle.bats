@@ -268,3 +268,42 @@ teardown() {
 	run volt ps --format json
 	[[ "$output" == *'"Name": "p1"'* ]]
 }
+
+@test "a state database of schema 1 (before the kind) opens: its containers list, start and rm" {
+	command -v sqlite3 >/dev/null || skip_or_fail "sqlite3 missing (scripts/install-deps)"
+	volt create --name old1 busybox echo from-an-old-store
+	# what volt wrote before containers had a kind
+	sqlite3 "$VOLT_ROOT/state.db" 'ALTER TABLE containers DROP COLUMN kind; PRAGMA user_version = 1;'
+	run volt ps -a
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"old1"* ]]
+	run sqlite3 "$VOLT_ROOT/state.db" 'PRAGMA user_version; SELECT kind FROM containers WHERE name = "old1";'
+	[ "${lines[0]}" = 2 ]
+	[ "${lines[1]}" = container ]
+	run volt start -a old1
+	[ "$status" -eq 0 ]
+	[ "$output" = from-an-old-store ]
+	run volt rm old1
+	[ "$status" -eq 0 ]
+	run volt ps -aq
+	[ -z "$output" ]
+}
+
+@test "a workload of kind vm: every lifecycle verb says microVMs are not supported yet" {
+	command -v sqlite3 >/dev/null || skip_or_fail "sqlite3 missing (scripts/install-deps)"
+	volt create --name vm1 busybox true
+	sqlite3 "$VOLT_ROOT/state.db" "UPDATE containers SET kind = 'vm' WHERE name = 'vm1';"
+	for verb in start stop kill wait restart rm; do
+		run volt $verb vm1
+		[ "$status" -eq 125 ]
+		[[ "$output" == *"vm1: a workload of kind vm: microVMs are not supported yet"* ]] || { echo "$verb: $output"; false; }
+	done
+	run volt ps -a
+	[[ "$output" == *"vm1"* ]]
+	# the monitor refuses it too (a unit or a restart runs volt-shim directly)
+	run "$VOLT_TEST_DIR/bin/volt-shim" --root "$VOLT_ROOT" --id "$(sqlite3 "$VOLT_ROOT/state.db" "SELECT id FROM containers WHERE name = 'vm1';")"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"not supported yet"* ]]
+	sqlite3 "$VOLT_ROOT/state.db" "UPDATE containers SET kind = 'container' WHERE name = 'vm1';"
+	volt rm vm1
+}

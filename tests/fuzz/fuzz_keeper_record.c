@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "container/userns_keeper.h"
+#include "userns/userns_keeper.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,12 +11,13 @@
 #include <cmocka.h>
 
 #include "cas/tree.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "container/log.h"
 #include "container/spec.h"
 #include "container/user.h"
 #include "image/image.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 static void test_normalize(void **state)
 {

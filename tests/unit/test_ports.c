@@ -279,7 +279,7 @@ static void test_publish_all(void **state)
 	s.exposed_ports = calloc(1, sizeof(char *));
 	volt_strv_push(&s.exposed_ports, "8080/tcp");
 	volt_strv_push(&s.exposed_ports, "53/udp");
-	assert_int_equal(volt_net_spec_setup(NULL, &s, pub, true, &err), 0);
+	assert_int_equal(volt_net_spec_setup(NULL, &s.network, s.exposed_ports, &s.ports, pub, true, &err), 0);
 	assert_string_equal(s.network, "slirp");
 	assert_int_equal(volt_strv_len(s.ports), 4);
 	assert_non_null(strstr(s.ports[0], "127.0.0.1:"));
@@ -288,7 +288,7 @@ static void test_publish_all(void **state)
 	assert_null(strstr(s.ports[2], "::")); /* a real host port was chosen */
 	volt_spec_free(&s);
 	s.network = strdup("none");
-	assert_int_equal(volt_net_spec_setup(NULL, &s, pub, false, &err), -1);
+	assert_int_equal(volt_net_spec_setup(NULL, &s.network, s.exposed_ports, &s.ports, pub, false, &err), -1);
 	assert_non_null(strstr(err.msg, "need --network slirp"));
 	volt_spec_free(&s);
 }

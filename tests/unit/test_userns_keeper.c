@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "container/userns_keeper.h"
+#include "userns/userns_keeper.h"
 
 static void test_record_parse(void **state)
 {

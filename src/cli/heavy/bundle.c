@@ -8,7 +8,7 @@
 
 #include "cas/bundle.h"
 #include "cli/cli.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 

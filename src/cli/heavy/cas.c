@@ -11,7 +11,7 @@
 #include "cas/build.h"
 #include "cas/fuse.h"
 #include "cli/cli.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "image/image.h"
 
 static const struct option import_opts[] = {{"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "image/auth.h"
 #include "image/pull.h"
 #include "image/reference.h"

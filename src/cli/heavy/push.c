@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "container/idmap.h"
+#include "userns/idmap.h"
 #include "image/image.h"
 #include "image/push.h"
 #include "util/cleanup.h"

@@ -1,13 +1,13 @@
 /* early_userns.h - the container's user namespace, made and mapped while
  * volt is still creating the container (see early_userns.c). */
-#ifndef VOLT_CONTAINER_EARLY_USERNS_H
-#define VOLT_CONTAINER_EARLY_USERNS_H
+#ifndef VOLT_USERNS_EARLY_USERNS_H
+#define VOLT_USERNS_EARLY_USERNS_H
 
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "container/idmap.h"
-#include "container/userns_keeper.h"
+#include "userns/idmap.h"
+#include "userns/userns_keeper.h"
 #include "util/err.h"
 
 struct volt_early_userns {

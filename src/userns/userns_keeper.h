@@ -1,12 +1,12 @@
 /* userns_keeper.h - a mapped user namespace kept between runs (see
  * userns_keeper.c). */
-#ifndef VOLT_CONTAINER_USERNS_KEEPER_H
-#define VOLT_CONTAINER_USERNS_KEEPER_H
+#ifndef VOLT_USERNS_USERNS_KEEPER_H
+#define VOLT_USERNS_USERNS_KEEPER_H
 
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "container/idmap.h"
+#include "userns/idmap.h"
 
 /* the hidden command that runs the keeper (argv[1] of volt) */
 #define VOLT_USERNS_KEEPER_CMD "__userns-keeper"

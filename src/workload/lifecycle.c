@@ -1,4 +1,4 @@
-#include "container/lifecycle.h"
+#include "workload/lifecycle.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,66 +14,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "container/monitor.h"
+#include "workload/monitor.h"
 #include "container/spec.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/syscalls.h"
 
-/* open_lock - an fd on which the container's monitor holds its flock: the
- * container directory itself (container/monitor.c), or the lock file in the
- * run directory that monitors of older volt versions took
- * ($runroot/<id>/shim.lock), so that containers started before an upgrade
- * are still seen running. Returns the fd, or -1 when there is neither. */
-static int open_lock(struct volt_ctx *ctx, const char *id)
+int volt_workload_runnable(const struct volt_ctr_row *row, const char *verb, struct volt_err *err)
 {
-	cleanup_free char *legacy = volt_path("%s/%s/shim.lock", ctx->runroot, id);
-	int fd = open(legacy, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		return fd;
-	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, id);
-	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-int volt_ctr_monitor_alive(struct volt_ctx *ctx, const char *id)
-{
-	cleanup_close int fd = open_lock(ctx, id);
-	if (fd < 0)
+	switch (row->kind) {
+	case VOLT_KIND_CONTAINER:
 		return 0;
-	if (flock(fd, LOCK_SH | LOCK_NB) == 0)
-		return 0; /* nobody holds it: the monitor is gone */
-	return errno == EWOULDBLOCK;
-}
-
-void volt_ctr_refresh(struct volt_ctx *ctx, struct volt_ctr_row *row)
-{
-	struct volt_err ignored;
-	if ((row->state != VOLT_CTR_RUNNING && row->state != VOLT_CTR_PAUSED) ||
-	    volt_ctr_monitor_alive(ctx, row->id))
-		return;
-	/* the monitor died without recording an exit (SIGKILL, OOM, reboot):
-	 * its container died with it (PDEATHSIG) */
-	struct volt_db *db = volt_ctx_db(ctx, &ignored);
-	if (!db)
-		return;
-	row->state = VOLT_CTR_EXITED;
-	row->exit_code = 137;
-	row->finished = volt_now_ns();
-	volt_db_ctr_set_exited(db, row->id, 137, row->finished, "the monitor (volt-shim) died", &ignored);
-}
-
-int volt_ctr_load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row, struct volt_err *err)
-{
-	struct volt_db *db = volt_ctx_db(ctx, err);
-	int r;
-	if (!db)
-		return -1;
-	r = volt_db_ctr_find(db, ref, row, err);
-	if (r != 0)
-		return r;
-	volt_ctr_refresh(ctx, row);
-	return 0;
+	case VOLT_KIND_VM:
+		break;
+	}
+	return volt_err_set(err, 0, "%s %s: a workload of kind %s: microVMs are not supported yet", verb,
+			    row->name, volt_kind_name(row->kind));
 }
 
 int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, int *exit_code,
@@ -86,6 +43,8 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 	int status;
 
 	*exit_code = -1;
+	if (volt_workload_runnable(row, "start", err) < 0)
+		return -1;
 	if (row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED)
 		return volt_err_said(err, EBUSY, "container %s is already running", row->name);
 	/* supervise/hooks.c: the systemd user manager, or go on with the shim */
@@ -94,7 +53,7 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 		return sr;
 	if (attach) {
 		/* the caller becomes the monitor, in process: its exit is the
-		 * container's (container/monitor.c) */
+		 * container's (workload/monitor.c) */
 		struct volt_monitor_opts mo = {.attach = true, .ready_fd = -1, .lock_fd = -1};
 		*exit_code = volt_monitor_run(ctx, row->id, &mo);
 		return 0;
@@ -147,6 +106,8 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 
 int volt_ctr_kill(struct volt_ctx *ctx, struct volt_ctr_row *row, int sig, struct volt_err *err)
 {
+	if (volt_workload_runnable(row, "kill", err) < 0)
+		return -1;
 	int sr = volt_sup_kill(ctx, row, sig, err);
 	if (sr <= 0)
 		return sr;
@@ -180,8 +141,10 @@ int volt_ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, s
 {
 	struct volt_spec spec;
 	int sig = SIGTERM;
-	int sr = volt_sup_stop(ctx, row, timeout, err);
 
+	if (volt_workload_runnable(row, "stop", err) < 0)
+		return -1;
+	int sr = volt_sup_stop(ctx, row, timeout, err);
 	if (sr <= 0)
 		return sr;
 	if (row->state != VOLT_CTR_RUNNING && row->state != VOLT_CTR_PAUSED)
@@ -207,10 +170,12 @@ int volt_ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, s
 
 int volt_ctr_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_err *err)
 {
-	cleanup_close int fd = open_lock(ctx, row->id);
+	cleanup_close int fd = volt_ctr_lock_open(ctx, row->id);
 	struct volt_ctr_row now;
 	int r;
 
+	if (volt_workload_runnable(row, "wait", err) < 0)
+		return -1;
 	if (fd >= 0)
 		while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
 			;
@@ -231,7 +196,7 @@ int volt_ctr_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_er
 
 struct rm_job {
 	const char *dir;
-	const char *trash; /* $VOLT_ROOT/trash: --rm leftovers (container/monitor.c) */
+	const char *trash; /* $VOLT_ROOT/trash: --rm leftovers (workload/monitor.c) */
 };
 
 /* sweep_trash - remove what --rm's background removers left in trash/
@@ -270,6 +235,8 @@ int volt_ctr_remove(struct volt_ctx *ctx, struct volt_ctr_row *row, bool force, 
 	struct rm_job job = {dir, trash};
 
 	if (!db)
+		return -1;
+	if (volt_workload_runnable(row, "rm", err) < 0)
 		return -1;
 	int sr = volt_sup_remove(ctx, row, force, err);
 	if (sr <= 0)

@@ -19,7 +19,7 @@
  * Once joined, the holder leaves a keeper in the namespace (userns_keeper.c)
  * and the next run with the same map takes that namespace instead: no
  * holder, no helpers. */
-#include "container/early_userns.h"
+#include "userns/early_userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -141,7 +141,7 @@ int volt_early_userns_take_netns(struct volt_early_userns *e)
 	close(e->netns_release_fd);
 	e->netns_ready_fd = e->netns_release_fd = -1;
 	/* not waited for: its exit (~0.1 ms) is no business of the start; the
-	 * monitor reaps every child (container/monitor.c), a volt that does not
+	 * monitor reaps every child (workload/monitor.c), a volt that does not
 	 * monitor exits soon anyway */
 	e->netns_maker = 0;
 	return fd;

@@ -37,9 +37,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "container/monitor.h"
-#include "container/early_userns.h"
-#include "container/lifecycle.h"
+#include "workload/monitor.h"
+#include "userns/early_userns.h"
+#include "workload/lifecycle.h"
 #include "container/log.h"
 #include "container/skel.h"
 #include "container/spare.h"
@@ -459,6 +459,39 @@ static void drop_kept(struct shim *s, struct volt_early_userns *kept)
 	s->ctx->early_userns = NULL;
 }
 
+/* join_container - container:NAME (net/ parsed it): join that container's user
+ * namespace now and open its network namespace for the child. */
+static int join_container(struct volt_ctx *ctx, const char *ref, struct volt_spawn *sp, struct volt_err *err)
+{
+	struct volt_ctr_row row;
+	char p[64];
+	int r = volt_ctr_load(ctx, ref, &row, err);
+
+	if (r != 0)
+		return r > 0 ? volt_err_said(err, ENOENT, "--network container:%s: no such container", ref) : -1;
+	if (row.state != VOLT_CTR_RUNNING || row.pid <= 0) {
+		volt_err_set(err, EINVAL, "--network container:%s: the container is not running", row.name);
+		volt_ctr_row_free(&row);
+		return -1;
+	}
+	snprintf(p, sizeof(p), "/proc/%d/ns/net", row.pid);
+	sp->netns_fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (sp->netns_fd < 0) {
+		volt_err_sys(err, "--network container:%s: open %s", row.name, p);
+		volt_ctr_row_free(&row);
+		return -1;
+	}
+	/* the user namespace owns the network namespace: join it first, so
+	 * that the child (cloned without CLONE_NEWUSER) may enter the latter */
+	r = volt_container_join(row.pid, CLONE_NEWUSER, err);
+	if (r < 0)
+		volt_err_prefix(err, "--network container:%s", row.name);
+	else
+		sp->joined_userns = 1;
+	volt_ctr_row_free(&row);
+	return r;
+}
+
 int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_monitor_opts *o)
 {
 	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1,
@@ -482,7 +515,8 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 			volt_err_said(&err, ENOENT, "no such container: %s", id);
 		goto fail_early;
 	}
-	if (volt_spec_from_json(&s.spec, s.row.spec, &err) < 0)
+	if (volt_workload_runnable(&s.row, "start", &err) < 0 ||
+	    volt_spec_from_json(&s.spec, s.row.spec, &err) < 0)
 		goto fail_early;
 	volt_trace("monitor: spec loaded");
 	s.ctr_dir = volt_ctx_ctr_dir(s.ctx, s.row.id);
@@ -537,15 +571,20 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	init = volt_ctx_helper(s.ctx, "volt-init");
 	sp.init_path = init;
 	/* network: ports are checked and slirp set up before the container exists */
-	if (volt_net_prepare(s.ctx, &s.spec, &s.net, &sp, &err) < 0)
+	sp.netns_fd = -1;
+	sp.tap_fd = -1;
+	if (volt_net_prepare(s.ctx, s.spec.network, s.spec.ports, &s.net, &err) < 0 ||
+	    (s.net.opts.mode == VOLT_NET_CONTAINER && join_container(s.ctx, s.net.opts.container, &sp, &err) < 0))
 		goto fail_early;
+	sp.want_tap = s.net.slirp != NULL; /* slirp: the child makes the tap */
+	sp.mtu = s.net.opts.mtu;
 	volt_trace("monitor: net prepared");
 	sp.security = &s.sec; /* capabilities, Landlock, seccomp: src/security */
 	sp.preserve_fds = s.ctx->preserve_fds;
 	if (s.ctx->early_userns && sp.joined_userns)
 		volt_early_userns_abort(s.ctx->early_userns);
 	/* detached or `start`: no early namespace, but a keeper's may be there
-	 * (container/userns_keeper.c); a monitor never starts a keeper itself */
+	 * (userns/userns_keeper.c); a monitor never starts a keeper itself */
 	struct volt_early_userns kept;
 	/* a monitor restarted in place (builtin restart policy: it kept the
 	 * lock across the exec) was exec'd by one that may have joined the
@@ -558,7 +597,9 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		s.ctx->early_userns = &kept;
 	/* the early user namespace (cli/run.c) is joined last: its helpers run
 	 * while everything before is done */
-	if (volt_security_prepare(s.ctx, &s.spec, NULL, false, &s.sec, &err) < 0 ||
+	struct volt_sec_spec ss;
+	volt_spec_security(&s.spec, &ss);
+	if (volt_security_prepare(s.ctx, &ss, NULL, false, &s.sec, &err) < 0 ||
 	    (volt_trace("monitor: security prepared"), 0) ||
 	    (s.ctx->early_userns &&
 	     (sp.in_userns = volt_early_userns_join(s.ctx->early_userns, &s.spec.idmap, &err)) < 0) ||

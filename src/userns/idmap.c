@@ -1,4 +1,4 @@
-#include "container/idmap.h"
+#include "userns/idmap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "container/userns_keeper.h"
+#include "userns/userns_keeper.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/trace.h"

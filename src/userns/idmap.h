@@ -6,8 +6,8 @@
  *         else is mapped; chown inside is recorded, not failed. Said once.
  * keep-id: the user keeps their own uid/gid inside (with the subordinate
  *         range around it in full mode). */
-#ifndef VOLT_CONTAINER_IDMAP_H
-#define VOLT_CONTAINER_IDMAP_H
+#ifndef VOLT_USERNS_IDMAP_H
+#define VOLT_USERNS_IDMAP_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -80,7 +80,7 @@ void volt_idmap_format(const struct volt_idrange *r, int n, char *buf, size_t le
  * files owned by mapped ids. */
 typedef int (*volt_userns_fn)(void *arg, struct volt_err *err);
 /* volt_userns_run_keeper_dir - where volt_userns_run looks for a keeper of the
- * map (container/userns_keeper.c) before it maps a namespace of its own: the
+ * map (userns/userns_keeper.c) before it maps a namespace of its own: the
  * runtime directory, set once by the CLI (the string must outlive the calls). */
 void volt_userns_run_keeper_dir(const char *runroot);
 int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, struct volt_err *err);

@@ -5,7 +5,7 @@
  * cost ~2 ms of CPU per container start here, more than anything else volt
  * does. Rootless podman avoids the cost with a "pause" process that holds its
  * user namespace; volt does the same, on a smaller scale. The first foreground
- * `volt run` maps a namespace as before (container/early_userns.c); once the
+ * `volt run` maps a namespace as before (userns/early_userns.c); once the
  * container is in it, the child that held it starts a keeper inside it
  * (`volt __userns-keeper`), which records itself in
  * $runroot/userns-<hash of the map> and sleeps. Later runs with the same map
@@ -30,7 +30,7 @@
  * when it names a live process whose start time matches (a reused pid does
  * not) and whose map is the one wanted, written in full in the record. setns()
  * itself needs CAP_SYS_ADMIN over the namespace, which only its creator has. */
-#include "container/userns_keeper.h"
+#include "userns/userns_keeper.h"
 
 #include <ctype.h>
 #include <dirent.h>

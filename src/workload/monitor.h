@@ -1,6 +1,6 @@
 /* monitor.h - the monitor of one container run (see monitor.c). */
-#ifndef VOLT_CONTAINER_MONITOR_H
-#define VOLT_CONTAINER_MONITOR_H
+#ifndef VOLT_WORKLOAD_MONITOR_H
+#define VOLT_WORKLOAD_MONITOR_H
 
 #include <stdbool.h>
 
