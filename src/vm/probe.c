@@ -209,7 +209,11 @@ static int send_msg(struct session *s, const struct volt_agent_msg *m, struct vo
  * messages, and a message out of turn ends the session */
 static int on_frame(struct session *s, const struct volt_agent_msg *m, struct volt_err *err)
 {
-	static const char *const args[] = {"/init", "--version", NULL};
+	static const char *const version[] = {"/init", "--version", NULL};
+	static const char *const path[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+					   "HOME=/root", NULL};
+	const char *const *args = s->p->args ? s->p->args : version;
+	const char *const *env = s->p->env ? s->p->env : path;
 	switch (m->type) {
 	case VOLT_AGENT_READY:
 		if (s->ready)
@@ -217,9 +221,12 @@ static int on_frame(struct session *s, const struct volt_agent_msg *m, struct vo
 		s->ready = true;
 		s->res->ready_ms = (long)(now_ms() - s->t0);
 		snprintf(s->res->agent, sizeof(s->res->agent), "%s", m->version);
-		return send_msg(s, &(struct volt_agent_msg){.type = VOLT_AGENT_RUN, .id = 1, .args = args}, err);
+		return send_msg(s, &(struct volt_agent_msg){.type = VOLT_AGENT_RUN, .id = 1, .args = args, .env = env},
+				err);
 	case VOLT_AGENT_STARTED: return 0;
 	case VOLT_AGENT_OUTPUT: {
+		if (s->p->relay && !volt_write_all(m->stream == VOLT_AGENT_STDERR ? 2 : 1, m->data, m->data_len))
+			return volt_err_sys(err, "write the guest's output");
 		size_t room = sizeof(s->res->output) - 1 - s->out_len;
 		size_t n = m->data_len < room ? m->data_len : room;
 		memcpy(s->res->output + s->out_len, m->data, n);

@@ -5,6 +5,8 @@
 #ifndef VOLT_VM_PROBE_H
 #define VOLT_VM_PROBE_H
 
+#include <stdbool.h>
+
 #include "vm/engine.h"
 #include "vm/kernel.h"
 
@@ -21,6 +23,9 @@ struct volt_vm_probe {
 	const char *kernel;
 	const char *initrd;    /* from volt_vm_probe_initrd */
 	const char *append;    /* more for the kernel command line, or NULL */
+	const char *const *args; /* the command to run; NULL: /init --version */
+	const char *const *env;  /* its environment (NULL: a default PATH) */
+	bool relay;            /* the command's output to our stdout/stderr as it comes */
 	int timeout_ms;
 };
 

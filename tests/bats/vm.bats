@@ -148,6 +148,32 @@ setup() {
 	done
 }
 
+@test "vm check --image: an image's appliance (built once) runs a command in a microVM, with its output and exit code" {
+	need_qemu
+	need_kernel_deb
+	volt vm kernel fetch --deb "$KERNEL_DEB" >/dev/null
+	import_busybox
+	run --separate-stderr volt vm check --accel tcg --timeout 240 --image busybox -- sh -c 'echo "hi from $(uname -r)"; cat /etc/motd >/dev/null; ls /bin/busybox; exit 3'
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"appliance: "*", built"* ]]
+	[[ "$output" == *"hi from "*"-cloud-amd64"* ]]
+	[[ "$output" == *"/bin/busybox"* ]]
+	[[ "$stderr" == *"exit 3"* ]]
+	key=$(sed -n 's/^appliance: \([0-9a-f]*\),.*/\1/p' <<<"$output")
+	[ -n "$key" ]
+	ls "$VOLT_ROOT/appliances/$key"*.cpio.zst
+	# the second start builds nothing; a missing command is 127, as in a container
+	run -127 volt vm check --accel tcg --timeout 240 --image busybox -- no-such-command
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"appliance: $key, "*", cached"* ]]
+	[ "$(ls "$VOLT_ROOT/appliances" | wc -l)" -eq 1 ]
+	! pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_agent' >/dev/null
+	run volt vm check --image nosuch -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"no such image"* ]]
+}
+
 @test "vm kernel fetch: Debian's cloud kernel from the archive, as the user" {
 	need_qemu
 	command -v apt-get >/dev/null || skip_or_fail "not a Debian or Ubuntu host"

@@ -1,0 +1,266 @@
+#include "vm/appliance.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "cas/sha256.h"
+#include "image/image.h"
+#include "userns/idmap.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+/* Raise when the same inputs would give another appliance. */
+#define APPLIANCE_FORMAT 1
+
+void volt_appliance_free(struct volt_appliance *a)
+{
+	free(a->path);
+	a->path = NULL;
+}
+
+/* file_digest - sha256 of a file's bytes (the agent's identity in the key) */
+static int file_digest(const char *path, char hex[VOLT_SHA256_HEX], struct volt_err *err)
+{
+	cleanup_free char *data = NULL;
+	size_t len;
+	if (volt_read_file(path, 256u << 20, &data, &len, err) < 0)
+		return -1;
+	volt_sha256_buf(data, len, hex);
+	return 0;
+}
+
+struct build_job {
+	const char *tree;     /* the image's checkout */
+	const struct volt_kernel *k;
+	const char *init;
+	const char *out;      /* temporary file */
+};
+
+static int entry(struct archive *a, const char *path, mode_t mode, dev_t rdev, const void *data, size_t len)
+{
+	struct archive_entry *e = archive_entry_new();
+	if (!e)
+		return -1;
+	archive_entry_set_pathname(e, path);
+	archive_entry_set_mode(e, mode);
+	archive_entry_set_nlink(e, S_ISDIR(mode) ? 2 : 1);
+	if (rdev)
+		archive_entry_set_rdev(e, rdev);
+	archive_entry_set_size(e, S_ISREG(mode) ? (la_int64_t)len : 0);
+	int r = archive_write_header(a, e);
+	if (r == ARCHIVE_OK && S_ISREG(mode) && len && archive_write_data(a, data, len) != (la_ssize_t)len)
+		r = ARCHIVE_FATAL;
+	archive_entry_free(e);
+	return r == ARCHIVE_OK ? 0 : -1;
+}
+
+static int host_file(struct archive *a, const char *src, const char *path, struct volt_err *err)
+{
+	cleanup_free char *data = NULL;
+	size_t len;
+	if (volt_read_file(src, 256u << 20, &data, &len, err) < 0)
+		return -1;
+	if (entry(a, path, S_IFREG | 0755, 0, data, len) < 0)
+		return volt_err_set(err, 0, "appliance: add %s: %s", path, archive_error_string(a));
+	return 0;
+}
+
+/* copy_tree - every entry of the image's tree, with its owner, mode and
+ * times; each file whole (its other links are the store's objects, outside
+ * the archive) */
+static int copy_tree(struct archive *a, const char *tree, struct volt_err *err)
+{
+	struct archive *d = archive_read_disk_new();
+	struct archive_entry *e = archive_entry_new();
+	size_t plen = strlen(tree);
+	int r = -1;
+	char buf[65536];
+
+	if (!d || !e) {
+		volt_err_set(err, ENOMEM, "appliance");
+		goto out;
+	}
+	archive_read_disk_set_behavior(d, ARCHIVE_READDISK_NO_XATTR | ARCHIVE_READDISK_NO_ACL |
+						  ARCHIVE_READDISK_NO_FFLAGS | ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS);
+	if (archive_read_disk_open(d, tree) != ARCHIVE_OK) {
+		volt_err_set(err, archive_errno(d), "appliance: read %s: %s", tree, archive_error_string(d));
+		goto out;
+	}
+	for (;;) {
+		int rr = archive_read_next_header2(d, e);
+		if (rr == ARCHIVE_EOF)
+			break;
+		if (rr != ARCHIVE_OK && rr != ARCHIVE_WARN) {
+			volt_err_set(err, archive_errno(d), "appliance: read %s: %s", tree, archive_error_string(d));
+			goto out;
+		}
+		archive_read_disk_descend(d);
+		/* a copy: setting the pathname below frees the entry's own */
+		cleanup_free char *p = strdup(archive_entry_pathname(e));
+		if (!p || strncmp(p, tree, plen) || (p[plen] && p[plen] != '/'))
+			continue;
+		const char *rel = p[plen] ? p + plen + 1 : "";
+		if (!*rel)
+			continue; /* the root itself */
+		cleanup_free char *name = strdup(rel);
+		archive_entry_set_pathname(e, name);
+		archive_entry_set_nlink(e, archive_entry_filetype(e) == AE_IFDIR ? 2 : 1);
+		archive_entry_set_uname(e, NULL);
+		archive_entry_set_gname(e, NULL);
+		if (archive_write_header(a, e) != ARCHIVE_OK) {
+			volt_err_set(err, 0, "appliance: add %s: %s", name, archive_error_string(a));
+			goto out;
+		}
+		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_size(e) == 0)
+			continue;
+		cleanup_close int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0) {
+			volt_err_sys(err, "appliance: open %s", p);
+			goto out;
+		}
+		ssize_t n;
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			if (archive_write_data(a, buf, (size_t)n) != n) {
+				volt_err_set(err, 0, "appliance: write %s: %s", name, archive_error_string(a));
+				goto out;
+			}
+		if (n < 0) {
+			volt_err_sys(err, "appliance: read %s", p);
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	if (e)
+		archive_entry_free(e);
+	if (d)
+		archive_read_free(d);
+	return r;
+}
+
+/* add_modules - the kernel's guest modules and their order (volt.load) */
+static int add_modules(struct archive *a, const struct volt_kernel *k, struct volt_err *err)
+{
+	if (k->origin != VOLT_KERNEL_STORE || !k->modules)
+		return 0;
+	cleanup_free char *listfile = volt_path("%s.load", k->modules);
+	cleanup_free char *list = NULL;
+	if (volt_read_file(listfile, 1u << 20, &list, NULL, err) < 0)
+		return -1;
+	cleanup_free char *copy = strdup(list);
+	char *save = NULL;
+	/* the directories: lib/modules/<version>/ and each module's parents;
+	 * a directory twice in a cpio is harmless (the kernel's unpacker keeps
+	 * the first) */
+	cleanup_free char *top = volt_path("lib/modules/%s", k->version);
+	if (entry(a, "lib", S_IFDIR | 0755, 0, NULL, 0) < 0 || entry(a, "lib/modules", S_IFDIR | 0755, 0, NULL, 0) < 0 ||
+	    entry(a, top, S_IFDIR | 0755, 0, NULL, 0) < 0)
+		return volt_err_set(err, 0, "appliance: %s", archive_error_string(a));
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strstr(line, "..") || line[0] == '/')
+			return volt_err_set(err, EINVAL, "%s: a module path outside the tree: %s", listfile, line);
+		cleanup_free char *dst = volt_path("%s/%s", top, line);
+		for (char *s = strchr(dst + strlen(top) + 1, '/'); s; s = strchr(s + 1, '/')) {
+			*s = '\0';
+			int r = entry(a, dst, S_IFDIR | 0755, 0, NULL, 0);
+			*s = '/';
+			if (r < 0)
+				return volt_err_set(err, 0, "appliance: %s", archive_error_string(a));
+		}
+		cleanup_free char *src = volt_path("%s/%s", k->modules, line);
+		if (host_file(a, src, dst, err) < 0)
+			return -1;
+	}
+	cleanup_free char *load = volt_path("%s/volt.load", top);
+	if (entry(a, load, S_IFREG | 0644, 0, list, strlen(list)) < 0)
+		return volt_err_set(err, 0, "appliance: %s", archive_error_string(a));
+	return 0;
+}
+
+/* build_in_userns - as root of the store's user namespace, where every
+ * owner in the tree is someone and every file readable */
+static int build_in_userns(void *arg, struct volt_err *err)
+{
+	struct build_job *j = arg;
+	struct archive *a = archive_write_new();
+	int r = -1;
+	if (!a)
+		return volt_err_set(err, ENOMEM, "appliance");
+	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK || archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
+	    archive_write_open_filename(a, j->out) != ARCHIVE_OK) {
+		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "appliance: write %s: %s", j->out,
+			     archive_error_string(a));
+		goto out;
+	}
+	/* the image first, then what volt adds over it: a later entry of the
+	 * same name replaces an earlier one when the kernel unpacks */
+	if (copy_tree(a, j->tree, err) < 0)
+		goto out;
+	if (entry(a, "dev", S_IFDIR | 0755, 0, NULL, 0) < 0 ||
+	    entry(a, "dev/console", S_IFCHR | 0600, makedev(5, 1), NULL, 0) < 0 ||
+	    entry(a, "proc", S_IFDIR | 0555, 0, NULL, 0) < 0 || entry(a, "sys", S_IFDIR | 0555, 0, NULL, 0) < 0) {
+		volt_err_set(err, 0, "appliance: %s", archive_error_string(a));
+		goto out;
+	}
+	if (host_file(a, j->init, "init", err) < 0 || add_modules(a, j->k, err) < 0)
+		goto out;
+	if (archive_write_close(a) != ARCHIVE_OK) {
+		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "appliance: write %s: %s", j->out,
+			     archive_error_string(a));
+		goto out;
+	}
+	r = 0;
+out:
+	archive_write_free(a);
+	return r;
+}
+
+int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struct volt_kernel *k,
+			 const char *init, struct volt_appliance *out, struct volt_err *err)
+{
+	char agent[VOLT_SHA256_HEX];
+	struct stat st;
+	memset(out, 0, sizeof(*out));
+	if (file_digest(init, agent, err) < 0)
+		return volt_err_prefix(err, "appliance: the agent");
+	cleanup_free char *inputs = volt_path("volt-appliance %d\nimage %s\nkernel %s %s\nagent %s\n", APPLIANCE_FORMAT,
+					      image_id, k->version, k->image, agent);
+	volt_sha256_buf(inputs, strlen(inputs), out->key);
+	cleanup_free char *dir = volt_path("%s/appliances", ctx->root);
+	out->path = volt_path("%s/%s.cpio.zst", dir, out->key);
+	if (stat(out->path, &st) == 0) {
+		out->cached = true;
+		out->size = st.st_size;
+		return 0;
+	}
+	if (volt_mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	cleanup_free char *tree = volt_image_checkout_path(ctx, image_id);
+	if (stat(tree, &st) < 0)
+		return volt_err_sys(err, "appliance: the image's tree %s", tree);
+	char hex[17];
+	volt_random_hex(hex, 8);
+	cleanup_free char *tmp = volt_path("%s/.tmp-%s.cpio.zst", dir, hex);
+	struct build_job j = {.tree = tree, .k = k, .init = init, .out = tmp};
+	struct volt_idmap map;
+	if (volt_idmap_detect(&map, false, err) < 0)
+		return -1;
+	if (volt_userns_run(&map, build_in_userns, &j, err) < 0 || rename(tmp, out->path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		if (!err->msg[0])
+			volt_err_set(err, e, "appliance: keep %s", out->path);
+		return -1;
+	}
+	if (stat(out->path, &st) == 0)
+		out->size = st.st_size;
+	return 0;
+}
