@@ -67,6 +67,9 @@ void cli_exec_tty_relay(int master, bool forward_stdin);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
 int cmd_port(struct volt_cli *cli, int argc, char **argv);
+/* the OCI runtime (cli/oci.c): `volt oci ...`, and volt run as volt-runtime */
+int cmd_oci(struct volt_cli *cli, int argc, char **argv);
+int cli_oci_main(int argc, char **argv);
 
 /* supervision (cli/supervise.c, cli/supervise_opts.c, cli/generate.c) */
 struct volt_sup_opts;

@@ -44,12 +44,17 @@ static const struct volt_cmd commands[] = {
 	{"cas", cli_exec_heavy, "The content-addressed store: status, verify, gc, inspect, build, mount"},
 	{"bundle", cli_exec_heavy, "Move images as .vbundle files: create, inspect, verify, import"},
 
+	{"oci", cmd_oci, "The OCI runtime (runc's commands over a bundle); also installed as volt-runtime"},
 	{"security", cmd_security, "Inspect, check and audit confinement; manage profiles"},
 };
 
 int main(int argc, char **argv)
 {
 	volt_trace("volt: main");
+	/* volt-runtime: the same binary under the name engines look for */
+	const char *base = strrchr(argv[0], '/');
+	if (!strcmp(base ? base + 1 : argv[0], "volt-runtime"))
+		return cli_oci_main(argc, argv);
 	/* not a command: the process that keeps a mapped user namespace
 	 * (container/userns_keeper.c), started by volt itself */
 	if ((argc == 6 || argc == 7) && !strcmp(argv[1], VOLT_USERNS_KEEPER_CMD))

@@ -143,7 +143,7 @@ static int setup_stdio(struct volt_spawn *sp, struct volt_err *err)
 	return 0;
 }
 
-static int exec_command(const struct volt_spec *s, char **env, struct volt_err *err)
+static int exec_command(const struct volt_spec *s, char **env, unsigned keep_fds, struct volt_err *err)
 {
 	char **argv = s->args;
 	cleanup_free char **with_init = NULL;
@@ -157,7 +157,7 @@ static int exec_command(const struct volt_spec *s, char **env, struct volt_err *
 		argv = with_init;
 	}
 	/* no descriptor of volt's may leak into the workload */
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	syscall(SYS_close_range, 3 + keep_fds, ~0U, CLOSE_RANGE_CLOEXEC);
 	/* execvp searches the PATH of the environment it runs in */
 	environ = env;
 	execvp(argv[0], argv);
@@ -212,7 +212,7 @@ static int container_setup(struct volt_spawn *sp, int sync, bool mapped, struct 
 	/* 3. root file system, then pivot_root into it */
 	struct volt_rootfs_args ra = {.spec = s, .ctr_dir = sp->ctr_dir, .init_path = sp->init_path,
 				      .notice_fd = sp->stdio[2] >= 0 ? sp->stdio[2] : STDERR_FILENO};
-	if (volt_rootfs_setup(&ra, err) < 0)
+	if (sp->hooks ? sp->hooks->rootfs(sp->hooks->arg, err) < 0 : volt_rootfs_setup(&ra, err) < 0)
 		return -1;
 	if (sp->want_pty && open_console(sp, sync, err) < 0)
 		return -1;
@@ -231,6 +231,11 @@ static int container_setup(struct volt_spawn *sp, int sync, bool mapped, struct 
 	/* 6. stdio and session; must precede the user switch (TIOCSCTTY) */
 	if (setup_stdio(sp, err) < 0)
 		return -1;
+	if (sp->hooks) { /* the caller's own last steps (struct volt_spawn_hooks) */
+		if (sp->hooks->before_exec(sp->hooks->arg, sync, &env, err) < 0)
+			return -1;
+		return exec_command(s, env, sp->hooks->keep_fds, err);
+	}
 
 	/* 7. the user the command runs as; the bounding set is trimmed first,
 	 * while we still hold CAP_SETPCAP */
@@ -248,7 +253,7 @@ static int container_setup(struct volt_spawn *sp, int sync, bool mapped, struct 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return volt_err_sys(err, "prctl(PR_SET_PDEATHSIG)");
 	volt_trace("child: exec");
-	return exec_command(s, env, err);
+	return exec_command(s, env, 0, err);
 }
 
 /* recv_report - the child's next message into buf; fds that arrive first
@@ -296,8 +301,13 @@ static int child_main(void *arg)
 	struct child_report r = {0};
 	container_setup(&a->sp, a->sync, a->mapped, &r.err);
 	r.exit_code = r.err.exit_code ? r.err.exit_code : VOLT_EXIT_INTERNAL;
-	if (write(a->sync, &r, sizeof(r)) < 0)
-		_exit(VOLT_EXIT_INTERNAL);
+	if (write(a->sync, &r, sizeof(r)) < 0) {
+		/* a hook closed the report socket (setup was reported done):
+		 * the container's stderr is the only place left to say it */
+		char m[VOLT_ERR_MSG_MAX + 64];
+		volt_err_format(&r.err, m, sizeof(m));
+		dprintf(STDERR_FILENO, "volt: %s\n", m);
+	}
 	_exit(r.exit_code);
 }
 
@@ -345,12 +355,14 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 		flags |= CLONE_NEWNET;
 	if (sp->in_userns)
 		flags &= ~(unsigned long)CLONE_NEWUSER;
+	if (sp->hooks)
+		flags = sp->hooks->ns_flags;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return volt_err_sys(err, "socketpair");
 	fflush(NULL);
 	/* in the container's user namespace already: nothing for us to do
 	 * while the child sets up, so it runs in our memory (see the top) */
-	bool shared = sp->in_userns && !sp->joined_userns && !getenv("VOLT_SPAWN_FORK");
+	bool shared = sp->in_userns && !sp->joined_userns && !sp->hooks && !getenv("VOLT_SPAWN_FORK");
 	struct child_args args = {.sp = *sp, .sync = sv[1], .mapped = shared};
 	if (shared)
 		pid = clone_shared(flags, &args);
@@ -369,7 +381,9 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 	}
 	close(sv[1]);
 	volt_trace(shared ? "spawn: cloned in shared memory" : "spawn: cloned");
-	c = !sp->joined_userns && !sp->in_userns && volt_idmap_apply(&s->idmap, pid, err) < 0 ? 1 : 0;
+	c = !sp->joined_userns && !sp->in_userns && (flags & CLONE_NEWUSER) && volt_idmap_apply(&s->idmap, pid, err) < 0
+		    ? 1
+		    : 0;
 	volt_trace("spawn: id map written");
 	if (!shared && write(sv[0], &c, 1) != 1 && !c) {
 		c = 1;

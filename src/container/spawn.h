@@ -11,6 +11,21 @@
 
 struct volt_security;
 
+/* struct volt_spawn_hooks - a caller with child steps of its own (the OCI
+ * runtime, src/oci/child.c): spawn's clone, id mapping, network, hostname,
+ * cwd and stdio steps are kept; the root file system and everything after
+ * stdio (user, security, the death signal) are the caller's. */
+struct volt_spawn_hooks {
+	unsigned long ns_flags; /* the CLONE_NEW* set to create, instead of volt's */
+	/* rootfs: mounts and pivot_root, instead of volt_rootfs_setup */
+	int (*rootfs)(void *arg, struct volt_err *err);
+	/* before_exec: the last steps; sync is the report socket (closing it
+	 * tells the parent that setup succeeded: later errors go to stderr) */
+	int (*before_exec)(void *arg, int sync, char ***env, struct volt_err *err);
+	unsigned keep_fds;      /* fds 3 .. 3+keep_fds-1 stay open across exec */
+	void *arg;
+};
+
 struct volt_spawn {
 	const struct volt_spec *spec;
 	const char *ctr_dir;
@@ -30,6 +45,7 @@ struct volt_spawn {
 	unsigned mtu;
 
 	const struct volt_security *security; /* prepared by the monitor; NULL: none */
+	const struct volt_spawn_hooks *hooks; /* NULL: volt's own steps */
 	/* out */
 	pid_t pid;             /* the container's PID 1, as seen from the host */
 	int userns_fd;         /* /proc/PID/ns/user, kept for cleanup after exit */

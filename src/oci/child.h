@@ -1,0 +1,35 @@
+/* The container child of volt-runtime: the steps that spawn.c leaves to a
+ * caller with hooks (struct volt_spawn_hooks): the bundle's mounts, masked
+ * and read-only paths, sysctls and pivot_root (mounts.c), then waiting
+ * for `start` on the exec fifo, rlimits, the user, capabilities,
+ * no_new_privs and seccomp (child.c). */
+#ifndef VOLT_OCI_CHILD_H
+#define VOLT_OCI_CHILD_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "oci/config.h"
+#include "util/err.h"
+
+struct volt_oci_child {
+	const struct volt_oci_config *cfg;
+	const char *rootfs;      /* root.path, absolute */
+	int fifo_fd;             /* O_PATH fd of exec.fifo: `start` reads it */
+	struct sock_filter *bpf; /* linux.seccomp compiled; NULL: none */
+	size_t bpf_len;
+	bool setgroups_denied;   /* single-id map: the kernel refuses setgroups */
+};
+
+/* volt_oci_child_rootfs - the hook for struct volt_spawn_hooks.rootfs */
+int volt_oci_child_rootfs(void *arg, struct volt_err *err);
+/* volt_oci_child_before_exec - the hook for .before_exec */
+int volt_oci_child_before_exec(void *arg, int sync, char ***env, struct volt_err *err);
+
+/* volt_oci_find_exec - whether argv0 names an executable in the (already
+ * pivoted) root, searched in env's PATH as execvp does. Return: 0, or -1
+ * with err (exit code 127). */
+int volt_oci_find_exec(const char *argv0, char **env, struct volt_err *err);
+
+#endif
