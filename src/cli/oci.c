@@ -337,10 +337,10 @@ static int oci_refused(struct oci_cli *g, int argc, char **argv)
 {
 	struct volt_err err = {0};
 	if (!strcmp(argv[0], "checkpoint") || !strcmp(argv[0], "restore"))
-		volt_err_set(&err, ENOTSUP, "%s: volt-runtime cannot checkpoint or restore containers (no CRIU support)",
+		volt_err_set(&err, 0, "%s: volt-runtime cannot checkpoint or restore containers (no CRIU support)",
 			     argv[0]);
 	else
-		volt_err_set(&err, ENOTSUP, "%s: not supported yet (docs/oci-runtime.md)", argv[0]);
+		volt_err_set(&err, 0, "%s: not supported yet (docs/oci-runtime.md)", argv[0]);
 	return oci_fail(g, &err);
 }
 

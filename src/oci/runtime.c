@@ -314,7 +314,7 @@ int volt_oci_start(const char *root, const char *id, struct volt_err *err)
 	if (load(root, id, &s, &st, err) < 0)
 		return -1;
 	if (st != VOLT_OCI_CREATED) {
-		volt_err_set(err, EINVAL, "cannot start a container that is %s", volt_oci_status_name(st));
+		volt_err_set(err, 0, "cannot start a container that is %s", volt_oci_status_name(st));
 		volt_oci_state_free(&s);
 		return -1;
 	}
@@ -333,7 +333,7 @@ int volt_oci_start(const char *root, const char *id, struct volt_err *err)
 		if (n > 0 && read(fd, &c, 1) == 1)
 			break;
 		if ((n > 0 && (p.revents & POLLHUP)) || !volt_oci_proc_alive(s.pid, s.start, NULL)) {
-			volt_err_set(err, ESRCH, "container %s exited before it started", id);
+			volt_err_set(err, 0, "container %s exited before it started", id);
 			goto out;
 		}
 	}
@@ -352,7 +352,7 @@ int volt_oci_kill(const char *root, const char *id, int sig, struct volt_err *er
 		return -1;
 	int r = 0;
 	if (st == VOLT_OCI_STOPPED)
-		r = volt_err_set(err, ESRCH, "container %s is not running", id);
+		r = volt_err_set(err, 0, "container %s is not running", id);
 	else if (kill(s.pid, sig) < 0)
 		r = volt_err_sys(err, "kill container %s", id);
 	volt_oci_state_free(&s);
@@ -382,7 +382,7 @@ int volt_oci_delete(const char *root, const char *id, bool force, struct volt_er
 		return force && err->errnum == ENOENT ? 0 : -1;
 	if (st == VOLT_OCI_RUNNING && !force) {
 		volt_oci_state_free(&s);
-		return volt_err_set(err, EBUSY, "cannot delete container %s that is not stopped: running", id);
+		return volt_err_set(err, 0, "cannot delete container %s that is not stopped: running", id);
 	}
 	if (st != VOLT_OCI_STOPPED) {
 		/* a created container is killed without --force, as runc does */
