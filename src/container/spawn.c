@@ -381,9 +381,11 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 	}
 	close(sv[1]);
 	volt_trace(shared ? "spawn: cloned in shared memory" : "spawn: cloned");
-	c = !sp->joined_userns && !sp->in_userns && (flags & CLONE_NEWUSER) && volt_idmap_apply(&s->idmap, pid, err) < 0
-		    ? 1
-		    : 0;
+	c = !sp->joined_userns && !sp->in_userns && (flags & CLONE_NEWUSER) &&
+		    (sp->hooks && sp->hooks->map ? sp->hooks->map(sp->hooks->arg, pid, err)
+						 : volt_idmap_apply(&s->idmap, pid, err)) < 0
+		? 1
+		: 0;
 	volt_trace("spawn: id map written");
 	if (!shared && write(sv[0], &c, 1) != 1 && !c) {
 		c = 1;

@@ -22,6 +22,9 @@ struct volt_spawn_hooks {
 	/* before_exec: the last steps; sync is the report socket (closing it
 	 * tells the parent that setup succeeded: later errors go to stderr) */
 	int (*before_exec)(void *arg, int sync, char ***env, struct volt_err *err);
+	/* map: write the new user namespace's id maps of pid, instead of
+	 * volt_idmap_apply (NULL: that) */
+	int (*map)(void *arg, pid_t pid, struct volt_err *err);
 	unsigned keep_fds;      /* fds 3 .. 3+keep_fds-1 stay open across exec */
 	void *arg;
 };

@@ -53,6 +53,31 @@ int volt_oci_find_exec(const char *argv0, char **env, struct volt_err *err)
 	return -1;
 }
 
+/* write_map - the ranges into /proc/PID/NAME */
+static int write_map(pid_t pid, const char *name, const struct volt_idrange *r, int n, struct volt_err *err)
+{
+	char buf[256];
+	size_t len = 0;
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", r[i].inside, r[i].outside, r[i].count);
+	cleanup_free char *path = volt_path("/proc/%d/%s", (int)pid, name);
+	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+		return volt_err_sys(err, "write %s", path);
+	return 0;
+}
+
+int volt_oci_map_ids(void *arg, pid_t pid, struct volt_err *err)
+{
+	const struct volt_oci_child *ch = arg;
+	if (!ch->map_direct)
+		return volt_idmap_apply(ch->idmap, pid, err);
+	if (write_map(pid, "uid_map", ch->idmap->uids, ch->idmap->n_uids, err) < 0 ||
+	    write_map(pid, "gid_map", ch->idmap->gids, ch->idmap->n_gids, err) < 0)
+		return -1;
+	return 0;
+}
+
 /* wait_for_start - block until `start` opens the exec fifo */
 static int wait_for_start(int fifo_fd, struct volt_err *err)
 {

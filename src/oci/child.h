@@ -20,7 +20,15 @@ struct volt_oci_child {
 	struct sock_filter *bpf; /* linux.seccomp compiled; NULL: none */
 	size_t bpf_len;
 	bool setgroups_denied;   /* single-id map: the kernel refuses setgroups */
+	const struct volt_idmap *idmap; /* a new user namespace's maps */
+	bool map_direct;         /* write them ourselves (see volt_oci_map_ids) */
 };
+
+/* volt_oci_map_ids - the hook for .map, in the parent: as root of the
+ * current user namespace (volt-runtime run by rootless podman, inside its
+ * namespace) the maps are written directly, since newuidmap checks
+ * /etc/subuid for uid 0 of the host; otherwise volt_idmap_apply. */
+int volt_oci_map_ids(void *arg, pid_t pid, struct volt_err *err);
 
 /* volt_oci_child_rootfs - the hook for struct volt_spawn_hooks.rootfs */
 int volt_oci_child_rootfs(void *arg, struct volt_err *err);

@@ -92,6 +92,16 @@ static int build_idmap(const struct volt_oci_config *c, struct volt_idmap *m, st
 	m->gid = getegid();
 	if (c->n_uids == 0)
 		return volt_err_set(err, EINVAL, "config.json: linux.uidMappings: a new user namespace needs mappings");
+	if (geteuid() == 0) {
+		/* root here (rootless podman runs us in its user namespace):
+		 * every range is written directly (volt_oci_map_ids) */
+		m->full = true;
+		memcpy(m->uids, c->uids, sizeof(m->uids));
+		memcpy(m->gids, c->gids, sizeof(m->gids));
+		m->n_uids = c->n_uids;
+		m->n_gids = c->n_gids;
+		return 0;
+	}
 	if (c->n_uids == 1 && c->n_gids == 1 && c->uids[0].count == 1 && c->gids[0].count == 1 &&
 	    c->uids[0].outside == m->uid && c->gids[0].outside == m->gid) {
 		m->uids[0] = c->uids[0];
@@ -235,6 +245,9 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 	ch.cfg = &c;
 	ch.rootfs = rootfs;
 	ch.setgroups_denied = (hooks.ns_flags & CLONE_NEWUSER) && !spec.idmap.full;
+	ch.idmap = &spec.idmap;
+	ch.map_direct = geteuid() == 0;
+	hooks.map = volt_oci_map_ids;
 	hooks.rootfs = volt_oci_child_rootfs;
 	hooks.before_exec = volt_oci_child_before_exec;
 	hooks.keep_fds = o->preserve_fds;

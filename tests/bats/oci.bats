@@ -224,3 +224,51 @@ volt_bundle() {
 	[ "${lines[1]}" = 1000 ]
 	[[ " ${lines[2]} " == *" 2000 "* ]]
 }
+
+# podman_rt ARGS: rootless podman with its own store under this file's tmpdir, driving volt-runtime
+podman_rt() {
+	podman --root "$BATS_FILE_TMPDIR/podman/root" --runroot "$BATS_FILE_TMPDIR/podman/run" \
+		--storage-driver overlay --cgroup-manager=cgroupfs --events-backend=file \
+		--runtime "$RT" "$@"
+}
+
+podman_image() {
+	command -v podman >/dev/null || skip_or_fail "podman is not installed (scripts/install-deps)"
+	has_subuid || skip "rootless podman needs an /etc/subuid range to store images"
+	podman_rt images -q docker.io/volt-test/app:v1 | grep -q . ||
+		podman_rt load -i "$VOLT_TEST_DIR/images/app.docker.tar" >/dev/null
+}
+
+@test "rootless podman drives volt-runtime: run --rm, exit code, -d, stop, rm, keep-id, -it" {
+	podman_image
+	run podman_rt run --rm --entrypoint sh docker.io/volt-test/app:v1 -c 'echo in-podman; exit 7'
+	[ "$status" -eq 7 ]
+	[ "$output" = in-podman ]
+	run -127 podman_rt run --rm --entrypoint no-such-command docker.io/volt-test/app:v1
+	[ "$status" -eq 127 ]
+	podman_rt run -d --name pd1 --entrypoint sleep docker.io/volt-test/app:v1 100
+	[ "$(podman_rt inspect -f '{{.State.Status}}' pd1)" = running ]
+	# the process podman reaps is the container's own: no volt process between
+	pid=$(podman_rt inspect -f '{{.State.Pid}}' pd1)
+	grep -q sleep "/proc/$pid/cmdline"
+	podman_rt stop -t 1 pd1
+	[ "$(podman_rt inspect -f '{{.State.Status}}' pd1)" = exited ]
+	podman_rt rm pd1
+	run podman_rt run --rm --userns=keep-id --entrypoint id docker.io/volt-test/app:v1 -u
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(id -u)" ]
+	# -it: the terminal comes through --console-socket
+	run script -qec "podman --root '$BATS_FILE_TMPDIR/podman/root' --runroot '$BATS_FILE_TMPDIR/podman/run' \
+		--storage-driver overlay --cgroup-manager=cgroupfs --events-backend=file --runtime '$RT' \
+		run --rm -it --entrypoint sh docker.io/volt-test/app:v1 -c 'tty; exit 4'" /dev/null
+	[ "$status" -eq 4 ]
+	[[ "$output" == */dev/pts/* ]]
+}
+
+teardown_file() {
+	# podman's store holds files of the subordinate ids: removed from inside
+	if [ -d "$BATS_FILE_TMPDIR/podman" ]; then
+		podman --root "$BATS_FILE_TMPDIR/podman/root" --runroot "$BATS_FILE_TMPDIR/podman/run" \
+			--storage-driver overlay unshare rm -rf "$BATS_FILE_TMPDIR/podman" 2>/dev/null || true
+	fi
+}
