@@ -108,21 +108,23 @@ static int switch_user(const struct volt_oci_child *ch, struct volt_err *err)
 	/* keep the permitted set across setuid; the capability step sets it */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return volt_err_sys(err, "prctl(PR_SET_KEEPCAPS)");
+	int r = -1;
 	if (!ch->setgroups_denied) {
 		gid_t *g = calloc(c->n_add_gids + 1, sizeof(gid_t));
 		for (size_t i = 0; g && i < c->n_add_gids; i++)
 			g[i] = c->add_gids[i];
-		int r = g ? setgroups(c->n_add_gids, g) : -1;
+		r = g ? setgroups(c->n_add_gids, g) : -1;
 		free(g);
-		if (r < 0)
+		/* EPERM: a user namespace joined by path whose setgroups is
+		 * denied; that is an error only for groups beyond gid (below) */
+		if (r < 0 && errno != EPERM)
 			return volt_err_sys(err, "setgroups (process.user.additionalGids)");
-	} else {
-		for (size_t i = 0; i < c->n_add_gids; i++)
-			if (c->add_gids[i] != c->gid)
-				return volt_err_set(err, EPERM, "process.user.additionalGids: %u is not mapped "
-							      "(a single-id mapping cannot set groups)",
-						    c->add_gids[i]);
 	}
+	for (size_t i = 0; r < 0 && i < c->n_add_gids; i++)
+		if (c->add_gids[i] != c->gid)
+			return volt_err_set(err, EPERM, "process.user.additionalGids: %u is not mapped "
+						      "(a single-id mapping cannot set groups)",
+					    c->add_gids[i]);
 	if (setresgid(c->gid, c->gid, c->gid) < 0)
 		return volt_err_sys(err, "setgid %u (is it in linux.gidMappings?)", c->gid);
 	if (setresuid(c->uid, c->uid, c->uid) < 0)

@@ -20,6 +20,7 @@ struct volt_oci_child {
 	struct sock_filter *bpf; /* linux.seccomp compiled; NULL: none */
 	size_t bpf_len;
 	bool setgroups_denied;   /* single-id map: the kernel refuses setgroups */
+	int join_fds[3];         /* ipc, uts, cgroup namespaces given by path (-1: none) */
 	const struct volt_idmap *idmap; /* a new user namespace's maps */
 	bool map_direct;         /* write them ourselves (see volt_oci_map_ids) */
 };

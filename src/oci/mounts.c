@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,6 +242,14 @@ int volt_oci_child_rootfs(void *arg, struct volt_err *err)
 	const struct volt_oci_config *c = ch->cfg;
 	struct volt_oci_mount_opts prop;
 	bool dev_bound = false;
+
+	/* namespaces given by path that only this process can join (spawn.c
+	 * joins the network one, the parent the user and PID ones) */
+	static const int join_types[] = {CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP};
+	for (size_t i = 0; i < 3; i++)
+		if (ch->join_fds[i] >= 0 && setns(ch->join_fds[i], join_types[i]) < 0)
+			return volt_err_sys(err, "join the %s namespace given by path",
+					    i == 0 ? "ipc" : i == 1 ? "uts" : "cgroup");
 
 	/* nothing mounted here may reach the host: private unless the bundle
 	 * asks for another propagation of / */

@@ -272,3 +272,29 @@ teardown_file() {
 			--storage-driver overlay unshare rm -rf "$BATS_FILE_TMPDIR/podman" 2>/dev/null || true
 	fi
 }
+
+@test "namespaces joined by path: uts, ipc and network of another container" {
+	volt_bundle '["sleep","60"]'
+	edit '.hostname="first" | .linux.namespaces += [{"type":"network"}]'
+	rt create --bundle "$B" j1
+	pid=$(rt state j1 | jq -r .pid)
+	B2="$BATS_TEST_TMPDIR/bundle2"
+	mkdir "$B2"
+	ln -s "$BATS_FILE_TMPDIR/rootfs" "$B2/rootfs"
+	(cd "$B2" && rt spec --rootless)
+	# the user namespace too: the others belong to it
+	jq --arg p "/proc/$pid/ns" '.process.terminal=false | .process.args=["sh","-c","hostname; readlink /proc/self/ns/ipc; readlink /proc/self/ns/net"]
+	    | del(.hostname) | del(.linux.uidMappings) | del(.linux.gidMappings)
+	    | .linux.namespaces = [{"type":"pid"},{"type":"mount"},{"type":"user","path":($p+"/user")},
+	        {"type":"uts","path":($p+"/uts")},{"type":"ipc","path":($p+"/ipc")},{"type":"network","path":($p+"/net")}]' \
+		"$B2/config.json" >"$B2/c" && mv "$B2/c" "$B2/config.json"
+	ipc=$(readlink "/proc/$pid/ns/ipc")
+	net=$(readlink "/proc/$pid/ns/net")
+	run rt run --bundle "$B2" j2
+	rt delete -f j1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = first ]
+	[ "${lines[1]}" = "$ipc" ]
+	[ "${lines[2]}" = "$net" ]
+}
