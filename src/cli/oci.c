@@ -333,6 +333,74 @@ static int oci_features(struct oci_cli *g, int argc, char **argv)
 	return 0;
 }
 
+static int oci_exec(struct oci_cli *g, int argc, char **argv)
+{
+	enum { E_PROCESS = 1100, E_CONSOLE, E_PIDFILE, E_CWD, E_PRESERVE, E_IGNORE, E_IGNORE_ARG };
+	static const struct option opts[] = {
+		{"process", required_argument, NULL, 'p'},	  {"console-socket", required_argument, NULL, E_CONSOLE},
+		{"pid-file", required_argument, NULL, E_PIDFILE}, {"cwd", required_argument, NULL, E_CWD},
+		{"env", required_argument, NULL, 'e'},		  {"user", required_argument, NULL, 'u'},
+		{"tty", no_argument, NULL, 't'},		  {"detach", no_argument, NULL, 'd'},
+		{"preserve-fds", required_argument, NULL, E_PRESERVE},
+		{"no-new-privs", no_argument, NULL, E_IGNORE},	  {"cap", required_argument, NULL, E_IGNORE_ARG},
+		{"apparmor", required_argument, NULL, E_IGNORE_ARG}, {"process-label", required_argument, NULL, E_IGNORE_ARG},
+		{"additional-gids", required_argument, NULL, E_IGNORE_ARG}, {"cgroup", required_argument, NULL, E_IGNORE_ARG},
+		{NULL, 0, NULL, 0},
+	};
+	struct volt_oci_exec_opts o = {.root = g->root};
+	cleanup_strv char **env = NULL;
+	struct volt_err err = {0};
+	int c, status;
+
+	optind = 0;
+	while ((c = getopt_long_only(argc, argv, "+p:e:u:td", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o.process_file = optarg;
+			break;
+		case E_CONSOLE:
+			o.console_socket = optarg;
+			break;
+		case E_PIDFILE:
+			o.pid_file = optarg;
+			break;
+		case E_CWD:
+			o.cwd = optarg;
+			break;
+		case 'e':
+			volt_strv_push(&env, optarg);
+			break;
+		case 'u':
+			o.user = optarg;
+			break;
+		case 't':
+			o.tty = true;
+			break;
+		case 'd':
+			o.detach = true;
+			break;
+		case E_PRESERVE:
+			o.preserve_fds = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case E_IGNORE:
+		case E_IGNORE_ARG: /* see docs/oci-runtime.md */
+			break;
+		default:
+			return oci_usage(g, "exec: bad option");
+		}
+	}
+	if (optind >= argc)
+		return oci_usage(g, "exec needs a container id");
+	o.id = argv[optind];
+	o.args = argv + optind + 1;
+	o.env = env;
+	if (o.process_file && o.args[0])
+		return oci_usage(g, "exec: a command and --process exclude each other");
+	if (volt_oci_exec(&o, &status, &err) < 0)
+		return oci_fail(g, &err);
+	return status;
+}
+
 static int oci_refused(struct oci_cli *g, int argc, char **argv)
 {
 	struct volt_err err = {0};
@@ -359,7 +427,7 @@ static const struct {
 	{"features", oci_features, "Print what this runtime supports (JSON)"},
 	{"checkpoint", oci_refused, "Refused: no CRIU support"},
 	{"restore", oci_refused, "Refused: no CRIU support"},
-	{"exec", oci_refused, "Not supported yet"},
+	{"exec", oci_exec, "Run another process in a running container (--process FILE or a command)"},
 	{"ps", oci_refused, "Not supported yet"},
 	{"pause", oci_refused, "Not supported yet"},
 	{"resume", oci_refused, "Not supported yet"},

@@ -190,6 +190,12 @@ int volt_oci_child_before_exec(void *arg, int sync, char ***env, struct volt_err
 	if (wait_for_start(ch->fifo_fd, err) < 0)
 		return -1;
 	/* 3. the process's settings, in runc's order (see the top) */
+	return volt_oci_process_apply(ch, err);
+}
+
+int volt_oci_process_apply(const struct volt_oci_child *ch, struct volt_err *err)
+{
+	const struct volt_oci_config *c = ch->cfg;
 	if (set_rlimits(c, err) < 0 || volt_caps_drop_bounding(c->cap_bounding, err) < 0)
 		return -1;
 	if (ch->bpf && !c->no_new_privs && volt_seccomp_install(ch->bpf, ch->bpf_len, false, NULL, err) < 0)

@@ -36,6 +36,12 @@ int volt_oci_child_rootfs(void *arg, struct volt_err *err);
 /* volt_oci_child_before_exec - the hook for .before_exec */
 int volt_oci_child_before_exec(void *arg, int sync, char ***env, struct volt_err *err);
 
+/* volt_oci_process_apply - rlimits, bounding set, user, capabilities,
+ * no_new_privs and seccomp of ch->cfg's process, in runc's order (child.c's
+ * top); the last steps before exec, for the container's process and for
+ * `exec`. */
+int volt_oci_process_apply(const struct volt_oci_child *ch, struct volt_err *err);
+
 /* volt_oci_find_exec - whether argv0 names an executable in the (already
  * pivoted) root, searched in env's PATH as execvp does. Return: 0, or -1
  * with err (exit code 127). */

@@ -467,6 +467,22 @@ int volt_oci_config_parse(struct volt_oci_config *c, const char *text, size_t le
 	return r;
 }
 
+int volt_oci_process_parse(struct volt_oci_config *c, const char *text, size_t len, struct volt_err *err)
+{
+	json_error_t je;
+	struct pctx p = {.err = err, .c = c};
+
+	memset(c, 0, sizeof(*c));
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		return volt_err_set(err, EINVAL, "process.json:%d:%d: %s", je.line, je.column, je.text);
+	int r = parse_process(&p, root);
+	json_decref(root);
+	if (r < 0)
+		volt_oci_config_free(c);
+	return r;
+}
+
 void volt_oci_config_free(struct volt_oci_config *c)
 {
 	free(c->oci_version);

@@ -70,6 +70,9 @@ struct volt_oci_config {
  * -1 with err naming the field ("linux.namespaces[2].type: ...") and c empty. */
 int volt_oci_config_parse(struct volt_oci_config *c, const char *text, size_t len, struct volt_err *err);
 void volt_oci_config_free(struct volt_oci_config *c);
+/* volt_oci_process_parse - a process object alone (`exec --process FILE`)
+ * into c's process fields; the same checks as config.json's "process". */
+int volt_oci_process_parse(struct volt_oci_config *c, const char *text, size_t len, struct volt_err *err);
 
 /* volt_oci_ns_flag - "pid", "network", ... -> CLONE_NEW*; 0 if unknown. */
 int volt_oci_ns_flag(const char *type);

@@ -47,7 +47,7 @@ char *volt_oci_default_root(void)
 }
 
 /* read_config - BUNDLE/config.json */
-static int read_config(const char *bundle, struct volt_oci_config *c, struct volt_err *err)
+int volt_oci_read_config(const char *bundle, struct volt_oci_config *c, struct volt_err *err)
 {
 	cleanup_free char *path = volt_path("%s/config.json", bundle), *text = NULL;
 	size_t len;
@@ -58,8 +58,8 @@ static int read_config(const char *bundle, struct volt_oci_config *c, struct vol
 
 /* compile_seccomp - linux.seccomp into a BPF program (volt's compiler, so
  * volt's always-blocked calls stay blocked unless the profile names them) */
-static int compile_seccomp(const struct volt_oci_config *c, struct sock_filter **prog, size_t *n,
-			   struct volt_err *err)
+int volt_oci_seccomp_compile(const struct volt_oci_config *c, struct sock_filter **prog, size_t *n,
+			     struct volt_err *err)
 {
 	struct volt_scmp_profile p;
 	cleanup_close int fd = memfd_create("volt-oci-seccomp", MFD_CLOEXEC);
@@ -117,18 +117,26 @@ static int build_idmap(const struct volt_oci_config *c, struct volt_idmap *m, st
 	return 0;
 }
 
-/* send_console - the pty master to --console-socket, with its name as the
- * message (what runc sends and conmon reads) */
-static int send_console(const char *path, int master, struct volt_err *err)
+int volt_oci_console_connect(const char *path, struct volt_err *err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	char name[64] = "/dev/ptmx";
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return volt_err_set(err, ENAMETOOLONG, "--console-socket %s", path);
 	strcpy(sa.sun_path, path);
-	cleanup_close int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return volt_err_sys(err, "connect to --console-socket %s", path);
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		volt_err_sys(err, "connect to --console-socket %s", path);
+		if (s >= 0)
+			close(s);
+		return -1;
+	}
+	return s;
+}
+
+int volt_oci_console_send(int sock, int master, struct volt_err *err)
+{
+	/* the pty's name as the message: what runc sends and conmon reads */
+	char name[64] = "/dev/ptmx";
 	union {
 		char b[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
@@ -141,8 +149,8 @@ static int send_console(const char *path, int master, struct volt_err *err)
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &master, sizeof(int));
-	if (sendmsg(s, &msg, MSG_NOSIGNAL) < 0)
-		return volt_err_sys(err, "send the terminal to --console-socket %s", path);
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+		return volt_err_sys(err, "send the terminal to --console-socket");
 	return 0;
 }
 
@@ -235,7 +243,7 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 		return volt_err_set(err, EINVAL, "invalid container id \"%s\"", o->id);
 	if (!realpath(o->bundle ? o->bundle : ".", bundle))
 		return volt_err_sys(err, "bundle %s", o->bundle ? o->bundle : ".");
-	if (read_config(bundle, &c, err) < 0)
+	if (volt_oci_read_config(bundle, &c, err) < 0)
 		return -1;
 	o->notes = volt_strv_dup(c.ignored);
 	cleanup_free char *rp = c.root_path[0] == '/' ? strdup(c.root_path) : volt_path("%s/%s", bundle, c.root_path);
@@ -252,7 +260,7 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 	memcpy(ch.join_fds, j.child, sizeof(ch.join_fds));
 	if ((hooks.ns_flags & CLONE_NEWUSER) && build_idmap(&c, &spec.idmap, err) < 0)
 		goto out;
-	if (c.seccomp_json && compile_seccomp(&c, &ch.bpf, &ch.bpf_len, err) < 0)
+	if (c.seccomp_json && volt_oci_seccomp_compile(&c, &ch.bpf, &ch.bpf_len, err) < 0)
 		goto out;
 	if (volt_mkdir_p(o->root, 0700, err) < 0)
 		goto out;
@@ -312,8 +320,14 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 		volt_err_set(err, ESRCH, "the container's process exited during create");
 		goto out;
 	}
-	if (sp.pty_fd >= 0 && o->console_socket && send_console(o->console_socket, sp.pty_fd, err) < 0)
-		goto out;
+	if (sp.pty_fd >= 0 && o->console_socket) {
+		int cs = volt_oci_console_connect(o->console_socket, err);
+		int sr = cs < 0 ? -1 : volt_oci_console_send(cs, sp.pty_fd, err);
+		if (cs >= 0)
+			close(cs);
+		if (sr < 0)
+			goto out;
+	}
 	if (volt_oci_state_write(dir, &st, err) < 0)
 		goto out;
 	if (o->pid_file) {

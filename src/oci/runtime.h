@@ -31,6 +31,34 @@ int volt_oci_delete(const char *root, const char *id, bool force, struct volt_er
 /* volt_oci_state_text - the state JSON of id (malloc'd) */
 char *volt_oci_state_text(const char *root, const char *id, struct volt_err *err);
 
+struct volt_oci_exec_opts {
+	const char *root, *id;
+	const char *process_file;   /* --process: a process object; else: */
+	char **args;                /* the command (argv form) */
+	char **env;                 /* -e KEY=VALUE, added to the container's */
+	const char *cwd, *user;     /* --cwd, --user UID[:GID] */
+	bool tty, detach;
+	const char *console_socket, *pid_file;
+	unsigned preserve_fds;
+};
+
+/* volt_oci_exec - run another process in a running container: its
+ * namespaces joined, the bundle's seccomp profile and process settings (or
+ * --process's). Return: 0 with *status (the process's exit status, 128+N
+ * for signal N; 0 with detach), or -1 with err. */
+int volt_oci_exec(const struct volt_oci_exec_opts *o, int *status, struct volt_err *err);
+
+/* helpers shared by runtime.c and exec.c */
+struct volt_oci_config;
+struct sock_filter;
+int volt_oci_read_config(const char *bundle, struct volt_oci_config *c, struct volt_err *err);
+int volt_oci_seccomp_compile(const struct volt_oci_config *c, struct sock_filter **prog, size_t *n,
+			     struct volt_err *err);
+/* volt_oci_console_connect - connect to a --console-socket; the fd, or -1 */
+int volt_oci_console_connect(const char *path, struct volt_err *err);
+/* volt_oci_console_send - the pty master over it, in runc's format */
+int volt_oci_console_send(int sock, int master, struct volt_err *err);
+
 /* volt_oci_spec_template - a config.json as `runc spec` writes it (with
  * rootless: a user namespace mapping the caller to 0, /sys bound, no
  * network namespace). malloc'd JSON text. */

@@ -239,7 +239,7 @@ podman_image() {
 		podman_rt load -i "$VOLT_TEST_DIR/images/app.docker.tar" >/dev/null
 }
 
-@test "rootless podman drives volt-runtime: run --rm, exit code, -d, stop, rm, keep-id, -it" {
+@test "rootless podman drives volt-runtime: run --rm, exit code, -d, exec, stop, rm, keep-id, -it" {
 	podman_image
 	run podman_rt run --rm --entrypoint sh docker.io/volt-test/app:v1 -c 'echo in-podman; exit 7'
 	[ "$status" -eq 7 ]
@@ -251,6 +251,12 @@ podman_image() {
 	# the process podman reaps is the container's own: no volt process between
 	pid=$(podman_rt inspect -f '{{.State.Pid}}' pd1)
 	grep -q sleep "/proc/$pid/cmdline"
+	# exec: podman passes a --process file
+	run podman_rt exec pd1 sh -c 'echo exec-in-podman; exit 3'
+	[ "$status" -eq 3 ]
+	[ "$output" = exec-in-podman ]
+	run podman_rt exec -u 1000 pd1 id -u
+	[ "$output" = 1000 ]
 	podman_rt stop -t 1 pd1
 	[ "$(podman_rt inspect -f '{{.State.Status}}' pd1)" = exited ]
 	podman_rt rm pd1
@@ -297,4 +303,34 @@ teardown_file() {
 	[ "${lines[0]}" = first ]
 	[ "${lines[1]}" = "$ipc" ]
 	[ "${lines[2]}" = "$net" ]
+}
+
+@test "exec: a command or --process in a running container, its namespaces and settings" {
+	volt_bundle '["sleep","60"]'
+	edit '.hostname="ex"'
+	rt create --bundle "$B" e1
+	run rt exec e1 true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"container that is created"* ]]
+	rt start e1
+	run rt exec -e FOO=bar e1 sh -c 'echo $FOO; hostname; echo $$; grep NoNewPrivs /proc/self/status; exit 9'
+	[ "$status" -eq 9 ]
+	[ "${lines[0]}" = bar ]
+	[ "${lines[1]}" = ex ]
+	# in the container's PID namespace: init is 1, so this is a small number
+	[ "${lines[2]}" -lt 10 ]
+	[[ "${lines[3]}" == "NoNewPrivs:"*1 ]]
+	run -127 rt exec e1 no-such-command
+	[[ "$output" == *"not found"* ]]
+	echo '{"args":["sh","-c","echo from-process; pwd"],"cwd":"/tmp","env":["PATH=/bin"],"user":{"uid":0,"gid":0}}' \
+		>"$BATS_TEST_TMPDIR/p.json"
+	run rt exec --process "$BATS_TEST_TMPDIR/p.json" e1
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = from-process ]
+	[ "${lines[1]}" = /tmp ]
+	rt exec -d --pid-file "$BATS_TEST_TMPDIR/epid" e1 sleep 30
+	grep -q sleep "/proc/$(cat "$BATS_TEST_TMPDIR/epid")/cmdline"
+	rt delete -f e1
+	run rt exec e1 true
+	[ "$status" -eq 1 ]
 }

@@ -1,5 +1,6 @@
 /* libFuzzer target: the OCI runtime-spec config.json parser (oci/config.c),
- * and the mount option splitter it uses on every mounts[] entry. */
+ * the mount option splitter it uses on every mounts[] entry, and the
+ * process object of `exec --process`. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,5 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		volt_oci_config_free(&c);
 	}
+	/* the same bytes as an `exec --process` object */
+	if (volt_oci_process_parse(&c, (const char *)data, size, &err) == 0)
+		volt_oci_config_free(&c);
 	return 0;
 }

@@ -175,6 +175,23 @@ static void test_mount_opts(void **state)
 	free(o.data);
 }
 
+/* `exec --process`: a process object alone, with config.json's checks */
+static void test_process_parse(void **state)
+{
+	struct volt_oci_config c;
+	struct volt_err err;
+	const char *ok = "{\"args\":[\"id\"],\"cwd\":\"/tmp\",\"user\":{\"uid\":3,\"gid\":4},\"terminal\":true}";
+	(void)state;
+	assert_int_equal(volt_oci_process_parse(&c, ok, strlen(ok), &err), 0);
+	assert_string_equal(c.args[0], "id");
+	assert_int_equal(c.uid, 3);
+	assert_true(c.terminal);
+	volt_oci_config_free(&c);
+	const char *bad = "{\"args\":[],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}}";
+	assert_int_equal(volt_oci_process_parse(&c, bad, strlen(bad), &err), -1);
+	assert_non_null(strstr(err.msg, "process.args"));
+}
+
 /* what `spec` writes is what `create` reads */
 static void test_spec_template_parses(void **state)
 {
@@ -203,7 +220,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_runc_template), cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_top_level),     cmocka_unit_test(test_mount_opts),
-		cmocka_unit_test(test_spec_template_parses),
+		cmocka_unit_test(test_spec_template_parses), cmocka_unit_test(test_process_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
