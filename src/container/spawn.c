@@ -301,7 +301,9 @@ static int child_main(void *arg)
 	struct child_report r = {0};
 	container_setup(&a->sp, a->sync, a->mapped, &r.err);
 	r.exit_code = r.err.exit_code ? r.err.exit_code : VOLT_EXIT_INTERNAL;
-	if (write(a->sync, &r, sizeof(r)) < 0) {
+	/* send, not write: a number a hook closed and something reused is
+	 * not a socket (ENOTSOCK), and a peer gone raises no SIGPIPE */
+	if (send(a->sync, &r, sizeof(r), MSG_NOSIGNAL) < 0) {
 		/* a hook closed the report socket (setup was reported done):
 		 * the container's stderr is the only place left to say it */
 		char m[VOLT_ERR_MSG_MAX + 64];
