@@ -401,6 +401,48 @@ static int oci_exec(struct oci_cli *g, int argc, char **argv)
 	return status;
 }
 
+static int oci_ps(struct oci_cli *g, int argc, char **argv)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	struct volt_err err = {0};
+	const char *format = "table";
+	cleanup_free pid_t *pids = NULL;
+	size_t n;
+	int c;
+	optind = 0;
+	while ((c = getopt_long_only(argc, argv, "+f:", opts, NULL)) != -1) {
+		if (c != 'f' || (strcmp(optarg, "table") && strcmp(optarg, "json")))
+			return oci_usage(g, "ps: --format table|json");
+		format = optarg;
+	}
+	/* ps arguments after the id (runc passes them to ps(1)) are ignored */
+	if (optind >= argc)
+		return oci_usage(g, "ps needs a container id");
+	if (volt_oci_pids(g->root, argv[optind], &pids, &n, &err) < 0)
+		return oci_fail(g, &err);
+	if (!strcmp(format, "json")) {
+		printf("[");
+		for (size_t i = 0; i < n; i++)
+			printf("%s%d", i ? "," : "", (int)pids[i]);
+		printf("]\n");
+		return 0;
+	}
+	printf("PID\tCMD\n");
+	for (size_t i = 0; i < n; i++) {
+		char path[64], cmd[256] = "";
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pids[i]);
+		FILE *f = fopen(path, "re");
+		size_t len = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
+		if (f)
+			fclose(f);
+		for (size_t k = 0; k + 1 < len; k++)
+			if (!cmd[k])
+				cmd[k] = ' ';
+		printf("%d\t%s\n", (int)pids[i], cmd);
+	}
+	return 0;
+}
+
 static int oci_refused(struct oci_cli *g, int argc, char **argv)
 {
 	struct volt_err err = {0};
@@ -428,7 +470,7 @@ static const struct {
 	{"checkpoint", oci_refused, "Refused: no CRIU support"},
 	{"restore", oci_refused, "Refused: no CRIU support"},
 	{"exec", oci_exec, "Run another process in a running container (--process FILE or a command)"},
-	{"ps", oci_refused, "Not supported yet"},
+	{"ps", oci_ps, "List the processes of a container (--format table|json)"},
 	{"pause", oci_refused, "Not supported yet"},
 	{"resume", oci_refused, "Not supported yet"},
 	{"update", oci_refused, "Not supported yet"},

@@ -12,6 +12,7 @@
  * whose pid is gone (or a zombie) is "stopped". */
 #include "oci/runtime.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -470,4 +471,47 @@ char *volt_oci_state_text(const char *root, const char *id, struct volt_err *err
 	if (!t)
 		volt_err_set(err, ENOMEM, "state of %s", id);
 	return t;
+}
+
+int volt_oci_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct volt_err *err)
+{
+	struct volt_oci_state s;
+	enum volt_oci_status st;
+	struct stat want, got;
+	char path[64];
+
+	*pids = NULL;
+	*n = 0;
+	if (load(root, id, &s, &st, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)s.pid);
+	int r = 0;
+	if (st == VOLT_OCI_STOPPED || stat(path, &want) < 0) {
+		volt_oci_state_free(&s);
+		return 0; /* nothing runs: an empty list */
+	}
+	/* the container's processes: those in its PID namespace (there are no
+	 * cgroups of volt-runtime's own to read yet) */
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char *end;
+		long p = strtol(e->d_name, &end, 10);
+		if (*end || p <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/pid", p);
+		if (stat(path, &got) < 0 || got.st_ino != want.st_ino || got.st_dev != want.st_dev)
+			continue;
+		pid_t *np = realloc(*pids, (*n + 1) * sizeof(pid_t));
+		if (!np) {
+			r = volt_err_set(err, ENOMEM, "ps");
+			break;
+		}
+		*pids = np;
+		(*pids)[(*n)++] = (pid_t)p;
+	}
+	if (d)
+		closedir(d);
+	volt_oci_state_free(&s);
+	return r;
 }

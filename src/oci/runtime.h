@@ -28,6 +28,9 @@ int volt_oci_kill(const char *root, const char *id, int sig, struct volt_err *er
 /* volt_oci_delete - remove a stopped (or created) container's state; force:
  * kill a running one first, and a missing one is no error */
 int volt_oci_delete(const char *root, const char *id, bool force, struct volt_err *err);
+/* volt_oci_pids - the pids (host view) of the processes in the container's
+ * PID namespace; none when it has stopped. malloc'd in *pids. */
+int volt_oci_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct volt_err *err);
 /* volt_oci_state_text - the state JSON of id (malloc'd) */
 char *volt_oci_state_text(const char *root, const char *id, struct volt_err *err);
 

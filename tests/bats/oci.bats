@@ -305,7 +305,7 @@ teardown_file() {
 	[ "${lines[2]}" = "$net" ]
 }
 
-@test "exec: a command or --process in a running container, its namespaces and settings" {
+@test "exec: a command or --process in a running container, its namespaces and settings; ps" {
 	volt_bundle '["sleep","60"]'
 	edit '.hostname="ex"'
 	rt create --bundle "$B" e1
@@ -330,6 +330,11 @@ teardown_file() {
 	[ "${lines[1]}" = /tmp ]
 	rt exec -d --pid-file "$BATS_TEST_TMPDIR/epid" e1 sleep 30
 	grep -q sleep "/proc/$(cat "$BATS_TEST_TMPDIR/epid")/cmdline"
+	# ps: the container's process and the exec'd one
+	run rt ps --format json e1
+	[ "$status" -eq 0 ]
+	[ "$(jq length <<<"$output")" -eq 2 ]
+	[ "$(jq --argjson p "$(cat "$BATS_TEST_TMPDIR/epid")" 'index($p) != null' <<<"$output")" = true ]
 	rt delete -f e1
 	run rt exec e1 true
 	[ "$status" -eq 1 ]
