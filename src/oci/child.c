@@ -166,6 +166,17 @@ static int set_caps(const struct volt_oci_config *c, struct volt_err *err)
 	return r;
 }
 
+/* confine - the run.oci.volt.landlock profile, then the seccomp filter
+ * (last: the filter need not allow landlock's calls) */
+static int confine(const struct volt_oci_child *ch, struct volt_err *err)
+{
+	if (ch->landlock && volt_landlock_apply(&ch->ll, &ch->plan, err) < 0)
+		return -1;
+	if (ch->bpf && volt_seccomp_install(ch->bpf, ch->bpf_len, false, NULL, err) < 0)
+		return -1;
+	return 0;
+}
+
 int volt_oci_child_before_exec(void *arg, int sync, char ***env, struct volt_err *err)
 {
 	const struct volt_oci_child *ch = arg;
@@ -198,13 +209,15 @@ int volt_oci_process_apply(const struct volt_oci_child *ch, struct volt_err *err
 	const struct volt_oci_config *c = ch->cfg;
 	if (set_rlimits(c, err) < 0 || volt_caps_drop_bounding(c->cap_bounding, err) < 0)
 		return -1;
-	if (ch->bpf && !c->no_new_privs && volt_seccomp_install(ch->bpf, ch->bpf_len, false, NULL, err) < 0)
+	/* Landlock and seccomp need no_new_privs or CAP_SYS_ADMIN: without
+	 * the first, they go in while the second is still held */
+	if (!c->no_new_privs && confine(ch, err) < 0)
 		return -1;
 	if (switch_user(ch, err) < 0 || set_caps(c, err) < 0)
 		return -1;
 	if (c->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return volt_err_sys(err, "prctl(PR_SET_NO_NEW_PRIVS)");
-	if (ch->bpf && c->no_new_privs && volt_seccomp_install(ch->bpf, ch->bpf_len, false, NULL, err) < 0)
+	if (c->no_new_privs && confine(ch, err) < 0)
 		return -1;
 	return 0;
 }

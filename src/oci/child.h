@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "oci/config.h"
+#include "security/landlock.h"
 #include "util/err.h"
 
 struct volt_oci_child {
@@ -20,6 +21,9 @@ struct volt_oci_child {
 	struct sock_filter *bpf; /* linux.seccomp compiled; NULL: none */
 	size_t bpf_len;
 	bool setgroups_denied;   /* single-id map: the kernel refuses setgroups */
+	bool landlock;           /* annotation run.oci.volt.landlock: apply ll */
+	struct volt_ll_profile ll;
+	struct volt_ll_plan plan;
 	int join_fds[3];         /* ipc, uts, cgroup namespaces given by path (-1: none) */
 	const struct volt_idmap *idmap; /* a new user namespace's maps */
 	bool map_direct;         /* write them ourselves (see volt_oci_map_ids) */

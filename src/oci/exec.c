@@ -228,6 +228,8 @@ int volt_oci_exec(const struct volt_oci_exec_opts *o, int *status, struct volt_e
 		goto out;
 	if (c.seccomp_json && volt_oci_seccomp_compile(&c, &ch.bpf, &ch.bpf_len, err) < 0)
 		goto out;
+	if (volt_oci_landlock_prepare(&c, true, &ch, err) < 0)
+		goto out;
 	ch.cfg = &c;
 	if (pipe2(rep, O_CLOEXEC) < 0 || pipe2(pidp, O_CLOEXEC) < 0) {
 		volt_err_sys(err, "pipe");
@@ -283,6 +285,8 @@ out:
 			close(pidp[i]);
 	}
 	free(ch.bpf);
+	if (ch.landlock)
+		volt_ll_profile_free(&ch.ll);
 	volt_oci_config_free(&c);
 	volt_oci_state_free(&s);
 	return r;

@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -33,6 +34,7 @@
 #include "oci/child.h"
 #include "oci/config.h"
 #include "oci/state.h"
+#include "security/security.h"
 #include "security/seccomp.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -115,6 +117,28 @@ static int build_idmap(const struct volt_oci_config *c, struct volt_idmap *m, st
 	memcpy(m->gids, c->gids, sizeof(m->gids));
 	m->n_uids = c->n_uids;
 	m->n_gids = c->n_gids;
+	return 0;
+}
+
+int volt_oci_landlock_prepare(const struct volt_oci_config *c, bool exec, struct volt_oci_child *ch,
+			      struct volt_err *err)
+{
+	json_t *ann = json_loads(c->annotations_json ? c->annotations_json : "{}", 0, NULL);
+	const char *v = json_string_value(json_object_get(ann, "run.oci.volt.landlock"));
+	cleanup_free char *name = v ? strdup(v) : NULL;
+	json_decref(ann);
+	if (!name || !strcmp(name, "none"))
+		return 0;
+	/* a name is looked up where `volt run --landlock` looks (shipped
+	 * profiles; a path as it is) */
+	cleanup_free char *path = volt_profile_find(NULL, "landlock", name, err);
+	cleanup_free char *text = NULL;
+	size_t len;
+	if (!path || volt_read_file(path, 1 << 20, &text, &len, err) < 0 ||
+	    volt_ll_profile_parse(&ch->ll, path, text, len, err) < 0)
+		return volt_err_prefix(err, "annotation run.oci.volt.landlock");
+	volt_landlock_plan(&ch->ll, volt_landlock_abi(), exec, &ch->plan);
+	ch->landlock = true;
 	return 0;
 }
 
@@ -263,6 +287,8 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 		goto out;
 	if (c.seccomp_json && volt_oci_seccomp_compile(&c, &ch.bpf, &ch.bpf_len, err) < 0)
 		goto out;
+	if (volt_oci_landlock_prepare(&c, false, &ch, err) < 0)
+		goto out;
 	if (volt_mkdir_p(o->root, 0700, err) < 0)
 		goto out;
 	dir = volt_path("%s/%s", o->root, o->id);
@@ -348,6 +374,8 @@ out:
 	if (ch.fifo_fd >= 0)
 		close(ch.fifo_fd);
 	free(ch.bpf);
+	if (ch.landlock)
+		volt_ll_profile_free(&ch.ll);
 	joins_close(&j);
 	if (r < 0 && *pid > 0) {
 		kill(*pid, SIGKILL);

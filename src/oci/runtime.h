@@ -57,6 +57,12 @@ struct sock_filter;
 int volt_oci_read_config(const char *bundle, struct volt_oci_config *c, struct volt_err *err);
 int volt_oci_seccomp_compile(const struct volt_oci_config *c, struct sock_filter **prog, size_t *n,
 			     struct volt_err *err);
+/* volt_oci_landlock_prepare - the annotation run.oci.volt.landlock (a
+ * profile name or path; "none" or absent: nothing) parsed and planned
+ * into ch (ll, plan, landlock) */
+struct volt_oci_child;
+int volt_oci_landlock_prepare(const struct volt_oci_config *c, bool exec, struct volt_oci_child *ch,
+			      struct volt_err *err);
 /* volt_oci_console_connect - connect to a --console-socket; the fd, or -1 */
 int volt_oci_console_connect(const char *path, struct volt_err *err);
 /* volt_oci_console_send - the pty master over it, in runc's format */

@@ -339,3 +339,29 @@ teardown_file() {
 	run rt exec e1 true
 	[ "$status" -eq 1 ]
 }
+
+@test "annotation run.oci.volt.landlock confines the process (and exec's) with a volt profile" {
+	volt_bundle '["sh","-c","head -1 /etc/passwd; touch /tmp/f 2>/dev/null && echo wrote || echo denied; sleep 30"]'
+	edit '.root.readonly=false | .annotations={"run.oci.volt.landlock":"readonly"}'
+	rt create --bundle "$B" ll1
+	rt start ll1
+	run rt exec ll1 sh -c 'touch /tmp/g 2>/dev/null && echo wrote || echo denied'
+	[ "$output" = denied ]
+	rt delete -f ll1
+	[ ! -e "$BATS_FILE_TMPDIR/rootfs/tmp/f" ]
+	[ ! -e "$BATS_FILE_TMPDIR/rootfs/tmp/g" ]
+	# without it the same writes work (the test can fail)
+	rm "$B/config.json"
+	volt_bundle '["sh","-c","touch /tmp/f && echo wrote"]'
+	edit '.root.readonly=false'
+	run rt run --bundle "$B" ll2
+	[ "$output" = wrote ]
+	rm -f "$BATS_FILE_TMPDIR/rootfs/tmp/f"
+	# an unknown profile fails create with the annotation named
+	rm "$B/config.json"
+	volt_bundle '["true"]'
+	edit '.annotations={"run.oci.volt.landlock":"no-such-profile"}'
+	run rt create --bundle "$B" ll3
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"run.oci.volt.landlock"* ]]
+}
