@@ -244,6 +244,10 @@ podman_image() {
 	run podman_rt run --rm --entrypoint sh docker.io/volt-test/app:v1 -c 'echo in-podman; exit 7'
 	[ "$status" -eq 7 ]
 	[ "$output" = in-podman ]
+	# volt's own annotation through podman
+	run podman_rt run --rm --annotation run.oci.volt.landlock=readonly --entrypoint sh docker.io/volt-test/app:v1 \
+		-c 'touch /tmp/x 2>/dev/null && echo wrote || echo denied'
+	[ "$output" = denied ]
 	run -127 podman_rt run --rm --entrypoint no-such-command docker.io/volt-test/app:v1
 	[ "$status" -eq 127 ]
 	podman_rt run -d --name pd1 --entrypoint sleep docker.io/volt-test/app:v1 100
