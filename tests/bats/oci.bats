@@ -369,3 +369,13 @@ teardown_file() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"run.oci.volt.landlock"* ]]
 }
+
+@test "linux.sysctl is written before /proc/sys turns read-only" {
+	# a network namespace of its own: its sysctls belong to the container's root
+	volt_bundle '["sh","-c","cat /proc/sys/net/ipv4/ping_group_range"]'
+	edit '.linux.namespaces += [{"type":"network"}] | .linux.sysctl={"net.ipv4.ping_group_range":"0 0"}'
+	run rt run --bundle "$B" s1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo $output)" = "0 0" ]
+}
