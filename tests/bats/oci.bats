@@ -278,8 +278,11 @@ podman_image() {
 teardown_file() {
 	# podman's store holds files of the subordinate ids: removed from inside
 	if [ -d "$BATS_FILE_TMPDIR/podman" ]; then
+		# (podman's pause process keeps the store's overlay mounted in its namespace)
 		podman --root "$BATS_FILE_TMPDIR/podman/root" --runroot "$BATS_FILE_TMPDIR/podman/run" \
-			--storage-driver overlay unshare rm -rf "$BATS_FILE_TMPDIR/podman" 2>/dev/null || true
+			--storage-driver overlay unshare sh -c \
+			'umount "$0/root/overlay" 2>/dev/null; rm -rf "$0"' "$BATS_FILE_TMPDIR/podman" 2>/dev/null || true
+		rm -rf "$BATS_FILE_TMPDIR/podman" 2>/dev/null || true
 	fi
 }
 
