@@ -51,7 +51,7 @@ HEAVY_OBJS := $(HEAVY_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/src/cli/common.o
 SHIM_OBJS := $(SHIM_SRCS:%.c=$(BUILD)/%.o)
 INIT_OBJS := $(INIT_SRCS:%.c=$(BUILD)/%.o)
 
-BINS := $(BUILD)/volt $(BUILD)/volt-shim $(BUILD)/volt-init $(BUILD)/volt-image
+BINS := $(BUILD)/volt $(BUILD)/volt-shim $(BUILD)/volt-init $(BUILD)/volt-image $(BUILD)/volt-runtime
 
 .PHONY: print-pkgs print-lazy-pkgs all check-layers test unit unit-asan bats demo bench install deps clean fuzz
 all: $(BINS)
@@ -74,6 +74,10 @@ LINK := $(CC) -pie -Wl,--as-needed $(LDFLAGS)
 
 $(BUILD)/volt: $(CLI_OBJS) $(BUILD)/libvolt.a $(BUILD)/libvolt-lazym.a
 	$(LINK) -o $@ $(CLI_OBJS) $(BUILD)/libvolt.a $(PKG_LIBS)
+
+# volt-runtime: volt itself under the name OCI engines call (argv[0] picks cli/oci.c)
+$(BUILD)/volt-runtime: $(BUILD)/volt
+	ln -sf volt $@
 
 # volt-image: the commands that need the heavy libraries; volt execs it.
 # Those load libm anyway: it links libm itself, so that their math calls do
@@ -156,6 +160,7 @@ bench: deps
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/volt $(DESTDIR)$(PREFIX)/share/volt/profiles
 	install -m 0755 $(BUILD)/volt $(DESTDIR)$(PREFIX)/bin/volt
+	ln -sf volt $(DESTDIR)$(PREFIX)/bin/volt-runtime
 	install -m 0755 $(BUILD)/volt-shim $(DESTDIR)$(PREFIX)/libexec/volt/volt-shim
 	install -m 0755 $(BUILD)/volt-init $(DESTDIR)$(PREFIX)/libexec/volt/volt-init
 	install -m 0755 $(BUILD)/volt-image $(DESTDIR)$(PREFIX)/libexec/volt/volt-image

@@ -122,6 +122,9 @@ extern const struct volt_cmd_spec cli_system_spec;               /* system.c */
 int cmd_unshare(struct volt_cli *cli, int argc, char **argv); /* system.c */
 extern const struct volt_cmd_spec cli_unshare_spec;
 extern const struct volt_cmd_spec cli_port_spec;
+/* the OCI runtime (cli/oci.c): `volt oci ...`, and volt run as volt-runtime */
+int cmd_oci(struct volt_cli *cli, int argc, char **argv);
+int cli_oci_main(int argc, char **argv);
 
 /* supervision (cli/supervise.c, cli/supervise_opts.c, cli/generate.c) */
 struct volt_sup_opts;

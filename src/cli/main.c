@@ -47,6 +47,8 @@ static const struct volt_cmd commands[] = {
 
 	{"system", NULL, "The store as a whole: reset (remove everything)", &cli_system_spec},
 	{"unshare", cmd_unshare, "Run a command in the store's user namespace", &cli_unshare_spec},
+	/* runc's command line, parsed by cli/oci.c itself (its flags are runc's) */
+	{"oci", cmd_oci, "The OCI runtime (runc's commands over a bundle); also installed as volt-runtime", NULL},
 
 	{"security", NULL, "Inspect, check and audit confinement; manage profiles", &cli_security_spec},
 };
@@ -54,6 +56,10 @@ static const struct volt_cmd commands[] = {
 int main(int argc, char **argv)
 {
 	volt_trace("volt: main");
+	/* volt-runtime: the same binary under the name engines look for */
+	const char *base = strrchr(argv[0], '/');
+	if (!strcmp(base ? base + 1 : argv[0], "volt-runtime"))
+		return cli_oci_main(argc, argv);
 	/* not a command: the process that keeps a mapped user namespace
 	 * (userns/userns_keeper.c), started by volt itself */
 	if ((argc == 6 || argc == 7) && !strcmp(argv[1], VOLT_USERNS_KEEPER_CMD))

@@ -51,7 +51,7 @@ static char *read_small(const char *path)
 static void close_inherited(const struct volt_enter *e)
 {
 	int keep[] = {e->stdio[0], e->stdio[1], e->stdio[2], e->report_fd,
-		      e->security ? e->security->notify_sock[1] : -1};
+		      e->security ? e->security->notify_sock[1] : -1, e->keep_fd > 0 ? e->keep_fd : -1};
 	volt_fds_close_except(3 + e->preserve_fds, keep, ARRAY_SIZE(keep), 0);
 }
 
@@ -189,6 +189,11 @@ int volt_enter_exec(const struct volt_enter *e, char ***env, struct volt_err *er
 	close_inherited(e);
 	if (enter_cwd(e, err) < 0 || setup_stdio(e, err) < 0)
 		return fail_code(err, VOLT_EXIT_INTERNAL);
+	if (e->before_exec) {
+		if (e->before_exec(e->before_exec_arg, e->report_fd, env, err) < 0)
+			return fail_code(err, err->exit_code ? err->exit_code : VOLT_EXIT_INTERNAL);
+		return exec_command(e, *env, err);
+	}
 	if (e->security && volt_security_bounding(e->security, err) < 0)
 		return fail_code(err, VOLT_EXIT_INTERNAL);
 	if (switch_user(e, env, err) < 0 || die_with_parent(e, err) < 0)

@@ -27,6 +27,12 @@ struct volt_enter {
 	int report_fd;         /* where the caller reports a failure: open until exec */
 	pid_t ppid;            /* getppid() when the process began: it differs once
 				* the parent is gone */
+	/* the caller's own last steps instead of bounding set, user, death
+	 * signal and security (an OCI bundle's process, src/oci/child.c): run
+	 * after stdio and session; NULL: volt's */
+	int (*before_exec)(void *arg, int report_fd, char ***env, struct volt_err *err);
+	void *before_exec_arg;
+	int keep_fd;           /* one more fd kept for before_exec, or -1 (0 is stdin: never) */
 };
 
 /* volt_enter_signals - the first step in the container: no signal blocked,

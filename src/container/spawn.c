@@ -125,7 +125,7 @@ static int container_setup(struct volt_spawn *sp, int sync, bool mapped, struct 
 	/* 3. root file system, then pivot_root into it */
 	struct volt_rootfs_args ra = {.spec = s, .ctr_dir = sp->ctr_dir, .init_path = sp->init_path,
 				      .notice_fd = sp->stdio[2] >= 0 ? sp->stdio[2] : STDERR_FILENO};
-	if (volt_rootfs_setup(&ra, err) < 0)
+	if (sp->hooks ? sp->hooks->rootfs(sp->hooks->arg, err) < 0 : volt_rootfs_setup(&ra, err) < 0)
 		return -1;
 	if (sp->want_pty && open_console(sp, sync, err) < 0)
 		return -1;
@@ -146,9 +146,15 @@ static int container_setup(struct volt_spawn *sp, int sync, bool mapped, struct 
 		.stdio = {sp->stdio[0], sp->stdio[1], sp->stdio[2]},
 		.ctty = sp->ctty,
 		.new_session = true,
-		.preserve_fds = sp->preserve_fds,
+		.preserve_fds = sp->hooks ? sp->hooks->keep_fds : sp->preserve_fds,
 		.report_fd = sync,
 		.ppid = ppid,
+		/* an OCI bundle's process (src/oci/): its own user and security
+		 * steps after stdio, and no death signal (runc's model: the
+		 * process outlives the runtime) */
+		.before_exec = sp->hooks ? sp->hooks->before_exec : NULL,
+		.before_exec_arg = sp->hooks ? sp->hooks->arg : NULL,
+		.keep_fd = sp->hooks ? sp->hooks->keep_fd : -1,
 	};
 	return volt_enter_exec(&e, &env, err);
 }
@@ -198,8 +204,15 @@ static int child_main(void *arg)
 	struct child_report r = {0};
 	container_setup(&a->sp, a->sync, a->mapped, &r.err);
 	r.exit_code = r.err.exit_code ? r.err.exit_code : VOLT_EXIT_INTERNAL;
-	if (write(a->sync, &r, sizeof(r)) < 0)
-		_exit(VOLT_EXIT_INTERNAL);
+	/* send, not write: a number a hook closed and something reused is
+	 * not a socket (ENOTSOCK), and a peer gone raises no SIGPIPE */
+	if (send(a->sync, &r, sizeof(r), MSG_NOSIGNAL) < 0) {
+		/* a hook closed the report socket (setup was reported done):
+		 * the container's stderr is the only place left to say it */
+		char m[VOLT_ERR_MSG_MAX + 64];
+		volt_err_format(&r.err, m, sizeof(m));
+		dprintf(STDERR_FILENO, "volt: %s\n", m);
+	}
 	_exit(r.exit_code);
 }
 
@@ -247,12 +260,14 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 		flags |= CLONE_NEWNET;
 	if (sp->in_userns)
 		flags &= ~(unsigned long)CLONE_NEWUSER;
+	if (sp->hooks)
+		flags = sp->hooks->ns_flags;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return volt_err_sys(err, "socketpair");
 	fflush(NULL);
 	/* in the container's user namespace already: nothing for us to do
 	 * while the child sets up, so it runs in our memory (see the top) */
-	bool shared = sp->in_userns && !sp->joined_userns && !getenv("VOLT_SPAWN_FORK");
+	bool shared = sp->in_userns && !sp->joined_userns && !sp->hooks && !getenv("VOLT_SPAWN_FORK");
 	struct child_args args = {.sp = *sp, .sync = sv[1], .mapped = shared};
 	if (shared)
 		pid = clone_shared(flags, &args);
@@ -271,7 +286,11 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 	}
 	close(sv[1]);
 	volt_trace(shared ? "spawn: cloned in shared memory" : "spawn: cloned");
-	c = !sp->joined_userns && !sp->in_userns && volt_idmap_apply(&s->idmap, pid, err) < 0 ? 1 : 0;
+	c = !sp->joined_userns && !sp->in_userns && (flags & CLONE_NEWUSER) &&
+		    (sp->hooks && sp->hooks->map ? sp->hooks->map(sp->hooks->arg, pid, err)
+						 : volt_idmap_apply(&s->idmap, pid, err)) < 0
+		? 1
+		: 0;
 	volt_trace("spawn: id map written");
 	if (!shared && write(sv[0], &c, 1) != 1 && !c) {
 		c = 1;

@@ -11,6 +11,25 @@
 
 struct volt_security;
 
+/* struct volt_spawn_hooks - a caller with child steps of its own (the OCI
+ * runtime, src/oci/child.c): spawn's clone, id mapping, network, hostname,
+ * cwd and stdio steps are kept; the root file system and everything after
+ * stdio (user, security, the death signal) are the caller's. */
+struct volt_spawn_hooks {
+	unsigned long ns_flags; /* the CLONE_NEW* set to create, instead of volt's */
+	/* rootfs: mounts and pivot_root, instead of volt_rootfs_setup */
+	int (*rootfs)(void *arg, struct volt_err *err);
+	/* before_exec: the last steps; sync is the report socket (closing it
+	 * tells the parent that setup succeeded: later errors go to stderr) */
+	int (*before_exec)(void *arg, int sync, char ***env, struct volt_err *err);
+	/* map: write the new user namespace's id maps of pid, instead of
+	 * volt_idmap_apply (NULL: that) */
+	int (*map)(void *arg, pid_t pid, struct volt_err *err);
+	unsigned keep_fds;      /* fds 3 .. 3+keep_fds-1 stay open across exec */
+	int keep_fd;            /* one more fd before_exec needs (the exec fifo), or -1 */
+	void *arg;
+};
+
 struct volt_spawn {
 	const struct volt_spec *spec;
 	const char *ctr_dir;
@@ -31,6 +50,7 @@ struct volt_spawn {
 
 	const struct volt_security *security; /* prepared by the monitor; NULL: none */
 	unsigned preserve_fds; /* --preserve-fds N: the monitor's fds 3..3+N-1 pass on */
+	const struct volt_spawn_hooks *hooks; /* NULL: volt's own steps */
 	/* out */
 	pid_t pid;             /* the container's PID 1, as seen from the host */
 	int userns_fd;         /* /proc/PID/ns/user, kept for cleanup after exit */

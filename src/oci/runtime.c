@@ -1,0 +1,546 @@
+/* volt-runtime's verbs (see runtime.h).
+ *
+ * Theory of operation (runc's model, so that conmon, containerd-shim and
+ * Slurm can drive volt as they drive runc): `create` clones the container's
+ * process with spawn.c (the bundle's own steps through struct
+ * volt_spawn_hooks, src/oci/child.c), which sets everything up and then
+ * blocks on ROOT/ID/exec.fifo; `create` records the pid and exits, and the
+ * process is re-parented to the caller's subreaper (conmon, the shim), which
+ * reaps it and so learns its exit status. No volt process stays behind: a
+ * monitor between the caller and the container would be what the caller
+ * reaps. `start` opens the fifo, which releases the process; a container
+ * whose pid is gone (or a zombie) is "stopped". */
+#include "oci/runtime.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container/spawn.h"
+#include "oci/child.h"
+#include "oci/config.h"
+#include "oci/state.h"
+#include "security/security.h"
+#include "security/seccomp.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+char *volt_oci_default_root(void)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	if (geteuid() == 0 && !xdg)
+		return strdup("/run/volt-runtime");
+	if (xdg && xdg[0] == '/')
+		return volt_path("%s/volt-runtime", xdg);
+	return volt_path("/tmp/volt-runtime-%u", (unsigned)geteuid());
+}
+
+/* read_config - BUNDLE/config.json */
+int volt_oci_read_config(const char *bundle, struct volt_oci_config *c, struct volt_err *err)
+{
+	cleanup_free char *path = volt_path("%s/config.json", bundle), *text = NULL;
+	size_t len;
+	if (volt_read_file(path, 16 << 20, &text, &len, err) < 0)
+		return volt_err_prefix(err, "bundle %s", bundle);
+	return volt_oci_config_parse(c, text, len, err);
+}
+
+/* compile_seccomp - linux.seccomp into a BPF program (volt's compiler, so
+ * volt's always-blocked calls stay blocked unless the profile names them) */
+int volt_oci_seccomp_compile(const struct volt_oci_config *c, struct sock_filter **prog, size_t *n,
+			     struct volt_err *err)
+{
+	struct volt_scmp_profile p;
+	cleanup_close int fd = memfd_create("volt-oci-seccomp", MFD_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return volt_err_sys(err, "memfd_create");
+	if (volt_scmp_profile_parse(&p, "config.json: linux.seccomp", c->seccomp_json, strlen(c->seccomp_json),
+				    err) < 0)
+		return -1;
+	int r = volt_seccomp_compile(&p, c->cap_effective, VOLT_SECCOMP_ENFORCE, fd, err);
+	volt_scmp_profile_free(&p);
+	if (r < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size % (off_t)sizeof(struct sock_filter))
+		return volt_err_set(err, EINVAL, "linux.seccomp: the compiled program is empty");
+	*prog = malloc((size_t)st.st_size);
+	if (!*prog || pread(fd, *prog, (size_t)st.st_size, 0) != st.st_size)
+		return volt_err_sys(err, "read the seccomp program");
+	*n = (size_t)st.st_size / sizeof(struct sock_filter);
+	return 0;
+}
+
+/* build_idmap - linux.uidMappings/gidMappings as volt's mapping: the caller
+ * alone (one id each, the caller's own) is written directly, anything else
+ * goes through newuidmap/newgidmap (the caller's /etc/subuid range) */
+static int build_idmap(const struct volt_oci_config *c, struct volt_idmap *m, struct volt_err *err)
+{
+	memset(m, 0, sizeof(*m));
+	m->uid = geteuid();
+	m->gid = getegid();
+	if (c->n_uids == 0)
+		return volt_err_set(err, EINVAL, "config.json: linux.uidMappings: a new user namespace needs mappings");
+	if (geteuid() == 0) {
+		/* root here (rootless podman runs us in its user namespace):
+		 * every range is written directly (volt_oci_map_ids) */
+		m->full = true;
+		memcpy(m->uids, c->uids, sizeof(m->uids));
+		memcpy(m->gids, c->gids, sizeof(m->gids));
+		m->n_uids = c->n_uids;
+		m->n_gids = c->n_gids;
+		return 0;
+	}
+	if (c->n_uids == 1 && c->n_gids == 1 && c->uids[0].count == 1 && c->gids[0].count == 1 &&
+	    c->uids[0].outside == m->uid && c->gids[0].outside == m->gid) {
+		m->uids[0] = c->uids[0];
+		m->gids[0] = c->gids[0];
+		m->n_uids = m->n_gids = 1;
+		return 0;
+	}
+	m->full = true;
+	memcpy(m->uids, c->uids, sizeof(m->uids));
+	memcpy(m->gids, c->gids, sizeof(m->gids));
+	m->n_uids = c->n_uids;
+	m->n_gids = c->n_gids;
+	return 0;
+}
+
+int volt_oci_landlock_prepare(const struct volt_oci_config *c, bool exec, struct volt_oci_child *ch,
+			      struct volt_err *err)
+{
+	json_t *ann = json_loads(c->annotations_json ? c->annotations_json : "{}", 0, NULL);
+	const char *v = json_string_value(json_object_get(ann, "run.oci.volt.landlock"));
+	cleanup_free char *name = v ? strdup(v) : NULL;
+	json_decref(ann);
+	if (!name || !strcmp(name, "none"))
+		return 0;
+	/* a name is looked up where `volt run --landlock` looks (shipped
+	 * profiles; a path as it is) */
+	cleanup_free char *path = volt_profile_find(NULL, "landlock", name, err);
+	cleanup_free char *text = NULL;
+	size_t len;
+	if (!path || volt_read_file(path, 1 << 20, &text, &len, err) < 0 ||
+	    volt_ll_profile_parse(&ch->ll, path, text, len, err) < 0)
+		return volt_err_prefix(err, "annotation run.oci.volt.landlock");
+	volt_landlock_plan(&ch->ll, volt_landlock_abi(), exec, &ch->plan);
+	ch->landlock = true;
+	return 0;
+}
+
+int volt_oci_console_connect(const char *path, struct volt_err *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return volt_err_set(err, ENAMETOOLONG, "--console-socket %s", path);
+	strcpy(sa.sun_path, path);
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		volt_err_sys(err, "connect to --console-socket %s", path);
+		if (s >= 0)
+			close(s);
+		return -1;
+	}
+	return s;
+}
+
+int volt_oci_console_send(int sock, int master, struct volt_err *err)
+{
+	/* the pty's name as the message: what runc sends and conmon reads */
+	char name[64] = "/dev/ptmx";
+	union {
+		char b[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct iovec iov = {.iov_base = name, .iov_len = strlen(name)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof(u.b)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &master, sizeof(int));
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+		return volt_err_sys(err, "send the terminal to --console-socket");
+	return 0;
+}
+
+static void now_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+/* struct joins - the namespaces config.json names by path, opened */
+struct joins {
+	int net, user, pid;
+	int child[3]; /* ipc, uts, cgroup: joined by the child (mounts.c) */
+};
+
+static void joins_close(struct joins *j)
+{
+	int *fds[] = {&j->net, &j->user, &j->pid, &j->child[0], &j->child[1], &j->child[2]};
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+}
+
+/* namespaces - the CLONE_NEW* set to create, and those given by path
+ * opened: network (spawn.c joins it), ipc, uts, cgroup (the child), user
+ * and PID (this process, before clone: the child is born in them); a mount
+ * namespace by path is refused (the bundle's root is set up in a new one) */
+static int namespaces(const struct volt_oci_config *c, unsigned long *flags, struct joins *j, struct volt_err *err)
+{
+	*flags = 0;
+	for (int i = 0; i < c->n_ns; i++) {
+		const struct volt_oci_ns *ns = &c->ns[i];
+		int *slot = ns->flag == CLONE_NEWNET	  ? &j->net
+			    : ns->flag == CLONE_NEWUSER	  ? &j->user
+			    : ns->flag == CLONE_NEWPID	  ? &j->pid
+			    : ns->flag == CLONE_NEWIPC	  ? &j->child[0]
+			    : ns->flag == CLONE_NEWUTS	  ? &j->child[1]
+			    : ns->flag == CLONE_NEWCGROUP ? &j->child[2]
+							  : NULL;
+		if (!ns->path) {
+			*flags |= (unsigned long)ns->flag;
+			continue;
+		}
+		if (!slot)
+			return volt_err_set(err, ENOTSUP, "config.json: linux.namespaces[%d]: joining this namespace "
+					    "by path is not supported (volt-runtime sets up the root in a new mount namespace)", i);
+		*slot = open(ns->path, O_RDONLY | O_CLOEXEC);
+		if (*slot < 0)
+			return volt_err_sys(err, "open the namespace %s", ns->path);
+	}
+	if (!(*flags & CLONE_NEWNS))
+		return volt_err_set(err, EINVAL, "config.json: linux.namespaces: volt-runtime needs a new mount namespace");
+	if (*flags & 0x00000080 /* CLONE_NEWTIME */)
+		return volt_err_set(err, ENOTSUP, "config.json: linux.namespaces: a time namespace is not supported yet");
+	return 0;
+}
+
+/* join_parent - the user, then the PID namespace given by path, in this
+ * process (single-threaded, about to exit): the child is cloned into them */
+static int join_parent(const struct joins *j, struct volt_err *err)
+{
+	if (j->user >= 0 && setns(j->user, CLONE_NEWUSER) < 0)
+		return volt_err_sys(err, "join the user namespace given by path");
+	if (j->pid >= 0 && setns(j->pid, CLONE_NEWPID) < 0)
+		return volt_err_sys(err, "join the PID namespace given by path");
+	return 0;
+}
+
+int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, struct volt_err *err)
+{
+	struct volt_oci_config c;
+	char bundle[4096], rootfs[4096], created[64];
+	struct volt_spec spec = {0};
+	struct volt_oci_child ch = {.fifo_fd = -1};
+	struct volt_spawn_hooks hooks = {0};
+	struct volt_spawn sp = {0};
+	struct joins j = {-1, -1, -1, {-1, -1, -1}};
+	cleanup_free char *dir = NULL, *fifo = NULL;
+	int r = -1;
+
+	*pid = -1;
+	*pty_fd = -1;
+	if (!volt_oci_id_valid(o->id))
+		return volt_err_set(err, EINVAL, "invalid container id \"%s\"", o->id);
+	if (!realpath(o->bundle ? o->bundle : ".", bundle))
+		return volt_err_sys(err, "bundle %s", o->bundle ? o->bundle : ".");
+	if (volt_oci_read_config(bundle, &c, err) < 0)
+		return -1;
+	o->notes = volt_strv_dup(c.ignored);
+	cleanup_free char *rp = c.root_path[0] == '/' ? strdup(c.root_path) : volt_path("%s/%s", bundle, c.root_path);
+	if (!realpath(rp, rootfs)) {
+		volt_err_sys(err, "root.path %s", rp);
+		goto out;
+	}
+	if (c.terminal && !o->console_socket && !o->keep_pty) {
+		volt_err_set(err, EINVAL, "process.terminal is set: --console-socket is required");
+		goto out;
+	}
+	if (namespaces(&c, &hooks.ns_flags, &j, err) < 0)
+		goto out;
+	memcpy(ch.join_fds, j.child, sizeof(ch.join_fds));
+	if ((hooks.ns_flags & CLONE_NEWUSER) && build_idmap(&c, &spec.idmap, err) < 0)
+		goto out;
+	if (c.seccomp_json && volt_oci_seccomp_compile(&c, &ch.bpf, &ch.bpf_len, err) < 0)
+		goto out;
+	if (volt_oci_landlock_prepare(&c, false, &ch, err) < 0)
+		goto out;
+	if (volt_mkdir_p(o->root, 0700, err) < 0)
+		goto out;
+	dir = volt_path("%s/%s", o->root, o->id);
+	if (mkdir(dir, 0700) < 0) {
+		if (errno == EEXIST)
+			volt_err_set(err, EEXIST, "container with id %s already exists", o->id);
+		else
+			volt_err_sys(err, "create %s", dir);
+		free(dir);
+		dir = NULL;
+		goto out;
+	}
+	fifo = volt_path("%s/exec.fifo", dir);
+	if (mkfifo(fifo, 0600) < 0 || (ch.fifo_fd = open(fifo, O_PATH | O_CLOEXEC)) < 0) {
+		volt_err_sys(err, "create %s", fifo);
+		goto out;
+	}
+
+	/* the spawn spec: what spawn.c's own steps read */
+	spec.id = (char *)o->id;
+	spec.args = c.args;
+	spec.env = c.env;
+	spec.cwd = c.cwd;
+	spec.hostname = c.hostname;
+	spec.network = (hooks.ns_flags & CLONE_NEWNET) ? "none" : j.net >= 0 ? "joined" : "host";
+	ch.cfg = &c;
+	ch.rootfs = rootfs;
+	ch.setgroups_denied = (hooks.ns_flags & CLONE_NEWUSER) && !spec.idmap.full;
+	ch.idmap = &spec.idmap;
+	ch.map_direct = geteuid() == 0;
+	hooks.map = volt_oci_map_ids;
+	hooks.rootfs = volt_oci_child_rootfs;
+	hooks.before_exec = volt_oci_child_before_exec;
+	hooks.keep_fds = o->preserve_fds;
+	hooks.keep_fd = ch.fifo_fd; /* the child waits on it for start */
+	hooks.arg = &ch;
+	sp.spec = &spec;
+	sp.ctr_dir = dir;
+	sp.stdio[0] = 0;
+	sp.stdio[1] = 1;
+	sp.stdio[2] = 2;
+	sp.want_pty = c.terminal;
+	sp.winsize.ws_row = c.console_rows;
+	sp.winsize.ws_col = c.console_cols;
+	sp.netns_fd = j.net;
+	sp.hooks = &hooks;
+	if (join_parent(&j, err) < 0 || volt_container_spawn(&sp, err) < 0)
+		goto out;
+	if (sp.userns_fd >= 0)
+		close(sp.userns_fd);
+	*pid = sp.pid;
+
+	struct volt_oci_state st = {.id = (char *)o->id, .bundle = bundle, .rootfs = rootfs, .created = created,
+				    .annotations_json = c.annotations_json, .pid = sp.pid, .owner = geteuid()};
+	now_rfc3339(created, sizeof(created));
+	if (!volt_oci_proc_alive(sp.pid, 0, &st.start)) {
+		volt_err_set(err, ESRCH, "the container's process exited during create");
+		goto out;
+	}
+	if (sp.pty_fd >= 0 && o->console_socket) {
+		int cs = volt_oci_console_connect(o->console_socket, err);
+		int sr = cs < 0 ? -1 : volt_oci_console_send(cs, sp.pty_fd, err);
+		if (cs >= 0)
+			close(cs);
+		if (sr < 0)
+			goto out;
+	}
+	if (volt_oci_state_write(dir, &st, err) < 0)
+		goto out;
+	if (o->pid_file) {
+		char buf[32];
+		int n = snprintf(buf, sizeof(buf), "%d", (int)sp.pid);
+		if (volt_write_file_atomic(o->pid_file, buf, (size_t)n, 0644, err) < 0) {
+			volt_err_prefix(err, "--pid-file");
+			goto out;
+		}
+	}
+	if (o->keep_pty)
+		*pty_fd = volt_steal_fd(&sp.pty_fd);
+	r = 0;
+out:
+	if (sp.pty_fd > 0)
+		close(sp.pty_fd);
+	if (ch.fifo_fd >= 0)
+		close(ch.fifo_fd);
+	free(ch.bpf);
+	if (ch.landlock)
+		volt_ll_profile_free(&ch.ll);
+	joins_close(&j);
+	if (r < 0 && *pid > 0) {
+		kill(*pid, SIGKILL);
+		*pid = -1;
+	}
+	if (r < 0 && dir) {
+		struct volt_err ignored;
+		volt_rm_rf(dir, &ignored);
+	}
+	volt_oci_config_free(&c);
+	return r;
+}
+
+/* load - the state of id and its status */
+static int load(const char *root, const char *id, struct volt_oci_state *s, enum volt_oci_status *st,
+		struct volt_err *err)
+{
+	if (volt_oci_state_read(root, id, s, err) < 0)
+		return -1;
+	*st = volt_oci_status_of(root, s);
+	return 0;
+}
+
+int volt_oci_start(const char *root, const char *id, struct volt_err *err)
+{
+	struct volt_oci_state s;
+	enum volt_oci_status st;
+	char c;
+
+	if (load(root, id, &s, &st, err) < 0)
+		return -1;
+	if (st != VOLT_OCI_CREATED) {
+		volt_err_set(err, 0, "cannot start a container that is %s", volt_oci_status_name(st));
+		volt_oci_state_free(&s);
+		return -1;
+	}
+	cleanup_free char *fifo = volt_path("%s/%s/exec.fifo", root, id);
+	/* non-blocking: a process that died before it opened the fifo would
+	 * leave a blocking open waiting for ever */
+	cleanup_close int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int r = -1;
+	if (fd < 0) {
+		volt_err_sys(err, "open %s", fifo);
+		goto out;
+	}
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int n = poll(&p, 1, 100);
+		if (n > 0 && read(fd, &c, 1) == 1)
+			break;
+		if ((n > 0 && (p.revents & POLLHUP)) || !volt_oci_proc_alive(s.pid, s.start, NULL)) {
+			volt_err_set(err, 0, "container %s exited before it started", id);
+			goto out;
+		}
+	}
+	unlink(fifo);
+	r = 0;
+out:
+	volt_oci_state_free(&s);
+	return r;
+}
+
+int volt_oci_kill(const char *root, const char *id, int sig, struct volt_err *err)
+{
+	struct volt_oci_state s;
+	enum volt_oci_status st;
+	if (load(root, id, &s, &st, err) < 0)
+		return -1;
+	int r = 0;
+	if (st == VOLT_OCI_STOPPED)
+		r = volt_err_set(err, 0, "container %s is not running", id);
+	else if (kill(s.pid, sig) < 0)
+		r = volt_err_sys(err, "kill container %s", id);
+	volt_oci_state_free(&s);
+	return r;
+}
+
+/* wait_gone - up to ~5 s for pid to exit (it is not our child: poll a pidfd,
+ * readable once it has exited, zombie or not) */
+static void wait_gone(pid_t pid, unsigned long long start)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd >= 0) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		poll(&p, 1, 5000);
+		close(fd);
+		return;
+	}
+	for (int i = 0; i < 500 && volt_oci_proc_alive(pid, start, NULL); i++)
+		usleep(10000);
+}
+
+int volt_oci_delete(const char *root, const char *id, bool force, struct volt_err *err)
+{
+	struct volt_oci_state s;
+	enum volt_oci_status st;
+	if (load(root, id, &s, &st, err) < 0)
+		return force && err->errnum == ENOENT ? 0 : -1;
+	if (st == VOLT_OCI_RUNNING && !force) {
+		volt_oci_state_free(&s);
+		return volt_err_set(err, 0, "cannot delete container %s that is not stopped: running", id);
+	}
+	if (st != VOLT_OCI_STOPPED) {
+		/* a created container is killed without --force, as runc does */
+		kill(s.pid, SIGKILL);
+		wait_gone(s.pid, s.start);
+	}
+	volt_oci_state_free(&s);
+	cleanup_free char *dir = volt_path("%s/%s", root, id);
+	return volt_rm_rf(dir, err);
+}
+
+char *volt_oci_state_text(const char *root, const char *id, struct volt_err *err)
+{
+	struct volt_oci_state s;
+	enum volt_oci_status st;
+	if (load(root, id, &s, &st, err) < 0)
+		return NULL;
+	char *t = volt_oci_state_json(&s, st);
+	volt_oci_state_free(&s);
+	if (!t)
+		volt_err_set(err, ENOMEM, "state of %s", id);
+	return t;
+}
+
+int volt_oci_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct volt_err *err)
+{
+	struct volt_oci_state s;
+	enum volt_oci_status st;
+	struct stat want, got;
+	char path[64];
+
+	*pids = NULL;
+	*n = 0;
+	if (load(root, id, &s, &st, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)s.pid);
+	int r = 0;
+	if (st == VOLT_OCI_STOPPED || stat(path, &want) < 0) {
+		volt_oci_state_free(&s);
+		return 0; /* nothing runs: an empty list */
+	}
+	/* the container's processes: those in its PID namespace (there are no
+	 * cgroups of volt-runtime's own to read yet) */
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char *end;
+		long p = strtol(e->d_name, &end, 10);
+		if (*end || p <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/pid", p);
+		if (stat(path, &got) < 0 || got.st_ino != want.st_ino || got.st_dev != want.st_dev)
+			continue;
+		pid_t *np = realloc(*pids, (*n + 1) * sizeof(pid_t));
+		if (!np) {
+			r = volt_err_set(err, ENOMEM, "ps");
+			break;
+		}
+		*pids = np;
+		(*pids)[(*n)++] = (pid_t)p;
+	}
+	if (d)
+		closedir(d);
+	volt_oci_state_free(&s);
+	return r;
+}
