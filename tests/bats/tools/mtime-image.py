@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""mtime-image.py BUSYBOX_TAR OUT.tar [CREATED]: a docker-archive (the
+"""mtime-image.py BUSYBOX_TAR OUT.tar [CREATED [SHIFT]]: a docker-archive (the
 `docker save` layout) of busybox plus a layer whose files, directories,
 symlinks and hardlinks carry old mtimes (some with nanoseconds, in pax
 headers), for tests/bats/mtimes.bats. The config's "created" is CREATED, or
-absent when CREATED is "-"."""
+absent when CREATED is "-"; SHIFT seconds are added to every mtime (the same
+files at other times)."""
 import hashlib, io, json, sys, tarfile
 
 busybox, out = sys.argv[1], sys.argv[2]
 created = sys.argv[3] if len(sys.argv) > 3 else "2001-02-03T04:05:06Z"
+shift = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 
 
 def member(tar, name):
@@ -23,14 +25,18 @@ def layer():
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
         def add(name, kind, mtime, data=b"", target="", mode=0o644):
             ti = tarfile.TarInfo(name)
-            ti.type, ti.mtime, ti.mode = kind, mtime, mode
+            ti.type, ti.mode = kind, mode
+            ti.mtime = 0 if isinstance(mtime, str) else mtime
             if kind == tarfile.REGTYPE:
                 ti.size = len(data)
             if kind in (tarfile.SYMTYPE, tarfile.LNKTYPE):
                 ti.linkname = target
             if isinstance(mtime, str):  # sub-second: a pax "mtime" record
-                ti.pax_headers = {"mtime": mtime}
-                ti.mtime = int(mtime.split(".")[0])
+                sec, frac = mtime.split(".")
+                ti.pax_headers = {"mtime": "%d.%s" % (int(sec) + shift, frac)}
+                ti.mtime = int(sec) + shift
+            else:
+                ti.mtime += shift
             t.addfile(ti, io.BytesIO(data) if data else None)
         add("old", tarfile.DIRTYPE, 1000000000, mode=0o755)
         add("old/sub", tarfile.DIRTYPE, 1000000100, mode=0o755)
