@@ -187,16 +187,22 @@ static int checkout_file(struct checkout *c, struct volt_tree_entry *e, int pfd,
 		return 0;
 	}
 	volt_cas_object_rel(e->digest, rel, sizeof(rel));
-	/* the lock (released at close) keeps a claim and its link together */
-	ofd = openat(c->cas->objects_fd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (ofd < 0 || flock(ofd, LOCK_EX) < 0 || fstat(ofd, &st) < 0)
+	if (fstatat(c->cas->objects_fd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return volt_err_sys(err, "checkout %s: object %s", e->path, e->digest);
-	if ((st.st_mode & 07777) == e->mode && st.st_uid == uid && st.st_gid == gid && !same_mtime(&st, e) &&
-	    st.st_nlink == 1) {
-		struct timespec ts[2];
-		entry_times(e, ts);
-		if (futimens(ofd, ts) == 0) /* claimed */
-			st.st_mtim = ts[1];
+	if ((st.st_mode & 07777) == e->mode && st.st_uid == uid && st.st_gid == gid && st.st_nlink == 1) {
+		/* no checkout uses it: ours to claim, decided under the object's lock,
+		 * held (until close) past the link so that no other checkout can
+		 * re-time it in between. A linked object is never re-timed, so the
+		 * common case (a later image of the same files) needs no lock. */
+		ofd = openat(c->cas->objects_fd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (ofd < 0 || flock(ofd, LOCK_EX) < 0 || fstat(ofd, &st) < 0)
+			return volt_err_sys(err, "checkout %s: object %s", e->path, e->digest);
+		if (st.st_nlink == 1 && !same_mtime(&st, e)) {
+			struct timespec ts[2];
+			entry_times(e, ts);
+			if (futimens(ofd, ts) == 0)
+				st.st_mtim = ts[1];
+		}
 	}
 	if ((st.st_mode & 07777) != e->mode || st.st_uid != uid || st.st_gid != gid || !same_mtime(&st, e)) {
 		snprintf(rel, sizeof(rel), "%.2s/%s.%o.%u.%u.%lld.%u", e->digest, e->digest, e->mode, uid, gid,
