@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cas/tree.h"
 #include "container/idmap.h"
 #include "image/image.h"
 #include "util/cleanup.h"
@@ -27,18 +26,16 @@ static bool image_created(const struct volt_image_row *img, long long *ns)
 }
 
 /* old_file_times - true when the image's checkout was made by a volt that
- * gave files and symlinks the pull time (manifest format 1) */
+ * gave files and symlinks the pull time (manifest format 1). volt_tree_save
+ * writes "version" first, so the head of the file tells without loading it. */
 static bool old_file_times(struct volt_ctx *ctx, const char *id)
 {
+	static const char v1[] = "{\"version\":1,";
 	cleanup_free char *ref = volt_path("%s/cas/refs/%s.tree", ctx->root, id);
-	struct volt_tree t;
-	struct volt_err ignored;
-	bool old;
+	cleanup_fclose FILE *f = fopen(ref, "re");
+	char head[sizeof(v1)] = "";
 
-	volt_tree_init(&t);
-	old = volt_tree_load(&t, ref, &ignored) == 0 && t.version < 2;
-	volt_tree_free(&t);
-	return old;
+	return f && fread(head, 1, sizeof(v1) - 1, f) == sizeof(v1) - 1 && !memcmp(head, v1, sizeof(v1) - 1);
 }
 
 struct list_opts {
@@ -142,7 +139,7 @@ int cli_inspect_image(struct volt_cli *cli, const char *ref, json_t *out, struct
 	cleanup_free char *name = img.repo ? volt_path("%s:%s", img.repo, img.tag) : NULL;
 	json_object_set_new(o, "Pulled", json_string(pulled));
 	json_object_set_new(o, "CreatedFrom", json_string(from_config ? "config"
-								    : "pull time (the image config has no created time)"));
+								    : "pull time (the image config has no created time volt can read)"));
 	if (old_file_times(ctx, img.id))
 		json_object_set_new(o, "FileTimes",
 				    json_string("pull time: imported by an older volt, whose checkouts did not keep the "
