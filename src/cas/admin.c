@@ -70,7 +70,7 @@ int volt_cas_foreach_object(struct volt_cas *cas, int (*fn)(const struct volt_ca
 		}
 		while ((de = readdir(d))) {
 			struct volt_cas_object o = {.dirfd = fd, .sub = sub, .name = de->d_name};
-			o.kind = volt_cas_parse_object_name(de->d_name, o.digest, &o.mode, &o.uid, &o.gid);
+			o.kind = volt_cas_parse_object_name(de->d_name, o.digest, &o.mode, &o.uid, &o.gid, &o.vt);
 			if (o.kind < 0)
 				continue;
 			int r = fn(&o, arg);

@@ -27,6 +27,15 @@ bool volt_digest_set_has(const struct volt_digest_set *s, const char *hex);
 /* volt_digest_set_slot - the value slot of hex, or NULL when absent. */
 uint32_t *volt_digest_set_slot(const struct volt_digest_set *s, const char *hex);
 
+/* The mtime in a variant's name; set is false for the names volt wrote
+ * before image times were kept (no mtime: the checkout's file had the pull
+ * time). */
+struct volt_cas_vtime {
+	bool set;
+	int64_t sec;
+	uint32_t nsec;
+};
+
 /* One entry of objects/: its directory fd and name ("ab"), its file name,
  * and what volt_cas_parse_object_name made of it. */
 struct volt_cas_object {
@@ -35,6 +44,7 @@ struct volt_cas_object {
 	char digest[VOLT_SHA256_HEX];
 	int kind; /* 0 canonical object, 1 variant */
 	uint32_t mode, uid, gid;
+	struct volt_cas_vtime vt;
 };
 
 /* volt_cas_foreach_object - call fn for every object and variant under
@@ -44,11 +54,13 @@ int volt_cas_foreach_object(struct volt_cas *cas, int (*fn)(const struct volt_ca
 			    void *arg);
 
 /* volt_cas_parse_object_name - classify a file name found under objects/ab/:
- * "<sha256>" (canonical) or "<sha256>.<octal mode>.<uid>.<gid>" (variant).
- * digest gets the content digest; mode/uid/gid the variant's metadata.
+ * "<sha256>" (canonical), "<sha256>.<octal mode>.<uid>.<gid>.<mtime s>.<ns>"
+ * (variant) or "<sha256>.<octal mode>.<uid>.<gid>" (variant of a store
+ * before image times were kept). digest gets the content digest;
+ * mode/uid/gid/vt (vt may be NULL) the variant's metadata.
  * Return: 0 canonical, 1 variant, -1 not an object name. Pure. */
 int volt_cas_parse_object_name(const char *name, char digest[VOLT_SHA256_HEX], uint32_t *mode,
-			       uint32_t *uid, uint32_t *gid);
+			       uint32_t *uid, uint32_t *gid, struct volt_cas_vtime *vt);
 
 /* volt_cas_ratio_format - "3.21x" (logical / stored), "-" when nothing is stored. */
 void volt_cas_ratio_format(int64_t logical, int64_t stored, char *buf, size_t len);

@@ -102,6 +102,7 @@ static int add_entry(struct walk *w, int dfd, const char *name, const char *path
 	e.uid = st.st_uid;
 	e.gid = st.st_gid;
 	e.mtime = st.st_mtim.tv_sec;
+	e.mtime_nsec = (uint32_t)st.st_mtim.tv_nsec;
 	if (S_ISDIR(st.st_mode)) {
 		e.type = VOLT_T_DIR;
 	} else if (S_ISREG(st.st_mode)) {

@@ -1,10 +1,19 @@
-/* Checkout: a tree manifest made into a directory of hardlinks to objects. */
+/* Checkout: a tree manifest made into a directory of hardlinks to objects.
+ *
+ * Every entry gets the image's mtime. A hardlink shares its mtime with every
+ * other link of the inode, so a file links to the canonical object only when
+ * the object has the entry's mode, owner and mtime. A canonical object that
+ * no checkout uses yet (one link: its name in objects/) is "claimed": it takes
+ * the entry's mtime, under a flock on the object so that two concurrent
+ * checkouts cannot both claim it. Otherwise the file links to a variant keyed
+ * by mode, owner and mtime. See docs/cas.md ("File times"). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,6 +49,18 @@ static uint32_t map_id(const struct id_ranges *r, uint32_t id)
 		if (id >= r->in[i] && id - r->in[i] < r->cnt[i])
 			return id;
 	return 0;
+}
+
+/* entry_times - atime and mtime for utimensat: both the image's mtime */
+static void entry_times(const struct volt_tree_entry *e, struct timespec ts[2])
+{
+	ts[0].tv_sec = ts[1].tv_sec = (time_t)e->mtime;
+	ts[0].tv_nsec = ts[1].tv_nsec = (long)e->mtime_nsec;
+}
+
+static bool same_mtime(const struct stat *st, const struct volt_tree_entry *e)
+{
+	return st->st_mtim.tv_sec == (time_t)e->mtime && st->st_mtim.tv_nsec == (long)e->mtime_nsec;
 }
 
 struct checkout {
@@ -103,11 +124,13 @@ static int copy_fd(int in, int out)
 
 /* make_copy - a new inode with the object's content and the given metadata,
  * created in dirfd/name (a variant in the store, or a private file). */
-static int make_copy(struct checkout *c, const char *digest, int dirfd, const char *name, uint32_t mode,
+static int make_copy(struct checkout *c, const struct volt_tree_entry *e, int dirfd, const char *name,
 		     uint32_t uid, uint32_t gid, int noreplace, struct volt_err *err)
 {
+	const char *digest = e->digest;
 	char rel[80], tmp[64], rnd[17];
 	cleanup_close int in = -1, out = -1;
+	struct timespec ts[2];
 
 	volt_cas_object_rel(digest, rel, sizeof(rel));
 	in = openat(c->cas->objects_fd, rel, O_RDONLY | O_CLOEXEC);
@@ -118,16 +141,18 @@ static int make_copy(struct checkout *c, const char *digest, int dirfd, const ch
 	out = openat(c->cas->tmp_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (out < 0)
 		return volt_err_sys(err, "create copy of object %s", digest);
-	if (copy_fd(in, out) < 0 || fchown(out, uid, gid) < 0 || fchmod(out, mode) < 0) {
+	entry_times(e, ts);
+	if (copy_fd(in, out) < 0 || fchown(out, uid, gid) < 0 || fchmod(out, e->mode) < 0 ||
+	    futimens(out, ts) < 0) {
 		volt_err_sys(err, "copy object %s", digest);
 		unlinkat(c->cas->tmp_fd, tmp, 0);
 		return -1;
 	}
 	if (renameat2(c->cas->tmp_fd, tmp, dirfd, name, noreplace ? RENAME_NOREPLACE : 0) < 0) {
-		int e = errno;
+		int en = errno;
 		unlinkat(c->cas->tmp_fd, tmp, 0);
-		if (e != EEXIST)
-			return volt_err_set(err, e, "place copy of object %s", digest);
+		if (en != EEXIST)
+			return volt_err_set(err, en, "place copy of object %s", digest);
 	}
 	return 0;
 }
@@ -136,8 +161,9 @@ static int checkout_file(struct checkout *c, struct volt_tree_entry *e, int pfd,
 			 struct volt_err *err)
 {
 	uint32_t uid = map_id(&c->uids, e->uid), gid = map_id(&c->gids, e->gid);
-	char rel[160];
+	char rel[200];
 	struct stat st;
+	cleanup_close int ofd = -1;
 
 	if (e->target) { /* hardlink inside the image: link to the entry already made */
 		char proc[64];
@@ -150,25 +176,43 @@ static int checkout_file(struct checkout *c, struct volt_tree_entry *e, int pfd,
 		return 0;
 	}
 	if (e->size == 0) { /* the empty file is too common to share one inode */
+		struct timespec ts[2];
 		cleanup_close int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0 || fchown(fd, uid, gid) < 0 || fchmod(fd, e->mode) < 0)
+		entry_times(e, ts);
+		if (fd < 0 || fchown(fd, uid, gid) < 0 || fchmod(fd, e->mode) < 0 || futimens(fd, ts) < 0)
 			return volt_err_sys(err, "checkout %s", e->path);
 		return 0;
 	}
 	volt_cas_object_rel(e->digest, rel, sizeof(rel));
 	if (fstatat(c->cas->objects_fd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return volt_err_sys(err, "checkout %s: object %s", e->path, e->digest);
-	if ((st.st_mode & 07777) != e->mode || st.st_uid != uid || st.st_gid != gid) {
-		snprintf(rel, sizeof(rel), "%.2s/%s.%o.%u.%u", e->digest, e->digest, e->mode, uid, gid);
+	if ((st.st_mode & 07777) == e->mode && st.st_uid == uid && st.st_gid == gid && st.st_nlink == 1) {
+		/* no checkout uses it: ours to claim, decided under the object's lock,
+		 * held (until close) past the link so that no other checkout can
+		 * re-time it in between. A linked object is never re-timed, so the
+		 * common case (a later image of the same files) needs no lock. */
+		ofd = openat(c->cas->objects_fd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (ofd < 0 || flock(ofd, LOCK_EX) < 0 || fstat(ofd, &st) < 0)
+			return volt_err_sys(err, "checkout %s: object %s", e->path, e->digest);
+		if (st.st_nlink == 1 && !same_mtime(&st, e)) {
+			struct timespec ts[2];
+			entry_times(e, ts);
+			if (futimens(ofd, ts) == 0)
+				st.st_mtim = ts[1];
+		}
+	}
+	if ((st.st_mode & 07777) != e->mode || st.st_uid != uid || st.st_gid != gid || !same_mtime(&st, e)) {
+		snprintf(rel, sizeof(rel), "%.2s/%s.%o.%u.%u.%lld.%u", e->digest, e->digest, e->mode, uid, gid,
+			 (long long)e->mtime, e->mtime_nsec);
 		if (faccessat(c->cas->objects_fd, rel, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
-		    make_copy(c, e->digest, c->cas->objects_fd, rel, e->mode, uid, gid, 1, err) < 0)
+		    make_copy(c, e, c->cas->objects_fd, rel, uid, gid, 1, err) < 0)
 			return volt_err_prefix(err, "checkout %s", e->path);
 	}
 	if (linkat(c->cas->objects_fd, rel, pfd, base, 0) < 0) {
 		if (errno != EMLINK)
 			return volt_err_sys(err, "checkout %s", e->path);
 		/* too many links to one inode: this file gets its own copy */
-		return make_copy(c, e->digest, pfd, base, e->mode, uid, gid, 0, err);
+		return make_copy(c, e, pfd, base, uid, gid, 0, err);
 	}
 	return 0;
 }
@@ -176,11 +220,12 @@ static int checkout_file(struct checkout *c, struct volt_tree_entry *e, int pfd,
 static int fix_dir(struct checkout *c, struct volt_tree_entry *e, struct volt_err *err)
 {
 	cleanup_close int fd = open_in_root(c->rootfd, e->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-	struct timespec ts[2] = {{.tv_sec = e->mtime}, {.tv_sec = e->mtime}};
+	struct timespec ts[2];
+	entry_times(e, ts);
 	if (fd < 0 || fchown(fd, map_id(&c->uids, e->uid), map_id(&c->gids, e->gid)) < 0 ||
 	    fchmod(fd, e->mode) < 0)
 		return volt_err_sys(err, "checkout %s", e->path);
-	futimens(fd, ts);
+	futimens(fd, ts); /* best effort, as before: an image's time is not worth a failed import */
 	return 0;
 }
 
@@ -211,6 +256,7 @@ int volt_cas_checkout(struct volt_cas *cas, struct volt_tree *tree, const char *
 	for (size_t i = 0; i < n; i++) {
 		struct volt_tree_entry *e = v[i];
 		const char *base;
+		struct timespec ts[2];
 		int pfd = parent_of(&c, e->path, &base, err);
 		if (pfd < 0)
 			goto out;
@@ -226,9 +272,11 @@ int volt_cas_checkout(struct volt_cas *cas, struct volt_tree *tree, const char *
 				goto out;
 			break;
 		case VOLT_T_SYMLINK:
+			entry_times(e, ts);
 			if (symlinkat(e->target, pfd, base) < 0 ||
 			    fchownat(pfd, base, map_id(&c.uids, e->uid), map_id(&c.gids, e->gid),
-				     AT_SYMLINK_NOFOLLOW) < 0) {
+				     AT_SYMLINK_NOFOLLOW) < 0 ||
+			    utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0) {
 				volt_err_sys(err, "checkout %s", e->path);
 				goto out;
 			}
@@ -237,7 +285,7 @@ int volt_cas_checkout(struct volt_cas *cas, struct volt_tree *tree, const char *
 			if (mkfifoat(pfd, base, 0600) < 0 ||
 			    fchownat(pfd, base, map_id(&c.uids, e->uid), map_id(&c.gids, e->gid),
 				     AT_SYMLINK_NOFOLLOW) < 0 ||
-			    fchmodat(pfd, base, e->mode, 0) < 0) {
+			    fchmodat(pfd, base, e->mode, 0) < 0 || (entry_times(e, ts), utimensat(pfd, base, ts, 0)) < 0) {
 				volt_err_sys(err, "checkout %s", e->path);
 				goto out;
 			}

@@ -117,10 +117,11 @@ static int parse_u32(const char **p, int base, uint32_t *out)
  * and <= 07777, ids decimal and < 2^32, nothing after the gid; so gc never
  * mistakes a foreign file for an object. */
 int volt_cas_parse_object_name(const char *name, char digest[VOLT_SHA256_HEX], uint32_t *mode,
-			       uint32_t *uid, uint32_t *gid)
+			       uint32_t *uid, uint32_t *gid, struct volt_cas_vtime *vt)
 {
 	char d[VOLT_SHA256_HEX];
 	const char *p;
+	struct volt_cas_vtime t = {0};
 
 	if (strlen(name) < 64)
 		return -1;
@@ -133,8 +134,33 @@ int volt_cas_parse_object_name(const char *name, char digest[VOLT_SHA256_HEX], u
 	if (!*p)
 		return 0;
 	if (*p++ != '.' || parse_u32(&p, 8, mode) < 0 || *mode > 07777 || *p++ != '.' ||
-	    parse_u32(&p, 10, uid) < 0 || *p++ != '.' || parse_u32(&p, 10, gid) < 0 || *p)
+	    parse_u32(&p, 10, uid) < 0 || *p++ != '.' || parse_u32(&p, 10, gid) < 0)
 		return -1;
+	if (*p) { /* .<seconds, maybe negative>.<nanoseconds> */
+		unsigned long long sec = 0;
+		uint32_t ns;
+		bool neg = false;
+		if (*p++ != '.')
+			return -1;
+		if (*p == '-') {
+			neg = true;
+			p++;
+		}
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			sec = sec * 10 + (unsigned)(*p - '0');
+			if (sec > (unsigned long long)INT64_MAX)
+				return -1;
+		}
+		if (*p++ != '.' || parse_u32(&p, 10, &ns) < 0 || *p || ns > 999999999 || (neg && sec == 0))
+			return -1;
+		t.set = true;
+		t.sec = neg ? -(int64_t)sec : (int64_t)sec;
+		t.nsec = ns;
+	}
+	if (vt)
+		*vt = t;
 	return 1;
 }
 

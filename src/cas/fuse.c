@@ -99,6 +99,7 @@ static void fill_stat(struct view *vw, ssize_t i, struct stat *st)
 	st->st_blksize = 65536;
 	st->st_blocks = (st->st_size + 511) / 512;
 	st->st_mtim.tv_sec = st->st_ctim.tv_sec = st->st_atim.tv_sec = e->mtime;
+	st->st_mtim.tv_nsec = st->st_ctim.tv_nsec = st->st_atim.tv_nsec = e->mtime_nsec;
 }
 
 /* op_init - ask the kernel to cache entries, attributes, negative lookups and

@@ -6,10 +6,12 @@
  * referenced already or not written yet. A ref that does not parse stops gc
  * before anything is removed: better to keep garbage than to lose an image.
  *
- * A variant "<digest>.<mode>.<uid>.<gid>" is kept when its content is
- * reachable and some ref has a file of that content with that mode (the
- * uid/gid in the name are the checkout's mapped ids, which depend on the id
- * map of whoever checked out; the mode does not). */
+ * A variant "<digest>.<mode>.<uid>.<gid>.<mtime s>.<ns>" is kept when its
+ * content is reachable and some ref has a file of that content with that
+ * mode and mtime (the uid/gid in the name are the checkout's mapped ids,
+ * which depend on the id map of whoever checked out; mode and mtime do not).
+ * A variant of an older store, without the mtime, is kept when the mode
+ * matches, as before. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,13 +27,22 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-/* mode_key - a digest-set key for (digest, mode): the digest with its last 4
- * hex digits replaced by the mode, kept in a second set. Collisions only keep
- * a variant longer, never remove a used one. */
-static void mode_key(const char *digest, uint32_t mode, char key[VOLT_SHA256_HEX])
+/* mode_key - a digest-set key for (digest, mode) or, with vt set, (digest,
+ * mode, mtime): the digest with its last hex digits replaced by the mode
+ * (4 digits) or by an FNV hash of the three (16 digits), kept in a second
+ * set. Collisions only keep a variant longer, never remove a used one. */
+static void mode_key(const char *digest, uint32_t mode, const struct volt_cas_vtime *vt, char key[VOLT_SHA256_HEX])
 {
 	memcpy(key, digest, VOLT_SHA256_HEX);
-	snprintf(key + 60, 5, "%04x", mode & 07777);
+	if (!vt || !vt->set) {
+		snprintf(key + 60, 5, "%04x", mode & 07777);
+		return;
+	}
+	uint64_t h = 1469598103934665603ULL, v[3] = {mode & 07777, (uint64_t)vt->sec, vt->nsec};
+	for (int i = 0; i < 3; i++)
+		for (int b = 0; b < 8; b++)
+			h = (h ^ ((v[i] >> (8 * b)) & 0xff)) * 1099511628211ULL;
+	snprintf(key + 48, 17, "%016llx", (unsigned long long)h);
 }
 
 /* reachable - load every ref: live gets each file digest, modes each
@@ -50,11 +61,14 @@ static int reachable(struct volt_cas *cas, struct volt_digest_set *live, struct 
 		volt_digest_set_add(refset, ids[i]);
 		for (size_t k = 0; k < t.n; k++) {
 			struct volt_tree_entry *e = &t.e[k];
-			char key[VOLT_SHA256_HEX];
+			char key[VOLT_SHA256_HEX], tkey[VOLT_SHA256_HEX];
+			struct volt_cas_vtime vt = {true, e->mtime, e->mtime_nsec};
 			if (e->deleted || e->type != VOLT_T_FILE)
 				continue;
-			mode_key(e->digest, e->mode, key);
-			if (volt_digest_set_add(live, e->digest) < 0 || volt_digest_set_add(modes, key) < 0) {
+			mode_key(e->digest, e->mode, NULL, key);
+			mode_key(e->digest, e->mode, &vt, tkey);
+			if (volt_digest_set_add(live, e->digest) < 0 || volt_digest_set_add(modes, key) < 0 ||
+			    volt_digest_set_add(modes, tkey) < 0) {
 				volt_tree_free(&t);
 				return volt_err_set(err, ENOMEM, "gc");
 			}
@@ -83,7 +97,7 @@ static int sweep_one(const struct volt_cas_object *o, void *arg)
 
 	if (o->kind == 0 && volt_digest_set_has(w->live, o->digest))
 		return 0;
-	mode_key(o->digest, o->kind ? o->mode : 0, key);
+	mode_key(o->digest, o->kind ? o->mode : 0, o->kind ? &o->vt : NULL, key);
 	if (o->kind == 1 && volt_digest_set_has(w->live, o->digest) && (!w->modes || volt_digest_set_has(w->modes, key)))
 		return 0;
 	snprintf(rel, sizeof(rel), "%s/%s", o->sub, o->name);

@@ -11,6 +11,7 @@
 void volt_tree_init(struct volt_tree *t)
 {
 	memset(t, 0, sizeof(*t));
+	t->version = VOLT_TREE_VERSION;
 }
 
 void volt_tree_free(struct volt_tree *t)
@@ -215,6 +216,7 @@ int volt_tree_put(struct volt_tree *t, struct volt_tree_entry *e, struct volt_er
 			old->uid = e->uid;
 			old->gid = e->gid;
 			old->mtime = e->mtime;
+			old->mtime_nsec = e->mtime_nsec;
 			old->layer = e->layer;
 			free(e->path);
 			free(e->target);
@@ -284,13 +286,15 @@ int volt_tree_save(struct volt_tree *t, const char *path, struct volt_err *err)
 		json_decref(arr);
 		return volt_err_set(err, ENOMEM, "save tree %s", path);
 	}
-	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "version", json_integer(VOLT_TREE_VERSION));
 	for (size_t i = 0; i < n; i++) {
 		struct volt_tree_entry *e = v[i];
 		json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "path", e->path, "type",
 				      type_name(e->type), "mode", (json_int_t)e->mode, "uid",
 				      (json_int_t)e->uid, "gid", (json_int_t)e->gid, "mtime",
 				      (json_int_t)e->mtime);
+		if (e->mtime_nsec) /* rare (docker truncates to seconds): only when set */
+			json_object_set_new(o, "mtime_nsec", json_integer(e->mtime_nsec));
 		if (e->type == VOLT_T_FILE) {
 			json_object_set_new(o, "size", json_integer(e->size));
 			json_object_set_new(o, "digest", json_string(e->digest));
@@ -323,6 +327,17 @@ int volt_tree_load_buf(struct volt_tree *t, const char *buf, size_t len, struct 
 		json_decref(root);
 		return volt_err_set(err, EINVAL, "tree manifest: no entries array");
 	}
+	/* no version: as 1. A newer one than this volt knows is refused rather
+	 * than misread (an older volt has no such check: v2 only adds fields) */
+	json_int_t ver = json_is_integer(json_object_get(root, "version"))
+				 ? json_integer_value(json_object_get(root, "version"))
+				 : 1;
+	if (ver < 1 || ver > VOLT_TREE_VERSION) {
+		json_decref(root);
+		return volt_err_set(err, EINVAL, "tree manifest: format version %lld is not known to this volt (%d)",
+				    (long long)ver, VOLT_TREE_VERSION);
+	}
+	t->version = (int)ver;
 	json_array_foreach(arr, i, o) {
 		const char *p = json_string_value(json_object_get(o, "path"));
 		const char *ty = json_string_value(json_object_get(o, "type"));
@@ -355,6 +370,12 @@ int volt_tree_load_buf(struct volt_tree *t, const char *buf, size_t len, struct 
 		e.uid = (uint32_t)json_integer_value(json_object_get(o, "uid"));
 		e.gid = (uint32_t)json_integer_value(json_object_get(o, "gid"));
 		e.mtime = json_integer_value(json_object_get(o, "mtime"));
+		json_int_t ns = json_integer_value(json_object_get(o, "mtime_nsec"));
+		if (ns < 0 || ns > 999999999) {
+			free(e.path);
+			goto bad;
+		}
+		e.mtime_nsec = (uint32_t)ns;
 		e.size = json_integer_value(json_object_get(o, "size"));
 		if (e.type == VOLT_T_FILE) {
 			if (!dg || !volt_sha256_is_hex(dg)) {

@@ -28,7 +28,8 @@ struct volt_tree_entry {
 	uint32_t mode;  /* permission bits incl. setuid/setgid/sticky */
 	uint32_t uid, gid;
 	int64_t size;
-	int64_t mtime;
+	int64_t mtime;      /* seconds; the image's, kept in checkouts and views */
+	uint32_t mtime_nsec; /* 0..999999999 (pax archives carry it) */
 	int layer;      /* index of the layer that wrote it */
 	bool deleted;
 	char digest[VOLT_SHA256_HEX]; /* regular files */
@@ -40,7 +41,13 @@ struct volt_tree {
 	size_t *index; /* open-addressing hash of live paths -> entry index + 1 */
 	size_t index_cap;
 	size_t live;
+	int version; /* of the manifest it was loaded from (VOLT_TREE_VERSION when built) */
 };
+
+/* Manifest format: 1 = checkouts made from it have the pull time on their
+ * files and symlinks (volt before image times were kept); 2 = checkouts keep
+ * the image's mtimes, and entries may carry "mtime_nsec". Both load. */
+#define VOLT_TREE_VERSION 2
 
 void volt_tree_init(struct volt_tree *t);
 void volt_tree_free(struct volt_tree *t);
@@ -69,7 +76,7 @@ void volt_tree_opaque(struct volt_tree *t, const char *dir, int layer);
  * Returns a malloc'd array of pointers into t, count in *n. */
 struct volt_tree_entry **volt_tree_sorted(struct volt_tree *t, size_t *n);
 
-/* Serialisation: JSON {"version":1,"entries":[...]} */
+/* Serialisation: JSON {"version":2,"entries":[...]} */
 int volt_tree_save(struct volt_tree *t, const char *path, struct volt_err *err);
 int volt_tree_load(struct volt_tree *t, const char *path, struct volt_err *err);
 int volt_tree_load_buf(struct volt_tree *t, const char *buf, size_t len, struct volt_err *err);

@@ -11,6 +11,33 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+/* image_created - when the image was made: its config's "created"; the pull
+ * (import) time when the config has none or it does not parse. Return true
+ * when it came from the config. */
+static bool image_created(const struct volt_image_row *img, long long *ns)
+{
+	json_t *cfg = img->config ? json_loads(img->config, 0, NULL) : NULL;
+	const char *s = json_string_value(json_object_get(cfg, "created"));
+	bool ok = s && volt_parse_time(s, ns) == 0;
+	json_decref(cfg);
+	if (!ok)
+		*ns = img->created;
+	return ok;
+}
+
+/* old_file_times - true when the image's checkout was made by a volt that
+ * gave files and symlinks the pull time (manifest format 1). volt_tree_save
+ * writes "version" first, so the head of the file tells without loading it. */
+static bool old_file_times(struct volt_ctx *ctx, const char *id)
+{
+	static const char v1[] = "{\"version\":1,";
+	cleanup_free char *ref = volt_path("%s/cas/refs/%s.tree", ctx->root, id);
+	cleanup_fclose FILE *f = fopen(ref, "re");
+	char head[sizeof(v1)] = "";
+
+	return f && fread(head, 1, sizeof(v1) - 1, f) == sizeof(v1) - 1 && !memcmp(head, v1, sizeof(v1) - 1);
+}
+
 struct list_opts {
 	bool json, quiet;
 	json_t *arr;
@@ -20,9 +47,11 @@ static int list_row(const struct volt_image_row *img, void *arg)
 {
 	struct list_opts *o = arg;
 	char size[32], ago[64], created[48];
+	long long when;
+	image_created(img, &when);
 	volt_human_size(img->size, size, sizeof(size));
-	volt_human_ago(img->created, ago, sizeof(ago));
-	volt_format_time(img->created, created, sizeof(created));
+	volt_human_ago(when, ago, sizeof(ago));
+	volt_format_time(when, created, sizeof(created));
 	if (o->quiet) {
 		printf("%.12s\n", img->id);
 	} else if (o->json) {
@@ -90,7 +119,9 @@ int cli_inspect_image(struct volt_cli *cli, const char *ref, json_t *out, struct
 	struct volt_db *db;
 	struct volt_image_row img;
 	json_error_t jerr;
-	char created[48];
+	char created[48], pulled[48];
+	long long when;
+	bool from_config;
 	int r;
 
 	if (!ctx || !(db = volt_ctx_db(ctx, err)))
@@ -101,12 +132,21 @@ int cli_inspect_image(struct volt_cli *cli, const char *ref, json_t *out, struct
 			volt_err_set(err, 0, "no such image: %s", ref);
 		return -1;
 	}
-	volt_format_time(img.created, created, sizeof(created));
+	from_config = image_created(&img, &when);
+	volt_format_time(when, created, sizeof(created));
+	volt_format_time(img.created, pulled, sizeof(pulled));
 	json_t *cfg = json_loads(img.config, 0, &jerr);
 	json_t *layers = json_loads(img.layers, 0, &jerr);
 	json_t *o = json_pack("{s:s,s:s,s:I,s:s}", "Id", img.id, "Created", created, "Size", (json_int_t)img.size,
 			      "Source", img.source ? img.source : "");
 	cleanup_free char *name = img.repo ? volt_path("%s:%s", img.repo, img.tag) : NULL;
+	json_object_set_new(o, "Pulled", json_string(pulled));
+	json_object_set_new(o, "CreatedFrom", json_string(from_config ? "config"
+								    : "pull time (the image config has no created time volt can read)"));
+	if (old_file_times(ctx, img.id))
+		json_object_set_new(o, "FileTimes",
+				    json_string("pull time: imported by an older volt, whose checkouts did not keep the "
+						"image's file times; volt rmi it and import or pull it again"));
 	json_object_set_new(o, "RepoTags", name ? json_pack("[s]", name) : json_array());
 	json_object_set_new(o, "Config", cfg ? json_incref(json_object_get(cfg, "config")) : json_null());
 	json_object_set_new(o, "Architecture", json_incref(json_object_get(cfg, "architecture")));

@@ -137,7 +137,7 @@ int volt_export_layer(struct volt_cas *cas, struct volt_tree *tree, json_t *whit
 		archive_entry_set_uid(ae, e->uid);
 		archive_entry_set_gid(ae, e->gid);
 		archive_entry_set_perm(ae, e->mode & 07777);
-		archive_entry_set_mtime(ae, e->mtime, 0);
+		archive_entry_set_mtime(ae, e->mtime, (long)e->mtime_nsec);
 		bool data = false;
 		switch (e->type) {
 		case VOLT_T_DIR: archive_entry_set_filetype(ae, AE_IFDIR); break;

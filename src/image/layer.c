@@ -190,6 +190,7 @@ static int apply_entry(struct volt_filepipe *fp, struct volt_tree *tree, struct 
 		.uid = (uint32_t)archive_entry_uid(ae),
 		.gid = (uint32_t)archive_entry_gid(ae),
 		.mtime = archive_entry_mtime(ae),
+		.mtime_nsec = archive_entry_mtime_is_set(ae) ? (uint32_t)archive_entry_mtime_nsec(ae) : 0,
 		.layer = index,
 	};
 	const char *hl = archive_entry_hardlink(ae);

@@ -211,6 +211,65 @@ void volt_format_time(long long ns, char *buf, size_t len)
 	snprintf(buf, len, "%s.%09lldZ", base, ns % 1000000000LL);
 }
 
+/* digits - n decimal digits at *p into *v; advances *p */
+static int digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return -1;
+		*v = *v * 10 + (**p - '0');
+	}
+	return 0;
+}
+
+int volt_parse_time(const char *s, long long *ns)
+{
+	struct tm tm = {0};
+	int y, mo, d, h, mi, sec, oh = 0, om = 0;
+	long long frac = 0;
+	const char *p = s;
+
+	if (digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &mo) < 0 || *p++ != '-' ||
+	    digits(&p, 2, &d) < 0 || (*p != 'T' && *p != 't' && *p != ' ') || !*p++ || digits(&p, 2, &h) < 0 ||
+	    *p++ != ':' || digits(&p, 2, &mi) < 0 || *p++ != ':' || digits(&p, 2, &sec) < 0)
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	if (*p == '.') {
+		int n = 0;
+		for (p++; *p >= '0' && *p <= '9'; p++, n++)
+			if (n < 9)
+				frac = frac * 10 + (*p - '0');
+		if (!n)
+			return -1;
+		for (; n < 9; n++)
+			frac *= 10;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1;
+		if (digits(&p, 2, &oh) < 0 || *p++ != ':' || digits(&p, 2, &om) < 0 || oh > 23 || om > 59)
+			return -1;
+		oh *= sign;
+		om *= sign;
+	} else {
+		return -1;
+	}
+	if (*p)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	long long t = (long long)timegm(&tm) - oh * 3600LL - om * 60LL;
+	*ns = t * 1000000000LL + frac;
+	return 0;
+}
+
 void volt_human_size(long long bytes, char *buf, size_t len)
 {
 	const char *units[] = {"B", "kB", "MB", "GB", "TB"};

@@ -45,6 +45,11 @@ long long volt_now_ns(void);
 /* volt_format_time - RFC 3339 with nanoseconds, UTC, into buf (>= 40 bytes). */
 void volt_format_time(long long ns, char *buf, size_t len);
 
+/* volt_parse_time - an RFC 3339 time ("2024-01-02T03:04:05.123Z", offsets
+ * "+01:00" too; the form image configs' "created" has) into nanoseconds since
+ * the epoch. Return 0, or -1 when s is not one. Pure. */
+int volt_parse_time(const char *s, long long *ns);
+
 /* volt_human_size - "12.3MB" style (powers of 1000, as docker prints). */
 void volt_human_size(long long bytes, char *buf, size_t len);
 

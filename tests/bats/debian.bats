@@ -98,6 +98,17 @@ teardown_file() {
 	[ "${lines[0]}" = "${lines[1]}" ]
 }
 
+@test "debian: files keep the tarball's mtimes (nginx's pages: one content at two times)" {
+	local f=(/usr/sbin/nginx /usr/share/nginx/html/index.html /var/www/html/index.nginx-debian.html /etc/nginx /bin)
+	want=$(python3 -c 'import sys, tarfile
+t = tarfile.open(sys.argv[1])
+for n in sys.argv[2:]:
+    print(n, t.getmember("." + n).mtime)' "$DEB_TAR" "${f[@]}")
+	run volt run --rm debian:bookworm stat -c '%n %Y' "${f[@]}"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
 @test "debian: device nodes of the tarball are not in the image; /dev is volt's" {
 	tar tvf "$DEB_TAR" | grep -q '^c.* \./dev/null$'
 	id=$(volt image inspect debian:bookworm | jq -r '.[0].Id')

@@ -84,11 +84,17 @@ setup_file() {
 	$TOOL push "$R" test/plain:1 --base "$BUSYBOX_TAR" --file etc/hello=plain --compress none >/dev/null
 	$TOOL push "$R" test/multi:1 --base "$BUSYBOX_TAR" --platforms linux/amd64,linux/arm64/v8 >/dev/null
 	$TOOL push "$R" test/dmulti:1 --base "$BUSYBOX_TAR" --platforms linux/amd64,linux/arm/v7 --docker >/dev/null
-	# a second image holding the busybox binary under another name
-	python3 - "$D/copy.tar" <<'EOF'
+	# a second image holding the busybox binary under another name, with the
+	# base layer's mtime (a file at another time is a variant: docs/cas.md)
+	python3 - "$D/copy.tar" "$BUSYBOX_TAR" <<'EOF'
 import sys, tarfile
+with tarfile.open(sys.argv[2]) as base:
+    mtime = base.getmember("./bin/busybox").mtime
 with tarfile.open(sys.argv[1], "w") as t:
-    t.add("/bin/busybox", arcname="opt/another-name", recursive=False)
+    ti = t.gettarinfo("/bin/busybox", arcname="opt/another-name")
+    ti.mtime, ti.uid, ti.gid, ti.uname, ti.gname = mtime, 0, 0, "root", "root"
+    with open("/bin/busybox", "rb") as f:
+        t.addfile(ti, f)
 EOF
 	$TOOL push "$R" test/copy:1 --base "$BUSYBOX_TAR" --layer-tar "$D/copy.tar" >/dev/null
 	# a layer of 40 random 64 KiB files (gzip cannot shrink them): the stall

@@ -17,6 +17,7 @@
 #include "container/user.h"
 #include "image/image.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/strv.h"
 
 static void test_normalize(void **state)
@@ -257,6 +258,30 @@ static void test_env(void **state)
 	volt_strv_free(env);
 }
 
+/* image configs' "created": RFC 3339, Z or an offset, 0-9+ fraction digits */
+static void test_parse_time(void **state)
+{
+	long long ns = -1;
+	(void)state;
+	assert_int_equal(volt_parse_time("2001-02-03T04:05:06Z", &ns), 0);
+	assert_int_equal(ns, 981173106LL * 1000000000LL);
+	assert_int_equal(volt_parse_time("2001-02-03T06:05:06.5+02:00", &ns), 0);
+	assert_int_equal(ns, 981173106LL * 1000000000LL + 500000000);
+	assert_int_equal(volt_parse_time("2001-02-03T03:35:06.123456789123-00:30", &ns), 0);
+	assert_int_equal(ns, 981173106LL * 1000000000LL + 123456789);
+	assert_int_equal(volt_parse_time("1970-01-01T00:00:00Z", &ns), 0);
+	assert_int_equal(ns, 0);
+	char buf[48];
+	assert_int_equal(volt_parse_time("2024-02-29T23:59:59.000000001Z", &ns), 0);
+	volt_format_time(ns, buf, sizeof(buf));
+	assert_string_equal(buf, "2024-02-29T23:59:59.000000001Z");
+	static const char *bad[] = {"", "2001-02-03", "2001-02-03T04:05:06", "2001-02-03T04:05:06.Z",
+				    "2001-13-03T04:05:06Z", "2001-02-03T04:05:06Zjunk", "2001-02-03T04:05:06+0200",
+				    "0001-01-01T00:00:00X", "2001-02-03T24:05:06Z"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(volt_parse_time(bad[i], &ns), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,7 +290,7 @@ int main(void)
 		cmocka_unit_test(test_user_name), cmocka_unit_test(test_proc_map),
 		cmocka_unit_test(test_user),      cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_log_line),  cmocka_unit_test(test_image_names),
-		cmocka_unit_test(test_env),
+		cmocka_unit_test(test_env),       cmocka_unit_test(test_parse_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
