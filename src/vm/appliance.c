@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cas/sha256.h"
@@ -16,6 +15,7 @@
 #include "userns/idmap.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "vm/initramfs.h"
 
 /* Raise when the same inputs would give another appliance. */
 #define APPLIANCE_FORMAT 1
@@ -43,35 +43,6 @@ struct build_job {
 	const char *init;
 	const char *out;      /* temporary file */
 };
-
-static int entry(struct archive *a, const char *path, mode_t mode, dev_t rdev, const void *data, size_t len)
-{
-	struct archive_entry *e = archive_entry_new();
-	if (!e)
-		return -1;
-	archive_entry_set_pathname(e, path);
-	archive_entry_set_mode(e, mode);
-	archive_entry_set_nlink(e, S_ISDIR(mode) ? 2 : 1);
-	if (rdev)
-		archive_entry_set_rdev(e, rdev);
-	archive_entry_set_size(e, S_ISREG(mode) ? (la_int64_t)len : 0);
-	int r = archive_write_header(a, e);
-	if (r == ARCHIVE_OK && S_ISREG(mode) && len && archive_write_data(a, data, len) != (la_ssize_t)len)
-		r = ARCHIVE_FATAL;
-	archive_entry_free(e);
-	return r == ARCHIVE_OK ? 0 : -1;
-}
-
-static int host_file(struct archive *a, const char *src, const char *path, struct volt_err *err)
-{
-	cleanup_free char *data = NULL;
-	size_t len;
-	if (volt_read_file(src, 256u << 20, &data, &len, err) < 0)
-		return -1;
-	if (entry(a, path, S_IFREG | 0755, 0, data, len) < 0)
-		return volt_err_set(err, 0, "appliance: add %s: %s", path, archive_error_string(a));
-	return 0;
-}
 
 /* copy_tree - every entry of the image's tree, with its owner, mode and
  * times; each file whole (its other links are the store's objects, outside
@@ -146,45 +117,6 @@ out:
 	return r;
 }
 
-/* add_modules - the kernel's guest modules and their order (volt.load) */
-static int add_modules(struct archive *a, const struct volt_kernel *k, struct volt_err *err)
-{
-	if (k->origin != VOLT_KERNEL_STORE || !k->modules)
-		return 0;
-	cleanup_free char *listfile = volt_path("%s.load", k->modules);
-	cleanup_free char *list = NULL;
-	if (volt_read_file(listfile, 1u << 20, &list, NULL, err) < 0)
-		return -1;
-	cleanup_free char *copy = strdup(list);
-	char *save = NULL;
-	/* the directories: lib/modules/<version>/ and each module's parents;
-	 * a directory twice in a cpio is harmless (the kernel's unpacker keeps
-	 * the first) */
-	cleanup_free char *top = volt_path("lib/modules/%s", k->version);
-	if (entry(a, "lib", S_IFDIR | 0755, 0, NULL, 0) < 0 || entry(a, "lib/modules", S_IFDIR | 0755, 0, NULL, 0) < 0 ||
-	    entry(a, top, S_IFDIR | 0755, 0, NULL, 0) < 0)
-		return volt_err_set(err, 0, "appliance: %s", archive_error_string(a));
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strstr(line, "..") || line[0] == '/')
-			return volt_err_set(err, EINVAL, "%s: a module path outside the tree: %s", listfile, line);
-		cleanup_free char *dst = volt_path("%s/%s", top, line);
-		for (char *s = strchr(dst + strlen(top) + 1, '/'); s; s = strchr(s + 1, '/')) {
-			*s = '\0';
-			int r = entry(a, dst, S_IFDIR | 0755, 0, NULL, 0);
-			*s = '/';
-			if (r < 0)
-				return volt_err_set(err, 0, "appliance: %s", archive_error_string(a));
-		}
-		cleanup_free char *src = volt_path("%s/%s", k->modules, line);
-		if (host_file(a, src, dst, err) < 0)
-			return -1;
-	}
-	cleanup_free char *load = volt_path("%s/volt.load", top);
-	if (entry(a, load, S_IFREG | 0644, 0, list, strlen(list)) < 0)
-		return volt_err_set(err, 0, "appliance: %s", archive_error_string(a));
-	return 0;
-}
-
 /* build_in_userns - as root of the store's user namespace, where every
  * owner in the tree is someone and every file readable */
 static int build_in_userns(void *arg, struct volt_err *err)
@@ -204,13 +136,7 @@ static int build_in_userns(void *arg, struct volt_err *err)
 	 * same name replaces an earlier one when the kernel unpacks */
 	if (copy_tree(a, j->tree, err) < 0)
 		goto out;
-	if (entry(a, "dev", S_IFDIR | 0755, 0, NULL, 0) < 0 ||
-	    entry(a, "dev/console", S_IFCHR | 0600, makedev(5, 1), NULL, 0) < 0 ||
-	    entry(a, "proc", S_IFDIR | 0555, 0, NULL, 0) < 0 || entry(a, "sys", S_IFDIR | 0555, 0, NULL, 0) < 0) {
-		volt_err_set(err, 0, "appliance: %s", archive_error_string(a));
-		goto out;
-	}
-	if (host_file(a, j->init, "init", err) < 0 || add_modules(a, j->k, err) < 0)
+	if (volt_initramfs_agent(a, j->init, j->k, err) < 0)
 		goto out;
 	if (archive_write_close(a) != ARCHIVE_OK) {
 		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "appliance: write %s: %s", j->out,

@@ -1,7 +1,6 @@
 #include "vm/probe.h"
 
 #include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -12,7 +11,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,96 +18,10 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "vm/agent_proto.h"
+#include "vm/initramfs.h"
 #include "vm/qemu_argv.h"
 
 extern char **environ;
-
-static int add_entry(struct archive *a, const char *path, mode_t mode, dev_t rdev, const void *data, size_t len)
-{
-	struct archive_entry *e = archive_entry_new();
-	if (!e)
-		return -1;
-	archive_entry_set_pathname(e, path);
-	archive_entry_set_mode(e, mode);
-	archive_entry_set_uid(e, 0);
-	archive_entry_set_gid(e, 0);
-	archive_entry_set_nlink(e, S_ISDIR(mode) ? 2 : 1);
-	archive_entry_set_mtime(e, 0, 0);
-	if (rdev)
-		archive_entry_set_rdev(e, rdev);
-	archive_entry_set_size(e, S_ISREG(mode) ? (la_int64_t)len : 0);
-	int r = archive_write_header(a, e);
-	if (r == ARCHIVE_OK && S_ISREG(mode) && len && archive_write_data(a, data, len) != (la_ssize_t)len)
-		r = ARCHIVE_FATAL;
-	archive_entry_free(e);
-	return r == ARCHIVE_OK ? 0 : -1;
-}
-
-/* add_file - a file of the host at path in the archive */
-static int add_file(struct archive *a, const char *src, const char *path, mode_t mode, struct volt_err *err)
-{
-	cleanup_free char *data = NULL;
-	size_t len;
-	if (volt_read_file(src, 256u << 20, &data, &len, err) < 0)
-		return -1;
-	if (add_entry(a, path, S_IFREG | mode, 0, data, len) < 0)
-		return volt_err_set(err, 0, "add %s: %s", path, archive_error_string(a));
-	return 0;
-}
-
-/* add_dirs - the parents of path (each once: the set is small) */
-static int add_dirs(struct archive *a, const char *path, char ***made)
-{
-	cleanup_free char *p = strdup(path);
-	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		bool seen = false;
-		for (size_t i = 0; *made && (*made)[i]; i++)
-			seen |= !strcmp((*made)[i], p);
-		if (!seen) {
-			if (add_entry(a, p, S_IFDIR | 0755, 0, NULL, 0) < 0)
-				return -1;
-			size_t n = 0;
-			while (*made && (*made)[n])
-				n++;
-			char **nv = realloc(*made, (n + 2) * sizeof(char *));
-			if (!nv)
-				return -1;
-			*made = nv;
-			nv[n] = strdup(p);
-			nv[n + 1] = NULL;
-		}
-		*s = '/';
-	}
-	return 0;
-}
-
-/* add_modules - k's guest modules under lib/modules/<version>/, and their
- * order as volt.load */
-static int add_modules(struct archive *a, const struct volt_kernel *k, struct volt_err *err)
-{
-	if (k->origin != VOLT_KERNEL_STORE || !k->modules)
-		return 0;
-	cleanup_free char *listfile = volt_path("%s.load", k->modules); /* <ver>/modules.load */
-	cleanup_free char *list = NULL;
-	if (volt_read_file(listfile, 1u << 20, &list, NULL, err) < 0)
-		return -1;
-	cleanup_strv char **made = NULL;
-	char *save = NULL;
-	cleanup_free char *copy = strdup(list);
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strstr(line, "..") || line[0] == '/')
-			return volt_err_set(err, EINVAL, "%s: a module path outside the tree: %s", listfile, line);
-		cleanup_free char *src = volt_path("%s/%s", k->modules, line);
-		cleanup_free char *dst = volt_path("lib/modules/%s/%s", k->version, line);
-		if (add_dirs(a, dst, &made) < 0 || add_file(a, src, dst, 0644, err) < 0)
-			return volt_err_prefix(err, "module");
-	}
-	cleanup_free char *dst = volt_path("lib/modules/%s/volt.load", k->version);
-	if (add_entry(a, dst, S_IFREG | 0644, 0, list, strlen(list)) < 0)
-		return volt_err_set(err, 0, "add %s", dst);
-	return 0;
-}
 
 int volt_vm_probe_initrd(const char *init, const struct volt_kernel *k, const char *out, struct volt_err *err)
 {
@@ -122,14 +34,7 @@ int volt_vm_probe_initrd(const char *init, const struct volt_kernel *k, const ch
 			     archive_error_string(a));
 		goto done;
 	}
-	if (add_entry(a, "dev", S_IFDIR | 0755, 0, NULL, 0) < 0 ||
-	    add_entry(a, "dev/console", S_IFCHR | 0600, makedev(5, 1), NULL, 0) < 0 ||
-	    add_entry(a, "proc", S_IFDIR | 0555, 0, NULL, 0) < 0 ||
-	    add_entry(a, "sys", S_IFDIR | 0555, 0, NULL, 0) < 0) {
-		volt_err_set(err, 0, "write initramfs %s: %s", out, archive_error_string(a));
-		goto done;
-	}
-	if (add_file(a, init, "init", 0755, err) < 0 || add_modules(a, k, err) < 0)
+	if (volt_initramfs_agent(a, init, k, err) < 0)
 		goto done;
 	if (archive_write_close(a) != ARCHIVE_OK) {
 		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "write initramfs %s: %s", out,
