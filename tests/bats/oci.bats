@@ -208,7 +208,7 @@ volt_bundle() {
 }
 
 @test "a process user other than root, with a subordinate-range mapping" {
-	has_subuid || skip "no /etc/subuid range (single-uid mode maps only 0)"
+	has_subuid || not_in_this_mode "no /etc/subuid range (single-uid mode maps only 0)"
 	read -r start count < <(awk -F: -v u="$(id -un)" '$1==u {print $2, $3}' /etc/subuid)
 	read -r gstart gcount < <(awk -F: -v u="$(id -un)" '$1==u {print $2, $3}' /etc/subgid)
 	volt_bundle '["sh","-c","id -u; id -g; id -G"]'
@@ -234,7 +234,7 @@ podman_rt() {
 
 podman_image() {
 	command -v podman >/dev/null || skip_or_fail "podman is not installed (scripts/install-deps)"
-	has_subuid || skip "rootless podman needs an /etc/subuid range to store images"
+	has_subuid || not_in_this_mode "rootless podman needs an /etc/subuid range to store images"
 	podman_rt images -q docker.io/volt-test/app:v1 | grep -q . ||
 		podman_rt load -i "$VOLT_TEST_DIR/images/app.docker.tar" >/dev/null
 }

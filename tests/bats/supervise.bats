@@ -453,7 +453,7 @@ check_pause() {
 	v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
 	if [ -w "$v2$own" ] && grep -qw memory "$v2$own/cgroup.controllers"; then
-		skip "this user has a delegated cgroup with the memory controller"
+		not_in_this_mode "this user has a delegated cgroup with the memory controller"
 	fi
 	[ -z "$(volt ps -aq)" ]
 	run volt run --rm --memory 64m busybox true
