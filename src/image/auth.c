@@ -8,8 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "util/cleanup.h"
+#include "image/registry.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -217,4 +220,49 @@ int volt_registry_conf_get(const char *domain, struct volt_registry_conf *c, str
 		return -1;
 	volt_registry_conf_parse(text, domain, c);
 	return 0;
+}
+
+/* volt_www_auth_param (registry.h): a WWW-Authenticate challenge is what
+ * the registry asks for credentials with; read here, beside them */
+char *volt_www_auth_param(const char *header, const char *param)
+{
+	size_t plen = strlen(param);
+	const char *p = header;
+	if (!header)
+		return NULL;
+	/* skip the scheme */
+	while (*p && *p != ' ')
+		p++;
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		const char *k = p;
+		while (*p && *p != '=' && *p != ',')
+			p++;
+		size_t klen = (size_t)(p - k);
+		if (*p != '=')
+			continue;
+		p++;
+		const char *v;
+		size_t vlen;
+		if (*p == '"') {
+			v = ++p;
+			while (*p && *p != '"') {
+				if (*p == '\\' && p[1])
+					p++;
+				p++;
+			}
+			vlen = (size_t)(p - v);
+			if (*p)
+				p++;
+		} else {
+			v = p;
+			while (*p && *p != ',')
+				p++;
+			vlen = (size_t)(p - v);
+		}
+		if (klen == plen && !strncasecmp(k, param, plen))
+			return strndup(v, vlen);
+	}
+	return NULL;
 }

@@ -289,49 +289,6 @@ static CURLcode perform(struct volt_registry *reg, struct req *r, const char *ra
 	return rc;
 }
 
-char *volt_www_auth_param(const char *header, const char *param)
-{
-	size_t plen = strlen(param);
-	const char *p = header;
-	if (!header)
-		return NULL;
-	/* skip the scheme */
-	while (*p && *p != ' ')
-		p++;
-	while (*p) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		const char *k = p;
-		while (*p && *p != '=' && *p != ',')
-			p++;
-		size_t klen = (size_t)(p - k);
-		if (*p != '=')
-			continue;
-		p++;
-		const char *v;
-		size_t vlen;
-		if (*p == '"') {
-			v = ++p;
-			while (*p && *p != '"') {
-				if (*p == '\\' && p[1])
-					p++;
-				p++;
-			}
-			vlen = (size_t)(p - v);
-			if (*p)
-				p++;
-		} else {
-			v = p;
-			while (*p && *p != ',')
-				p++;
-			vlen = (size_t)(p - v);
-		}
-		if (klen == plen && !strncasecmp(k, param, plen))
-			return strndup(v, vlen);
-	}
-	return NULL;
-}
-
 /* url_escape - percent-encode a query value (malloc'd). */
 static char *url_escape(const char *s)
 {
