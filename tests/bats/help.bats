@@ -97,6 +97,13 @@ make_things() {
 	make_things
 	before=$(state)
 	while read -r p; do
+		# volt oci is runc's command line: its errors exit 1, as runc's do
+		# (oci.bats checks them); everything else is volt's own, 125
+		if [ "$p" = oci ]; then
+			run "$VOLT_BIN" oci --no-such-option
+			[ "$status" -eq 1 ]
+			continue
+		fi
 		run "$VOLT_BIN" $p --no-such-option keep-v
 		if [ "$status" -ne 125 ] || [[ "$output" != *"unknown option --no-such-option"* ]]; then
 			echo "volt $p --no-such-option: status $status: $output"

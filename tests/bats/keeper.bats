@@ -227,8 +227,15 @@ gone() {
 	[[ "$output" == *"lo: <LOOPBACK,UP"* ]]
 	[ "$a" != "$(readlink /proc/self/ns/net)" ]
 	[ "$a" != "net:[$(stat -Lc %i /proc/$(keeper_pids)/ns/net)]" ]
+	# a fresh one per run: compared with a namespace that still lives (the
+	# kernel reuses the number of one that is gone)
+	volt run -d --name nsa --network none busybox sleep 60
+	held=$(volt exec nsa readlink /proc/self/ns/net)
 	run volt run --rm --network none busybox readlink /proc/self/ns/net
-	[ "$output" != "$a" ]
+	[ "$status" -eq 0 ]
+	[[ "$output" == net:* ]]
+	[ "$output" != "$held" ]
+	volt rm -f nsa
 	run env VOLT_TRACE=1 "$VOLT_BIN" run --rm busybox ip -o addr show eth0
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"network namespace made ahead"* ]]
