@@ -114,8 +114,14 @@ extern const struct volt_cmd_spec cli_volume_spec;
  * master until the command's side of the pty is closed (exec_tty.c) */
 void cli_exec_tty_relay(int master, bool forward_stdin);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
+int cmd_tag(struct volt_cli *cli, int argc, char **argv);     /* image.c */
+extern const struct volt_cmd_spec cli_tag_spec;
+int cmd_rename(struct volt_cli *cli, int argc, char **argv);  /* container.c */
+extern const struct volt_cmd_spec cli_rename_spec;
 extern const struct volt_cmd_spec cli_rmi_spec;
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
+int cmd_version(struct volt_cli *cli, int argc, char **argv); /* version.c */
+extern const struct volt_cmd_spec cli_version_spec;
 extern const struct volt_cmd_spec cli_info_spec;
 int cmd_port(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_system_spec;               /* system.c */

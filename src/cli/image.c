@@ -1,4 +1,5 @@
 /* volt image import|inspect|ls|rm, volt images, volt rmi. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -226,6 +227,7 @@ static const struct volt_cmd image_cmds[] = {
 	{"ls", cmd_images, "List images", &cli_images_spec},
 	{"list", cmd_images, NULL, &cli_images_spec},
 	{"rm", cmd_rmi, "Remove images", &cli_rmi_spec},
+	{"tag", cmd_tag, "Give an image another name", &cli_tag_spec},
 	{"pull", cli_exec_heavy, "Pull from a registry (volt pull)", NULL},
 	{"push", cli_exec_heavy, "Push to a registry (volt push)", NULL},
 	{"save", cli_exec_heavy, "Write an oci-archive", NULL},
@@ -237,3 +239,36 @@ const struct volt_cmd_spec cli_image_spec = {
 	.usage = "Usage: volt image COMMAND\n\nManage the images in the store.\n",
 	.subs = image_cmds,
 };
+
+const struct volt_cmd_spec cli_tag_spec = {
+	.usage = "Usage: volt tag SOURCE_IMAGE TARGET_IMAGE[:TAG]\n\nGive an image another name (TAG: latest if "
+		 "none is given).\nThe name moves to this image if another one had it.\n",
+};
+
+int cmd_tag(struct volt_cli *cli, int argc, char **argv)
+{
+	cleanup_free char *repo = NULL, *tag = NULL;
+	struct volt_image_row img;
+	struct volt_err err = {0};
+	struct volt_ctx *ctx;
+	struct volt_db *db;
+	int r;
+
+	if (argc != 3)
+		return cli_usage_error("tag", "requires exactly 2 arguments");
+	if (volt_image_parse_name(argv[2], &repo, &tag, &err) < 0)
+		return cli_fail(&err);
+	if (!(ctx = cli_ctx(cli)))
+		return VOLT_EXIT_INTERNAL;
+	if (!(db = volt_ctx_db(ctx, &err)))
+		return cli_fail(&err);
+	r = volt_db_image_find(db, argv[1], &img, &err);
+	if (r > 0)
+		volt_err_said(&err, ENOENT, "no such image: %s", argv[1]);
+	if (r != 0)
+		return cli_fail(&err);
+	/* the image row is there already: this adds (or moves) the name only */
+	r = volt_db_image_add(db, &img, repo, tag, &err);
+	volt_image_row_free(&img);
+	return r < 0 ? cli_fail(&err) : 0;
+}

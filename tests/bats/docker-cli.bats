@@ -1,0 +1,129 @@
+#!/usr/bin/env bats
+# docker's command line as scripts use it: version, help COMMAND, the
+# container and image groups, tag, rename, container prune, image prune.
+
+load helpers
+
+setup_file() {
+	volt_env
+	require_userns
+	import_busybox
+}
+
+setup() {
+	volt_env
+}
+
+@test "version prints the client version; --format json as docker's shape" {
+	run volt version
+	[ "$status" -eq 0 ]
+	[[ "$output" == "Client:"* ]]
+	[[ "$output" == *"Version:"*[0-9].[0-9]* ]]
+	run volt version --format json
+	[ "$status" -eq 0 ]
+	v=$(jq -r .Client.Version <<<"$output")
+	[ "$v" = "$(volt --version | awk '{ print $3 }')" ]
+	run volt version --format '{{.Bogus'
+	[ "$status" -eq 125 ]
+}
+
+@test "help COMMAND is COMMAND --help, through groups" {
+	run volt help rm
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(volt rm --help)" ]
+	run volt help volume prune
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(volt volume prune --help)" ]
+	run volt help
+	[ "$status" -eq 0 ]
+	[[ "$output" == "Usage: volt "*"Commands:"* ]]
+	run volt help no-such-command
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'unknown command "no-such-command"'* ]]
+}
+
+@test "container ls/run/inspect/rm and image ls/inspect/rm run the top-level commands" {
+	run volt container run --name grp-a busybox echo hi-from-group
+	[ "$status" -eq 0 ]
+	[[ "$output" == *hi-from-group* ]]
+	run volt container ls -a
+	[ "$status" -eq 0 ]
+	[[ "$output" == *grp-a* ]]
+	[ "$(volt container ls -aq)" = "$(volt ps -aq)" ]
+	run volt container inspect grp-a
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"grp-a"'* ]]
+	run volt container logs grp-a
+	[[ "$output" == *hi-from-group* ]]
+	run volt container rm grp-a
+	[ "$status" -eq 0 ]
+	run volt ps -a
+	[[ "$output" != *grp-a* ]]
+	run volt image ls
+	[ "$status" -eq 0 ]
+	[[ "$output" == *busybox* ]]
+	run volt image inspect busybox
+	[ "$status" -eq 0 ]
+	run volt container frob
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'container: unknown command "frob"'* ]]
+	run volt container stop --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == "Usage: volt stop"* ]]
+}
+
+@test "tag gives an image another name; rmi of the name leaves the image" {
+	id=$(volt images -q | head -1)
+	run volt tag busybox my/box:v1
+	[ "$status" -eq 0 ]
+	run volt images
+	[[ "$output" == *"my/box"*"v1"* ]]
+	run volt image inspect my/box:v1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\"Id\": \"$id"* ]]
+	run volt image tag my/box:v1 other
+	[ "$status" -eq 0 ]
+	run volt image inspect other:latest
+	[ "$status" -eq 0 ]
+	run volt rmi my/box:v1 other
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Untagged: my/box:v1"* ]]
+	run volt image inspect busybox
+	[ "$status" -eq 0 ]
+	run volt tag no-such-image x
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"no such image: no-such-image"* ]]
+	run volt tag busybox 'Bad Name'
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"invalid image name"* ]]
+	run volt tag busybox
+	[ "$status" -eq 125 ]
+}
+
+@test "rename: the new name finds the container, the old one does not; taken names are refused" {
+	volt create --name ren-a busybox true >/dev/null
+	volt create --name ren-b busybox true >/dev/null
+	run volt rename ren-a ren-c
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run volt inspect ren-c
+	[ "$status" -eq 0 ]
+	run volt inspect ren-a
+	[ "$status" -ne 0 ]
+	run volt ps -a
+	[[ "$output" == *ren-c* ]]
+	run volt rename ren-c ren-b
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'"ren-b" is already in use'* ]]
+	run volt rename ren-c 'bad/name'
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"invalid container name"* ]]
+	run volt rename no-such x
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"no such container: no-such"* ]]
+	run volt container rename ren-c ren-d
+	[ "$status" -eq 0 ]
+	run volt start -a ren-d
+	[ "$status" -eq 0 ]
+	volt rm -f ren-d ren-b >/dev/null
+}
