@@ -117,6 +117,10 @@ int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
 int cmd_tag(struct volt_cli *cli, int argc, char **argv);     /* image.c */
 extern const struct volt_cmd_spec cli_tag_spec;
 int cmd_rename(struct volt_cli *cli, int argc, char **argv);  /* container.c */
+int cmd_container_prune(struct volt_cli *cli, int argc, char **argv); /* prune.c */
+extern const struct volt_cmd_spec cli_container_prune_spec;
+int cmd_image_prune(struct volt_cli *cli, int argc, char **argv);     /* heavy/image_prune.c */
+extern const struct volt_cmd_spec cli_image_prune_spec;
 extern const struct volt_cmd_spec cli_rename_spec;
 extern const struct volt_cmd_spec cli_rmi_spec;
 int cmd_info(struct volt_cli *cli, int argc, char **argv);

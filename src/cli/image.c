@@ -231,6 +231,7 @@ static const struct volt_cmd image_cmds[] = {
 	{"pull", cli_exec_heavy, "Pull from a registry (volt pull)", NULL},
 	{"push", cli_exec_heavy, "Push to a registry (volt push)", NULL},
 	{"save", cli_exec_heavy, "Write an oci-archive", NULL},
+	{"prune", cli_exec_heavy, "Remove dangling images (-a: every image no container uses)", NULL},
 	{"load", cli_exec_heavy, "Read an oci-archive", NULL},
 	{NULL, NULL, NULL, NULL},
 };

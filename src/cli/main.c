@@ -42,6 +42,7 @@ static const struct volt_cmd container_cmds[] = {
 	{"unpause", cmd_unpause, "Thaw paused containers", &cli_unpause_spec},
 	{"update", cmd_update, "Change the resource limits of a container", &cli_update_spec},
 	{"rename", cmd_rename, "Rename a container", &cli_rename_spec},
+	{"prune", cmd_container_prune, "Remove all stopped containers", &cli_container_prune_spec},
 	{NULL, NULL, NULL, NULL},
 };
 static const struct volt_cmd_spec container_spec = {

@@ -127,3 +127,87 @@ setup() {
 	[ "$status" -eq 0 ]
 	volt rm -f ren-d ren-b >/dev/null
 }
+
+@test "container prune asks [y/N]: n keeps; y removes the stopped ones only and reports them" {
+	volt create --name pr-created busybox true >/dev/null
+	volt run --name pr-exited busybox sh -c 'head -c 300000 /dev/urandom >/big' >/dev/null
+	volt run -d --name pr-running busybox sleep 60 >/dev/null
+	run --separate-stderr volt container prune <<<n
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"WARNING! This will remove all stopped containers."*"[y/N]"* ]]
+	[ -z "$output" ]
+	volt inspect pr-created >/dev/null
+	exited=$(volt inspect pr-exited | jq -r '.[0].Id')
+	created=$(volt inspect pr-created | jq -r '.[0].Id')
+	run --separate-stderr volt container prune <<<y
+	[ "$status" -eq 0 ]
+	echo "$output"
+	[[ "$output" == "Deleted Containers:"* ]]
+	grep -qx "$exited" <<<"$output"
+	grep -qx "$created" <<<"$output"
+	# the 300 kB the exited one wrote are in the figure
+	line=$(grep '^Total reclaimed space: ' <<<"$output")
+	[[ "$line" =~ ([0-9.]+)kB$ ]] || [[ "$line" =~ ([0-9.]+)MB$ ]]
+	[[ "$line" != *" 0B" ]]
+	run volt ps -a --format json
+	[[ "$output" == *pr-running* ]]
+	[[ "$output" != *pr-exited* ]]
+	[[ "$output" != *pr-created* ]]
+	# nothing stopped: no list, 0B, and -f does not ask
+	run --separate-stderr volt container prune -f </dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = "Total reclaimed space: 0B" ]
+	[[ "$stderr" != *"[y/N]"* ]]
+	volt rm -f pr-running >/dev/null
+}
+
+@test "image prune removes dangling images; -a every unused one; images in use stay" {
+	# two small images of their own content (their objects are theirs alone)
+	for n in d u; do
+		mkdir -p "$BATS_TEST_TMPDIR/$n"
+		head -c 300000 /dev/urandom >"$BATS_TEST_TMPDIR/$n/blob"
+		tar -C "$BATS_TEST_TMPDIR/$n" -cf "$BATS_TEST_TMPDIR/$n.tar" .
+	done
+	volt image import "$BATS_TEST_TMPDIR/d.tar" dang:1 >/dev/null
+	dang=$(volt image inspect dang:1 | jq -r '.[0].Id')
+	volt image import "$BATS_TEST_TMPDIR/u.tar" unused:1 >/dev/null
+	unused=$(volt image inspect unused:1 | jq -r '.[0].Id')
+	# nothing dangling yet: 0B, and -f does not ask
+	run --separate-stderr volt image prune -f </dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = "Total reclaimed space: 0B" ]
+	[[ "$stderr" != *"[y/N]"* ]]
+	# its name moves to busybox: dang's image has none left
+	volt tag busybox dang:1
+	run --separate-stderr volt image prune <<<n
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"WARNING! This will remove all dangling images."*"[y/N]"* ]]
+	[ -z "$output" ]
+	volt image inspect "$dang" >/dev/null
+	run --separate-stderr volt image prune <<<y
+	[ "$status" -eq 0 ]
+	echo "$output"
+	[[ "$output" == "Deleted Images:"* ]]
+	grep -qx "deleted: sha256:$dang" <<<"$output"
+	[[ "$output" != *"$unused"* ]]
+	[[ "$output" =~ Total\ reclaimed\ space:\ [0-9.]+kB ]]
+	run volt image inspect "$dang"
+	[ "$status" -ne 0 ]
+	# -a: every image no container uses; busybox's (used) stays with its names
+	volt create --name user-of-busybox busybox true >/dev/null
+	run --separate-stderr volt image prune -a <<<n
+	[[ "$stderr" == *"WARNING! This will remove all images without at least one container associated to them."* ]]
+	volt image inspect unused:1 >/dev/null
+	run --separate-stderr volt image prune -a -f
+	[ "$status" -eq 0 ]
+	echo "$output"
+	grep -qx "untagged: unused:1" <<<"$output"
+	grep -qx "deleted: sha256:$unused" <<<"$output"
+	[[ "$output" =~ Total\ reclaimed\ space:\ [0-9.]+kB ]]
+	volt image inspect busybox >/dev/null
+	volt image inspect dang:1 >/dev/null
+	run volt image inspect unused:1
+	[ "$status" -ne 0 ]
+	volt rm user-of-busybox >/dev/null
+	volt rmi dang:1 >/dev/null
+}
