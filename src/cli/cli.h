@@ -57,6 +57,12 @@ int cli_getopt(int argc, char **argv, const struct volt_cmd_spec *spec);
  * "Are you sure you want to continue? [y/N]" to stderr and read a line from
  * stdin (terminal or not): true only for y or Y; EOF is no. */
 bool cli_confirm(const char *warning, bool force);
+struct volt_tmpl;
+struct json_t;
+/* cli_format_parse - a --format template (util/gotmpl.h); -1 after printing */
+int cli_format_parse(const char *cmd, const char *format, struct volt_tmpl **t);
+/* cli_format_print - the template over v, then a newline; -1 after printing */
+int cli_format_print(const char *cmd, const struct volt_tmpl *t, struct json_t *v);
 /* cli_strv_add - append optarg to a NULL-terminated vector */
 void cli_strv_add(char ***v, const char *s);
 

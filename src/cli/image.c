@@ -197,28 +197,37 @@ int cmd_rmi(struct volt_cli *cli, int argc, char **argv)
 	return ret;
 }
 
-/* image_inspect - `volt image inspect IMAGE...` */
+/* image_inspect - `volt image inspect [-f FORMAT] IMAGE...` */
+static const struct option inspect_opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec inspect_spec = {
+	.usage = "Usage: volt image inspect [-f FORMAT] IMAGE...\n\nShow images as JSON (config, layer digests).\n\n"
+		 "  -f, --format FORMAT   print each one through a Go template ({{.Config.Env}}, ...)\n",
+	.opts = "f:",
+	.longopts = inspect_opts,
+};
+
+int cli_inspect_print(const char *cmd, json_t *arr, const char *format);
+
 static int image_inspect(struct volt_cli *cli, int argc, char **argv)
 {
+	const char *format = NULL;
 	json_t *arr;
-	int ret = 0;
-	if (argc < 2)
+	int c, ret = 0;
+	while ((c = cli_getopt(argc, argv, &inspect_spec)) != -1)
+		if (c == 'f')
+			format = optarg;
+	if (optind >= argc)
 		return cli_usage_error("image inspect", "requires at least 1 argument");
 	arr = json_array();
-	for (int i = 1; i < argc; i++) {
+	for (int i = optind; i < argc; i++) {
 		struct volt_err err = {0};
 		if (cli_inspect_image(cli, argv[i], arr, &err) < 0)
 			ret = cli_fail(&err);
 	}
-	json_dumpf(arr, stdout, JSON_INDENT(2));
-	printf("\n");
+	int pr = cli_inspect_print("image inspect", arr, format);
 	json_decref(arr);
-	return ret;
+	return ret ? ret : pr;
 }
-
-static const struct volt_cmd_spec inspect_spec = {
-	.usage = "Usage: volt image inspect IMAGE...\n\nShow images as JSON (config, layer digests).\n",
-};
 
 /* registry and archive commands live in volt-image (libcurl, libarchive) */
 static const struct volt_cmd image_cmds[] = {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/gotmpl.h"
 #include "workload/lifecycle.h"
 #include "container/log.h"
 #include "container/spec.h"
@@ -225,22 +226,66 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 
 int cli_inspect_image(struct volt_cli *cli, const char *ref, json_t *out, struct volt_err *err);
 
+static const struct option inspect_opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_inspect_spec = {
-	.usage = "Usage: volt inspect NAME...\n\nShow containers (or images) as JSON.\n",
+	.usage = "Usage: volt inspect [-f FORMAT] NAME...\n\nShow containers (or images) as JSON.\n\n"
+		 "  -f, --format FORMAT   print each one through a Go template, as docker does:\n"
+		 "                        {{.State.Status}}, {{json .Config.Env}}, {{index .X \"k\"}},\n"
+		 "                        {{range .Mounts}}...{{end}}, {{join .Args \",\"}}, {{lower .X}}\n"
+		 "                        (docs/docker-cli.md has the whole subset)\n",
+	.opts = "f:",
+	.longopts = inspect_opts,
 };
+
+/* cli_inspect_print - the inspect array as JSON, or each element through
+ * the template (-f) */
+int cli_inspect_print(const char *cmd, json_t *arr, const char *format);
+int cli_inspect_print(const char *cmd, json_t *arr, const char *format)
+{
+	struct volt_tmpl *t = NULL;
+	size_t i;
+	json_t *o;
+	int ret = 0;
+	if (!format || !strcmp(format, "json")) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		printf("\n");
+		return 0;
+	}
+	if (cli_format_parse(cmd, format, &t) < 0)
+		return VOLT_EXIT_INTERNAL;
+	json_array_foreach(arr, i, o) {
+		if (cli_format_print(cmd, t, o) < 0) {
+			ret = VOLT_EXIT_INTERNAL;
+			break;
+		}
+	}
+	volt_tmpl_free(t);
+	return ret;
+}
 
 int cmd_inspect(struct volt_cli *cli, int argc, char **argv)
 {
+	struct volt_tmpl *t = NULL;
+	const char *format = NULL;
 	struct volt_ctx *ctx;
 	json_t *arr;
-	int ret = 0;
+	int c, ret = 0;
 
-	if (argc < 2)
+	while ((c = cli_getopt(argc, argv, &cli_inspect_spec)) != -1)
+		if (c == 'f')
+			format = optarg;
+	if (optind >= argc)
 		return cli_usage_error("inspect", "requires at least 1 argument");
+	/* a bad template fails before anything is looked up */
+	if (format && strcmp(format, "json")) {
+		if (cli_format_parse("inspect", format, &t) < 0)
+			return VOLT_EXIT_INTERNAL;
+		volt_tmpl_free(t);
+	}
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	arr = json_array();
-	for (int i = 1; i < argc; i++) {
+	for (int i = optind; i < argc; i++) {
 		struct volt_err err = {0};
 		struct volt_ctr_row row;
 		int r = volt_ctr_load(ctx, argv[i], &row, &err);
@@ -255,10 +300,9 @@ int cmd_inspect(struct volt_cli *cli, int argc, char **argv)
 			volt_err_set(&err, 0, "no such container or image: %s", argv[i]);
 		ret = cli_fail(&err);
 	}
-	json_dumpf(arr, stdout, JSON_INDENT(2));
-	printf("\n");
+	int pr = cli_inspect_print("inspect", arr, format);
 	json_decref(arr);
-	return ret;
+	return ret ? ret : pr;
 }
 
 static int logs_running(void *arg)

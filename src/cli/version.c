@@ -6,12 +6,14 @@
 #include <sys/utsname.h>
 
 #include "cli/cli.h"
+#include "util/gotmpl.h"
 
 static const struct option version_opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_version_spec = {
 	.usage = "Usage: volt version [-f FORMAT]\n\nShow volt's version (docker's \"Client\" section; volt has no "
 		 "server).\n\n"
-		 "  -f, --format json   print JSON: {\"Client\":{\"Version\":...,\"Os\":...,\"Arch\":...}}\n",
+		 "  -f, --format FORMAT   json: {\"Client\":{\"Version\":...,\"Os\":...,\"Arch\":...}};\n"
+		 "                        or a Go template: {{.Client.Version}}\n",
 	.opts = "f:",
 	.longopts = version_opts,
 };
@@ -50,7 +52,12 @@ int cmd_version(struct volt_cli *cli, int argc, char **argv)
 		json_dumpf(o, stdout, JSON_COMPACT);
 		printf("\n");
 	} else {
-		ret = cli_usage_error("version", "--format %s: only json is supported", format);
+		struct volt_tmpl *t;
+		ret = VOLT_EXIT_INTERNAL;
+		if (cli_format_parse("version", format, &t) == 0) {
+			ret = cli_format_print("version", t, o) < 0 ? VOLT_EXIT_INTERNAL : 0;
+			volt_tmpl_free(t);
+		}
 	}
 	json_decref(o);
 	return ret;

@@ -211,3 +211,42 @@ setup() {
 	volt rm user-of-busybox >/dev/null
 	volt rmi dang:1 >/dev/null
 }
+
+@test "inspect -f/--format: Go templates as scripts write them" {
+	volt create --name fmt-a -e FOO=bar busybox echo hi there >/dev/null
+	run volt inspect -f '{{.State.Status}}' fmt-a
+	[ "$status" -eq 0 ]
+	[ "$output" = created ]
+	run volt inspect --format '{{.Name}} {{json .Command}} {{join .Command ","}} {{upper .State.Status}}' fmt-a
+	[ "$output" = 'fmt-a ["echo","hi","there"] echo,hi,there CREATED' ]
+	run volt container inspect -f '{{range .Config.env}}{{if eq . "FOO=bar"}}found {{end}}{{end}}{{index .Command 1}}' fmt-a
+	[ "$output" = "found hi" ]
+	# one line per object, as docker prints them
+	volt create --name fmt-b busybox true >/dev/null
+	run volt inspect -f '{{.Name}}:{{.State.Running}}' fmt-a fmt-b
+	[ "${lines[0]}" = "fmt-a:false" ]
+	[ "${lines[1]}" = "fmt-b:false" ]
+	[ "${#lines[@]}" -eq 2 ]
+	# images too
+	id=$(volt image inspect busybox | jq -r '.[0].Id')
+	run volt inspect -f '{{.Id}}' busybox
+	[ "$output" = "$id" ]
+	run volt image inspect --format '{{len .Layers}}' busybox
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9]+$ ]]
+	# version: the template scripts use
+	run volt version --format '{{.Client.Version}}'
+	[ "$output" = "$(volt --version | awk '{ print $3 }')" ]
+	# a bad template is one clear line and exit 125, before anything runs
+	run --separate-stderr volt inspect -f '{{.Name' fmt-a
+	[ "$status" -eq 125 ]
+	[ -z "$output" ]
+	[ "$stderr" = "volt: inspect: --format: template: at offset 7: unclosed action: missing }}" ]
+	run --separate-stderr volt inspect -f '{{frob .Name}}' fmt-a
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"unknown function"* ]]
+	run --separate-stderr volt inspect -f '{{.Name.X}}' fmt-a
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"can't evaluate field X"* ]]
+	volt rm fmt-a fmt-b >/dev/null
+}
