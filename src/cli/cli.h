@@ -103,6 +103,18 @@ extern const struct volt_cmd_spec cli_kill_spec;
 int cmd_rm(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_rm_spec;
 int cmd_ps(struct volt_cli *cli, int argc, char **argv);
+/* ps --filter (ps_filter.c): the values given for each key */
+enum { CLI_PS_FILTER_KEYS = 6 };
+struct cli_ps_filter {
+	char **v[CLI_PS_FILTER_KEYS];
+};
+struct volt_ctr_row;
+/* cli_ps_filter_add - one KEY=VALUE; -1 after printing */
+int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg);
+/* cli_ps_filter_all - a filter that looks at stopped containers too */
+bool cli_ps_filter_all(const struct cli_ps_filter *f);
+bool cli_ps_filter_match(const struct cli_ps_filter *f, const struct volt_ctr_row *c, struct json_t *spec);
+void cli_ps_filter_free(struct cli_ps_filter *f);
 extern const struct volt_cmd_spec cli_ps_spec;
 int cmd_logs(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_logs_spec;

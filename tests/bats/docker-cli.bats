@@ -250,3 +250,51 @@ setup() {
 	[[ "$stderr" == *"can't evaluate field X"* ]]
 	volt rm fmt-a fmt-b >/dev/null
 }
+
+@test "ps --filter (name, id, status, label, ancestor, exited), -n, -l, --no-trunc, --format TEMPLATE" {
+	volt tag busybox other-img
+	volt run --name flt-ok --label tier=web --label solo busybox true >/dev/null
+	volt run --name flt-bad other-img sh -c 'exit 3' >/dev/null || true
+	volt create --name flt-new busybox echo a long command line here >/dev/null
+	ok_id=$(volt inspect -f '{{.Id}}' flt-ok)
+	names() { volt ps "$@" --format '{{.Names}}' | sort | tr '\n' ' '; }
+	[ "$(names -a --filter name=flt-)" = "flt-bad flt-new flt-ok " ]
+	# status and exited look at stopped containers without -a, as docker's
+	[ "$(names --filter status=exited)" = "flt-bad flt-ok " ]
+	[ "$(names -f status=created)" = "flt-new " ]
+	[ "$(names -f status=created -f status=exited)" = "flt-bad flt-new flt-ok " ]
+	[ "$(names -f exited=3)" = "flt-bad " ]
+	[ "$(names -f exited=0)" = "flt-ok " ]
+	[ "$(names -a -f label=tier)" = "flt-ok " ]
+	[ "$(names -a -f label=tier=web)" = "flt-ok " ]
+	[ "$(names -a -f label=tier=db)" = "" ]
+	[ "$(names -a -f label=solo)" = "flt-ok " ]
+	[ "$(names -a -f ancestor=other-img)" = "flt-bad " ]
+	[ "$(names -a -f ancestor=busybox:latest -f name=flt)" = "flt-new flt-ok " ]
+	[ "$(names -a -f id=${ok_id:0:8})" = "flt-ok " ]
+	# keys all apply
+	[ "$(names -f status=exited -f name=flt-ok)" = "flt-ok " ]
+	# -l and -n: the newest, in any state
+	[ "$(names -l)" = "flt-new " ]
+	[ "$(names -n 2)" = "flt-bad flt-new " ]
+	run volt ps -a -q --no-trunc -f name=flt-ok
+	[ "$output" = "$ok_id" ]
+	run volt ps -a --no-trunc -f name=flt-new
+	[[ "$output" == *"echo a long command line here"* ]]
+	run volt ps -a -f name=flt-new
+	[[ "$output" != *"echo a long command line here"* ]]
+	run volt ps -a -f name=flt-ok --format '{{.ID}} {{.Image}} {{.Command}} {{.State}} {{.Labels}}'
+	[ "$output" = "${ok_id:0:12} busybox \"true\" exited tier=web,solo=" ]
+	run volt ps -a -f bogus=1
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'invalid filter "bogus=1"'* ]]
+	run volt ps -f status=sleeping
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'invalid filter value "sleeping" for status'* ]]
+	run volt ps -n x
+	[ "$status" -eq 125 ]
+	run volt ps --format '{{.Names'
+	[ "$status" -eq 125 ]
+	volt rm flt-ok flt-bad flt-new >/dev/null
+	volt rmi other-img >/dev/null
+}
