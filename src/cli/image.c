@@ -11,6 +11,7 @@
 #include "image/image.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/gotmpl.h"
 
 /* image_created - when the image was made: its config's "created"; the pull
  * (import) time when the config has none or it does not parse. Return true
@@ -42,6 +43,8 @@ static bool old_file_times(struct volt_ctx *ctx, const char *id)
 struct list_opts {
 	bool json, quiet;
 	json_t *arr;
+	struct volt_tmpl *tmpl; /* --format TEMPLATE */
+	bool failed;
 };
 
 static int list_row(const struct volt_image_row *img, void *arg)
@@ -55,6 +58,13 @@ static int list_row(const struct volt_image_row *img, void *arg)
 	volt_format_time(when, created, sizeof(created));
 	if (o->quiet) {
 		printf("%.12s\n", img->id);
+	} else if (o->tmpl) { /* docker's images --format fields, all strings */
+		json_t *row = json_pack("{s:s,s:s,s:s%,s:s,s:s,s:s,s:s}", "Repository", img->repo ? img->repo : "<none>",
+					"Tag", img->tag ? img->tag : "<none>", "ID", img->id, (size_t)12, "Digest",
+					"<none>", "CreatedSince", ago, "CreatedAt", created, "Size", size);
+		o->failed = cli_format_print("images", o->tmpl, row) < 0;
+		json_decref(row);
+		return o->failed;
 	} else if (o->json) {
 		json_array_append_new(o->arr, json_pack("{s:s,s:s,s:s,s:I,s:s}", "Repository",
 							img->repo ? img->repo : "<none>", "Tag",
@@ -70,9 +80,10 @@ static int list_row(const struct volt_image_row *img, void *arg)
 static const struct option images_opts[] = {
 	{"format", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_images_spec = {
-	.usage = "Usage: volt images [-q] [--format json]\n\nList images in the store.\n\n"
-		 "  -q, --quiet        print only image ids\n"
-		 "      --format json  print JSON\n",
+	.usage = "Usage: volt images [-q] [--format FORMAT]\n\nList images in the store.\n\n"
+		 "  -q, --quiet            print only image ids\n"
+		 "      --format FORMAT    json, or a Go template per image over docker's fields:\n"
+		 "                         .Repository .Tag .ID .CreatedSince .CreatedAt .Size\n",
 	.opts = "q",
 	.longopts = images_opts,
 };
@@ -88,9 +99,12 @@ int cmd_images(struct volt_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'q': o.quiet = true; break;
 		case 'f':
-			if (strcmp(optarg, "json"))
-				return cli_usage_error("images", "--format %s: only json is supported", optarg);
-			o.json = true;
+			volt_tmpl_free(o.tmpl);
+			o.tmpl = NULL;
+			if (!strcmp(optarg, "json"))
+				o.json = true;
+			else if (cli_format_parse("images", optarg, &o.tmpl) < 0)
+				return VOLT_EXIT_INTERNAL;
 			break;
 		default: return cli_usage_error("images", "invalid option");
 		}
@@ -101,10 +115,12 @@ int cmd_images(struct volt_cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	if (o.json)
 		o.arr = json_array();
-	else if (!o.quiet)
+	else if (!o.quiet && !o.tmpl)
 		printf("%-40s %-12s %-14s %-20s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
-	if (volt_db_image_list(db, list_row, &o, &err) < 0)
-		return cli_fail(&err);
+	int ret = volt_db_image_list(db, list_row, &o, &err) < 0 ? cli_fail(&err) : 0;
+	volt_tmpl_free(o.tmpl);
+	if (ret || o.failed)
+		return ret ? ret : VOLT_EXIT_INTERNAL;
 	if (o.json) {
 		json_dumpf(o.arr, stdout, JSON_INDENT(2));
 		printf("\n");

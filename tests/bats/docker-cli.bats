@@ -78,6 +78,13 @@ setup() {
 	[ "$status" -eq 0 ]
 	run volt images
 	[[ "$output" == *"my/box"*"v1"* ]]
+	run volt images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
+	[ "$status" -eq 0 ]
+	grep -qx "my/box:v1 ${id:0:12}" <<<"$output"
+	grep -qx "busybox:latest ${id:0:12}" <<<"$output"
+	[[ "$output" != *REPOSITORY* ]]
+	run volt images --format '{{.Nope'
+	[ "$status" -eq 125 ]
 	run volt image inspect my/box:v1
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"\"Id\": \"$id"* ]]
