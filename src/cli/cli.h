@@ -57,6 +57,12 @@ int cli_getopt(int argc, char **argv, const struct volt_cmd_spec *spec);
  * "Are you sure you want to continue? [y/N]" to stderr and read a line from
  * stdin (terminal or not): true only for y or Y; EOF is no. */
 bool cli_confirm(const char *warning, bool force);
+struct volt_tmpl;
+struct json_t;
+/* cli_format_parse - a --format template (util/gotmpl.h); -1 after printing */
+int cli_format_parse(const char *cmd, const char *format, struct volt_tmpl **t);
+/* cli_format_print - the template over v, then a newline; -1 after printing */
+int cli_format_print(const char *cmd, const struct volt_tmpl *t, struct json_t *v);
 /* cli_strv_add - append optarg to a NULL-terminated vector */
 void cli_strv_add(char ***v, const char *s);
 
@@ -97,6 +103,18 @@ extern const struct volt_cmd_spec cli_kill_spec;
 int cmd_rm(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_rm_spec;
 int cmd_ps(struct volt_cli *cli, int argc, char **argv);
+/* ps --filter (ps_filter.c): the values given for each key */
+enum { CLI_PS_FILTER_KEYS = 6 };
+struct cli_ps_filter {
+	char **v[CLI_PS_FILTER_KEYS];
+};
+struct volt_ctr_row;
+/* cli_ps_filter_add - one KEY=VALUE; -1 after printing */
+int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg);
+/* cli_ps_filter_all - a filter that looks at stopped containers too */
+bool cli_ps_filter_all(const struct cli_ps_filter *f);
+bool cli_ps_filter_match(const struct cli_ps_filter *f, const struct volt_ctr_row *c, struct json_t *spec);
+void cli_ps_filter_free(struct cli_ps_filter *f);
 extern const struct volt_cmd_spec cli_ps_spec;
 int cmd_logs(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_logs_spec;
@@ -114,8 +132,18 @@ extern const struct volt_cmd_spec cli_volume_spec;
  * master until the command's side of the pty is closed (exec_tty.c) */
 void cli_exec_tty_relay(int master, bool forward_stdin);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
+int cmd_tag(struct volt_cli *cli, int argc, char **argv);     /* image.c */
+extern const struct volt_cmd_spec cli_tag_spec;
+int cmd_rename(struct volt_cli *cli, int argc, char **argv);  /* container.c */
+int cmd_container_prune(struct volt_cli *cli, int argc, char **argv); /* prune.c */
+extern const struct volt_cmd_spec cli_container_prune_spec;
+int cmd_image_prune(struct volt_cli *cli, int argc, char **argv);     /* heavy/image_prune.c */
+extern const struct volt_cmd_spec cli_image_prune_spec;
+extern const struct volt_cmd_spec cli_rename_spec;
 extern const struct volt_cmd_spec cli_rmi_spec;
 int cmd_info(struct volt_cli *cli, int argc, char **argv);
+int cmd_version(struct volt_cli *cli, int argc, char **argv); /* version.c */
+extern const struct volt_cmd_spec cli_version_spec;
 extern const struct volt_cmd_spec cli_info_spec;
 int cmd_port(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_system_spec;               /* system.c */

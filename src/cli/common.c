@@ -15,6 +15,7 @@
 #include "image/pull_hook.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/gotmpl.h"
 
 struct volt_ctx *cli_ctx(struct volt_cli *cli)
 {
@@ -365,4 +366,27 @@ int cli_main(int argc, char **argv, const struct volt_cmd *cmds, size_t n_cmds, 
 	if (cli.ctx_ready)
 		volt_ctx_free(&cli.ctx);
 	return ret;
+}
+
+int cli_format_parse(const char *cmd, const char *format, struct volt_tmpl **t)
+{
+	struct volt_err err = {0};
+	if (volt_tmpl_parse(format, t, &err) < 0) {
+		fprintf(stderr, "volt: %s: --format: %s\n", cmd, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_format_print(const char *cmd, const struct volt_tmpl *t, struct json_t *v)
+{
+	struct volt_err err = {0};
+	/* docker prints each value's template on a line of its own */
+	if (volt_tmpl_exec(t, v, stdout, &err) < 0) {
+		fflush(stdout);
+		fprintf(stderr, "\nvolt: %s: --format: %s\n", cmd, err.msg);
+		return -1;
+	}
+	putchar('\n');
+	return 0;
 }

@@ -1,4 +1,5 @@
 /* volt stop, restart, kill, rm, wait. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -207,4 +208,38 @@ int cmd_wait(struct volt_cli *cli, int argc, char **argv)
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	return for_each(ctx, argc, argv, do_wait, NULL, false);
+}
+
+const struct volt_cmd_spec cli_rename_spec = {
+	.usage = "Usage: volt rename CONTAINER NEW_NAME\n\nRename a container (running or not). A systemd-supervised\n"
+		 "container keeps its unit's name until it starts again.\n",
+};
+
+int cmd_rename(struct volt_cli *cli, int argc, char **argv)
+{
+	struct volt_err err = {0};
+	struct volt_ctr_row row;
+	struct volt_ctx *ctx;
+	struct volt_db *db;
+	int r;
+
+	if (argc != 3)
+		return cli_usage_error("rename", "requires exactly 2 arguments");
+	if (!volt_name_valid(argv[2]))
+		return cli_usage_error("rename", "invalid container name \"%s\": [a-zA-Z0-9][a-zA-Z0-9_.-]*", argv[2]);
+	if (!(ctx = cli_ctx(cli)))
+		return VOLT_EXIT_INTERNAL;
+	if (!(db = volt_ctx_db(ctx, &err)))
+		return cli_fail(&err);
+	r = volt_ctr_load(ctx, argv[1], &row, &err);
+	if (r > 0)
+		volt_err_set(&err, 0, "no such container: %s", argv[1]);
+	if (r != 0)
+		return cli_fail(&err);
+	if (!strcmp(row.name, argv[2]))
+		volt_err_said(&err, EEXIST, "rename %s: the container has this name already", argv[1]);
+	else
+		volt_db_ctr_rename(db, row.id, argv[2], &err);
+	volt_ctr_row_free(&row);
+	return err.msg[0] ? cli_fail(&err) : 0;
 }

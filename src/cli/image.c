@@ -1,4 +1,5 @@
 /* volt image import|inspect|ls|rm, volt images, volt rmi. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "image/image.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/gotmpl.h"
 
 /* image_created - when the image was made: its config's "created"; the pull
  * (import) time when the config has none or it does not parse. Return true
@@ -41,6 +43,8 @@ static bool old_file_times(struct volt_ctx *ctx, const char *id)
 struct list_opts {
 	bool json, quiet;
 	json_t *arr;
+	struct volt_tmpl *tmpl; /* --format TEMPLATE */
+	bool failed;
 };
 
 static int list_row(const struct volt_image_row *img, void *arg)
@@ -54,6 +58,13 @@ static int list_row(const struct volt_image_row *img, void *arg)
 	volt_format_time(when, created, sizeof(created));
 	if (o->quiet) {
 		printf("%.12s\n", img->id);
+	} else if (o->tmpl) { /* docker's images --format fields, all strings */
+		json_t *row = json_pack("{s:s,s:s,s:s%,s:s,s:s,s:s,s:s}", "Repository", img->repo ? img->repo : "<none>",
+					"Tag", img->tag ? img->tag : "<none>", "ID", img->id, (size_t)12, "Digest",
+					"<none>", "CreatedSince", ago, "CreatedAt", created, "Size", size);
+		o->failed = cli_format_print("images", o->tmpl, row) < 0;
+		json_decref(row);
+		return o->failed;
 	} else if (o->json) {
 		json_array_append_new(o->arr, json_pack("{s:s,s:s,s:s,s:I,s:s}", "Repository",
 							img->repo ? img->repo : "<none>", "Tag",
@@ -69,9 +80,10 @@ static int list_row(const struct volt_image_row *img, void *arg)
 static const struct option images_opts[] = {
 	{"format", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_images_spec = {
-	.usage = "Usage: volt images [-q] [--format json]\n\nList images in the store.\n\n"
-		 "  -q, --quiet        print only image ids\n"
-		 "      --format json  print JSON\n",
+	.usage = "Usage: volt images [-q] [--format FORMAT]\n\nList images in the store.\n\n"
+		 "  -q, --quiet            print only image ids\n"
+		 "      --format FORMAT    json, or a Go template per image over docker's fields:\n"
+		 "                         .Repository .Tag .ID .CreatedSince .CreatedAt .Size\n",
 	.opts = "q",
 	.longopts = images_opts,
 };
@@ -87,9 +99,12 @@ int cmd_images(struct volt_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'q': o.quiet = true; break;
 		case 'f':
-			if (strcmp(optarg, "json"))
-				return cli_usage_error("images", "--format %s: only json is supported", optarg);
-			o.json = true;
+			volt_tmpl_free(o.tmpl);
+			o.tmpl = NULL;
+			if (!strcmp(optarg, "json"))
+				o.json = true;
+			else if (cli_format_parse("images", optarg, &o.tmpl) < 0)
+				return VOLT_EXIT_INTERNAL;
 			break;
 		default: return cli_usage_error("images", "invalid option");
 		}
@@ -100,10 +115,12 @@ int cmd_images(struct volt_cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	if (o.json)
 		o.arr = json_array();
-	else if (!o.quiet)
+	else if (!o.quiet && !o.tmpl)
 		printf("%-40s %-12s %-14s %-20s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
-	if (volt_db_image_list(db, list_row, &o, &err) < 0)
-		return cli_fail(&err);
+	int ret = volt_db_image_list(db, list_row, &o, &err) < 0 ? cli_fail(&err) : 0;
+	volt_tmpl_free(o.tmpl);
+	if (ret || o.failed)
+		return ret ? ret : VOLT_EXIT_INTERNAL;
 	if (o.json) {
 		json_dumpf(o.arr, stdout, JSON_INDENT(2));
 		printf("\n");
@@ -196,28 +213,37 @@ int cmd_rmi(struct volt_cli *cli, int argc, char **argv)
 	return ret;
 }
 
-/* image_inspect - `volt image inspect IMAGE...` */
+/* image_inspect - `volt image inspect [-f FORMAT] IMAGE...` */
+static const struct option inspect_opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec inspect_spec = {
+	.usage = "Usage: volt image inspect [-f FORMAT] IMAGE...\n\nShow images as JSON (config, layer digests).\n\n"
+		 "  -f, --format FORMAT   print each one through a Go template ({{.Config.Env}}, ...)\n",
+	.opts = "f:",
+	.longopts = inspect_opts,
+};
+
+int cli_inspect_print(const char *cmd, json_t *arr, const char *format);
+
 static int image_inspect(struct volt_cli *cli, int argc, char **argv)
 {
+	const char *format = NULL;
 	json_t *arr;
-	int ret = 0;
-	if (argc < 2)
+	int c, ret = 0;
+	while ((c = cli_getopt(argc, argv, &inspect_spec)) != -1)
+		if (c == 'f')
+			format = optarg;
+	if (optind >= argc)
 		return cli_usage_error("image inspect", "requires at least 1 argument");
 	arr = json_array();
-	for (int i = 1; i < argc; i++) {
+	for (int i = optind; i < argc; i++) {
 		struct volt_err err = {0};
 		if (cli_inspect_image(cli, argv[i], arr, &err) < 0)
 			ret = cli_fail(&err);
 	}
-	json_dumpf(arr, stdout, JSON_INDENT(2));
-	printf("\n");
+	int pr = cli_inspect_print("image inspect", arr, format);
 	json_decref(arr);
-	return ret;
+	return ret ? ret : pr;
 }
-
-static const struct volt_cmd_spec inspect_spec = {
-	.usage = "Usage: volt image inspect IMAGE...\n\nShow images as JSON (config, layer digests).\n",
-};
 
 /* registry and archive commands live in volt-image (libcurl, libarchive) */
 static const struct volt_cmd image_cmds[] = {
@@ -226,9 +252,11 @@ static const struct volt_cmd image_cmds[] = {
 	{"ls", cmd_images, "List images", &cli_images_spec},
 	{"list", cmd_images, NULL, &cli_images_spec},
 	{"rm", cmd_rmi, "Remove images", &cli_rmi_spec},
+	{"tag", cmd_tag, "Give an image another name", &cli_tag_spec},
 	{"pull", cli_exec_heavy, "Pull from a registry (volt pull)", NULL},
 	{"push", cli_exec_heavy, "Push to a registry (volt push)", NULL},
 	{"save", cli_exec_heavy, "Write an oci-archive", NULL},
+	{"prune", cli_exec_heavy, "Remove dangling images (-a: every image no container uses)", NULL},
 	{"load", cli_exec_heavy, "Read an oci-archive", NULL},
 	{NULL, NULL, NULL, NULL},
 };
@@ -237,3 +265,36 @@ const struct volt_cmd_spec cli_image_spec = {
 	.usage = "Usage: volt image COMMAND\n\nManage the images in the store.\n",
 	.subs = image_cmds,
 };
+
+const struct volt_cmd_spec cli_tag_spec = {
+	.usage = "Usage: volt tag SOURCE_IMAGE TARGET_IMAGE[:TAG]\n\nGive an image another name (TAG: latest if "
+		 "none is given).\nThe name moves to this image if another one had it.\n",
+};
+
+int cmd_tag(struct volt_cli *cli, int argc, char **argv)
+{
+	cleanup_free char *repo = NULL, *tag = NULL;
+	struct volt_image_row img;
+	struct volt_err err = {0};
+	struct volt_ctx *ctx;
+	struct volt_db *db;
+	int r;
+
+	if (argc != 3)
+		return cli_usage_error("tag", "requires exactly 2 arguments");
+	if (volt_image_parse_name(argv[2], &repo, &tag, &err) < 0)
+		return cli_fail(&err);
+	if (!(ctx = cli_ctx(cli)))
+		return VOLT_EXIT_INTERNAL;
+	if (!(db = volt_ctx_db(ctx, &err)))
+		return cli_fail(&err);
+	r = volt_db_image_find(db, argv[1], &img, &err);
+	if (r > 0)
+		volt_err_said(&err, ENOENT, "no such image: %s", argv[1]);
+	if (r != 0)
+		return cli_fail(&err);
+	/* the image row is there already: this adds (or moves) the name only */
+	r = volt_db_image_add(db, &img, repo, tag, &err);
+	volt_image_row_free(&img);
+	return r < 0 ? cli_fail(&err) : 0;
+}

@@ -11,6 +11,46 @@
 #include "userns/userns_keeper.h"
 #include "util/cleanup.h"
 
+static int cmd_help(struct volt_cli *cli, int argc, char **argv);
+static const struct volt_cmd_spec help_spec = {
+	.usage = "Usage: volt help [COMMAND...]\n\nShow the help of a command: `volt help volume rm` is "
+		 "`volt volume rm --help`.\n",
+};
+
+/* docker's `container` group: the same functions and specs as the top-level
+ * commands (their usage names the top-level form) */
+static const struct volt_cmd container_cmds[] = {
+	{"ls", cmd_ps, "List containers", &cli_ps_spec},
+	{"list", cmd_ps, NULL, &cli_ps_spec},
+	{"ps", cmd_ps, NULL, &cli_ps_spec},
+	{"run", cmd_run, "Create and start a container from an image", &cli_run_spec},
+	{"create", cmd_create, "Create a container without starting it", &cli_create_spec},
+	{"start", cmd_start, "Start a created or stopped container", &cli_start_spec},
+	{"stop", cmd_stop, "Stop running containers", &cli_stop_spec},
+	{"restart", cmd_restart, "Stop and start a container", &cli_restart_spec},
+	{"kill", cmd_kill, "Send a signal to containers", &cli_kill_spec},
+	{"rm", cmd_rm, "Remove containers", &cli_rm_spec},
+	{"remove", cmd_rm, NULL, &cli_rm_spec},
+	{"logs", cmd_logs, "Print a container's log", &cli_logs_spec},
+	{"exec", cmd_exec, "Run a command in a running container", &cli_exec_spec},
+	{"inspect", cmd_inspect, "Show containers' details as JSON", &cli_inspect_spec},
+	{"wait", cmd_wait, "Wait for containers to exit and print their exit codes", &cli_wait_spec},
+	{"port", cmd_port, "List a container's published ports", &cli_port_spec},
+	{"top", cmd_top, "Show the processes of a container", &cli_top_spec},
+	{"stats", cmd_stats, "Show containers' resource use", &cli_stats_spec},
+	{"pause", cmd_pause, "Freeze all processes of containers", &cli_pause_spec},
+	{"unpause", cmd_unpause, "Thaw paused containers", &cli_unpause_spec},
+	{"update", cmd_update, "Change the resource limits of a container", &cli_update_spec},
+	{"rename", cmd_rename, "Rename a container", &cli_rename_spec},
+	{"prune", cmd_container_prune, "Remove all stopped containers", &cli_container_prune_spec},
+	{NULL, NULL, NULL, NULL},
+};
+static const struct volt_cmd_spec container_spec = {
+	.usage = "Usage: volt container COMMAND\n\nManage containers (docker's group: `volt container ls` is "
+		 "`volt ps`).\n",
+	.subs = container_cmds,
+};
+
 static const struct volt_cmd commands[] = {
 	{"run", cmd_run, "Create and start a container from an image", &cli_run_spec},
 	{"create", cmd_create, "Create a container without starting it", &cli_create_spec},
@@ -25,9 +65,12 @@ static const struct volt_cmd commands[] = {
 	{"port", cmd_port, "List a container's published ports", &cli_port_spec},
 	{"inspect", cmd_inspect, "Show a container's (or image's) details as JSON", &cli_inspect_spec},
 	{"wait", cmd_wait, "Wait for containers to exit and print their exit codes", &cli_wait_spec},
+	{"container", NULL, "Manage containers (ls, run, rm, prune, ...)", &container_spec},
 	{"image", NULL, "Manage images (import, inspect, ls, rm)", &cli_image_spec},
 	{"images", cmd_images, "List images", &cli_images_spec},
 	{"rmi", cmd_rmi, "Remove images", &cli_rmi_spec},
+	{"tag", cmd_tag, "Give an image another name", &cli_tag_spec},
+	{"rename", cmd_rename, "Rename a container", &cli_rename_spec},
 	{"volume", NULL, "Manage named volumes (create, ls, inspect, rm, prune)", &cli_volume_spec},
 	{"pull", cli_exec_heavy, "Pull an image from a registry", NULL},
 	{"push", cli_exec_heavy, "Push an image to a registry", NULL},
@@ -51,7 +94,28 @@ static const struct volt_cmd commands[] = {
 	{"oci", cmd_oci, "The OCI runtime (runc's commands over a bundle); also installed as volt-runtime", NULL},
 
 	{"security", NULL, "Inspect, check and audit confinement; manage profiles", &cli_security_spec},
+	{"version", cmd_version, "Show volt's version", &cli_version_spec},
+	{"help", cmd_help, "Show the help of a command (volt help COMMAND)", &help_spec},
 };
+
+/* cmd_help - `volt help CMD...` runs `volt CMD... --help`; alone, volt --help */
+static int cmd_help(struct volt_cli *cli, int argc, char **argv)
+{
+	char **nargv = calloc((size_t)argc + 2, sizeof(char *));
+	int k = 0;
+	(void)cli;
+	if (!nargv) {
+		fprintf(stderr, "volt: out of memory\n");
+		return VOLT_EXIT_INTERNAL;
+	}
+	nargv[k++] = "volt";
+	for (int i = 1; i < argc; i++)
+		nargv[k++] = argv[i];
+	nargv[k++] = "--help";
+	int ret = cli_main(k, nargv, commands, ARRAY_SIZE(commands), "volt");
+	free(nargv);
+	return ret;
+}
 
 int main(int argc, char **argv)
 {

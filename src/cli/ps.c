@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/gotmpl.h"
 #include "workload/lifecycle.h"
 #include "container/log.h"
 #include "container/spec.h"
@@ -16,8 +17,13 @@
 
 struct ps_opts {
 	struct volt_ctx *ctx;
-	bool all, quiet, json;
+	bool all, quiet, json, no_trunc;
 	json_t *arr;
+	struct cli_ps_filter filter;
+	long last;  /* -n/-l: the newest this many (any state); -1: no limit */
+	long shown;
+	struct volt_tmpl *tmpl; /* --format TEMPLATE */
+	int failed;
 };
 
 static void status_text(const struct volt_ctr_row *c, char *buf, size_t len)
@@ -134,6 +140,29 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 	return o;
 }
 
+/* row_json - a row as docker's ps --format sees it: strings, by docker's names */
+static json_t *row_json(const struct ps_opts *o, const struct volt_ctr_row *c, json_t *spec, const char *cmd,
+			const char *status, const char *ports)
+{
+	char created[48], ago[64];
+	cleanup_free char *labels = NULL;
+	size_t i, len = 0;
+	json_t *l;
+	FILE *f = open_memstream(&labels, &len);
+	json_array_foreach(json_object_get(spec, "labels"), i, l)
+		if (f)
+			fprintf(f, "%s%s", i ? "," : "", json_string_value(l));
+	if (f)
+		fclose(f);
+	volt_format_time(c->created, created, sizeof(created));
+	volt_human_ago(c->created, ago, sizeof(ago));
+	cleanup_free char *quoted = volt_path("\"%s\"", cmd);
+	return json_pack("{s:s%,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID", c->id, (size_t)(o->no_trunc ? 64 : 12),
+			 "Names", c->name, "Image", c->image_name ? c->image_name : "", "Command", quoted,
+			 "CreatedAt", created, "RunningFor", ago, "Status", status, "State",
+			 volt_ctr_state_name(c->state), "Ports", ports, "Labels", labels ? labels : "");
+}
+
 static int ps_row(const struct volt_ctr_row *c0, void *arg)
 {
 	struct ps_opts *o = arg;
@@ -141,29 +170,50 @@ static int ps_row(const struct volt_ctr_row *c0, void *arg)
 	volt_ctr_refresh(o->ctx, &c);
 	if (!o->all && c.state != VOLT_CTR_RUNNING && c.state != VOLT_CTR_PAUSED)
 		return 0;
+	if (o->last >= 0 && o->shown >= o->last)
+		return 1; /* the list is newest first */
+	json_error_t jerr;
+	json_t *spec = json_loads(c.spec, 0, &jerr), *a;
+	if (!cli_ps_filter_match(&o->filter, &c, spec)) {
+		json_decref(spec);
+		return 0;
+	}
+	o->shown++;
 	if (o->quiet) {
-		printf("%.12s\n", c.id);
+		printf(o->no_trunc ? "%s\n" : "%.12s\n", c.id);
+		json_decref(spec);
 		return 0;
 	}
 	if (o->json) {
 		json_array_append_new(o->arr, ctr_json(o->ctx, &c, false));
+		json_decref(spec);
 		return 0;
 	}
-	char status[96], created[64], cmd[64] = "", ports[512];
-	json_error_t jerr;
-	json_t *spec = json_loads(c.spec, 0, &jerr), *a;
+	char status[96], created[64], cmd[1024] = "", ports[512];
 	size_t i, off = 0;
 	json_array_foreach(json_object_get(spec, "args"), i, a)
 		off += (size_t)snprintf(cmd + off, off < sizeof(cmd) ? sizeof(cmd) - off : 0, "%s%s",
 					i ? " " : "", json_string_value(a));
 	ports_text(spec, ports, sizeof(ports));
-	json_decref(spec);
-	if (strlen(cmd) > 20)
-		strcpy(cmd + 17, "...");
 	status_text(&c, status, sizeof(status));
+	if (o->tmpl) {
+		json_t *row = row_json(o, &c, spec, cmd, status, ports);
+		int r = cli_format_print("ps", o->tmpl, row);
+		json_decref(row);
+		json_decref(spec);
+		o->failed = r < 0;
+		return r < 0;
+	}
+	json_decref(spec);
+	if (!o->no_trunc && strlen(cmd) > 20)
+		strcpy(cmd + 17, "...");
 	volt_human_ago(c.created, created, sizeof(created));
-	printf("%-14.12s %-20.20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "", cmd,
-	       created, status, ports, c.name);
+	if (o->no_trunc)
+		printf("%-64s %-20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "", cmd,
+		       created, status, ports, c.name);
+	else
+		printf("%-14.12s %-20.20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "",
+		       cmd, created, status, ports, c.name);
 	return 0;
 }
 
@@ -171,16 +221,30 @@ int cmd_ps_resources(struct volt_cli *cli); /* cli/supervise.c */
 
 static const struct option ps_opts[] = {{"all", no_argument, NULL, 'a'},
 					{"quiet", no_argument, NULL, 'q'},
-					{"format", required_argument, NULL, 'f'},
+					{"format", required_argument, NULL, 'M'}, /* long only: -f is --filter */
 					{"resources", no_argument, NULL, 'r'},
+					{"filter", required_argument, NULL, 'f'},
+					{"last", required_argument, NULL, 'n'},
+					{"latest", no_argument, NULL, 'l'},
+					{"no-trunc", no_argument, NULL, 'T'},
 					{NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_ps_spec = {
-	.usage = "Usage: volt ps [-a] [-q] [--format json] [--resources]\n\nList containers.\n\n"
-		 "  -a, --all          show all containers (default: running only)\n"
-		 "  -q, --quiet        print only IDs\n"
-		 "      --format json  print JSON\n"
-		 "      --resources    the resource use of running containers (volt stats --no-stream)\n",
-	.opts = "aq",
+	.usage = "Usage: volt ps [-a] [-q] [-n N | -l] [-f KEY=VALUE]... [--no-trunc] [--format FORMAT]\n"
+		 "       volt ps --resources\n\nList containers, newest first.\n\n"
+		 "  -a, --all             show all containers (default: running only)\n"
+		 "  -q, --quiet           print only IDs\n"
+		 "  -n, --last N          the N newest containers (any state)\n"
+		 "  -l, --latest          the newest container (any state)\n"
+		 "  -f, --filter K=V      name (a part of), id (a prefix), status (created, running,\n"
+		 "                        paused, exited, ...), label (KEY or KEY=VALUE), ancestor\n"
+		 "                        (image name or id), exited (exit code); values of one key\n"
+		 "                        are alternatives, keys all apply; status and exited imply -a\n"
+		 "      --no-trunc        full ids and commands\n"
+		 "      --format FORMAT   json, or a Go template per container over docker's ps fields:\n"
+		 "                        .ID .Names .Image .Command .CreatedAt .RunningFor .Status\n"
+		 "                        .State .Ports .Labels (docs/docker-cli.md)\n"
+		 "      --resources       the resource use of running containers (volt stats --no-stream)\n",
+	.opts = "aqn:lf:",
 	.longopts = ps_opts,
 };
 
@@ -189,58 +253,126 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 	for (int a = 1; a < argc; a++)
 		if (!strcmp(argv[a], "--resources"))
 			return cmd_ps_resources(cli);
-	struct ps_opts o = {0};
+	struct ps_opts o = {.last = -1};
 	struct volt_err err = {0};
 	struct volt_db *db;
-	int c;
+	const char *format = NULL;
+	char *end;
+	int c, ret = 0;
 
 	while ((c = cli_getopt(argc, argv, &cli_ps_spec)) != -1) {
 		switch (c) {
 		case 'a': o.all = true; break;
 		case 'q': o.quiet = true; break;
-		case 'f':
-			if (strcmp(optarg, "json") != 0)
-				return cli_usage_error("ps", "--format %s: only json is supported", optarg);
-			o.json = true;
+		case 'T': o.no_trunc = true; break;
+		case 'l': o.last = 1; break;
+		case 'n':
+			o.last = strtol(optarg, &end, 10);
+			if (!*optarg || *end || o.last < 0) {
+				cli_ps_filter_free(&o.filter);
+				return cli_usage_error("ps", "--last %s: not a count", optarg);
+			}
 			break;
+		case 'f':
+			if (cli_ps_filter_add(&o.filter, optarg) < 0) {
+				cli_ps_filter_free(&o.filter);
+				return VOLT_EXIT_INTERNAL;
+			}
+			break;
+		case 'M': format = optarg; break;
 		default: return cli_usage_error("ps", "invalid option");
 		}
 	}
+	if (o.last >= 0 || cli_ps_filter_all(&o.filter))
+		o.all = true;
+	if (format && !strcmp(format, "json"))
+		o.json = true;
+	else if (format && cli_format_parse("ps", format, &o.tmpl) < 0)
+		return VOLT_EXIT_INTERNAL;
 	if (!(o.ctx = cli_ctx(cli)) || !(db = volt_ctx_db(o.ctx, &err)))
 		return o.ctx ? cli_fail(&err) : 125;
 	if (o.json)
 		o.arr = json_array();
-	else if (!o.quiet)
-		printf("%-14s %-20s %-22s %-20s %-28s %-24s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
-		       "STATUS", "PORTS", "NAMES");
+	else if (!o.quiet && !o.tmpl)
+		printf(o.no_trunc ? "%-64s %-20s %-22s %-20s %-28s %-24s %s\n"
+				  : "%-14s %-20s %-22s %-20s %-28s %-24s %s\n",
+		       "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
 	if (volt_db_ctr_list(db, ps_row, &o, &err) < 0)
-		return cli_fail(&err);
+		ret = cli_fail(&err);
+	else if (o.failed)
+		ret = VOLT_EXIT_INTERNAL;
 	if (o.json) {
 		json_dumpf(o.arr, stdout, JSON_INDENT(2));
 		printf("\n");
 		json_decref(o.arr);
 	}
-	return 0;
+	volt_tmpl_free(o.tmpl);
+	cli_ps_filter_free(&o.filter);
+	return ret;
 }
 
 int cli_inspect_image(struct volt_cli *cli, const char *ref, json_t *out, struct volt_err *err);
 
+static const struct option inspect_opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_inspect_spec = {
-	.usage = "Usage: volt inspect NAME...\n\nShow containers (or images) as JSON.\n",
+	.usage = "Usage: volt inspect [-f FORMAT] NAME...\n\nShow containers (or images) as JSON.\n\n"
+		 "  -f, --format FORMAT   print each one through a Go template, as docker does:\n"
+		 "                        {{.State.Status}}, {{json .Config.Env}}, {{index .X \"k\"}},\n"
+		 "                        {{range .Mounts}}...{{end}}, {{join .Args \",\"}}, {{lower .X}}\n"
+		 "                        (docs/docker-cli.md has the whole subset)\n",
+	.opts = "f:",
+	.longopts = inspect_opts,
 };
+
+/* cli_inspect_print - the inspect array as JSON, or each element through
+ * the template (-f) */
+int cli_inspect_print(const char *cmd, json_t *arr, const char *format);
+int cli_inspect_print(const char *cmd, json_t *arr, const char *format)
+{
+	struct volt_tmpl *t = NULL;
+	size_t i;
+	json_t *o;
+	int ret = 0;
+	if (!format || !strcmp(format, "json")) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		printf("\n");
+		return 0;
+	}
+	if (cli_format_parse(cmd, format, &t) < 0)
+		return VOLT_EXIT_INTERNAL;
+	json_array_foreach(arr, i, o) {
+		if (cli_format_print(cmd, t, o) < 0) {
+			ret = VOLT_EXIT_INTERNAL;
+			break;
+		}
+	}
+	volt_tmpl_free(t);
+	return ret;
+}
 
 int cmd_inspect(struct volt_cli *cli, int argc, char **argv)
 {
+	struct volt_tmpl *t = NULL;
+	const char *format = NULL;
 	struct volt_ctx *ctx;
 	json_t *arr;
-	int ret = 0;
+	int c, ret = 0;
 
-	if (argc < 2)
+	while ((c = cli_getopt(argc, argv, &cli_inspect_spec)) != -1)
+		if (c == 'f')
+			format = optarg;
+	if (optind >= argc)
 		return cli_usage_error("inspect", "requires at least 1 argument");
+	/* a bad template fails before anything is looked up */
+	if (format && strcmp(format, "json")) {
+		if (cli_format_parse("inspect", format, &t) < 0)
+			return VOLT_EXIT_INTERNAL;
+		volt_tmpl_free(t);
+	}
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	arr = json_array();
-	for (int i = 1; i < argc; i++) {
+	for (int i = optind; i < argc; i++) {
 		struct volt_err err = {0};
 		struct volt_ctr_row row;
 		int r = volt_ctr_load(ctx, argv[i], &row, &err);
@@ -255,10 +387,9 @@ int cmd_inspect(struct volt_cli *cli, int argc, char **argv)
 			volt_err_set(&err, 0, "no such container or image: %s", argv[i]);
 		ret = cli_fail(&err);
 	}
-	json_dumpf(arr, stdout, JSON_INDENT(2));
-	printf("\n");
+	int pr = cli_inspect_print("inspect", arr, format);
 	json_decref(arr);
-	return ret;
+	return ret ? ret : pr;
 }
 
 static int logs_running(void *arg)

@@ -589,6 +589,21 @@ int volt_db_ctr_set_spec(struct volt_db *db, const char *id, const char *spec, s
 		   "update container");
 }
 
+int volt_db_ctr_rename(struct volt_db *db, const char *id, const char *name, struct volt_err *err)
+{
+	sqlite3_stmt *st = prep(db, err, "UPDATE containers SET name = ? WHERE id = ?", "ss", name, id);
+	int r;
+	if (!st)
+		return -1;
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r == SQLITE_CONSTRAINT)
+		return volt_err_said(err, EEXIST, "the container name \"%s\" is already in use", name);
+	if (r != SQLITE_DONE)
+		return db_fail(db, err, "rename container");
+	return 0;
+}
+
 int volt_db_ctr_delete(struct volt_db *db, const char *id, struct volt_err *err)
 {
 	return run(db, prep(db, err, "DELETE FROM containers WHERE id = ?", "s", id), err, "remove container");

@@ -105,6 +105,8 @@ int volt_db_ctr_set_exited(struct volt_db *db, const char *id, int exit_code, lo
 			   const char *error, struct volt_err *err);
 int volt_db_ctr_set_state(struct volt_db *db, const char *id, enum volt_ctr_state s, struct volt_err *err);
 int volt_db_ctr_set_spec(struct volt_db *db, const char *id, const char *spec, struct volt_err *err);
+/* volt_db_ctr_rename - a new name; EEXIST when another container has it */
+int volt_db_ctr_rename(struct volt_db *db, const char *id, const char *name, struct volt_err *err);
 int volt_db_ctr_delete(struct volt_db *db, const char *id, struct volt_err *err);
 void volt_ctr_row_free(struct volt_ctr_row *c);
 

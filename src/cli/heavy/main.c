@@ -16,6 +16,7 @@ static const struct volt_cmd image_cmds[] = {
 	{"push", cmd_push, "Push to a registry", &cli_push_spec},
 	{"save", cli_image_save, "Write an oci-archive", &cli_save_spec},
 	{"load", cli_image_load, "Read an oci-archive", &cli_load_spec},
+	{"prune", cmd_image_prune, "Remove unused images", &cli_image_prune_spec},
 	{NULL, NULL, NULL, NULL},
 };
 static const struct volt_cmd_spec image_spec = {

@@ -1,0 +1,127 @@
+/* volt container prune: docker's, with its prompt and its report (the ids
+ * removed, then the space the removed containers' directories took). */
+#include <ftw.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "container/spec.h"
+#include "userns/idmap.h"
+#include "workload/lifecycle.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static const struct option force_opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+const struct volt_cmd_spec cli_container_prune_spec = {
+	.usage = "Usage: volt container prune [-f]\n\nRemove every stopped container (created or exited), after "
+		 "asking\n(the answer is read from stdin, terminal or not: only y removes). Prints the ids\n"
+		 "removed and the space their directories (upper layer, logs) took.\n\n"
+		 "  -f, --force   do not ask\n",
+	.opts = "f",
+	.longopts = force_opts,
+};
+
+/* the sum crosses from the child that volt_userns_run forks: shared memory */
+static int64_t *du_total;
+
+static int du_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)path, (void)flag, (void)ftw;
+	*du_total += (int64_t)st->st_blocks * 512;
+	return 0;
+}
+
+/* du_in_userns - the directory's disk use, read as the container's root (its
+ * files belong to ids of its map: some are not readable from outside) */
+static int du_in_userns(void *arg, struct volt_err *err)
+{
+	(void)err;
+	nftw(arg, du_one, 16, FTW_PHYS | FTW_MOUNT);
+	return 0;
+}
+
+static int64_t ctr_disk_use(struct volt_ctx *ctx, const struct volt_ctr_row *row)
+{
+	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, row->id);
+	struct volt_err err = {0};
+	struct volt_spec spec;
+	int64_t n;
+
+	if (volt_spec_from_json(&spec, row->spec, &err) < 0)
+		return 0;
+	*du_total = 0;
+	if (volt_userns_run(&spec.idmap, du_in_userns, dir, &err) < 0)
+		*du_total = 0; /* the size is a report: the prune goes on without it */
+	n = *du_total;
+	volt_spec_free(&spec);
+	return n;
+}
+
+static int collect(const struct volt_ctr_row *c, void *arg)
+{
+	/* docker's "stopped": not running and not paused (a paused one runs) */
+	if (c->state == VOLT_CTR_CREATED || c->state == VOLT_CTR_EXITED)
+		cli_strv_add(arg, c->id);
+	return 0;
+}
+
+int cmd_container_prune(struct volt_cli *cli, int argc, char **argv)
+{
+	cleanup_strv char **ids = NULL;
+	struct volt_err err = {0};
+	struct volt_ctx *ctx;
+	struct volt_db *db;
+	bool force = false, any = false;
+	int64_t total = 0;
+	char size[32];
+	int c, ret = 0;
+
+	while ((c = cli_getopt(argc, argv, &cli_container_prune_spec)) != -1)
+		if (c == 'f')
+			force = true;
+	if (optind < argc)
+		return cli_usage_error("container prune", "takes no argument");
+	if (!(ctx = cli_ctx(cli)))
+		return VOLT_EXIT_INTERNAL;
+	if (!cli_confirm("WARNING! This will remove all stopped containers.", force))
+		return 0;
+	du_total = mmap(NULL, sizeof(*du_total), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (du_total == MAP_FAILED) {
+		volt_err_sys(&err, "mmap");
+		return cli_fail(&err);
+	}
+	if (!(db = volt_ctx_db(ctx, &err)) || volt_db_ctr_list(db, collect, &ids, &err) < 0)
+		return cli_fail(&err);
+	for (size_t i = 0; ids && ids[i]; i++) {
+		struct volt_ctr_row row;
+		int r = volt_ctr_load(ctx, ids[i], &row, &err);
+		if (r > 0)
+			continue; /* removed meanwhile */
+		if (r < 0) {
+			ret = cli_fail(&err);
+			continue;
+		}
+		/* state again, as volt_ctr_load saw it: started meanwhile, it stays */
+		if (row.state == VOLT_CTR_CREATED || row.state == VOLT_CTR_EXITED) {
+			int64_t n = ctr_disk_use(ctx, &row);
+			if (volt_ctr_remove(ctx, &row, false, &err) < 0) {
+				ret = cli_fail(&err);
+			} else {
+				if (!any)
+					printf("Deleted Containers:\n");
+				any = true;
+				printf("%s\n", row.id);
+				total += n;
+			}
+		}
+		volt_ctr_row_free(&row);
+	}
+	volt_human_size(total, size, sizeof(size));
+	printf("%sTotal reclaimed space: %s\n", any ? "\n" : "", size);
+	munmap(du_total, sizeof(*du_total));
+	return ret;
+}
