@@ -38,7 +38,7 @@ struct proc {
 	uint32_t id;
 	pid_t pid;
 	int out, err, in; /* pipes, -1 when closed */
-	int status;       /* -1 while running */
+	int status;	  /* -1 while running */
 };
 
 static struct proc procs[MAX_PROCS];
@@ -256,8 +256,8 @@ static void relay_output(struct proc *p, int *fd, uint8_t stream)
 		finish(p);
 		return;
 	}
-	struct volt_agent_msg m = {.type = VOLT_AGENT_OUTPUT, .id = p->id, .stream = stream, .data = buf,
-				   .data_len = (size_t)n};
+	struct volt_agent_msg m = {
+		.type = VOLT_AGENT_OUTPUT, .id = p->id, .stream = stream, .data = buf, .data_len = (size_t)n};
 	send_msg(&m);
 }
 
@@ -311,8 +311,8 @@ static void handle(const struct volt_agent_msg *m)
  * can show that the host refuses it and does not crash */
 static void test_hook(const char *what)
 {
-	static const uint8_t bad_type[] = {4, 0, 0, 0, 0x63, 0, 0, 0};        /* type 99 */
-	static const uint8_t huge[] = {0xff, 0xff, 0xff, 0x7f, 1, 0, 0, 0};   /* 2 GiB frame */
+	static const uint8_t bad_type[] = {4, 0, 0, 0, 0x63, 0, 0, 0};			   /* type 99 */
+	static const uint8_t huge[] = {0xff, 0xff, 0xff, 0x7f, 1, 0, 0, 0};		   /* 2 GiB frame */
 	static const uint8_t truncated[] = {20, 0, 0, 0, 3, 0, 0, 0, 1, 0, 4, 0, 0, 0, 1}; /* OUTPUT cut short */
 	const uint8_t *p = NULL;
 	size_t n = 0;

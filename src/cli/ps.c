@@ -36,8 +36,7 @@ static void status_text(const struct volt_ctr_row *c, char *buf, size_t len)
 		volt_human_ago(c->finished, ago, sizeof(ago));
 		snprintf(buf, len, "Exited (%d) %s", c->exit_code, ago);
 		break;
-	default:
-		snprintf(buf, len, "%s", c->state == VOLT_CTR_CREATED ? "Created" : volt_ctr_state_name(c->state));
+	default: snprintf(buf, len, "%s", c->state == VOLT_CTR_CREATED ? "Created" : volt_ctr_state_name(c->state));
 	}
 }
 
@@ -84,8 +83,8 @@ static json_t *network_json(json_t *spec)
 		json_t *l = json_object_get(ports, key);
 		if (!l)
 			json_object_set_new(ports, key, l = json_array());
-		json_array_append_new(l, json_pack("{s:s,s:s}", "HostIp", p->host_ip[0] ? p->host_ip : "0.0.0.0",
-						   "HostPort", hp));
+		json_array_append_new(
+			l, json_pack("{s:s,s:s}", "HostIp", p->host_ip[0] ? p->host_ip : "0.0.0.0", "HostPort", hp));
 		free(p);
 	}
 	json_object_set_new(o, "Ports", ports);
@@ -105,9 +104,9 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 	json_object_set_new(o, "Command", json_incref(json_object_get(spec, "args")));
 	json_object_set_new(o, "State",
 			    json_pack("{s:s,s:b,s:i,s:i,s:i,s:s,s:s,s:s?}", "Status", volt_ctr_state_name(c->state),
-				      "Running", c->state == VOLT_CTR_RUNNING, "Pid", c->pid, "MonitorPid",
-				      c->shim_pid, "ExitCode", c->exit_code, "StartedAt", c->started ? started : "",
-				      "FinishedAt", c->finished ? finished : "", "Error", c->error));
+				      "Running", c->state == VOLT_CTR_RUNNING, "Pid", c->pid, "MonitorPid", c->shim_pid,
+				      "ExitCode", c->exit_code, "StartedAt", c->started ? started : "", "FinishedAt",
+				      c->finished ? finished : "", "Error", c->error));
 	json_object_set_new(o, "Labels", json_incref(json_object_get(spec, "labels")));
 	if (full) {
 		cleanup_free char *dir = volt_ctx_ctr_dir(ctx, c->id);
@@ -120,8 +119,8 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 		json_t *im = json_object_get(spec, "idmap");
 		json_object_set_new(o, "IDMappings",
 				    json_pack("{s:s,s:O,s:O}", "Mode",
-					      json_is_true(json_object_get(im, "full")) ? "full" : "single",
-					      "UidMap", json_object_get(im, "uids"), "GidMap", json_object_get(im, "gids")));
+					      json_is_true(json_object_get(im, "full")) ? "full" : "single", "UidMap",
+					      json_object_get(im, "uids"), "GidMap", json_object_get(im, "gids")));
 		json_object_set_new(o, "RootFS",
 				    json_pack("{s:s,s:s,s:s}", "Driver", "overlay", "LowerDir",
 					      json_string_value(json_object_get(spec, "lower")), "UpperDir",
@@ -154,16 +153,16 @@ static int ps_row(const struct volt_ctr_row *c0, void *arg)
 	json_t *spec = json_loads(c.spec, 0, &jerr), *a;
 	size_t i, off = 0;
 	json_array_foreach(json_object_get(spec, "args"), i, a)
-		off += (size_t)snprintf(cmd + off, off < sizeof(cmd) ? sizeof(cmd) - off : 0, "%s%s",
-					i ? " " : "", json_string_value(a));
+		off += (size_t)snprintf(cmd + off, off < sizeof(cmd) ? sizeof(cmd) - off : 0, "%s%s", i ? " " : "",
+					json_string_value(a));
 	ports_text(spec, ports, sizeof(ports));
 	json_decref(spec);
 	if (strlen(cmd) > 20)
 		strcpy(cmd + 17, "...");
 	status_text(&c, status, sizeof(status));
 	volt_human_ago(c.created, created, sizeof(created));
-	printf("%-14.12s %-20.20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "", cmd,
-	       created, status, ports, c.name);
+	printf("%-14.12s %-20.20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "", cmd, created,
+	       status, ports, c.name);
 	return 0;
 }
 

@@ -73,8 +73,8 @@ static json_t *find_entry(json_t *auths, const char *domain)
 	json_t *e = json_object_get(auths, domain);
 	if (e || strcmp(domain, "docker.io"))
 		return e;
-	static const char *const aliases[] = {"https://index.docker.io/v1/", "index.docker.io",
-					      "registry-1.docker.io", "https://registry-1.docker.io"};
+	static const char *const aliases[] = {"https://index.docker.io/v1/", "index.docker.io", "registry-1.docker.io",
+					      "https://registry-1.docker.io"};
 	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
 		if ((e = json_object_get(auths, aliases[i])))
 			return e;
@@ -110,8 +110,8 @@ int volt_auth_lookup(const char *domain, char **user, char **pass, struct volt_e
 {
 	const char *cfg = getenv("XDG_CONFIG_HOME");
 	cleanup_free char *f1 = volt_auth_file();
-	cleanup_free char *f2 = cfg && cfg[0] ? volt_path("%s/containers/auth.json", cfg)
-					       : home_path(".config/containers/auth.json");
+	cleanup_free char *f2 =
+		cfg && cfg[0] ? volt_path("%s/containers/auth.json", cfg) : home_path(".config/containers/auth.json");
 	cleanup_free char *f3 = home_path(".docker/config.json");
 	const char *files[] = {f1, f2, f3};
 	const char *dc = getenv("DOCKER_CONFIG");
@@ -134,7 +134,8 @@ int volt_auth_store(const char *domain, const char *user, const char *pass, stru
 	int ret = -1;
 
 	if (!path || !dir)
-		return volt_err_set(err, ENOENT, "no place for credentials: set XDG_RUNTIME_DIR, HOME or REGISTRY_AUTH_FILE");
+		return volt_err_set(err, ENOENT,
+				    "no place for credentials: set XDG_RUNTIME_DIR, HOME or REGISTRY_AUTH_FILE");
 	if (access(path, F_OK) == 0) {
 		root = json_load_file(path, 0, &jerr);
 		if (!root)
@@ -208,9 +209,9 @@ int volt_registry_conf_get(const char *domain, struct volt_registry_conf *c, str
 {
 	const char *env = getenv("VOLT_REGISTRIES_CONF");
 	const char *cfg = getenv("XDG_CONFIG_HOME");
-	cleanup_free char *path = env && env[0] ? strdup(env)
-				  : cfg && cfg[0] ? volt_path("%s/volt/registries.conf", cfg)
-						  : home_path(".config/volt/registries.conf");
+	cleanup_free char *path = env && env[0] ? strdup(env) :
+				  cfg && cfg[0] ? volt_path("%s/volt/registries.conf", cfg) :
+						  home_path(".config/volt/registries.conf");
 	cleanup_free char *text = NULL;
 
 	memset(c, 0, sizeof(*c));

@@ -21,8 +21,8 @@
 #include "util/fs.h"
 
 /* push_blob - HEAD first: a blob the registry has is not sent again. */
-static int push_blob(struct volt_registry *reg, const char *digest, int fd, int64_t size,
-		     const char *mem, struct volt_err *err)
+static int push_blob(struct volt_registry *reg, const char *digest, int fd, int64_t size, const char *mem,
+		     struct volt_err *err)
 {
 	int r = volt_registry_blob_exists(reg, digest, err);
 	if (r != 0)
@@ -38,8 +38,8 @@ static int push_blob(struct volt_registry *reg, const char *digest, int fd, int6
 	return volt_registry_upload_blob(reg, digest, fd, size, err);
 }
 
-int volt_image_push(struct volt_ctx *ctx, const char *name, const char *refstr, int tls_verify,
-		    char digest_out[80], struct volt_err *err)
+int volt_image_push(struct volt_ctx *ctx, const char *name, const char *refstr, int tls_verify, char digest_out[80],
+		    struct volt_err *err)
 {
 	struct volt_ref r;
 	struct volt_registry reg;
@@ -89,7 +89,8 @@ static int add_mem(struct archive *a, const char *path, const void *data, size_t
 	archive_entry_set_filetype(ae, AE_IFREG);
 	archive_entry_set_perm(ae, 0644);
 	archive_entry_set_size(ae, (la_int64_t)len);
-	ok = archive_write_header(a, ae) == ARCHIVE_OK && (len == 0 || archive_write_data(a, data, len) == (la_ssize_t)len);
+	ok = archive_write_header(a, ae) == ARCHIVE_OK &&
+	     (len == 0 || archive_write_data(a, data, len) == (la_ssize_t)len);
 	archive_entry_free(ae);
 	return ok ? 0 : volt_err_set(err, EIO, "write %s: %s", path, archive_error_string(a));
 }

@@ -41,8 +41,7 @@ void volt_source_split(const char *rest, char **path, char **suffix)
 	*suffix = colon[1] ? strdup(colon + 1) : NULL;
 }
 
-int volt_image_source_open(struct volt_image_source *src, const char *cas_dir, const char *spec,
-			   struct volt_err *err)
+int volt_image_source_open(struct volt_image_source *src, const char *cas_dir, const char *spec, struct volt_err *err)
 {
 	static const struct {
 		const char *prefix;
@@ -91,8 +90,8 @@ fail:
 	return -1;
 }
 
-int volt_image_source_apply(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree,
-			    char **config, json_t **layers, struct volt_err *err)
+int volt_image_source_apply(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree, char **config,
+			    json_t **layers, struct volt_err *err)
 {
 	int r;
 
@@ -100,14 +99,9 @@ int volt_image_source_apply(struct volt_image_source *src, struct volt_cas *cas,
 	*layers = NULL;
 	switch (src->kind) {
 	case VOLT_SRC_OCI_LAYOUT:
-	case VOLT_SRC_OCI_ARCHIVE:
-		r = src_oci_apply(src, cas, tree, config, layers, err);
-		break;
-	case VOLT_SRC_DOCKER_ARCHIVE:
-		r = src_docker_apply(src, cas, tree, config, layers, err);
-		break;
-	default:
-		return volt_err_set(err, EINVAL, "%s: not an image layout or archive", src->spec);
+	case VOLT_SRC_OCI_ARCHIVE: r = src_oci_apply(src, cas, tree, config, layers, err); break;
+	case VOLT_SRC_DOCKER_ARCHIVE: r = src_docker_apply(src, cas, tree, config, layers, err); break;
+	default: return volt_err_set(err, EINVAL, "%s: not an image layout or archive", src->spec);
 	}
 	if (r < 0) {
 		/* the caller names the source ("import oci:DIR:TAG: ...") */
@@ -155,9 +149,8 @@ int src_open_file(struct volt_image_source *src, const char *relpath, int64_t *s
 	return fd;
 }
 
-int src_read_verified(struct volt_image_source *src, const char *relpath, const char *want_digest,
-		      int64_t want_size, size_t max, const char *what, char **out, size_t *len,
-		      struct volt_err *err)
+int src_read_verified(struct volt_image_source *src, const char *relpath, const char *want_digest, int64_t want_size,
+		      size_t max, const char *what, char **out, size_t *len, struct volt_err *err)
 {
 	char got[VOLT_SHA256_HEX];
 	cleanup_free char *buf = NULL;
@@ -190,8 +183,8 @@ int src_read_verified(struct volt_image_source *src, const char *relpath, const 
 	if (want_digest) {
 		volt_sha256_buf(buf, off, got);
 		if (strcmp(want_digest + 7, got))
-			return volt_err_set(err, 0, "%s blob %s: digest mismatch (content hashes to sha256:%s)",
-					    what, want_digest, got);
+			return volt_err_set(err, 0, "%s blob %s: digest mismatch (content hashes to sha256:%s)", what,
+					    want_digest, got);
 	}
 	*out = steal_ptr(buf);
 	if (len)
@@ -199,8 +192,8 @@ int src_read_verified(struct volt_image_source *src, const char *relpath, const 
 	return 0;
 }
 
-int src_apply_layer(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree,
-		    const char *relpath, const char *digest, int64_t size, int index, struct volt_err *err)
+int src_apply_layer(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree, const char *relpath,
+		    const char *digest, int64_t size, int index, struct volt_err *err)
 {
 	struct volt_layer_opts lo = {.expect_digest = digest};
 	struct volt_layer_stats st;
@@ -249,8 +242,8 @@ int src_check_config(const char *config, size_t len, size_t n_layers, json_t **d
 		for (size_t i = 0; i < n_layers; i++)
 			if (!volt_digest_valid(json_string_value(json_array_get(ids, i)))) {
 				json_decref(root);
-				return volt_err_set(err, EINVAL, "image config: rootfs.diff_ids[%zu] is not a sha256 digest",
-						    i);
+				return volt_err_set(err, EINVAL,
+						    "image config: rootfs.diff_ids[%zu] is not a sha256 digest", i);
 			}
 	}
 	if (diff_ids)

@@ -87,8 +87,7 @@ static int unpack_entry(int rootfd, struct archive *a, struct archive_entry *ae,
 	if (!path[0])
 		return 0; /* "./" */
 	if (archive_entry_hardlink(ae))
-		return volt_err_set(err, EINVAL, "entry \"%s\": hardlinks are not supported in image archives",
-				    raw);
+		return volt_err_set(err, EINVAL, "entry \"%s\": hardlinks are not supported in image archives", raw);
 	cleanup_close int dirfd = open_parent(rootfd, path, &base, err);
 	if (dirfd < 0)
 		return volt_err_prefix(err, "entry \"%s\"", raw);
@@ -108,7 +107,8 @@ static int unpack_entry(int rootfd, struct archive *a, struct archive_entry *ae,
 			return volt_err_sys(err, "entry \"%s\": symlink", raw);
 		return 0;
 	default:
-		return volt_err_set(err, EINVAL, "entry \"%s\": only files, directories and symlinks belong in an image archive",
+		return volt_err_set(err, EINVAL,
+				    "entry \"%s\": only files, directories and symlinks belong in an image archive",
 				    raw);
 	}
 }

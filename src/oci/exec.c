@@ -39,11 +39,11 @@
  * bundle's process; the rest of the bundle, seccomp above all, stays) */
 static void take_process(struct volt_oci_config *dst, struct volt_oci_config *src)
 {
-#define SWAP(f)                                                                                                   \
-	do {                                                                                                      \
-		__typeof__(dst->f) t = dst->f;                                                                    \
-		dst->f = src->f;                                                                                  \
-		src->f = t;                                                                                       \
+#define SWAP(f)                                \
+	do {                                   \
+		__typeof__(dst->f) t = dst->f; \
+		dst->f = src->f;               \
+		src->f = t;                    \
 	} while (0)
 	SWAP(terminal);
 	SWAP(console_rows);
@@ -117,7 +117,8 @@ static void process_main(const struct volt_oci_exec_opts *o, const struct volt_o
 		/* a pty of the container's own devpts (its /dev/ptmx) */
 		char name[64];
 		int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-		int sl = m < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name)) ? -1 : open(name, O_RDWR | O_NOCTTY);
+		int sl = m < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name)) ? -1 :
+											open(name, O_RDWR | O_NOCTTY);
 		if (sl < 0) {
 			volt_err_sys(&e, "allocate a terminal in the container");
 			goto fail;
@@ -160,13 +161,14 @@ fail:
 
 /* joiner_main - the first child: join, fork the process, pass its pid up,
  * wait for it unless detached (never returns) */
-static void joiner_main(const struct volt_oci_exec_opts *o, const struct volt_oci_child *ch, pid_t target,
-			int console, int pidw, int rep)
+static void joiner_main(const struct volt_oci_exec_opts *o, const struct volt_oci_child *ch, pid_t target, int console,
+			int pidw, int rep)
 {
 	struct volt_err e = {0};
 	int status;
-	if (volt_container_join(target, CLONE_NEWUSER | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWPID |
-					     CLONE_NEWCGROUP | CLONE_NEWNS,
+	if (volt_container_join(target,
+				CLONE_NEWUSER | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWPID |
+					CLONE_NEWCGROUP | CLONE_NEWNS,
 				&e) < 0) {
 		e.exit_code = VOLT_EXIT_INTERNAL;
 		if (write(rep, &e, sizeof(e)) < 0) {

@@ -62,7 +62,9 @@ static _Noreturn void hold(struct volt_early_userns *e, int rfd)
 		if (chdir("/") < 0)
 			_exit(127);
 		snprintf(idle, sizeof(idle), "%u", volt_userns_keeper_idle());
-		char *argv[] = {"volt", VOLT_USERNS_KEEPER_CMD, e->keeper_path, idle, e->key.uids, e->key.gids,
+		char *argv[] = {"volt",		  VOLT_USERNS_KEEPER_CMD,
+				e->keeper_path,	  idle,
+				e->key.uids,	  e->key.gids,
 				root ? root : "", NULL};
 		execve("/proc/self/exe", argv, environ);
 		_exit(127);

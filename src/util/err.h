@@ -21,30 +21,26 @@ enum {
 };
 
 struct volt_err {
-	int errnum;                 /* errno, or 0 */
-	int exit_code;              /* suggested exit code, 0 means 125 */
-	int errno_said;             /* the message says what errnum does: no strerror */
+	int errnum;		    /* errno, or 0 */
+	int exit_code;		    /* suggested exit code, 0 means 125 */
+	int errno_said;		    /* the message says what errnum does: no strerror */
 	char msg[VOLT_ERR_MSG_MAX]; /* "what failed" */
 };
 
 /* volt_err_set - fill err with a formatted message and an errno.
  * Return: always -1, so `return volt_err_set(...)` reads naturally. */
-int volt_err_set(struct volt_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int volt_err_set(struct volt_err *err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* volt_err_said - like volt_err_set, for a message that already says what
  * errnum means ("name x is already in use"): callers still test errnum, the
  * CLI prints no "File exists" after it. */
-int volt_err_said(struct volt_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int volt_err_said(struct volt_err *err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* volt_err_sys - like volt_err_set with the current errno. */
-int volt_err_sys(struct volt_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int volt_err_sys(struct volt_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* volt_err_prefix - prepend "context: " to an existing message. */
-int volt_err_prefix(struct volt_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int volt_err_prefix(struct volt_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* volt_err_format - "msg: strerror" into buf; for ENOSPC/EDQUOT followed by
  * which of the directories given to volt_err_where_dirs has the least room. */
