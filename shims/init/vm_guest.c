@@ -24,11 +24,11 @@
 #include <sys/reboot.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/syscalls.h"
 #include "vm/agent_proto.h"
 #include "vm_guest.h"
 
@@ -95,7 +95,7 @@ static void load_modules(void)
 			say("module", path, errno);
 			continue;
 		}
-		if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST)
+		if (volt_finit_module(fd, "", 0) < 0 && errno != EEXIST)
 			say("load module", line, errno);
 		close(fd);
 	}
@@ -201,9 +201,10 @@ static void start(const struct volt_agent_msg *m)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		setsid();
+		/* the command's stdio: dup2 leaves the copies open across exec */
 		dup2(in[0], 0);
-		dup2(o[1], 1);
-		dup2(e[1], 2);
+		dup2(o[1], 1); /* as above */
+		dup2(e[1], 2); /* as above */
 		if (m->cwd && chdir(m->cwd) < 0) {
 			dprintf(2, "volt-init: chdir %s: %s\n", m->cwd, strerror(errno));
 			_exit(126);

@@ -171,7 +171,12 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		       ll >= 6 ? " (filesystem, TCP, IPC scoping)" :
 		       ll >= 4 ? " (no IPC scoping)" :
 				 "");
-		volt_net_info_print();
+		json_t *net = json_object_get(o, "network");
+		printf("network:\n  default: %s (libslirp %s in volt-shim, MTU %d)\n  /dev/net/tun usable: %s\n",
+		       json_string_value(json_object_get(net, "default")),
+		       json_string_value(json_object_get(net, "libslirp")),
+		       (int)json_integer_value(json_object_get(net, "default_mtu")),
+		       json_string_value(json_object_get(net, "tun")));
 		cli_info_supervisor_print(json_object_get(o, "supervisor"));
 		cli_info_vm_print(json_object_get(o, "vm"));
 	}

@@ -84,6 +84,7 @@ static int setup_stdio(const struct volt_enter *e, struct volt_err *err)
 	for (int i = 0; i < 3; i++) {
 		if (e->stdio[i] == i)
 			continue;
+		/* stdio is the one set of fds meant to cross exec */
 		if (dup2(e->stdio[i], i) < 0)
 			return volt_err_sys(err, "dup2");
 	}

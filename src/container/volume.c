@@ -87,7 +87,7 @@ static int copy_tree(int src, int dst, int depth, struct volt_err *err)
 {
 	if (depth > COPY_DEPTH_MAX)
 		return volt_err_set(err, ELOOP, "the image's directory is nested too deep to copy into the volume");
-	int dupfd = dup(src);
+	int dupfd = fcntl(src, F_DUPFD_CLOEXEC, 0); /* fdopendir owns the copy */
 	if (dupfd < 0)
 		return volt_err_sys(err, "dup");
 	cleanup_dir DIR *d = fdopendir(dupfd);
@@ -141,7 +141,7 @@ static int copy_tree(int src, int dst, int depth, struct volt_err *err)
 
 static bool dir_empty(int fd)
 {
-	int dupfd = dup(fd);
+	int dupfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (dupfd < 0)
 		return false;
 	cleanup_dir DIR *d = fdopendir(dupfd);

@@ -54,6 +54,7 @@ static int run_pull(struct volt_ctx *ctx, const char *name, char id[72], struct 
 		return volt_err_sys(err, "fork");
 	}
 	if (pid == 0) {
+		/* the helper's stdout is the pipe (the image id comes back on it) */
 		dup2(p[1], 1);
 		char *argv[] = {"volt", "--root", ctx->root, "--runroot", ctx->runroot, "pull", (char *)name, NULL};
 		execve(helper, argv, envp);

@@ -90,10 +90,3 @@ json_t *volt_net_info_json(void)
 			 access("/dev/net/tun", R_OK | W_OK) == 0 ? "yes" : "no", "default_mtu",
 			 VOLT_SLIRP_MTU_DEFAULT);
 }
-
-void volt_net_info_print(void)
-{
-	printf("network:\n  default: %s (libslirp %s in volt-shim, MTU %d)\n  /dev/net/tun usable: %s\n",
-	       VOLT_NET_DEFAULT, SLIRP_VERSION_STRING /* build-time: keeps libslirp out of the CLI */,
-	       VOLT_SLIRP_MTU_DEFAULT, access("/dev/net/tun", R_OK | W_OK) == 0 ? "yes" : "no");
-}

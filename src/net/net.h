@@ -135,9 +135,9 @@ const char *volt_net_resolver(const char *network);
 
 /* ---- volt info (net/config.c) ---- */
 struct json_t;
-/* volt_net_info_json - {"default": ..., "libslirp": version, "tun": yes|no} */
+/* volt_net_info_json - {"default": ..., "libslirp": version, "tun": yes|no,
+ * "default_mtu": N} (printed by cli/info.c) */
 struct json_t *volt_net_info_json(void);
-void volt_net_info_print(void);
 
 /* ---- ports in the spec (net/monitor.c) ---- */
 

@@ -25,7 +25,6 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +37,7 @@
 #include "security/seccomp.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/syscalls.h"
 
 char *volt_oci_default_root(void)
 {
@@ -468,7 +468,7 @@ int volt_oci_kill(const char *root, const char *id, int sig, struct volt_err *er
  * readable once it has exited, zombie or not) */
 static void wait_gone(pid_t pid, unsigned long long start)
 {
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int fd = volt_pidfd_open(pid, 0);
 	if (fd >= 0) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		poll(&p, 1, 5000);

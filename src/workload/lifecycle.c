@@ -56,7 +56,7 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 		return 0;
 	}
 	shim = volt_ctx_helper(ctx, "volt-shim"); /* detached: the monitor is its own process */
-	if (pipe(p) < 0)
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return volt_err_sys(err, "pipe");
 	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
 	fflush(NULL);
@@ -65,6 +65,7 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 		return volt_err_sys(err, "fork");
 	if (pid == 0) {
 		close(p[0]);
+		fcntl(p[1], F_SETFD, 0); /* --ready-fd: it must cross exec */
 		char *argv[] = {"volt-shim", "--root",	 ctx->root,    "--runroot", ctx->runroot, "--id",
 				row->id,     "--detach", "--ready-fd", fdarg,	    NULL};
 		execv(shim, argv);
