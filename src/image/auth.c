@@ -130,8 +130,8 @@ int volt_auth_store(const char *domain, const char *user, const char *pass, stru
 	cleanup_free char *path = volt_auth_file();
 	cleanup_free char *dir = path ? strdup(path) : NULL;
 	json_error_t jerr;
-	json_t *root = NULL, *auths;
-	int ret = -1;
+	json_auto_t *root = NULL;
+	json_t *auths;
 
 	if (!path || !dir)
 		return volt_err_set(err, ENOENT,
@@ -150,10 +150,8 @@ int volt_auth_store(const char *domain, const char *user, const char *pass, stru
 		json_object_set_new(root, "auths", auths);
 	}
 	if (!user) {
-		if (json_object_del(auths, domain) < 0) {
-			json_decref(root);
+		if (json_object_del(auths, domain) < 0)
 			return 1;
-		}
 	} else {
 		cleanup_free char *up = volt_path("%s:%s", user, pass);
 		size_t n = strlen(up);
@@ -163,13 +161,9 @@ int volt_auth_store(const char *domain, const char *user, const char *pass, stru
 	}
 	*strrchr(dir, '/') = '\0';
 	if (dir[0] && volt_mkdir_p(dir, 0700, err) < 0)
-		goto out;
-	char *s = json_dumps(root, JSON_INDENT(1));
-	ret = volt_write_file_atomic(path, s, strlen(s), 0600, err);
-	free(s);
-out:
-	json_decref(root);
-	return ret;
+		return -1;
+	cleanup_free char *s = json_dumps(root, JSON_INDENT(1));
+	return volt_write_file_atomic(path, s, strlen(s), 0600, err);
 }
 
 void volt_registry_conf_parse(const char *text, const char *domain, struct volt_registry_conf *c)

@@ -17,6 +17,7 @@
 #include "image/export.h"
 #include "image/reference.h"
 #include "image/registry.h"
+#include "util/archive_cleanup.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -211,17 +212,14 @@ out:
 
 int volt_archive_ref_name(const char *file, char **name, struct volt_err *err)
 {
-	struct archive *a = archive_read_new();
+	cleanup_archive_read struct archive *a = archive_read_new();
 	struct archive_entry *ae;
-	int ret = 0;
 
 	*name = NULL;
 	archive_read_support_format_tar(a);
 	archive_read_support_filter_all(a);
-	if (archive_read_open_filename(a, file, 1 << 16) != ARCHIVE_OK) {
-		ret = volt_err_set(err, EINVAL, "load %s: %s", file, archive_error_string(a));
-		goto out;
-	}
+	if (archive_read_open_filename(a, file, 1 << 16) != ARCHIVE_OK)
+		return volt_err_set(err, EINVAL, "load %s: %s", file, archive_error_string(a));
 	while (archive_read_next_header(a, &ae) == ARCHIVE_OK) {
 		const char *p = archive_entry_pathname(ae);
 		if (strcmp(p, "index.json") && strcmp(p, "./index.json"))
@@ -232,16 +230,13 @@ int volt_archive_ref_name(const char *file, char **name, struct volt_err *err)
 		cleanup_free char *buf = malloc((size_t)sz + 1);
 		if (!buf || archive_read_data(a, buf, (size_t)sz) != sz)
 			break;
-		json_t *j = json_loadb(buf, (size_t)sz, 0, NULL);
+		json_auto_t *j = json_loadb(buf, (size_t)sz, 0, NULL);
 		json_t *m = json_array_get(json_object_get(j, "manifests"), 0);
 		const char *n = json_string_value(
 			json_object_get(json_object_get(m, "annotations"), "org.opencontainers.image.ref.name"));
 		if (n && strchr(n, '/'))
 			*name = strdup(n);
-		json_decref(j);
 		break;
 	}
-out:
-	archive_read_free(a);
-	return ret;
+	return 0;
 }

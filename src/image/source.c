@@ -214,40 +214,30 @@ int src_apply_layer(struct volt_image_source *src, struct volt_cas *cas, struct 
 int src_check_config(const char *config, size_t len, size_t n_layers, json_t **diff_ids, struct volt_err *err)
 {
 	json_error_t jerr;
-	json_t *root, *ids;
+	json_t *ids;
 
 	if (strlen(config) != len)
 		return volt_err_set(err, EINVAL, "image config contains a NUL byte");
-	root = json_loadb(config, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_auto_t *root = json_loadb(config, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		return volt_err_set(err, EINVAL, "image config is not valid JSON: %s", jerr.text);
-	if (!json_is_object(root)) {
-		json_decref(root);
+	if (!json_is_object(root))
 		return volt_err_set(err, EINVAL, "image config is not a JSON object");
-	}
 	json_t *c = json_object_get(root, "config");
-	if (c && !json_is_object(c) && !json_is_null(c)) {
-		json_decref(root);
+	if (c && !json_is_object(c) && !json_is_null(c))
 		return volt_err_set(err, EINVAL, "image config: \"config\" is not an object");
-	}
 	ids = json_object_get(json_object_get(root, "rootfs"), "diff_ids");
 	if (ids) {
-		if (!json_is_array(ids) || json_array_size(ids) != n_layers) {
-			size_t have = json_array_size(ids);
-			json_decref(root);
+		if (!json_is_array(ids) || json_array_size(ids) != n_layers)
 			return volt_err_set(err, EINVAL,
-					    "image config: rootfs.diff_ids lists %zu layers, the manifest %zu", have,
-					    n_layers);
-		}
+					    "image config: rootfs.diff_ids lists %zu layers, the manifest %zu",
+					    json_array_size(ids), n_layers);
 		for (size_t i = 0; i < n_layers; i++)
-			if (!volt_digest_valid(json_string_value(json_array_get(ids, i)))) {
-				json_decref(root);
+			if (!volt_digest_valid(json_string_value(json_array_get(ids, i))))
 				return volt_err_set(err, EINVAL,
 						    "image config: rootfs.diff_ids[%zu] is not a sha256 digest", i);
-			}
 	}
 	if (diff_ids)
 		*diff_ids = ids ? json_incref(ids) : NULL;
-	json_decref(root);
 	return 0;
 }

@@ -244,6 +244,11 @@ int volt_kind_parse(const char *name)
 }
 
 /* prepare + bind text/int params from a format: 's' text, 'i' int, 'l' int64 */
+void volt_db_finalizep(sqlite3_stmt **st)
+{
+	sqlite3_finalize(*st); /* a no-op on NULL */
+}
+
 static sqlite3_stmt *prep(struct volt_db *db, struct volt_err *err, const char *sql, const char *fmt, ...)
 {
 	sqlite3_stmt *st;
@@ -504,33 +509,30 @@ static void ctr_from_row(sqlite3_stmt *st, struct volt_ctr_row *o)
 
 int volt_db_ctr_find(struct volt_db *db, const char *ref, struct volt_ctr_row *out, struct volt_err *err)
 {
-	sqlite3_stmt *st =
-		prep(db, err, "SELECT " CTR_COLS " FROM containers WHERE name = ? OR id = ?", "ss", ref, ref);
-	if (!st)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		ctr_from_row(st, out);
-		sqlite3_finalize(st);
-		return 0;
+	{ /* by name or full id; finalized before the prefix query */
+		cleanup_stmt sqlite3_stmt *st =
+			prep(db, err, "SELECT " CTR_COLS " FROM containers WHERE name = ? OR id = ?", "ss", ref, ref);
+		if (!st)
+			return -1;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			ctr_from_row(st, out);
+			return 0;
+		}
 	}
-	sqlite3_finalize(st);
 	if (strlen(ref) < 3 || strspn(ref, "0123456789abcdef") != strlen(ref))
 		return 1;
 	cleanup_free char *like = volt_path("%s%%", ref);
-	st = prep(db, err, "SELECT " CTR_COLS " FROM containers WHERE id LIKE ? LIMIT 2", "s", like);
+	cleanup_stmt sqlite3_stmt *st =
+		prep(db, err, "SELECT " CTR_COLS " FROM containers WHERE id LIKE ? LIMIT 2", "s", like);
 	if (!st)
 		return -1;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
+	if (sqlite3_step(st) != SQLITE_ROW)
 		return 1;
-	}
 	ctr_from_row(st, out);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		sqlite3_finalize(st);
 		volt_ctr_row_free(out);
 		return volt_err_set(err, 0, "container id prefix \"%s\" is ambiguous", ref);
 	}
-	sqlite3_finalize(st);
 	return 0;
 }
 

@@ -10,6 +10,11 @@
 #include "util/err.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
+
+/* cleanup_stmt - a prepared statement finalized when it goes out of scope */
+void volt_db_finalizep(struct sqlite3_stmt **st);
+#define cleanup_stmt __attribute__((cleanup(volt_db_finalizep)))
 
 struct volt_db {
 	struct sqlite3 *h;
