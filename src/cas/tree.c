@@ -250,6 +250,8 @@ static int cmp_entry(const void *a, const void *b)
 
 struct volt_tree_entry **volt_tree_sorted(struct volt_tree *t, size_t *n)
 {
+	/* an array of pointers: */
+	// NOLINTNEXTLINE(bugprone-sizeof-expression)
 	struct volt_tree_entry **v = malloc((t->live + 1) * sizeof(*v));
 	size_t k = 0;
 	if (!v)
@@ -257,7 +259,7 @@ struct volt_tree_entry **volt_tree_sorted(struct volt_tree *t, size_t *n)
 	for (size_t i = 0; i < t->n; i++)
 		if (!t->e[i].deleted)
 			v[k++] = &t->e[i];
-	qsort(v, k, sizeof(*v), cmp_entry);
+	qsort(v, k, sizeof(*v), cmp_entry); // NOLINT(bugprone-sizeof-expression): as above
 	*n = k;
 	return v;
 }

@@ -254,7 +254,7 @@ int cmd_stats(struct volt_cli *cli, int argc, char **argv)
 		if (!db || volt_db_ctr_list(db, collect_running, &l, &err) < 0)
 			return cli_fail(&err);
 	}
-	do {
+	do { // NOLINT(bugprone-infinite-loop): --stream runs until ^C
 		if (stream)
 			printf("\033[H\033[2J");
 		print_stats(ctx, l.ids, stream ? 1000 : 500);

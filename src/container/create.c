@@ -212,7 +212,7 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o, co
 	}
 	v = json_string_value(json_object_get(cfg, "User"));
 	s->user = o->user ? strdup(o->user) : v && *v ? strdup(v) : NULL;
-	s->hostname = strdup(o->hostname ? o->hostname : o->network && !strcmp(o->network, "host") ? "" : "");
+	s->hostname = strdup(o->hostname ? o->hostname : "");
 	if (!s->hostname[0]) {
 		free(s->hostname);
 		if (o->network && !strcmp(o->network, "host")) {

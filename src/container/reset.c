@@ -127,7 +127,7 @@ static char proc_state(pid_t pid)
 		return 0;
 	buf[n] = '\0';
 	char *s = strrchr(buf, ')');
-	return s && s[1] == ' ' ? s[2] : 0;
+	return (char)(s && s[1] == ' ' ? s[2] : 0);
 }
 
 /* proc_class - volt_store_cmdline_class of process pid */

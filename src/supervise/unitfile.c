@@ -199,6 +199,10 @@ int volt_unitfile_parse(const char *text, size_t len, const char *defname, struc
 			goto fail;
 		}
 		u->name = strdup(defname);
+		if (!u->name) {
+			volt_err_set(err, ENOMEM, "out of memory");
+			goto fail;
+		}
 	}
 	for (const char *c = u->name; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' ||

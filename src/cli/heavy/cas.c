@@ -242,7 +242,7 @@ static void mode_string(const struct volt_tree_entry *e, char out[11])
 	uint32_t m = e->mode;
 	out[0] = tc[e->type];
 	for (int i = 0; i < 9; i++)
-		out[1 + i] = (m & (0400u >> i)) ? "rwxrwxrwx"[i] : '-';
+		out[1 + i] = (char)((m & (0400u >> i)) ? "rwxrwxrwx"[i] : '-');
 	if (m & 04000)
 		out[3] = (m & 0100) ? 's' : 'S';
 	if (m & 02000)
