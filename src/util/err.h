@@ -53,4 +53,30 @@ void volt_err_where_dirs(const char *root, const char *runroot);
  * that may meet the same fallback again keep their own flag. */
 void volt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* For clang's static analyzer (make tidy) only: it reads one file at a time
+ * and cannot know that these always return -1, so `return volt_err_set(...)`
+ * looked like a success path to it. */
+#if defined(__clang_analyzer__) && !defined(VOLT_ERR_DEFINE)
+#define volt_err_set(...)                  \
+	({                                 \
+		volt_err_set(__VA_ARGS__); \
+		-1;                        \
+	})
+#define volt_err_said(...)                  \
+	({                                  \
+		volt_err_said(__VA_ARGS__); \
+		-1;                         \
+	})
+#define volt_err_sys(...)                  \
+	({                                 \
+		volt_err_sys(__VA_ARGS__); \
+		-1;                        \
+	})
+#define volt_err_prefix(...)                  \
+	({                                    \
+		volt_err_prefix(__VA_ARGS__); \
+		-1;                           \
+	})
+#endif
+
 #endif
