@@ -408,7 +408,7 @@ static int parse_linux(struct pctx *p, json_t *lx)
 	}
 	/* refused: what would silently weaken or change the container */
 	json_t *devs = json_object_get(lx, "devices");
-	if (devs && json_is_array(devs) && json_array_size(devs) > 0)
+	if (json_is_array(devs) && json_array_size(devs) > 0)
 		return bad(p, "linux.devices",
 			   "device nodes are not supported yet (an unprivileged user cannot "
 			   "make them)");
@@ -452,7 +452,7 @@ static int parse_all(struct pctx *p, json_t *root)
 	json_t *ann = json_object_get(root, "annotations");
 	if (ann && !json_is_null(ann) && !json_is_object(ann))
 		return bad(p, "annotations", "must be an object");
-	c->annotations_json = ann && json_is_object(ann) ? json_dumps(ann, JSON_COMPACT) : strdup("{}");
+	c->annotations_json = json_is_object(ann) ? json_dumps(ann, JSON_COMPACT) : strdup("{}");
 	return c->annotations_json ? 0 : volt_err_set(p->err, ENOMEM, "config.json");
 }
 

@@ -104,8 +104,8 @@ static void start_netns_maker(struct volt_early_userns *e)
 	pid_t pid = fork();
 	if (pid == 0) {
 		struct volt_err ignored;
-		char c = setns(e->ns_fd, CLONE_NEWUSER) < 0 || unshare(CLONE_NEWNET) < 0 ||
-			 volt_net_loopback_up(&ignored) < 0;
+		char c = (char)(setns(e->ns_fd, CLONE_NEWUSER) < 0 || unshare(CLONE_NEWNET) < 0 ||
+				volt_net_loopback_up(&ignored) < 0);
 		close(ready[0]);
 		close(rel[1]);
 		signal(SIGPIPE, SIG_DFL);

@@ -430,7 +430,7 @@ child_out:
 		volt_err_set(err, 0, "user namespace helper failed");
 		c = 1;
 	} else {
-		c = volt_idmap_apply(m, pid, err) < 0;
+		c = (char)(volt_idmap_apply(m, pid, err) < 0);
 		if (write(to_child[1], &c, 1) != 1)
 			c = 1;
 	}

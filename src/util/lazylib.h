@@ -17,6 +17,9 @@ struct volt_lazylib {
 /* volt_lazylib_sym - name in the library (loading it the first time), or NULL */
 void *volt_lazylib_sym(struct volt_lazylib *lib, const char *name);
 
+/* the arguments are a type, a parameter list and an argument list: they
+ * cannot take parentheses */
+// NOLINTBEGIN(bugprone-macro-parentheses)
 /* VOLT_LAZY_FN - define `ret name params` as a call of the library's own
  * function; without the library it returns fail. */
 #define VOLT_LAZY_FN(lib, ret, name, params, args, fail)                     \
@@ -39,5 +42,6 @@ void *volt_lazylib_sym(struct volt_lazylib *lib, const char *name);
 		if (real)                                                     \
 			real args;                                            \
 	}
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif

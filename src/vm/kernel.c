@@ -258,7 +258,7 @@ static void module_name(const char *path, size_t len, char *out, size_t outlen)
 	if (n >= outlen)
 		n = outlen - 1;
 	for (size_t i = 0; i < n; i++)
-		out[i] = base[i] == '-' ? '_' : base[i];
+		out[i] = (char)(base[i] == '-' ? '_' : base[i]);
 	out[n] = '\0';
 }
 

@@ -78,7 +78,7 @@ static void ko_name(const char *path, char *out, size_t len)
 	if (n >= len)
 		n = len - 1;
 	for (size_t i = 0; i < n; i++)
-		out[i] = base[i] == '-' ? '_' : base[i];
+		out[i] = (char)(base[i] == '-' ? '_' : base[i]);
 	out[n] = '\0';
 }
 
