@@ -340,11 +340,10 @@ int volt_sup_kill(struct volt_ctx *ctx, struct volt_ctr_row *row, int sig, struc
 	}
 	int ret = 1;
 	if (sig == SIGKILL) {
-		ret = 0;
-		if (volt_sd_kill_unit(sd, r.unit, "all", SIGKILL, err) < 0 && !not_loaded(err))
-			ret = -1;
-		else if (volt_sd_stop_unit(sd, r.unit, err) < 0 && !not_loaded(err))
-			ret = -1;
+		/* the stop only once the kill went through (or found no unit) */
+		bool failed = (volt_sd_kill_unit(sd, r.unit, "all", SIGKILL, err) < 0 && !not_loaded(err)) ||
+			      (volt_sd_stop_unit(sd, r.unit, err) < 0 && !not_loaded(err));
+		ret = failed ? -1 : 0;
 		wait_monitor_gone(ctx, row->id, 10000);
 		volt_sd_reset_failed(sd, r.unit, &ignored);
 	} else if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT || sig == SIGUSR1 ||

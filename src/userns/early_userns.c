@@ -234,8 +234,9 @@ static void release(struct volt_early_userns *e, bool keep)
 	if (e->holder <= 0)
 		return; /* never started */
 	if (e->release_fd >= 0) {
-		if (keep && e->keeper_path && !volt_write_all(e->release_fd, "k", 1))
-			keep = false;
+		/* best effort: a holder that reads no "k" just leaves */
+		if (keep && e->keeper_path)
+			(void)volt_write_all(e->release_fd, "k", 1);
 		close(e->release_fd);
 	}
 	e->release_fd = -1;
