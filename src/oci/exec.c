@@ -132,8 +132,10 @@ static void process_main(const struct volt_oci_exec_opts *o, const struct volt_o
 			goto fail;
 		close(m);
 		close(console);
-		for (int i = 0; i < 3; i++)
-			dup2(sl, i); /* the terminal is the process's stdio: kept across exec */
+		for (int i = 0; i < 3; i++) {
+			dup2(sl, i);	      /* the terminal is the process's stdio: kept across exec */
+			fcntl(i, F_SETFD, 0); /* also when sl itself is one of 0-2 */
+		}
 		if (sl > 2)
 			close(sl);
 		if (ioctl(0, TIOCSCTTY, 0) < 0) {
