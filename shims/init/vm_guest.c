@@ -24,11 +24,11 @@
 #include <sys/reboot.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/syscalls.h"
 #include "vm/agent_proto.h"
 #include "vm_guest.h"
 
@@ -38,7 +38,7 @@ struct proc {
 	uint32_t id;
 	pid_t pid;
 	int out, err, in; /* pipes, -1 when closed */
-	int status;       /* -1 while running */
+	int status;	  /* -1 while running */
 };
 
 static struct proc procs[MAX_PROCS];
@@ -95,7 +95,7 @@ static void load_modules(void)
 			say("module", path, errno);
 			continue;
 		}
-		if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST)
+		if (volt_finit_module(fd, "", 0) < 0 && errno != EEXIST)
 			say("load module", line, errno);
 		close(fd);
 	}
@@ -201,9 +201,10 @@ static void start(const struct volt_agent_msg *m)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		setsid();
+		/* the command's stdio: dup2 leaves the copies open across exec */
 		dup2(in[0], 0);
-		dup2(o[1], 1);
-		dup2(e[1], 2);
+		dup2(o[1], 1); /* as above */
+		dup2(e[1], 2); /* as above */
 		if (m->cwd && chdir(m->cwd) < 0) {
 			dprintf(2, "volt-init: chdir %s: %s\n", m->cwd, strerror(errno));
 			_exit(126);
@@ -256,8 +257,8 @@ static void relay_output(struct proc *p, int *fd, uint8_t stream)
 		finish(p);
 		return;
 	}
-	struct volt_agent_msg m = {.type = VOLT_AGENT_OUTPUT, .id = p->id, .stream = stream, .data = buf,
-				   .data_len = (size_t)n};
+	struct volt_agent_msg m = {
+		.type = VOLT_AGENT_OUTPUT, .id = p->id, .stream = stream, .data = buf, .data_len = (size_t)n};
 	send_msg(&m);
 }
 
@@ -311,8 +312,8 @@ static void handle(const struct volt_agent_msg *m)
  * can show that the host refuses it and does not crash */
 static void test_hook(const char *what)
 {
-	static const uint8_t bad_type[] = {4, 0, 0, 0, 0x63, 0, 0, 0};        /* type 99 */
-	static const uint8_t huge[] = {0xff, 0xff, 0xff, 0x7f, 1, 0, 0, 0};   /* 2 GiB frame */
+	static const uint8_t bad_type[] = {4, 0, 0, 0, 0x63, 0, 0, 0};			   /* type 99 */
+	static const uint8_t huge[] = {0xff, 0xff, 0xff, 0x7f, 1, 0, 0, 0};		   /* 2 GiB frame */
 	static const uint8_t truncated[] = {20, 0, 0, 0, 3, 0, 0, 0, 1, 0, 4, 0, 0, 0, 1}; /* OUTPUT cut short */
 	const uint8_t *p = NULL;
 	size_t n = 0;

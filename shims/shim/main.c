@@ -40,9 +40,9 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"root", required_argument, NULL, 'r'},   {"runroot", required_argument, NULL, 'R'},
-		{"id", required_argument, NULL, 'i'},     {"attach", no_argument, NULL, 'a'},
-		{"detach", no_argument, NULL, 'd'},       {"ready-fd", required_argument, NULL, 'f'},
+		{"root", required_argument, NULL, 'r'},	   {"runroot", required_argument, NULL, 'R'},
+		{"id", required_argument, NULL, 'i'},	   {"attach", no_argument, NULL, 'a'},
+		{"detach", no_argument, NULL, 'd'},	   {"ready-fd", required_argument, NULL, 'f'},
 		{"lock-fd", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0},
 	};
 	struct volt_monitor_opts o = {.ready_fd = -1, .lock_fd = -1};

@@ -53,8 +53,7 @@ int volt_cas_ref_load(struct volt_cas *cas, const char *id, struct volt_tree *tr
 	return 0;
 }
 
-int volt_cas_foreach_object(struct volt_cas *cas, int (*fn)(const struct volt_cas_object *o, void *arg),
-			    void *arg)
+int volt_cas_foreach_object(struct volt_cas *cas, int (*fn)(const struct volt_cas_object *o, void *arg), void *arg)
 {
 	for (int i = 0; i < 256; i++) {
 		char sub[3];

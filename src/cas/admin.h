@@ -50,8 +50,7 @@ struct volt_cas_object {
 /* volt_cas_foreach_object - call fn for every object and variant under
  * objects/ (names that are neither are skipped). A negative return from fn
  * stops the walk and is returned; 0 when every entry was visited. */
-int volt_cas_foreach_object(struct volt_cas *cas, int (*fn)(const struct volt_cas_object *o, void *arg),
-			    void *arg);
+int volt_cas_foreach_object(struct volt_cas *cas, int (*fn)(const struct volt_cas_object *o, void *arg), void *arg);
 
 /* volt_cas_parse_object_name - classify a file name found under objects/ab/:
  * "<sha256>" (canonical), "<sha256>.<octal mode>.<uid>.<gid>.<mtime s>.<ns>"
@@ -59,8 +58,8 @@ int volt_cas_foreach_object(struct volt_cas *cas, int (*fn)(const struct volt_ca
  * before image times were kept). digest gets the content digest;
  * mode/uid/gid/vt (vt may be NULL) the variant's metadata.
  * Return: 0 canonical, 1 variant, -1 not an object name. Pure. */
-int volt_cas_parse_object_name(const char *name, char digest[VOLT_SHA256_HEX], uint32_t *mode,
-			       uint32_t *uid, uint32_t *gid, struct volt_cas_vtime *vt);
+int volt_cas_parse_object_name(const char *name, char digest[VOLT_SHA256_HEX], uint32_t *mode, uint32_t *uid,
+			       uint32_t *gid, struct volt_cas_vtime *vt);
 
 /* volt_cas_ratio_format - "3.21x" (logical / stored), "-" when nothing is stored. */
 void volt_cas_ratio_format(int64_t logical, int64_t stored, char *buf, size_t len);
@@ -74,10 +73,10 @@ int volt_cas_ref_load(struct volt_cas *cas, const char *id, struct volt_tree *tr
 
 struct volt_cas_status {
 	size_t objects, variants, refs, checkouts;
-	int64_t stored_bytes;   /* canonical objects */
-	int64_t variant_bytes;  /* metadata variants (copies) */
-	int64_t logical_bytes;  /* sum over refs of their files' sizes */
-	int64_t files;          /* sum over refs of their regular files */
+	int64_t stored_bytes;  /* canonical objects */
+	int64_t variant_bytes; /* metadata variants (copies) */
+	int64_t logical_bytes; /* sum over refs of their files' sizes */
+	int64_t files;	       /* sum over refs of their regular files */
 };
 
 /* volt_cas_status - count objects and refs (no hashing). */
@@ -88,7 +87,7 @@ int volt_cas_status(struct volt_cas *cas, struct volt_cas_status *st, struct vol
 typedef void (*volt_cas_verify_cb)(const char *object, const char *problem, const char *refs, void *arg);
 
 struct volt_cas_verify_opts {
-	const char *ref_id;     /* only what this image uses, or NULL for the whole store */
+	const char *ref_id; /* only what this image uses, or NULL for the whole store */
 	volt_cas_verify_cb cb;
 	void *arg;
 };
@@ -98,8 +97,8 @@ struct volt_cas_verify_opts {
  * store lacks. *checked gets the number hashed, *problems the number found.
  * Must run where variants are readable (inside the store's user namespace).
  * Return: 0 when the walk finished (problems may be > 0), -1 on error. */
-int volt_cas_verify(struct volt_cas *cas, const struct volt_cas_verify_opts *o, size_t *checked,
-		    size_t *problems, struct volt_err *err);
+int volt_cas_verify(struct volt_cas *cas, const struct volt_cas_verify_opts *o, size_t *checked, size_t *problems,
+		    struct volt_err *err);
 
 struct volt_cas_gc_result {
 	size_t objects, variants, checkouts, tmp;
@@ -114,8 +113,8 @@ typedef void (*volt_cas_gc_cb)(const char *kind, const char *name, void *arg);
  * a ref, layer records whose objects are gone, and what writers left in tmp/. dry_run only reports (cb per item).
  * Must run inside the store's user namespace (checkouts hold mapped owners).
  * A ref that cannot be read stops gc before anything is removed. */
-int volt_cas_gc(struct volt_cas *cas, bool dry_run, volt_cas_gc_cb cb, void *arg,
-		struct volt_cas_gc_result *res, struct volt_err *err);
+int volt_cas_gc(struct volt_cas *cas, bool dry_run, volt_cas_gc_cb cb, void *arg, struct volt_cas_gc_result *res,
+		struct volt_err *err);
 
 /* volt_cas_gc_unrecorded - after an interrupted pull: when no writer and no
  * gc holds the lock (it does not wait), remove the objects that neither a ref

@@ -199,8 +199,7 @@ static char *build_config(const char *tree_digest, const char *dir)
 
 /* volt_cas_build - see build.h. The gc lock is taken before the first object
  * and held until volt_image_commit has saved the ref and the checkout. */
-int volt_cas_build(struct volt_ctx *ctx, const char *dir, const char *name, char *id_out,
-		   struct volt_err *err)
+int volt_cas_build(struct volt_ctx *ctx, const char *dir, const char *name, char *id_out, struct volt_err *err)
 {
 	struct volt_cas cas;
 	struct volt_tree tree;

@@ -87,8 +87,8 @@ static int put_object(struct volt_cas *cas, struct archive *a, const char *diges
 
 /* volt_bundle_create - see bundle.h. Objects go in tree order, each distinct
  * digest once; the zip is written to file.tmp and renamed when complete. */
-int volt_bundle_create(struct volt_cas *cas, const char *id, const char *name, const char *config,
-		       const char *layers, const char *file, struct volt_err *err)
+int volt_bundle_create(struct volt_cas *cas, const char *id, const char *name, const char *config, const char *layers,
+		       const char *file, struct volt_err *err)
 {
 	cleanup_free char *tmp = volt_path("%s.tmp", file), *tree_path = volt_path("%s/refs/%s.tree", cas->dir, id);
 	cleanup_free char *tree_json = NULL, *meta = NULL;
@@ -113,8 +113,7 @@ int volt_bundle_create(struct volt_cas *cas, const char *id, const char *name, c
 	json_decref(m);
 
 	a = archive_write_new();
-	if (!a || archive_write_set_format_zip(a) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
+	if (!a || archive_write_set_format_zip(a) != ARCHIVE_OK || archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
 		volt_err_set(err, EIO, "bundle %s: %s", file, a ? archive_error_string(a) : "out of memory");
 		if (a)
 			archive_write_free(a);
@@ -156,8 +155,8 @@ out_free:
 struct scan {
 	volt_bundle_problem_cb cb;
 	void *arg;
-	bool fail_fast;      /* import: the first problem ends the scan */
-	int stage_fd;        /* import: objects are written here, or -1 */
+	bool fail_fast; /* import: the first problem ends the scan */
+	int stage_fd;	/* import: objects are written here, or -1 */
 	size_t problems;
 	struct volt_err *perr; /* the first problem, for import */
 	struct volt_bundle_info *info;

@@ -11,11 +11,11 @@
 
 struct volt_bundle_info {
 	char id[VOLT_SHA256_HEX]; /* the image id (sha256 of config) */
-	char *name;               /* repo:tag, or NULL */
-	char *config;             /* image config JSON */
-	char *layers;             /* JSON array of layer digests */
-	size_t entries, files;    /* tree entries, regular files */
-	size_t objects;           /* object entries in the bundle */
+	char *name;		  /* repo:tag, or NULL */
+	char *config;		  /* image config JSON */
+	char *layers;		  /* JSON array of layer digests */
+	size_t entries, files;	  /* tree entries, regular files */
+	size_t objects;		  /* object entries in the bundle */
 	int64_t object_bytes;
 };
 
@@ -23,8 +23,8 @@ void volt_bundle_info_free(struct volt_bundle_info *info);
 
 /* volt_bundle_create - write image id (with its config, layers JSON and
  * name) and every object its tree uses to file (atomically, via file.tmp). */
-int volt_bundle_create(struct volt_cas *cas, const char *id, const char *name, const char *config,
-		       const char *layers, const char *file, struct volt_err *err);
+int volt_bundle_create(struct volt_cas *cas, const char *id, const char *name, const char *config, const char *layers,
+		       const char *file, struct volt_err *err);
 
 /* volt_bundle_problem_cb - one problem of a bundle: object is the digest
  * (or the entry name), problem a phrase. */

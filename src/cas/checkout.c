@@ -124,8 +124,8 @@ static int copy_fd(int in, int out)
 
 /* make_copy - a new inode with the object's content and the given metadata,
  * created in dirfd/name (a variant in the store, or a private file). */
-static int make_copy(struct checkout *c, const struct volt_tree_entry *e, int dirfd, const char *name,
-		     uint32_t uid, uint32_t gid, int noreplace, struct volt_err *err)
+static int make_copy(struct checkout *c, const struct volt_tree_entry *e, int dirfd, const char *name, uint32_t uid,
+		     uint32_t gid, int noreplace, struct volt_err *err)
 {
 	const char *digest = e->digest;
 	char rel[80], tmp[64], rnd[17];
@@ -142,8 +142,7 @@ static int make_copy(struct checkout *c, const struct volt_tree_entry *e, int di
 	if (out < 0)
 		return volt_err_sys(err, "create copy of object %s", digest);
 	entry_times(e, ts);
-	if (copy_fd(in, out) < 0 || fchown(out, uid, gid) < 0 || fchmod(out, e->mode) < 0 ||
-	    futimens(out, ts) < 0) {
+	if (copy_fd(in, out) < 0 || fchown(out, uid, gid) < 0 || fchmod(out, e->mode) < 0 || futimens(out, ts) < 0) {
 		volt_err_sys(err, "copy object %s", digest);
 		unlinkat(c->cas->tmp_fd, tmp, 0);
 		return -1;
@@ -157,8 +156,7 @@ static int make_copy(struct checkout *c, const struct volt_tree_entry *e, int di
 	return 0;
 }
 
-static int checkout_file(struct checkout *c, struct volt_tree_entry *e, int pfd, const char *base,
-			 struct volt_err *err)
+static int checkout_file(struct checkout *c, struct volt_tree_entry *e, int pfd, const char *base, struct volt_err *err)
 {
 	uint32_t uid = map_id(&c->uids, e->uid), gid = map_id(&c->gids, e->gid);
 	char rel[200];
@@ -222,15 +220,13 @@ static int fix_dir(struct checkout *c, struct volt_tree_entry *e, struct volt_er
 	cleanup_close int fd = open_in_root(c->rootfd, e->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 	struct timespec ts[2];
 	entry_times(e, ts);
-	if (fd < 0 || fchown(fd, map_id(&c->uids, e->uid), map_id(&c->gids, e->gid)) < 0 ||
-	    fchmod(fd, e->mode) < 0)
+	if (fd < 0 || fchown(fd, map_id(&c->uids, e->uid), map_id(&c->gids, e->gid)) < 0 || fchmod(fd, e->mode) < 0)
 		return volt_err_sys(err, "checkout %s", e->path);
 	futimens(fd, ts); /* best effort, as before: an image's time is not worth a failed import */
 	return 0;
 }
 
-int volt_cas_checkout(struct volt_cas *cas, struct volt_tree *tree, const char *dest,
-		      struct volt_err *err)
+int volt_cas_checkout(struct volt_cas *cas, struct volt_tree *tree, const char *dest, struct volt_err *err)
 {
 	struct checkout c = {.cas = cas, .parent_fd = -1};
 	cleanup_free char *tmp = NULL;
@@ -274,8 +270,8 @@ int volt_cas_checkout(struct volt_cas *cas, struct volt_tree *tree, const char *
 		case VOLT_T_SYMLINK:
 			entry_times(e, ts);
 			if (symlinkat(e->target, pfd, base) < 0 ||
-			    fchownat(pfd, base, map_id(&c.uids, e->uid), map_id(&c.gids, e->gid),
-				     AT_SYMLINK_NOFOLLOW) < 0 ||
+			    fchownat(pfd, base, map_id(&c.uids, e->uid), map_id(&c.gids, e->gid), AT_SYMLINK_NOFOLLOW) <
+				    0 ||
 			    utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0) {
 				volt_err_sys(err, "checkout %s", e->path);
 				goto out;
@@ -283,9 +279,10 @@ int volt_cas_checkout(struct volt_cas *cas, struct volt_tree *tree, const char *
 			break;
 		case VOLT_T_FIFO:
 			if (mkfifoat(pfd, base, 0600) < 0 ||
-			    fchownat(pfd, base, map_id(&c.uids, e->uid), map_id(&c.gids, e->gid),
-				     AT_SYMLINK_NOFOLLOW) < 0 ||
-			    fchmodat(pfd, base, e->mode, 0) < 0 || (entry_times(e, ts), utimensat(pfd, base, ts, 0)) < 0) {
+			    fchownat(pfd, base, map_id(&c.uids, e->uid), map_id(&c.gids, e->gid), AT_SYMLINK_NOFOLLOW) <
+				    0 ||
+			    fchmodat(pfd, base, e->mode, 0) < 0 ||
+			    (entry_times(e, ts), utimensat(pfd, base, ts, 0)) < 0) {
 				volt_err_sys(err, "checkout %s", e->path);
 				goto out;
 			}

@@ -116,8 +116,8 @@ static int parse_u32(const char **p, int base, uint32_t *out)
 /* volt_cas_parse_object_name - see admin.h. Strict: the mode must be octal
  * and <= 07777, ids decimal and < 2^32, nothing after the gid; so gc never
  * mistakes a foreign file for an object. */
-int volt_cas_parse_object_name(const char *name, char digest[VOLT_SHA256_HEX], uint32_t *mode,
-			       uint32_t *uid, uint32_t *gid, struct volt_cas_vtime *vt)
+int volt_cas_parse_object_name(const char *name, char digest[VOLT_SHA256_HEX], uint32_t *mode, uint32_t *uid,
+			       uint32_t *gid, struct volt_cas_vtime *vt)
 {
 	char d[VOLT_SHA256_HEX];
 	const char *p;
@@ -133,8 +133,8 @@ int volt_cas_parse_object_name(const char *name, char digest[VOLT_SHA256_HEX], u
 	p = name + 64;
 	if (!*p)
 		return 0;
-	if (*p++ != '.' || parse_u32(&p, 8, mode) < 0 || *mode > 07777 || *p++ != '.' ||
-	    parse_u32(&p, 10, uid) < 0 || *p++ != '.' || parse_u32(&p, 10, gid) < 0)
+	if (*p++ != '.' || parse_u32(&p, 8, mode) < 0 || *mode > 07777 || *p++ != '.' || parse_u32(&p, 10, uid) < 0 ||
+	    *p++ != '.' || parse_u32(&p, 10, gid) < 0)
 		return -1;
 	if (*p) { /* .<seconds, maybe negative>.<nanoseconds> */
 		unsigned long long sec = 0;

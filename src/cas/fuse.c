@@ -40,7 +40,7 @@ struct view {
 	struct volt_tree tree;
 	struct volt_tree_entry **v; /* sorted */
 	size_t n;
-	size_t *sorted_of;          /* tree index -> sorted index */
+	size_t *sorted_of;		     /* tree index -> sorted index */
 	ssize_t *first_child, *next_sibling; /* sorted indices, -1 none; slot n is the root */
 	const struct volt_idmap *map;
 };
@@ -88,14 +88,13 @@ static void fill_stat(struct view *vw, ssize_t i, struct stat *st)
 		return;
 	}
 	struct volt_tree_entry *e = vw->v[i];
-	static const mode_t fmt[] = {[VOLT_T_DIR] = S_IFDIR, [VOLT_T_FILE] = S_IFREG,
-				     [VOLT_T_SYMLINK] = S_IFLNK, [VOLT_T_FIFO] = S_IFIFO};
+	static const mode_t fmt[] = {
+		[VOLT_T_DIR] = S_IFDIR, [VOLT_T_FILE] = S_IFREG, [VOLT_T_SYMLINK] = S_IFLNK, [VOLT_T_FIFO] = S_IFIFO};
 	st->st_mode = fmt[e->type] | (e->mode & 07777);
 	st->st_nlink = e->type == VOLT_T_DIR ? 2 : 1;
 	st->st_uid = vw->map ? host_id(vw->map->uids, vw->map->n_uids, e->uid) : e->uid;
 	st->st_gid = vw->map ? host_id(vw->map->gids, vw->map->n_gids, e->gid) : e->gid;
-	st->st_size = e->type == VOLT_T_FILE ? e->size
-		      : e->type == VOLT_T_SYMLINK ? (off_t)strlen(e->target) : 0;
+	st->st_size = e->type == VOLT_T_FILE ? e->size : e->type == VOLT_T_SYMLINK ? (off_t)strlen(e->target) : 0;
 	st->st_blksize = 65536;
 	st->st_blocks = (st->st_size + 511) / 512;
 	st->st_mtim.tv_sec = st->st_ctim.tv_sec = st->st_atim.tv_sec = e->mtime;
@@ -139,8 +138,8 @@ static int op_readlink(const char *path, char *buf, size_t size)
 
 /* op_readdir - the children from the index, with their attributes
  * (readdirplus), so that a listing fills the kernel's caches in one go. */
-static int op_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
-		      struct fuse_file_info *fi, enum fuse_readdir_flags flags)
+static int op_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off, struct fuse_file_info *fi,
+		      enum fuse_readdir_flags flags)
 {
 	struct view *vw = view_of();
 	ssize_t i = entry_of(vw, path);
@@ -318,4 +317,3 @@ out:
 	volt_cas_close(&vw.cas);
 	return ret;
 }
-

@@ -11,9 +11,9 @@
 
 struct volt_cas_fuse_opts {
 	const char *volt_root;
-	const char *image_id;   /* full id: refs/<id>.tree */
+	const char *image_id; /* full id: refs/<id>.tree */
 	const char *mountpoint;
-	bool foreground;        /* do not daemonize */
+	bool foreground; /* do not daemonize */
 	/* NULL: present the manifest's owners as they are (`volt cas mount`).
 	 * Set: translate them to the host ids this map gives them, so that the
 	 * view serves as an overlay lower inside a container with that map. */
@@ -36,8 +36,7 @@ int volt_cas_fuse_is_mounted(const char *dir);
  * mode "checkout" (the hardlinked checkout) or "fuse" (a per-image FUSE view
  * under runroot/fuse/<id>, mounted on first use and shared by containers);
  * NULL selects $VOLT_ROOTFS_LOWER or the default. *lower is replaced. */
-int volt_cas_lower(struct volt_ctx *ctx, const char *mode, const char *image_id, char **lower,
-		   struct volt_err *err);
+int volt_cas_lower(struct volt_ctx *ctx, const char *mode, const char *image_id, char **lower, struct volt_err *err);
 
 /* volt_cas_lower_prune - unmount the per-image FUSE views (runroot/fuse/<id>)
  * whose image has no ref any more; run outside any user namespace

@@ -98,7 +98,8 @@ static int sweep_one(const struct volt_cas_object *o, void *arg)
 	if (o->kind == 0 && volt_digest_set_has(w->live, o->digest))
 		return 0;
 	mode_key(o->digest, o->kind ? o->mode : 0, o->kind ? &o->vt : NULL, key);
-	if (o->kind == 1 && volt_digest_set_has(w->live, o->digest) && (!w->modes || volt_digest_set_has(w->modes, key)))
+	if (o->kind == 1 && volt_digest_set_has(w->live, o->digest) &&
+	    (!w->modes || volt_digest_set_has(w->modes, key)))
 		return 0;
 	snprintf(rel, sizeof(rel), "%s/%s", o->sub, o->name);
 	if (fstatat(o->dirfd, o->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
@@ -114,9 +115,8 @@ static int sweep_one(const struct volt_cas_object *o, void *arg)
 	return 0;
 }
 
-static int sweep_objects(struct volt_cas *cas, struct volt_digest_set *live, struct volt_digest_set *modes,
-			 bool dry, volt_cas_gc_cb cb, void *arg, struct volt_cas_gc_result *res,
-			 struct volt_err *err)
+static int sweep_objects(struct volt_cas *cas, struct volt_digest_set *live, struct volt_digest_set *modes, bool dry,
+			 volt_cas_gc_cb cb, void *arg, struct volt_cas_gc_result *res, struct volt_err *err)
 {
 	struct sweep w = {live, modes, dry, cb, arg, res, err};
 	return volt_cas_foreach_object(cas, sweep_one, &w) < 0 ? -1 : 0;
@@ -125,8 +125,8 @@ static int sweep_objects(struct volt_cas *cas, struct volt_digest_set *live, str
 /* sweep_dir - checkouts/ entries that are not a ref's id, and all of tmp/
  * (kept: tmp entries younger than a minute that are not objects, which a
  * writer that has not taken the lock yet may be filling). */
-static int sweep_dir(struct volt_cas *cas, const char *name, struct volt_digest_set *refs, bool dry,
-		     volt_cas_gc_cb cb, void *arg, size_t *count, struct volt_err *err)
+static int sweep_dir(struct volt_cas *cas, const char *name, struct volt_digest_set *refs, bool dry, volt_cas_gc_cb cb,
+		     void *arg, size_t *count, struct volt_err *err)
 {
 	cleanup_free char *path = volt_path("%s/%s", cas->dir, name);
 	cleanup_dir DIR *d = opendir(path);
@@ -189,8 +189,8 @@ out:
 
 /* volt_cas_gc - see admin.h. Order: lock, decide from refs, sweep objects,
  * checkouts, tmp, layer records; the lock is held throughout. */
-int volt_cas_gc(struct volt_cas *cas, bool dry_run, volt_cas_gc_cb cb, void *arg,
-		struct volt_cas_gc_result *res, struct volt_err *err)
+int volt_cas_gc(struct volt_cas *cas, bool dry_run, volt_cas_gc_cb cb, void *arg, struct volt_cas_gc_result *res,
+		struct volt_err *err)
 {
 	struct volt_digest_set live, modes, refs;
 	int ret = -1;

@@ -63,8 +63,8 @@ static int remove_name(int dfd, const char *name, bool dry, struct volt_err *err
 	return 0;
 }
 
-int volt_cas_gc_layers(struct volt_cas *cas, const struct volt_digest_set *live, bool dry, volt_cas_gc_cb cb,
-		       void *arg, size_t *count, struct volt_err *err)
+int volt_cas_gc_layers(struct volt_cas *cas, const struct volt_digest_set *live, bool dry, volt_cas_gc_cb cb, void *arg,
+		       size_t *count, struct volt_err *err)
 {
 	cleanup_free char *path = volt_path("%s/layers", cas->dir);
 	cleanup_dir DIR *d = opendir(path);

@@ -11,8 +11,8 @@
  * exists. Also removes half-written record files (*.tmp-*). Runs under the
  * exclusive gc lock (no pull is writing records then). *count gets the
  * records removed. Return: 0 or -1. */
-int volt_cas_gc_layers(struct volt_cas *cas, const struct volt_digest_set *live, bool dry, volt_cas_gc_cb cb,
-		       void *arg, size_t *count, struct volt_err *err);
+int volt_cas_gc_layers(struct volt_cas *cas, const struct volt_digest_set *live, bool dry, volt_cas_gc_cb cb, void *arg,
+		       size_t *count, struct volt_err *err);
 
 /* volt_cas_layers_live - add to live every file digest a complete layer
  * record names (records as roots: what an interrupted pull keeps). */

@@ -92,8 +92,7 @@ static int mount_view(struct volt_ctx *ctx, const char *image_id, const char *di
 
 /* volt_cas_lower - see fuse.h. The per-image lock makes concurrent first uses
  * mount once; a dead mount (ENOTCONN) is unmounted and mounted again. */
-int volt_cas_lower(struct volt_ctx *ctx, const char *mode, const char *image_id, char **lower,
-		   struct volt_err *err)
+int volt_cas_lower(struct volt_ctx *ctx, const char *mode, const char *image_id, char **lower, struct volt_err *err)
 {
 	cleanup_free char *base = NULL, *dir = NULL, *lockp = NULL;
 	cleanup_close int lfd = -1;

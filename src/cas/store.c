@@ -110,8 +110,7 @@ void volt_cas_writer_abort(struct volt_cas_writer *w)
 		volt_sha256_abort(&w->sha);
 }
 
-int volt_cas_writer_commit(struct volt_cas_writer *w, int exec, char digest_out[VOLT_SHA256_HEX],
-			   struct volt_err *err)
+int volt_cas_writer_commit(struct volt_cas_writer *w, int exec, char digest_out[VOLT_SHA256_HEX], struct volt_err *err)
 {
 	char rel[80], dir[3];
 

@@ -21,10 +21,10 @@
 #include "util/err.h"
 
 struct volt_cas {
-	char *dir;       /* $VOLT_ROOT/cas */
-	int objects_fd;  /* cas/objects */
-	int tmp_fd;      /* cas/tmp */
-	int lock_fd;     /* cas/gc.lock while held (lock.c), else -1 */
+	char *dir;	/* $VOLT_ROOT/cas */
+	int objects_fd; /* cas/objects */
+	int tmp_fd;	/* cas/tmp */
+	int lock_fd;	/* cas/gc.lock while held (lock.c), else -1 */
 };
 
 /* An object being written: content streams in, the digest is computed on the
@@ -45,8 +45,7 @@ int volt_cas_writer_begin(struct volt_cas *cas, struct volt_cas_writer *w, struc
 int volt_cas_writer_write(struct volt_cas_writer *w, const void *buf, size_t len, struct volt_err *err);
 /* volt_cas_writer_commit - finish; digest_out gets the hex digest. exec selects
  * the canonical object's mode (0755 vs 0644) when the object is new. */
-int volt_cas_writer_commit(struct volt_cas_writer *w, int exec, char digest_out[VOLT_SHA256_HEX],
-			   struct volt_err *err);
+int volt_cas_writer_commit(struct volt_cas_writer *w, int exec, char digest_out[VOLT_SHA256_HEX], struct volt_err *err);
 void volt_cas_writer_abort(struct volt_cas_writer *w);
 
 /* volt_cas_object_path - "ab/<digest>" relative to objects_fd into buf. */
@@ -61,8 +60,7 @@ int volt_cas_has_object(struct volt_cas *cas, const char *digest);
  * image's owners can be set; ids that are not mapped become 0 (single-uid
  * mode), which the tree manifest still records. The checkout is built under
  * a temporary name and renamed into place. */
-int volt_cas_checkout(struct volt_cas *cas, struct volt_tree *tree, const char *dest,
-		      struct volt_err *err);
+int volt_cas_checkout(struct volt_cas *cas, struct volt_tree *tree, const char *dest, struct volt_err *err);
 
 /* volt_cas_lock - take $VOLT_ROOT/cas/gc.lock: shared for writers (an import,
  * pull or bundle import holds it from its first object until its ref is

@@ -184,11 +184,10 @@ static int ensure_parents(struct volt_tree *t, const char *path, int layer, stru
 		*s = '\0';
 		struct volt_tree_entry *pe = volt_tree_find(t, p);
 		if (pe && pe->type != VOLT_T_DIR)
-			return volt_err_set(err, ENOTDIR, "entry \"%s\": parent \"%s\" is not a directory",
-					    path, p);
+			return volt_err_set(err, ENOTDIR, "entry \"%s\": parent \"%s\" is not a directory", path, p);
 		if (!pe) {
-			struct volt_tree_entry d = {.path = strdup(p), .type = VOLT_T_DIR, .mode = 0755,
-						    .layer = layer};
+			struct volt_tree_entry d = {
+				.path = strdup(p), .type = VOLT_T_DIR, .mode = 0755, .layer = layer};
 			if (!d.path || append(t, &d, err) < 0)
 				return volt_err_set(err, ENOMEM, "tree");
 		}
@@ -251,6 +250,8 @@ static int cmp_entry(const void *a, const void *b)
 
 struct volt_tree_entry **volt_tree_sorted(struct volt_tree *t, size_t *n)
 {
+	/* an array of pointers: */
+	// NOLINTNEXTLINE(bugprone-sizeof-expression)
 	struct volt_tree_entry **v = malloc((t->live + 1) * sizeof(*v));
 	size_t k = 0;
 	if (!v)
@@ -258,7 +259,7 @@ struct volt_tree_entry **volt_tree_sorted(struct volt_tree *t, size_t *n)
 	for (size_t i = 0; i < t->n; i++)
 		if (!t->e[i].deleted)
 			v[k++] = &t->e[i];
-	qsort(v, k, sizeof(*v), cmp_entry);
+	qsort(v, k, sizeof(*v), cmp_entry); // NOLINT(bugprone-sizeof-expression): as above
 	*n = k;
 	return v;
 }
@@ -289,10 +290,9 @@ int volt_tree_save(struct volt_tree *t, const char *path, struct volt_err *err)
 	json_object_set_new(root, "version", json_integer(VOLT_TREE_VERSION));
 	for (size_t i = 0; i < n; i++) {
 		struct volt_tree_entry *e = v[i];
-		json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "path", e->path, "type",
-				      type_name(e->type), "mode", (json_int_t)e->mode, "uid",
-				      (json_int_t)e->uid, "gid", (json_int_t)e->gid, "mtime",
-				      (json_int_t)e->mtime);
+		json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "path", e->path, "type", type_name(e->type), "mode",
+				      (json_int_t)e->mode, "uid", (json_int_t)e->uid, "gid", (json_int_t)e->gid,
+				      "mtime", (json_int_t)e->mtime);
 		if (e->mtime_nsec) /* rare (docker truncates to seconds): only when set */
 			json_object_set_new(o, "mtime_nsec", json_integer(e->mtime_nsec));
 		if (e->type == VOLT_T_FILE) {
@@ -300,8 +300,7 @@ int volt_tree_save(struct volt_tree *t, const char *path, struct volt_err *err)
 			json_object_set_new(o, "digest", json_string(e->digest));
 		}
 		if (e->target)
-			json_object_set_new(o, e->type == VOLT_T_SYMLINK ? "target" : "link",
-					    json_string(e->target));
+			json_object_set_new(o, e->type == VOLT_T_SYMLINK ? "target" : "link", json_string(e->target));
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(root, "entries", arr);
@@ -329,9 +328,9 @@ int volt_tree_load_buf(struct volt_tree *t, const char *buf, size_t len, struct 
 	}
 	/* no version: as 1. A newer one than this volt knows is refused rather
 	 * than misread (an older volt has no such check: v2 only adds fields) */
-	json_int_t ver = json_is_integer(json_object_get(root, "version"))
-				 ? json_integer_value(json_object_get(root, "version"))
-				 : 1;
+	json_int_t ver = json_is_integer(json_object_get(root, "version")) ?
+				 json_integer_value(json_object_get(root, "version")) :
+				 1;
 	if (ver < 1 || ver > VOLT_TREE_VERSION) {
 		json_decref(root);
 		return volt_err_set(err, EINVAL, "tree manifest: format version %lld is not known to this volt (%d)",

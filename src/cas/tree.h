@@ -22,15 +22,15 @@ enum volt_tree_type {
 };
 
 struct volt_tree_entry {
-	char *path;     /* normalised, relative, no leading "/" (root is not stored) */
-	char *target;   /* symlink target, or the path this file is hardlinked to */
+	char *path;   /* normalised, relative, no leading "/" (root is not stored) */
+	char *target; /* symlink target, or the path this file is hardlinked to */
 	enum volt_tree_type type;
-	uint32_t mode;  /* permission bits incl. setuid/setgid/sticky */
+	uint32_t mode; /* permission bits incl. setuid/setgid/sticky */
 	uint32_t uid, gid;
 	int64_t size;
-	int64_t mtime;      /* seconds; the image's, kept in checkouts and views */
+	int64_t mtime;	     /* seconds; the image's, kept in checkouts and views */
 	uint32_t mtime_nsec; /* 0..999999999 (pax archives carry it) */
-	int layer;      /* index of the layer that wrote it */
+	int layer;	     /* index of the layer that wrote it */
 	bool deleted;
 	char digest[VOLT_SHA256_HEX]; /* regular files */
 };

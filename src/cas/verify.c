@@ -127,17 +127,17 @@ static int scan_one(const struct volt_cas_object *o, void *arg)
 		return add_problem(sc->v, obj, o->digest, "cannot be read") < 0 ? -1 : 0;
 	if (strcmp(got, o->digest))
 		return add_problem(sc->v, obj, o->digest,
-				   o->kind ? "variant content does not match its digest"
-					   : "content does not match its digest") < 0
-			       ? -1
-			       : 0;
+				   o->kind ? "variant content does not match its digest" :
+					     "content does not match its digest") < 0 ?
+			       -1 :
+			       0;
 	if (slot && o->kind == 0)
 		*slot = 1;
 	return 0;
 }
 
-static int scan_objects(struct volt_cas *cas, struct volt_digest_set *need, bool only_needed,
-			struct vstate *v, size_t *checked)
+static int scan_objects(struct volt_cas *cas, struct volt_digest_set *need, bool only_needed, struct vstate *v,
+			size_t *checked)
 {
 	struct scan sc = {need, only_needed, v, checked};
 	return volt_cas_foreach_object(cas, scan_one, &sc);
@@ -162,8 +162,8 @@ static void users_of(struct volt_cas *cas, char **ids, struct vstate *v)
 				       !strcmp(t.e[k].digest, v->p[i].digest);
 			if (!uses)
 				continue;
-			char *nr = v->p[i].refs ? volt_path("%s,%.12s", v->p[i].refs, ids[r])
-						: volt_path("%.12s", ids[r]);
+			char *nr =
+				v->p[i].refs ? volt_path("%s,%.12s", v->p[i].refs, ids[r]) : volt_path("%.12s", ids[r]);
 			free(v->p[i].refs);
 			v->p[i].refs = nr;
 		}
@@ -174,8 +174,8 @@ static void users_of(struct volt_cas *cas, char **ids, struct vstate *v)
 
 /* volt_cas_verify - see admin.h. Collect needed digests, hash objects, list
  * the needed ones not present, then name each problem's users. */
-int volt_cas_verify(struct volt_cas *cas, const struct volt_cas_verify_opts *o, size_t *checked,
-		    size_t *problems, struct volt_err *err)
+int volt_cas_verify(struct volt_cas *cas, const struct volt_cas_verify_opts *o, size_t *checked, size_t *problems,
+		    struct volt_err *err)
 {
 	struct volt_digest_set need;
 	struct vstate v = {0};

@@ -28,9 +28,9 @@ struct volt_cmd {
 };
 
 struct volt_cmd_spec {
-	const char *usage;       /* "Usage: volt ...", for -h/--help */
-	const char *usage_more;  /* printed after usage (shared option text) */
-	const char *opts;        /* getopt's short options; "+": the first argument ends them */
+	const char *usage;	/* "Usage: volt ...", for -h/--help */
+	const char *usage_more; /* printed after usage (shared option text) */
+	const char *opts;	/* getopt's short options; "+": the first argument ends them */
 	const struct option *longopts;
 	const struct volt_cmd *subs; /* a group: its commands, up to {NULL} */
 };
@@ -75,13 +75,13 @@ int cli_main(int argc, char **argv, const struct volt_cmd *cmds, size_t n_cmds, 
 
 /* commands that live in volt-image (src/cli/heavy/) */
 int cmd_image_import(struct volt_cli *cli, int argc, char **argv);
-int cmd_pull(struct volt_cli *cli, int argc, char **argv);   /* heavy/pull.c */
+int cmd_pull(struct volt_cli *cli, int argc, char **argv); /* heavy/pull.c */
 int cmd_login(struct volt_cli *cli, int argc, char **argv);
 int cmd_logout(struct volt_cli *cli, int argc, char **argv);
-int cmd_push(struct volt_cli *cli, int argc, char **argv);   /* heavy/push.c */
+int cmd_push(struct volt_cli *cli, int argc, char **argv); /* heavy/push.c */
 int cli_image_save(struct volt_cli *cli, int argc, char **argv);
 int cli_image_load(struct volt_cli *cli, int argc, char **argv);
-extern const struct volt_cmd_spec cli_vm_spec;                   /* heavy/vm.c */
+extern const struct volt_cmd_spec cli_vm_spec; /* heavy/vm.c */
 /* cli_info_vm - the microVM section of `volt info` (cli/info_vm.c; new ref) */
 struct json_t *cli_info_vm(struct volt_ctx *ctx);
 void cli_info_vm_print(struct json_t *o);
@@ -132,12 +132,12 @@ extern const struct volt_cmd_spec cli_volume_spec;
  * master until the command's side of the pty is closed (exec_tty.c) */
 void cli_exec_tty_relay(int master, bool forward_stdin);
 int cmd_rmi(struct volt_cli *cli, int argc, char **argv);
-int cmd_tag(struct volt_cli *cli, int argc, char **argv);     /* image.c */
+int cmd_tag(struct volt_cli *cli, int argc, char **argv); /* image.c */
 extern const struct volt_cmd_spec cli_tag_spec;
-int cmd_rename(struct volt_cli *cli, int argc, char **argv);  /* container.c */
+int cmd_rename(struct volt_cli *cli, int argc, char **argv);	      /* container.c */
 int cmd_container_prune(struct volt_cli *cli, int argc, char **argv); /* prune.c */
 extern const struct volt_cmd_spec cli_container_prune_spec;
-int cmd_image_prune(struct volt_cli *cli, int argc, char **argv);     /* heavy/image_prune.c */
+int cmd_image_prune(struct volt_cli *cli, int argc, char **argv); /* heavy/image_prune.c */
 extern const struct volt_cmd_spec cli_image_prune_spec;
 extern const struct volt_cmd_spec cli_rename_spec;
 extern const struct volt_cmd_spec cli_rmi_spec;
@@ -146,7 +146,7 @@ int cmd_version(struct volt_cli *cli, int argc, char **argv); /* version.c */
 extern const struct volt_cmd_spec cli_version_spec;
 extern const struct volt_cmd_spec cli_info_spec;
 int cmd_port(struct volt_cli *cli, int argc, char **argv);
-extern const struct volt_cmd_spec cli_system_spec;               /* system.c */
+extern const struct volt_cmd_spec cli_system_spec;	      /* system.c */
 int cmd_unshare(struct volt_cli *cli, int argc, char **argv); /* system.c */
 extern const struct volt_cmd_spec cli_unshare_spec;
 extern const struct volt_cmd_spec cli_port_spec;
@@ -157,18 +157,20 @@ int cli_oci_main(int argc, char **argv);
 /* supervision (cli/supervise.c, cli/supervise_opts.c, cli/generate.c) */
 struct volt_sup_opts;
 enum { CLI_OPT_SUPERVISE = 3000 };
-#define CLI_SUPERVISE_OPTIONS                                                                                \
-	{"restart", required_argument, NULL, CLI_OPT_SUPERVISE + 0},                                         \
-		{"supervisor", required_argument, NULL, CLI_OPT_SUPERVISE + 1},                              \
-		{"memory", required_argument, NULL, CLI_OPT_SUPERVISE + 2},                                  \
-		{"memory-swap", required_argument, NULL, CLI_OPT_SUPERVISE + 3},                             \
-		{"cpus", required_argument, NULL, CLI_OPT_SUPERVISE + 4},                                    \
-		{"cpu-shares", required_argument, NULL, CLI_OPT_SUPERVISE + 5},                              \
-		{"pids-limit", required_argument, NULL, CLI_OPT_SUPERVISE + 6},                              \
-		{"io-weight", required_argument, NULL, CLI_OPT_SUPERVISE + 7},                               \
-		{"blkio-weight", required_argument, NULL, CLI_OPT_SUPERVISE + 8},                            \
-		{"ignore-limits", no_argument, NULL, CLI_OPT_SUPERVISE + 9},                                 \
-		{"cpu-weight", required_argument, NULL, CLI_OPT_SUPERVISE + 10}
+#define CLI_SUPERVISE_OPTIONS                                                     \
+	{"restart", required_argument, NULL, CLI_OPT_SUPERVISE + 0},              \
+		{"supervisor", required_argument, NULL, CLI_OPT_SUPERVISE + 1},   \
+		{"memory", required_argument, NULL, CLI_OPT_SUPERVISE + 2},       \
+		{"memory-swap", required_argument, NULL, CLI_OPT_SUPERVISE + 3},  \
+		{"cpus", required_argument, NULL, CLI_OPT_SUPERVISE + 4},         \
+		{"cpu-shares", required_argument, NULL, CLI_OPT_SUPERVISE + 5},   \
+		{"pids-limit", required_argument, NULL, CLI_OPT_SUPERVISE + 6},   \
+		{"io-weight", required_argument, NULL, CLI_OPT_SUPERVISE + 7},    \
+		{"blkio-weight", required_argument, NULL, CLI_OPT_SUPERVISE + 8}, \
+		{"ignore-limits", no_argument, NULL, CLI_OPT_SUPERVISE + 9},      \
+	{                                                                         \
+		"cpu-weight", required_argument, NULL, CLI_OPT_SUPERVISE + 10     \
+	}
 extern const char cli_supervise_help[];
 void cli_supervise_init(struct volt_sup_opts *o);
 /* cli_supervise_opt - one of CLI_SUPERVISE_OPTIONS into o; -1 after printing. */

@@ -103,7 +103,6 @@ void cli_strv_add(char ***v, const char *s)
 	}
 }
 
-
 int cli_exec_heavy(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_ctx dummy = {0};

@@ -53,8 +53,8 @@ static int do_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg, st
 
 static const struct option timeout_opts[] = {
 	{"time", required_argument, NULL, 't'}, {"timeout", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
-#define TIMEOUT_HELP                                                                                         \
-	"  -t, --time SECONDS   wait this long for the stop signal before SIGKILL\n"                            \
+#define TIMEOUT_HELP                                                                 \
+	"  -t, --time SECONDS   wait this long for the stop signal before SIGKILL\n" \
 	"                       (default: the container's --stop-timeout, 10)\n"
 const struct volt_cmd_spec cli_stop_spec = {
 	.usage = "Usage: volt stop [-t SECONDS] CONTAINER...\n\nStop running containers.\n\n" TIMEOUT_HELP,

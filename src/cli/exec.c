@@ -14,14 +14,11 @@
 #include "security/security.h"
 #include "util/cleanup.h"
 
-static const struct option exec_opts[] = {{"interactive", no_argument, NULL, 'i'},
-					  {"tty", no_argument, NULL, 't'},
-					  {"env", required_argument, NULL, 'e'},
-					  {"user", required_argument, NULL, 'u'},
-					  {"workdir", required_argument, NULL, 'w'},
-					  {"detach", no_argument, NULL, 'd'},
-					  {"preserve-fds", required_argument, NULL, 'P'},
-					  {NULL, 0, NULL, 0}};
+static const struct option exec_opts[] = {
+	{"interactive", no_argument, NULL, 'i'},	{"tty", no_argument, NULL, 't'},
+	{"env", required_argument, NULL, 'e'},		{"user", required_argument, NULL, 'u'},
+	{"workdir", required_argument, NULL, 'w'},	{"detach", no_argument, NULL, 'd'},
+	{"preserve-fds", required_argument, NULL, 'P'}, {NULL, 0, NULL, 0}};
 /* "+": options end at CONTAINER, the rest is the command's */
 const struct volt_cmd_spec cli_exec_spec = {
 	.usage = "Usage: volt exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\n"

@@ -39,7 +39,8 @@ void cli_exec_tty_relay(int master, bool forward_stdin)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	for (;;) {
-		struct pollfd p[3] = {{master, POLLIN, 0}, {sfd, POLLIN, 0}, {forward_stdin ? STDIN_FILENO : -1, POLLIN, 0}};
+		struct pollfd p[3] = {
+			{master, POLLIN, 0}, {sfd, POLLIN, 0}, {forward_stdin ? STDIN_FILENO : -1, POLLIN, 0}};
 		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;

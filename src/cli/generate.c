@@ -171,8 +171,12 @@ int cmd_generate(struct volt_cli *cli, int argc, char **argv)
 		start = base_argv(ctx, volt, st);
 		stop = base_argv(ctx, volt, sp);
 	}
-	struct volt_unit_render u = {.description = desc, .exec_start_pre = pre, .exec_start = start,
-				     .exec_stop = stop, .exec_stop_post = post, .restart = sd_restart(&rec.restart),
+	struct volt_unit_render u = {.description = desc,
+				     .exec_start_pre = pre,
+				     .exec_start = start,
+				     .exec_stop = stop,
+				     .exec_stop_post = post,
+				     .restart = sd_restart(&rec.restart),
 				     .stop_timeout = stop_timeout};
 	cleanup_free char *text = volt_unit_text(&u);
 	if (!text)
@@ -224,9 +228,14 @@ static int apply_one(struct volt_ctx *ctx, const char *volt, const char *dir, co
 	if (u.restart)
 		volt_restart_parse(u.restart, &rp, err);
 	cleanup_free char *desc = volt_path("volt container %s (from %s)", u.name, p);
-	struct volt_unit_render r = {.description = desc, .exec_start_pre = pre, .exec_start = start,
-				     .exec_stop_post = post, .restart = sd_restart(&rp), .stop_timeout = 10,
-				     .service = u.service, .install = u.install};
+	struct volt_unit_render r = {.description = desc,
+				     .exec_start_pre = pre,
+				     .exec_start = start,
+				     .exec_stop_post = post,
+				     .restart = sd_restart(&rp),
+				     .stop_timeout = 10,
+				     .service = u.service,
+				     .install = u.install};
 	cleanup_free char *unit = volt_unit_text(&r);
 	int ret = unit ? write_unit(out, u.name, unit, err) : volt_err_set(err, 12, "render %s", p);
 	volt_unitfile_free(&u);

@@ -59,17 +59,18 @@ static int list_row(const struct volt_image_row *img, void *arg)
 	if (o->quiet) {
 		printf("%.12s\n", img->id);
 	} else if (o->tmpl) { /* docker's images --format fields, all strings */
-		json_t *row = json_pack("{s:s,s:s,s:s%,s:s,s:s,s:s,s:s}", "Repository", img->repo ? img->repo : "<none>",
-					"Tag", img->tag ? img->tag : "<none>", "ID", img->id, (size_t)12, "Digest",
-					"<none>", "CreatedSince", ago, "CreatedAt", created, "Size", size);
+		json_t *row =
+			json_pack("{s:s,s:s,s:s%,s:s,s:s,s:s,s:s}", "Repository", img->repo ? img->repo : "<none>",
+				  "Tag", img->tag ? img->tag : "<none>", "ID", img->id, (size_t)12, "Digest", "<none>",
+				  "CreatedSince", ago, "CreatedAt", created, "Size", size);
 		o->failed = cli_format_print("images", o->tmpl, row) < 0;
 		json_decref(row);
 		return o->failed;
 	} else if (o->json) {
-		json_array_append_new(o->arr, json_pack("{s:s,s:s,s:s,s:I,s:s}", "Repository",
-							img->repo ? img->repo : "<none>", "Tag",
-							img->tag ? img->tag : "<none>", "Id", img->id, "Size",
-							(json_int_t)img->size, "Created", created));
+		json_array_append_new(o->arr,
+				      json_pack("{s:s,s:s,s:s,s:I,s:s}", "Repository", img->repo ? img->repo : "<none>",
+						"Tag", img->tag ? img->tag : "<none>", "Id", img->id, "Size",
+						(json_int_t)img->size, "Created", created));
 	} else {
 		printf("%-40s %-12s %-14.12s %-20s %s\n", img->repo ? img->repo : "<none>",
 		       img->tag ? img->tag : "<none>", img->id, ago, size);
@@ -158,12 +159,14 @@ int cli_inspect_image(struct volt_cli *cli, const char *ref, json_t *out, struct
 			      "Source", img.source ? img.source : "");
 	cleanup_free char *name = img.repo ? volt_path("%s:%s", img.repo, img.tag) : NULL;
 	json_object_set_new(o, "Pulled", json_string(pulled));
-	json_object_set_new(o, "CreatedFrom", json_string(from_config ? "config"
-								    : "pull time (the image config has no created time volt can read)"));
+	json_object_set_new(
+		o, "CreatedFrom",
+		json_string(from_config ? "config" : "pull time (the image config has no created time volt can read)"));
 	if (old_file_times(ctx, img.id))
-		json_object_set_new(o, "FileTimes",
-				    json_string("pull time: imported by an older volt, whose checkouts did not keep the "
-						"image's file times; volt rmi it and import or pull it again"));
+		json_object_set_new(
+			o, "FileTimes",
+			json_string("pull time: imported by an older volt, whose checkouts did not keep the "
+				    "image's file times; volt rmi it and import or pull it again"));
 	json_object_set_new(o, "RepoTags", name ? json_pack("[s]", name) : json_array());
 	json_object_set_new(o, "Config", cfg ? json_incref(json_object_get(cfg, "config")) : json_null());
 	json_object_set_new(o, "Architecture", json_incref(json_object_get(cfg, "architecture")));

@@ -111,15 +111,12 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 	json_t *o = json_pack(
 		"{s:s,s:{s:s,s:s,s:s},s:{s:s,s:s,s:i,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},"
 		"s:{s:s,s:s,s:s,s:s}}",
-		"version", VOLT_VERSION,
-		"host", "kernel", u.release, "arch", u.machine, "sqlite", sqlite3_libversion(),
-		"features", "user_namespaces", userns_max && atoi(userns_max) > 0 ? "yes" : "no", "overlay",
-		ovl, "landlock_abi", ll, "fuse",
-		access_text("/dev/fuse", R_OK | W_OK), "kvm", access_text("/dev/kvm", R_OK | W_OK), "tun",
-		access_text("/dev/net/tun", R_OK | W_OK),
-		"idmap", "mode", map.full ? "full" : "single", "why", map.full ? "subordinate ranges found" : map.why,
-		"uids", uids, "gids", gids,
-		"store", "root", ctx->root, "runroot", ctx->runroot, "shim", shim, "init", init);
+		"version", VOLT_VERSION, "host", "kernel", u.release, "arch", u.machine, "sqlite", sqlite3_libversion(),
+		"features", "user_namespaces", userns_max && atoi(userns_max) > 0 ? "yes" : "no", "overlay", ovl,
+		"landlock_abi", ll, "fuse", access_text("/dev/fuse", R_OK | W_OK), "kvm",
+		access_text("/dev/kvm", R_OK | W_OK), "tun", access_text("/dev/net/tun", R_OK | W_OK), "idmap", "mode",
+		map.full ? "full" : "single", "why", map.full ? "subordinate ranges found" : map.why, "uids", uids,
+		"gids", gids, "store", "root", ctx->root, "runroot", ctx->runroot, "shim", shim, "init", init);
 	/* the kept user namespace (userns/userns_keeper.c) */
 	char keeper[160];
 	if (!map.full)
@@ -139,7 +136,7 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 	json_object_set_new(json_object_get(o, "idmap"), "keeper", json_string(keeper));
 	json_object_set_new(o, "network", volt_net_info_json());
 	json_object_set_new(o, "supervisor", cli_info_supervisor(ctx)); /* cli/supervise.c */
-	json_object_set_new(o, "vm", cli_info_vm(ctx));                 /* cli/info_vm.c */
+	json_object_set_new(o, "vm", cli_info_vm(ctx));			/* cli/info_vm.c */
 	json_object_set_new(o, "security",
 			    json_pack("{s:s,s:s,s:i,s:s,s:s}", "seccomp_default_profile",
 				      seccomp_default ? seccomp_default : "(not found)", "landlock_default_profile",
@@ -154,8 +151,9 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 		       u.machine, sqlite3_libversion());
 		printf("features:\n  user namespaces: %s\n  overlay driver: %s (%s)\n  landlock ABI: %d\n  /dev/fuse usable: %s\n"
 		       "  /dev/kvm usable: %s\n  /dev/net/tun usable: %s\n",
-		       userns_max && atoi(userns_max) > 0 ? "yes" : "no", ovl, ovl_why, ll, access_text("/dev/fuse", R_OK | W_OK),
-		       access_text("/dev/kvm", R_OK | W_OK), access_text("/dev/net/tun", R_OK | W_OK));
+		       userns_max && atoi(userns_max) > 0 ? "yes" : "no", ovl, ovl_why, ll,
+		       access_text("/dev/fuse", R_OK | W_OK), access_text("/dev/kvm", R_OK | W_OK),
+		       access_text("/dev/net/tun", R_OK | W_OK));
 		printf("id mapping:\n  mode: %s%s%s%s\n  uids: %s\n  gids: %s\n", map.full ? "full" : "single",
 		       map.full ? "" : " (", map.full ? "" : map.why, map.full ? "" : ")", uids, gids);
 		if (!map.full)
@@ -163,14 +161,22 @@ int cmd_info(struct volt_cli *cli, int argc, char **argv)
 			       "   setuid fail; for apt: -o APT::Sandbox::User=root, for nginx: 'user root;',\n"
 			       "   or ask your admin for a subordinate range in /etc/subuid and /etc/subgid)\n");
 		printf("  namespace keeper: %s\n", keeper);
-		printf("store:\n  root: %s\n  runroot: %s\n  volt-shim: %s\n  volt-init: %s\n", ctx->root,
-		       ctx->runroot, shim, init);
+		printf("store:\n  root: %s\n  runroot: %s\n  volt-shim: %s\n  volt-init: %s\n", ctx->root, ctx->runroot,
+		       shim, init);
 		printf("security:\n  seccomp default profile: %s\n  landlock default profile: %s\n"
 		       "  landlock ABI applied: %d%s\n  capabilities: Docker's default set for container root\n"
 		       "  no_new_privs: always\n",
-		       seccomp_default ? seccomp_default : "(not found)", landlock_default ? landlock_default : "(not found)",
-		       ll, ll >= 6 ? " (filesystem, TCP, IPC scoping)" : ll >= 4 ? " (no IPC scoping)" : "");
-		volt_net_info_print();
+		       seccomp_default ? seccomp_default : "(not found)",
+		       landlock_default ? landlock_default : "(not found)", ll,
+		       ll >= 6 ? " (filesystem, TCP, IPC scoping)" :
+		       ll >= 4 ? " (no IPC scoping)" :
+				 "");
+		json_t *net = json_object_get(o, "network");
+		printf("network:\n  default: %s (libslirp %s in volt-shim, MTU %d)\n  /dev/net/tun usable: %s\n",
+		       json_string_value(json_object_get(net, "default")),
+		       json_string_value(json_object_get(net, "libslirp")),
+		       (int)json_integer_value(json_object_get(net, "default_mtu")),
+		       json_string_value(json_object_get(net, "tun")));
 		cli_info_supervisor_print(json_object_get(o, "supervisor"));
 		cli_info_vm_print(json_object_get(o, "vm"));
 	}

@@ -66,8 +66,8 @@ static int oci_fail(const struct oci_cli *g, const struct volt_err *err)
 	volt_err_format(err, m, sizeof(m));
 	fprintf(stderr, "%s: %s\n", g->prog, m);
 	oci_log(g, "error", m);
-	return err->exit_code == VOLT_EXIT_NOT_FOUND || err->exit_code == VOLT_EXIT_CANNOT_EXEC ? err->exit_code
-												 : OCI_EXIT_ERR;
+	return err->exit_code == VOLT_EXIT_NOT_FOUND || err->exit_code == VOLT_EXIT_CANNOT_EXEC ? err->exit_code :
+												  OCI_EXIT_ERR;
 }
 
 static int oci_usage(const struct oci_cli *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -107,10 +107,14 @@ static const char *one_id(const struct oci_cli *g, const char *verb, int argc, c
 enum { O_BUNDLE = 1000, O_CONSOLE, O_PIDFILE, O_PRESERVE, O_IGNORE, O_DETACH, O_KEEP };
 
 static const struct option create_opts[] = {
-	{"bundle", required_argument, NULL, 'b'},	      {"console-socket", required_argument, NULL, O_CONSOLE},
-	{"pid-file", required_argument, NULL, O_PIDFILE},     {"preserve-fds", required_argument, NULL, O_PRESERVE},
-	{"no-pivot", no_argument, NULL, O_IGNORE},	      {"no-new-keyring", no_argument, NULL, O_IGNORE},
-	{"detach", no_argument, NULL, 'd'},		      {"keep", no_argument, NULL, O_KEEP},
+	{"bundle", required_argument, NULL, 'b'},
+	{"console-socket", required_argument, NULL, O_CONSOLE},
+	{"pid-file", required_argument, NULL, O_PIDFILE},
+	{"preserve-fds", required_argument, NULL, O_PRESERVE},
+	{"no-pivot", no_argument, NULL, O_IGNORE},
+	{"no-new-keyring", no_argument, NULL, O_IGNORE},
+	{"detach", no_argument, NULL, 'd'},
+	{"keep", no_argument, NULL, O_KEEP},
 	{NULL, 0, NULL, 0},
 };
 
@@ -122,15 +126,9 @@ static int parse_create(const struct oci_cli *g, const char *verb, int argc, cha
 	optind = 0;
 	while ((c = getopt_long_only(argc, argv, "+b:d", create_opts, NULL)) != -1) {
 		switch (c) {
-		case 'b':
-			o->bundle = optarg;
-			break;
-		case O_CONSOLE:
-			o->console_socket = optarg;
-			break;
-		case O_PIDFILE:
-			o->pid_file = optarg;
-			break;
+		case 'b': o->bundle = optarg; break;
+		case O_CONSOLE: o->console_socket = optarg; break;
+		case O_PIDFILE: o->pid_file = optarg; break;
 		case O_PRESERVE: {
 			char *end;
 			unsigned long n = strtoul(optarg, &end, 10);
@@ -139,8 +137,7 @@ static int parse_create(const struct oci_cli *g, const char *verb, int argc, cha
 			o->preserve_fds = (unsigned)n;
 			break;
 		}
-		case O_IGNORE: /* --no-pivot, --no-new-keyring: see docs/oci-runtime.md */
-			break;
+		case O_IGNORE: /* --no-pivot, --no-new-keyring: see docs/oci-runtime.md */ break;
 		case 'd':
 			if (!detach)
 				return oci_usage(g, "%s: unknown option -d", verb);
@@ -151,8 +148,7 @@ static int parse_create(const struct oci_cli *g, const char *verb, int argc, cha
 				return oci_usage(g, "%s: unknown option --keep", verb);
 			*keep = true;
 			break;
-		default:
-			return oci_usage(g, "%s: bad option", verb);
+		default: return oci_usage(g, "%s: bad option", verb);
 		}
 	}
 	o->id = one_id(g, verb, argc, argv);
@@ -296,9 +292,8 @@ static int oci_delete(struct oci_cli *g, int argc, char **argv)
 
 static int oci_spec(struct oci_cli *g, int argc, char **argv)
 {
-	static const struct option opts[] = {{"rootless", no_argument, NULL, 'r'},
-					     {"bundle", required_argument, NULL, 'b'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+		{"rootless", no_argument, NULL, 'r'}, {"bundle", required_argument, NULL, 'b'}, {NULL, 0, NULL, 0}};
 	struct volt_err err = {0};
 	bool rootless = false;
 	const char *bundle = ".";
@@ -337,14 +332,21 @@ static int oci_exec(struct oci_cli *g, int argc, char **argv)
 {
 	enum { E_PROCESS = 1100, E_CONSOLE, E_PIDFILE, E_CWD, E_PRESERVE, E_IGNORE, E_IGNORE_ARG };
 	static const struct option opts[] = {
-		{"process", required_argument, NULL, 'p'},	  {"console-socket", required_argument, NULL, E_CONSOLE},
-		{"pid-file", required_argument, NULL, E_PIDFILE}, {"cwd", required_argument, NULL, E_CWD},
-		{"env", required_argument, NULL, 'e'},		  {"user", required_argument, NULL, 'u'},
-		{"tty", no_argument, NULL, 't'},		  {"detach", no_argument, NULL, 'd'},
+		{"process", required_argument, NULL, 'p'},
+		{"console-socket", required_argument, NULL, E_CONSOLE},
+		{"pid-file", required_argument, NULL, E_PIDFILE},
+		{"cwd", required_argument, NULL, E_CWD},
+		{"env", required_argument, NULL, 'e'},
+		{"user", required_argument, NULL, 'u'},
+		{"tty", no_argument, NULL, 't'},
+		{"detach", no_argument, NULL, 'd'},
 		{"preserve-fds", required_argument, NULL, E_PRESERVE},
-		{"no-new-privs", no_argument, NULL, E_IGNORE},	  {"cap", required_argument, NULL, E_IGNORE_ARG},
-		{"apparmor", required_argument, NULL, E_IGNORE_ARG}, {"process-label", required_argument, NULL, E_IGNORE_ARG},
-		{"additional-gids", required_argument, NULL, E_IGNORE_ARG}, {"cgroup", required_argument, NULL, E_IGNORE_ARG},
+		{"no-new-privs", no_argument, NULL, E_IGNORE},
+		{"cap", required_argument, NULL, E_IGNORE_ARG},
+		{"apparmor", required_argument, NULL, E_IGNORE_ARG},
+		{"process-label", required_argument, NULL, E_IGNORE_ARG},
+		{"additional-gids", required_argument, NULL, E_IGNORE_ARG},
+		{"cgroup", required_argument, NULL, E_IGNORE_ARG},
 		{NULL, 0, NULL, 0},
 	};
 	struct volt_oci_exec_opts o = {.root = g->root};
@@ -355,38 +357,18 @@ static int oci_exec(struct oci_cli *g, int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long_only(argc, argv, "+p:e:u:td", opts, NULL)) != -1) {
 		switch (c) {
-		case 'p':
-			o.process_file = optarg;
-			break;
-		case E_CONSOLE:
-			o.console_socket = optarg;
-			break;
-		case E_PIDFILE:
-			o.pid_file = optarg;
-			break;
-		case E_CWD:
-			o.cwd = optarg;
-			break;
-		case 'e':
-			volt_strv_push(&env, optarg);
-			break;
-		case 'u':
-			o.user = optarg;
-			break;
-		case 't':
-			o.tty = true;
-			break;
-		case 'd':
-			o.detach = true;
-			break;
-		case E_PRESERVE:
-			o.preserve_fds = (unsigned)strtoul(optarg, NULL, 10);
-			break;
+		case 'p': o.process_file = optarg; break;
+		case E_CONSOLE: o.console_socket = optarg; break;
+		case E_PIDFILE: o.pid_file = optarg; break;
+		case E_CWD: o.cwd = optarg; break;
+		case 'e': volt_strv_push(&env, optarg); break;
+		case 'u': o.user = optarg; break;
+		case 't': o.tty = true; break;
+		case 'd': o.detach = true; break;
+		case E_PRESERVE: o.preserve_fds = (unsigned)strtoul(optarg, NULL, 10); break;
 		case E_IGNORE:
-		case E_IGNORE_ARG: /* see docs/oci-runtime.md */
-			break;
-		default:
-			return oci_usage(g, "exec: bad option");
+		case E_IGNORE_ARG: /* see docs/oci-runtime.md */ break;
+		default: return oci_usage(g, "exec: bad option");
 		}
 	}
 	if (optind >= argc)
@@ -515,27 +497,17 @@ static int oci_main(const char *prog, int argc, char **argv)
 			free(g.root);
 			g.root = strdup(optarg);
 			break;
-		case 'l':
-			g.log = optarg;
-			break;
+		case 'l': g.log = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
 				return oci_usage(&g, "--log-format %s: json or text", optarg);
 			g.log_format = optarg;
 			break;
-		case 'D':
-			g.debug = true;
-			break;
-		case 'S': /* --systemd-cgroup, --rootless, --criu: see docs/oci-runtime.md */
-			break;
-		case 'h':
-			oci_help(prog);
-			return 0;
-		case 'v':
-			printf("%s version %s\nspec: 1.2.0\n", prog, VOLT_VERSION);
-			return 0;
-		default:
-			return oci_usage(&g, "bad global option");
+		case 'D': g.debug = true; break;
+		case 'S': /* --systemd-cgroup, --rootless, --criu: see docs/oci-runtime.md */ break;
+		case 'h': oci_help(prog); return 0;
+		case 'v': printf("%s version %s\nspec: 1.2.0\n", prog, VOLT_VERSION); return 0;
+		default: return oci_usage(&g, "bad global option");
 		}
 	}
 	if (optind >= argc) {

@@ -20,7 +20,7 @@ struct ps_opts {
 	bool all, quiet, json, no_trunc;
 	json_t *arr;
 	struct cli_ps_filter filter;
-	long last;  /* -n/-l: the newest this many (any state); -1: no limit */
+	long last; /* -n/-l: the newest this many (any state); -1: no limit */
 	long shown;
 	struct volt_tmpl *tmpl; /* --format TEMPLATE */
 	int failed;
@@ -42,8 +42,7 @@ static void status_text(const struct volt_ctr_row *c, char *buf, size_t len)
 		volt_human_ago(c->finished, ago, sizeof(ago));
 		snprintf(buf, len, "Exited (%d) %s", c->exit_code, ago);
 		break;
-	default:
-		snprintf(buf, len, "%s", c->state == VOLT_CTR_CREATED ? "Created" : volt_ctr_state_name(c->state));
+	default: snprintf(buf, len, "%s", c->state == VOLT_CTR_CREATED ? "Created" : volt_ctr_state_name(c->state));
 	}
 }
 
@@ -90,8 +89,8 @@ static json_t *network_json(json_t *spec)
 		json_t *l = json_object_get(ports, key);
 		if (!l)
 			json_object_set_new(ports, key, l = json_array());
-		json_array_append_new(l, json_pack("{s:s,s:s}", "HostIp", p->host_ip[0] ? p->host_ip : "0.0.0.0",
-						   "HostPort", hp));
+		json_array_append_new(
+			l, json_pack("{s:s,s:s}", "HostIp", p->host_ip[0] ? p->host_ip : "0.0.0.0", "HostPort", hp));
 		free(p);
 	}
 	json_object_set_new(o, "Ports", ports);
@@ -111,9 +110,9 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 	json_object_set_new(o, "Command", json_incref(json_object_get(spec, "args")));
 	json_object_set_new(o, "State",
 			    json_pack("{s:s,s:b,s:i,s:i,s:i,s:s,s:s,s:s?}", "Status", volt_ctr_state_name(c->state),
-				      "Running", c->state == VOLT_CTR_RUNNING, "Pid", c->pid, "MonitorPid",
-				      c->shim_pid, "ExitCode", c->exit_code, "StartedAt", c->started ? started : "",
-				      "FinishedAt", c->finished ? finished : "", "Error", c->error));
+				      "Running", c->state == VOLT_CTR_RUNNING, "Pid", c->pid, "MonitorPid", c->shim_pid,
+				      "ExitCode", c->exit_code, "StartedAt", c->started ? started : "", "FinishedAt",
+				      c->finished ? finished : "", "Error", c->error));
 	json_object_set_new(o, "Labels", json_incref(json_object_get(spec, "labels")));
 	if (full) {
 		cleanup_free char *dir = volt_ctx_ctr_dir(ctx, c->id);
@@ -126,8 +125,8 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 		json_t *im = json_object_get(spec, "idmap");
 		json_object_set_new(o, "IDMappings",
 				    json_pack("{s:s,s:O,s:O}", "Mode",
-					      json_is_true(json_object_get(im, "full")) ? "full" : "single",
-					      "UidMap", json_object_get(im, "uids"), "GidMap", json_object_get(im, "gids")));
+					      json_is_true(json_object_get(im, "full")) ? "full" : "single", "UidMap",
+					      json_object_get(im, "uids"), "GidMap", json_object_get(im, "gids")));
 		json_object_set_new(o, "RootFS",
 				    json_pack("{s:s,s:s,s:s}", "Driver", "overlay", "LowerDir",
 					      json_string_value(json_object_get(spec, "lower")), "UpperDir",
@@ -158,9 +157,9 @@ static json_t *row_json(const struct ps_opts *o, const struct volt_ctr_row *c, j
 	volt_human_ago(c->created, ago, sizeof(ago));
 	cleanup_free char *quoted = volt_path("\"%s\"", cmd);
 	return json_pack("{s:s%,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID", c->id, (size_t)(o->no_trunc ? 64 : 12),
-			 "Names", c->name, "Image", c->image_name ? c->image_name : "", "Command", quoted,
-			 "CreatedAt", created, "RunningFor", ago, "Status", status, "State",
-			 volt_ctr_state_name(c->state), "Ports", ports, "Labels", labels ? labels : "");
+			 "Names", c->name, "Image", c->image_name ? c->image_name : "", "Command", quoted, "CreatedAt",
+			 created, "RunningFor", ago, "Status", status, "State", volt_ctr_state_name(c->state), "Ports",
+			 ports, "Labels", labels ? labels : "");
 }
 
 static int ps_row(const struct volt_ctr_row *c0, void *arg)
@@ -192,8 +191,8 @@ static int ps_row(const struct volt_ctr_row *c0, void *arg)
 	char status[96], created[64], cmd[1024] = "", ports[512];
 	size_t i, off = 0;
 	json_array_foreach(json_object_get(spec, "args"), i, a)
-		off += (size_t)snprintf(cmd + off, off < sizeof(cmd) ? sizeof(cmd) - off : 0, "%s%s",
-					i ? " " : "", json_string_value(a));
+		off += (size_t)snprintf(cmd + off, off < sizeof(cmd) ? sizeof(cmd) - off : 0, "%s%s", i ? " " : "",
+					json_string_value(a));
 	ports_text(spec, ports, sizeof(ports));
 	status_text(&c, status, sizeof(status));
 	if (o->tmpl) {
@@ -209,25 +208,22 @@ static int ps_row(const struct volt_ctr_row *c0, void *arg)
 		strcpy(cmd + 17, "...");
 	volt_human_ago(c.created, created, sizeof(created));
 	if (o->no_trunc)
-		printf("%-64s %-20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "", cmd,
-		       created, status, ports, c.name);
+		printf("%-64s %-20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "", cmd, created,
+		       status, ports, c.name);
 	else
-		printf("%-14.12s %-20.20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "",
-		       cmd, created, status, ports, c.name);
+		printf("%-14.12s %-20.20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "", cmd,
+		       created, status, ports, c.name);
 	return 0;
 }
 
 int cmd_ps_resources(struct volt_cli *cli); /* cli/supervise.c */
 
-static const struct option ps_opts[] = {{"all", no_argument, NULL, 'a'},
-					{"quiet", no_argument, NULL, 'q'},
-					{"format", required_argument, NULL, 'M'}, /* long only: -f is --filter */
-					{"resources", no_argument, NULL, 'r'},
-					{"filter", required_argument, NULL, 'f'},
-					{"last", required_argument, NULL, 'n'},
-					{"latest", no_argument, NULL, 'l'},
-					{"no-trunc", no_argument, NULL, 'T'},
-					{NULL, 0, NULL, 0}};
+static const struct option ps_opts[] = {
+	{"all", no_argument, NULL, 'a'},	  {"quiet", no_argument, NULL, 'q'},
+	{"format", required_argument, NULL, 'M'}, /* long only: -f is --filter */
+	{"resources", no_argument, NULL, 'r'},	  {"filter", required_argument, NULL, 'f'},
+	{"last", required_argument, NULL, 'n'},	  {"latest", no_argument, NULL, 'l'},
+	{"no-trunc", no_argument, NULL, 'T'},	  {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_ps_spec = {
 	.usage = "Usage: volt ps [-a] [-q] [-n N | -l] [-f KEY=VALUE]... [--no-trunc] [--format FORMAT]\n"
 		 "       volt ps --resources\n\nList containers, newest first.\n\n"
@@ -294,8 +290,8 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 	if (o.json)
 		o.arr = json_array();
 	else if (!o.quiet && !o.tmpl)
-		printf(o.no_trunc ? "%-64s %-20s %-22s %-20s %-28s %-24s %s\n"
-				  : "%-14s %-20s %-22s %-20s %-28s %-24s %s\n",
+		printf(o.no_trunc ? "%-64s %-20s %-22s %-20s %-28s %-24s %s\n" :
+				    "%-14s %-20s %-22s %-20s %-28s %-24s %s\n",
 		       "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
 	if (volt_db_ctr_list(db, ps_row, &o, &err) < 0)
 		ret = cli_fail(&err);

@@ -13,10 +13,29 @@
 #include "util/trace.h"
 
 enum {
-	OPT_RM = 1000, OPT_NAME, OPT_ENV_FILE, OPT_ENTRYPOINT, OPT_TMPFS, OPT_READ_ONLY, OPT_HOSTNAME,
-	OPT_NETWORK, OPT_INIT, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_LABEL, OPT_USERNS, OPT_DNS,
-	OPT_ADD_HOST, OPT_ROOTFS_LOWER, OPT_SECURITY_OPT, OPT_CAP_ADD, OPT_CAP_DROP, OPT_LANDLOCK,
-	OPT_SECCOMP_AUDIT, OPT_LOG_OPT, OPT_PRESERVE_FDS,
+	OPT_RM = 1000,
+	OPT_NAME,
+	OPT_ENV_FILE,
+	OPT_ENTRYPOINT,
+	OPT_TMPFS,
+	OPT_READ_ONLY,
+	OPT_HOSTNAME,
+	OPT_NETWORK,
+	OPT_INIT,
+	OPT_STOP_SIGNAL,
+	OPT_STOP_TIMEOUT,
+	OPT_LABEL,
+	OPT_USERNS,
+	OPT_DNS,
+	OPT_ADD_HOST,
+	OPT_ROOTFS_LOWER,
+	OPT_SECURITY_OPT,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_LANDLOCK,
+	OPT_SECCOMP_AUDIT,
+	OPT_LOG_OPT,
+	OPT_PRESERVE_FDS,
 };
 
 static const struct option create_opts[] = {
@@ -60,39 +79,39 @@ static const struct option create_opts[] = {
 static struct volt_sup_opts sup_opts;
 static unsigned preserve_fds; /* run --preserve-fds */
 
-#define CREATE_HELP                                                                                                 \
-	"  -i, --interactive        keep stdin open\n"                                                              \
-	"  -t, --tty                allocate a pseudo-terminal\n"                                                   \
-	"      --rm                 remove the container when it exits\n"                                           \
-	"      --name NAME          name the container\n"                                                           \
-	"  -e, --env KEY[=VALUE]    set an environment variable\n"                                                  \
-	"      --env-file FILE      read environment variables from a file\n"                                       \
-	"  -w, --workdir DIR        working directory inside the container\n"                                       \
-	"  -u, --user USER[:GROUP]  user to run as (name or id)\n"                                                  \
-	"      --entrypoint CMD     override the image's entrypoint\n"                                              \
-	"  -v, --volume SRC:DST[:ro]  bind mount a host path, or a named volume\n"                                  \
-	"      --tmpfs DST[:OPTS]   mount a tmpfs\n"                                                                \
-	"      --read-only          mount the root file system read-only\n"                                         \
-	"      --hostname NAME      container host name\n"                                                          \
-	"      --network MODE       slirp[:mtu=N,allow_host_loopback=true,port_handler=builtin|slirp]\n"            \
-	"                           (default), none, host, or container:NAME\n"                                     \
-	"  -p, --publish [IP:][HOST:]CTR[/tcp|udp]  publish a container port (ranges: 8000-8002:80-82)\n"           \
-	"  -P, --publish-all        publish every port the image exposes on a free host port\n"                     \
-	"      --dns IP             DNS server for /etc/resolv.conf\n"                                              \
-	"      --add-host HOST:IP   add a line to /etc/hosts\n"                                                     \
-	"      --userns keep-id     keep your own uid/gid inside\n"                                                 \
-	"      --init               run volt-init as PID 1 (reaps zombies, forwards signals)\n"                     \
-	"      --stop-signal SIG    signal that stops the container (default: image's, or TERM)\n"                  \
-	"      --stop-timeout SEC   seconds before SIGKILL on stop (default 10)\n"                                  \
-	"      --label KEY=VALUE    set a label\n"                                                                  \
-	"      --log-opt OPT        max-size=SIZE (default 100m; -1: no limit), max-file=N\n"                       \
-	"                           (default 2): the log rotates at SIZE and keeps N files\n"                       \
-	"      --rootfs-lower MODE  image layer from the CAS: checkout (default) or fuse\n"                         \
-	"      --security-opt OPT   seccomp=NAME|PATH|unconfined, landlock=NAME|PATH|none\n"                        \
-	"      --cap-add CAP        add a capability (or ALL)\n"                                                    \
-	"      --cap-drop CAP       drop a capability (or ALL)\n"                                                   \
-	"      --landlock PROFILE   Landlock profile: NAME, PATH or none (default: default)\n"                      \
-	"      --seccomp-audit      allow what the seccomp profile blocks, and record it\n"                         \
+#define CREATE_HELP                                                                                       \
+	"  -i, --interactive        keep stdin open\n"                                                    \
+	"  -t, --tty                allocate a pseudo-terminal\n"                                         \
+	"      --rm                 remove the container when it exits\n"                                 \
+	"      --name NAME          name the container\n"                                                 \
+	"  -e, --env KEY[=VALUE]    set an environment variable\n"                                        \
+	"      --env-file FILE      read environment variables from a file\n"                             \
+	"  -w, --workdir DIR        working directory inside the container\n"                             \
+	"  -u, --user USER[:GROUP]  user to run as (name or id)\n"                                        \
+	"      --entrypoint CMD     override the image's entrypoint\n"                                    \
+	"  -v, --volume SRC:DST[:ro]  bind mount a host path, or a named volume\n"                        \
+	"      --tmpfs DST[:OPTS]   mount a tmpfs\n"                                                      \
+	"      --read-only          mount the root file system read-only\n"                               \
+	"      --hostname NAME      container host name\n"                                                \
+	"      --network MODE       slirp[:mtu=N,allow_host_loopback=true,port_handler=builtin|slirp]\n"  \
+	"                           (default), none, host, or container:NAME\n"                           \
+	"  -p, --publish [IP:][HOST:]CTR[/tcp|udp]  publish a container port (ranges: 8000-8002:80-82)\n" \
+	"  -P, --publish-all        publish every port the image exposes on a free host port\n"           \
+	"      --dns IP             DNS server for /etc/resolv.conf\n"                                    \
+	"      --add-host HOST:IP   add a line to /etc/hosts\n"                                           \
+	"      --userns keep-id     keep your own uid/gid inside\n"                                       \
+	"      --init               run volt-init as PID 1 (reaps zombies, forwards signals)\n"           \
+	"      --stop-signal SIG    signal that stops the container (default: image's, or TERM)\n"        \
+	"      --stop-timeout SEC   seconds before SIGKILL on stop (default 10)\n"                        \
+	"      --label KEY=VALUE    set a label\n"                                                        \
+	"      --log-opt OPT        max-size=SIZE (default 100m; -1: no limit), max-file=N\n"             \
+	"                           (default 2): the log rotates at SIZE and keeps N files\n"             \
+	"      --rootfs-lower MODE  image layer from the CAS: checkout (default) or fuse\n"               \
+	"      --security-opt OPT   seccomp=NAME|PATH|unconfined, landlock=NAME|PATH|none\n"              \
+	"      --cap-add CAP        add a capability (or ALL)\n"                                          \
+	"      --cap-drop CAP       drop a capability (or ALL)\n"                                         \
+	"      --landlock PROFILE   Landlock profile: NAME, PATH or none (default: default)\n"            \
+	"      --seccomp-audit      allow what the seccomp profile blocks, and record it\n"               \
 	"                           (see 'volt security audit-log')\n"
 /* run/create: options end at IMAGE, what follows is the container's command */
 #define CREATE_OPTS "+dite:w:u:v:p:P"

@@ -327,9 +327,9 @@ static bool under(const char *path, const char *dir)
 /* audit_one - the findings for one container (a volt_db_ctr_list callback) */
 static int audit_one(const struct volt_ctr_row *row, void *arg)
 {
-	static const char *dangerous[] = {"SYS_ADMIN", "SYS_PTRACE", "SYS_MODULE", "SYS_RAWIO", "SYS_BOOT",
-					  "NET_ADMIN", "DAC_READ_SEARCH", "BPF", "PERFMON", "SYS_TIME",
-					  "MAC_ADMIN", "MAC_OVERRIDE", "SYSLOG", "ALL"};
+	static const char *dangerous[] = {"SYS_ADMIN", "SYS_PTRACE",	  "SYS_MODULE", "SYS_RAWIO", "SYS_BOOT",
+					  "NET_ADMIN", "DAC_READ_SEARCH", "BPF",	"PERFMON",   "SYS_TIME",
+					  "MAC_ADMIN", "MAC_OVERRIDE",	  "SYSLOG",	"ALL"};
 	struct audit_state *a = arg;
 	struct volt_spec s;
 	struct volt_err err;
@@ -346,7 +346,8 @@ static int audit_one(const struct volt_ctr_row *row, void *arg)
 		finding(a, n, "HIGH", "seccomp is unconfined (--security-opt seccomp=unconfined)");
 	else if (s.seccomp_audit)
 		finding(a, n, "MEDIUM", "seccomp only records (--seccomp-audit): nothing is blocked");
-	else if (s.seccomp && strcmp(s.seccomp, "default") && strcmp(s.seccomp, "strict") && strcmp(s.seccomp, "networking"))
+	else if (s.seccomp && strcmp(s.seccomp, "default") && strcmp(s.seccomp, "strict") &&
+		 strcmp(s.seccomp, "networking"))
 		finding(a, n, "LOW", "seccomp profile %s is not one of the shipped restrictive ones", s.seccomp);
 	if (s.landlock && !strcmp(s.landlock, "none"))
 		finding(a, n, "MEDIUM", "Landlock is off (--landlock none)");
@@ -365,8 +366,8 @@ static int audit_one(const struct volt_ctr_row *row, void *arg)
 		if (m->kind != VOLT_MOUNT_BIND || !m->source)
 			continue;
 		bool sensitive = !strcmp(m->source, "/") || under(m->source, "/etc") || under(m->source, "/run") ||
-				 under(m->source, "/var/run") || (home && (!strcmp(m->source, home) ||
-									 under(home, m->source)));
+				 under(m->source, "/var/run") ||
+				 (home && (!strcmp(m->source, home) || under(home, m->source)));
 		bool inhome = home && under(m->source, home) && strcmp(m->source, home);
 		if (sensitive && !m->ro)
 			finding(a, n, "HIGH", "writable bind mount of %s", m->source);

@@ -157,7 +157,8 @@ static void check_cgroup(struct check *c)
 	bool writable = access(path, W_OK) == 0;
 	bool hybrid = strcmp(base, "/sys/fs/cgroup") != 0;
 	snprintf(what, sizeof(what), "cgroup v2 delegation: %s %s; controllers: %s%s", path,
-		 writable ? "is writable" : "is not writable", ctl && ctl[0] != '\n' && ctl[0] ? strtok(ctl, "\n") : "none",
+		 writable ? "is writable" : "is not writable",
+		 ctl && ctl[0] != '\n' && ctl[0] ? strtok(ctl, "\n") : "none",
 		 hybrid ? " (hybrid layout: v1 holds memory/cpu/pids)" : "");
 	if (writable && !hybrid)
 		line(c, "OK", what, NULL);
@@ -206,7 +207,8 @@ int cmd_security_check(struct volt_cli *cli, int argc, char **argv)
 	else if (aa == 0)
 		line(&c, "OK", "AppArmor user namespace restriction: off", NULL);
 	else
-		line(&c, r == 0 ? "WARN" : "FAIL", "AppArmor user namespace restriction: on "
+		line(&c, r == 0 ? "WARN" : "FAIL",
+		     "AppArmor user namespace restriction: on "
 		     "(kernel.apparmor_restrict_unprivileged_userns=1)",
 		     "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0   (persist it in "
 		     "/etc/sysctl.d/60-userns.conf)");
@@ -223,14 +225,17 @@ int cmd_security_check(struct volt_cli *cli, int argc, char **argv)
 	/* Landlock, seccomp */
 	abi = volt_landlock_abi();
 	snprintf(what, sizeof(what), "Landlock: ABI %d%s", abi,
-		 abi >= 6 ? " (filesystem, TCP, IPC scoping)" : abi >= 4 ? " (filesystem, TCP; no IPC scoping)" :
-		 abi > 0 ? " (filesystem only)" : " (not available)");
+		 abi >= 6 ? " (filesystem, TCP, IPC scoping)" :
+		 abi >= 4 ? " (filesystem, TCP; no IPC scoping)" :
+		 abi > 0  ? " (filesystem only)" :
+			    " (not available)");
 	if (abi >= 6)
 		line(&c, "OK", what, NULL);
 	else if (abi > 0)
 		line(&c, "WARN", what, "a kernel >= 6.12 gives Landlock ABI 6 (abstract socket and signal scoping)");
 	else
-		line(&c, "WARN", what, "enable it: add landlock to the lsm= kernel parameter, e.g. "
+		line(&c, "WARN", what,
+		     "enable it: add landlock to the lsm= kernel parameter, e.g. "
 		     "lsm=landlock,lockdown,yama,integrity,apparmor,bpf");
 	uint32_t act = SECCOMP_RET_USER_NOTIF;
 	long sf = volt_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &act);
@@ -243,8 +248,11 @@ int cmd_security_check(struct volt_cli *cli, int argc, char **argv)
 		line(&c, "FAIL", "seccomp: not available", "a kernel built with CONFIG_SECCOMP_FILTER=y is needed");
 	/* devices */
 	bool fuse = access("/dev/fuse", R_OK | W_OK) == 0, kvm = access("/dev/kvm", R_OK | W_OK) == 0;
-	line(&c, fuse ? "OK" : "WARN", fuse ? "/dev/fuse: usable" : "/dev/fuse: not usable (no fuse-overlayfs fallback, "
-	     "no volt cas mount)", fuse ? NULL : "sudo modprobe fuse && sudo chmod 0666 /dev/fuse");
+	line(&c, fuse ? "OK" : "WARN",
+	     fuse ? "/dev/fuse: usable" :
+		    "/dev/fuse: not usable (no fuse-overlayfs fallback, "
+		    "no volt cas mount)",
+	     fuse ? NULL : "sudo modprobe fuse && sudo chmod 0666 /dev/fuse");
 	if (kvm)
 		line(&c, "OK", "/dev/kvm: usable", NULL);
 	else if (access("/dev/kvm", F_OK) == 0)

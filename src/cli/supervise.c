@@ -213,8 +213,8 @@ static void print_stats(struct volt_ctx *ctx, char **refs, long sample_ms)
 		snprintf(m2, sizeof(m2), "%s / %s", mem, lim);
 		snprintf(n2, sizeof(n2), "%s / %s", rx, tx);
 		snprintf(b2, sizeof(b2), "%s / %s", rd, wr);
-		printf("%-12.12s  %-20s  %6.2f%%  %-21s  %-5d  %-19s  %s\n", row.id, row.name, st.cpu_percent, m2, st.pids,
-		       n2, b2);
+		printf("%-12.12s  %-20s  %6.2f%%  %-21s  %-5d  %-19s  %s\n", row.id, row.name, st.cpu_percent, m2,
+		       st.pids, n2, b2);
 		volt_stats_free(&st);
 		volt_ctr_row_free(&row);
 	}
@@ -254,7 +254,7 @@ int cmd_stats(struct volt_cli *cli, int argc, char **argv)
 		if (!db || volt_db_ctr_list(db, collect_running, &l, &err) < 0)
 			return cli_fail(&err);
 	}
-	do {
+	do { // NOLINT(bugprone-infinite-loop): --stream runs until ^C
 		if (stream)
 			printf("\033[H\033[2J");
 		print_stats(ctx, l.ids, stream ? 1000 : 500);

@@ -76,24 +76,20 @@ int cli_supervise_opt(const char *cmd, int c, const char *arg, struct volt_sup_o
 			return -1;
 		l->cpu_weight = 1 + ((v - 2) * 9999) / 262142;
 		return 0;
-	case 10:
-		return num(cmd, "cpu-weight", arg, 1, 10000, &l->cpu_weight);
+	case 10: return num(cmd, "cpu-weight", arg, 1, 10000, &l->cpu_weight);
 	case 6:
 		if (num(cmd, "pids-limit", arg, -1, 1L << 30, &v) < 0)
 			return -1;
 		l->pids = v <= 0 ? INT64_MAX : v;
 		l->pids_default = false;
 		return 0;
-	case 7:
-		return num(cmd, "io-weight", arg, 1, 10000, &l->io_weight);
+	case 7: return num(cmd, "io-weight", arg, 1, 10000, &l->io_weight);
 	case 8:
 		if (num(cmd, "blkio-weight", arg, 10, 1000, &v) < 0)
 			return -1;
 		l->io_weight = 1 + ((v - 10) * 9999) / 990;
 		return 0;
-	case 9:
-		o->ignore_limits = o->ignore_limits_set = true;
-		return 0;
+	case 9: o->ignore_limits = o->ignore_limits_set = true; return 0;
 	default: cli_usage_error(cmd, "invalid option"); return -1;
 	}
 }

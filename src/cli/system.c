@@ -18,13 +18,12 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-static const char reset_usage[] =
-	"Usage: volt system reset [-f]\n\n"
-	"Stop and remove every container, image and volume of the store and remove\n"
-	"the store ($VOLT_ROOT) and the runtime directory ($VOLT_RUNROOT), files of\n"
-	"subordinate ids included, as 'podman system reset' does. Asks first on a\n"
-	"terminal; elsewhere it needs -f.\n\n"
-	"  -f, --force   do not ask\n";
+static const char reset_usage[] = "Usage: volt system reset [-f]\n\n"
+				  "Stop and remove every container, image and volume of the store and remove\n"
+				  "the store ($VOLT_ROOT) and the runtime directory ($VOLT_RUNROOT), files of\n"
+				  "subordinate ids included, as 'podman system reset' does. Asks first on a\n"
+				  "terminal; elsewhere it needs -f.\n\n"
+				  "  -f, --force   do not ask\n";
 
 /* confirm - [y/N] on the terminal; -1 when there is none to ask */
 static int confirm(const struct volt_ctx *ctx)

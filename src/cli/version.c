@@ -21,8 +21,8 @@ const struct volt_cmd_spec cli_version_spec = {
 /* arch - GOARCH's name for the machine, as docker prints OS/Arch */
 static const char *arch(const char *m)
 {
-	static const char *const map[][2] = {{"x86_64", "amd64"}, {"aarch64", "arm64"}, {"i686", "386"},
-					     {"armv7l", "arm"},    {"ppc64le", "ppc64le"}, {"s390x", "s390x"},
+	static const char *const map[][2] = {{"x86_64", "amd64"},   {"aarch64", "arm64"},   {"i686", "386"},
+					     {"armv7l", "arm"},	    {"ppc64le", "ppc64le"}, {"s390x", "s390x"},
 					     {"riscv64", "riscv64"}};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(m, map[i][0]))

@@ -45,13 +45,12 @@ static json_t *volume_json(struct volt_ctx *ctx, const char *name, struct volt_e
 	}
 	if (volt_volume_users(ctx, name, &users, err) < 0)
 		return NULL;
-	volt_format_time((long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec, created,
-			 sizeof(created));
+	volt_format_time((long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec, created, sizeof(created));
 	json_t *u = json_array();
 	for (size_t i = 0; users[i]; i++)
 		json_array_append_new(u, json_string(users[i]));
-	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:o}", "Name", name, "Driver", "local", "Mountpoint", data,
-			 "CreatedAt", created, "Filled", stat(marker, &st) == 0, "UsedBy", u);
+	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:o}", "Name", name, "Driver", "local", "Mountpoint", data, "CreatedAt",
+			 created, "Filled", stat(marker, &st) == 0, "UsedBy", u);
 }
 
 static const struct option ls_opts[] = {

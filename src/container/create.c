@@ -25,12 +25,12 @@
 #include "util/fs.h"
 #include "util/trace.h"
 
-static const char *adjectives[] = {"brave", "calm", "eager", "fancy", "gentle", "happy", "jolly",
-				   "keen", "lucid", "merry", "nimble", "proud", "quiet", "rapid",
-				   "sharp", "swift", "tidy", "vivid", "witty", "zesty"};
-static const char *nouns[] = {"ampere", "bohr", "curie", "dirac", "euler", "fermi", "gauss",
+static const char *adjectives[] = {"brave", "calm",  "eager", "fancy",	"gentle", "happy", "jolly",
+				   "keen",  "lucid", "merry", "nimble", "proud",  "quiet", "rapid",
+				   "sharp", "swift", "tidy",  "vivid",	"witty",  "zesty"};
+static const char *nouns[] = {"ampere", "bohr",	 "curie",  "dirac",    "euler",	  "fermi",   "gauss",
 			      "hopper", "joule", "kelvin", "lovelace", "maxwell", "noether", "ohm",
-			      "pascal", "raman", "tesla", "turing", "volta", "watt"};
+			      "pascal", "raman", "tesla",  "turing",   "volta",	  "watt"};
 
 static char *random_name(void)
 {
@@ -87,8 +87,7 @@ static int read_env_file(char ***env, const char *path, struct volt_err *err)
 	return 0;
 }
 
-static int add_mount(struct volt_ctx *ctx, struct volt_spec *s, const char *arg, bool tmpfs,
-		     struct volt_err *err)
+static int add_mount(struct volt_ctx *ctx, struct volt_spec *s, const char *arg, bool tmpfs, struct volt_err *err)
 {
 	cleanup_free char *a = strdup(arg);
 	struct volt_mount m = {0};
@@ -143,8 +142,8 @@ static int add_mount(struct volt_ctx *ctx, struct volt_spec *s, const char *arg,
 	return 0;
 }
 
-static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
-		      const struct volt_image_row *img, struct volt_spec *s, struct volt_err *err)
+static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o, const struct volt_image_row *img,
+		      struct volt_spec *s, struct volt_err *err)
 {
 	json_error_t jerr;
 	json_t *cfg_root = json_loads(img->config, 0, &jerr);
@@ -158,8 +157,7 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 	s->id = strdup(id);
 	s->name = o->name ? strdup(o->name) : random_name();
 	if (!volt_name_valid(s->name)) {
-		volt_err_set(err, EINVAL, "invalid container name \"%s\": use [a-zA-Z0-9][a-zA-Z0-9_.-]*",
-			     s->name);
+		volt_err_set(err, EINVAL, "invalid container name \"%s\": use [a-zA-Z0-9][a-zA-Z0-9_.-]*", s->name);
 		goto out;
 	}
 	s->image_id = strdup(img->id);
@@ -214,7 +212,7 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 	}
 	v = json_string_value(json_object_get(cfg, "User"));
 	s->user = o->user ? strdup(o->user) : v && *v ? strdup(v) : NULL;
-	s->hostname = strdup(o->hostname ? o->hostname : o->network && !strcmp(o->network, "host") ? "" : "");
+	s->hostname = strdup(o->hostname ? o->hostname : "");
 	if (!s->hostname[0]) {
 		free(s->hostname);
 		if (o->network && !strcmp(o->network, "host")) {
@@ -268,8 +266,8 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o,
 		}
 	}
 	for (size_t i = 0; o->labels && o->labels[i]; i++) {
-		cleanup_free char *kv = strchr(o->labels[i], '=') ? strdup(o->labels[i])
-								 : volt_path("%s=", o->labels[i]);
+		cleanup_free char *kv =
+			strchr(o->labels[i], '=') ? strdup(o->labels[i]) : volt_path("%s=", o->labels[i]);
 		volt_env_set(&s->labels, kv);
 	}
 	s->exposed_ports = calloc(1, sizeof(char *));
@@ -309,8 +307,7 @@ out:
 	return ret;
 }
 
-int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char *id_out,
-		    struct volt_err *err)
+int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char *id_out, struct volt_err *err)
 {
 	struct volt_db *db = volt_ctx_db(ctx, err);
 	struct volt_image_row img;
@@ -374,11 +371,10 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 	if (volt_db_ctr_insert(db, &row, err) < 0)
 		goto rollback;
 inserted:
-	if ((o->in_txn && o->in_txn(ctx, spec.id, o->in_txn_arg, err) < 0) ||
-	    volt_db_commit(db, err) < 0) {
-	rollback:
+	if ((o->in_txn && o->in_txn(ctx, spec.id, o->in_txn_arg, err) < 0) || volt_db_commit(db, err) < 0) {
+rollback:
 		volt_db_rollback(db);
-	insert_failed:;
+insert_failed:;
 		struct volt_err ignored;
 		volt_rm_rf(dir, &ignored);
 		goto out;

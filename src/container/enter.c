@@ -50,8 +50,12 @@ static char *read_small(const char *path)
  * preserved fds are the user's choice. */
 static void close_inherited(const struct volt_enter *e)
 {
-	int keep[] = {e->stdio[0], e->stdio[1], e->stdio[2], e->report_fd,
-		      e->security ? e->security->notify_sock[1] : -1, e->keep_fd > 0 ? e->keep_fd : -1};
+	int keep[] = {e->stdio[0],
+		      e->stdio[1],
+		      e->stdio[2],
+		      e->report_fd,
+		      e->security ? e->security->notify_sock[1] : -1,
+		      e->keep_fd > 0 ? e->keep_fd : -1};
 	volt_fds_close_except(3 + e->preserve_fds, keep, ARRAY_SIZE(keep), 0);
 }
 
@@ -80,6 +84,7 @@ static int setup_stdio(const struct volt_enter *e, struct volt_err *err)
 	for (int i = 0; i < 3; i++) {
 		if (e->stdio[i] == i)
 			continue;
+		/* stdio is the one set of fds meant to cross exec */
 		if (dup2(e->stdio[i], i) < 0)
 			return volt_err_sys(err, "dup2");
 	}
@@ -118,15 +123,19 @@ static int switch_user(const struct volt_enter *e, char ***env, struct volt_err 
 		return volt_err_sys(err, "setgroups");
 	/* single-uid mode: only 0 exists inside; say the way out, not EINVAL */
 	if (setresgid(u.gid, u.gid, u.gid) < 0)
-		return s->idmap.full ? volt_err_sys(err, "setgid %u", u.gid)
-				     : volt_err_said(err, errno, "group %u is not mapped: single-uid mode maps "
-							  "only root (0); run as root (-u 0), or get a subordinate "
-							  "range in /etc/subgid", u.gid);
+		return s->idmap.full ? volt_err_sys(err, "setgid %u", u.gid) :
+				       volt_err_said(err, errno,
+						     "group %u is not mapped: single-uid mode maps "
+						     "only root (0); run as root (-u 0), or get a subordinate "
+						     "range in /etc/subgid",
+						     u.gid);
 	if (setresuid(u.uid, u.uid, u.uid) < 0)
-		return s->idmap.full ? volt_err_sys(err, "setuid %u", u.uid)
-				     : volt_err_said(err, errno, "user %u is not mapped: single-uid mode maps "
-							  "only root (0); run as root (-u 0), or get a subordinate "
-							  "range in /etc/subuid", u.uid);
+		return s->idmap.full ? volt_err_sys(err, "setuid %u", u.uid) :
+				       volt_err_said(err, errno,
+						     "user %u is not mapped: single-uid mode maps "
+						     "only root (0); run as root (-u 0), or get a subordinate "
+						     "range in /etc/subuid",
+						     u.uid);
 	return 0;
 }
 

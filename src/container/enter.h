@@ -15,24 +15,24 @@ struct volt_security;
 struct volt_enter {
 	const struct volt_spec *spec;
 	const struct volt_security *security; /* NULL: none */
-	const char *user;      /* -u of volt exec; NULL: spec->user */
-	const char *cwd;       /* NULL: spec->cwd, or / */
-	bool make_cwd;         /* create cwd when the image lacks it (the first
+	const char *user;		      /* -u of volt exec; NULL: spec->user */
+	const char *cwd;		      /* NULL: spec->cwd, or / */
+	bool make_cwd;			      /* create cwd when the image lacks it (the first
 				* process, as docker does) */
-	char **argv;           /* NULL: spec->args, behind /dev/init with spec->init */
-	int stdio[3];          /* become 0, 1, 2 */
-	bool ctty;             /* stdio[0] is a terminal: made controlling, given to the user */
-	bool new_session;      /* setsid(); implied by ctty */
-	unsigned preserve_fds; /* fds 3 .. 3+N-1 pass to the command as they are */
-	int report_fd;         /* where the caller reports a failure: open until exec */
-	pid_t ppid;            /* getppid() when the process began: it differs once
+	char **argv;			      /* NULL: spec->args, behind /dev/init with spec->init */
+	int stdio[3];			      /* become 0, 1, 2 */
+	bool ctty;			      /* stdio[0] is a terminal: made controlling, given to the user */
+	bool new_session;		      /* setsid(); implied by ctty */
+	unsigned preserve_fds;		      /* fds 3 .. 3+N-1 pass to the command as they are */
+	int report_fd;			      /* where the caller reports a failure: open until exec */
+	pid_t ppid;			      /* getppid() when the process began: it differs once
 				* the parent is gone */
 	/* the caller's own last steps instead of bounding set, user, death
 	 * signal and security (an OCI bundle's process, src/oci/child.c): run
 	 * after stdio and session; NULL: volt's */
 	int (*before_exec)(void *arg, int report_fd, char ***env, struct volt_err *err);
 	void *before_exec_arg;
-	int keep_fd;           /* one more fd kept for before_exec, or -1 (0 is stdin: never) */
+	int keep_fd; /* one more fd kept for before_exec, or -1 (0 is stdin: never) */
 };
 
 /* volt_enter_signals - the first step in the container: no signal blocked,

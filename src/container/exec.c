@@ -115,8 +115,9 @@ static _Noreturn void exec_monitor(const struct volt_exec *x, pid_t caller, int 
 		_exit(VOLT_EXIT_INTERNAL);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
-	if (volt_container_join(x->target, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-						   CLONE_NEWNET | CLONE_NEWCGROUP,
+	if (volt_container_join(x->target,
+				CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+					CLONE_NEWNET | CLONE_NEWCGROUP,
 				&err) < 0)
 		report_exit(report, &err);
 	pid_t inner = fork();

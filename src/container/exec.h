@@ -13,20 +13,20 @@
 struct volt_security;
 
 struct volt_exec {
-	const struct volt_spec *spec;         /* the container's */
+	const struct volt_spec *spec;	      /* the container's */
 	const struct volt_security *security; /* prepared for an exec (volt_security_prepare) */
-	pid_t target;                         /* the container's PID 1: whose namespaces to join */
-	const char *user;                     /* NULL: the container's */
-	const char *workdir;                  /* NULL: the container's */
-	char **env_add;                       /* KEY=VALUE over the container's environment */
-	char **argv;                          /* the command */
-	bool keep_stdin;                      /* -i: stdin stays the caller's; else /dev/null */
-	bool tty;                             /* -t: a pty from the container's devpts */
-	unsigned preserve_fds;                /* the caller's fds 3..3+N-1 pass to the command */
+	pid_t target;			      /* the container's PID 1: whose namespaces to join */
+	const char *user;		      /* NULL: the container's */
+	const char *workdir;		      /* NULL: the container's */
+	char **env_add;			      /* KEY=VALUE over the container's environment */
+	char **argv;			      /* the command */
+	bool keep_stdin;		      /* -i: stdin stays the caller's; else /dev/null */
+	bool tty;			      /* -t: a pty from the container's devpts */
+	unsigned preserve_fds;		      /* the caller's fds 3..3+N-1 pass to the command */
 	/* out */
-	pid_t pid;                            /* the command's monitor: it waits for the
+	pid_t pid;  /* the command's monitor: it waits for the
 					       * command and exits with its status */
-	int pty_fd;                           /* tty: the pty's master */
+	int pty_fd; /* tty: the pty's master */
 };
 
 /* volt_container_exec - start x->argv in the container; returns once it has

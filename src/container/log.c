@@ -15,8 +15,7 @@
 #include "util/fs.h"
 #include "util/size.h"
 
-int volt_log_open(struct volt_log *log, const char *path, long long max_size, int max_files,
-		  struct volt_err *err)
+int volt_log_open(struct volt_log *log, const char *path, long long max_size, int max_files, struct volt_err *err)
 {
 	memset(log, 0, sizeof(*log));
 	log->fd = -1;
@@ -250,8 +249,8 @@ static int read_rotated(const char *path, char **all, size_t *len, struct volt_e
 	return 0;
 }
 
-int volt_logs_print(const char *path, const struct volt_logs_opts *o, int (*still_running)(void *),
-		    void *arg, struct volt_err *err)
+int volt_logs_print(const char *path, const struct volt_logs_opts *o, int (*still_running)(void *), void *arg,
+		    struct volt_err *err)
 {
 	cleanup_free char *all = strdup(""), *cur = NULL;
 	size_t len = 0, cur_len = 0, start = 0;

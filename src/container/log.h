@@ -22,9 +22,9 @@ struct volt_log {
 	int fd;
 	struct volt_log_stream out, err;
 	char *path;
-	long long size;      /* bytes in the current file */
-	long long max_size;  /* rotate when the file reaches this; 0: never */
-	int max_files;       /* files kept, the current one included (>= 1) */
+	long long size;	    /* bytes in the current file */
+	long long max_size; /* rotate when the file reaches this; 0: never */
+	int max_files;	    /* files kept, the current one included (>= 1) */
 };
 
 /* Defaults of --log-opt max-size / max-file: a container that prints without
@@ -35,8 +35,7 @@ struct volt_log {
 /* volt_log_open - append to path; rotate to path.1 .. path.(max_files-1)
  * whenever it reaches max_size bytes (0: never; max_files 1: start over).
  * The file is created on the first record, not here (log.c log_file). */
-int volt_log_open(struct volt_log *log, const char *path, long long max_size, int max_files,
-		  struct volt_err *err);
+int volt_log_open(struct volt_log *log, const char *path, long long max_size, int max_files, struct volt_err *err);
 /* volt_log_write - feed bytes of one stream; whole lines are written at once. */
 void volt_log_write(struct volt_log *log, struct volt_log_stream *s, const char *data, size_t len);
 /* volt_log_flush - write what is left of each stream as a partial line. */
@@ -44,7 +43,7 @@ void volt_log_flush(struct volt_log *log);
 void volt_log_close(struct volt_log *log);
 
 struct volt_log_record {
-	const char *time;   /* points into the line */
+	const char *time; /* points into the line */
 	size_t time_len;
 	bool is_stderr;
 	bool partial;
@@ -62,8 +61,8 @@ struct volt_logs_opts {
 /* volt_logs_print - print a log (its rotated files path.N .. path.1 first) to
  * stdout/stderr; with follow, keep reading, across rotations, until
  * still_running(arg) says no. */
-int volt_logs_print(const char *path, const struct volt_logs_opts *o, int (*still_running)(void *),
-		    void *arg, struct volt_err *err);
+int volt_logs_print(const char *path, const struct volt_logs_opts *o, int (*still_running)(void *), void *arg,
+		    struct volt_err *err);
 
 /* volt_log_opt - apply one --log-opt KEY=VALUE (max-size=SIZE, max-file=N). */
 int volt_log_opt(const char *opt, long long *max_size, int *max_files, struct volt_err *err);

@@ -32,8 +32,8 @@
 #include "util/fs.h"
 
 /* a root holding none of these (and something else) is not a store */
-static const char *const store_entries[] = {"state.db", "cas",   "containers", "volumes",
-					    "cache",    "spare", "trash",      NULL};
+static const char *const store_entries[] = {"state.db", "cas",	 "containers", "volumes",
+					    "cache",	"spare", "trash",      NULL};
 
 /* top_or_home - "/", a top-level directory or $HOME (after realpath) */
 static int top_or_home(const char *path)
@@ -80,8 +80,7 @@ static int below(const char *arg, const char *dir)
 	return arg[0] == '/' && !strncmp(arg, dir, n) && (arg[n] == '\0' || arg[n] == '/');
 }
 
-int volt_store_cmdline_class(const char *cmdline, size_t len, const char *root, const char *runroot,
-			     const char *id)
+int volt_store_cmdline_class(const char *cmdline, size_t len, const char *root, const char *runroot, const char *id)
 {
 	const char *end = cmdline + len, *base = strrchr(cmdline, '/');
 	base = base ? base + 1 : cmdline;
@@ -128,7 +127,7 @@ static char proc_state(pid_t pid)
 		return 0;
 	buf[n] = '\0';
 	char *s = strrchr(buf, ')');
-	return s && s[1] == ' ' ? s[2] : 0;
+	return (char)(s && s[1] == ' ' ? s[2] : 0);
 }
 
 /* proc_class - volt_store_cmdline_class of process pid */
@@ -251,8 +250,7 @@ static int rm_dir_in_userns(void *arg, struct volt_err *err)
 	return volt_rm_rf(arg, err);
 }
 
-int volt_ctr_remove_orphan(struct volt_ctx *ctx, const char *ref, char *id_out, size_t len,
-			   struct volt_err *err)
+int volt_ctr_remove_orphan(struct volt_ctx *ctx, const char *ref, char *id_out, size_t len, struct volt_err *err)
 {
 	size_t rl = strlen(ref);
 	cleanup_free char *base = volt_path("%s/containers", ctx->root);

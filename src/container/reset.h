@@ -23,8 +23,7 @@ int volt_store_check_paths(const char *root, const char *runroot, struct volt_er
  * VOLT_PROC_OTHER. With id, STORE also needs an argument equal to id.
  * Pure, for unit tests. */
 enum { VOLT_PROC_OTHER, VOLT_PROC_STORE, VOLT_PROC_SHARED };
-int volt_store_cmdline_class(const char *cmdline, size_t len, const char *root, const char *runroot,
-			     const char *id);
+int volt_store_cmdline_class(const char *cmdline, size_t len, const char *root, const char *runroot, const char *id);
 
 /* volt_store_check_shared - refuse (EBUSY) when a live process of another
  * store uses runroot: removing it would pull it from under that store. */
@@ -48,7 +47,6 @@ int volt_store_remove(const struct volt_idmap *m, const char *root, const char *
  * id or a unique prefix of it (at least 4 hex digits) and no record exists:
  * what an interrupted `rm -rf` of the store leaves. 0 removed (the id in
  * id_out), 1 no such directory, -1 error. */
-int volt_ctr_remove_orphan(struct volt_ctx *ctx, const char *ref, char *id_out, size_t len,
-			   struct volt_err *err);
+int volt_ctr_remove_orphan(struct volt_ctx *ctx, const char *ref, char *id_out, size_t len, struct volt_err *err);
 
 #endif

@@ -58,8 +58,8 @@ static int make_ro(int rootfd, const char *path, int recursive)
  * Returns 0, or -1 with err set. */
 static int mount_overlay(const struct volt_rootfs_args *a, char **root, struct volt_err *err)
 {
-	cleanup_free char *opts = volt_path("lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr",
-					    a->spec->lower, a->ctr_dir, a->ctr_dir);
+	cleanup_free char *opts = volt_path("lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr", a->spec->lower,
+					    a->ctr_dir, a->ctr_dir);
 	cleanup_free char *merged = volt_path("%s/merged", a->ctr_dir);
 	const char *force = getenv("VOLT_OVERLAY"); /* "fuse-overlayfs": skip the native driver */
 	int e = EOPNOTSUPP;
@@ -102,8 +102,10 @@ static int mount_overlay(const struct volt_rootfs_args *a, char **root, struct v
 static int setup_dev(int rootfd, const struct volt_rootfs_args *a, struct volt_err *err)
 {
 	static const char *devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
-	static const char *links[][2] = {{"fd", "/proc/self/fd"},     {"stdin", "/proc/self/fd/0"},
-					 {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+	static const char *links[][2] = {{"fd", "/proc/self/fd"},
+					 {"stdin", "/proc/self/fd/0"},
+					 {"stdout", "/proc/self/fd/1"},
+					 {"stderr", "/proc/self/fd/2"},
 					 {"ptmx", "pts/ptmx"}};
 	cleanup_close int dev = volt_rootfs_mkdir_p(rootfd, "/dev", err);
 	cleanup_close int d = -1;
@@ -185,21 +187,19 @@ static int setup_proc_sys(int rootfd, const struct volt_rootfs_args *a, struct v
 /* Docker's masked and read-only paths. A path the kernel lacks is skipped. */
 static int mask_paths(int rootfd, struct volt_err *err)
 {
-	static const char *masked[] = {"/proc/asound",        "/proc/acpi",        "/proc/interrupts",
-				       "/proc/kcore",
-				       "/proc/keys",          "/proc/latency_stats", "/proc/timer_list",
-				       "/proc/timer_stats",   "/proc/sched_debug", "/proc/scsi",
-				       "/sys/firmware",       "/sys/devices/virtual/powercap"};
-	static const char *readonly[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-					 "/proc/sysrq-trigger"};
+	static const char *masked[] = {"/proc/asound",	   "/proc/acpi",	"/proc/interrupts",
+				       "/proc/kcore",	   "/proc/keys",	"/proc/latency_stats",
+				       "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+				       "/proc/scsi",	   "/sys/firmware",	"/sys/devices/virtual/powercap"};
+	static const char *readonly[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
 	struct stat st;
 
 	for (size_t i = 0; i < ARRAY_SIZE(masked); i++) {
 		cleanup_close int fd = volt_rootfs_open(rootfd, masked[i], O_PATH | O_NOFOLLOW, 0);
 		if (fd < 0 || fstat(fd, &st) < 0)
 			continue;
-		int r = S_ISDIR(st.st_mode) ? mount_at("tmpfs", fd, "tmpfs", MS_RDONLY, "size=0")
-					    : mount_at("/dev/null", fd, NULL, MS_BIND, NULL);
+		int r = S_ISDIR(st.st_mode) ? mount_at("tmpfs", fd, "tmpfs", MS_RDONLY, "size=0") :
+					      mount_at("/dev/null", fd, NULL, MS_BIND, NULL);
 		if (r < 0)
 			return volt_err_sys(err, "mask %s", masked[i]);
 	}
@@ -316,8 +316,8 @@ static int etc_tmpfs(const struct volt_spec *s)
 /* open_etc - O_PATH fds of the three /etc files in dirfd (the tmpfs, or the
  * container's directory opened before the overlay covered it); write: make
  * them there first (a --rm container's, which create did not write) */
-static int open_etc(const struct volt_rootfs_args *a, int dirfd, bool write, const char *const *etc,
-		    int *const *etcfd, struct volt_err *err)
+static int open_etc(const struct volt_rootfs_args *a, int dirfd, bool write, const char *const *etc, int *const *etcfd,
+		    struct volt_err *err)
 {
 	if (write && etc_files_write_at(a->spec, dirfd, err) < 0)
 		return -1;

@@ -11,9 +11,9 @@
 
 struct volt_rootfs_args {
 	const struct volt_spec *spec;
-	const char *ctr_dir;      /* upper/, work/, merged/, hosts, hostname, resolv.conf */
-	const char *init_path;    /* volt-init on the host, bound in with --init */
-	int notice_fd;            /* where a fallback is said once */
+	const char *ctr_dir;   /* upper/, work/, merged/, hosts, hostname, resolv.conf */
+	const char *init_path; /* volt-init on the host, bound in with --init */
+	int notice_fd;	       /* where a fallback is said once */
 };
 
 /* volt_rootfs_setup - build the root under ctr_dir/merged and pivot into it.

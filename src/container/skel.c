@@ -42,11 +42,11 @@ static const char *const skel_dirs[] = {"dev", "proc", "sys"};
 static const char *const skel_etc[] = {"hosts", "hostname", "resolv.conf"};
 
 struct skel {
-	char key[160];      /* the cache name: what it holds */
-	bool dir[3];        /* skel_dirs missing in the image */
-	bool file[3];       /* skel_etc missing in the image's /etc */
-	bool etc;           /* an etc/ holding those files */
-	mode_t etc_mode;    /* the image's /etc (0755 if it has none) */
+	char key[160];	 /* the cache name: what it holds */
+	bool dir[3];	 /* skel_dirs missing in the image */
+	bool file[3];	 /* skel_etc missing in the image's /etc */
+	bool etc;	 /* an etc/ holding those files */
+	mode_t etc_mode; /* the image's /etc (0755 if it has none) */
 	struct timespec etc_mtime;
 };
 
@@ -134,8 +134,8 @@ static void skel_scan(const char *lower, struct skel *k)
 			k->etc = true;
 	}
 	if (k->etc) /* the mode and time of the image's /etc: its identity here */
-		snprintf(k->key + len, sizeof(k->key) - len, "%setc%d%d%d-%o-%lld.%09ld", len ? "-" : "",
-			 k->file[0], k->file[1], k->file[2], (unsigned)k->etc_mode, (long long)k->etc_mtime.tv_sec,
+		snprintf(k->key + len, sizeof(k->key) - len, "%setc%d%d%d-%o-%lld.%09ld", len ? "-" : "", k->file[0],
+			 k->file[1], k->file[2], (unsigned)k->etc_mode, (long long)k->etc_mtime.tv_sec,
 			 k->etc_mtime.tv_nsec);
 }
 

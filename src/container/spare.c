@@ -51,8 +51,8 @@ bool volt_spare_check(int dfd, unsigned mode, unsigned uid, unsigned gid)
 	struct stat st;
 	char c;
 
-	if (fstat(dfd, &st) < 0 || !S_ISDIR(st.st_mode) || (st.st_mode & 07777) != mode ||
-	    st.st_uid != uid || st.st_gid != gid)
+	if (fstat(dfd, &st) < 0 || !S_ISDIR(st.st_mode) || (st.st_mode & 07777) != mode || st.st_uid != uid ||
+	    st.st_gid != gid)
 		return false;
 	/* flistxattr with a 1-byte buffer: 0 means none; anything else
 	 * (a name, ERANGE) means some */

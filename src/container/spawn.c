@@ -116,14 +116,15 @@ static int container_setup(struct volt_spawn *sp, int sync, bool mapped, struct 
 				    sp->joined_userns ? s->network : "the container");
 	/* a namespace made here starts with lo down; one joined (made ahead,
 	 * whose maker brought lo up, or container:NAME's) has it up */
-	if (sp->netns_fd < 0 && strcmp(s->network ? s->network : "none", "host") != 0 &&
-	    volt_net_loopback_up(err) < 0)
+	if (sp->netns_fd < 0 && strcmp(s->network ? s->network : "none", "host") != 0 && volt_net_loopback_up(err) < 0)
 		return -1;
 	if (sp->want_tap && volt_tap_child_setup(sp->mtu, sync, err) < 0)
 		return -1;
 
 	/* 3. root file system, then pivot_root into it */
-	struct volt_rootfs_args ra = {.spec = s, .ctr_dir = sp->ctr_dir, .init_path = sp->init_path,
+	struct volt_rootfs_args ra = {.spec = s,
+				      .ctr_dir = sp->ctr_dir,
+				      .init_path = sp->init_path,
 				      .notice_fd = sp->stdio[2] >= 0 ? sp->stdio[2] : STDERR_FILENO};
 	if (sp->hooks ? sp->hooks->rootfs(sp->hooks->arg, err) < 0 : volt_rootfs_setup(&ra, err) < 0)
 		return -1;
@@ -170,7 +171,8 @@ static ssize_t recv_report(int sock, void *buf, size_t len, int *tap_fd, int *pt
 			struct cmsghdr align;
 		} u;
 		struct iovec iov = {.iov_base = buf, .iov_len = len};
-		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof(u.b)};
+		struct msghdr msg = {
+			.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof(u.b)};
 		ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -243,8 +245,8 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 {
 	const struct volt_spec *s = sp->spec;
 	int sv[2];
-	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-			      CLONE_NEWCGROUP;
+	unsigned long flags =
+		CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
 	struct child_report rep;
 	pid_t pid;
 	char c;
@@ -287,10 +289,10 @@ int volt_container_spawn(struct volt_spawn *sp, struct volt_err *err)
 	close(sv[1]);
 	volt_trace(shared ? "spawn: cloned in shared memory" : "spawn: cloned");
 	c = !sp->joined_userns && !sp->in_userns && (flags & CLONE_NEWUSER) &&
-		    (sp->hooks && sp->hooks->map ? sp->hooks->map(sp->hooks->arg, pid, err)
-						 : volt_idmap_apply(&s->idmap, pid, err)) < 0
-		? 1
-		: 0;
+			    (sp->hooks && sp->hooks->map ? sp->hooks->map(sp->hooks->arg, pid, err) :
+							   volt_idmap_apply(&s->idmap, pid, err)) < 0 ?
+		    1 :
+		    0;
 	volt_trace("spawn: id map written");
 	if (!shared && write(sv[0], &c, 1) != 1 && !c) {
 		c = 1;
@@ -339,8 +341,8 @@ int volt_container_join(pid_t pid, int flags, struct volt_err *err)
 		const char *name;
 	} order[] = {
 		/* the user namespace first: it grants the rights to join the others */
-		{CLONE_NEWUSER, "user"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWUTS, "uts"}, {CLONE_NEWNET, "net"},
-		{CLONE_NEWPID, "pid"},   {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWNS, "mnt"},
+		{CLONE_NEWUSER, "user"}, {CLONE_NEWIPC, "ipc"},	      {CLONE_NEWUTS, "uts"}, {CLONE_NEWNET, "net"},
+		{CLONE_NEWPID, "pid"},	 {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWNS, "mnt"},
 	};
 	char self[64], other[64];
 	struct stat a, b;

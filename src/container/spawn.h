@@ -25,8 +25,8 @@ struct volt_spawn_hooks {
 	/* map: write the new user namespace's id maps of pid, instead of
 	 * volt_idmap_apply (NULL: that) */
 	int (*map)(void *arg, pid_t pid, struct volt_err *err);
-	unsigned keep_fds;      /* fds 3 .. 3+keep_fds-1 stay open across exec */
-	int keep_fd;            /* one more fd before_exec needs (the exec fifo), or -1 */
+	unsigned keep_fds; /* fds 3 .. 3+keep_fds-1 stay open across exec */
+	int keep_fd;	   /* one more fd before_exec needs (the exec fifo), or -1 */
 	void *arg;
 };
 
@@ -34,28 +34,28 @@ struct volt_spawn {
 	const struct volt_spec *spec;
 	const char *ctr_dir;
 	const char *init_path;
-	int want_pty;          /* -t: the child makes a pty in its own devpts, binds it
+	int want_pty;		/* -t: the child makes a pty in its own devpts, binds it
 				* on /dev/console, and passes the master back */
 	struct winsize winsize; /* ... with this size (0x0: leave it) */
-	int stdio[3];          /* the container's stdin, stdout, stderr */
-	int ctty;              /* stdio[0] is a terminal to make controlling */
+	int stdio[3];		/* the container's stdin, stdout, stderr */
+	int ctty;		/* stdio[0] is a terminal to make controlling */
 	/* network (workload/monitor.c fills these, from net/monitor.c volt_net_prepare) */
-	int joined_userns;     /* container:NAME: the caller joined its user namespace */
-	int in_userns;         /* the caller is root of the container's own, already
+	int joined_userns; /* container:NAME: the caller joined its user namespace */
+	int in_userns;	   /* the caller is root of the container's own, already
 				* mapped user namespace (early_userns.c): no CLONE_NEWUSER */
-	int netns_fd;          /* -1, or a network namespace the child joins: that of
+	int netns_fd;	   /* -1, or a network namespace the child joins: that of
 				* container:NAME, or a new one made ahead (early_userns.c) */
-	int want_tap;          /* slirp: the child creates eth0 and passes its fd */
+	int want_tap;	   /* slirp: the child creates eth0 and passes its fd */
 	unsigned mtu;
 
 	const struct volt_security *security; /* prepared by the monitor; NULL: none */
-	unsigned preserve_fds; /* --preserve-fds N: the monitor's fds 3..3+N-1 pass on */
+	unsigned preserve_fds;		      /* --preserve-fds N: the monitor's fds 3..3+N-1 pass on */
 	const struct volt_spawn_hooks *hooks; /* NULL: volt's own steps */
 	/* out */
-	pid_t pid;             /* the container's PID 1, as seen from the host */
-	int userns_fd;         /* /proc/PID/ns/user, kept for cleanup after exit */
-	int tap_fd;            /* want_tap: the container's tap device */
-	int pty_fd;            /* want_pty: the master side of the container's terminal */
+	pid_t pid;     /* the container's PID 1, as seen from the host */
+	int userns_fd; /* /proc/PID/ns/user, kept for cleanup after exit */
+	int tap_fd;    /* want_tap: the container's tap device */
+	int pty_fd;    /* want_pty: the master side of the container's terminal */
 };
 
 /* volt_container_spawn - start the container; returns once its command has

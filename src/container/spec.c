@@ -101,8 +101,8 @@ char *volt_spec_to_json(const struct volt_spec *s)
 	json_object_set_new(o, "log_max_files", json_integer(s->log_max_files));
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct volt_mount *m = &s->mounts[i];
-		json_t *mo = json_pack("{s:s,s:s,s:b}", "type", mount_kind_name(m->kind), "destination",
-				       S(m->dest), "readonly", m->ro);
+		json_t *mo = json_pack("{s:s,s:s,s:b}", "type", mount_kind_name(m->kind), "destination", S(m->dest),
+				       "readonly", m->ro);
 		if (m->source)
 			json_object_set_new(mo, "source", json_string(m->source));
 		if (m->name)
@@ -193,19 +193,19 @@ int volt_spec_from_json(struct volt_spec *s, const char *text, struct volt_err *
 	s->stop_signal = (int)json_integer_value(json_object_get(o, "stop_signal"));
 	s->stop_timeout = (int)json_integer_value(json_object_get(o, "stop_timeout"));
 	/* specs from before --log-opt get the defaults */
-	s->log_max_size = json_object_get(o, "log_max_size") ? json_integer_value(json_object_get(o, "log_max_size"))
-							      : VOLT_LOG_MAX_SIZE_DEFAULT;
-	s->log_max_files = json_object_get(o, "log_max_files")
-				   ? (int)json_integer_value(json_object_get(o, "log_max_files"))
-				   : VOLT_LOG_MAX_FILES_DEFAULT;
+	s->log_max_size = json_object_get(o, "log_max_size") ? json_integer_value(json_object_get(o, "log_max_size")) :
+							       VOLT_LOG_MAX_SIZE_DEFAULT;
+	s->log_max_files = json_object_get(o, "log_max_files") ?
+				   (int)json_integer_value(json_object_get(o, "log_max_files")) :
+				   VOLT_LOG_MAX_FILES_DEFAULT;
 	mounts = json_object_get(o, "mounts");
 	s->mounts = calloc(json_array_size(mounts) + 1, sizeof(*s->mounts));
 	json_array_foreach(mounts, i, m) {
 		struct volt_mount *vm = &s->mounts[s->n_mounts++];
 		const char *ty = json_string_value(json_object_get(m, "type"));
-		vm->kind = ty && !strcmp(ty, "volume") ? VOLT_MOUNT_VOLUME
-			   : ty && !strcmp(ty, "tmpfs") ? VOLT_MOUNT_TMPFS
-							 : VOLT_MOUNT_BIND;
+		vm->kind = ty && !strcmp(ty, "volume") ? VOLT_MOUNT_VOLUME :
+			   ty && !strcmp(ty, "tmpfs")  ? VOLT_MOUNT_TMPFS :
+							 VOLT_MOUNT_BIND;
 		vm->source = jstr(m, "source");
 		vm->dest = jstr(m, "destination");
 		vm->name = jstr(m, "name");
@@ -230,8 +230,8 @@ int volt_spec_from_json(struct volt_spec *s, const char *text, struct volt_err *
 	const char *why = json_string_value(json_object_get(im, "why"));
 	snprintf(s->idmap.why, sizeof(s->idmap.why), "%s", why ? why : "");
 	if (jranges(json_object_get(im, "uids"), s->idmap.uids, &s->idmap.n_uids) < 0 ||
-	    jranges(json_object_get(im, "gids"), s->idmap.gids, &s->idmap.n_gids) < 0 || !s->args ||
-	    !s->args[0] || !s->id || !s->lower) {
+	    jranges(json_object_get(im, "gids"), s->idmap.gids, &s->idmap.n_gids) < 0 || !s->args || !s->args[0] ||
+	    !s->id || !s->lower) {
 		json_decref(o);
 		volt_spec_free(s);
 		return volt_err_set(err, EINVAL, "container spec is incomplete");

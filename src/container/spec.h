@@ -29,31 +29,31 @@ struct volt_mount {
 struct volt_spec {
 	char *id, *name;
 	char *image_id, *image_name;
-	char *lower;          /* the image checkout (overlay lower dir) */
-	char **args;          /* entrypoint + cmd, resolved */
-	char **env;           /* KEY=VALUE, resolved */
+	char *lower; /* the image checkout (overlay lower dir) */
+	char **args; /* entrypoint + cmd, resolved */
+	char **env;  /* KEY=VALUE, resolved */
 	char *cwd;
-	char *user;           /* USER[:GROUP] as given, resolved in the container */
+	char *user; /* USER[:GROUP] as given, resolved in the container */
 	char *hostname;
-	char *network;        /* "slirp[:opts]" | "none" | "host" | "container:ID" (net/net.h) */
+	char *network; /* "slirp[:opts]" | "none" | "host" | "container:ID" (net/net.h) */
 	char **dns, **add_hosts;
 	bool tty, interactive, rm, init, read_only;
-	char *userns;         /* "" | "keep-id" */
+	char *userns; /* "" | "keep-id" */
 	int stop_signal;
-	int stop_timeout;     /* seconds */
+	int stop_timeout;	/* seconds */
 	long long log_max_size; /* rotate ctr.log at this size; 0: never (--log-opt) */
-	int log_max_files;    /* log files kept, the current one included */
+	int log_max_files;	/* log files kept, the current one included */
 	struct volt_mount *mounts;
 	size_t n_mounts;
-	char **labels;        /* KEY=VALUE */
+	char **labels;	      /* KEY=VALUE */
 	char **exposed_ports; /* "80/tcp" as recorded from the image */
-	char **ports;         /* published: "IP:HOST:CTR/proto" (net/ports.h) */
+	char **ports;	      /* published: "IP:HOST:CTR/proto" (net/ports.h) */
 	struct volt_idmap idmap;
 	/* security (src/security/): NULL means the default */
-	char *seccomp;        /* profile name, path or "unconfined" */
-	char *landlock;       /* profile name, path or "none" */
+	char *seccomp;	/* profile name, path or "unconfined" */
+	char *landlock; /* profile name, path or "none" */
 	char **cap_add, **cap_drop;
-	bool seccomp_audit;   /* allow and record what the profile would block */
+	bool seccomp_audit; /* allow and record what the profile would block */
 };
 
 void volt_spec_free(struct volt_spec *s);

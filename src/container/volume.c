@@ -43,8 +43,7 @@ char *volt_volume_dir(struct volt_ctx *ctx, const char *name)
 int volt_volume_create(struct volt_ctx *ctx, const char *name, struct volt_err *err)
 {
 	if (!volt_name_valid(name))
-		return volt_err_set(err, EINVAL, "invalid volume name \"%s\": use [a-zA-Z0-9][a-zA-Z0-9_.-]*",
-				    name);
+		return volt_err_set(err, EINVAL, "invalid volume name \"%s\": use [a-zA-Z0-9][a-zA-Z0-9_.-]*", name);
 	cleanup_free char *data = volt_volume_data_dir(ctx, name);
 	return volt_mkdir_p(data, 0755, err);
 }
@@ -88,7 +87,7 @@ static int copy_tree(int src, int dst, int depth, struct volt_err *err)
 {
 	if (depth > COPY_DEPTH_MAX)
 		return volt_err_set(err, ELOOP, "the image's directory is nested too deep to copy into the volume");
-	int dupfd = dup(src);
+	int dupfd = fcntl(src, F_DUPFD_CLOEXEC, 0); /* fdopendir owns the copy */
 	if (dupfd < 0)
 		return volt_err_sys(err, "dup");
 	cleanup_dir DIR *d = fdopendir(dupfd);
@@ -142,7 +141,7 @@ static int copy_tree(int src, int dst, int depth, struct volt_err *err)
 
 static bool dir_empty(int fd)
 {
-	int dupfd = dup(fd);
+	int dupfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (dupfd < 0)
 		return false;
 	cleanup_dir DIR *d = fdopendir(dupfd);
@@ -258,7 +257,7 @@ int volt_volume_remove(struct volt_ctx *ctx, const char *name, bool force, struc
 		return -1;
 	if (users[0] && !force)
 		return volt_err_said(err, EBUSY, "volume %s is in use by container %s: remove it first, or use -f",
-				    name, users[0]);
+				     name, users[0]);
 	/* files of the volume belong to ids of the containers' map */
 	if (volt_idmap_detect(&map, false, err) < 0)
 		return -1;

@@ -73,8 +73,8 @@ static json_t *find_entry(json_t *auths, const char *domain)
 	json_t *e = json_object_get(auths, domain);
 	if (e || strcmp(domain, "docker.io"))
 		return e;
-	static const char *const aliases[] = {"https://index.docker.io/v1/", "index.docker.io",
-					      "registry-1.docker.io", "https://registry-1.docker.io"};
+	static const char *const aliases[] = {"https://index.docker.io/v1/", "index.docker.io", "registry-1.docker.io",
+					      "https://registry-1.docker.io"};
 	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
 		if ((e = json_object_get(auths, aliases[i])))
 			return e;
@@ -110,8 +110,8 @@ int volt_auth_lookup(const char *domain, char **user, char **pass, struct volt_e
 {
 	const char *cfg = getenv("XDG_CONFIG_HOME");
 	cleanup_free char *f1 = volt_auth_file();
-	cleanup_free char *f2 = cfg && cfg[0] ? volt_path("%s/containers/auth.json", cfg)
-					       : home_path(".config/containers/auth.json");
+	cleanup_free char *f2 =
+		cfg && cfg[0] ? volt_path("%s/containers/auth.json", cfg) : home_path(".config/containers/auth.json");
 	cleanup_free char *f3 = home_path(".docker/config.json");
 	const char *files[] = {f1, f2, f3};
 	const char *dc = getenv("DOCKER_CONFIG");
@@ -130,11 +130,12 @@ int volt_auth_store(const char *domain, const char *user, const char *pass, stru
 	cleanup_free char *path = volt_auth_file();
 	cleanup_free char *dir = path ? strdup(path) : NULL;
 	json_error_t jerr;
-	json_t *root = NULL, *auths;
-	int ret = -1;
+	json_auto_t *root = NULL;
+	json_t *auths;
 
 	if (!path || !dir)
-		return volt_err_set(err, ENOENT, "no place for credentials: set XDG_RUNTIME_DIR, HOME or REGISTRY_AUTH_FILE");
+		return volt_err_set(err, ENOENT,
+				    "no place for credentials: set XDG_RUNTIME_DIR, HOME or REGISTRY_AUTH_FILE");
 	if (access(path, F_OK) == 0) {
 		root = json_load_file(path, 0, &jerr);
 		if (!root)
@@ -149,10 +150,8 @@ int volt_auth_store(const char *domain, const char *user, const char *pass, stru
 		json_object_set_new(root, "auths", auths);
 	}
 	if (!user) {
-		if (json_object_del(auths, domain) < 0) {
-			json_decref(root);
+		if (json_object_del(auths, domain) < 0)
 			return 1;
-		}
 	} else {
 		cleanup_free char *up = volt_path("%s:%s", user, pass);
 		size_t n = strlen(up);
@@ -162,13 +161,9 @@ int volt_auth_store(const char *domain, const char *user, const char *pass, stru
 	}
 	*strrchr(dir, '/') = '\0';
 	if (dir[0] && volt_mkdir_p(dir, 0700, err) < 0)
-		goto out;
-	char *s = json_dumps(root, JSON_INDENT(1));
-	ret = volt_write_file_atomic(path, s, strlen(s), 0600, err);
-	free(s);
-out:
-	json_decref(root);
-	return ret;
+		return -1;
+	cleanup_free char *s = json_dumps(root, JSON_INDENT(1));
+	return volt_write_file_atomic(path, s, strlen(s), 0600, err);
 }
 
 void volt_registry_conf_parse(const char *text, const char *domain, struct volt_registry_conf *c)
@@ -208,9 +203,9 @@ int volt_registry_conf_get(const char *domain, struct volt_registry_conf *c, str
 {
 	const char *env = getenv("VOLT_REGISTRIES_CONF");
 	const char *cfg = getenv("XDG_CONFIG_HOME");
-	cleanup_free char *path = env && env[0] ? strdup(env)
-				  : cfg && cfg[0] ? volt_path("%s/volt/registries.conf", cfg)
-						  : home_path(".config/volt/registries.conf");
+	cleanup_free char *path = env && env[0] ? strdup(env) :
+				  cfg && cfg[0] ? volt_path("%s/volt/registries.conf", cfg) :
+						  home_path(".config/volt/registries.conf");
 	cleanup_free char *text = NULL;
 
 	memset(c, 0, sizeof(*c));

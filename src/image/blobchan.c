@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define READ_MAX (256u << 10)  /* at most this much per read */
+#define READ_MAX (256u << 10) /* at most this much per read */
 #define WAKE_READER (64u << 10)
 
 int volt_blobchan_init(struct volt_blobchan *c, size_t cap)

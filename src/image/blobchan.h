@@ -14,7 +14,7 @@ struct volt_blobchan {
 	pthread_cond_t not_empty, not_full;
 	unsigned char *ring;
 	size_t cap, head, tail, used; /* bytes in the ring: [tail, tail + used) mod cap */
-	size_t lent;                  /* bytes the reader holds since its last read */
+	size_t lent;		      /* bytes the reader holds since its last read */
 	bool writer_done, reader_done;
 	bool writer_waits, reader_waits;
 };

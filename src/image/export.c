@@ -61,8 +61,7 @@ static la_ssize_t sink_write(struct archive *a, void *arg, const void *buf, size
 }
 
 /* copy_object - a file's content from its canonical object into the archive. */
-static int copy_object(struct volt_cas *cas, struct archive *a, const struct volt_tree_entry *e,
-		       struct volt_err *err)
+static int copy_object(struct volt_cas *cas, struct archive *a, const struct volt_tree_entry *e, struct volt_err *err)
 {
 	char rel[128];
 	char buf[1 << 16];
@@ -178,8 +177,8 @@ out:
 }
 
 /* export_one - one layer tar into a fresh temporary file of the store. */
-static int export_one(struct volt_cas *cas, struct volt_tree *tree, json_t *whiteouts,
-		      struct volt_export_layer *l, struct volt_err *err)
+static int export_one(struct volt_cas *cas, struct volt_tree *tree, json_t *whiteouts, struct volt_export_layer *l,
+		      struct volt_err *err)
 {
 	l->fd = openat(cas->tmp_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (l->fd < 0)
@@ -273,11 +272,11 @@ int volt_export_image(struct volt_ctx *ctx, struct volt_cas *cas, const char *na
 	for (int i = 0; i < x->n_layers; i++) {
 		json_array_append_new(diff_ids, json_string(x->layers[i].digest));
 		json_array_append_new(history, json_pack("{s:s}", "created_by",
-							 x->flattened ? "volt (flattened from the store)"
-								      : "volt (rebuilt from the store)"));
-		json_array_append_new(mlayers, json_pack("{s:s,s:s,s:I}", "mediaType",
-							 "application/vnd.oci.image.layer.v1.tar", "digest",
-							 x->layers[i].digest, "size", (json_int_t)x->layers[i].size));
+							 x->flattened ? "volt (flattened from the store)" :
+									"volt (rebuilt from the store)"));
+		json_array_append_new(mlayers,
+				      json_pack("{s:s,s:s,s:I}", "mediaType", "application/vnd.oci.image.layer.v1.tar",
+						"digest", x->layers[i].digest, "size", (json_int_t)x->layers[i].size));
 	}
 	json_object_set_new(cfg, "rootfs", json_pack("{s:s,s:o}", "type", "layers", "diff_ids", diff_ids));
 	json_object_set_new(cfg, "history", history);

@@ -12,13 +12,13 @@
 #include "util/err.h"
 
 struct volt_export_layer {
-	int fd;         /* the layer tar (unlinked temporary file) */
+	int fd; /* the layer tar (unlinked temporary file) */
 	char digest[80];
 	int64_t size;
 };
 
 struct volt_export {
-	char *config;   /* JSON */
+	char *config; /* JSON */
 	char config_digest[80];
 	char *manifest; /* OCI image manifest JSON */
 	char manifest_digest[80];

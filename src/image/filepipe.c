@@ -51,10 +51,10 @@ struct volt_filepipe {
 	struct slot *slots;
 	unsigned head, count; /* queued slots: [head, head + count) mod N_SLOTS */
 	struct slot *cur;     /* the slot the reader is filling (the tail), or NULL */
-	int failed;           /* under mu: the writer failed, err holds why */
+	int failed;	      /* under mu: the writer failed, err holds why */
 	struct volt_err err;
-	uint32_t jobs;        /* files begun (reader) */
-	struct result *res;   /* writer's, read by the reader after the join */
+	uint32_t jobs;	    /* files begun (reader) */
+	struct result *res; /* writer's, read by the reader after the join */
 	size_t n_res, cap_res;
 };
 

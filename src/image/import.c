@@ -32,9 +32,9 @@ struct import_job {
 /* build the image config for a plain rootfs tarball: docker import's shape */
 static char *rootfs_config(const char *diff_id)
 {
-	json_t *cfg = json_pack("{s:s,s:s,s:{s:[s]},s:{s:s,s:[s]}}", "architecture", "amd64", "os", "linux",
-				"config", "Env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-				"rootfs", "type", "layers", "diff_ids", diff_id);
+	json_t *cfg = json_pack("{s:s,s:s,s:{s:[s]},s:{s:s,s:[s]}}", "architecture", "amd64", "os", "linux", "config",
+				"Env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "rootfs",
+				"type", "layers", "diff_ids", diff_id);
 	char ts[48];
 	volt_format_time(volt_now_ns(), ts, sizeof(ts));
 	json_object_set_new(cfg, "created", json_string(ts));
@@ -43,9 +43,9 @@ static char *rootfs_config(const char *diff_id)
 	return s;
 }
 
-int volt_image_commit(struct volt_ctx *ctx, struct volt_cas *cas, struct volt_tree *tree,
-		      const char *config_json, json_t *layer_digests, const char *name, const char *source,
-		      char id_out[65], struct volt_err *err)
+int volt_image_commit(struct volt_ctx *ctx, struct volt_cas *cas, struct volt_tree *tree, const char *config_json,
+		      json_t *layer_digests, const char *name, const char *source, char id_out[65],
+		      struct volt_err *err)
 {
 	cleanup_free char *ref = NULL, *co = NULL, *layers_s = NULL;
 	cleanup_free char *repo = NULL, *tag = NULL;
@@ -80,8 +80,8 @@ int volt_image_commit(struct volt_ctx *ctx, struct volt_cas *cas, struct volt_tr
 }
 
 /* finish_image - the import job's end: record the image under the job's name. */
-static int finish_image(struct import_job *job, struct volt_cas *cas, struct volt_tree *tree,
-			const char *config, json_t *layers, struct volt_err *err)
+static int finish_image(struct import_job *job, struct volt_cas *cas, struct volt_tree *tree, const char *config,
+			json_t *layers, struct volt_err *err)
 {
 	return volt_image_commit(job->ctx, cas, tree, config, layers, job->name, job->source, job->id, err);
 }
@@ -156,9 +156,8 @@ static int import_in_userns(void *arg, char id_out[65], struct volt_err *err)
 	return ret == 0 ? 0 : -1;
 }
 
-int volt_image_import(struct volt_ctx *ctx, const struct volt_idmap *map, const char *source,
-		      const char *name, const struct volt_import_opts *opts, char *id_out,
-		      struct volt_err *err)
+int volt_image_import(struct volt_ctx *ctx, const struct volt_idmap *map, const char *source, const char *name,
+		      const struct volt_import_opts *opts, char *id_out, struct volt_err *err)
 {
 	struct import_job job = {.ctx = ctx, .source = source, .name = name, .opts = opts};
 	cleanup_free char *repo = NULL, *tag = NULL;

@@ -71,8 +71,7 @@ static void drain(struct blob_reader *r)
 		;
 }
 
-static int entry_error(struct volt_err *err, const char *layer, const char *entry, int errnum,
-		       const char *why)
+static int entry_error(struct volt_err *err, const char *layer, const char *entry, int errnum, const char *why)
 {
 	return volt_err_set(err, errnum, "layer %s: entry \"%s\": %s", layer, entry, why);
 }
@@ -88,8 +87,8 @@ static int pipe_failed(struct volt_filepipe *fp, const char *lname, struct volt_
 /* store_content - queue the entry's content for the file writer thread
  * (filepipe.c); e->digest gets a placeholder "#<job>" that fill_digests
  * replaces once the writer is done, e->size the size read. */
-static int store_content(struct volt_filepipe *fp, struct archive *a, struct volt_tree_entry *e,
-			 const char *lname, const char *ename, struct volt_err *err)
+static int store_content(struct volt_filepipe *fp, struct archive *a, struct volt_tree_entry *e, const char *lname,
+			 const char *ename, struct volt_err *err)
 {
 	const void *buf;
 	size_t len;
@@ -128,8 +127,7 @@ static int store_content(struct volt_filepipe *fp, struct archive *a, struct vol
 /* fill_digests - after the file writer finished: every placeholder digest
  * in the tree (this layer's files, and hardlinks that copied them) gets the
  * stored file's digest and size. Return 0, -1 when a job has no result. */
-static int fill_digests(struct volt_tree *tree, struct volt_filepipe *fp, const char *lname,
-			struct volt_err *err)
+static int fill_digests(struct volt_tree *tree, struct volt_filepipe *fp, const char *lname, struct volt_err *err)
 {
 	for (size_t i = 0; i < tree->n; i++) {
 		struct volt_tree_entry *e = &tree->e[i];
@@ -142,9 +140,8 @@ static int fill_digests(struct volt_tree *tree, struct volt_filepipe *fp, const 
 	return 0;
 }
 
-static int apply_entry(struct volt_filepipe *fp, struct volt_tree *tree, struct archive *a,
-		       struct archive_entry *ae, int index, const char *lname,
-		       const struct volt_layer_opts *opts, struct volt_layer_stats *st,
+static int apply_entry(struct volt_filepipe *fp, struct volt_tree *tree, struct archive *a, struct archive_entry *ae,
+		       int index, const char *lname, const struct volt_layer_opts *opts, struct volt_layer_stats *st,
 		       struct volt_err *err)
 {
 	const char *raw = archive_entry_pathname(ae);
@@ -168,9 +165,9 @@ static int apply_entry(struct volt_filepipe *fp, struct volt_tree *tree, struct 
 		cleanup_free char *dir = strndup(path, dlen ? dlen - 1 : 0);
 		if (!strcmp(base, ".wh..wh..opq")) {
 			if (opts && opts->on_whiteout)
-				return opts->on_whiteout(opts->whiteout_arg, dir, 1) < 0
-					       ? entry_error(err, lname, raw, ENOMEM, "whiteout")
-					       : 0;
+				return opts->on_whiteout(opts->whiteout_arg, dir, 1) < 0 ?
+					       entry_error(err, lname, raw, ENOMEM, "whiteout") :
+					       0;
 			volt_tree_opaque(tree, dir, index);
 			return 0;
 		}
@@ -178,9 +175,9 @@ static int apply_entry(struct volt_filepipe *fp, struct volt_tree *tree, struct 
 		if (!victim[0] || !strcmp(base + 4, ".") || !strcmp(base + 4, ".."))
 			return entry_error(err, lname, raw, EINVAL, "malformed whiteout");
 		if (opts && opts->on_whiteout)
-			return opts->on_whiteout(opts->whiteout_arg, victim, 0) < 0
-				       ? entry_error(err, lname, raw, ENOMEM, "whiteout")
-				       : 0;
+			return opts->on_whiteout(opts->whiteout_arg, victim, 0) < 0 ?
+				       entry_error(err, lname, raw, ENOMEM, "whiteout") :
+				       0;
 		volt_tree_remove(tree, victim);
 		return 0;
 	}
@@ -211,9 +208,7 @@ static int apply_entry(struct volt_filepipe *fp, struct volt_tree *tree, struct 
 		return volt_tree_put(tree, &e, err) < 0 ? volt_err_prefix(err, "layer %s", lname) : 0;
 	}
 	switch (ftype) {
-	case AE_IFDIR:
-		e.type = VOLT_T_DIR;
-		break;
+	case AE_IFDIR: e.type = VOLT_T_DIR; break;
 	case AE_IFREG:
 		e.type = VOLT_T_FILE;
 		if (archive_entry_size_is_set(ae) && archive_entry_size(ae) > max)
@@ -229,9 +224,7 @@ static int apply_entry(struct volt_filepipe *fp, struct volt_tree *tree, struct 
 			return entry_error(err, lname, raw, EINVAL, "symlink without a target");
 		e.target = strdup(archive_entry_symlink(ae));
 		break;
-	case AE_IFIFO:
-		e.type = VOLT_T_FIFO;
-		break;
+	case AE_IFIFO: e.type = VOLT_T_FIFO; break;
 	case AE_IFCHR:
 	case AE_IFBLK:
 	case AE_IFSOCK:
@@ -239,8 +232,7 @@ static int apply_entry(struct volt_filepipe *fp, struct volt_tree *tree, struct 
 		 * an image layer; the container gets its /dev from volt */
 		st->skipped_devices++;
 		return 0;
-	default:
-		return entry_error(err, lname, raw, EINVAL, "unsupported entry type");
+	default: return entry_error(err, lname, raw, EINVAL, "unsupported entry type");
 	}
 	e.path = steal_ptr(path);
 	if (volt_tree_put(tree, &e, err) < 0)
@@ -248,9 +240,8 @@ static int apply_entry(struct volt_filepipe *fp, struct volt_tree *tree, struct 
 	return 0;
 }
 
-static int apply(struct volt_cas *cas, struct volt_tree *tree, struct blob_reader *r, int index,
-		 const char *name, const struct volt_layer_opts *opts, struct volt_layer_stats *st,
-		 struct volt_err *err)
+static int apply(struct volt_cas *cas, struct volt_tree *tree, struct blob_reader *r, int index, const char *name,
+		 const struct volt_layer_opts *opts, struct volt_layer_stats *st, struct volt_err *err)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *ae;
@@ -297,8 +288,8 @@ static int apply(struct volt_cas *cas, struct volt_tree *tree, struct blob_reade
 		if (!strncmp(want, "sha256:", 7))
 			want += 7;
 		if (strcmp(want, st->digest)) {
-			volt_err_set(err, EINVAL, "layer %s: digest mismatch: expected sha256:%s, got sha256:%s",
-				     name, want, st->digest);
+			volt_err_set(err, EINVAL, "layer %s: digest mismatch: expected sha256:%s, got sha256:%s", name,
+				     want, st->digest);
 			goto out;
 		}
 	}
@@ -312,8 +303,7 @@ out:
 }
 
 int volt_layer_apply(struct volt_cas *cas, struct volt_tree *tree, int fd, int index, const char *name,
-		     const struct volt_layer_opts *opts, struct volt_layer_stats *stats,
-		     struct volt_err *err)
+		     const struct volt_layer_opts *opts, struct volt_layer_stats *stats, struct volt_err *err)
 {
 	cleanup_free struct blob_reader *r = calloc(1, sizeof(*r));
 	if (!r)
@@ -322,9 +312,9 @@ int volt_layer_apply(struct volt_cas *cas, struct volt_tree *tree, int fd, int i
 	return apply(cas, tree, r, index, name, opts, stats, err);
 }
 
-int volt_layer_apply_mem(struct volt_cas *cas, struct volt_tree *tree, const void *buf, size_t len,
-			 int index, const char *name, const struct volt_layer_opts *opts,
-			 struct volt_layer_stats *stats, struct volt_err *err)
+int volt_layer_apply_mem(struct volt_cas *cas, struct volt_tree *tree, const void *buf, size_t len, int index,
+			 const char *name, const struct volt_layer_opts *opts, struct volt_layer_stats *stats,
+			 struct volt_err *err)
 {
 	cleanup_free struct blob_reader *r = calloc(1, sizeof(*r));
 	if (!r)

@@ -16,12 +16,12 @@ struct volt_layer_stats {
 	int64_t compressed;   /* bytes read from the blob */
 	int64_t files, bytes; /* regular files and their content bytes */
 	int64_t skipped_devices;
-	char digest[VOLT_SHA256_HEX];    /* sha256 of the blob as read */
-	char diff_id[VOLT_SHA256_HEX];   /* sha256 of the uncompressed tar */
+	char digest[VOLT_SHA256_HEX];  /* sha256 of the blob as read */
+	char diff_id[VOLT_SHA256_HEX]; /* sha256 of the uncompressed tar */
 };
 
 struct volt_layer_opts {
-	int64_t max_entry_size; /* refuse larger regular files; 0 = default (16 GiB) */
+	int64_t max_entry_size;	   /* refuse larger regular files; 0 = default (16 GiB) */
 	const char *expect_digest; /* "sha256:..." of the blob, or NULL */
 	/* When set, whiteouts are reported here instead of being applied to the
 	 * tree (the registry pull unpacks each layer into a tree of its own and
@@ -33,8 +33,7 @@ struct volt_layer_opts {
 /* volt_layer_apply - read the layer from fd into cas and tree as layer number
  * `index`; name is used in errors ("layer NAME: entry X: ..."). */
 int volt_layer_apply(struct volt_cas *cas, struct volt_tree *tree, int fd, int index, const char *name,
-		     const struct volt_layer_opts *opts, struct volt_layer_stats *stats,
-		     struct volt_err *err);
+		     const struct volt_layer_opts *opts, struct volt_layer_stats *stats, struct volt_err *err);
 
 /* volt_layer_next_fn - a source of blob bytes: *out gets the next bytes,
  * valid until the next call. Return their count, 0 at the end, -1 on error. */
@@ -47,8 +46,8 @@ int volt_layer_apply_source(struct volt_cas *cas, struct volt_tree *tree, volt_l
 			    struct volt_layer_stats *stats, struct volt_err *err);
 
 /* volt_layer_apply_mem - the same over a buffer (fuzzing, tests). */
-int volt_layer_apply_mem(struct volt_cas *cas, struct volt_tree *tree, const void *buf, size_t len,
-			 int index, const char *name, const struct volt_layer_opts *opts,
-			 struct volt_layer_stats *stats, struct volt_err *err);
+int volt_layer_apply_mem(struct volt_cas *cas, struct volt_tree *tree, const void *buf, size_t len, int index,
+			 const char *name, const struct volt_layer_opts *opts, struct volt_layer_stats *stats,
+			 struct volt_err *err);
 
 #endif

@@ -22,20 +22,17 @@ int volt_layercache_load(struct volt_cas *cas, const char *digest, struct volt_t
 {
 	cleanup_free char *jp = record_path(cas, digest, "json");
 	cleanup_free char *tp = record_path(cas, digest, "tree");
-	json_t *j, *wh;
+	json_t *wh;
 	struct volt_err lerr;
 
 	*whiteouts = NULL;
 	if (access(jp, F_OK) < 0)
 		return 0;
-	j = json_load_file(jp, 0, NULL);
+	json_auto_t *j = json_load_file(jp, 0, NULL);
 	wh = json_object_get(j, "whiteouts");
-	if (!json_is_array(wh)) {
-		json_decref(j);
+	if (!json_is_array(wh))
 		return 0; /* a damaged record is ignored: the layer is fetched again */
-	}
 	if (volt_tree_load(tree, tp, &lerr) < 0) {
-		json_decref(j);
 		volt_tree_free(tree);
 		volt_tree_init(tree);
 		return 0;
@@ -43,14 +40,12 @@ int volt_layercache_load(struct volt_cas *cas, const char *digest, struct volt_t
 	for (size_t i = 0; i < tree->n; i++) {
 		struct volt_tree_entry *e = &tree->e[i];
 		if (!e->deleted && e->type == VOLT_T_FILE && !volt_cas_has_object(cas, e->digest)) {
-			json_decref(j);
 			volt_tree_free(tree);
 			volt_tree_init(tree);
 			return 0;
 		}
 	}
 	*whiteouts = json_incref(wh);
-	json_decref(j);
 	(void)err;
 	return 1;
 }

@@ -91,8 +91,7 @@ static const char *canonical(const char *mt)
 }
 
 /* opt_string - an optional string member: NULL if absent, -1 if of another type. */
-static int opt_string(json_t *obj, const char *key, const char **out, const char *where,
-		      struct volt_err *err)
+static int opt_string(json_t *obj, const char *key, const char **out, const char *where, struct volt_err *err)
 {
 	json_t *v = json_object_get(obj, key);
 	*out = NULL;
@@ -136,8 +135,7 @@ static int parse_descriptor(json_t *o, struct volt_descriptor *d, const char *wh
 	if (!dg)
 		return volt_err_set(err, EINVAL, "%s: digest missing", where);
 	if (!volt_digest_valid(dg))
-		return volt_err_set(err, EINVAL, "%s: digest \"%.80s\" is not sha256:<64 lowercase hex>", where,
-				    dg);
+		return volt_err_set(err, EINVAL, "%s: digest \"%.80s\" is not sha256:<64 lowercase hex>", where, dg);
 	snprintf(d->digest, sizeof(d->digest), "%s", dg);
 	size = json_object_get(o, "size");
 	if (!size)
@@ -187,8 +185,7 @@ static int parse_array(json_t *root, const char *key, size_t max, struct volt_de
 	if (!json_is_array(arr))
 		return volt_err_set(err, EINVAL, "\"%s\" is not an array", key);
 	if (json_array_size(arr) > max)
-		return volt_err_set(err, E2BIG, "\"%s\" has %zu entries (at most %zu)", key,
-				    json_array_size(arr), max);
+		return volt_err_set(err, E2BIG, "\"%s\" has %zu entries (at most %zu)", key, json_array_size(arr), max);
 	*out = calloc(json_array_size(arr) + 1, sizeof(**out));
 	if (!*out)
 		return volt_err_set(err, ENOMEM, "%s", key);
@@ -233,8 +230,7 @@ static int decide_kind(json_t *root, const char *hint, enum kind *k, const char 
 	if (hk == K_SCHEMA1 || fk == K_SCHEMA1 || (json_is_integer(sv) && json_integer_value(sv) == 1))
 		return volt_err_set(err, ENOTSUP, "Docker schema 1 manifests are not supported");
 	if (hmt && fmt && strcmp(hmt, fmt))
-		return volt_err_set(err, EINVAL, "manifest mediaType \"%s\" contradicts Content-Type \"%s\"",
-				    fmt, hmt);
+		return volt_err_set(err, EINVAL, "manifest mediaType \"%s\" contradicts Content-Type \"%s\"", fmt, hmt);
 	if (fmt) {
 		*k = fk;
 		*mt = fmt;
@@ -245,8 +241,7 @@ static int decide_kind(json_t *root, const char *hint, enum kind *k, const char 
 		bool has_m = json_object_get(root, "manifests") != NULL;
 		bool has_l = json_object_get(root, "layers") != NULL || json_object_get(root, "config") != NULL;
 		if (has_m == has_l)
-			return volt_err_set(err, EINVAL,
-					    "cannot tell an index from an image manifest (no mediaType)");
+			return volt_err_set(err, EINVAL, "cannot tell an index from an image manifest (no mediaType)");
 		*k = has_m ? K_INDEX : K_MANIFEST;
 		*mt = has_m ? VOLT_MT_OCI_INDEX : VOLT_MT_OCI_MANIFEST;
 	}
@@ -274,8 +269,8 @@ static int parse_root(json_t *root, const char *hint, struct volt_manifest *out,
 		out->is_index = true;
 		if (json_object_get(root, "layers") || json_object_get(root, "config"))
 			return volt_err_set(err, EINVAL, "index has \"layers\" or \"config\"");
-		return parse_array(root, "manifests", VOLT_MANIFEST_MAX_ENTRIES, &out->manifests,
-				   &out->n_manifests, err);
+		return parse_array(root, "manifests", VOLT_MANIFEST_MAX_ENTRIES, &out->manifests, &out->n_manifests,
+				   err);
 	}
 	if (json_object_get(root, "manifests"))
 		return volt_err_set(err, EINVAL, "image manifest has \"manifests\"");
@@ -287,8 +282,8 @@ static int parse_root(json_t *root, const char *hint, struct volt_manifest *out,
 	return parse_array(root, "layers", VOLT_MANIFEST_MAX_LAYERS, &out->layers, &out->n_layers, err);
 }
 
-int volt_manifest_parse(const char *json, size_t len, const char *media_type_hint,
-			struct volt_manifest *out, struct volt_err *err)
+int volt_manifest_parse(const char *json, size_t len, const char *media_type_hint, struct volt_manifest *out,
+			struct volt_err *err)
 {
 	json_error_t jerr;
 	json_t *root;
@@ -296,12 +291,10 @@ int volt_manifest_parse(const char *json, size_t len, const char *media_type_hin
 
 	memset(out, 0, sizeof(*out));
 	if (len > VOLT_MANIFEST_MAX_BYTES)
-		return volt_err_set(err, E2BIG, "manifest is %zu bytes (at most %u)", len,
-				    VOLT_MANIFEST_MAX_BYTES);
+		return volt_err_set(err, E2BIG, "manifest is %zu bytes (at most %u)", len, VOLT_MANIFEST_MAX_BYTES);
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		return volt_err_set(err, EINVAL, "manifest is not valid JSON: %s (line %d)", jerr.text,
-				    jerr.line);
+		return volt_err_set(err, EINVAL, "manifest is not valid JSON: %s (line %d)", jerr.text, jerr.line);
 	ret = parse_root(root, media_type_hint, out, err);
 	json_decref(root);
 	if (ret < 0)
@@ -319,9 +312,8 @@ static const char *norm_arch(const char *a)
 	return a;
 }
 
-const struct volt_descriptor *volt_manifest_select(const struct volt_manifest *idx, const char *os,
-						   const char *arch, const char *variant,
-						   struct volt_err *err)
+const struct volt_descriptor *volt_manifest_select(const struct volt_manifest *idx, const char *os, const char *arch,
+						   const char *variant, struct volt_err *err)
 {
 	const struct volt_descriptor *best = NULL;
 	char avail[512] = "";
@@ -335,8 +327,8 @@ const struct volt_descriptor *volt_manifest_select(const struct volt_manifest *i
 		if (!d->os || !d->arch)
 			continue;
 		if (used < sizeof(avail) - 1) {
-			int n = snprintf(avail + used, sizeof(avail) - used, "%s%s/%s%s%s", used ? ", " : "",
-					 d->os, d->arch, d->variant ? "/" : "", d->variant ? d->variant : "");
+			int n = snprintf(avail + used, sizeof(avail) - used, "%s%s/%s%s%s", used ? ", " : "", d->os,
+					 d->arch, d->variant ? "/" : "", d->variant ? d->variant : "");
 			used = n > 0 ? used + (size_t)n : used;
 			if (used >= sizeof(avail))
 				used = sizeof(avail) - 1;
@@ -358,7 +350,7 @@ const struct volt_descriptor *volt_manifest_select(const struct volt_manifest *i
 	}
 	if (best)
 		return best;
-	volt_err_set(err, ENOENT, "no image for %s/%s%s%s in the index (available: %s)", os, arch,
-		     variant ? "/" : "", variant ? variant : "", used ? avail : "none");
+	volt_err_set(err, ENOENT, "no image for %s/%s%s%s in the index (available: %s)", os, arch, variant ? "/" : "",
+		     variant ? variant : "", used ? avail : "none");
 	return NULL;
 }

@@ -30,12 +30,12 @@ struct volt_descriptor {
 	char digest[80]; /* "sha256:<64 hex>" */
 	int64_t size;
 	char *os, *arch, *variant; /* platform, NULL if absent */
-	char *ref_name;            /* annotation org.opencontainers.image.ref.name */
+	char *ref_name;		   /* annotation org.opencontainers.image.ref.name */
 };
 
 struct volt_manifest {
 	bool is_index;
-	char *media_type; /* the effective media type (one of VOLT_MT_*) */
+	char *media_type;	       /* the effective media type (one of VOLT_MT_*) */
 	struct volt_descriptor config; /* image manifests */
 	struct volt_descriptor *layers;
 	size_t n_layers;
@@ -53,17 +53,16 @@ struct volt_manifest {
  * @out: filled on success; release with volt_manifest_free (also safe after a
  *   failure).
  * Return: 0, or -1 with err naming the field at fault. */
-int volt_manifest_parse(const char *json, size_t len, const char *media_type_hint,
-			struct volt_manifest *out, struct volt_err *err);
+int volt_manifest_parse(const char *json, size_t len, const char *media_type_hint, struct volt_manifest *out,
+			struct volt_err *err);
 
 /* volt_manifest_select - the entry of index idx for os/arch[/variant]
  * ("linux", "amd64", NULL). Architecture aliases x86_64/aarch64 are accepted.
  * With variant NULL an entry without a variant is preferred, else the first
  * match. Entries without a platform never match.
  * Return: a pointer into idx, or NULL with err listing the platforms found. */
-const struct volt_descriptor *volt_manifest_select(const struct volt_manifest *idx, const char *os,
-						   const char *arch, const char *variant,
-						   struct volt_err *err);
+const struct volt_descriptor *volt_manifest_select(const struct volt_manifest *idx, const char *os, const char *arch,
+						   const char *variant, struct volt_err *err);
 
 /* volt_manifest_free - release what volt_manifest_parse allocated. */
 void volt_manifest_free(struct volt_manifest *m);

@@ -35,8 +35,7 @@ int volt_image_parse_name(const char *name, char **repo, char **tag, struct volt
 		unsigned char ch = (unsigned char)name[i];
 		if (!(islower(ch) || isdigit(ch) || ch == '.' || ch == '_' || ch == '-' || ch == '/' || ch == ':'))
 			return volt_err_set(err, EINVAL,
-					    "invalid image name \"%s\": use lowercase letters, digits, . _ - /",
-					    name);
+					    "invalid image name \"%s\": use lowercase letters, digits, . _ - /", name);
 	}
 	if (name[0] == '/' || name[rlen - 1] == '/' || strstr(name, "//"))
 		return volt_err_set(err, EINVAL, "invalid image name \"%s\"", name);
@@ -49,4 +48,3 @@ char *volt_image_checkout_path(struct volt_ctx *ctx, const char *image_id)
 {
 	return volt_path("%s/cas/checkouts/%s", ctx->root, image_id);
 }
-

@@ -62,8 +62,7 @@ int volt_platform_parse(const char *spec, char **os, char **arch, char **variant
 			a = "arm", v = "v7";
 		else if (!strcmp(u.machine, "i686") || !strcmp(u.machine, "i386"))
 			a = "386";
-		else if (!strcmp(u.machine, "ppc64le") || !strcmp(u.machine, "s390x") ||
-			 !strcmp(u.machine, "riscv64"))
+		else if (!strcmp(u.machine, "ppc64le") || !strcmp(u.machine, "s390x") || !strcmp(u.machine, "riscv64"))
 			a = u.machine;
 		*os = strdup("linux");
 		*arch = strdup(a);
@@ -99,9 +98,9 @@ struct pull_job {
 	const struct volt_pull_opts *opts;
 	struct pull_layer *layers;
 	int n_layers;
-	int next;     /* next layer to take (atomic) */
-	int finished; /* layers done or failed (under mu) */
-	volatile int stop; /* a layer failed: others give up early */
+	int next;	    /* next layer to take (atomic) */
+	int finished;	    /* layers done or failed (under mu) */
+	volatile int stop;  /* a layer failed: others give up early */
 	pthread_mutex_t mu; /* with cv: the reporting thread waits for "finished" */
 	pthread_cond_t cv;
 	/* for the commit */
@@ -145,8 +144,8 @@ static void *unpack_thread(void *arg)
 		.on_whiteout = record_whiteout,
 		.whiteout_arg = u->l,
 	};
-	u->ret = volt_layer_apply_source(&u->job->cas, &u->l->tree, chan_next, &u->ch, u->l->index, u->lname,
-					 &lo, &u->st, &u->err);
+	u->ret = volt_layer_apply_source(&u->job->cas, &u->l->tree, chan_next, &u->ch, u->l->index, u->lname, &lo,
+					 &u->st, &u->err);
 	/* closing our end makes a still-running download stop */
 	volt_blobchan_close_reader(&u->ch);
 	return NULL;
@@ -237,8 +236,12 @@ static void report(struct pull_job *job, const char *ref, const char *phase, lon
 		return;
 	for (int i = 0; i < job->n_layers; i++)
 		info[i] = job->layers[i].info;
-	struct volt_pull_progress p = {.ref = ref, .phase = phase, .layers = info, .n_layers = job->n_layers,
-				       .elapsed_ns = volt_now_ns() - t0, .final = final};
+	struct volt_pull_progress p = {.ref = ref,
+				       .phase = phase,
+				       .layers = info,
+				       .n_layers = job->n_layers,
+				       .elapsed_ns = volt_now_ns() - t0,
+				       .final = final};
 	job->opts->progress(job->opts->progress_arg, &p);
 }
 
@@ -326,8 +329,8 @@ static int resolve_manifest(struct pull_job *job, const struct volt_ref *r, stru
 	if (volt_manifest_parse(body, len, mt, m, err) < 0)
 		return volt_err_prefix(err, "registry %s: %s@%s", r->domain, r->path, want);
 	if (m->is_index)
-		return volt_err_set(err, EINVAL, "registry %s: %s@%s: an index inside an index", r->domain,
-				    r->path, want);
+		return volt_err_set(err, EINVAL, "registry %s: %s@%s: an index inside an index", r->domain, r->path,
+				    want);
 	return 0;
 }
 
@@ -375,13 +378,13 @@ static void interrupted(struct pull_job *job, const char *full, int *lockfd, str
 	*lockfd = -1;
 	int r = volt_cas_gc_unrecorded(&job->cas, &removed, &gerr);
 	if (r == 0)
-		volt_err_set(err, 0, "pull %s: interrupted (%s); removed the %zu unfinished object(s) it stored, "
+		volt_err_set(err, 0,
+			     "pull %s: interrupted (%s); removed the %zu unfinished object(s) it stored, "
 			     "finished layers are kept for the next pull",
 			     full, strsignal(got_signal), removed);
 	else
 		volt_err_set(err, 0, "pull %s: interrupted (%s); `volt cas gc` removes what it stored%s%s", full,
-			     strsignal(got_signal), r < 0 ? " (" : " (another pull is writing)",
-			     r < 0 ? gerr.msg : "");
+			     strsignal(got_signal), r < 0 ? " (" : " (another pull is writing)", r < 0 ? gerr.msg : "");
 	if (r < 0)
 		strncat(err->msg, ")", sizeof(err->msg) - strlen(err->msg) - 1);
 }

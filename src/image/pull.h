@@ -11,10 +11,10 @@
 
 /* What the progress callback sees: one line per layer. */
 struct volt_pull_layer_info {
-	const char *digest;    /* "sha256:..." */
-	int64_t size;          /* compressed size from the manifest */
-	int64_t done;          /* bytes downloaded so far */
-	int state;             /* VOLT_PULL_* */
+	const char *digest; /* "sha256:..." */
+	int64_t size;	    /* compressed size from the manifest */
+	int64_t done;	    /* bytes downloaded so far */
+	int state;	    /* VOLT_PULL_* */
 };
 
 enum {
@@ -26,17 +26,17 @@ enum {
 };
 
 struct volt_pull_progress {
-	const char *ref;       /* normalised reference */
-	const char *phase;     /* "manifest", "layers", "commit", "done" */
+	const char *ref;   /* normalised reference */
+	const char *phase; /* "manifest", "layers", "commit", "done" */
 	const struct volt_pull_layer_info *layers;
 	int n_layers;
 	int64_t elapsed_ns;
-	bool final;            /* last call */
+	bool final; /* last call */
 };
 
 struct volt_pull_opts {
-	const char *platform;  /* "os/arch[/variant]"; NULL = the host's */
-	int tls_verify;        /* -1 default, 0 off, 1 on */
+	const char *platform;	/* "os/arch[/variant]"; NULL = the host's */
+	int tls_verify;		/* -1 default, 0 off, 1 on */
 	int64_t max_entry_size; /* 0 = layer.c's default */
 	/* called from the pulling thread about 10 times a second, and once at the
 	 * end with final set; NULL for none */

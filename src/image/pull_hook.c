@@ -54,6 +54,7 @@ static int run_pull(struct volt_ctx *ctx, const char *name, char id[72], struct 
 		return volt_err_sys(err, "fork");
 	}
 	if (pid == 0) {
+		/* the helper's stdout is the pipe (the image id comes back on it) */
 		dup2(p[1], 1);
 		char *argv[] = {"volt", "--root", ctx->root, "--runroot", ctx->runroot, "pull", (char *)name, NULL};
 		execve(helper, argv, envp);
@@ -88,8 +89,8 @@ static int run_pull(struct volt_ctx *ctx, const char *name, char id[72], struct 
 	return 0;
 }
 
-int volt_image_find_or_pull(struct volt_ctx *ctx, struct volt_db *db, const char *name,
-			    struct volt_image_row *img, struct volt_err *err)
+int volt_image_find_or_pull(struct volt_ctx *ctx, struct volt_db *db, const char *name, struct volt_image_row *img,
+			    struct volt_err *err)
 {
 	struct volt_ref r;
 	char id[72];
@@ -100,8 +101,7 @@ int volt_image_find_or_pull(struct volt_ctx *ctx, struct volt_db *db, const char
 	if (volt_ref_parse(name, &r, err) < 0) {
 		char why[VOLT_ERR_MSG_MAX];
 		snprintf(why, sizeof(why), "%s", err->msg);
-		return volt_err_set(err, 0, "image %s: not in the store (and not a reference to pull: %s)", name,
-				    why);
+		return volt_err_set(err, 0, "image %s: not in the store (and not a reference to pull: %s)", name, why);
 	}
 	if (r.tag && !r.digest) {
 		cleanup_free char *full = volt_path("%s/%s:%s", r.domain, r.path, r.tag);

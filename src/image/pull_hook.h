@@ -15,7 +15,7 @@
  * pulled by running `volt-image pull NAME` (its progress goes to our stderr).
  * libc-only on purpose: `volt` links this, and must not load libcurl.
  * Return: 0 with *img filled, or -1 with err. */
-int volt_image_find_or_pull(struct volt_ctx *ctx, struct volt_db *db, const char *name,
-			    struct volt_image_row *img, struct volt_err *err);
+int volt_image_find_or_pull(struct volt_ctx *ctx, struct volt_db *db, const char *name, struct volt_image_row *img,
+			    struct volt_err *err);
 
 #endif

@@ -17,12 +17,13 @@
 #include "image/export.h"
 #include "image/reference.h"
 #include "image/registry.h"
+#include "util/archive_cleanup.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
 /* push_blob - HEAD first: a blob the registry has is not sent again. */
-static int push_blob(struct volt_registry *reg, const char *digest, int fd, int64_t size,
-		     const char *mem, struct volt_err *err)
+static int push_blob(struct volt_registry *reg, const char *digest, int fd, int64_t size, const char *mem,
+		     struct volt_err *err)
 {
 	int r = volt_registry_blob_exists(reg, digest, err);
 	if (r != 0)
@@ -38,8 +39,8 @@ static int push_blob(struct volt_registry *reg, const char *digest, int fd, int6
 	return volt_registry_upload_blob(reg, digest, fd, size, err);
 }
 
-int volt_image_push(struct volt_ctx *ctx, const char *name, const char *refstr, int tls_verify,
-		    char digest_out[80], struct volt_err *err)
+int volt_image_push(struct volt_ctx *ctx, const char *name, const char *refstr, int tls_verify, char digest_out[80],
+		    struct volt_err *err)
 {
 	struct volt_ref r;
 	struct volt_registry reg;
@@ -89,7 +90,8 @@ static int add_mem(struct archive *a, const char *path, const void *data, size_t
 	archive_entry_set_filetype(ae, AE_IFREG);
 	archive_entry_set_perm(ae, 0644);
 	archive_entry_set_size(ae, (la_int64_t)len);
-	ok = archive_write_header(a, ae) == ARCHIVE_OK && (len == 0 || archive_write_data(a, data, len) == (la_ssize_t)len);
+	ok = archive_write_header(a, ae) == ARCHIVE_OK &&
+	     (len == 0 || archive_write_data(a, data, len) == (la_ssize_t)len);
 	archive_entry_free(ae);
 	return ok ? 0 : volt_err_set(err, EIO, "write %s: %s", path, archive_error_string(a));
 }
@@ -210,17 +212,14 @@ out:
 
 int volt_archive_ref_name(const char *file, char **name, struct volt_err *err)
 {
-	struct archive *a = archive_read_new();
+	cleanup_archive_read struct archive *a = archive_read_new();
 	struct archive_entry *ae;
-	int ret = 0;
 
 	*name = NULL;
 	archive_read_support_format_tar(a);
 	archive_read_support_filter_all(a);
-	if (archive_read_open_filename(a, file, 1 << 16) != ARCHIVE_OK) {
-		ret = volt_err_set(err, EINVAL, "load %s: %s", file, archive_error_string(a));
-		goto out;
-	}
+	if (archive_read_open_filename(a, file, 1 << 16) != ARCHIVE_OK)
+		return volt_err_set(err, EINVAL, "load %s: %s", file, archive_error_string(a));
 	while (archive_read_next_header(a, &ae) == ARCHIVE_OK) {
 		const char *p = archive_entry_pathname(ae);
 		if (strcmp(p, "index.json") && strcmp(p, "./index.json"))
@@ -231,16 +230,13 @@ int volt_archive_ref_name(const char *file, char **name, struct volt_err *err)
 		cleanup_free char *buf = malloc((size_t)sz + 1);
 		if (!buf || archive_read_data(a, buf, (size_t)sz) != sz)
 			break;
-		json_t *j = json_loadb(buf, (size_t)sz, 0, NULL);
+		json_auto_t *j = json_loadb(buf, (size_t)sz, 0, NULL);
 		json_t *m = json_array_get(json_object_get(j, "manifests"), 0);
 		const char *n = json_string_value(
 			json_object_get(json_object_get(m, "annotations"), "org.opencontainers.image.ref.name"));
 		if (n && strchr(n, '/'))
 			*name = strdup(n);
-		json_decref(j);
 		break;
 	}
-out:
-	archive_read_free(a);
-	return ret;
+	return 0;
 }

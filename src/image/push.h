@@ -7,8 +7,8 @@
 
 /* volt_image_push - push image name to ref (NULL: name itself); tls_verify
  * -1/0/1 as for pull. digest_out gets the pushed manifest's digest. */
-int volt_image_push(struct volt_ctx *ctx, const char *name, const char *ref, int tls_verify,
-		    char digest_out[80], struct volt_err *err);
+int volt_image_push(struct volt_ctx *ctx, const char *name, const char *ref, int tls_verify, char digest_out[80],
+		    struct volt_err *err);
 
 /* volt_image_save - image name as an oci-archive at file (written atomically). */
 int volt_image_save(struct volt_ctx *ctx, const char *name, const char *file, struct volt_err *err);

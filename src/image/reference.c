@@ -28,8 +28,7 @@ static bool valid_component(const char *s, size_t n)
 			continue; /* runs of dashes are allowed */
 		if (c == '.' || c == '_') {
 			/* ".", "_" or "__" between alphanumerics */
-			if (c == '_' && i + 1 < n && s[i + 1] == '_' && i + 2 < n &&
-			    isalnum((unsigned char)s[i + 2])) {
+			if (c == '_' && i + 1 < n && s[i + 1] == '_' && i + 2 < n && isalnum((unsigned char)s[i + 2])) {
 				i++;
 				continue;
 			}

@@ -35,11 +35,10 @@
 #define MANIFEST_MAX (4 << 20)
 #define RETRIES 5
 
-static const char *const manifest_accept =
-	"Accept: application/vnd.oci.image.index.v1+json, "
-	"application/vnd.docker.distribution.manifest.list.v2+json, "
-	"application/vnd.oci.image.manifest.v1+json, "
-	"application/vnd.docker.distribution.manifest.v2+json";
+static const char *const manifest_accept = "Accept: application/vnd.oci.image.index.v1+json, "
+					   "application/vnd.docker.distribution.manifest.list.v2+json, "
+					   "application/vnd.oci.image.manifest.v1+json, "
+					   "application/vnd.docker.distribution.manifest.v2+json";
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 /* curl_init_once - libcurl global state, once per process (threads share it). */
@@ -51,7 +50,7 @@ static void curl_init_once(void)
 /* One request: what to send and what came back. */
 struct req {
 	const char *method;
-	char *url;               /* absolute */
+	char *url; /* absolute */
 	const char *extra_hdr[4];
 	/* upload: a buffer or an fd */
 	const char *up_buf;
@@ -61,7 +60,7 @@ struct req {
 	/* download: a sink or a growing buffer */
 	volt_blob_sink sink;
 	void *sink_arg;
-	int64_t skip;            /* bytes of a 200 answer to drop (resume without Range) */
+	int64_t skip; /* bytes of a 200 answer to drop (resume without Range) */
 	char *body;
 	size_t body_len, body_max;
 	bool sink_failed;
@@ -271,7 +270,9 @@ static CURLcode perform(struct volt_registry *reg, struct req *r, const char *ra
 		curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
 		curl_easy_setopt(h, CURLOPT_READDATA, r);
 		curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE,
-				 (curl_off_t)(r->up_buf ? (int64_t)r->up_len : r->up_fd >= 0 ? r->up_size : 0));
+				 (curl_off_t)(r->up_buf	    ? (int64_t)r->up_len :
+					      r->up_fd >= 0 ? r->up_size :
+							      0));
 		if (strcmp(r->method, "PUT"))
 			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
 	} else if (!strcmp(r->method, "POST")) {
@@ -329,8 +330,7 @@ static int authenticate(struct volt_registry *reg, const char *challenge, struct
 				    reg->domain);
 	if (!strncasecmp(challenge, "Basic", 5)) {
 		if (!reg->user)
-			return volt_err_set(err, EACCES,
-					    "registry %s: authentication required (run `volt login %s`)",
+			return volt_err_set(err, EACCES, "registry %s: authentication required (run `volt login %s`)",
 					    reg->domain, reg->domain);
 		set_auth(reg, basic_header(reg->user, reg->pass));
 		return 0;
@@ -342,8 +342,7 @@ static int authenticate(struct volt_registry *reg, const char *challenge, struct
 	cleanup_free char *service = volt_www_auth_param(challenge, "service");
 	cleanup_free char *scope = volt_www_auth_param(challenge, "scope");
 	if (!realm || strncmp(realm, "http", 4))
-		return volt_err_set(err, EACCES, "registry %s: Bearer challenge without a usable realm",
-				    reg->domain);
+		return volt_err_set(err, EACCES, "registry %s: Bearer challenge without a usable realm", reg->domain);
 	if (!scope)
 		scope = volt_path("repository:%s:%s", reg->repo, reg->push ? "pull,push" : "pull");
 	cleanup_free char *es = service ? url_escape(service) : NULL;
@@ -353,8 +352,7 @@ static int authenticate(struct volt_registry *reg, const char *challenge, struct
 	r.url = volt_path("%s%sscope=%s%s%s", realm, strchr(realm, '?') ? "&" : "?", esc, es ? "&service=" : "",
 			  es ? es : "");
 	/* the token request carries the credentials, never the old token */
-	struct volt_registry treg = {.domain = reg->domain, .tls_verify = reg->tls_verify,
-				     .ca_file = reg->ca_file};
+	struct volt_registry treg = {.domain = reg->domain, .tls_verify = reg->tls_verify, .ca_file = reg->ca_file};
 	pthread_mutex_init(&treg.lock, NULL);
 	if (reg->user)
 		treg.auth_header = basic_header(reg->user, reg->pass);
@@ -380,8 +378,8 @@ static int authenticate(struct volt_registry *reg, const char *challenge, struct
 	if (!tok || !tok[0] || strpbrk(tok, "\r\n")) {
 		json_decref(j);
 		req_free(&r);
-		return volt_err_set(err, EACCES, "registry %s: token server %s: no token in the answer",
-				    reg->domain, realm);
+		return volt_err_set(err, EACCES, "registry %s: token server %s: no token in the answer", reg->domain,
+				    realm);
 	}
 	set_auth(reg, volt_path("Authorization: Bearer %s", tok));
 	json_decref(j);
@@ -577,8 +575,7 @@ int volt_registry_ping(struct volt_registry *reg, struct volt_err *err)
 	if (ret == 0 && r.status == 401 && !reg->user)
 		ret = volt_err_set(err, EACCES, "registry %s: authentication required", reg->domain);
 	else if (ret == 0 && r.status == 401)
-		ret = volt_err_set(err, EACCES, "registry %s: login failed: bad user name or password",
-				   reg->domain);
+		ret = volt_err_set(err, EACCES, "registry %s: login failed: bad user name or password", reg->domain);
 	else if (ret == 0 && r.status != 200)
 		ret = volt_err_set(err, EIO, "registry %s: /v2/: HTTP %ld", reg->domain, r.status);
 	req_free(&r);
@@ -594,7 +591,10 @@ static int status_error(struct volt_registry *reg, struct req *r, const char *wh
 	error_detail(r, detail, sizeof(detail));
 	/* the registry's message says it: no strerror after it; a tag is
 	 * written repo:tag, a digest repo@sha256:... */
-	return volt_err_said(err, r->status == 404 ? ENOENT : r->status == 401 || r->status == 403 ? EACCES : EIO,
+	return volt_err_said(err,
+			     r->status == 404			  ? ENOENT :
+			     r->status == 401 || r->status == 403 ? EACCES :
+								    EIO,
 			     "registry %s: %s %s%s%s: %s", reg->domain, what, reg->repo,
 			     strncmp(obj, "sha256:", 7) ? ":" : "@", obj, detail);
 }
@@ -619,8 +619,8 @@ int volt_registry_get_manifest(struct volt_registry *reg, const char *reference,
 	volt_sha256_buf(r.body, r.body_len, hex);
 	snprintf(digest, 80, "sha256:%s", hex);
 	if (!strncmp(reference, "sha256:", 7) && strcmp(reference, digest)) {
-		volt_err_set(err, EINVAL, "registry %s: manifest %s: digest mismatch (got %s)", reg->domain,
-			     reference, digest);
+		volt_err_set(err, EINVAL, "registry %s: manifest %s: digest mismatch (got %s)", reg->domain, reference,
+			     digest);
 		goto fail;
 	}
 	*body = steal_ptr(r.body);
@@ -638,8 +638,8 @@ fail:
 	return -1;
 }
 
-int volt_registry_get_blob_mem(struct volt_registry *reg, const char *digest, size_t max, char **body,
-			       size_t *len, struct volt_err *err)
+int volt_registry_get_blob_mem(struct volt_registry *reg, const char *digest, size_t max, char **body, size_t *len,
+			       struct volt_err *err)
 {
 	struct req r = {.method = "GET", .up_fd = -1, .body_max = max};
 	char hex[VOLT_SHA256_HEX];
@@ -653,8 +653,8 @@ int volt_registry_get_blob_mem(struct volt_registry *reg, const char *digest, si
 	}
 	volt_sha256_buf(r.body ? r.body : "", r.body_len, hex);
 	if (strncmp(digest, "sha256:", 7) || strcmp(digest + 7, hex)) {
-		volt_err_set(err, EINVAL, "registry %s: blob %s: digest mismatch (got sha256:%s)", reg->domain,
-			     digest, hex);
+		volt_err_set(err, EINVAL, "registry %s: blob %s: digest mismatch (got sha256:%s)", reg->domain, digest,
+			     hex);
 		goto fail;
 	}
 	*body = r.body ? steal_ptr(r.body) : strdup("");
@@ -669,8 +669,7 @@ fail:
 int volt_registry_fetch_blob(struct volt_registry *reg, const char *digest, volt_blob_sink sink, void *arg,
 			     volatile int64_t *done, struct volt_err *err)
 {
-	struct req r = {.method = "GET", .up_fd = -1, .body_max = 1 << 16, .sink = sink, .sink_arg = arg,
-			.done = done};
+	struct req r = {.method = "GET", .up_fd = -1, .body_max = 1 << 16, .sink = sink, .sink_arg = arg, .done = done};
 	int64_t have = 0;
 	char range[64];
 	CURLcode rc = CURLE_OK;
@@ -726,8 +725,7 @@ int volt_registry_blob_exists(struct volt_registry *reg, const char *digest, str
 	return ret;
 }
 
-int volt_registry_upload_blob(struct volt_registry *reg, const char *digest, int fd, int64_t size,
-			      struct volt_err *err)
+int volt_registry_upload_blob(struct volt_registry *reg, const char *digest, int fd, int64_t size, struct volt_err *err)
 {
 	struct req r = {.method = "POST", .up_fd = -1, .body_max = 1 << 16};
 	cleanup_free char *loc = NULL;

@@ -15,15 +15,15 @@
 #include "util/err.h"
 
 struct volt_registry {
-	char *domain;      /* as in the reference: "127.0.0.1:5000" */
-	char *repo;        /* "library/busybox" */
-	char *base;        /* "https://host" or "http://host" */
+	char *domain; /* as in the reference: "127.0.0.1:5000" */
+	char *repo;   /* "library/busybox" */
+	char *base;   /* "https://host" or "http://host" */
 	bool tls_verify;
 	bool http_fallback; /* may switch base to http:// once, on a TLS handshake failure */
-	bool push;          /* ask for pull,push scope */
+	bool push;	    /* ask for pull,push scope */
 	char *user, *pass;
-	char *ca_file;      /* certs.d/<domain>/ca.crt when there is one */
-	char *auth_header;  /* "Authorization: ..." or NULL */
+	char *ca_file;	   /* certs.d/<domain>/ca.crt when there is one */
+	char *auth_header; /* "Authorization: ..." or NULL */
 	pthread_mutex_t lock;
 };
 
@@ -53,8 +53,8 @@ int volt_registry_get_manifest(struct volt_registry *reg, const char *reference,
 			       char **media_type, char digest[80], struct volt_err *err);
 
 /* volt_registry_get_blob_mem - a small blob (config) into memory, digest-checked. */
-int volt_registry_get_blob_mem(struct volt_registry *reg, const char *digest, size_t max, char **body,
-			       size_t *len, struct volt_err *err);
+int volt_registry_get_blob_mem(struct volt_registry *reg, const char *digest, size_t max, char **body, size_t *len,
+			       struct volt_err *err);
 
 /* The sink of a streamed blob: return 0 to go on, -1 to stop. */
 typedef int (*volt_blob_sink)(void *arg, const void *buf, size_t len);

@@ -19,8 +19,8 @@ static int rm_checkout(void *arg, struct volt_err *err)
 	return volt_rm_rf(d->checkout, err);
 }
 
-int volt_image_remove(struct volt_ctx *ctx, const struct volt_idmap *map, const char *ref, bool force,
-		      char *removed_id, struct volt_err *err)
+int volt_image_remove(struct volt_ctx *ctx, const struct volt_idmap *map, const char *ref, bool force, char *removed_id,
+		      struct volt_err *err)
 {
 	struct volt_db *db = volt_ctx_db(ctx, err);
 	struct volt_image_row img;

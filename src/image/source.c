@@ -41,8 +41,7 @@ void volt_source_split(const char *rest, char **path, char **suffix)
 	*suffix = colon[1] ? strdup(colon + 1) : NULL;
 }
 
-int volt_image_source_open(struct volt_image_source *src, const char *cas_dir, const char *spec,
-			   struct volt_err *err)
+int volt_image_source_open(struct volt_image_source *src, const char *cas_dir, const char *spec, struct volt_err *err)
 {
 	static const struct {
 		const char *prefix;
@@ -91,8 +90,8 @@ fail:
 	return -1;
 }
 
-int volt_image_source_apply(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree,
-			    char **config, json_t **layers, struct volt_err *err)
+int volt_image_source_apply(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree, char **config,
+			    json_t **layers, struct volt_err *err)
 {
 	int r;
 
@@ -100,14 +99,9 @@ int volt_image_source_apply(struct volt_image_source *src, struct volt_cas *cas,
 	*layers = NULL;
 	switch (src->kind) {
 	case VOLT_SRC_OCI_LAYOUT:
-	case VOLT_SRC_OCI_ARCHIVE:
-		r = src_oci_apply(src, cas, tree, config, layers, err);
-		break;
-	case VOLT_SRC_DOCKER_ARCHIVE:
-		r = src_docker_apply(src, cas, tree, config, layers, err);
-		break;
-	default:
-		return volt_err_set(err, EINVAL, "%s: not an image layout or archive", src->spec);
+	case VOLT_SRC_OCI_ARCHIVE: r = src_oci_apply(src, cas, tree, config, layers, err); break;
+	case VOLT_SRC_DOCKER_ARCHIVE: r = src_docker_apply(src, cas, tree, config, layers, err); break;
+	default: return volt_err_set(err, EINVAL, "%s: not an image layout or archive", src->spec);
 	}
 	if (r < 0) {
 		/* the caller names the source ("import oci:DIR:TAG: ...") */
@@ -155,9 +149,8 @@ int src_open_file(struct volt_image_source *src, const char *relpath, int64_t *s
 	return fd;
 }
 
-int src_read_verified(struct volt_image_source *src, const char *relpath, const char *want_digest,
-		      int64_t want_size, size_t max, const char *what, char **out, size_t *len,
-		      struct volt_err *err)
+int src_read_verified(struct volt_image_source *src, const char *relpath, const char *want_digest, int64_t want_size,
+		      size_t max, const char *what, char **out, size_t *len, struct volt_err *err)
 {
 	char got[VOLT_SHA256_HEX];
 	cleanup_free char *buf = NULL;
@@ -190,8 +183,8 @@ int src_read_verified(struct volt_image_source *src, const char *relpath, const 
 	if (want_digest) {
 		volt_sha256_buf(buf, off, got);
 		if (strcmp(want_digest + 7, got))
-			return volt_err_set(err, 0, "%s blob %s: digest mismatch (content hashes to sha256:%s)",
-					    what, want_digest, got);
+			return volt_err_set(err, 0, "%s blob %s: digest mismatch (content hashes to sha256:%s)", what,
+					    want_digest, got);
 	}
 	*out = steal_ptr(buf);
 	if (len)
@@ -199,8 +192,8 @@ int src_read_verified(struct volt_image_source *src, const char *relpath, const 
 	return 0;
 }
 
-int src_apply_layer(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree,
-		    const char *relpath, const char *digest, int64_t size, int index, struct volt_err *err)
+int src_apply_layer(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree, const char *relpath,
+		    const char *digest, int64_t size, int index, struct volt_err *err)
 {
 	struct volt_layer_opts lo = {.expect_digest = digest};
 	struct volt_layer_stats st;
@@ -221,40 +214,30 @@ int src_apply_layer(struct volt_image_source *src, struct volt_cas *cas, struct 
 int src_check_config(const char *config, size_t len, size_t n_layers, json_t **diff_ids, struct volt_err *err)
 {
 	json_error_t jerr;
-	json_t *root, *ids;
+	json_t *ids;
 
 	if (strlen(config) != len)
 		return volt_err_set(err, EINVAL, "image config contains a NUL byte");
-	root = json_loadb(config, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_auto_t *root = json_loadb(config, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		return volt_err_set(err, EINVAL, "image config is not valid JSON: %s", jerr.text);
-	if (!json_is_object(root)) {
-		json_decref(root);
+	if (!json_is_object(root))
 		return volt_err_set(err, EINVAL, "image config is not a JSON object");
-	}
 	json_t *c = json_object_get(root, "config");
-	if (c && !json_is_object(c) && !json_is_null(c)) {
-		json_decref(root);
+	if (c && !json_is_object(c) && !json_is_null(c))
 		return volt_err_set(err, EINVAL, "image config: \"config\" is not an object");
-	}
 	ids = json_object_get(json_object_get(root, "rootfs"), "diff_ids");
 	if (ids) {
-		if (!json_is_array(ids) || json_array_size(ids) != n_layers) {
-			size_t have = json_array_size(ids);
-			json_decref(root);
+		if (!json_is_array(ids) || json_array_size(ids) != n_layers)
 			return volt_err_set(err, EINVAL,
-					    "image config: rootfs.diff_ids lists %zu layers, the manifest %zu", have,
-					    n_layers);
-		}
+					    "image config: rootfs.diff_ids lists %zu layers, the manifest %zu",
+					    json_array_size(ids), n_layers);
 		for (size_t i = 0; i < n_layers; i++)
-			if (!volt_digest_valid(json_string_value(json_array_get(ids, i)))) {
-				json_decref(root);
-				return volt_err_set(err, EINVAL, "image config: rootfs.diff_ids[%zu] is not a sha256 digest",
-						    i);
-			}
+			if (!volt_digest_valid(json_string_value(json_array_get(ids, i))))
+				return volt_err_set(err, EINVAL,
+						    "image config: rootfs.diff_ids[%zu] is not a sha256 digest", i);
 	}
 	if (diff_ids)
 		*diff_ids = ids ? json_incref(ids) : NULL;
-	json_decref(root);
 	return 0;
 }

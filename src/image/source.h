@@ -20,34 +20,33 @@
 #include "util/err.h"
 
 enum volt_source_kind {
-	VOLT_SRC_ROOTFS,        /* a plain tarball of a root filesystem */
-	VOLT_SRC_OCI_LAYOUT,    /* oci:DIR[:TAG] */
-	VOLT_SRC_OCI_ARCHIVE,   /* oci-archive:FILE[:TAG] */
+	VOLT_SRC_ROOTFS,	/* a plain tarball of a root filesystem */
+	VOLT_SRC_OCI_LAYOUT,	/* oci:DIR[:TAG] */
+	VOLT_SRC_OCI_ARCHIVE,	/* oci-archive:FILE[:TAG] */
 	VOLT_SRC_DOCKER_ARCHIVE /* docker-archive:FILE[:REF] */
 };
 
 struct volt_image_source {
 	enum volt_source_kind kind;
-	char *spec;     /* what the user wrote, for messages */
-	char *path;     /* file or directory named by the user */
-	char *tag;      /* oci: ref.name annotation; docker-archive: a RepoTag; or NULL */
-	char *workdir;  /* an archive unpacked under the store's tmp/, removed on close */
-	int rootfd;     /* the layout (DIR or workdir), -1 for rootfs tarballs */
+	char *spec;	    /* what the user wrote, for messages */
+	char *path;	    /* file or directory named by the user */
+	char *tag;	    /* oci: ref.name annotation; docker-archive: a RepoTag; or NULL */
+	char *workdir;	    /* an archive unpacked under the store's tmp/, removed on close */
+	int rootfd;	    /* the layout (DIR or workdir), -1 for rootfs tarballs */
 	char *default_name; /* docker-archive: the first RepoTag, the name when none is given */
 };
 
 /* volt_image_source_open - parse the SOURCE syntax and open it; archives are
  * unpacked (directories, regular files and symlinks only, never outside
  * workdir) under cas_dir/tmp. */
-int volt_image_source_open(struct volt_image_source *src, const char *cas_dir, const char *spec,
-			   struct volt_err *err);
+int volt_image_source_open(struct volt_image_source *src, const char *cas_dir, const char *spec, struct volt_err *err);
 
 /* volt_image_source_apply - for layout/archive kinds: read the manifest,
  * apply every layer (digest-checked) to tree; *config gets the image config
  * JSON (malloc'd, the bytes of the config blob) and *layers a JSON array of
  * the layer digests. */
-int volt_image_source_apply(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree,
-			    char **config, json_t **layers, struct volt_err *err);
+int volt_image_source_apply(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree, char **config,
+			    json_t **layers, struct volt_err *err);
 
 void volt_image_source_close(struct volt_image_source *src);
 

@@ -21,6 +21,7 @@
 
 #include "cas/tree.h"
 #include "image/source_int.h"
+#include "util/archive_cleanup.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/rootpath.h"
@@ -87,8 +88,7 @@ static int unpack_entry(int rootfd, struct archive *a, struct archive_entry *ae,
 	if (!path[0])
 		return 0; /* "./" */
 	if (archive_entry_hardlink(ae))
-		return volt_err_set(err, EINVAL, "entry \"%s\": hardlinks are not supported in image archives",
-				    raw);
+		return volt_err_set(err, EINVAL, "entry \"%s\": hardlinks are not supported in image archives", raw);
 	cleanup_close int dirfd = open_parent(rootfd, path, &base, err);
 	if (dirfd < 0)
 		return volt_err_prefix(err, "entry \"%s\"", raw);
@@ -108,17 +108,17 @@ static int unpack_entry(int rootfd, struct archive *a, struct archive_entry *ae,
 			return volt_err_sys(err, "entry \"%s\": symlink", raw);
 		return 0;
 	default:
-		return volt_err_set(err, EINVAL, "entry \"%s\": only files, directories and symlinks belong in an image archive",
+		return volt_err_set(err, EINVAL,
+				    "entry \"%s\": only files, directories and symlinks belong in an image archive",
 				    raw);
 	}
 }
 
 int src_unpack_archive(struct volt_image_source *src, const char *cas_dir, struct volt_err *err)
 {
-	struct archive *a;
 	struct archive_entry *ae;
 	cleanup_close int fd = open(src->path, O_RDONLY | O_CLOEXEC);
-	int r, ret = -1;
+	int r;
 
 	if (fd < 0)
 		return volt_err_sys(err, "open %s", src->path);
@@ -132,27 +132,19 @@ int src_unpack_archive(struct volt_image_source *src, const char *cas_dir, struc
 	src->rootfd = open(src->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (src->rootfd < 0)
 		return volt_err_sys(err, "open %s", src->workdir);
-	a = archive_read_new();
+	/* after fd: freed before it is closed */
+	cleanup_archive_read struct archive *a = archive_read_new();
 	if (!a)
 		return volt_err_set(err, ENOMEM, "archive");
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
-	if (archive_read_open_fd(a, fd, 1 << 17) != ARCHIVE_OK) {
-		volt_err_set(err, EINVAL, "%s: %s", src->path, archive_error_string(a));
-		goto out;
-	}
+	if (archive_read_open_fd(a, fd, 1 << 17) != ARCHIVE_OK)
+		return volt_err_set(err, EINVAL, "%s: %s", src->path, archive_error_string(a));
 	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)
-		if (unpack_entry(src->rootfd, a, ae, err) < 0) {
-			volt_err_prefix(err, "%s", src->path);
-			goto out;
-		}
-	if (r != ARCHIVE_EOF) {
-		volt_err_set(err, EINVAL, "%s: %s", src->path,
-			     archive_error_string(a) ? archive_error_string(a) : "not a tar archive");
-		goto out;
-	}
-	ret = 0;
-out:
-	archive_read_free(a);
-	return ret;
+		if (unpack_entry(src->rootfd, a, ae, err) < 0)
+			return volt_err_prefix(err, "%s", src->path);
+	if (r != ARCHIVE_EOF)
+		return volt_err_set(err, EINVAL, "%s: %s", src->path,
+				    archive_error_string(a) ? archive_error_string(a) : "not a tar archive");
+	return 0;
 }

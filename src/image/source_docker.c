@@ -113,8 +113,8 @@ static json_t *pick_entry(struct volt_image_source *src, json_t *list, struct vo
 	return found;
 }
 
-int src_docker_apply(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree,
-		     char **config, json_t **layers, struct volt_err *err)
+int src_docker_apply(struct volt_image_source *src, struct volt_cas *cas, struct volt_tree *tree, char **config,
+		     json_t **layers, struct volt_err *err)
 {
 	cleanup_free char *buf = NULL, *cfg = NULL;
 	json_t *list, *e, *paths, *diff_ids = NULL;
@@ -123,8 +123,7 @@ int src_docker_apply(struct volt_image_source *src, struct volt_cas *cas, struct
 	size_t len, clen;
 	int ret = -1;
 
-	if (src_read_verified(src, "manifest.json", NULL, -1, VOLT_MANIFEST_MAX_BYTES, "manifest", &buf, &len,
-			      err) < 0)
+	if (src_read_verified(src, "manifest.json", NULL, -1, VOLT_MANIFEST_MAX_BYTES, "manifest", &buf, &len, err) < 0)
 		return volt_err_prefix(err, "not a docker-archive");
 	list = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!list)

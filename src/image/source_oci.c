@@ -154,8 +154,7 @@ static int load_manifest(struct volt_image_source *src, const struct volt_descri
 		return volt_err_set(err, ENOTSUP, "manifest %s: unsupported media type \"%s\"", d->digest,
 				    d->media_type);
 	blob_path(d->digest, path, sizeof(path));
-	if (src_read_verified(src, path, d->digest, d->size, VOLT_MANIFEST_MAX_BYTES, "manifest", &buf, &len,
-			      err) < 0)
+	if (src_read_verified(src, path, d->digest, d->size, VOLT_MANIFEST_MAX_BYTES, "manifest", &buf, &len, err) < 0)
 		return -1;
 	if (volt_manifest_parse(buf, len, d->media_type, m, err) < 0)
 		return volt_err_prefix(err, "manifest %s", d->digest);

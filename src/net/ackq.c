@@ -44,8 +44,7 @@ bool volt_ack_parse(const uint8_t *f, size_t len, struct volt_ack *a)
 	memset(a, 0, sizeof(*a));
 	if (rd16(f + 12) == 0x0800) {
 		/* IPv4 without options, not a fragment, TCP */
-		if (ip[0] != 0x45 || ip[9] != 6 || (rd16(ip + 6) & 0x3fff) || rd16(ip + 2) > iplen ||
-		    rd16(ip + 2) < 40)
+		if (ip[0] != 0x45 || ip[9] != 6 || (rd16(ip + 6) & 0x3fff) || rd16(ip + 2) > iplen || rd16(ip + 2) < 40)
 			return false;
 		tcp = ip + 20;
 		tcplen = rd16(ip + 2) - 20u;

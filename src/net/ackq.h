@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VOLT_ACKQ_LEN 64       /* ACKs held at most */
-#define VOLT_ACKQ_FRAME 128    /* the longest pure-ACK frame held */
+#define VOLT_ACKQ_LEN 64    /* ACKs held at most */
+#define VOLT_ACKQ_FRAME 128 /* the longest pure-ACK frame held */
 
 /* what identifies a pure ACK: its flow, sequence and acknowledgement */
 struct volt_ack {

@@ -53,8 +53,8 @@ int volt_net_spec_setup(struct volt_ctx *ctx, char **network, char **exposed_por
 		}
 	}
 	if (n && o.mode != VOLT_NET_SLIRP)
-		return volt_err_set(err, EINVAL,
-				    "published ports need --network slirp (the default), not --network %s", *network);
+		return volt_err_set(err, EINVAL, "published ports need --network slirp (the default), not --network %s",
+				    *network);
 	/* the splice relay (net/portproxy.c) listens on IPv6 too; libslirp
 	 * (UDP, port_handler=slirp) forwards v6 host sockets only to a v6 guest */
 	for (size_t i = 0; i < n; i++)
@@ -85,14 +85,8 @@ const char *volt_net_resolver(const char *network)
 
 json_t *volt_net_info_json(void)
 {
-	return json_pack("{s:s,s:s,s:s,s:i}", "default", VOLT_NET_DEFAULT, "libslirp", SLIRP_VERSION_STRING /* build-time: keeps libslirp out of the CLI */, "tun",
+	return json_pack("{s:s,s:s,s:s,s:i}", "default", VOLT_NET_DEFAULT, "libslirp",
+			 SLIRP_VERSION_STRING /* build-time: keeps libslirp out of the CLI */, "tun",
 			 access("/dev/net/tun", R_OK | W_OK) == 0 ? "yes" : "no", "default_mtu",
 			 VOLT_SLIRP_MTU_DEFAULT);
-}
-
-void volt_net_info_print(void)
-{
-	printf("network:\n  default: %s (libslirp %s in volt-shim, MTU %d)\n  /dev/net/tun usable: %s\n",
-	       VOLT_NET_DEFAULT, SLIRP_VERSION_STRING /* build-time: keeps libslirp out of the CLI */, VOLT_SLIRP_MTU_DEFAULT,
-	       access("/dev/net/tun", R_OK | W_OK) == 0 ? "yes" : "no");
 }

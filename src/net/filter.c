@@ -45,8 +45,7 @@ static uint16_t rd16(const uint8_t *p)
  * Return: the protocol (6 TCP, 17 UDP, other), -1 when not parsable;
  * *to_gw tells whether the destination is the gateway, *out_gw whether the
  * source is. */
-static int l4(const uint8_t *f, size_t len, const uint8_t **hdr, size_t *hlen, bool *to_gw, bool *from_gw,
-	      bool *v6)
+static int l4(const uint8_t *f, size_t len, const uint8_t **hdr, size_t *hlen, bool *to_gw, bool *from_gw, bool *v6)
 {
 	if (len < ETH_HLEN_ + 20)
 		return -1;
@@ -164,7 +163,7 @@ static size_t make_rst(const uint8_t *f, size_t len, bool v6, const uint8_t *tcp
 	wr16(otcp + 10, (uint16_t)seq);
 	otcp[12] = 5 << 4;
 	otcp[13] = 0x14; /* RST | ACK */
-	sum += 6 + 20;   /* pseudo header: protocol, TCP length */
+	sum += 6 + 20;	 /* pseudo header: protocol, TCP length */
 	wr16(otcp + 16, csum_fold(csum_add(sum, otcp, 20)));
 	return n;
 }

@@ -26,7 +26,7 @@ void volt_lofilter_out(struct volt_lofilter *lf, const uint8_t *frame, size_t le
  * must not reach slirp (a new flow to the host's loopback).
  * Return: the length of a frame written to reply to answer it (a TCP RST
  * for a SYN), or 0. */
-size_t volt_lofilter_in(struct volt_lofilter *lf, const uint8_t *frame, size_t len, uint8_t *reply,
-			size_t replylen, bool *drop);
+size_t volt_lofilter_in(struct volt_lofilter *lf, const uint8_t *frame, size_t len, uint8_t *reply, size_t replylen,
+			bool *drop);
 
 #endif

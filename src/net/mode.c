@@ -38,7 +38,8 @@ static int parse_slirp_opts(const char *s, const char *opts, struct volt_net_opt
 			else if (!strcmp(v, "false"))
 				o->allow_host_loopback = false;
 			else
-				return volt_err_set(err, EINVAL, "--network %s: allow_host_loopback is true or false", s);
+				return volt_err_set(err, EINVAL, "--network %s: allow_host_loopback is true or false",
+						    s);
 		} else if (!strcmp(kv, "port_handler")) {
 			/* podman's spellings (rootlesskit, slirp4netns) too */
 			if (!strcmp(v, "builtin") || !strcmp(v, "rootlesskit"))
@@ -79,7 +80,8 @@ int volt_net_parse(const char *s, struct volt_net_opts *o, struct volt_err *err)
 		return parse_slirp_opts(s, strchr(s, ':') + 1, o, err);
 	} else {
 		return volt_err_set(err, EINVAL,
-				    "--network %s: supported modes are slirp (default), none, host and container:NAME", s);
+				    "--network %s: supported modes are slirp (default), none, host and container:NAME",
+				    s);
 	}
 	return 0;
 }

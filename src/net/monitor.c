@@ -76,10 +76,10 @@ int volt_net_prepare(struct volt_ctx *ctx, const char *network, char **stored_po
 			net->proxy = NULL;
 			return -1;
 		}
-		net->source = (struct volt_poll_source){.opaque = net, .prepare = net_prepare, .dispatch = net_dispatch};
+		net->source =
+			(struct volt_poll_source){.opaque = net, .prepare = net_prepare, .dispatch = net_dispatch};
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 

@@ -39,10 +39,10 @@ enum volt_net_mode { VOLT_NET_SLIRP, VOLT_NET_NONE, VOLT_NET_HOST, VOLT_NET_CONT
 
 struct volt_net_opts {
 	enum volt_net_mode mode;
-	unsigned mtu;             /* slirp */
+	unsigned mtu;		  /* slirp */
 	bool allow_host_loopback; /* slirp */
-	bool port_slirp;          /* slirp: port_handler=slirp (TCP ports through libslirp) */
-	char container[130];      /* container:NAME */
+	bool port_slirp;	  /* slirp: port_handler=slirp (TCP ports through libslirp) */
+	char container[130];	  /* container:NAME */
 };
 
 /* volt_net_parse - parse a --network value (NULL: the default).
@@ -63,7 +63,6 @@ int volt_net_loopback_up(struct volt_err *err);
  * Return: 0, or -1 with err. */
 int volt_tap_child_setup(unsigned mtu, int sock, struct volt_err *err);
 
-
 /* ---- the monitor (net/monitor.c, net/slirp.c) ---- */
 
 struct volt_slirp;
@@ -73,7 +72,7 @@ struct volt_ctx;
 struct volt_net {
 	struct volt_net_opts opts;
 	struct volt_slirp *slirp;
-	struct volt_portproxy *proxy;   /* published TCP ports (port_handler=builtin) */
+	struct volt_portproxy *proxy;	/* published TCP ports (port_handler=builtin) */
 	struct volt_poll_source source; /* valid when slirp is set: slirp + proxy */
 };
 
@@ -136,9 +135,9 @@ const char *volt_net_resolver(const char *network);
 
 /* ---- volt info (net/config.c) ---- */
 struct json_t;
-/* volt_net_info_json - {"default": ..., "libslirp": version, "tun": yes|no} */
+/* volt_net_info_json - {"default": ..., "libslirp": version, "tun": yes|no,
+ * "default_mtu": N} (printed by cli/info.c) */
 struct json_t *volt_net_info_json(void);
-void volt_net_info_print(void);
 
 /* ---- ports in the spec (net/monitor.c) ---- */
 

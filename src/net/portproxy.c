@@ -89,7 +89,7 @@ struct pp_conn {
 	bool connecting; /* ctr's connect has not completed */
 	bool dead;
 	struct pp_dir up, down; /* client -> container, container -> client */
-	struct pp_conn *next;   /* live list, then the dead list */
+	struct pp_conn *next;	/* live list, then the dead list */
 };
 
 struct volt_portproxy {
@@ -405,7 +405,7 @@ static int listen_on(struct volt_portproxy *pp, const struct volt_port *p, struc
 	if (bind(fd, (struct sockaddr *)&h, hl) < 0) {
 		if (errno == EADDRINUSE)
 			return volt_err_said(err, EADDRINUSE, "publish %s: host port %u/tcp is already in use", what,
-					    p->host_port);
+					     p->host_port);
 		return volt_err_sys(err, "publish %s: bind", what);
 	}
 	if (listen(fd, SOMAXCONN) < 0)

@@ -72,7 +72,8 @@ int volt_ports_parse(const char *arg, struct volt_port **v, size_t *n, struct vo
 	} else {
 		char *c1 = strchr(buf, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (c2 && strchr(c2 + 1, ':'))
-			return volt_err_set(err, EINVAL, "-p %s: too many colons (write an IPv6 address as [::1])", arg);
+			return volt_err_set(err, EINVAL, "-p %s: too many colons (write an IPv6 address as [::1])",
+					    arg);
 		if (c2) {
 			*c1 = *c2 = '\0';
 			ip = buf;
@@ -134,8 +135,8 @@ char *volt_port_format(const struct volt_port *p, char *buf, size_t len)
 char *volt_port_display(const struct volt_port *p, char *buf, size_t len)
 {
 	bool v6 = strchr(p->host_ip, ':') != NULL;
-	snprintf(buf, len, "%s%s%s:%u->%u/%s", v6 ? "[" : "", p->host_ip[0] ? p->host_ip : "0.0.0.0",
-		 v6 ? "]" : "", p->host_port, p->ctr_port, p->udp ? "udp" : "tcp");
+	snprintf(buf, len, "%s%s%s:%u->%u/%s", v6 ? "[" : "", p->host_ip[0] ? p->host_ip : "0.0.0.0", v6 ? "]" : "",
+		 p->host_port, p->ctr_port, p->udp ? "udp" : "tcp");
 	return buf;
 }
 
@@ -193,8 +194,8 @@ static int bind_port(struct volt_port *p, struct volt_err *err)
 	if (bind(fd, (struct sockaddr *)&ss, len) == 0) {
 		if (!p->host_port) {
 			getsockname(fd, (struct sockaddr *)&ss, &len);
-			p->host_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-								       : ((struct sockaddr_in *)&ss)->sin_port);
+			p->host_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+									((struct sockaddr_in *)&ss)->sin_port);
 		}
 		return fd;
 	}
@@ -203,13 +204,13 @@ static int bind_port(struct volt_port *p, struct volt_err *err)
 	unsigned start = unprivileged_port_start();
 	if ((e == EACCES || e == EPERM) && p->host_port < start)
 		return volt_err_said(err, e,
-				    "publish %s: host port %u is below net.ipv4.ip_unprivileged_port_start (%u), "
-				    "so an unprivileged user cannot bind it; use a port >= %u, or lower the limit "
-				    "as root: sysctl -w net.ipv4.ip_unprivileged_port_start=%u",
-				    what, p->host_port, start, start, p->host_port);
+				     "publish %s: host port %u is below net.ipv4.ip_unprivileged_port_start (%u), "
+				     "so an unprivileged user cannot bind it; use a port >= %u, or lower the limit "
+				     "as root: sysctl -w net.ipv4.ip_unprivileged_port_start=%u",
+				     what, p->host_port, start, start, p->host_port);
 	if (e == EADDRINUSE)
 		return volt_err_said(err, e, "publish %s: host port %u/%s is already in use", what, p->host_port,
-				    p->udp ? "udp" : "tcp");
+				     p->udp ? "udp" : "tcp");
 	return volt_err_set(err, e, "publish %s: bind", what);
 }
 

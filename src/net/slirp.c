@@ -31,7 +31,7 @@
 #include "net/net.h"
 #include "util/cleanup.h"
 
-#define TAP_BATCH 64       /* frames read from the tap per loop turn */
+#define TAP_BATCH 64 /* frames read from the tap per loop turn */
 #define FRAME_MAX (65536 + 64)
 
 struct slirp_timer {
@@ -51,8 +51,8 @@ struct volt_slirp {
 	struct slirp_timer *timers;
 	uint8_t *frame;
 	struct volt_lofilter *lofilter; /* NULL: host loopback allowed */
-	struct volt_ackq *ackq;         /* pure ACKs held during a dispatch */
-	bool batching;                  /* inside volt_slirp_dispatch */
+	struct volt_ackq *ackq;		/* pure ACKs held during a dispatch */
+	bool batching;			/* inside volt_slirp_dispatch */
 };
 
 static int64_t now_ns(void)

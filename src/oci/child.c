@@ -59,7 +59,8 @@ static int write_map(pid_t pid, const char *name, const struct volt_idrange *r, 
 	char buf[256];
 	size_t len = 0;
 	for (int i = 0; i < n; i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", r[i].inside, r[i].outside, r[i].count);
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", r[i].inside, r[i].outside,
+					r[i].count);
 	cleanup_free char *path = volt_path("/proc/%d/%s", (int)pid, name);
 	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
@@ -122,8 +123,9 @@ static int switch_user(const struct volt_oci_child *ch, struct volt_err *err)
 	}
 	for (size_t i = 0; r < 0 && i < c->n_add_gids; i++)
 		if (c->add_gids[i] != c->gid)
-			return volt_err_set(err, EPERM, "process.user.additionalGids: %u is not mapped "
-						      "(a single-id mapping cannot set groups)",
+			return volt_err_set(err, EPERM,
+					    "process.user.additionalGids: %u is not mapped "
+					    "(a single-id mapping cannot set groups)",
 					    c->add_gids[i]);
 	if (setresgid(c->gid, c->gid, c->gid) < 0)
 		return volt_err_sys(err, "setgid %u (is it in linux.gidMappings?)", c->gid);
@@ -141,7 +143,8 @@ static int set_caps(const struct volt_oci_config *c, struct volt_err *err)
 	const struct {
 		cap_flag_t flag;
 		uint64_t set;
-	} sets[] = {{CAP_EFFECTIVE, c->cap_effective}, {CAP_PERMITTED, c->cap_permitted},
+	} sets[] = {{CAP_EFFECTIVE, c->cap_effective},
+		    {CAP_PERMITTED, c->cap_permitted},
 		    {CAP_INHERITABLE, c->cap_inheritable}};
 	cap_t caps = cap_init();
 	int r = 0;

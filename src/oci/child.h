@@ -16,17 +16,17 @@
 
 struct volt_oci_child {
 	const struct volt_oci_config *cfg;
-	const char *rootfs;      /* root.path, absolute */
-	int fifo_fd;             /* O_PATH fd of exec.fifo: `start` reads it */
+	const char *rootfs;	 /* root.path, absolute */
+	int fifo_fd;		 /* O_PATH fd of exec.fifo: `start` reads it */
 	struct sock_filter *bpf; /* linux.seccomp compiled; NULL: none */
 	size_t bpf_len;
-	bool setgroups_denied;   /* single-id map: the kernel refuses setgroups */
-	bool landlock;           /* annotation run.oci.volt.landlock: apply ll */
+	bool setgroups_denied; /* single-id map: the kernel refuses setgroups */
+	bool landlock;	       /* annotation run.oci.volt.landlock: apply ll */
 	struct volt_ll_profile ll;
 	struct volt_ll_plan plan;
-	int join_fds[3];         /* ipc, uts, cgroup namespaces given by path (-1: none) */
+	int join_fds[3];		/* ipc, uts, cgroup namespaces given by path (-1: none) */
 	const struct volt_idmap *idmap; /* a new user namespace's maps */
-	bool map_direct;         /* write them ourselves (see volt_oci_map_ids) */
+	bool map_direct;		/* write them ourselves (see volt_oci_map_ids) */
 };
 
 /* volt_oci_map_ids - the hook for .map, in the parent: as root of the

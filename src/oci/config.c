@@ -31,8 +31,8 @@ static const struct {
 	const char *name;
 	int flag;
 } ns_types[] = {
-	{"pid", CLONE_NEWPID},	   {"network", CLONE_NEWNET}, {"mount", CLONE_NEWNS},	{"ipc", CLONE_NEWIPC},
-	{"uts", CLONE_NEWUTS},	   {"user", CLONE_NEWUSER},   {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
+	{"pid", CLONE_NEWPID}, {"network", CLONE_NEWNET}, {"mount", CLONE_NEWNS},      {"ipc", CLONE_NEWIPC},
+	{"uts", CLONE_NEWUTS}, {"user", CLONE_NEWUSER},	  {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
 };
 
 int volt_oci_ns_flag(const char *type)
@@ -55,11 +55,21 @@ static const struct {
 	const char *name;
 	int res;
 } rlimit_types[] = {
-	{"RLIMIT_AS", RLIMIT_AS},	  {"RLIMIT_CORE", RLIMIT_CORE},	    {"RLIMIT_CPU", RLIMIT_CPU},
-	{"RLIMIT_DATA", RLIMIT_DATA},	  {"RLIMIT_FSIZE", RLIMIT_FSIZE},   {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-	{"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
-	{"RLIMIT_NOFILE", RLIMIT_NOFILE}, {"RLIMIT_NPROC", RLIMIT_NPROC},   {"RLIMIT_RSS", RLIMIT_RSS},
-	{"RLIMIT_RTPRIO", RLIMIT_RTPRIO}, {"RLIMIT_RTTIME", RLIMIT_RTTIME}, {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+	{"RLIMIT_AS", RLIMIT_AS},
+	{"RLIMIT_CORE", RLIMIT_CORE},
+	{"RLIMIT_CPU", RLIMIT_CPU},
+	{"RLIMIT_DATA", RLIMIT_DATA},
+	{"RLIMIT_FSIZE", RLIMIT_FSIZE},
+	{"RLIMIT_LOCKS", RLIMIT_LOCKS},
+	{"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+	{"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+	{"RLIMIT_NICE", RLIMIT_NICE},
+	{"RLIMIT_NOFILE", RLIMIT_NOFILE},
+	{"RLIMIT_NPROC", RLIMIT_NPROC},
+	{"RLIMIT_RSS", RLIMIT_RSS},
+	{"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+	{"RLIMIT_RTTIME", RLIMIT_RTTIME},
+	{"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
 	{"RLIMIT_STACK", RLIMIT_STACK},
 };
 
@@ -122,8 +132,7 @@ static int get_strv(struct pctx *p, json_t *obj, const char *key, const char *fi
 	char **r = calloc(json_array_size(v) + 1, sizeof(char *));
 	if (!r)
 		return volt_err_set(p->err, ENOMEM, "config.json");
-	json_array_foreach(v, i, e)
-	{
+	json_array_foreach(v, i, e) {
 		if (!json_is_string(e) || strlen(json_string_value(e)) != json_string_length(e)) {
 			volt_strv_free(r);
 			return bad(p, field, "must be an array of strings (without NUL bytes)");
@@ -172,8 +181,7 @@ static int parse_rlimits(struct pctx *p, json_t *a)
 	p->c->rlimits = calloc(json_array_size(a) + 1, sizeof(*p->c->rlimits));
 	if (!p->c->rlimits)
 		return volt_err_set(p->err, ENOMEM, "config.json");
-	json_array_foreach(a, i, e)
-	{
+	json_array_foreach(a, i, e) {
 		char field[64];
 		snprintf(field, sizeof(field), "process.rlimits[%zu]", i);
 		json_t *t = json_object_get(e, "type"), *soft = json_object_get(e, "soft"),
@@ -206,7 +214,8 @@ static int parse_process(struct pctx *p, json_t *proc)
 		return bad(p, "process", "missing (volt-runtime needs a process to run)");
 	if (get_bool(p, proc, "terminal", "process.terminal", &c->terminal) < 0 ||
 	    get_strv(p, proc, "args", "process.args", &c->args) < 0 ||
-	    get_strv(p, proc, "env", "process.env", &c->env) < 0 || get_str(p, proc, "cwd", "process.cwd", &c->cwd) < 0 ||
+	    get_strv(p, proc, "env", "process.env", &c->env) < 0 ||
+	    get_str(p, proc, "cwd", "process.cwd", &c->cwd) < 0 ||
 	    get_bool(p, proc, "noNewPrivileges", "process.noNewPrivileges", &c->no_new_privs) < 0)
 		return -1;
 	if (!c->args || !c->args[0])
@@ -238,8 +247,7 @@ static int parse_process(struct pctx *p, json_t *proc)
 		c->add_gids = calloc(json_array_size(ag) + 1, sizeof(uint32_t));
 		if (!c->add_gids)
 			return volt_err_set(p->err, ENOMEM, "config.json");
-		json_array_foreach(ag, i, e)
-		{
+		json_array_foreach(ag, i, e) {
 			if (!json_is_integer(e) || json_integer_value(e) < 0 || json_integer_value(e) > UINT32_MAX)
 				return bad(p, "process.user.additionalGids", "must be an array of numbers");
 			c->add_gids[c->n_add_gids++] = (uint32_t)json_integer_value(e);
@@ -254,8 +262,8 @@ static int parse_process(struct pctx *p, json_t *proc)
 		c->has_oom_score_adj = true;
 		c->oom_score_adj = (int)json_integer_value(oom);
 	}
-	for (const char *const *k = (const char *const[]){"apparmorProfile", "selinuxLabel", "ioPriority",
-							   "scheduler", "execCPUAffinity", NULL};
+	for (const char *const *k = (const char *const[]){"apparmorProfile", "selinuxLabel", "ioPriority", "scheduler",
+							  "execCPUAffinity", NULL};
 	     *k; k++)
 		if (json_object_get(proc, *k))
 			volt_strv_push(&c->ignored, *k);
@@ -275,8 +283,7 @@ static int parse_mounts(struct pctx *p, json_t *a)
 	p->c->mounts = calloc(json_array_size(a) + 1, sizeof(*p->c->mounts));
 	if (!p->c->mounts)
 		return volt_err_set(p->err, ENOMEM, "config.json");
-	json_array_foreach(a, i, e)
-	{
+	json_array_foreach(a, i, e) {
 		char field[64];
 		struct volt_oci_mount *m = &p->c->mounts[p->c->n_mounts++];
 		snprintf(field, sizeof(field), "mounts[%zu]", i);
@@ -311,8 +318,7 @@ static int parse_idmap(struct pctx *p, json_t *a, const char *field, struct volt
 		return bad(p, field, "must be an array");
 	if (json_array_size(a) > VOLT_IDMAP_MAX)
 		return bad(p, field, "volt maps at most 3 ranges");
-	json_array_foreach(a, i, e)
-	{
+	json_array_foreach(a, i, e) {
 		if (!json_is_object(e) || get_u32(p, e, "containerID", field, true, &r[i].inside) < 0 ||
 		    get_u32(p, e, "hostID", field, true, &r[i].outside) < 0 ||
 		    get_u32(p, e, "size", field, true, &r[i].count) < 0)
@@ -332,8 +338,7 @@ static int parse_namespaces(struct pctx *p, json_t *a)
 		return 0;
 	if (!json_is_array(a) || json_array_size(a) > VOLT_OCI_NS_MAX)
 		return bad(p, "linux.namespaces", "must be an array of at most 8");
-	json_array_foreach(a, i, e)
-	{
+	json_array_foreach(a, i, e) {
 		char field[64];
 		cleanup_free char *type = NULL;
 		struct volt_oci_ns *ns = &p->c->ns[p->c->n_ns];
@@ -376,8 +381,7 @@ static int parse_linux(struct pctx *p, json_t *lx)
 		json_t *v;
 		if (!json_is_object(sc))
 			return bad(p, "linux.sysctl", "must be an object of strings");
-		json_object_foreach(sc, k, v)
-		{
+		json_object_foreach(sc, k, v) {
 			if (!json_is_string(v) || strchr(k, '/') || strstr(k, ".."))
 				return bad(p, "linux.sysctl", "keys are dotted names, values strings");
 			cleanup_free char *kv = volt_path("%s=%s", k, json_string_value(v));
@@ -404,13 +408,14 @@ static int parse_linux(struct pctx *p, json_t *lx)
 	}
 	/* refused: what would silently weaken or change the container */
 	json_t *devs = json_object_get(lx, "devices");
-	if (devs && json_is_array(devs) && json_array_size(devs) > 0)
-		return bad(p, "linux.devices", "device nodes are not supported yet (an unprivileged user cannot "
+	if (json_is_array(devs) && json_array_size(devs) > 0)
+		return bad(p, "linux.devices",
+			   "device nodes are not supported yet (an unprivileged user cannot "
 			   "make them)");
 	if (json_object_get(lx, "intelRdt"))
 		return bad(p, "linux.intelRdt", "not supported");
-	for (const char *const *k = (const char *const[]){"resources", "cgroupsPath", "mountLabel", "personality",
-							   NULL};
+	for (const char *const *k =
+		     (const char *const[]){"resources", "cgroupsPath", "mountLabel", "personality", NULL};
 	     *k; k++)
 		if (json_object_get(lx, *k))
 			volt_strv_push(&c->ignored, *k);
@@ -447,7 +452,7 @@ static int parse_all(struct pctx *p, json_t *root)
 	json_t *ann = json_object_get(root, "annotations");
 	if (ann && !json_is_null(ann) && !json_is_object(ann))
 		return bad(p, "annotations", "must be an object");
-	c->annotations_json = ann && json_is_object(ann) ? json_dumps(ann, JSON_COMPACT) : strdup("{}");
+	c->annotations_json = json_is_object(ann) ? json_dumps(ann, JSON_COMPACT) : strdup("{}");
 	return c->annotations_json ? 0 : volt_err_set(p->err, ENOMEM, "config.json");
 }
 
@@ -516,13 +521,27 @@ static const struct {
 	const char *name;
 	unsigned long set, clear;
 } mount_flags[] = {
-	{"ro", MS_RDONLY, 0},	       {"rw", 0, MS_RDONLY},	       {"nosuid", MS_NOSUID, 0},
-	{"suid", 0, MS_NOSUID},	       {"nodev", MS_NODEV, 0},	       {"dev", 0, MS_NODEV},
-	{"noexec", MS_NOEXEC, 0},      {"exec", 0, MS_NOEXEC},	       {"sync", MS_SYNCHRONOUS, 0},
-	{"async", 0, MS_SYNCHRONOUS},  {"dirsync", MS_DIRSYNC, 0},     {"remount", MS_REMOUNT, 0},
-	{"mand", MS_MANDLOCK, 0},      {"nomand", 0, MS_MANDLOCK},     {"atime", 0, MS_NOATIME},
-	{"noatime", MS_NOATIME, 0},    {"diratime", 0, MS_NODIRATIME}, {"nodiratime", MS_NODIRATIME, 0},
-	{"relatime", MS_RELATIME, 0},  {"norelatime", 0, MS_RELATIME}, {"strictatime", MS_STRICTATIME, 0},
+	{"ro", MS_RDONLY, 0},
+	{"rw", 0, MS_RDONLY},
+	{"nosuid", MS_NOSUID, 0},
+	{"suid", 0, MS_NOSUID},
+	{"nodev", MS_NODEV, 0},
+	{"dev", 0, MS_NODEV},
+	{"noexec", MS_NOEXEC, 0},
+	{"exec", 0, MS_NOEXEC},
+	{"sync", MS_SYNCHRONOUS, 0},
+	{"async", 0, MS_SYNCHRONOUS},
+	{"dirsync", MS_DIRSYNC, 0},
+	{"remount", MS_REMOUNT, 0},
+	{"mand", MS_MANDLOCK, 0},
+	{"nomand", 0, MS_MANDLOCK},
+	{"atime", 0, MS_NOATIME},
+	{"noatime", MS_NOATIME, 0},
+	{"diratime", 0, MS_NODIRATIME},
+	{"nodiratime", MS_NODIRATIME, 0},
+	{"relatime", MS_RELATIME, 0},
+	{"norelatime", 0, MS_RELATIME},
+	{"strictatime", MS_STRICTATIME, 0},
 	{"nostrictatime", 0, MS_STRICTATIME},
 };
 
@@ -530,8 +549,9 @@ static const struct {
 	const char *name;
 	unsigned long prop;
 } mount_props[] = {
-	{"private", MS_PRIVATE},  {"rprivate", MS_PRIVATE | MS_REC},	 {"shared", MS_SHARED},
-	{"rshared", MS_SHARED | MS_REC}, {"slave", MS_SLAVE}, {"rslave", MS_SLAVE | MS_REC},
+	{"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+	{"shared", MS_SHARED},	       {"rshared", MS_SHARED | MS_REC},
+	{"slave", MS_SLAVE},	       {"rslave", MS_SLAVE | MS_REC},
 	{"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
@@ -568,7 +588,8 @@ int volt_oci_mount_opts(char *const *options, struct volt_oci_mount_opts *o, str
 			free(buf);
 			return volt_err_set(err, EINVAL, "mount option %s: idmapped mounts are not supported yet", opt);
 		}
-		if (!known && (!strcmp(opt, "tmpcopyup") || !strcmp(opt, "copy-symlink") || !strcmp(opt, "notmpcopyup")))
+		if (!known &&
+		    (!strcmp(opt, "tmpcopyup") || !strcmp(opt, "copy-symlink") || !strcmp(opt, "notmpcopyup")))
 			known = true; /* accepted without effect (docs/oci-runtime.md) */
 		if (!known) {
 			if (strchr(opt, ',')) {

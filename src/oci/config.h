@@ -59,11 +59,11 @@ struct volt_oci_config {
 	struct volt_idrange uids[VOLT_IDMAP_MAX], gids[VOLT_IDMAP_MAX];
 	int n_uids, n_gids;
 	char **masked, **readonly; /* maskedPaths, readonlyPaths */
-	char **sysctl;             /* "net.ipv4.ping_group_range=0 0" */
-	char *seccomp_json;        /* linux.seccomp, re-serialised for volt's seccomp loader */
+	char **sysctl;		   /* "net.ipv4.ping_group_range=0 0" */
+	char *seccomp_json;	   /* linux.seccomp, re-serialised for volt's seccomp loader */
 	char *rootfs_propagation;
-	char *annotations_json;    /* "{}" when absent */
-	char **ignored;            /* fields accepted without effect, for --debug */
+	char *annotations_json; /* "{}" when absent */
+	char **ignored;		/* fields accepted without effect, for --debug */
 };
 
 /* volt_oci_config_parse - parse config.json text (len bytes). Return: 0, or
@@ -83,8 +83,8 @@ const struct volt_oci_ns *volt_oci_find_ns(const struct volt_oci_config *c, int 
  * mount_setattr attributes, the propagation flags and the rest as data
  * ("mode=755,size=64k", malloc'd, "" when none). bind: rbind or bind seen. */
 struct volt_oci_mount_opts {
-	unsigned long flags;   /* MS_RDONLY, MS_NOSUID, ... for mount(2) */
-	unsigned long prop;    /* MS_PRIVATE, MS_SLAVE, ... (| MS_REC) */
+	unsigned long flags; /* MS_RDONLY, MS_NOSUID, ... for mount(2) */
+	unsigned long prop;  /* MS_PRIVATE, MS_SLAVE, ... (| MS_REC) */
 	bool bind, rec;
 	char *data;
 };

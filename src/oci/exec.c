@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/close_range.h>
 #include <unistd.h>
@@ -34,16 +33,17 @@
 #include "oci/state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/syscalls.h"
 
 /* take_process - src's process fields into dst (--process replaces the
  * bundle's process; the rest of the bundle, seccomp above all, stays) */
 static void take_process(struct volt_oci_config *dst, struct volt_oci_config *src)
 {
-#define SWAP(f)                                                                                                   \
-	do {                                                                                                      \
-		__typeof__(dst->f) t = dst->f;                                                                    \
-		dst->f = src->f;                                                                                  \
-		src->f = t;                                                                                       \
+#define SWAP(f)                                \
+	do {                                   \
+		__typeof__(dst->f) t = dst->f; \
+		dst->f = src->f;               \
+		src->f = t;                    \
 	} while (0)
 	SWAP(terminal);
 	SWAP(console_rows);
@@ -117,7 +117,9 @@ static void process_main(const struct volt_oci_exec_opts *o, const struct volt_o
 		/* a pty of the container's own devpts (its /dev/ptmx) */
 		char name[64];
 		int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-		int sl = m < 0 || unlockpt(m) < 0 || ptsname_r(m, name, sizeof(name)) ? -1 : open(name, O_RDWR | O_NOCTTY);
+		int sl = -1;
+		if (m >= 0 && unlockpt(m) == 0 && ptsname_r(m, name, sizeof(name)) == 0)
+			sl = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC); /* dup2'd to 0-2 below */
 		if (sl < 0) {
 			volt_err_sys(&e, "allocate a terminal in the container");
 			goto fail;
@@ -130,8 +132,10 @@ static void process_main(const struct volt_oci_exec_opts *o, const struct volt_o
 			goto fail;
 		close(m);
 		close(console);
-		for (int i = 0; i < 3; i++)
-			dup2(sl, i);
+		for (int i = 0; i < 3; i++) {
+			dup2(sl, i);	      /* the terminal is the process's stdio: kept across exec */
+			fcntl(i, F_SETFD, 0); /* also when sl itself is one of 0-2 */
+		}
 		if (sl > 2)
 			close(sl);
 		if (ioctl(0, TIOCSCTTY, 0) < 0) {
@@ -145,7 +149,7 @@ static void process_main(const struct volt_oci_exec_opts *o, const struct volt_o
 	}
 	if (volt_oci_find_exec(c->args[0], c->env, &e) < 0 || volt_oci_process_apply(ch, &e) < 0)
 		goto fail;
-	syscall(SYS_close_range, 3 + o->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+	volt_close_range(3 + o->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
 	environ = c->env;
 	execvp(c->args[0], c->args);
 	volt_err_set(&e, errno, "exec \"%s\"", c->args[0]);
@@ -160,13 +164,14 @@ fail:
 
 /* joiner_main - the first child: join, fork the process, pass its pid up,
  * wait for it unless detached (never returns) */
-static void joiner_main(const struct volt_oci_exec_opts *o, const struct volt_oci_child *ch, pid_t target,
-			int console, int pidw, int rep)
+static void joiner_main(const struct volt_oci_exec_opts *o, const struct volt_oci_child *ch, pid_t target, int console,
+			int pidw, int rep)
 {
 	struct volt_err e = {0};
 	int status;
-	if (volt_container_join(target, CLONE_NEWUSER | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWPID |
-					     CLONE_NEWCGROUP | CLONE_NEWNS,
+	if (volt_container_join(target,
+				CLONE_NEWUSER | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWPID |
+					CLONE_NEWCGROUP | CLONE_NEWNS,
 				&e) < 0) {
 		e.exit_code = VOLT_EXIT_INTERNAL;
 		if (write(rep, &e, sizeof(e)) < 0) {

@@ -169,9 +169,9 @@ static int one_mount(int rootfd, const struct volt_oci_mount *m, struct volt_err
 static int default_devices(int rootfd, struct volt_err *err)
 {
 	static const char *devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
-	static const char *links[][2] = {{"fd", "/proc/self/fd"},	  {"stdin", "/proc/self/fd/0"},
+	static const char *links[][2] = {{"fd", "/proc/self/fd"},	{"stdin", "/proc/self/fd/0"},
 					 {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
-					 {"ptmx", "pts/ptmx"},	  {"core", "/proc/kcore"}};
+					 {"ptmx", "pts/ptmx"},		{"core", "/proc/kcore"}};
 	cleanup_close int d = volt_rootfs_mkdir_p(rootfd, "/dev", err);
 	if (d < 0)
 		return -1;
@@ -219,8 +219,8 @@ static int mask_paths(int rootfd, char *const *masked, char *const *readonly, st
 		cleanup_close int fd = volt_rootfs_open(rootfd, masked[i], O_PATH | O_NOFOLLOW, 0);
 		if (fd < 0 || fstat(fd, &st) < 0)
 			continue; /* what the kernel lacks needs no mask (no /proc/kcore here) */
-		int r = S_ISDIR(st.st_mode) ? mount_at("tmpfs", fd, "tmpfs", MS_RDONLY, "size=0")
-					    : mount_at("/dev/null", fd, NULL, MS_BIND, NULL);
+		int r = S_ISDIR(st.st_mode) ? mount_at("tmpfs", fd, "tmpfs", MS_RDONLY, "size=0") :
+					      mount_at("/dev/null", fd, NULL, MS_BIND, NULL);
 		if (r < 0)
 			return volt_err_sys(err, "mask %s", masked[i]);
 	}
@@ -230,7 +230,8 @@ static int mask_paths(int rootfd, char *const *masked, char *const *readonly, st
 		if (fd < 0)
 			continue;
 		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0 || set_attrs(rootfd, readonly[i], MS_RDONLY, true) < 0)
+		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+		    set_attrs(rootfd, readonly[i], MS_RDONLY, true) < 0)
 			return volt_err_sys(err, "make %s read-only", readonly[i]);
 	}
 	return 0;
@@ -249,7 +250,9 @@ int volt_oci_child_rootfs(void *arg, struct volt_err *err)
 	for (size_t i = 0; i < 3; i++)
 		if (ch->join_fds[i] >= 0 && setns(ch->join_fds[i], join_types[i]) < 0)
 			return volt_err_sys(err, "join the %s namespace given by path",
-					    i == 0 ? "ipc" : i == 1 ? "uts" : "cgroup");
+					    i == 0 ? "ipc" :
+					    i == 1 ? "uts" :
+						     "cgroup");
 
 	/* nothing mounted here may reach the host: private unless the bundle
 	 * asks for another propagation of / */

@@ -25,7 +25,6 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +37,7 @@
 #include "security/seccomp.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/syscalls.h"
 
 char *volt_oci_default_root(void)
 {
@@ -69,8 +69,8 @@ int volt_oci_seccomp_compile(const struct volt_oci_config *c, struct sock_filter
 	struct stat st;
 	if (fd < 0)
 		return volt_err_sys(err, "memfd_create");
-	if (volt_scmp_profile_parse(&p, "config.json: linux.seccomp", c->seccomp_json, strlen(c->seccomp_json),
-				    err) < 0)
+	if (volt_scmp_profile_parse(&p, "config.json: linux.seccomp", c->seccomp_json, strlen(c->seccomp_json), err) <
+	    0)
 		return -1;
 	int r = volt_seccomp_compile(&p, c->cap_effective, VOLT_SECCOMP_ENFORCE, fd, err);
 	volt_scmp_profile_free(&p);
@@ -214,28 +214,33 @@ static int namespaces(const struct volt_oci_config *c, unsigned long *flags, str
 	*flags = 0;
 	for (int i = 0; i < c->n_ns; i++) {
 		const struct volt_oci_ns *ns = &c->ns[i];
-		int *slot = ns->flag == CLONE_NEWNET	  ? &j->net
-			    : ns->flag == CLONE_NEWUSER	  ? &j->user
-			    : ns->flag == CLONE_NEWPID	  ? &j->pid
-			    : ns->flag == CLONE_NEWIPC	  ? &j->child[0]
-			    : ns->flag == CLONE_NEWUTS	  ? &j->child[1]
-			    : ns->flag == CLONE_NEWCGROUP ? &j->child[2]
-							  : NULL;
+		int *slot = ns->flag == CLONE_NEWNET	? &j->net :
+			    ns->flag == CLONE_NEWUSER	? &j->user :
+			    ns->flag == CLONE_NEWPID	? &j->pid :
+			    ns->flag == CLONE_NEWIPC	? &j->child[0] :
+			    ns->flag == CLONE_NEWUTS	? &j->child[1] :
+			    ns->flag == CLONE_NEWCGROUP ? &j->child[2] :
+							  NULL;
 		if (!ns->path) {
 			*flags |= (unsigned long)ns->flag;
 			continue;
 		}
 		if (!slot)
-			return volt_err_set(err, ENOTSUP, "config.json: linux.namespaces[%d]: joining this namespace "
-					    "by path is not supported (volt-runtime sets up the root in a new mount namespace)", i);
+			return volt_err_set(
+				err, ENOTSUP,
+				"config.json: linux.namespaces[%d]: joining this namespace "
+				"by path is not supported (volt-runtime sets up the root in a new mount namespace)",
+				i);
 		*slot = open(ns->path, O_RDONLY | O_CLOEXEC);
 		if (*slot < 0)
 			return volt_err_sys(err, "open the namespace %s", ns->path);
 	}
 	if (!(*flags & CLONE_NEWNS))
-		return volt_err_set(err, EINVAL, "config.json: linux.namespaces: volt-runtime needs a new mount namespace");
+		return volt_err_set(err, EINVAL,
+				    "config.json: linux.namespaces: volt-runtime needs a new mount namespace");
 	if (*flags & 0x00000080 /* CLONE_NEWTIME */)
-		return volt_err_set(err, ENOTSUP, "config.json: linux.namespaces: a time namespace is not supported yet");
+		return volt_err_set(err, ENOTSUP,
+				    "config.json: linux.namespaces: a time namespace is not supported yet");
 	return 0;
 }
 
@@ -341,8 +346,13 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 		close(sp.userns_fd);
 	*pid = sp.pid;
 
-	struct volt_oci_state st = {.id = (char *)o->id, .bundle = bundle, .rootfs = rootfs, .created = created,
-				    .annotations_json = c.annotations_json, .pid = sp.pid, .owner = geteuid()};
+	struct volt_oci_state st = {.id = (char *)o->id,
+				    .bundle = bundle,
+				    .rootfs = rootfs,
+				    .created = created,
+				    .annotations_json = c.annotations_json,
+				    .pid = sp.pid,
+				    .owner = geteuid()};
 	now_rfc3339(created, sizeof(created));
 	if (!volt_oci_proc_alive(sp.pid, 0, &st.start)) {
 		volt_err_set(err, ESRCH, "the container's process exited during create");
@@ -458,7 +468,7 @@ int volt_oci_kill(const char *root, const char *id, int sig, struct volt_err *er
  * readable once it has exited, zombie or not) */
 static void wait_gone(pid_t pid, unsigned long long start)
 {
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int fd = volt_pidfd_open(pid, 0);
 	if (fd >= 0) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		poll(&p, 1, 5000);

@@ -13,8 +13,8 @@ struct volt_oci_create_opts {
 	const char *console_socket; /* process.terminal: the pty master goes there */
 	const char *pid_file;
 	unsigned preserve_fds;
-	bool keep_pty;              /* `run` in the foreground: the master comes back in *pty_fd */
-	char **notes;               /* out: config fields accepted without effect (malloc'd strv) */
+	bool keep_pty; /* `run` in the foreground: the master comes back in *pty_fd */
+	char **notes;  /* out: config fields accepted without effect (malloc'd strv) */
 };
 
 /* volt_oci_create - set up container id from the bundle and leave its
@@ -36,10 +36,10 @@ char *volt_oci_state_text(const char *root, const char *id, struct volt_err *err
 
 struct volt_oci_exec_opts {
 	const char *root, *id;
-	const char *process_file;   /* --process: a process object; else: */
-	char **args;                /* the command (argv form) */
-	char **env;                 /* -e KEY=VALUE, added to the container's */
-	const char *cwd, *user;     /* --cwd, --user UID[:GID] */
+	const char *process_file; /* --process: a process object; else: */
+	char **args;		  /* the command (argv form) */
+	char **env;		  /* -e KEY=VALUE, added to the container's */
+	const char *cwd, *user;	  /* --cwd, --user UID[:GID] */
 	bool tty, detach;
 	const char *console_socket, *pid_file;
 	unsigned preserve_fds;

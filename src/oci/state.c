@@ -29,9 +29,9 @@ bool volt_oci_id_valid(const char *id)
 int volt_oci_state_write(const char *dir, const struct volt_oci_state *s, struct volt_err *err)
 {
 	json_t *ann = json_loads(s->annotations_json ? s->annotations_json : "{}", 0, NULL);
-	json_t *o = json_pack("{s:s,s:i,s:s,s:s,s:s,s:I,s:I,s:o}", "id", s->id, "pid", (int)s->pid, "bundle",
-			      s->bundle, "rootfs", s->rootfs, "created", s->created, "start", (json_int_t)s->start,
-			      "owner", (json_int_t)s->owner, "annotations", ann ? ann : json_object());
+	json_t *o = json_pack("{s:s,s:i,s:s,s:s,s:s,s:I,s:I,s:o}", "id", s->id, "pid", (int)s->pid, "bundle", s->bundle,
+			      "rootfs", s->rootfs, "created", s->created, "start", (json_int_t)s->start, "owner",
+			      (json_int_t)s->owner, "annotations", ann ? ann : json_object());
 	cleanup_free char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	cleanup_free char *path = volt_path("%s/state.json", dir);
 	json_decref(o);

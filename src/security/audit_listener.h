@@ -6,8 +6,8 @@
 #include "security/security.h"
 
 struct volt_audit_listener {
-	int fd;       /* the listener, -1 when there is none */
-	char *log;    /* ctr_dir/seccomp-audit.log */
+	int fd;				  /* the listener, -1 when there is none */
+	char *log;			  /* ctr_dir/seccomp-audit.log */
 	unsigned char seen[1024 / 8 * 2]; /* names already recorded, per native / compat arch */
 };
 

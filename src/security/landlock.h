@@ -13,11 +13,11 @@
 int volt_landlock_abi(void);
 
 struct volt_ll_plan {
-	int abi;             /* the ABI used (the kernel's) */
+	int abi;	     /* the ABI used (the kernel's) */
 	uint64_t fs_handled; /* LANDLOCK_ACCESS_FS_* handled */
 	uint64_t net_handled;
 	uint64_t scoped;
-	char left_out[256];  /* what the profile asked for and this ABI cannot do */
+	char left_out[256]; /* what the profile asked for and this ABI cannot do */
 };
 
 /* volt_landlock_plan - what applying p at ABI abi will do (exec: a `volt

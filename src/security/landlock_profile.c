@@ -78,14 +78,18 @@ static int parse_line(struct volt_ll_profile *p, char *line, const char *name, i
 	else if (!strcmp(kw, "exec"))
 		rights = VOLT_LL_EXEC;
 	else if (strcmp(kw, "bind") && strcmp(kw, "connect") && strcmp(kw, "scope"))
-		return volt_err_set(err, EINVAL, "landlock profile %s:%d: unknown keyword \"%s\" (expected read, "
-				    "write, exec, bind, connect or scope)", name, lineno, kw);
+		return volt_err_set(err, EINVAL,
+				    "landlock profile %s:%d: unknown keyword \"%s\" (expected read, "
+				    "write, exec, bind, connect or scope)",
+				    name, lineno, kw);
 	while ((tok = strtok_r(NULL, " \t\r", &save))) {
 		n++;
 		if (rights) {
 			if (!valid_path(tok))
-				return volt_err_set(err, EINVAL, "landlock profile %s:%d: \"%s\" is not an absolute path "
-						    "without \"..\"", name, lineno, tok);
+				return volt_err_set(err, EINVAL,
+						    "landlock profile %s:%d: \"%s\" is not an absolute path "
+						    "without \"..\"",
+						    name, lineno, tok);
 			if (volt_ll_profile_add_path(p, tok, rights) < 0)
 				return volt_err_set(err, ENOMEM, "landlock profile %s", name);
 		} else if (!strcmp(kw, "scope")) {
@@ -94,14 +98,18 @@ static int parse_line(struct volt_ll_profile *p, char *line, const char *name, i
 			else if (!strcmp(tok, "signal"))
 				p->scope_signal = true;
 			else
-				return volt_err_set(err, EINVAL, "landlock profile %s:%d: unknown scope \"%s\" (expected "
-						    "abstract-unix-socket or signal)", name, lineno, tok);
+				return volt_err_set(err, EINVAL,
+						    "landlock profile %s:%d: unknown scope \"%s\" (expected "
+						    "abstract-unix-socket or signal)",
+						    name, lineno, tok);
 		} else {
 			char *end;
 			long port = strcmp(tok, "none") ? strtol(tok, &end, 10) : -1;
 			if (port != -1 && (*end || end == tok || port < 0 || port > 65535))
-				return volt_err_set(err, EINVAL, "landlock profile %s:%d: \"%s\" is not a port (0-65535) "
-						    "or none", name, lineno, tok);
+				return volt_err_set(err, EINVAL,
+						    "landlock profile %s:%d: \"%s\" is not a port (0-65535) "
+						    "or none",
+						    name, lineno, tok);
 			if (volt_ll_profile_add_port(p, kw[0] == 'b', port) < 0)
 				return volt_err_set(err, ENOMEM, "landlock profile %s", name);
 		}

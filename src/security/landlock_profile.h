@@ -11,15 +11,15 @@
 enum { VOLT_LL_READ = 1, VOLT_LL_WRITE = 2, VOLT_LL_EXEC = 4 };
 
 struct volt_ll_path {
-	char *path;      /* absolute, inside the container */
+	char *path;	 /* absolute, inside the container */
 	unsigned rights; /* VOLT_LL_* */
 };
 
 struct volt_ll_profile {
 	struct volt_ll_path *paths;
 	size_t n_paths;
-	bool bind_set, connect_set;   /* a bind/connect line restricts TCP bind/connect */
-	uint16_t *bind, *connect;     /* the ports allowed */
+	bool bind_set, connect_set; /* a bind/connect line restricts TCP bind/connect */
+	uint16_t *bind, *connect;   /* the ports allowed */
 	size_t n_bind, n_connect;
 	bool scope_abstract, scope_signal;
 };

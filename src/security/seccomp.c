@@ -49,13 +49,43 @@
 #include "util/syscalls.h"
 
 const char *const volt_seccomp_always_blocked[] = {
-	"kexec_load",   "kexec_file_load", "reboot",       "init_module", "finit_module", "delete_module",
-	"create_module", "swapon",         "swapoff",      "open_by_handle_at", "name_to_handle_at",
-	"iopl",         "ioperm",          "acct",         "lookup_dcookie", "nfsservctl", "uselib",
-	"vm86",         "vm86old",         "_sysctl",      "get_kernel_syms", "query_module", "quotactl",
-	"quotactl_fd",  "syslog",          "settimeofday", "stime", "clock_settime", "clock_adjtime",
-	"adjtimex",     "bpf",             "perf_event_open", "userfaultfd", "pciconfig_read",
-	"pciconfig_write", "pciconfig_iobase", NULL,
+	"kexec_load",
+	"kexec_file_load",
+	"reboot",
+	"init_module",
+	"finit_module",
+	"delete_module",
+	"create_module",
+	"swapon",
+	"swapoff",
+	"open_by_handle_at",
+	"name_to_handle_at",
+	"iopl",
+	"ioperm",
+	"acct",
+	"lookup_dcookie",
+	"nfsservctl",
+	"uselib",
+	"vm86",
+	"vm86old",
+	"_sysctl",
+	"get_kernel_syms",
+	"query_module",
+	"quotactl",
+	"quotactl_fd",
+	"syslog",
+	"settimeofday",
+	"stime",
+	"clock_settime",
+	"clock_adjtime",
+	"adjtimex",
+	"bpf",
+	"perf_event_open",
+	"userfaultfd",
+	"pciconfig_read",
+	"pciconfig_write",
+	"pciconfig_iobase",
+	NULL,
 };
 
 /* between seccomp(2) and execve(2) the child still calls these */
@@ -178,8 +208,12 @@ static bool named(const struct volt_scmp_profile *p, const struct volt_scmp_env 
 static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, const struct volt_scmp_rule *r)
 {
 	static const enum scmp_compare cmp[] = {
-		[VOLT_CMP_NE] = SCMP_CMP_NE, [VOLT_CMP_LT] = SCMP_CMP_LT, [VOLT_CMP_LE] = SCMP_CMP_LE,
-		[VOLT_CMP_EQ] = SCMP_CMP_EQ, [VOLT_CMP_GE] = SCMP_CMP_GE, [VOLT_CMP_GT] = SCMP_CMP_GT,
+		[VOLT_CMP_NE] = SCMP_CMP_NE,
+		[VOLT_CMP_LT] = SCMP_CMP_LT,
+		[VOLT_CMP_LE] = SCMP_CMP_LE,
+		[VOLT_CMP_EQ] = SCMP_CMP_EQ,
+		[VOLT_CMP_GE] = SCMP_CMP_GE,
+		[VOLT_CMP_GT] = SCMP_CMP_GT,
 		[VOLT_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 	};
 	struct scmp_arg_cmp a[6];
@@ -197,7 +231,8 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, const struct volt
 	}
 	for (size_t i = 0; i < r->n_args; i++) {
 		const struct volt_scmp_arg *x = &r->args[i];
-		struct scmp_arg_cmp c = {.arg = x->index, .op = cmp[x->op], .datum_a = x->value, .datum_b = x->value_two};
+		struct scmp_arg_cmp c = {
+			.arg = x->index, .op = cmp[x->op], .datum_a = x->value, .datum_b = x->value_two};
 		if (dup) {
 			/* the same argument twice: one rule each (OR), as runc does */
 			int ret = seccomp_rule_add_array(ctx, act, nr, 1, &c);
@@ -241,7 +276,8 @@ int volt_seccomp_compile(const struct volt_scmp_profile *p, uint64_t caps, enum 
 		}
 	}
 	/* the only foreign architecture left is x32: answer as the kernel would */
-	if (dropped_x32 && has_x86 && (r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS))) < 0) {
+	if (dropped_x32 && has_x86 &&
+	    (r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS))) < 0) {
 		volt_err_set(err, -r, "seccomp: bad-architecture action");
 		goto out;
 	}
@@ -264,7 +300,8 @@ int volt_seccomp_compile(const struct volt_scmp_profile *p, uint64_t caps, enum 
 	}
 	for (size_t i = 0; volt_seccomp_always_blocked[i]; i++) {
 		const char *s = volt_seccomp_always_blocked[i];
-		uint32_t act = mode == VOLT_SECCOMP_ENFORCE ? SCMP_ACT_ERRNO(EPERM) : to_scmp(VOLT_SCMP_ERRNO, EPERM, mode);
+		uint32_t act =
+			mode == VOLT_SECCOMP_ENFORCE ? SCMP_ACT_ERRNO(EPERM) : to_scmp(VOLT_SCMP_ERRNO, EPERM, mode);
 		int nr = seccomp_syscall_resolve_name(s);
 		if (nr == __NR_SCMP_ERROR || named(p, &env, s) || blocks(def) || act == def)
 			continue;

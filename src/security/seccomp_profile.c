@@ -40,8 +40,12 @@ static const struct {
 };
 
 static const char *ops[] = {
-	[VOLT_CMP_NE] = "SCMP_CMP_NE", [VOLT_CMP_LT] = "SCMP_CMP_LT", [VOLT_CMP_LE] = "SCMP_CMP_LE",
-	[VOLT_CMP_EQ] = "SCMP_CMP_EQ", [VOLT_CMP_GE] = "SCMP_CMP_GE", [VOLT_CMP_GT] = "SCMP_CMP_GT",
+	[VOLT_CMP_NE] = "SCMP_CMP_NE",
+	[VOLT_CMP_LT] = "SCMP_CMP_LT",
+	[VOLT_CMP_LE] = "SCMP_CMP_LE",
+	[VOLT_CMP_EQ] = "SCMP_CMP_EQ",
+	[VOLT_CMP_GE] = "SCMP_CMP_GE",
+	[VOLT_CMP_GT] = "SCMP_CMP_GT",
 	[VOLT_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
@@ -111,8 +115,8 @@ const char *volt_scmp_action_name(enum volt_scmp_action a)
 /* bad - fill err with "NAME: WHERE: reason" and return -1 */
 static int bad(struct volt_err *err, const char *name, const char *where, const char *why, const char *what)
 {
-	return volt_err_set(err, EINVAL, "seccomp profile %s: %s: %s%s%s%s", name, where, why,
-			    what ? " \"" : "", what ? what : "", what ? "\"" : "");
+	return volt_err_set(err, EINVAL, "seccomp profile %s: %s: %s%s%s%s", name, where, why, what ? " \"" : "",
+			    what ? what : "", what ? "\"" : "");
 }
 
 /* parse_action - "SCMP_ACT_*" to the enum; -1 if unknown */
@@ -189,10 +193,10 @@ static int parse_errno(json_t *num, json_t *name, int *out, const char **why)
 		}
 		/* the C library names one of each pair only */
 		if (s && !e)
-			e = !strcmp(s, "EWOULDBLOCK") ? EWOULDBLOCK
-			    : !strcmp(s, "EDEADLOCK") ? EDEADLOCK
-			    : !strcmp(s, "ENOTSUP")   ? ENOTSUP
-						      : 0;
+			e = !strcmp(s, "EWOULDBLOCK") ? EWOULDBLOCK :
+			    !strcmp(s, "EDEADLOCK")   ? EDEADLOCK :
+			    !strcmp(s, "ENOTSUP")     ? ENOTSUP :
+							0;
 		if (!e) {
 			*why = "\"errno\" is no errno name";
 			return -1;
@@ -305,7 +309,8 @@ static int parse_rule(json_t *r, struct volt_scmp_rule *rule, const char *name, 
 	if (!v)
 		return bad(err, name, where, "missing \"action\"", NULL);
 	if (parse_action(v, &rule->action) < 0)
-		return bad(err, name, where, "unknown action", json_string_value(v) ? json_string_value(v) : "(not a string)");
+		return bad(err, name, where, "unknown action",
+			   json_string_value(v) ? json_string_value(v) : "(not a string)");
 	if (parse_errno(json_object_get(r, "errnoRet"), json_object_get(r, "errno"), &rule->errno_ret, &why) < 0) {
 		snprintf(where + strlen(where), sizeof(where) - strlen(where), ".errnoRet");
 		return bad(err, name, where, why, NULL);
@@ -400,7 +405,8 @@ int volt_scmp_profile_parse(struct volt_scmp_profile *p, const char *name, const
 		goto out;
 	}
 	if (parse_action(v, &p->default_action) < 0) {
-		bad(err, name, "defaultAction", "unknown action", json_string_value(v) ? json_string_value(v) : "(not a string)");
+		bad(err, name, "defaultAction", "unknown action",
+		    json_string_value(v) ? json_string_value(v) : "(not a string)");
 		goto out;
 	}
 	p->default_errno = EPERM;
@@ -412,7 +418,8 @@ int volt_scmp_profile_parse(struct volt_scmp_profile *p, const char *name, const
 	}
 	/* no program of volt's can be handed to an outside agent */
 	if (json_object_get(o, "listenerPath")) {
-		bad(err, name, "listenerPath", "not supported (volt serves notifications itself: --seccomp-audit)", NULL);
+		bad(err, name, "listenerPath", "not supported (volt serves notifications itself: --seccomp-audit)",
+		    NULL);
 		goto out;
 	}
 	if (check_flags(json_object_get(o, "flags"), name, err) < 0)

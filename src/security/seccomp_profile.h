@@ -51,7 +51,7 @@ struct volt_scmp_rule {
 
 /* the conditions a rule's includes/excludes are checked against */
 struct volt_scmp_env {
-	uint64_t caps;    /* the container's capability set */
+	uint64_t caps;	  /* the container's capability set */
 	const char *arch; /* the native architecture, "SCMP_ARCH_X86_64" */
 	unsigned kernel;  /* the running kernel, VOLT_SCMP_KERNEL(); 0: unknown */
 };
@@ -59,7 +59,7 @@ struct volt_scmp_env {
 struct volt_scmp_profile {
 	enum volt_scmp_action default_action;
 	int default_errno; /* defaultErrnoRet, EPERM when absent */
-	char **arches;     /* "SCMP_ARCH_X86_64", ... */
+	char **arches;	   /* "SCMP_ARCH_X86_64", ... */
 	struct volt_scmp_rule *rules;
 	size_t n_rules;
 };

@@ -55,8 +55,10 @@ int volt_security_opts_to_spec(struct volt_ctx *ctx, const struct volt_security_
 			 !strcmp(opt, "label:disable") || !strcmp(opt, "apparmor=unconfined"))
 			continue; /* no_new_privs is always on; there is no SELinux/AppArmor label to set */
 		else
-			return volt_err_set(err, EINVAL, "--security-opt %s: supported: seccomp=NAME|PATH|unconfined, "
-					    "landlock=NAME|PATH|none, no-new-privileges", opt);
+			return volt_err_set(err, EINVAL,
+					    "--security-opt %s: supported: seccomp=NAME|PATH|unconfined, "
+					    "landlock=NAME|PATH|none, no-new-privileges",
+					    opt);
 	}
 	if (volt_caps_compute(o->cap_add, o->cap_drop, &caps, err) < 0)
 		return -1;
@@ -103,8 +105,10 @@ json_t *volt_security_record(const struct volt_sec_spec *s, const struct volt_se
 	volt_caps_format(sec->caps, caps, sizeof(caps));
 	sc = json_pack("{s:s,s:s,s:s,s:s,s:I}", "profile", s->seccomp ? s->seccomp : "default", "path",
 		       sec->seccomp_path ? sec->seccomp_path : "", "mode",
-		       !sec->bpf ? "unconfined" : sec->mode == VOLT_SECCOMP_ENFORCE ? "enforce" : "audit", "key",
-		       sec->seccomp_key, "instructions", (json_int_t)sec->bpf_len);
+		       !sec->bpf			 ? "unconfined" :
+		       sec->mode == VOLT_SECCOMP_ENFORCE ? "enforce" :
+							   "audit",
+		       "key", sec->seccomp_key, "instructions", (json_int_t)sec->bpf_len);
 	ll = json_pack("{s:s,s:s,s:b,s:i,s:b,s:b,s:b,s:b,s:s}", "profile", s->landlock ? s->landlock : "default",
 		       "path", sec->landlock_path ? sec->landlock_path : "", "enabled",
 		       sec->landlock_on && sec->plan.abi > 0, "abi", sec->plan.abi, "filesystem",
@@ -125,9 +129,8 @@ int volt_security_prepare(struct volt_ctx *ctx, const struct volt_sec_spec *s, c
 		cleanup_free char *cache = volt_path("%s/cache/seccomp", ctx->root);
 		sec->mode = !s->seccomp_audit ? VOLT_SECCOMP_ENFORCE : exec ? VOLT_SECCOMP_LOG : VOLT_SECCOMP_NOTIFY;
 		sec->seccomp_path = volt_profile_find(ctx, "seccomp", s->seccomp ? s->seccomp : "default", err);
-		if (!sec->seccomp_path ||
-		    volt_seccomp_load(cache, sec->seccomp_path, sec->caps, sec->mode, &sec->bpf, &sec->bpf_len,
-				      sec->seccomp_key, err) < 0)
+		if (!sec->seccomp_path || volt_seccomp_load(cache, sec->seccomp_path, sec->caps, sec->mode, &sec->bpf,
+							    &sec->bpf_len, sec->seccomp_key, err) < 0)
 			goto fail;
 		if (sec->mode == VOLT_SECCOMP_NOTIFY &&
 		    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sec->notify_sock) < 0) {

@@ -17,10 +17,10 @@
  * container, container/spec.h: volt_spec_security fills one from the spec,
  * borrowing its strings). NULL means the default. */
 struct volt_sec_spec {
-	char *seccomp;        /* profile name, path or "unconfined" */
-	char *landlock;       /* profile name, path or "none" */
+	char *seccomp;	/* profile name, path or "unconfined" */
+	char *landlock; /* profile name, path or "none" */
 	char **cap_add, **cap_drop;
-	bool seccomp_audit;   /* allow and record what the profile would block */
+	bool seccomp_audit; /* allow and record what the profile would block */
 };
 
 /* The command line's security options (volt create/run). */
@@ -32,17 +32,17 @@ struct volt_security_opts {
 };
 
 struct volt_security {
-	uint64_t caps;                  /* container root's capabilities */
-	struct sock_filter *bpf;        /* NULL: seccomp unconfined */
+	uint64_t caps;		 /* container root's capabilities */
+	struct sock_filter *bpf; /* NULL: seccomp unconfined */
 	size_t bpf_len;
 	enum volt_seccomp_mode mode;
-	char *seccomp_path;             /* the profile file, NULL when unconfined */
-	char seccomp_key[65];           /* sha256 of the compiled program's inputs */
+	char *seccomp_path;   /* the profile file, NULL when unconfined */
+	char seccomp_key[65]; /* sha256 of the compiled program's inputs */
 	bool landlock_on;
 	struct volt_ll_profile ll;
 	struct volt_ll_plan plan;
 	char *landlock_path;
-	int notify_sock[2];             /* --seccomp-audit: [0] the shim's end, [1] the child's */
+	int notify_sock[2]; /* --seccomp-audit: [0] the shim's end, [1] the child's */
 };
 
 /* volt_security_opts_to_spec - check and record --security-opt, --cap-add,

@@ -51,8 +51,8 @@ int volt_ctx_init(struct volt_ctx *ctx, const char *root, const char *runroot, s
 	if (stat(ctx->runroot, &st) < 0)
 		return volt_err_sys(err, "stat %s", ctx->runroot);
 	if (st.st_uid != getuid())
-		return volt_err_set(err, EPERM, "runtime directory %s belongs to uid %u, not to you",
-				    ctx->runroot, (unsigned)st.st_uid);
+		return volt_err_set(err, EPERM, "runtime directory %s belongs to uid %u, not to you", ctx->runroot,
+				    (unsigned)st.st_uid);
 	return 0;
 }
 

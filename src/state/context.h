@@ -8,9 +8,9 @@
 struct volt_early_userns;
 
 struct volt_ctx {
-	char *root;      /* $VOLT_ROOT: store, state, containers */
-	char *runroot;   /* runtime files: locks, sockets */
-	char *libexec;   /* where volt-shim and volt-init live */
+	char *root;    /* $VOLT_ROOT: store, state, containers */
+	char *runroot; /* runtime files: locks, sockets */
+	char *libexec; /* where volt-shim and volt-init live */
 	struct volt_db db;
 	int db_open;
 	/* a foreground run's user namespace, mapped while the container is
@@ -33,7 +33,7 @@ void volt_ctx_free(struct volt_ctx *ctx);
 char *volt_ctx_helper(struct volt_ctx *ctx, const char *name);
 
 /* Per-container directories. */
-char *volt_ctx_ctr_dir(struct volt_ctx *ctx, const char *id);  /* root/containers/<id> */
-char *volt_ctx_ctr_run(struct volt_ctx *ctx, const char *id);  /* runroot/<id> */
+char *volt_ctx_ctr_dir(struct volt_ctx *ctx, const char *id); /* root/containers/<id> */
+char *volt_ctx_ctr_run(struct volt_ctx *ctx, const char *id); /* runroot/<id> */
 
 #endif

@@ -19,20 +19,19 @@
 #define VOLT_DB_WAL_PAGES "128"
 #define VOLT_DB_WAL_BYTES "1048576"
 
-static const char schema[] =
-	"CREATE TABLE IF NOT EXISTS images ("
-	" id TEXT PRIMARY KEY, config TEXT NOT NULL, layers TEXT NOT NULL,"
-	" source TEXT, created INTEGER NOT NULL, size INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS image_names ("
-	" repo TEXT NOT NULL, tag TEXT NOT NULL, image_id TEXT NOT NULL REFERENCES images(id),"
-	" PRIMARY KEY (repo, tag));"
-	"CREATE TABLE IF NOT EXISTS containers ("
-	" id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, image_id TEXT NOT NULL,"
-	" image_name TEXT, spec TEXT NOT NULL, state INTEGER NOT NULL, pid INTEGER DEFAULT 0,"
-	" shim_pid INTEGER DEFAULT 0, exit_code INTEGER DEFAULT 0, created INTEGER NOT NULL,"
-	" started INTEGER DEFAULT 0, finished INTEGER DEFAULT 0, error TEXT,"
-	" kind TEXT NOT NULL DEFAULT 'container');"
-	"PRAGMA user_version = 2;";
+static const char schema[] = "CREATE TABLE IF NOT EXISTS images ("
+			     " id TEXT PRIMARY KEY, config TEXT NOT NULL, layers TEXT NOT NULL,"
+			     " source TEXT, created INTEGER NOT NULL, size INTEGER NOT NULL);"
+			     "CREATE TABLE IF NOT EXISTS image_names ("
+			     " repo TEXT NOT NULL, tag TEXT NOT NULL, image_id TEXT NOT NULL REFERENCES images(id),"
+			     " PRIMARY KEY (repo, tag));"
+			     "CREATE TABLE IF NOT EXISTS containers ("
+			     " id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, image_id TEXT NOT NULL,"
+			     " image_name TEXT, spec TEXT NOT NULL, state INTEGER NOT NULL, pid INTEGER DEFAULT 0,"
+			     " shim_pid INTEGER DEFAULT 0, exit_code INTEGER DEFAULT 0, created INTEGER NOT NULL,"
+			     " started INTEGER DEFAULT 0, finished INTEGER DEFAULT 0, error TEXT,"
+			     " kind TEXT NOT NULL DEFAULT 'container');"
+			     "PRAGMA user_version = 2;";
 
 /* migrate[v] - from version v to v + 1 */
 static const char *const migrate[] = {
@@ -161,8 +160,7 @@ int volt_db_open(struct volt_db *db, const char *volt_root, struct volt_err *err
 			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 			 " PRAGMA wal_autocheckpoint=" VOLT_DB_WAL_PAGES ";"
 			 " PRAGMA journal_size_limit=" VOLT_DB_WAL_BYTES ";",
-			 NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+			 NULL, NULL, NULL) != SQLITE_OK) {
 		db_fail(db, err, path);
 		volt_db_close(db);
 		return -1;
@@ -246,6 +244,11 @@ int volt_kind_parse(const char *name)
 }
 
 /* prepare + bind text/int params from a format: 's' text, 'i' int, 'l' int64 */
+void volt_db_finalizep(sqlite3_stmt **st)
+{
+	sqlite3_finalize(*st); /* a no-op on NULL */
+}
+
 static sqlite3_stmt *prep(struct volt_db *db, struct volt_err *err, const char *sql, const char *fmt, ...)
 {
 	sqlite3_stmt *st;
@@ -296,8 +299,8 @@ void volt_image_row_free(struct volt_image_row *img)
 	memset(img, 0, sizeof(*img));
 }
 
-int volt_db_image_add(struct volt_db *db, const struct volt_image_row *img, const char *repo,
-		      const char *tag, struct volt_err *err)
+int volt_db_image_add(struct volt_db *db, const struct volt_image_row *img, const char *repo, const char *tag,
+		      struct volt_err *err)
 {
 	if (volt_db_begin(db, err) < 0)
 		return -1;
@@ -305,13 +308,13 @@ int volt_db_image_add(struct volt_db *db, const struct volt_image_row *img, cons
 		prep(db, err,
 		     "INSERT OR IGNORE INTO images (id, config, layers, source, created, size)"
 		     " VALUES (?,?,?,?,?,?)",
-		     "ssssll", img->id, img->config, img->layers, img->source ? img->source : "",
-		     img->created, img->size),
+		     "ssssll", img->id, img->config, img->layers, img->source ? img->source : "", img->created,
+		     img->size),
 		err, "add image") < 0)
 		goto fail;
 	if (repo && run(db,
-			prep(db, err, "INSERT OR REPLACE INTO image_names (repo, tag, image_id) VALUES (?,?,?)",
-			     "sss", repo, tag ? tag : "latest", img->id),
+			prep(db, err, "INSERT OR REPLACE INTO image_names (repo, tag, image_id) VALUES (?,?,?)", "sss",
+			     repo, tag ? tag : "latest", img->id),
 			err, "tag image") < 0)
 		goto fail;
 	return volt_db_commit(db, err);
@@ -335,8 +338,7 @@ static void image_from_row(sqlite3_stmt *st, struct volt_image_row *o)
 
 #define IMAGE_COLS "i.id, i.config, i.layers, i.source, i.created, i.size"
 
-int volt_db_image_find(struct volt_db *db, const char *ref, struct volt_image_row *out,
-		       struct volt_err *err)
+int volt_db_image_find(struct volt_db *db, const char *ref, struct volt_image_row *out, struct volt_err *err)
 {
 	cleanup_free char *repo = strdup(ref);
 	const char *tag = "latest";
@@ -411,8 +413,8 @@ int volt_db_image_list(struct volt_db *db, volt_image_cb cb, void *arg, struct v
 
 int volt_db_image_untag(struct volt_db *db, const char *repo, const char *tag, struct volt_err *err)
 {
-	return run(db, prep(db, err, "DELETE FROM image_names WHERE repo = ? AND tag = ?", "ss", repo, tag),
-		   err, "untag image");
+	return run(db, prep(db, err, "DELETE FROM image_names WHERE repo = ? AND tag = ?", "ss", repo, tag), err,
+		   "untag image");
 }
 
 int volt_db_image_untag_all(struct volt_db *db, const char *id, struct volt_err *err)
@@ -466,8 +468,8 @@ int volt_db_ctr_insert(struct volt_db *db, const struct volt_ctr_row *c, struct 
 	sqlite3_stmt *st = prep(db, err,
 				"INSERT INTO containers (id, name, image_id, image_name, spec, state, created, kind)"
 				" VALUES (?,?,?,?,?,?,?,?)",
-				"sssssils", c->id, c->name, c->image_id, c->image_name ? c->image_name : "",
-				c->spec, (int)c->state, c->created, volt_kind_name(c->kind));
+				"sssssils", c->id, c->name, c->image_id, c->image_name ? c->image_name : "", c->spec,
+				(int)c->state, c->created, volt_kind_name(c->kind));
 	int r;
 	if (!st)
 		return -1;
@@ -480,7 +482,7 @@ int volt_db_ctr_insert(struct volt_db *db, const struct volt_ctr_row *c, struct 
 	return 0;
 }
 
-#define CTR_COLS                                                                               \
+#define CTR_COLS                                                                                   \
 	"id, name, image_id, image_name, spec, state, pid, shim_pid, exit_code, created, started," \
 	" finished, error, kind"
 
@@ -507,33 +509,30 @@ static void ctr_from_row(sqlite3_stmt *st, struct volt_ctr_row *o)
 
 int volt_db_ctr_find(struct volt_db *db, const char *ref, struct volt_ctr_row *out, struct volt_err *err)
 {
-	sqlite3_stmt *st = prep(db, err, "SELECT " CTR_COLS " FROM containers WHERE name = ? OR id = ?", "ss",
-				ref, ref);
-	if (!st)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		ctr_from_row(st, out);
-		sqlite3_finalize(st);
-		return 0;
+	{ /* by name or full id; finalized before the prefix query */
+		cleanup_stmt sqlite3_stmt *st =
+			prep(db, err, "SELECT " CTR_COLS " FROM containers WHERE name = ? OR id = ?", "ss", ref, ref);
+		if (!st)
+			return -1;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			ctr_from_row(st, out);
+			return 0;
+		}
 	}
-	sqlite3_finalize(st);
 	if (strlen(ref) < 3 || strspn(ref, "0123456789abcdef") != strlen(ref))
 		return 1;
 	cleanup_free char *like = volt_path("%s%%", ref);
-	st = prep(db, err, "SELECT " CTR_COLS " FROM containers WHERE id LIKE ? LIMIT 2", "s", like);
+	cleanup_stmt sqlite3_stmt *st =
+		prep(db, err, "SELECT " CTR_COLS " FROM containers WHERE id LIKE ? LIMIT 2", "s", like);
 	if (!st)
 		return -1;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
+	if (sqlite3_step(st) != SQLITE_ROW)
 		return 1;
-	}
 	ctr_from_row(st, out);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		sqlite3_finalize(st);
 		volt_ctr_row_free(out);
 		return volt_err_set(err, 0, "container id prefix \"%s\" is ambiguous", ref);
 	}
-	sqlite3_finalize(st);
 	return 0;
 }
 
@@ -565,8 +564,8 @@ int volt_db_ctr_set_running(struct volt_db *db, const char *id, int pid, int shi
 		   err, "update container");
 }
 
-int volt_db_ctr_set_exited(struct volt_db *db, const char *id, int exit_code, long long finished,
-			   const char *error, struct volt_err *err)
+int volt_db_ctr_set_exited(struct volt_db *db, const char *id, int exit_code, long long finished, const char *error,
+			   struct volt_err *err)
 {
 	sqlite3_stmt *st = prep(db, err,
 				"UPDATE containers SET state = ?, exit_code = ?, finished = ?, pid = 0, error = ?"

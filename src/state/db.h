@@ -10,6 +10,11 @@
 #include "util/err.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
+
+/* cleanup_stmt - a prepared statement finalized when it goes out of scope */
+void volt_db_finalizep(struct sqlite3_stmt **st);
+#define cleanup_stmt __attribute__((cleanup(volt_db_finalizep)))
 
 struct volt_db {
 	struct sqlite3 *h;
@@ -17,13 +22,13 @@ struct volt_db {
 };
 
 struct volt_image_row {
-	char id[72];        /* hex sha256 of the config */
-	char *repo, *tag;   /* the name it was looked up by (may be NULL) */
-	char *config;       /* OCI image config JSON */
-	char *layers;       /* JSON array of layer digests */
-	char *source;       /* where it came from */
-	long long created;  /* ns */
-	long long size;     /* logical bytes */
+	char id[72];	   /* hex sha256 of the config */
+	char *repo, *tag;  /* the name it was looked up by (may be NULL) */
+	char *config;	   /* OCI image config JSON */
+	char *layers;	   /* JSON array of layer digests */
+	char *source;	   /* where it came from */
+	long long created; /* ns */
+	long long size;	   /* logical bytes */
 };
 
 enum volt_ctr_state {
@@ -46,7 +51,7 @@ struct volt_ctr_row {
 	enum volt_kind kind;
 	char *name;
 	char *image_id, *image_name;
-	char *spec;         /* container spec JSON (container/spec.h) */
+	char *spec; /* container spec JSON (container/spec.h) */
 	enum volt_ctr_state state;
 	int pid, shim_pid;
 	int exit_code;
@@ -62,7 +67,7 @@ void volt_db_close(struct volt_db *db);
  * is; the first one after none truncates it and rebuilds it from the whole
  * WAL (~0.45 ms of a container start here). -1 when there is none. */
 int volt_db_open_idle(struct volt_db *db, const char *volt_root);
-int volt_db_begin(struct volt_db *db, struct volt_err *err);  /* BEGIN IMMEDIATE */
+int volt_db_begin(struct volt_db *db, struct volt_err *err); /* BEGIN IMMEDIATE */
 int volt_db_commit(struct volt_db *db, struct volt_err *err);
 void volt_db_rollback(struct volt_db *db);
 
@@ -73,12 +78,11 @@ const char *volt_kind_name(enum volt_kind k);
 int volt_kind_parse(const char *name);
 
 /* images */
-int volt_db_image_add(struct volt_db *db, const struct volt_image_row *img, const char *repo,
-		      const char *tag, struct volt_err *err);
+int volt_db_image_add(struct volt_db *db, const struct volt_image_row *img, const char *repo, const char *tag,
+		      struct volt_err *err);
 /* volt_db_image_find - by repo:tag (tag defaults to latest), full id, or a
  * unique id prefix. Return 0 found, 1 not found, -1 error (ambiguous included). */
-int volt_db_image_find(struct volt_db *db, const char *ref, struct volt_image_row *out,
-		       struct volt_err *err);
+int volt_db_image_find(struct volt_db *db, const char *ref, struct volt_image_row *out, struct volt_err *err);
 typedef int (*volt_image_cb)(const struct volt_image_row *img, void *arg);
 int volt_db_image_list(struct volt_db *db, volt_image_cb cb, void *arg, struct volt_err *err);
 /* volt_db_image_untag - drop repo:tag; *remaining gets the id's other names. */
@@ -101,8 +105,8 @@ typedef int (*volt_ctr_cb)(const struct volt_ctr_row *c, void *arg);
 int volt_db_ctr_list(struct volt_db *db, volt_ctr_cb cb, void *arg, struct volt_err *err);
 int volt_db_ctr_set_running(struct volt_db *db, const char *id, int pid, int shim_pid, long long started,
 			    struct volt_err *err);
-int volt_db_ctr_set_exited(struct volt_db *db, const char *id, int exit_code, long long finished,
-			   const char *error, struct volt_err *err);
+int volt_db_ctr_set_exited(struct volt_db *db, const char *id, int exit_code, long long finished, const char *error,
+			   struct volt_err *err);
 int volt_db_ctr_set_state(struct volt_db *db, const char *id, enum volt_ctr_state s, struct volt_err *err);
 int volt_db_ctr_set_spec(struct volt_db *db, const char *id, const char *spec, struct volt_err *err);
 /* volt_db_ctr_rename - a new name; EEXIST when another container has it */

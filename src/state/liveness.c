@@ -39,8 +39,7 @@ int volt_ctr_monitor_alive(struct volt_ctx *ctx, const char *id)
 void volt_ctr_refresh(struct volt_ctx *ctx, struct volt_ctr_row *row)
 {
 	struct volt_err ignored;
-	if ((row->state != VOLT_CTR_RUNNING && row->state != VOLT_CTR_PAUSED) ||
-	    volt_ctr_monitor_alive(ctx, row->id))
+	if ((row->state != VOLT_CTR_RUNNING && row->state != VOLT_CTR_PAUSED) || volt_ctr_monitor_alive(ctx, row->id))
 		return;
 	/* the monitor died without recording an exit (SIGKILL, OOM, reboot):
 	 * its container died with it (PDEATHSIG) */

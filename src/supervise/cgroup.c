@@ -72,8 +72,7 @@ static bool has_word(const char *list, const char *w)
 	return false;
 }
 
-int volt_cg_check(const char *dir, const struct volt_limits *l, bool ignore, const char *whose,
-		  struct volt_err *err)
+int volt_cg_check(const char *dir, const struct volt_limits *l, bool ignore, const char *whose, struct volt_err *err)
 {
 	struct {
 		const char *ctl, *opt;

@@ -19,8 +19,7 @@ char *volt_cg_dir(const char *path);
 /* volt_cg_check - each controller the limits need must be listed in
  * dir/cgroup.controllers; whose names the cgroup in the message. Missing:
  * error naming the controller and the fix, or (ignore) one warning. */
-int volt_cg_check(const char *dir, const struct volt_limits *l, bool ignore, const char *whose,
-		  struct volt_err *err);
+int volt_cg_check(const char *dir, const struct volt_limits *l, bool ignore, const char *whose, struct volt_err *err);
 /* volt_cg_apply - write the limits into dir (memory.max, cpu.max ...). */
 int volt_cg_apply(const char *dir, const struct volt_limits *l, struct volt_err *err);
 int volt_cg_freeze(const char *dir, bool freeze, struct volt_err *err);

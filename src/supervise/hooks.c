@@ -143,8 +143,7 @@ static int wait_started(struct volt_ctx *ctx, struct volt_sd *sd, struct volt_ct
 	return volt_err_set(err, ETIMEDOUT, "start %s: unit %s did not start the container in 30 s", row->name, unit);
 }
 
-static int systemd_start(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_sup_rec *r,
-			 struct volt_err *err)
+static int systemd_start(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_sup_rec *r, struct volt_err *err)
 {
 	struct volt_sd *sd = NULL;
 	struct volt_spec spec;
@@ -167,8 +166,13 @@ static int systemd_start(struct volt_ctx *ctx, struct volt_ctr_row *row, struct 
 	shim = volt_ctx_helper(ctx, "volt-shim");
 	desc = volt_path("volt container %s (%.12s)", row->name, row->id);
 	char *argv[] = {shim, "--root", ctx->root, "--runroot", ctx->runroot, "--id", row->id, NULL};
-	struct volt_sd_unit_spec u = {.unit = r->unit, .description = desc, .argv = argv, .restart = &r->restart,
-				      .limits = &r->limits, .kill_signal = sig, .stop_timeout = stop_timeout};
+	struct volt_sd_unit_spec u = {.unit = r->unit,
+				      .description = desc,
+				      .argv = argv,
+				      .restart = &r->restart,
+				      .limits = &r->limits,
+				      .kill_signal = sig,
+				      .stop_timeout = stop_timeout};
 	long long t0 = volt_now_ns();
 	struct volt_err ignored;
 	volt_sd_reset_failed(sd, r->unit, &ignored);
@@ -336,11 +340,10 @@ int volt_sup_kill(struct volt_ctx *ctx, struct volt_ctr_row *row, int sig, struc
 	}
 	int ret = 1;
 	if (sig == SIGKILL) {
-		ret = 0;
-		if (volt_sd_kill_unit(sd, r.unit, "all", SIGKILL, err) < 0 && !not_loaded(err))
-			ret = -1;
-		else if (volt_sd_stop_unit(sd, r.unit, err) < 0 && !not_loaded(err))
-			ret = -1;
+		/* the stop only once the kill went through (or found no unit) */
+		bool failed = (volt_sd_kill_unit(sd, r.unit, "all", SIGKILL, err) < 0 && !not_loaded(err)) ||
+			      (volt_sd_stop_unit(sd, r.unit, err) < 0 && !not_loaded(err));
+		ret = failed ? -1 : 0;
 		wait_monitor_gone(ctx, row->id, 10000);
 		volt_sd_reset_failed(sd, r.unit, &ignored);
 	} else if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT || sig == SIGUSR1 ||

@@ -15,14 +15,14 @@
 int volt_ctr_pids(pid_t pid1, pid_t **out, size_t *n, struct volt_err *err);
 
 struct volt_stats {
-	double cpu_percent;       /* of one CPU, over the sample */
-	long long cpu_usec;       /* total CPU time */
-	long long mem_bytes;      /* cgroup memory.current, or the sum of RSS */
-	long long mem_limit;      /* -1: none */
+	double cpu_percent;  /* of one CPU, over the sample */
+	long long cpu_usec;  /* total CPU time */
+	long long mem_bytes; /* cgroup memory.current, or the sum of RSS */
+	long long mem_limit; /* -1: none */
 	int pids;
 	long long net_rx, net_tx; /* bytes, interfaces but lo */
 	long long blk_read, blk_write;
-	char *cgroup;             /* the container's cgroup (v2), or NULL */
+	char *cgroup; /* the container's cgroup (v2), or NULL */
 };
 
 /* volt_ctr_stats - figures for a running container, CPU sampled over

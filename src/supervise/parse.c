@@ -32,8 +32,8 @@ int volt_restart_parse(const char *s, struct volt_restart *out, struct volt_err 
 			out->max = (int)n;
 		}
 	} else {
-		return volt_err_set(err, EINVAL,
-				    "--restart %s: expected no, on-failure[:N], always or unless-stopped", s);
+		return volt_err_set(err, EINVAL, "--restart %s: expected no, on-failure[:N], always or unless-stopped",
+				    s);
 	}
 	return 0;
 }
@@ -106,8 +106,8 @@ void volt_limits_init(struct volt_limits *l)
  * pids limit alone does not count: it is applied where it can be). */
 bool volt_limits_any(const struct volt_limits *l)
 {
-	return l->memory >= 0 || l->memory_swap >= 0 || l->cpu_quota >= 0 || l->cpu_weight >= 0 ||
-	       l->io_weight >= 0 || (l->pids >= 0 && !l->pids_default);
+	return l->memory >= 0 || l->memory_swap >= 0 || l->cpu_quota >= 0 || l->cpu_weight >= 0 || l->io_weight >= 0 ||
+	       (l->pids >= 0 && !l->pids_default);
 }
 
 /* volt_backoff_ms - see supervisor.h. */

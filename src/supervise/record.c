@@ -42,8 +42,8 @@ static json_t *limits_json(const struct volt_limits *l)
 {
 	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:b}", "memory", (json_int_t)l->memory, "memory_swap",
 			 (json_int_t)l->memory_swap, "cpu_quota", (json_int_t)l->cpu_quota, "cpu_weight",
-			 (json_int_t)l->cpu_weight, "pids", (json_int_t)l->pids, "io_weight",
-			 (json_int_t)l->io_weight, "pids_default", l->pids_default);
+			 (json_int_t)l->cpu_weight, "pids", (json_int_t)l->pids, "io_weight", (json_int_t)l->io_weight,
+			 "pids_default", l->pids_default);
 }
 
 /* limits_from_json - the inverse; missing keys are "not set". */

@@ -24,31 +24,34 @@ VOLT_LAZY_FN(lib, int, sd_bus_set_bus_client, (sd_bus * bus, int b), (bus, b), -
 VOLT_LAZY_FN(lib, int, sd_bus_set_method_call_timeout, (sd_bus * bus, uint64_t usec), (bus, usec), -ENOSYS)
 VOLT_LAZY_FN(lib, int, sd_bus_start, (sd_bus * bus), (bus), -ENOSYS)
 VOLT_LAZY_FN(lib, sd_bus *, sd_bus_flush_close_unref, (sd_bus * bus), (bus), NULL)
-VOLT_LAZY_FN(lib, int, sd_bus_call, (sd_bus * bus, sd_bus_message *m, uint64_t usec, sd_bus_error *ret_error, sd_bus_message **reply),
-     (bus, m, usec, ret_error, reply), -ENOSYS)
+VOLT_LAZY_FN(lib, int, sd_bus_call,
+	     (sd_bus * bus, sd_bus_message *m, uint64_t usec, sd_bus_error *ret_error, sd_bus_message **reply),
+	     (bus, m, usec, ret_error, reply), -ENOSYS)
 VOLT_LAZY_FN(lib, int, sd_bus_get_property_string,
-     (sd_bus * bus, const char *destination, const char *path, const char *interface, const char *member,
-      sd_bus_error *ret_error, char **ret),
-     (bus, destination, path, interface, member, ret_error, ret), -ENOSYS)
+	     (sd_bus * bus, const char *destination, const char *path, const char *interface, const char *member,
+	      sd_bus_error *ret_error, char **ret),
+	     (bus, destination, path, interface, member, ret_error, ret), -ENOSYS)
 VOLT_LAZY_FN(lib, int, sd_bus_message_new_method_call,
-     (sd_bus * bus, sd_bus_message **m, const char *destination, const char *path, const char *interface,
-      const char *member),
-     (bus, m, destination, path, interface, member), -ENOSYS)
+	     (sd_bus * bus, sd_bus_message **m, const char *destination, const char *path, const char *interface,
+	      const char *member),
+	     (bus, m, destination, path, interface, member), -ENOSYS)
 VOLT_LAZY_FN(lib, int, sd_bus_message_append_array, (sd_bus_message * m, char type, const void *ptr, size_t size),
-     (m, type, ptr, size), -ENOSYS)
+	     (m, type, ptr, size), -ENOSYS)
 VOLT_LAZY_FN(lib, int, sd_bus_message_append_strv, (sd_bus_message * m, char **l), (m, l), -ENOSYS)
 VOLT_LAZY_FN(lib, int, sd_bus_message_open_container, (sd_bus_message * m, char type, const char *contents),
-     (m, type, contents), -ENOSYS)
+	     (m, type, contents), -ENOSYS)
 VOLT_LAZY_FN(lib, int, sd_bus_message_close_container, (sd_bus_message * m), (m), -ENOSYS)
 VOLT_LAZY_FN(lib, sd_bus_message *, sd_bus_message_unref, (sd_bus_message * m), (m), NULL)
 VOLT_LAZY_FN(lib, int, sd_bus_error_has_name, (const sd_bus_error *e, const char *name), (e, name), 0)
 VOLT_LAZY_FN(lib, int, sd_bus_error_is_set, (const sd_bus_error *e), (e), 0)
-VOLT_LAZY_FN(lib, int, sd_bus_message_appendv, (sd_bus_message * m, const char *types, va_list ap), (m, types, ap), -ENOSYS)
-VOLT_LAZY_FN(lib, int, sd_bus_message_readv, (sd_bus_message * m, const char *types, va_list ap), (m, types, ap), -ENOSYS)
+VOLT_LAZY_FN(lib, int, sd_bus_message_appendv, (sd_bus_message * m, const char *types, va_list ap), (m, types, ap),
+	     -ENOSYS)
+VOLT_LAZY_FN(lib, int, sd_bus_message_readv, (sd_bus_message * m, const char *types, va_list ap), (m, types, ap),
+	     -ENOSYS)
 VOLT_LAZY_FN(lib, int, sd_bus_call_methodv,
-     (sd_bus * bus, const char *destination, const char *path, const char *interface, const char *member,
-      sd_bus_error *ret_error, sd_bus_message **reply, const char *types, va_list ap),
-     (bus, destination, path, interface, member, ret_error, reply, types, ap), -ENOSYS)
+	     (sd_bus * bus, const char *destination, const char *path, const char *interface, const char *member,
+	      sd_bus_error *ret_error, sd_bus_message **reply, const char *types, va_list ap),
+	     (bus, destination, path, interface, member, ret_error, reply, types, ap), -ENOSYS)
 
 void sd_bus_error_free(sd_bus_error *e)
 {

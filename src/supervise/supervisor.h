@@ -51,11 +51,11 @@ struct volt_restart {
 
 /* Resource limits; -1 = not set. */
 struct volt_limits {
-	int64_t memory;      /* bytes: MemoryMax / memory.max */
+	int64_t memory;	     /* bytes: MemoryMax / memory.max */
 	int64_t memory_swap; /* bytes, docker meaning: memory + swap; MemorySwapMax = swap - memory */
 	int64_t cpu_quota;   /* microseconds of CPU per second: CPUQuota / cpu.max */
 	int64_t cpu_weight;  /* 1..10000: CPUWeight / cpu.weight */
-	int64_t pids;        /* TasksMax / pids.max */
+	int64_t pids;	     /* TasksMax / pids.max */
 	int64_t io_weight;   /* 1..10000: IOWeight / io.weight */
 	bool pids_default;   /* pids is the default 2048, not asked for */
 };
@@ -78,14 +78,14 @@ struct volt_sup_opts {
 struct volt_sup_rec {
 	char id[72];
 	enum volt_sup_kind requested, active; /* active: what the last start used */
-	char *unit;                           /* volt-<name>.service, or NULL */
-	char *why;                            /* why `active` was chosen */
+	char *unit;			      /* volt-<name>.service, or NULL */
+	char *why;			      /* why `active` was chosen */
 	struct volt_restart restart;
 	struct volt_limits limits;
 	bool ignore_limits;
-	int starts;          /* shim starts since the last `volt start` */
+	int starts;	     /* shim starts since the last `volt start` */
 	bool stop_requested; /* `volt stop` was asked: do not restart */
-	char *argv;          /* JSON array: the create/run arguments */
+	char *argv;	     /* JSON array: the create/run arguments */
 };
 
 /* ---- parsing (supervise/parse.c) ---- */
@@ -130,8 +130,8 @@ struct json_t *volt_sup_json(struct volt_ctx *ctx, const char *id);
 
 /* ---- lifecycle hooks (supervise/hooks.c), called from workload/lifecycle.c ---- */
 /* volt_sup_create - record o (and the command line) for a new container. */
-int volt_sup_create(struct volt_ctx *ctx, const char *id, const struct volt_sup_opts *o, int argc,
-		    char **argv, struct volt_err *err);
+int volt_sup_create(struct volt_ctx *ctx, const char *id, const struct volt_sup_opts *o, int argc, char **argv,
+		    struct volt_err *err);
 /* volt_sup_check - before anything is created: fail as the start would when
  * an explicit limit in o cannot be enforced by the supervisor the start will
  * use (o->foreground: builtin; else the user manager when one answers), so

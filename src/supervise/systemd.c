@@ -160,9 +160,9 @@ static int append_limits(sd_bus_message *m, const struct volt_limits *l)
 		r = sd_bus_message_append(m, "(sv)", "MemoryMax", "t", sd_u64(l->memory));
 	if (r >= 0 && l->memory_swap >= 0) {
 		/* docker's --memory-swap is memory plus swap; systemd's is swap alone */
-		int64_t swap = l->memory_swap == INT64_MAX || l->memory < 0 || l->memory == INT64_MAX
-				       ? INT64_MAX
-				       : l->memory_swap - l->memory;
+		int64_t swap = l->memory_swap == INT64_MAX || l->memory < 0 || l->memory == INT64_MAX ?
+				       INT64_MAX :
+				       l->memory_swap - l->memory;
 		r = sd_bus_message_append(m, "(sv)", "MemorySwapMax", "t", sd_u64(swap < 0 ? 0 : swap));
 	}
 	if (r >= 0 && l->cpu_quota >= 0)
@@ -197,8 +197,9 @@ static int append_exec(sd_bus_message *m, char **argv)
 	    (r = sd_bus_message_append(m, "s", "ExecStart")) < 0 ||
 	    (r = sd_bus_message_open_container(m, 'v', "a(sasb)")) < 0 ||
 	    (r = sd_bus_message_open_container(m, 'a', "(sasb)")) < 0 ||
-	    (r = sd_bus_message_open_container(m, 'r', "sasb")) < 0 || (r = sd_bus_message_append(m, "s", argv[0])) < 0 ||
-	    (r = sd_bus_message_append_strv(m, argv)) < 0 || (r = sd_bus_message_append(m, "b", 0)) < 0)
+	    (r = sd_bus_message_open_container(m, 'r', "sasb")) < 0 ||
+	    (r = sd_bus_message_append(m, "s", argv[0])) < 0 || (r = sd_bus_message_append_strv(m, argv)) < 0 ||
+	    (r = sd_bus_message_append(m, "b", 0)) < 0)
 		return r;
 	for (int i = 0; i < 4; i++)
 		if ((r = sd_bus_message_close_container(m)) < 0)
@@ -241,11 +242,11 @@ int volt_sd_start_transient(struct volt_sd *sd, const struct volt_sd_unit_spec *
 	if (r >= 0)
 		r = sd_bus_message_open_container(m, 'a', "(sv)");
 	if (r >= 0)
-		r = sd_bus_message_append(
-			m, "(sv)(sv)(sv)(sv)(sv)(sv)(sv)", "Description", "s", u->description, "Delegate", "b", 1,
-			"KillMode", "s", "mixed", "KillSignal", "i", u->kill_signal, "TimeoutStopUSec", "t",
-			(uint64_t)u->stop_timeout * 1000000ULL, "CollectMode", "s", "inactive-or-failed",
-			"Restart", "s", restart_value(u->restart));
+		r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)(sv)(sv)", "Description", "s", u->description,
+					  "Delegate", "b", 1, "KillMode", "s", "mixed", "KillSignal", "i",
+					  u->kill_signal, "TimeoutStopUSec", "t",
+					  (uint64_t)u->stop_timeout * 1000000ULL, "CollectMode", "s",
+					  "inactive-or-failed", "Restart", "s", restart_value(u->restart));
 	if (r >= 0)
 		r = sd_bus_message_append(m, "(sv)", "RestartUSec", "t", (uint64_t)100000);
 	if (r >= 0 && u->restart->mode == VOLT_RESTART_ON_FAILURE && u->restart->max > 0)
@@ -372,8 +373,8 @@ int volt_sd_unit_info(struct volt_sd *sd, const char *unit, char **active, char 
 	sd_bus_message_unref(reply);
 	if (r < 0 || !p)
 		return sd_fail(err, r < 0 ? r : -ENOMEM, NULL, "get unit %s", unit);
-	if (active &&
-	    sd_bus_get_property_string(sd->bus, SD_DEST, p, "org.freedesktop.systemd1.Unit", "ActiveState", &e, active) < 0)
+	if (active && sd_bus_get_property_string(sd->bus, SD_DEST, p, "org.freedesktop.systemd1.Unit", "ActiveState",
+						 &e, active) < 0)
 		return sd_fail(err, -EIO, &e, "state of %s", unit);
 	if (cgroup && sd_bus_get_property_string(sd->bus, SD_DEST, p, "org.freedesktop.systemd1.Service",
 						 "ControlGroup", &e, cgroup) < 0)

@@ -69,11 +69,21 @@ int volt_split_words(const char *s, char ***out, struct volt_err *err)
 static const struct {
 	const char *key, *opt;
 } keys[] = {
-	{"Environment", "--env"}, {"Volume", "--volume"},       {"Network", "--network"},   {"Memory", "--memory"},
-	{"MemorySwap", "--memory-swap"}, {"Cpus", "--cpus"},    {"CpuShares", "--cpu-shares"},
-	{"PidsLimit", "--pids-limit"},   {"IOWeight", "--io-weight"}, {"Label", "--label"},
-	{"User", "--user"},              {"WorkingDir", "--workdir"}, {"Hostname", "--hostname"},
-	{"StopSignal", "--stop-signal"}, {"StopTimeout", "--stop-timeout"},
+	{"Environment", "--env"},
+	{"Volume", "--volume"},
+	{"Network", "--network"},
+	{"Memory", "--memory"},
+	{"MemorySwap", "--memory-swap"},
+	{"Cpus", "--cpus"},
+	{"CpuShares", "--cpu-shares"},
+	{"PidsLimit", "--pids-limit"},
+	{"IOWeight", "--io-weight"},
+	{"Label", "--label"},
+	{"User", "--user"},
+	{"WorkingDir", "--workdir"},
+	{"Hostname", "--hostname"},
+	{"StopSignal", "--stop-signal"},
+	{"StopTimeout", "--stop-timeout"},
 };
 
 static int container_key(struct volt_unitfile *u, const char *k, const char *v, int line, struct volt_err *err)
@@ -189,6 +199,10 @@ int volt_unitfile_parse(const char *text, size_t len, const char *defname, struc
 			goto fail;
 		}
 		u->name = strdup(defname);
+		if (!u->name) {
+			volt_err_set(err, ENOMEM, "out of memory");
+			goto fail;
+		}
 	}
 	for (const char *c = u->name; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' ||
@@ -253,8 +267,9 @@ char *volt_unit_text(const struct volt_unit_render *r)
 	FILE *f = open_memstream(&out, &len);
 	if (!f)
 		return NULL;
-	fprintf(f, "# written by volt; edit the .volt file or run volt generate again instead\n"
-		   "[Unit]\nDescription=%s\n\n[Service]\nType=simple\n",
+	fprintf(f,
+		"# written by volt; edit the .volt file or run volt generate again instead\n"
+		"[Unit]\nDescription=%s\n\n[Service]\nType=simple\n",
 		r->description);
 	exec_line(f, "ExecStartPre", r->exec_start_pre);
 	exec_line(f, "ExecStart", r->exec_start);

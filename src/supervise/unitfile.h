@@ -28,10 +28,10 @@
 
 struct volt_unitfile {
 	char *name, *image, *restart;
-	char **run_args;  /* volt run options (not name, image, command) */
-	char **exec;      /* the command */
-	char **service;   /* raw [Service] lines */
-	char **install;   /* raw [Install] lines */
+	char **run_args; /* volt run options (not name, image, command) */
+	char **exec;	 /* the command */
+	char **service;	 /* raw [Service] lines */
+	char **install;	 /* raw [Install] lines */
 };
 
 /* volt_unitfile_parse - text (len bytes, need not be NUL-terminated) into u;
@@ -45,8 +45,8 @@ int volt_split_words(const char *s, char ***out, struct volt_err *err);
 struct volt_unit_render {
 	const char *description;
 	char **exec_start_pre, **exec_start, **exec_stop, **exec_stop_post; /* argv each, may be NULL */
-	const char *restart;  /* systemd Restart= value */
-	int stop_timeout;     /* seconds */
+	const char *restart;						    /* systemd Restart= value */
+	int stop_timeout;						    /* seconds */
 	char **service, **install;
 };
 /* volt_unit_text - a user unit file (malloc'd), argv quoted for systemd. */

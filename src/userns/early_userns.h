@@ -11,22 +11,25 @@
 #include "util/err.h"
 
 struct volt_early_userns {
-	bool active;          /* started and neither joined nor given up */
+	bool active; /* started and neither joined nor given up */
 	struct volt_idmap map;
-	pid_t holder;         /* a child that sits in the namespace until released */
-	int release_fd;       /* closing it lets the holder exit */
-	pid_t mapper;         /* a child that runs newuidmap and newgidmap on it */
-	int ns_fd;            /* the namespace of a live keeper (userns_keeper.c), or -1 */
-	char *keeper_path;    /* its record; set when keepers are on (malloc'd) */
-	char *keeper_root;    /* the $VOLT_ROOT whose database it keeps open (malloc'd) */
+	pid_t holder;			   /* a child that sits in the namespace until released */
+	int release_fd;			   /* closing it lets the holder exit */
+	pid_t mapper;			   /* a child that runs newuidmap and newgidmap on it */
+	int ns_fd;			   /* the namespace of a live keeper (userns_keeper.c), or -1 */
+	char *keeper_path;		   /* its record; set when keepers are on (malloc'd) */
+	char *keeper_root;		   /* the $VOLT_ROOT whose database it keeps open (malloc'd) */
 	struct volt_userns_keeper_key key; /* the map as the keeper records it */
-	pid_t netns_maker;    /* a child making the container's network namespace in it */
-	int netns_ready_fd;   /* the maker's word: 0 made, 1 failed */
-	int netns_release_fd; /* closing it lets the maker exit */
+	pid_t netns_maker;		   /* a child making the container's network namespace in it */
+	int netns_ready_fd;		   /* the maker's word: 0 made, 1 failed */
+	int netns_release_fd;		   /* closing it lets the maker exit */
 };
 
 /* an early namespace not (yet) started: abort on it does nothing */
-#define VOLT_EARLY_USERNS_INIT {.release_fd = -1, .ns_fd = -1, .netns_ready_fd = -1, .netns_release_fd = -1}
+#define VOLT_EARLY_USERNS_INIT                                                              \
+	{                                                                                   \
+		.release_fd = -1, .ns_fd = -1, .netns_ready_fd = -1, .netns_release_fd = -1 \
+	}
 
 /* volt_early_userns_start - take the namespace a keeper holds for map m under
  * runroot (userns_keeper.c); when there is none, make a user namespace (held

@@ -15,8 +15,7 @@
 #include "util/fs.h"
 #include "util/trace.h"
 
-int volt_idmap_parse_subid(const char *text, const char *name, uint32_t id, uint32_t *start,
-			   uint32_t *count)
+int volt_idmap_parse_subid(const char *text, const char *name, uint32_t id, uint32_t *start, uint32_t *count)
 {
 	char idstr[16];
 	const char *line = text;
@@ -67,8 +66,7 @@ static void add(struct volt_idrange *r, int *n, uint32_t in, uint32_t out, uint3
 
 /* keep-id in full mode: ids below the user's come from the range, the user's
  * own id is itself, the rest continue the range. */
-static void build(struct volt_idrange *r, int *n, uint32_t self, bool keep_id, bool full, uint32_t sub,
-		  uint32_t cnt)
+static void build(struct volt_idrange *r, int *n, uint32_t self, bool keep_id, bool full, uint32_t sub, uint32_t cnt)
 {
 	*n = 0;
 	if (!keep_id) {
@@ -220,8 +218,7 @@ static int write_proc(pid_t pid, const char *file, const char *data, struct volt
 
 /* spawn_helper - start newuidmap/newgidmap for pid with ranges r; the pid of
  * the helper, or -1 with err. */
-static pid_t spawn_helper(const char *prog, pid_t pid, const struct volt_idrange *r, int n,
-			  struct volt_err *err)
+static pid_t spawn_helper(const char *prog, pid_t pid, const struct volt_idrange *r, int n, struct volt_err *err)
 {
 	char args[VOLT_IDMAP_MAX * 3 + 3][24];
 	char *argv[VOLT_IDMAP_MAX * 3 + 4];
@@ -420,7 +417,7 @@ int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, st
 		}
 		if (fn(arg, &cerr) == 0)
 			_exit(0);
-	child_out:
+child_out:
 		if (!cerr.msg[0])
 			volt_err_set(&cerr, 0, "user namespace helper failed");
 		if (write(from_child[1], &cerr, sizeof(cerr)) < 0)
@@ -433,7 +430,7 @@ int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, st
 		volt_err_set(err, 0, "user namespace helper failed");
 		c = 1;
 	} else {
-		c = volt_idmap_apply(m, pid, err) < 0;
+		c = (char)(volt_idmap_apply(m, pid, err) < 0);
 		if (write(to_child[1], &c, 1) != 1)
 			c = 1;
 	}
@@ -465,8 +462,7 @@ static int run_and_report(void *arg, struct volt_err *err)
 	return 0;
 }
 
-int volt_userns_run_id(const struct volt_idmap *m, volt_userns_id_fn fn, void *arg, char *id_out,
-		       struct volt_err *err)
+int volt_userns_run_id(const struct volt_idmap *m, volt_userns_id_fn fn, void *arg, char *id_out, struct volt_err *err)
 {
 	struct id_job j = {fn, arg, -1};
 	int pfd[2], ret;

@@ -22,12 +22,12 @@ struct volt_idrange {
 };
 
 struct volt_idmap {
-	bool full;       /* subordinate ranges in use */
+	bool full; /* subordinate ranges in use */
 	bool keep_id;
 	uint32_t uid, gid; /* the invoking user */
 	struct volt_idrange uids[VOLT_IDMAP_MAX], gids[VOLT_IDMAP_MAX];
 	int n_uids, n_gids;
-	char why[160];   /* why single mode was chosen, for `volt info` */
+	char why[160]; /* why single mode was chosen, for `volt info` */
 };
 
 /* volt_idmap_detect - choose the mapping for the invoking user.
@@ -44,8 +44,7 @@ int volt_idmap_user_name(uid_t uid, const char *passwd, char *buf, size_t len);
 
 /* volt_idmap_parse_subid - find user (name or uid) in a subuid/subgid file's
  * text; 0 and start/count on success, 1 if absent. Pure, for unit tests. */
-int volt_idmap_parse_subid(const char *text, const char *name, uint32_t id, uint32_t *start,
-			   uint32_t *count);
+int volt_idmap_parse_subid(const char *text, const char *name, uint32_t id, uint32_t *start, uint32_t *count);
 
 /* volt_idmap_apply - write the mapping of process pid (which has just
  * unshared its user namespace): newuidmap/newgidmap in full mode, direct
@@ -89,7 +88,6 @@ int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, st
  * pull, cas build, bundle import): fn fills the 64-hex image id, which comes
  * back to the caller through a pipe into id_out (>= 65 bytes). */
 typedef int (*volt_userns_id_fn)(void *arg, char id_out[65], struct volt_err *err);
-int volt_userns_run_id(const struct volt_idmap *m, volt_userns_id_fn fn, void *arg, char *id_out,
-		       struct volt_err *err);
+int volt_userns_run_id(const struct volt_idmap *m, volt_userns_id_fn fn, void *arg, char *id_out, struct volt_err *err);
 
 #endif

@@ -1,3 +1,4 @@
+#define VOLT_ERR_DEFINE /* the functions themselves: no analyzer macros (err.h) */
 #include "util/err.h"
 
 #include <errno.h>

@@ -37,8 +37,7 @@ int volt_mkdir_p(const char *path, mode_t mode, struct volt_err *err)
 	return 0;
 }
 
-int volt_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
-			   struct volt_err *err)
+int volt_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode, struct volt_err *err)
 {
 	cleanup_free char *tmp = volt_path("%s.tmp-XXXXXX", path);
 	cleanup_close int fd = mkostemp(tmp, O_CLOEXEC);
@@ -230,9 +229,9 @@ int volt_parse_time(const char *s, long long *ns)
 	long long frac = 0;
 	const char *p = s;
 
-	if (digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &mo) < 0 || *p++ != '-' ||
-	    digits(&p, 2, &d) < 0 || (*p != 'T' && *p != 't' && *p != ' ') || !*p++ || digits(&p, 2, &h) < 0 ||
-	    *p++ != ':' || digits(&p, 2, &mi) < 0 || *p++ != ':' || digits(&p, 2, &sec) < 0)
+	if (digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &mo) < 0 || *p++ != '-' || digits(&p, 2, &d) < 0 ||
+	    (*p != 'T' && *p != 't' && *p != ' ') || !*p++ || digits(&p, 2, &h) < 0 || *p++ != ':' ||
+	    digits(&p, 2, &mi) < 0 || *p++ != ':' || digits(&p, 2, &sec) < 0)
 		return -1;
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		return -1;

@@ -13,8 +13,7 @@ int volt_mkdir_p(const char *path, mode_t mode, struct volt_err *err);
 
 /* volt_write_file_atomic - write data to "path.tmp-XXXXXX" and rename it over
  * path, so readers never see half a file. */
-int volt_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
-			   struct volt_err *err);
+int volt_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode, struct volt_err *err);
 
 /* volt_write_all - write all n bytes (retrying short writes and EINTR);
  * false when the fd will take no more. */

@@ -13,8 +13,8 @@
 enum arg_kind { A_FIELD, A_VAR, A_STR, A_NUM, A_FUNC };
 struct arg {
 	enum arg_kind k;
-	char *name;   /* A_VAR: the variable ("" for $); A_STR: the text; A_FUNC: its name */
-	char **path;  /* A_FIELD, A_VAR: .A.B */
+	char *name;  /* A_VAR: the variable ("" for $); A_STR: the text; A_FUNC: its name */
+	char **path; /* A_FIELD, A_VAR: .A.B */
 	size_t npath;
 	json_int_t num;
 };
@@ -50,11 +50,18 @@ struct parser {
 	struct volt_err *err;
 };
 
+/* no_memory - out of memory building a template's output: fatal, as
+ * volt_path's contract and jansson's own allocation failures are */
+static _Noreturn void no_memory(void)
+{
+	abort();
+}
+
 static void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		abort(); /* as jansson's own allocation failures are not survivable here either */
+		no_memory();
 	return q;
 }
 
@@ -62,7 +69,7 @@ static char *xstrndup(const char *s, size_t n)
 {
 	char *d = strndup(s, n);
 	if (!d)
-		abort();
+		no_memory();
 	return d;
 }
 
@@ -180,8 +187,12 @@ static int parse_string(struct parser *ps, struct arg *a)
 			switch (c) {
 			case 'n': c = '\n'; break;
 			case 't': c = '\t'; break;
-			case '\\': case '"': break;
-			default: free(s); ps->p--; return perr(ps, "unknown escape in string");
+			case '\\':
+			case '"': break;
+			default:
+				free(s);
+				ps->p--;
+				return perr(ps, "unknown escape in string");
 			}
 		}
 		if (n + 2 > cap)
@@ -379,8 +390,8 @@ static int parse_list(struct parser *ps, struct list *l, int depth, enum term *t
 			return close_action(ps);
 		}
 		bool is_range = keyword(ps, "range"), is_if = !is_range && keyword(ps, "if");
-		if (!is_range && !is_if && (keyword(ps, "with") || keyword(ps, "define") || keyword(ps, "template") ||
-					    keyword(ps, "block")))
+		if (!is_range && !is_if &&
+		    (keyword(ps, "with") || keyword(ps, "define") || keyword(ps, "template") || keyword(ps, "block")))
 			return perr(ps, "this action is not supported");
 		struct node *n = new_node(l, is_range ? N_RANGE : is_if ? N_IF : N_ACTION);
 		if (parse_pipe(ps, &n->pipe, is_range) < 0 || close_action(ps) < 0)
@@ -451,7 +462,8 @@ static void print_value(FILE *f, json_t *v)
 		/* Go prints a map's keys sorted */
 		size_t n = json_object_size(v), j = 0;
 		const char **keys = xrealloc(NULL, n * sizeof(char *));
-		json_object_foreach(v, k, e) keys[j++] = k;
+		json_object_foreach(v, k, e)
+			keys[j++] = k;
 		qsort(keys, n, sizeof(char *), strcmp_p);
 		fputs("map[", f);
 		for (j = 0; j < n; j++) {
@@ -471,7 +483,7 @@ static char *value_string(json_t *v)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
-		abort();
+		no_memory();
 	print_value(f, v);
 	fclose(f);
 	return buf;
@@ -568,7 +580,7 @@ static int call(struct run *r, const char *fn, json_t **av, size_t n, json_t **o
 		json_t *e;
 		FILE *f = open_memstream(&buf, &len);
 		if (!f)
-			abort();
+			no_memory();
 		json_array_foreach(av[0], i, e) {
 			if (i)
 				fputs(json_string_value(av[1]), f);
@@ -604,7 +616,7 @@ static int call(struct run *r, const char *fn, json_t **av, size_t n, json_t **o
 		return rerr(r, "template: %s: wrong number of arguments", fn);
 	}
 	if (!*out && strcmp(fn, "index"))
-		abort();
+		return rerr(r, "template: %s: no value", fn);
 	return 0;
 }
 
@@ -617,7 +629,8 @@ static int eval_pipe(struct run *r, const struct pipe *pp, json_t *dot, json_t *
 		const struct cmd *cm = &pp->cmds[c];
 		json_t *v = NULL;
 		int ret;
-		if (cm->args[0].k != A_FUNC || (!strcmp(cm->args[0].name, "true") || !strcmp(cm->args[0].name, "false"))) {
+		if (cm->args[0].k != A_FUNC ||
+		    (!strcmp(cm->args[0].name, "true") || !strcmp(cm->args[0].name, "false"))) {
 			if (have_prev) {
 				json_decref(prev);
 				return rerr(r, "template: %s", "a pipe must end in a function");
@@ -667,7 +680,8 @@ static int exec_range(struct run *r, const struct node *n, json_t *v, json_t *do
 		json_t *e;
 		size_t j = 0;
 		keys = xrealloc(NULL, count * sizeof(char *));
-		json_object_foreach(v, k, e) keys[j++] = k;
+		json_object_foreach(v, k, e)
+			keys[j++] = k;
 		qsort(keys, count, sizeof(char *), strcmp_p);
 	}
 	for (size_t i = 0; i < count && ret == 0; i++) {

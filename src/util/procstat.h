@@ -6,8 +6,8 @@
 
 struct volt_procstat {
 	unsigned long long utime, stime; /* clock ticks */
-	unsigned long long start;        /* clock ticks since boot */
-	long long rss;                   /* pages */
+	unsigned long long start;	 /* clock ticks since boot */
+	long long rss;			 /* pages */
 };
 
 /* volt_procstat_parse - parse the text of a /proc/PID/stat. The command name

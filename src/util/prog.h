@@ -13,13 +13,13 @@ char *volt_prog_find(const char *name);
 
 /* A program to run and what to give it. */
 struct volt_prog {
-	char *const *argv;  /* argv[0] is searched on $PATH */
-	const char *cwd;    /* NULL: volt's own */
-	const char *input;  /* stdin: NULL for /dev/null, else a few KB at most */
-	char **out;         /* stdout into *out (NUL-terminated; also when it fails:
+	char *const *argv; /* argv[0] is searched on $PATH */
+	const char *cwd;   /* NULL: volt's own */
+	const char *input; /* stdin: NULL for /dev/null, else a few KB at most */
+	char **out;	   /* stdout into *out (NUL-terminated; also when it fails:
 			     * the caller frees), or NULL: /dev/null */
-	size_t out_max;     /* bytes of stdout kept (the first ones) */
-	int timeout_ms;     /* > 0: SIGKILL after that long, and fail */
+	size_t out_max;	   /* bytes of stdout kept (the first ones) */
+	int timeout_ms;	   /* > 0: SIGKILL after that long, and fail */
 };
 
 /* volt_prog_run - run p->argv and wait for it. Its stderr is kept for the

@@ -23,11 +23,28 @@ int volt_size_parse(const char *s, int64_t *out, struct volt_err *err)
 		return volt_err_set(err, EINVAL, "size \"%s\": expected a number with b, k, m, g or t", s);
 	switch (*end) {
 	case '\0': break;
-	case 'b': case 'B': end++; break;
-	case 'k': case 'K': mult = 1LL << 10; end++; break;
-	case 'm': case 'M': mult = 1LL << 20; end++; break;
-	case 'g': case 'G': mult = 1LL << 30; end++; break;
-	case 't': case 'T': mult = 1LL << 40; end++; break;
+	case 'b':
+	case 'B': end++; break;
+	case 'k':
+	case 'K':
+		mult = 1LL << 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		mult = 1LL << 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		mult = 1LL << 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		mult = 1LL << 40;
+		end++;
+		break;
 	default: break;
 	}
 	if (*end == 'b' || *end == 'B')

@@ -61,6 +61,11 @@ static inline int volt_landlock_restrict_self(int ruleset, unsigned flags)
 {
 	return (int)syscall(SYS_landlock_restrict_self, ruleset, flags);
 }
+/* volt_finit_module - load a kernel module from fd (volt-init in a microVM) */
+static inline int volt_finit_module(int fd, const char *params, int flags)
+{
+	return (int)syscall(SYS_finit_module, fd, params, flags);
+}
 static inline long volt_seccomp(unsigned op, unsigned flags, void *args)
 {
 	return syscall(SYS_seccomp, op, flags, args);

@@ -5,15 +5,29 @@
 #include <string.h>
 
 enum tag {
-	T_ID = 1, T_PID, T_CODE, T_STREAM, T_TTY, T_UID, T_GID, T_SIGNO, T_ROWS, T_COLS,
-	T_VERSION, T_CWD, T_TEXT, T_ARG, T_ENV, T_DATA,
+	T_ID = 1,
+	T_PID,
+	T_CODE,
+	T_STREAM,
+	T_TTY,
+	T_UID,
+	T_GID,
+	T_SIGNO,
+	T_ROWS,
+	T_COLS,
+	T_VERSION,
+	T_CWD,
+	T_TEXT,
+	T_ARG,
+	T_ENV,
+	T_DATA,
 	T_MAX
 };
 
 /* the size a scalar tag must have (0: a string or bytes) */
 static const uint8_t scalar_size[T_MAX] = {
-	[T_ID] = 4, [T_PID] = 4, [T_CODE] = 4, [T_STREAM] = 1, [T_TTY] = 1, [T_UID] = 4,
-	[T_GID] = 4, [T_SIGNO] = 4, [T_ROWS] = 2, [T_COLS] = 2,
+	[T_ID] = 4,  [T_PID] = 4, [T_CODE] = 4,	 [T_STREAM] = 1, [T_TTY] = 1,
+	[T_UID] = 4, [T_GID] = 4, [T_SIGNO] = 4, [T_ROWS] = 2,	 [T_COLS] = 2,
 };
 
 #define BIT(t) (1u << (t))
@@ -29,8 +43,7 @@ static const struct {
 	{VOLT_AGENT_OUTPUT, "OUTPUT", BIT(T_ID) | BIT(T_STREAM) | BIT(T_DATA), 0},
 	{VOLT_AGENT_EXIT, "EXIT", BIT(T_ID) | BIT(T_CODE), 0},
 	{VOLT_AGENT_ERROR, "ERROR", BIT(T_TEXT), BIT(T_ID)},
-	{VOLT_AGENT_RUN, "RUN", BIT(T_ID) | BIT(T_ARG),
-	 BIT(T_ENV) | BIT(T_CWD) | BIT(T_UID) | BIT(T_GID) | BIT(T_TTY)},
+	{VOLT_AGENT_RUN, "RUN", BIT(T_ID) | BIT(T_ARG), BIT(T_ENV) | BIT(T_CWD) | BIT(T_UID) | BIT(T_GID) | BIT(T_TTY)},
 	{VOLT_AGENT_STDIN, "STDIN", BIT(T_ID) | BIT(T_DATA), 0},
 	{VOLT_AGENT_SIGNAL, "SIGNAL", BIT(T_ID) | BIT(T_SIGNO), 0},
 	{VOLT_AGENT_RESIZE, "RESIZE", BIT(T_ID) | BIT(T_ROWS) | BIT(T_COLS), 0},
@@ -83,14 +96,14 @@ static void put16(uint8_t *p, uint16_t v)
 
 /* Walk the fields of a body: check every one, and (fill) copy them into m. */
 struct walk {
-	size_t strings;   /* bytes of strings, NUL included */
+	size_t strings; /* bytes of strings, NUL included */
 	size_t n_args, n_env;
 	size_t data_len;
 	uint32_t seen;
 };
 
-static int walk(const uint8_t *body, size_t len, struct volt_agent_msg *m, struct walk *w, char **sp,
-		const char **ap, const char **ep, uint8_t *dp, const char **why)
+static int walk(const uint8_t *body, size_t len, struct volt_agent_msg *m, struct walk *w, char **sp, const char **ap,
+		const char **ep, uint8_t *dp, const char **why)
 {
 	size_t off = 4;
 	memset(w, 0, sizeof(*w));
@@ -250,7 +263,7 @@ int volt_agent_decode(const uint8_t *body, size_t len, struct volt_agent_msg *m,
 
 /* Encoding: the fields m's type carries, sized first, then written. */
 struct enc {
-	uint8_t *p;   /* NULL: only count */
+	uint8_t *p; /* NULL: only count */
 	size_t n;
 };
 

@@ -24,22 +24,22 @@
 /* The name of the agent's virtio-serial port as the guest sees it
  * (/sys/class/virtio-ports/vportNpM/name). */
 #define VOLT_AGENT_PORT "volt.agent"
-#define VOLT_AGENT_FRAME_MAX (1u << 20)  /* bytes after the length prefix */
+#define VOLT_AGENT_FRAME_MAX (1u << 20)	 /* bytes after the length prefix */
 #define VOLT_AGENT_DATA_MAX (64u * 1024) /* output/stdin data per frame */
-#define VOLT_AGENT_STRV_MAX 4096         /* args or env entries */
+#define VOLT_AGENT_STRV_MAX 4096	 /* args or env entries */
 
 enum volt_agent_type {
 	/* guest -> host */
-	VOLT_AGENT_READY = 1,   /* version */
+	VOLT_AGENT_READY = 1,	/* version */
 	VOLT_AGENT_STARTED = 2, /* id, pid */
-	VOLT_AGENT_OUTPUT = 3,  /* id, stream, data */
-	VOLT_AGENT_EXIT = 4,    /* id, code */
-	VOLT_AGENT_ERROR = 5,   /* id (0: the agent itself), text */
+	VOLT_AGENT_OUTPUT = 3,	/* id, stream, data */
+	VOLT_AGENT_EXIT = 4,	/* id, code */
+	VOLT_AGENT_ERROR = 5,	/* id (0: the agent itself), text */
 	/* host -> guest */
-	VOLT_AGENT_RUN = 16,      /* id, args, env, cwd, uid, gid, tty */
-	VOLT_AGENT_STDIN = 17,    /* id, data (empty: end of input) */
-	VOLT_AGENT_SIGNAL = 18,   /* id, signo */
-	VOLT_AGENT_RESIZE = 19,   /* id, rows, cols */
+	VOLT_AGENT_RUN = 16,	  /* id, args, env, cwd, uid, gid, tty */
+	VOLT_AGENT_STDIN = 17,	  /* id, data (empty: end of input) */
+	VOLT_AGENT_SIGNAL = 18,	  /* id, signo */
+	VOLT_AGENT_RESIZE = 19,	  /* id, rows, cols */
 	VOLT_AGENT_SHUTDOWN = 20, /* (nothing) */
 };
 
@@ -49,20 +49,20 @@ enum volt_agent_stream { VOLT_AGENT_STDOUT = 1, VOLT_AGENT_STDERR = 2 };
  * decoder's copy (storage), freed by volt_agent_msg_free. */
 struct volt_agent_msg {
 	uint16_t type;
-	uint32_t id;      /* the process a message is about: 1 is the workload */
-	uint32_t pid;     /* STARTED: the guest's pid */
-	int32_t code;     /* EXIT: as a shell reports it (128+N for signal N) */
-	uint8_t stream;   /* OUTPUT */
-	uint8_t tty;      /* RUN: give the process a terminal */
+	uint32_t id;	/* the process a message is about: 1 is the workload */
+	uint32_t pid;	/* STARTED: the guest's pid */
+	int32_t code;	/* EXIT: as a shell reports it (128+N for signal N) */
+	uint8_t stream; /* OUTPUT */
+	uint8_t tty;	/* RUN: give the process a terminal */
 	uint32_t uid, gid;
 	uint32_t signo;
 	uint16_t rows, cols;
-	const char *version; /* READY */
-	const char *cwd;     /* RUN, or NULL */
-	const char *text;    /* ERROR */
+	const char *version;	 /* READY */
+	const char *cwd;	 /* RUN, or NULL */
+	const char *text;	 /* ERROR */
 	const char *const *args; /* RUN: NULL-terminated */
-	const char *const *env;  /* RUN: NULL-terminated, may be empty */
-	const uint8_t *data;     /* OUTPUT, STDIN */
+	const char *const *env;	 /* RUN: NULL-terminated, may be empty */
+	const uint8_t *data;	 /* OUTPUT, STDIN */
 	size_t data_len;
 	void *storage;
 };

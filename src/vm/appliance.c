@@ -38,10 +38,10 @@ static int file_digest(const char *path, char hex[VOLT_SHA256_HEX], struct volt_
 }
 
 struct build_job {
-	const char *tree;     /* the image's checkout */
+	const char *tree; /* the image's checkout */
 	const struct volt_kernel *k;
 	const char *init;
-	const char *out;      /* temporary file */
+	const char *out; /* temporary file */
 };
 
 /* copy_tree - every entry of the image's tree, with its owner, mode and
@@ -149,8 +149,8 @@ out:
 	return r;
 }
 
-int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struct volt_kernel *k,
-			 const char *init, struct volt_appliance *out, struct volt_err *err)
+int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struct volt_kernel *k, const char *init,
+			 struct volt_appliance *out, struct volt_err *err)
 {
 	char agent[VOLT_SHA256_HEX];
 	struct stat st;

@@ -14,9 +14,9 @@
 #include "vm/kernel.h"
 
 struct volt_appliance {
-	char key[65];  /* the digest of the inputs */
-	char *path;    /* $VOLT_ROOT/appliances/<key>.cpio.zst */
-	bool cached;   /* there already: nothing was built */
+	char key[65]; /* the digest of the inputs */
+	char *path;   /* $VOLT_ROOT/appliances/<key>.cpio.zst */
+	bool cached;  /* there already: nothing was built */
 	long long size;
 };
 
@@ -26,7 +26,7 @@ void volt_appliance_free(struct volt_appliance *a);
  * agent at init (volt-init): built in the store's user namespace (the
  * image's files belong to mapped ids and keep them), written under a
  * temporary name and renamed, or found. */
-int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struct volt_kernel *k,
-			 const char *init, struct volt_appliance *out, struct volt_err *err);
+int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struct volt_kernel *k, const char *init,
+			 struct volt_appliance *out, struct volt_err *err);
 
 #endif

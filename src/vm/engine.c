@@ -27,15 +27,15 @@ int volt_engine_find(struct volt_engine *e, struct volt_err *err)
 	const char *name = getenv("VOLT_QEMU");
 	memset(e, 0, sizeof(*e));
 	if (!name || !*name)
-		name = uname(&u) == 0 && !strcmp(u.machine, "aarch64") ? "qemu-system-aarch64"
-									: "qemu-system-x86_64";
+		name = uname(&u) == 0 && !strcmp(u.machine, "aarch64") ? "qemu-system-aarch64" : "qemu-system-x86_64";
 	e->qemu = volt_prog_find(name);
 	if (!e->qemu)
 		return volt_err_set(err, ENOENT,
 				    "%s not found: install QEMU (Debian/Ubuntu: apt install qemu-system-x86)", name);
 	char *argv[] = {e->qemu, "-version", NULL};
 	cleanup_free char *out = NULL;
-	if (volt_prog_run(&(struct volt_prog){.argv = argv, .out = &out, .out_max = 4096, .timeout_ms = 10000}, err) < 0)
+	if (volt_prog_run(&(struct volt_prog){.argv = argv, .out = &out, .out_max = 4096, .timeout_ms = 10000}, err) <
+	    0)
 		return volt_err_prefix(err, "QEMU");
 	/* "QEMU emulator version 7.2.22 (Debian ...)" */
 	const char *v = strstr(out, "version ");
@@ -93,8 +93,8 @@ bool volt_kvm_check(char *why, size_t len)
  * MSR 0x10a" on nested PVM hosts). */
 static bool qemu_kvm_starts(const struct volt_engine *e, char *why, size_t len)
 {
-	char *argv[] = {e->qemu, "-M", "microvm", "-accel", "kvm", "-cpu", "host", "-nodefaults",
-			"-no-user-config", "-display", "none", "-S", "-qmp", "stdio", NULL};
+	char *argv[] = {e->qemu,	   "-M",       "microvm", "-accel", "kvm",  "-cpu",  "host", "-nodefaults",
+			"-no-user-config", "-display", "none",	  "-S",	    "-qmp", "stdio", NULL};
 	struct volt_err err = {0};
 	const struct volt_prog p = {
 		.argv = argv,
@@ -126,8 +126,7 @@ static bool cache_read(const char *file, const char *key, enum volt_accel *out, 
 	cleanup_free char *text = NULL;
 	struct volt_err ignore;
 	size_t klen = strlen(key);
-	if (volt_read_file(file, 4096, &text, NULL, &ignore) < 0 || strncmp(text, key, klen) ||
-	    text[klen] != '\n')
+	if (volt_read_file(file, 4096, &text, NULL, &ignore) < 0 || strncmp(text, key, klen) || text[klen] != '\n')
 		return false;
 	char *acc = text + klen + 1, *reason = strchr(acc, '\n');
 	if (!reason)
@@ -141,8 +140,8 @@ static bool cache_read(const char *file, const char *key, enum volt_accel *out, 
 	return true;
 }
 
-int volt_accel_choose(const struct volt_engine *e, enum volt_accel want, const char *cache_dir,
-		      enum volt_accel *out, char *why, size_t len, struct volt_err *err)
+int volt_accel_choose(const struct volt_engine *e, enum volt_accel want, const char *cache_dir, enum volt_accel *out,
+		      char *why, size_t len, struct volt_err *err)
 {
 	char kvm_why[256];
 	if (want == VOLT_ACCEL_TCG) {

@@ -38,8 +38,8 @@ bool volt_kvm_check(char *why, size_t len);
  * fails to set the guest's MSRs), TCG otherwise. why says which and why in
  * one phrase. The answer for auto is kept in cache_dir (the runtime
  * directory; NULL: not kept), keyed by the boot and QEMU's version. */
-int volt_accel_choose(const struct volt_engine *e, enum volt_accel want, const char *cache_dir,
-		      enum volt_accel *out, char *why, size_t len, struct volt_err *err);
+int volt_accel_choose(const struct volt_engine *e, enum volt_accel want, const char *cache_dir, enum volt_accel *out,
+		      char *why, size_t len, struct volt_err *err);
 
 /* volt_tsc_khz - the host TSC's frequency in kHz (0 when unknown). Under
  * TCG the microvm machine has no HPET or PM timer for the guest to

@@ -10,8 +10,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-int volt_initramfs_entry(struct archive *a, const char *path, mode_t mode, dev_t rdev, const void *data,
-			 size_t len)
+int volt_initramfs_entry(struct archive *a, const char *path, mode_t mode, dev_t rdev, const void *data, size_t len)
 {
 	struct archive_entry *e = archive_entry_new();
 	if (!e)

@@ -17,8 +17,7 @@ struct archive;
 
 /* volt_initramfs_entry - one entry (a directory, a node, or a regular file
  * with its data) owned by root. Return: 0, -1 (archive_error_string says). */
-int volt_initramfs_entry(struct archive *a, const char *path, mode_t mode, dev_t rdev, const void *data,
-			 size_t len);
+int volt_initramfs_entry(struct archive *a, const char *path, mode_t mode, dev_t rdev, const void *data, size_t len);
 
 /* volt_initramfs_agent - the entries listed above, for kernel k (store
  * kernels have the module set; others add none) and the agent at init. */

@@ -20,8 +20,8 @@
 #include "util/fs.h"
 
 const char *const volt_kernel_guest_modules[] = {
-	"virtio_mmio", "virtio_blk", "virtio_net", "virtio_console", "vmw_vsock_virtio_transport",
-	"virtiofs", "9p", "9pnet_virtio", "overlay", NULL,
+	"virtio_mmio", "virtio_blk", "virtio_net",   "virtio_console", "vmw_vsock_virtio_transport",
+	"virtiofs",    "9p",	     "9pnet_virtio", "overlay",	       NULL,
 };
 
 void volt_kernel_free(struct volt_kernel *k)
@@ -45,12 +45,9 @@ void volt_kernels_free(struct volt_kernel *v, size_t n)
 const char *volt_kernel_origin_name(enum volt_kernel_origin o)
 {
 	switch (o) {
-	case VOLT_KERNEL_STORE:
-		return "store";
-	case VOLT_KERNEL_HOST:
-		return "host";
-	case VOLT_KERNEL_PATH:
-		return "path";
+	case VOLT_KERNEL_STORE: return "store";
+	case VOLT_KERNEL_HOST: return "host";
+	case VOLT_KERNEL_PATH: return "path";
 	}
 	return "?";
 }
@@ -128,8 +125,7 @@ static void host_kernel(const char *boot, const char *version, struct volt_kerne
 		free(mods);
 }
 
-int volt_kernel_list(const char *root, const char *host_boot, struct volt_kernel **out, size_t *n,
-		     struct volt_err *err)
+int volt_kernel_list(const char *root, const char *host_boot, struct volt_kernel **out, size_t *n, struct volt_err *err)
 {
 	struct volt_kernel *v = NULL;
 	size_t nv = 0, n_store;
@@ -177,8 +173,8 @@ fail:
 static int no_kernel(struct volt_err *err, const char *want)
 {
 	if (want)
-		return volt_err_set(err, ENOENT,
-				    "no kernel \"%s\": not a file, nor a version in `volt vm kernel ls`", want);
+		return volt_err_set(err, ENOENT, "no kernel \"%s\": not a file, nor a version in `volt vm kernel ls`",
+				    want);
 	return volt_err_set(err, ENOENT,
 			    "no kernel for microVMs: get one with `volt vm kernel fetch` (Debian/Ubuntu, no "
 			    "root needed) or pass --kernel PATH");
@@ -262,7 +258,7 @@ static void module_name(const char *path, size_t len, char *out, size_t outlen)
 	if (n >= outlen)
 		n = outlen - 1;
 	for (size_t i = 0; i < n; i++)
-		out[i] = base[i] == '-' ? '_' : base[i];
+		out[i] = (char)(base[i] == '-' ? '_' : base[i]);
 	out[n] = '\0';
 }
 
@@ -270,7 +266,7 @@ struct dep_line {
 	char *path;  /* the module's relative path */
 	char **deps; /* its dependencies' paths */
 	char name[64];
-	int state;   /* 0 unvisited, 1 visiting, 2 done */
+	int state; /* 0 unvisited, 1 visiting, 2 done */
 };
 
 static void dep_lines_free(struct dep_line *l, size_t n)
@@ -318,8 +314,7 @@ static int visit(struct dep_line *l, size_t n, struct dep_line *m, char ***out, 
 	return strv_append(out, nout, m->path, strlen(m->path));
 }
 
-int volt_kernel_modules_closure(const char *modules_dep, const char *const *want, char ***out,
-				struct volt_err *err)
+int volt_kernel_modules_closure(const char *modules_dep, const char *const *want, char ***out, struct volt_err *err)
 {
 	struct dep_line *l = NULL;
 	size_t n = 0, nout = 0;

@@ -18,10 +18,10 @@ enum volt_kernel_origin {
 };
 
 struct volt_kernel {
-	char *version;  /* "6.1.0-57-cloud-amd64"; the file name for a PATH kernel */
-	char *image;    /* the bzImage QEMU loads with -kernel */
-	char *modules;  /* a lib/modules/<version> tree for the guest, or NULL */
-	char *package;  /* the package it came from (store kernels), or NULL */
+	char *version; /* "6.1.0-57-cloud-amd64"; the file name for a PATH kernel */
+	char *image;   /* the bzImage QEMU loads with -kernel */
+	char *modules; /* a lib/modules/<version> tree for the guest, or NULL */
+	char *package; /* the package it came from (store kernels), or NULL */
 	enum volt_kernel_origin origin;
 };
 
@@ -59,8 +59,7 @@ extern const char *const volt_kernel_guest_modules[];
  * first (the order to load them in). Names match with '-' and '_' alike and
  * without the .ko[.xz|.zst|.gz] suffix; names the file lacks are skipped
  * (built in, or not in this kernel). *out is a NULL-terminated vector. */
-int volt_kernel_modules_closure(const char *modules_dep, const char *const *want, char ***out,
-				struct volt_err *err);
+int volt_kernel_modules_closure(const char *modules_dep, const char *const *want, char ***out, struct volt_err *err);
 
 /* volt_kernel_install_debs - unpack kernel packages (.deb files: an image
  * package, and a modules package where the distribution splits them) and

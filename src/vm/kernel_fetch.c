@@ -78,7 +78,7 @@ static void ko_name(const char *path, char *out, size_t len)
 	if (n >= len)
 		n = len - 1;
 	for (size_t i = 0; i < n; i++)
-		out[i] = base[i] == '-' ? '_' : base[i];
+		out[i] = (char)(base[i] == '-' ? '_' : base[i]);
 	out[n] = '\0';
 }
 
@@ -96,8 +96,8 @@ static char *ko_depends(const char *file)
 	for (const char *p = data; (p = memmem(p, len - (size_t)(p - data), key, sizeof(key) - 1));
 	     p += sizeof(key) - 1) {
 		if (p > data && p[-1] == '\0')
-			return strndup(p + sizeof(key) - 1, strnlen(p + sizeof(key) - 1,
-								     len - (size_t)(p - data) - (sizeof(key) - 1)));
+			return strndup(p + sizeof(key) - 1,
+				       strnlen(p + sizeof(key) - 1, len - (size_t)(p - data) - (sizeof(key) - 1)));
 	}
 	return strdup("");
 }
@@ -182,8 +182,8 @@ static int keep_guest_modules(const char *modroot, const char *dest, struct volt
 	cleanup_free char *dep = NULL;
 	cleanup_strv char **mods = NULL;
 
-	if (access(depfile, F_OK) == 0 ? volt_read_file(depfile, 64u << 20, &dep, NULL, err) < 0
-					: modules_dep_from_tree(modroot, &dep, err) < 0)
+	if (access(depfile, F_OK) == 0 ? volt_read_file(depfile, 64u << 20, &dep, NULL, err) < 0 :
+					 modules_dep_from_tree(modroot, &dep, err) < 0)
 		return volt_err_prefix(err, "kernel modules");
 	if (volt_kernel_modules_closure(dep, volt_kernel_guest_modules, &mods, err) < 0)
 		return -1;
@@ -218,8 +218,8 @@ static int install_into(const char *kdir, const char *staged, const char *versio
 	return volt_rm_rf(old, err);
 }
 
-static int install_debs(const char *kdir, const char *tmp, char *const *debs, const char *package,
-			char **version, struct volt_err *err)
+static int install_debs(const char *kdir, const char *tmp, char *const *debs, const char *package, char **version,
+			struct volt_err *err)
 {
 	cleanup_free char *x = volt_path("%s/x", tmp);
 	cleanup_free char *k = volt_path("%s/k", tmp);
@@ -292,8 +292,8 @@ static bool is_kernel_package(const char *name)
 	static const char *const pre[] = {"linux-image-", "linux-modules-"};
 	for (size_t i = 0; i < 2; i++) {
 		size_t n = strlen(pre[i]);
-		if (!strncmp(name, pre[i], n) && name[n] >= '0' && name[n] <= '9' &&
-		    !strstr(name, "-dbg") && !strstr(name, "-unsigned"))
+		if (!strncmp(name, pre[i], n) && name[n] >= '0' && name[n] <= '9' && !strstr(name, "-dbg") &&
+		    !strstr(name, "-unsigned"))
 			return true;
 	}
 	return false;
@@ -303,11 +303,12 @@ static bool is_kernel_package(const char *name)
  * or its modules (a metapackage resolves to the versioned packages) */
 static int kernel_packages(const char *package, char ***out, struct volt_err *err)
 {
-	char *argv[] = {"apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests",
-			"--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances", (char *)package,
-			NULL};
+	char *argv[] = {"apt-cache",	 "depends",	   "--recurse",	  "--no-recommends",
+			"--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces",
+			"--no-enhances", (char *)package,  NULL};
 	cleanup_free char *text = NULL;
-	if (volt_prog_run(&(struct volt_prog){.argv = argv, .out = &text, .out_max = 4u << 20, .timeout_ms = 60000}, err) < 0)
+	if (volt_prog_run(&(struct volt_prog){.argv = argv, .out = &text, .out_max = 4u << 20, .timeout_ms = 60000},
+			  err) < 0)
 		return volt_err_prefix(err, "resolve %s", package);
 	char **v = calloc(1, sizeof(char *));
 	size_t n = 0;

@@ -58,9 +58,9 @@ static long long now_ms(void)
 struct session {
 	const struct volt_vm_probe *p;
 	struct volt_vm_probe_result *res;
-	int agent;          /* our end of the agent's socket pair */
-	int console;        /* QEMU's stdout and stderr: the serial console */
-	char tail[2048];    /* the console's last bytes */
+	int agent;	 /* our end of the agent's socket pair */
+	int console;	 /* QEMU's stdout and stderr: the serial console */
+	char tail[2048]; /* the console's last bytes */
 	size_t tail_len;
 	struct volt_agent_reader r;
 	long long t0;
@@ -184,8 +184,14 @@ static pid_t spawn_qemu(const struct volt_vm_probe *p, int agent_fd, int console
 	/* the agent's socket is fd 3 in QEMU, the console its stdout/stderr */
 	cleanup_free char *append = volt_path("volt_agent=1%s%s", p->append ? " " : "", p->append ? p->append : "");
 	const struct volt_qemu_config c = {
-		.qemu = p->qemu, .accel = p->accel, .kernel = p->kernel, .initrd = p->initrd,
-		.append = append, .tsc_khz = volt_tsc_khz(), .console_fd = -1, .agent_fd = 3,
+		.qemu = p->qemu,
+		.accel = p->accel,
+		.kernel = p->kernel,
+		.initrd = p->initrd,
+		.append = append,
+		.tsc_khz = volt_tsc_khz(),
+		.console_fd = -1,
+		.agent_fd = 3,
 	};
 	cleanup_strv char **argv = volt_qemu_argv(&c);
 	posix_spawn_file_actions_t fa;
@@ -235,7 +241,9 @@ int volt_vm_probe_boot(const struct volt_vm_probe *p, struct volt_vm_probe_resul
 		long long left = deadline - now_ms();
 		if (left <= 0) {
 			r = volt_err_set(err, ETIMEDOUT, "no %s within %d s",
-					 !s.ready ? "agent" : !s.exited ? "exit of the guest's command" : "power-off",
+					 !s.ready  ? "agent" :
+					 !s.exited ? "exit of the guest's command" :
+						     "power-off",
 					 p->timeout_ms / 1000);
 			break;
 		}

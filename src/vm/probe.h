@@ -21,21 +21,21 @@ struct volt_vm_probe {
 	const char *qemu;
 	enum volt_accel accel; /* kvm or tcg */
 	const char *kernel;
-	const char *initrd;    /* from volt_vm_probe_initrd */
-	const char *append;    /* more for the kernel command line, or NULL */
+	const char *initrd;	 /* from volt_vm_probe_initrd */
+	const char *append;	 /* more for the kernel command line, or NULL */
 	const char *const *args; /* the command to run; NULL: /init --version */
-	const char *const *env;  /* its environment (NULL: a default PATH) */
-	bool relay;            /* the command's output to our stdout/stderr as it comes */
+	const char *const *env;	 /* its environment (NULL: a default PATH) */
+	bool relay;		 /* the command's output to our stdout/stderr as it comes */
 	int timeout_ms;
 };
 
 /* What a probe boot measured. */
 struct volt_vm_probe_result {
-	long ready_ms;   /* QEMU's start to the agent's READY */
-	long total_ms;   /* QEMU's start to its exit */
-	int code;        /* the guest command's exit code */
-	char output[256];/* the first bytes it printed */
-	char agent[64];  /* the agent's version */
+	long ready_ms;	  /* QEMU's start to the agent's READY */
+	long total_ms;	  /* QEMU's start to its exit */
+	int code;	  /* the guest command's exit code */
+	char output[256]; /* the first bytes it printed */
+	char agent[64];	  /* the agent's version */
 };
 
 /* volt_vm_probe_boot - boot p's kernel and initramfs, talk to the agent,

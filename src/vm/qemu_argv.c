@@ -90,9 +90,8 @@ char **volt_qemu_argv(const struct volt_qemu_config *c)
 	/* panic=-1: a guest panic reboots at once, which -no-reboot turns into
 	 * QEMU's exit; tsc_early_khz: under TCG microvm has no timer to
 	 * calibrate the TSC against and a third of boots hang without it */
-	cleanup_free char *tsc = c->accel == VOLT_ACCEL_TCG && c->tsc_khz > 0
-					  ? volt_path(" tsc_early_khz=%ld", c->tsc_khz)
-					  : strdup("");
+	cleanup_free char *tsc =
+		c->accel == VOLT_ACCEL_TCG && c->tsc_khz > 0 ? volt_path(" tsc_early_khz=%ld", c->tsc_khz) : strdup("");
 	add(&b, "-append");
 	addf(&b, "console=ttyS0 panic=-1 quiet%s%s%s", tsc, c->append ? " " : "", c->append ? c->append : "");
 	return b.v;

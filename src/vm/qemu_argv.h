@@ -9,16 +9,16 @@
 
 struct volt_qemu_config {
 	const char *qemu;
-	enum volt_accel accel;   /* kvm or tcg (auto is resolved before) */
-	unsigned cpus;           /* 0: 1 */
-	unsigned mem_mib;        /* 0: 256 */
+	enum volt_accel accel; /* kvm or tcg (auto is resolved before) */
+	unsigned cpus;	       /* 0: 1 */
+	unsigned mem_mib;      /* 0: 256 */
 	const char *kernel;
-	const char *initrd;      /* NULL: none */
-	const char *append;      /* added to the kernel command line, or NULL */
-	long tsc_khz;            /* TCG: tsc_early_khz= (0: not set) */
-	int console_fd;          /* the serial console: a socket, or -1 for stdio */
-	int agent_fd;            /* the guest agent's virtio-serial port: a socket, or -1 */
-	const char *qmp_path;    /* a QMP socket QEMU listens on, or NULL */
+	const char *initrd;   /* NULL: none */
+	const char *append;   /* added to the kernel command line, or NULL */
+	long tsc_khz;	      /* TCG: tsc_early_khz= (0: not set) */
+	int console_fd;	      /* the serial console: a socket, or -1 for stdio */
+	int agent_fd;	      /* the guest agent's virtio-serial port: a socket, or -1 */
+	const char *qmp_path; /* a QMP socket QEMU listens on, or NULL */
 };
 
 /* volt_qemu_argv - the NULL-terminated argv for c (free with volt_strv_free). */

@@ -24,17 +24,14 @@
 int volt_workload_runnable(const struct volt_ctr_row *row, const char *verb, struct volt_err *err)
 {
 	switch (row->kind) {
-	case VOLT_KIND_CONTAINER:
-		return 0;
-	case VOLT_KIND_VM:
-		break;
+	case VOLT_KIND_CONTAINER: return 0;
+	case VOLT_KIND_VM: break;
 	}
-	return volt_err_set(err, 0, "%s %s: a workload of kind %s: microVMs are not supported yet", verb,
-			    row->name, volt_kind_name(row->kind));
+	return volt_err_set(err, 0, "%s %s: a workload of kind %s: microVMs are not supported yet", verb, row->name,
+			    volt_kind_name(row->kind));
 }
 
-int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, int *exit_code,
-		   struct volt_err *err)
+int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, int *exit_code, struct volt_err *err)
 {
 	cleanup_free char *shim = NULL;
 	int p[2];
@@ -59,7 +56,7 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 		return 0;
 	}
 	shim = volt_ctx_helper(ctx, "volt-shim"); /* detached: the monitor is its own process */
-	if (pipe(p) < 0)
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return volt_err_sys(err, "pipe");
 	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
 	fflush(NULL);
@@ -68,8 +65,9 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 		return volt_err_sys(err, "fork");
 	if (pid == 0) {
 		close(p[0]);
-		char *argv[] = {"volt-shim", "--root", ctx->root, "--runroot", ctx->runroot, "--id",
-				row->id,     "--detach", "--ready-fd", fdarg, NULL};
+		fcntl(p[1], F_SETFD, 0); /* --ready-fd: it must cross exec */
+		char *argv[] = {"volt-shim", "--root",	 ctx->root,    "--runroot", ctx->runroot, "--id",
+				row->id,     "--detach", "--ready-fd", fdarg,	    NULL};
 		execv(shim, argv);
 		dprintf(p[1], "125 exec %s: %s", shim, strerror(errno));
 		_exit(125);
@@ -243,8 +241,8 @@ int volt_ctr_remove(struct volt_ctx *ctx, struct volt_ctr_row *row, bool force, 
 		return sr;
 	if (row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED) {
 		if (!force)
-			return volt_err_said(err, EBUSY,
-					    "container %s is running: stop it first, or use rm -f", row->name);
+			return volt_err_said(err, EBUSY, "container %s is running: stop it first, or use rm -f",
+					     row->name);
 		if (volt_ctr_kill(ctx, row, SIGKILL, err) < 0)
 			return -1;
 		if (!wait_gone(ctx, row->id, 10000))

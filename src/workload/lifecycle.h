@@ -22,8 +22,7 @@ int volt_workload_runnable(const struct volt_ctr_row *row, const char *verb, str
  * otherwise a detached volt-shim monitors it, this returns once the container
  * runs (or failed to) and *exit_code is -1, as it is when a user manager runs
  * the container. Return 0, or -1 with err set. */
-int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, int *exit_code,
-		   struct volt_err *err);
+int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, int *exit_code, struct volt_err *err);
 
 /* the exit code of a --rm container, kept where its waiters look after its
  * row is gone: an extended attribute of its directory, which they hold open

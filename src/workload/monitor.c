@@ -54,7 +54,6 @@
 #include "util/trace.h"
 #include "util/fs.h"
 
-
 struct shim {
 	struct volt_ctx *ctx;
 	struct volt_ctr_row row;
@@ -67,7 +66,7 @@ struct shim {
 	int in_w, out_r, err_r; /* our ends of the container's pipes */
 	pid_t pid;
 	int userns_fd;
-	int mntns_fd;  /* the container's mount namespace, so that its teardown
+	int mntns_fd; /* the container's mount namespace, so that its teardown
 			* happens in a background child, not in the exit we wait for */
 	struct termios saved_tio;
 	bool tio_saved;
@@ -76,8 +75,8 @@ struct shim {
 	struct volt_poll_source *sources[4];
 	size_t n_sources;
 	struct volt_net net;
-	struct volt_security sec;  /* prepared before the spawn (src/security) */
-	struct volt_audit_listener ntf;   /* --seccomp-audit listener */
+	struct volt_security sec;	/* prepared before the spawn (src/security) */
+	struct volt_audit_listener ntf; /* --seccomp-audit listener */
 };
 
 static void report_ready(struct shim *s, int code, const struct volt_err *err)
@@ -494,8 +493,7 @@ static int join_container(struct volt_ctx *ctx, const char *ref, struct volt_spa
 
 int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_monitor_opts *o)
 {
-	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1,
-			 .mntns_fd = -1};
+	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1, .mntns_fd = -1};
 	struct volt_spawn sp = {0};
 	struct volt_err err = {0};
 	cleanup_free char *logp = NULL, *init = NULL;
@@ -515,8 +513,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 			volt_err_said(&err, ENOENT, "no such container: %s", id);
 		goto fail_early;
 	}
-	if (volt_workload_runnable(&s.row, "start", &err) < 0 ||
-	    volt_spec_from_json(&s.spec, s.row.spec, &err) < 0)
+	if (volt_workload_runnable(&s.row, "start", &err) < 0 || volt_spec_from_json(&s.spec, s.row.spec, &err) < 0)
 		goto fail_early;
 	volt_trace("monitor: spec loaded");
 	s.ctr_dir = volt_ctx_ctr_dir(s.ctx, s.row.id);
@@ -674,7 +671,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 			fcntl(lock, F_SETFD, 0);
 			cleanup_free char *shim = volt_ctx_helper(s.ctx, "volt-shim");
 			char *av[] = {"volt-shim", "--root", s.ctx->root, "--runroot", s.ctx->runroot,
-				      "--id", s.row.id, "--lock-fd", lfd, NULL};
+				      "--id",	   s.row.id, "--lock-fd", lfd,	       NULL};
 			execv(shim, av);
 		}
 	}

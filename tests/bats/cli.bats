@@ -36,6 +36,9 @@ setup() {
 	if has_subuid; then [[ "$output" == *"mode: full"* ]]; else [[ "$output" == *"mode: single"* ]]; fi
 	[[ "$output" == *"root: $VOLT_ROOT"* ]]
 	[[ "$output" == *"supervisor:"* ]]
+	# the network lines, printed by the CLI from the library's JSON
+	[[ "$output" == *"default: slirp (libslirp "*" in volt-shim, MTU 65520)"* ]]
+	[[ "$output" =~ "/dev/net/tun usable: "(yes|no) ]]
 	run volt info --format json
 	[[ "$output" == *'"landlock_abi"'* ]]
 }

@@ -261,6 +261,12 @@ podman_image() {
 	[ "$output" = exec-in-podman ]
 	run podman_rt exec -u 1000 pd1 id -u
 	[ "$output" = 1000 ]
+	# exec -it: volt-runtime exec opens the container's pty as the process's stdio
+	run script -qec "podman --root '$BATS_FILE_TMPDIR/podman/root' --runroot '$BATS_FILE_TMPDIR/podman/run' \
+		--storage-driver overlay --cgroup-manager=cgroupfs --events-backend=file --runtime '$RT' \
+		exec -it pd1 sh -c 'tty; exit 5'" /dev/null
+	[ "$status" -eq 5 ]
+	[[ "$output" == */dev/pts/* ]]
 	podman_rt stop -t 1 pd1
 	[ "$(podman_rt inspect -f '{{.State.Status}}' pd1)" = exited ]
 	podman_rt rm pd1

@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (m.is_index) {
 				for (size_t i = 0; i < m.n_manifests; i++)
 					check(&m.manifests[i]);
-				const struct volt_descriptor *d = volt_manifest_select(&m, "linux", "amd64", NULL, &err);
+				const struct volt_descriptor *d =
+					volt_manifest_select(&m, "linux", "amd64", NULL, &err);
 				if (d && (d < m.manifests || d >= m.manifests + m.n_manifests))
 					abort();
 				volt_manifest_select(&m, "linux", "arm64", "v8", &err);

@@ -33,9 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* what the spec stores must parse back to the same port */
 			if (volt_ports_parse(volt_port_format(&v[i], buf, sizeof(buf)), &w, &m, &err) < 0)
 				abort();
-			if (m != 1 || (w[0].host_port != v[i].host_port ||
-							 w[0].ctr_port != v[i].ctr_port || w[0].udp != v[i].udp ||
-							 strcmp(w[0].host_ip, v[i].host_ip)))
+			if (m != 1 || (w[0].host_port != v[i].host_port || w[0].ctr_port != v[i].ctr_port ||
+				       w[0].udp != v[i].udp || strcmp(w[0].host_ip, v[i].host_ip)))
 				abort();
 			free(w);
 			volt_port_display(&v[i], buf, sizeof(buf));

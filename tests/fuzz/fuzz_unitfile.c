@@ -13,8 +13,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct volt_err err;
 	struct volt_unitfile u;
 	if (volt_unitfile_parse((const char *)data, size, "fuzz", &u, &err) == 0) {
-		struct volt_unit_render r = {.description = u.name, .exec_start = u.exec, .restart = u.restart,
-					     .service = u.service, .install = u.install};
+		struct volt_unit_render r = {.description = u.name,
+					     .exec_start = u.exec,
+					     .restart = u.restart,
+					     .service = u.service,
+					     .install = u.install};
 		free(volt_unit_text(&r));
 		volt_unitfile_free(&u);
 	}

@@ -58,7 +58,7 @@ static void test_parse(void **state)
 	assert_int_equal(a.ack, 1000);
 	assert_int_equal(a.win, 65535);
 	assert_true(volt_ack_parse(f, 60, &a)); /* Ethernet padding */
-	n = tcp4(f, 5201, 0x18, 1, 1000, 0);     /* PSH|ACK without data */
+	n = tcp4(f, 5201, 0x18, 1, 1000, 0);	/* PSH|ACK without data */
 	assert_true(volt_ack_parse(f, n, &a));
 	n = tcp4(f, 5201, 0x18, 1, 1000, 10); /* data */
 	assert_false(volt_ack_parse(f, n, &a));
@@ -70,7 +70,7 @@ static void test_parse(void **state)
 	assert_false(volt_ack_parse(f, n, &a));
 	n = tcp4(f, 5201, 0x10, 1, 1000, 0);
 	assert_false(volt_ack_parse(f, n - 1, &a)); /* truncated */
-	f[14 + 9] = 17;                              /* UDP */
+	f[14 + 9] = 17;				    /* UDP */
 	assert_false(volt_ack_parse(f, n, &a));
 	n = tcp4(f, 5201, 0x10, 1, 1000, 0);
 	f[14 + 6] = 0x20; /* more fragments */

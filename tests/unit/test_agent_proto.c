@@ -28,8 +28,14 @@ static void test_run(void **state)
 	(void)state;
 	const char *args[] = {"sh", "-c", "echo hi", NULL};
 	const char *env[] = {"PATH=/bin", "A=", NULL};
-	struct volt_agent_msg m = {.type = VOLT_AGENT_RUN, .id = 1, .args = args, .env = env, .cwd = "/srv",
-				   .uid = 1000, .gid = 100, .tty = 1};
+	struct volt_agent_msg m = {.type = VOLT_AGENT_RUN,
+				   .id = 1,
+				   .args = args,
+				   .env = env,
+				   .cwd = "/srv",
+				   .uid = 1000,
+				   .gid = 100,
+				   .tty = 1};
 	struct volt_agent_msg d;
 	roundtrip(&m, &d);
 	assert_int_equal(d.type, VOLT_AGENT_RUN);
@@ -64,8 +70,11 @@ static void test_guest_messages(void **state)
 	volt_agent_msg_free(&d);
 
 	static const uint8_t bytes[] = {0, 1, 2, 0xff, '\n'};
-	struct volt_agent_msg out = {.type = VOLT_AGENT_OUTPUT, .id = 1, .stream = VOLT_AGENT_STDERR,
-				     .data = bytes, .data_len = sizeof(bytes)};
+	struct volt_agent_msg out = {.type = VOLT_AGENT_OUTPUT,
+				     .id = 1,
+				     .stream = VOLT_AGENT_STDERR,
+				     .data = bytes,
+				     .data_len = sizeof(bytes)};
 	roundtrip(&out, &d);
 	assert_int_equal(d.stream, VOLT_AGENT_STDERR);
 	assert_int_equal(d.data_len, sizeof(bytes));
@@ -125,8 +134,8 @@ static void test_refused(void **state)
 	free(buf);
 	/* encode refuses what decode would */
 	static uint8_t big[VOLT_AGENT_DATA_MAX + 1];
-	struct volt_agent_msg o = {.type = VOLT_AGENT_OUTPUT, .id = 1, .stream = 1, .data = big,
-				   .data_len = sizeof(big)};
+	struct volt_agent_msg o = {
+		.type = VOLT_AGENT_OUTPUT, .id = 1, .stream = 1, .data = big, .data_len = sizeof(big)};
 	assert_int_equal(volt_agent_encode(&o, &buf, &len, &why), -1);
 	struct volt_agent_msg run = {.type = VOLT_AGENT_RUN, .id = 1};
 	assert_int_equal(volt_agent_encode(&run, &buf, &len, &why), -1);

@@ -95,7 +95,8 @@ static void test_layers_and_checkout(void **state)
 	assert_string_equal(volt_tree_find(&tree, "etc/a")->digest, volt_tree_find(&tree, "etc/link")->digest);
 
 	/* a digest mismatch is refused */
-	struct volt_layer_opts o = {.expect_digest = "sha256:0000000000000000000000000000000000000000000000000000000000000000"};
+	struct volt_layer_opts o = {.expect_digest =
+					    "sha256:0000000000000000000000000000000000000000000000000000000000000000"};
 	assert_int_equal(volt_layer_apply_mem(&cas, &tree, buf, len, 2, "l2", &o, &st, &err), -1);
 	assert_non_null(strstr(err.msg, "digest mismatch"));
 
@@ -135,10 +136,17 @@ static void test_tree_format(void **state)
 	volt_tree_init(&t);
 	assert_int_equal(t.version, VOLT_TREE_VERSION);
 	struct volt_tree_entry d = {.path = strdup("d"), .type = VOLT_T_DIR, .mode = 0755, .mtime = -5};
-	struct volt_tree_entry f = {.path = strdup("d/f"), .type = VOLT_T_FILE, .mode = 0644, .size = 1,
-				    .mtime = 1000000600, .mtime_nsec = 123456789};
-	struct volt_tree_entry l = {.path = strdup("d/l"), .target = strdup("f"), .type = VOLT_T_SYMLINK,
-				    .mode = 0777, .mtime = 4102444800LL};
+	struct volt_tree_entry f = {.path = strdup("d/f"),
+				    .type = VOLT_T_FILE,
+				    .mode = 0644,
+				    .size = 1,
+				    .mtime = 1000000600,
+				    .mtime_nsec = 123456789};
+	struct volt_tree_entry l = {.path = strdup("d/l"),
+				    .target = strdup("f"),
+				    .type = VOLT_T_SYMLINK,
+				    .mode = 0777,
+				    .mtime = 4102444800LL};
 	memset(f.digest, 'a', 64);
 	assert_int_equal(volt_tree_put(&t, &d, &err), 0);
 	assert_int_equal(volt_tree_put(&t, &f, &err), 0);

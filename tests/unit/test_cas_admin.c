@@ -64,7 +64,8 @@ static void test_object_names(void **state)
 	assert_int_equal(volt_cas_parse_object_name(D1 ".644.99999999999.0", d, &m, &u, &g, NULL), -1);
 	assert_int_equal(volt_cas_parse_object_name(D1 ".644..0", d, &m, &u, &g, NULL), -1);
 	assert_int_equal(volt_cas_parse_object_name("0E69011d56341a958b07b7830a80a7f5b4683a4e3584c4c17b834b093dc7ae0d",
-						    d, &m, &u, &g, NULL), -1);
+						    d, &m, &u, &g, NULL),
+			 -1);
 	assert_int_equal(volt_cas_parse_object_name("", d, &m, &u, &g, NULL), -1);
 }
 

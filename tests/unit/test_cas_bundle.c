@@ -142,10 +142,8 @@ static void test_junk(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good),
-		cmocka_unit_test(test_tampered_object),
-		cmocka_unit_test(test_missing_object),
-		cmocka_unit_test(test_config_mismatch),
+		cmocka_unit_test(test_good),	       cmocka_unit_test(test_tampered_object),
+		cmocka_unit_test(test_missing_object), cmocka_unit_test(test_config_mismatch),
 		cmocka_unit_test(test_junk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,11 +39,11 @@ static char *run(const char *src)
 	return buf;
 }
 
-#define CHECK(src, want)                              \
-	do {                                          \
-		char *got_ = run(src);                \
-		assert_string_equal(got_, want);      \
-		free(got_);                           \
+#define CHECK(src, want)                         \
+	do {                                     \
+		char *got_ = run(src);           \
+		assert_string_equal(got_, want); \
+		free(got_);                      \
 	} while (0)
 
 static void test_fields(void **state)
@@ -66,7 +66,8 @@ static void test_functions(void **state)
 	CHECK("{{json .Config.Env}}", "[\"A=1\",\"PATH=/bin\"]");
 	CHECK("{{json .Config.Cmd}} {{json .Nope}} {{json .Name}}", "null null \"web\"");
 	CHECK("{{.Config.Env | json}}", "[\"A=1\",\"PATH=/bin\"]");
-	CHECK("{{index .Config.Labels \"a\"}} {{index .Config.Env 1}} {{index .Config.Env 9}}", "1 PATH=/bin <no value>");
+	CHECK("{{index .Config.Labels \"a\"}} {{index .Config.Env 1}} {{index .Config.Env 9}}",
+	      "1 PATH=/bin <no value>");
 	CHECK("{{index .Mounts 0 \"Source\"}}", "/s");
 	CHECK("{{join .Config.Env \",\"}}", "A=1,PATH=/bin");
 	CHECK("{{lower \"AbC\"}} {{upper .Name}} {{.Name | upper | lower}}", "abc WEB web");

@@ -92,17 +92,18 @@ static void test_upgrade(void **state)
 	mkdir(dir, 0700);
 	snprintf(path, sizeof(path), "%s/state.db", dir);
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h,
-				      "CREATE TABLE containers (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-				      " image_id TEXT NOT NULL, image_name TEXT, spec TEXT NOT NULL,"
-				      " state INTEGER NOT NULL, pid INTEGER DEFAULT 0, shim_pid INTEGER DEFAULT 0,"
-				      " exit_code INTEGER DEFAULT 0, created INTEGER NOT NULL, started INTEGER DEFAULT 0,"
-				      " finished INTEGER DEFAULT 0, error TEXT);"
-				      "INSERT INTO containers (id, name, image_id, spec, state, created)"
-				      " VALUES ('c1', 'old', 'img', '{}', 3, 1);"
-				      "PRAGMA user_version = 1;",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(h,
+			     "CREATE TABLE containers (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+			     " image_id TEXT NOT NULL, image_name TEXT, spec TEXT NOT NULL,"
+			     " state INTEGER NOT NULL, pid INTEGER DEFAULT 0, shim_pid INTEGER DEFAULT 0,"
+			     " exit_code INTEGER DEFAULT 0, created INTEGER NOT NULL, started INTEGER DEFAULT 0,"
+			     " finished INTEGER DEFAULT 0, error TEXT);"
+			     "INSERT INTO containers (id, name, image_id, spec, state, created)"
+			     " VALUES ('c1', 'old', 'img', '{}', 3, 1);"
+			     "PRAGMA user_version = 1;",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
 	sqlite3_close(h);
 	assert_int_equal(volt_ctx_init(&ctx, dir, NULL, &err), 0);
 	assert_int_equal(volt_ctr_load(&ctx, "old", &row, &err), 0);

@@ -39,8 +39,7 @@ static void test_digest_valid(void **state)
 
 static const char oci_manifest[] =
 	"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-	"\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" D1
-	"\",\"size\":123},"
+	"\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" D1 "\",\"size\":123},"
 	"\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" D2
 	"\",\"size\":456},"
 	"{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\",\"digest\":\"" D3
@@ -153,8 +152,8 @@ static void test_docker_list_and_shape(void **state)
 	/* OCI layout index.json: no mediaType in older writers, no platform */
 	const char *layout = "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" VOLT_MT_OCI_MANIFEST
 			     "\",\"digest\":\"" D2 "\",\"size\":2}]}";
-	const char *shape_m = "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"" D1
-			      "\",\"size\":1},\"layers\":[]}";
+	const char *shape_m =
+		"{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"" D1 "\",\"size\":1},\"layers\":[]}";
 	(void)state;
 	assert_int_equal(parse(list, NULL, &m, &err), 0);
 	assert_true(m.is_index);
@@ -265,9 +264,12 @@ static void test_bounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_digest_valid), cmocka_unit_test(test_oci_manifest),
-		cmocka_unit_test(test_docker_manifest), cmocka_unit_test(test_index_select),
-		cmocka_unit_test(test_docker_list_and_shape), cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_digest_valid),
+		cmocka_unit_test(test_oci_manifest),
+		cmocka_unit_test(test_docker_manifest),
+		cmocka_unit_test(test_index_select),
+		cmocka_unit_test(test_docker_list_and_shape),
+		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

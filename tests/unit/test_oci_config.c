@@ -41,18 +41,19 @@ static void test_runc_template(void **state)
 	struct volt_oci_config c;
 	struct volt_err err;
 	(void)state;
-	const char *t = "{\"ociVersion\":\"1.0.2-dev\",\"process\":{\"terminal\":true,\"user\":{\"uid\":5,\"gid\":6,"
-			"\"additionalGids\":[7,8]},\"args\":[\"sh\",\"-c\",\"x\"],\"env\":[\"A=1\"],\"cwd\":\"/w\","
-			"\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_NOT_A_CAP\"],\"effective\":[\"CAP_CHOWN\"]},"
-			"\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":512}],\"noNewPrivileges\":true},"
-			"\"root\":{\"path\":\"rootfs\",\"readonly\":true},\"hostname\":\"h\",\"mounts\":[{\"destination\":"
-			"\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},{\"destination\":\"/sys\",\"type\":\"none\","
-			"\"source\":\"/sys\",\"options\":[\"rbind\",\"ro\"]}],\"linux\":{\"uidMappings\":[{\"containerID\":0,"
-			"\"hostID\":1000,\"size\":1}],\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
-			"\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"uts\"},{\"type\":\"user\"},"
-			"{\"type\":\"network\",\"path\":\"/run/netns/x\"}],\"maskedPaths\":[\"/proc/kcore\"],"
-			"\"readonlyPaths\":[\"/proc/sys\"],\"sysctl\":{\"net.ipv4.ping_group_range\":\"0 0\"}},"
-			"\"annotations\":{\"k\":\"v\"}}";
+	const char *t =
+		"{\"ociVersion\":\"1.0.2-dev\",\"process\":{\"terminal\":true,\"user\":{\"uid\":5,\"gid\":6,"
+		"\"additionalGids\":[7,8]},\"args\":[\"sh\",\"-c\",\"x\"],\"env\":[\"A=1\"],\"cwd\":\"/w\","
+		"\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_NOT_A_CAP\"],\"effective\":[\"CAP_CHOWN\"]},"
+		"\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":512}],\"noNewPrivileges\":true},"
+		"\"root\":{\"path\":\"rootfs\",\"readonly\":true},\"hostname\":\"h\",\"mounts\":[{\"destination\":"
+		"\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},{\"destination\":\"/sys\",\"type\":\"none\","
+		"\"source\":\"/sys\",\"options\":[\"rbind\",\"ro\"]}],\"linux\":{\"uidMappings\":[{\"containerID\":0,"
+		"\"hostID\":1000,\"size\":1}],\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+		"\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"uts\"},{\"type\":\"user\"},"
+		"{\"type\":\"network\",\"path\":\"/run/netns/x\"}],\"maskedPaths\":[\"/proc/kcore\"],"
+		"\"readonlyPaths\":[\"/proc/sys\"],\"sysctl\":{\"net.ipv4.ping_group_range\":\"0 0\"}},"
+		"\"annotations\":{\"k\":\"v\"}}";
 	assert_int_equal(parse(&c, t, &err), 0);
 	assert_true(c.terminal);
 	assert_int_equal(c.uid, 5);
@@ -95,17 +96,20 @@ static void test_refusals(void **state)
 	} cases[] = {
 		{"", "\"namespaces\":[{\"type\":\"bogus\"}]", "linux.namespaces[0]"},
 		{"", "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"pid\"}]", "listed twice"},
-		{"", "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1},{\"containerID\":1,\"hostID\":2,"
-		     "\"size\":1},{\"containerID\":2,\"hostID\":3,\"size\":1},{\"containerID\":3,\"hostID\":4,\"size\":1}]",
+		{"",
+		 "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1},{\"containerID\":1,\"hostID\":2,"
+		 "\"size\":1},{\"containerID\":2,\"hostID\":3,\"size\":1},{\"containerID\":3,\"hostID\":4,\"size\":1}]",
 		 "at most 3"},
 		{"", "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]", "go together"},
-		{"", "\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]", "linux.devices"},
+		{"", "\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]",
+		 "linux.devices"},
 		{"", "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOPE\"}", "linux.seccomp"},
 		{"", "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x\"}", "listenerPath"},
 		{"", "\"sysctl\":{\"a/b\":\"1\"}", "linux.sysctl"},
 		{"\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"}]}", "", "hooks"},
 		{"\"mounts\":[{\"destination\":\"rel\",\"type\":\"tmpfs\"}]", "", "mounts[0]"},
-		{"\"mounts\":[{\"destination\":\"/a\",\"source\":\"rel\",\"options\":[\"bind\"]}]", "", "absolute source"},
+		{"\"mounts\":[{\"destination\":\"/a\",\"source\":\"rel\",\"options\":[\"bind\"]}]", "",
+		 "absolute source"},
 		{"\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\",\"options\":[\"idmap\"]}]", "", "idmapped"},
 		{"\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\",\"options\":[\"a,b\"]}]", "", "comma"},
 		{"\"annotations\":[]", "", "annotations"},
@@ -141,8 +145,9 @@ static void test_top_level(void **state)
 			 -1);
 	assert_non_null(strstr(err.msg, "uts"));
 	/* a NUL inside a string would cut a path short: refused */
-	const char nul[] = "{\"ociVersion\":\"1.0\",\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\\u0000b\"],"
-			   "\"cwd\":\"/\"},\"root\":{\"path\":\"r\"}}";
+	const char nul[] =
+		"{\"ociVersion\":\"1.0\",\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\\u0000b\"],"
+		"\"cwd\":\"/\"},\"root\":{\"path\":\"r\"}}";
 	assert_int_equal(parse(&c, nul, &err), -1);
 	assert_non_null(strstr(err.msg, "NUL"));
 	/* rlimit soft above hard */
@@ -218,9 +223,12 @@ static void test_spec_template_parses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_runc_template), cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_top_level),     cmocka_unit_test(test_mount_opts),
-		cmocka_unit_test(test_spec_template_parses), cmocka_unit_test(test_process_parse),
+		cmocka_unit_test(test_runc_template),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_top_level),
+		cmocka_unit_test(test_mount_opts),
+		cmocka_unit_test(test_spec_template_parses),
+		cmocka_unit_test(test_process_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,8 +29,13 @@ static void test_round_trip(void **state)
 {
 	char tmpl[] = "/tmp/volt-oci-state-XXXXXX";
 	struct volt_err err;
-	struct volt_oci_state s = {.id = "c1", .bundle = "/b", .rootfs = "/b/rootfs", .created = "2026-01-01T00:00:00Z",
-				   .annotations_json = "{\"k\":\"v\"}", .pid = getpid(), .owner = 7};
+	struct volt_oci_state s = {.id = "c1",
+				   .bundle = "/b",
+				   .rootfs = "/b/rootfs",
+				   .created = "2026-01-01T00:00:00Z",
+				   .annotations_json = "{\"k\":\"v\"}",
+				   .pid = getpid(),
+				   .owner = 7};
 	struct volt_oci_state r;
 	(void)state;
 	assert_non_null(mkdtemp(tmpl));

@@ -91,8 +91,9 @@ static void test_tree_roundtrip(void **state)
 	volt_tree_init(&t);
 	volt_tree_init(&u);
 	assert_int_equal(volt_tree_load_buf(&t, "{\"entries\":[{\"path\":\"../x\",\"type\":\"dir\"}]}", 42, &err), -1);
-	assert_int_equal(volt_tree_load_buf(&u, "{\"entries\":[{\"path\":\"etc\",\"type\":\"dir\",\"mode\":493},"
-						"{\"path\":\"etc/f\",\"type\":\"file\",\"digest\":\"zz\"}]}",
+	assert_int_equal(volt_tree_load_buf(&u,
+					    "{\"entries\":[{\"path\":\"etc\",\"type\":\"dir\",\"mode\":493},"
+					    "{\"path\":\"etc/f\",\"type\":\"file\",\"digest\":\"zz\"}]}",
 					    strlen("{\"entries\":[{\"path\":\"etc\",\"type\":\"dir\",\"mode\":493},"
 						   "{\"path\":\"etc/f\",\"type\":\"file\",\"digest\":\"zz\"}]}"),
 					    &err),
@@ -122,7 +123,8 @@ static void test_proc_map(void **state)
 	struct volt_idmap host = {.n_uids = 1, .n_gids = 1};
 	(void)state;
 	assert_int_equal(volt_idmap_parse_proc("         0       1002          1\n         1     165536      65536\n",
-					       r, VOLT_IDMAP_MAX), 2);
+					       r, VOLT_IDMAP_MAX),
+			 2);
 	assert_true(r[0].inside == 0 && r[0].outside == 1002 && r[0].count == 1);
 	assert_true(r[1].inside == 1 && r[1].outside == 165536 && r[1].count == 65536);
 	assert_int_equal(volt_idmap_parse_proc("0 0 4294967295\n", r, VOLT_IDMAP_MAX), 1);
@@ -275,9 +277,15 @@ static void test_parse_time(void **state)
 	assert_int_equal(volt_parse_time("2024-02-29T23:59:59.000000001Z", &ns), 0);
 	volt_format_time(ns, buf, sizeof(buf));
 	assert_string_equal(buf, "2024-02-29T23:59:59.000000001Z");
-	static const char *bad[] = {"", "2001-02-03", "2001-02-03T04:05:06", "2001-02-03T04:05:06.Z",
-				    "2001-13-03T04:05:06Z", "2001-02-03T04:05:06Zjunk", "2001-02-03T04:05:06+0200",
-				    "0001-01-01T00:00:00X", "2001-02-03T24:05:06Z"};
+	static const char *bad[] = {"",
+				    "2001-02-03",
+				    "2001-02-03T04:05:06",
+				    "2001-02-03T04:05:06.Z",
+				    "2001-13-03T04:05:06Z",
+				    "2001-02-03T04:05:06Zjunk",
+				    "2001-02-03T04:05:06+0200",
+				    "0001-01-01T00:00:00X",
+				    "2001-02-03T24:05:06Z"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(volt_parse_time(bad[i], &ns), -1);
 }
@@ -285,12 +293,18 @@ static void test_parse_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_normalize), cmocka_unit_test(test_tree_whiteouts),
-		cmocka_unit_test(test_tree_roundtrip), cmocka_unit_test(test_subid),
-		cmocka_unit_test(test_user_name), cmocka_unit_test(test_proc_map),
-		cmocka_unit_test(test_user),      cmocka_unit_test(test_signals),
-		cmocka_unit_test(test_log_line),  cmocka_unit_test(test_image_names),
-		cmocka_unit_test(test_env),       cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_tree_whiteouts),
+		cmocka_unit_test(test_tree_roundtrip),
+		cmocka_unit_test(test_subid),
+		cmocka_unit_test(test_user_name),
+		cmocka_unit_test(test_proc_map),
+		cmocka_unit_test(test_user),
+		cmocka_unit_test(test_signals),
+		cmocka_unit_test(test_log_line),
+		cmocka_unit_test(test_image_names),
+		cmocka_unit_test(test_env),
+		cmocka_unit_test(test_parse_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

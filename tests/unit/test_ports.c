@@ -85,10 +85,25 @@ static void test_errors(void **state)
 {
 	size_t n;
 	(void)state;
-	static const char *bad[] = {"",          "0",          "65536",        "abc",         "80/sctp",
-				    "1:2:3:4",   "::1:80:80",  "8000-8001:80", "82-80",       "1.2.3:80:80",
-				    "[::1:80:80", "[::1]80:80", "-1",           "80-",         "a.b.c.d::80",
-				    "80:",        "1:2:",       "[zz]:1:2",     "99999999999999999999:80"};
+	static const char *bad[] = {"",
+				    "0",
+				    "65536",
+				    "abc",
+				    "80/sctp",
+				    "1:2:3:4",
+				    "::1:80:80",
+				    "8000-8001:80",
+				    "82-80",
+				    "1.2.3:80:80",
+				    "[::1:80:80",
+				    "[::1]80:80",
+				    "-1",
+				    "80-",
+				    "a.b.c.d::80",
+				    "80:",
+				    "1:2:",
+				    "[zz]:1:2",
+				    "99999999999999999999:80"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct volt_port *v = parse(bad[i], &n);
 		if (v)
@@ -296,10 +311,13 @@ static void test_publish_all(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_forms),         cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_format_roundtrip), cmocka_unit_test(test_reserve),
+		cmocka_unit_test(test_forms),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_format_roundtrip),
+		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_network_modes),
-		cmocka_unit_test(test_network_port_handler), cmocka_unit_test(test_lofilter),
+		cmocka_unit_test(test_network_port_handler),
+		cmocka_unit_test(test_lofilter),
 		cmocka_unit_test(test_publish_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,9 +16,9 @@ static void test_output_and_input(void **state)
 	char *out = NULL;
 	(void)state;
 	char *argv[] = {"sh", "-c", "cat; echo done", NULL};
-	assert_int_equal(volt_prog_run(&(struct volt_prog){.argv = argv, .input = "in\n", .out = &out, .out_max = 100},
-				       &err),
-			 0);
+	assert_int_equal(
+		volt_prog_run(&(struct volt_prog){.argv = argv, .input = "in\n", .out = &out, .out_max = 100}, &err),
+		0);
 	assert_string_equal(out, "in\ndone\n");
 	free(out);
 	/* only the first out_max bytes are kept */
@@ -46,10 +46,9 @@ static void test_timeout(void **state)
 	char *out = NULL;
 	(void)state;
 	char *argv[] = {"sh", "-c", "echo started; exec sleep 30", NULL};
-	assert_int_equal(volt_prog_run(&(struct volt_prog){.argv = argv, .out = &out, .out_max = 100,
-							   .timeout_ms = 300},
-				       &err),
-			 -1);
+	assert_int_equal(
+		volt_prog_run(&(struct volt_prog){.argv = argv, .out = &out, .out_max = 100, .timeout_ms = 300}, &err),
+		-1);
 	assert_non_null(strstr(err.msg, "timed out"));
 	/* what it printed before is kept for the caller */
 	assert_string_equal(out, "started\n");

@@ -29,9 +29,14 @@ static int count(char **v, const char *s)
 static void test_tcg(void **state)
 {
 	(void)state;
-	struct volt_qemu_config c = {.qemu = "/usr/bin/qemu-system-x86_64", .accel = VOLT_ACCEL_TCG,
-				     .kernel = "/k/vmlinuz", .initrd = "/k/initrd", .tsc_khz = 2096001,
-				     .console_fd = -1, .agent_fd = -1, .append = "volt_probe=1"};
+	struct volt_qemu_config c = {.qemu = "/usr/bin/qemu-system-x86_64",
+				     .accel = VOLT_ACCEL_TCG,
+				     .kernel = "/k/vmlinuz",
+				     .initrd = "/k/initrd",
+				     .tsc_khz = 2096001,
+				     .console_fd = -1,
+				     .agent_fd = -1,
+				     .append = "volt_probe=1"};
 	cleanup_strv char **v = volt_qemu_argv(&c);
 	assert_string_equal(v[0], c.qemu);
 	assert_string_equal(value_of(v, "-M"), "microvm");
@@ -56,8 +61,14 @@ static void test_tcg(void **state)
 static void test_kvm_agent(void **state)
 {
 	(void)state;
-	struct volt_qemu_config c = {.qemu = "q", .accel = VOLT_ACCEL_KVM, .cpus = 2, .mem_mib = 512,
-				     .kernel = "k", .tsc_khz = 2096001, .console_fd = 5, .agent_fd = 6,
+	struct volt_qemu_config c = {.qemu = "q",
+				     .accel = VOLT_ACCEL_KVM,
+				     .cpus = 2,
+				     .mem_mib = 512,
+				     .kernel = "k",
+				     .tsc_khz = 2096001,
+				     .console_fd = 5,
+				     .agent_fd = 6,
 				     .qmp_path = "/run/x/qmp.sock"};
 	cleanup_strv char **v = volt_qemu_argv(&c);
 	assert_string_equal(value_of(v, "-accel"), "kvm");

@@ -22,8 +22,7 @@
 
 #define H64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
-static void expect_ref(const char *in, const char *domain, const char *path, const char *tag,
-		       const char *digest)
+static void expect_ref(const char *in, const char *domain, const char *path, const char *tag, const char *digest)
 {
 	struct volt_ref r;
 	struct volt_err err;
@@ -66,11 +65,30 @@ static void test_normalise(void **state)
 static void test_refused(void **state)
 {
 	static const char *const bad[] = {
-		"", "UPPER", "a//b", "/a", "a/", "a:", "a:-tag", "a@sha256:abc", "a@sha512:" H64,
-		"a@sha256:" H64 "0", "a@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
-		"a..b", "-a", "a-", "a/.b", "host:99999999/a", "ex ample", "a:" "012345678901234567890123456789"
+		"",
+		"UPPER",
+		"a//b",
+		"/a",
+		"a/",
+		"a:",
+		"a:-tag",
+		"a@sha256:abc",
+		"a@sha512:" H64,
+		"a@sha256:" H64 "0",
+		"a@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+		"a..b",
+		"-a",
+		"a-",
+		"a/.b",
+		"host:99999999/a",
+		"ex ample",
+		"a:"
+		"012345678901234567890123456789"
 		"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789",
-		"a_", "a___b", "exa$mple.com/a", "[zz]/a",
+		"a_",
+		"a___b",
+		"exa$mple.com/a",
+		"[zz]/a",
 	};
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -245,8 +263,8 @@ static void test_stack(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_normalise), cmocka_unit_test(test_refused), cmocka_unit_test(test_string),
-		cmocka_unit_test(test_www_auth),  cmocka_unit_test(test_conf),    cmocka_unit_test(test_platform),
+		cmocka_unit_test(test_normalise),  cmocka_unit_test(test_refused), cmocka_unit_test(test_string),
+		cmocka_unit_test(test_www_auth),   cmocka_unit_test(test_conf),	   cmocka_unit_test(test_platform),
 		cmocka_unit_test(test_auth_files), cmocka_unit_test(test_stack),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,9 +41,9 @@ static void test_cmdline_class(void **state)
 			     NULL),
 			 VOLT_PROC_STORE);
 	/* a keeper serves the runtime directory, whichever store started it */
-	assert_int_equal(cls("volt __userns-keeper /run/user/1000/volt/userns-4c44 600 0:1000:1 0:1000:1 /s/other",
-			     NULL),
-			 VOLT_PROC_STORE);
+	assert_int_equal(
+		cls("volt __userns-keeper /run/user/1000/volt/userns-4c44 600 0:1000:1 0:1000:1 /s/other", NULL),
+		VOLT_PROC_STORE);
 	assert_int_equal(cls("volt __userns-keeper /run/user/1000/volt/userns-4c44 600 0:1000:1 0:1000:1", "abcd"),
 			 VOLT_PROC_OTHER);
 	/* another store's monitor in the same runtime directory */
@@ -69,9 +69,9 @@ static void test_check_paths(void **state)
 	char *root = volt_path("%s/root", top), *run = volt_path("%s/run", top);
 	char *file = volt_path("%s/mine", root), *db = volt_path("%s/state.db", root);
 
-	assert_int_equal(volt_store_check_paths(root, run, &err), 0);  /* not there */
+	assert_int_equal(volt_store_check_paths(root, run, &err), 0); /* not there */
 	assert_int_equal(mkdir(root, 0700), 0);
-	assert_int_equal(volt_store_check_paths(root, run, &err), 0);  /* empty */
+	assert_int_equal(volt_store_check_paths(root, run, &err), 0); /* empty */
 	FILE *f = fopen(file, "w");
 	assert_non_null(f);
 	fclose(f);
@@ -79,7 +79,7 @@ static void test_check_paths(void **state)
 	f = fopen(db, "w");
 	assert_non_null(f);
 	fclose(f);
-	assert_int_equal(volt_store_check_paths(root, run, &err), 0);  /* a store */
+	assert_int_equal(volt_store_check_paths(root, run, &err), 0); /* a store */
 	assert_int_equal(volt_store_check_paths("/", run, &err), -1);
 	assert_int_equal(volt_store_check_paths("/tmp", run, &err), -1);
 	assert_int_equal(volt_store_check_paths(root, "/tmp/", &err), -1);

@@ -34,16 +34,17 @@ static void test_docker_format(void **state)
 	struct volt_scmp_profile p;
 	struct volt_err err;
 	(void)state;
-	assert_int_equal(parse(&p,
-			       "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,"
-			       "\"architectures\":[\"SCMP_ARCH_X86_64\"],\"comment\":\"ignored\","
-			       "\"syscalls\":[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
-			       "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
-			       "\"value\":4294967295,\"op\":\"SCMP_CMP_EQ\"}]},"
-			       "{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":"
-			       "[\"CAP_SYS_PTRACE\"]}},{\"name\":\"kill\",\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}",
-			       &err),
-			 0);
+	assert_int_equal(
+		parse(&p,
+		      "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,"
+		      "\"architectures\":[\"SCMP_ARCH_X86_64\"],\"comment\":\"ignored\","
+		      "\"syscalls\":[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+		      "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+		      "\"value\":4294967295,\"op\":\"SCMP_CMP_EQ\"}]},"
+		      "{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":"
+		      "[\"CAP_SYS_PTRACE\"]}},{\"name\":\"kill\",\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}",
+		      &err),
+		0);
 	assert_int_equal(p.default_action, VOLT_SCMP_ERRNO);
 	assert_int_equal(p.default_errno, 38);
 	assert_string_equal(p.arches[0], "SCMP_ARCH_X86_64");
@@ -70,7 +71,8 @@ static void test_errors(void **state)
 		{"{}", "missing \"defaultAction\""},
 		{"[]", "expected an object"},
 		{"{\"defaultAction\":\"SCMP_ACT_NOPE\"}", "unknown action \"SCMP_ACT_NOPE\""},
-		{"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"]}]}", "syscalls[0]: missing"},
+		{"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"]}]}",
+		 "syscalls[0]: missing"},
 		{"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[],\"action\":\"SCMP_ACT_ERRNO\"}]}",
 		 "no syscall names"},
 		{"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\","
@@ -103,7 +105,8 @@ static void test_errors(void **state)
 		 "\"errnoRet\":1,\"errno\":\"EINVAL\"}]}",
 		 "disagrees with \"errno\""},
 		{"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrno\":\"NOPE\"}", "defaultErrnoRet"},
-		{"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"listenerPath\":\"/run/agent.sock\"}", "listenerPath: not supported"},
+		{"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"listenerPath\":\"/run/agent.sock\"}",
+		 "listenerPath: not supported"},
 		{"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\",\"SECCOMP_FILTER_FLAG_FAST\"]}",
 		 "flags: unknown flag \"SECCOMP_FILTER_FLAG_FAST\""},
 		{"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\"],\"archMap\":[{"
@@ -152,13 +155,14 @@ static void test_compile(void **state)
 	assert_true(a > 10);
 	assert_true(b < a); /* naming them lets them through */
 	/* args, duplicate indexes, actions, notify and log modes */
-	const char *prof = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\","
-			   "\"SCMP_ARCH_AARCH64\"],\"syscalls\":[{\"names\":[\"read\",\"nosuchcall\"],\"action\":"
-			   "\"SCMP_ACT_ALLOW\"},{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
-			   "{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"},{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]},"
-			   "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":2114060288,"
-			   "\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},{\"names\":[\"ptrace\"],\"action\":"
-			   "\"SCMP_ACT_KILL_PROCESS\"}]}";
+	const char *prof =
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\","
+		"\"SCMP_ARCH_AARCH64\"],\"syscalls\":[{\"names\":[\"read\",\"nosuchcall\"],\"action\":"
+		"\"SCMP_ACT_ALLOW\"},{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
+		"{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"},{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]},"
+		"{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":2114060288,"
+		"\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},{\"names\":[\"ptrace\"],\"action\":"
+		"\"SCMP_ACT_KILL_PROCESS\"}]}";
 	assert_true(compile(prof, 0, VOLT_SECCOMP_ENFORCE) > 5);
 	assert_true(compile(prof, 0, VOLT_SECCOMP_NOTIFY) > 5);
 	assert_true(compile(prof, 0, VOLT_SECCOMP_LOG) > 5);
@@ -224,7 +228,8 @@ static void test_rule_conditions(void **state)
 
 	struct volt_scmp_env x86_64 = {volt_caps_default(), "SCMP_ARCH_X86_64", VOLT_SCMP_KERNEL(6, 1)};
 	struct volt_scmp_env arm64 = {volt_caps_default(), "SCMP_ARCH_AARCH64", VOLT_SCMP_KERNEL(6, 1)};
-	struct volt_scmp_env admin = {volt_caps_default() | UINT64_C(1) << 21, "SCMP_ARCH_X86_64", VOLT_SCMP_KERNEL(6, 1)};
+	struct volt_scmp_env admin = {volt_caps_default() | UINT64_C(1) << 21, "SCMP_ARCH_X86_64",
+				      VOLT_SCMP_KERNEL(6, 1)};
 	struct volt_scmp_env s390x = {volt_caps_default(), "SCMP_ARCH_S390X", VOLT_SCMP_KERNEL(6, 1)};
 	struct volt_scmp_env oldk = {volt_caps_default(), "SCMP_ARCH_X86_64", VOLT_SCMP_KERNEL(4, 4)};
 	struct volt_scmp_env nok = {volt_caps_default(), "SCMP_ARCH_X86_64", 0};
@@ -354,9 +359,14 @@ static void test_caps(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_docker_format), cmocka_unit_test(test_errors), cmocka_unit_test(test_compile),
-		cmocka_unit_test(test_shipped_profiles), cmocka_unit_test(test_caps), cmocka_unit_test(test_arch_names),
-		cmocka_unit_test(test_rule_conditions), cmocka_unit_test(test_docker_podman_profiles),
+		cmocka_unit_test(test_docker_format),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_compile),
+		cmocka_unit_test(test_shipped_profiles),
+		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_arch_names),
+		cmocka_unit_test(test_rule_conditions),
+		cmocka_unit_test(test_docker_podman_profiles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

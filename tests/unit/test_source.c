@@ -81,8 +81,8 @@ static void test_check_config(void **state)
 {
 	struct volt_err err;
 	json_t *ids = NULL;
-	const char *ok = "{\"config\":{\"Cmd\":[\"sh\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1
-			 "\",\"" D1 "\"]}}";
+	const char *ok =
+		"{\"config\":{\"Cmd\":[\"sh\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1 "\",\"" D1 "\"]}}";
 	(void)state;
 	assert_int_equal(src_check_config(ok, strlen(ok), 2, &ids, &err), 0);
 	assert_int_equal(json_array_size(ids), 2);
@@ -124,9 +124,7 @@ static void add(struct archive *a, const char *name, int type, const char *data)
 		archive_entry_set_filetype(e, AE_IFREG);
 		archive_entry_set_hardlink(e, data);
 		break;
-	default:
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_size(e, (la_int64_t)strlen(data));
+	default: archive_entry_set_filetype(e, AE_IFREG); archive_entry_set_size(e, (la_int64_t)strlen(data));
 	}
 	assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
 	if (type == E_FILE)

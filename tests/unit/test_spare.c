@@ -57,8 +57,8 @@ static void make_ctr(const char *ctr)
 		bool dir;
 		mode_t mode;
 	} entries[] = {
-		{"upper", true, 0755},  {"upper/etc", true, 0755}, {"upper/etc/written", false, 0644},
-		{"work", true, 0755},   {"work/work", true, 0},    {"ctr.log", false, 0600},
+		{"upper", true, 0755}, {"upper/etc", true, 0755}, {"upper/etc/written", false, 0644},
+		{"work", true, 0755},  {"work/work", true, 0},	  {"ctr.log", false, 0600},
 	};
 	char p[256];
 	assert_int_equal(mkdir(ctr, 0700), 0);

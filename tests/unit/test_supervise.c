@@ -138,8 +138,12 @@ static void test_unitfile(void **state)
 	assert_string_equal(u.install[0], "WantedBy=default.target");
 	char *start[] = {"/bin/volt", "run", "--name", "web", "busybox", "echo", "a b", "100%", "$HOME", NULL};
 	char *pre[] = {"-/bin/volt", "rm", "-f", "web", NULL};
-	struct volt_unit_render r = {.description = "d", .exec_start = start, .exec_start_pre = pre,
-				     .restart = "on-failure", .stop_timeout = 10, .service = u.service,
+	struct volt_unit_render r = {.description = "d",
+				     .exec_start = start,
+				     .exec_start_pre = pre,
+				     .restart = "on-failure",
+				     .stop_timeout = 10,
+				     .service = u.service,
 				     .install = u.install};
 	char *text = volt_unit_text(&r);
 	assert_non_null(strstr(text, "ExecStart=/bin/volt run --name web busybox echo \"a b\" 100%% $$HOME\n"));
@@ -150,14 +154,14 @@ static void test_unitfile(void **state)
 	volt_unitfile_free(&u);
 
 	const char *bad[] = {
-		"[Container]\nExec=true\n",                  /* no image */
-		"[Container]\nImage=b\nBogus=1\n",           /* unknown key */
-		"Image=b\n",                                 /* outside a section */
-		"[Nope]\n",                                  /* unknown section */
-		"[Container]\nImage=b\nExec=\"open\n",       /* quote */
-		"[Container]\nImage=b\nRestart=never\n",     /* policy */
-		"[Container]\nImage=b\nName=a/b\n",          /* name */
-		"[Container]\nImage=b\nOption=-x\n",         /* option form */
+		"[Container]\nExec=true\n",		      /* no image */
+		"[Container]\nImage=b\nBogus=1\n",	      /* unknown key */
+		"Image=b\n",				      /* outside a section */
+		"[Nope]\n",				      /* unknown section */
+		"[Container]\nImage=b\nExec=\"open\n",	      /* quote */
+		"[Container]\nImage=b\nRestart=never\n",      /* policy */
+		"[Container]\nImage=b\nName=a/b\n",	      /* name */
+		"[Container]\nImage=b\nOption=-x\n",	      /* option form */
 		"[Container]\nImage=b\n[Service]\nnovalue\n", /* KEY=VALUE */
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {

@@ -18,8 +18,8 @@ static void test_record_parse(void **state)
 	unsigned long long start = 0;
 	pid_t pid = 0;
 	(void)state;
-	assert_int_equal(volt_userns_keeper_record_parse("437 2088679 0:1002:1,1:165536:65536 0:1002:1,1:165536:65536\n",
-							 &pid, &start, &k),
+	assert_int_equal(volt_userns_keeper_record_parse(
+				 "437 2088679 0:1002:1,1:165536:65536 0:1002:1,1:165536:65536\n", &pid, &start, &k),
 			 0);
 	assert_int_equal(pid, 437);
 	assert_true(start == 2088679ULL);
@@ -33,14 +33,14 @@ static void test_record_rejects(void **state)
 		"",
 		"\n",
 		"not a record\n",
-		"437 2088679 0:1002:1\n",                          /* no gid map */
-		"437 2088679 0:1002:1 0:1002:1",                   /* no newline: cut short */
-		"437 2088679 0:1002:1 0:1002:1\nmore\n",           /* trailing lines */
-		"437 2088679 0:1002:1 0:1002:1 extra\n",           /* trailing field */
-		"1 2088679 0:1002:1 0:1002:1\n",                   /* init is never a keeper */
+		"437 2088679 0:1002:1\n",		 /* no gid map */
+		"437 2088679 0:1002:1 0:1002:1",	 /* no newline: cut short */
+		"437 2088679 0:1002:1 0:1002:1\nmore\n", /* trailing lines */
+		"437 2088679 0:1002:1 0:1002:1 extra\n", /* trailing field */
+		"1 2088679 0:1002:1 0:1002:1\n",	 /* init is never a keeper */
 		"0 2088679 0:1002:1 0:1002:1\n",
 		"-5 2088679 0:1002:1 0:1002:1\n",
-		"437 2088679 0:1002:1;rm 0:1002:1\n",              /* not a map */
+		"437 2088679 0:1002:1;rm 0:1002:1\n", /* not a map */
 		"437 x 0:1002:1 0:1002:1\n",
 	};
 	struct volt_userns_keeper_key k;

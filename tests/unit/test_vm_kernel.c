@@ -15,15 +15,16 @@
 #include "util/fs.h"
 #include "vm/kernel.h"
 
-static const char dep[] = "kernel/drivers/virtio/virtio_mmio.ko: kernel/drivers/virtio/virtio.ko "
-			  "kernel/drivers/virtio/virtio_ring.ko\n"
-			  "kernel/drivers/virtio/virtio.ko: kernel/drivers/virtio/virtio_ring.ko\n"
-			  "kernel/drivers/virtio/virtio_ring.ko:\n"
-			  "kernel/net/9p/9pnet-virtio.ko.xz: kernel/net/9p/9pnet.ko.xz kernel/drivers/virtio/virtio.ko\n"
-			  "kernel/net/9p/9pnet.ko.xz:\n"
-			  "kernel/fs/a.ko: kernel/fs/b.ko\n"
-			  "kernel/fs/b.ko: kernel/fs/a.ko\n"
-			  "kernel/sound/unrelated.ko:\n";
+static const char dep[] =
+	"kernel/drivers/virtio/virtio_mmio.ko: kernel/drivers/virtio/virtio.ko "
+	"kernel/drivers/virtio/virtio_ring.ko\n"
+	"kernel/drivers/virtio/virtio.ko: kernel/drivers/virtio/virtio_ring.ko\n"
+	"kernel/drivers/virtio/virtio_ring.ko:\n"
+	"kernel/net/9p/9pnet-virtio.ko.xz: kernel/net/9p/9pnet.ko.xz kernel/drivers/virtio/virtio.ko\n"
+	"kernel/net/9p/9pnet.ko.xz:\n"
+	"kernel/fs/a.ko: kernel/fs/b.ko\n"
+	"kernel/fs/b.ko: kernel/fs/a.ko\n"
+	"kernel/sound/unrelated.ko:\n";
 
 static int index_of(char **v, const char *s)
 {

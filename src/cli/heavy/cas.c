@@ -114,8 +114,7 @@ static int verify_in_userns(void *arg, struct volt_err *err)
 	volt_cas_close(&cas);
 	fflush(stdout);
 	if (ret == 0 && j->problems)
-		return volt_err_set(err, 0, "verify: %zu problem(s) in %zu object(s) checked", j->problems,
-				    j->checked);
+		return volt_err_set(err, 0, "verify: %zu problem(s) in %zu object(s) checked", j->problems, j->checked);
 	if (ret == 0)
 		printf("verified %zu object(s): all intact\n", j->checked);
 	fflush(stdout); /* the helper child leaves by _exit */
@@ -194,8 +193,8 @@ static int gc_in_userns(void *arg, struct volt_err *err)
 		return -1;
 	volt_human_size(r.bytes, sz, sizeof(sz));
 	printf("%s %zu object(s), %zu variant(s) (%s), %zu checkout(s), %zu tmp entr%s, %zu layer record(s)\n",
-	       j->dry ? "gc --dry-run: would remove" : "gc: removed", r.objects, r.variants, sz, r.checkouts,
-	       r.tmp, r.tmp == 1 ? "y" : "ies", r.layers);
+	       j->dry ? "gc --dry-run: would remove" : "gc: removed", r.objects, r.variants, sz, r.checkouts, r.tmp,
+	       r.tmp == 1 ? "y" : "ies", r.layers);
 	fflush(stdout);
 	return 0;
 }
@@ -239,12 +238,11 @@ static int cas_gc(struct volt_cli *cli, int argc, char **argv)
 /* mode_string - "drwxr-xr-x" style, with setuid/setgid/sticky letters. */
 static void mode_string(const struct volt_tree_entry *e, char out[11])
 {
-	static const char tc[] = {[VOLT_T_DIR] = 'd', [VOLT_T_FILE] = '-', [VOLT_T_SYMLINK] = 'l',
-				  [VOLT_T_FIFO] = 'p'};
+	static const char tc[] = {[VOLT_T_DIR] = 'd', [VOLT_T_FILE] = '-', [VOLT_T_SYMLINK] = 'l', [VOLT_T_FIFO] = 'p'};
 	uint32_t m = e->mode;
 	out[0] = tc[e->type];
 	for (int i = 0; i < 9; i++)
-		out[1 + i] = (m & (0400u >> i)) ? "rwxrwxrwx"[i] : '-';
+		out[1 + i] = (char)((m & (0400u >> i)) ? "rwxrwxrwx"[i] : '-');
 	if (m & 04000)
 		out[3] = (m & 0100) ? 's' : 'S';
 	if (m & 02000)

@@ -105,8 +105,8 @@ int cmd_image_prune(struct volt_cli *cli, int argc, char **argv)
 	if (!(ctx = cli_ctx(cli)))
 		return VOLT_EXIT_INTERNAL;
 	if (!cli_confirm(c.all ? "WARNING! This will remove all images without at least one container associated "
-				 "to them."
-			       : "WARNING! This will remove all dangling images.",
+				 "to them." :
+				 "WARNING! This will remove all dangling images.",
 			 force))
 		return 0;
 	if (!(c.db = volt_ctx_db(ctx, &err)) || volt_db_image_list(c.db, collect, &c, &err) < 0 || c.err < 0)

@@ -41,10 +41,8 @@ int cmd_image_import(struct volt_cli *cli, int argc, char **argv)
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	volt_idmap_detect(&map, false, &err);
-	if (volt_image_import(ctx, &map, argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL, &o, id,
-			      &err) < 0)
+	if (volt_image_import(ctx, &map, argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL, &o, id, &err) < 0)
 		return cli_fail_writer(&err, "import");
 	printf("sha256:%s\n", id);
 	return 0;
 }
-

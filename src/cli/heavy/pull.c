@@ -18,8 +18,8 @@
 
 struct progress_state {
 	bool tty;
-	int lines_drawn;      /* TTY: lines to move up before redrawing */
-	int *said;            /* plain: last state printed per layer */
+	int lines_drawn; /* TTY: lines to move up before redrawing */
+	int *said;	 /* plain: last state printed per layer */
 	int n_said;
 	const char *last_phase;
 };
@@ -71,11 +71,11 @@ static void draw_tty(struct progress_state *ps, const struct volt_pull_progress 
 			strcat(rate, "/s");
 		else
 			rate[0] = '\0';
-		const char *st = l->state == VOLT_PULL_CACHED    ? "in the store"
-				 : l->state == VOLT_PULL_DONE    ? "done"
-				 : l->state == VOLT_PULL_FAILED  ? "failed"
-				 : l->state == VOLT_PULL_WAITING ? "waiting"
-								 : "";
+		const char *st = l->state == VOLT_PULL_CACHED  ? "in the store" :
+				 l->state == VOLT_PULL_DONE    ? "done" :
+				 l->state == VOLT_PULL_FAILED  ? "failed" :
+				 l->state == VOLT_PULL_WAITING ? "waiting" :
+								 "";
 		fprintf(stderr, "\033[2K%.12s %s %8s / %-8s %10s %s\n",
 			!strncmp(l->digest, "sha256:", 7) ? l->digest + 7 : l->digest, bar, done, size, rate, st);
 		ps->lines_drawn++;
@@ -136,14 +136,16 @@ static void on_progress(void *arg, const struct volt_pull_progress *p)
 /* cli_pull_image - pull ref with the progress display (none when quiet);
  * id gets the image id. Return 0 or the exit code after printing the error. */
 static int cli_pull_image(struct volt_cli *cli, const char *ref, const char *platform, int tls_verify, bool quiet,
-		   char id[72])
+			  char id[72])
 {
 	struct volt_err err = {0};
 	struct volt_idmap map;
 	struct volt_ctx *ctx;
 	struct progress_state ps = {.tty = isatty(2) == 1};
-	struct volt_pull_opts o = {.platform = platform, .tls_verify = tls_verify,
-				   .progress = quiet ? NULL : on_progress, .progress_arg = &ps};
+	struct volt_pull_opts o = {.platform = platform,
+				   .tls_verify = tls_verify,
+				   .progress = quiet ? NULL : on_progress,
+				   .progress_arg = &ps};
 	const char *mx = getenv("VOLT_MAX_ENTRY_SIZE");
 	int ret;
 

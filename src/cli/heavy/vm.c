@@ -54,17 +54,16 @@ static int kernel_fetch(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("vm kernel fetch", "takes one PACKAGE, or --deb files");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	int r = debs ? volt_kernel_install_debs(ctx->root, debs, NULL, &version, &err)
-		     : volt_kernel_fetch(ctx->root, optind < argc ? argv[optind] : NULL, &version, &err);
+	int r = debs ? volt_kernel_install_debs(ctx->root, debs, NULL, &version, &err) :
+		       volt_kernel_fetch(ctx->root, optind < argc ? argv[optind] : NULL, &version, &err);
 	if (r < 0)
 		return cli_fail(&err);
 	printf("%s\n", version);
 	return 0;
 }
 
-static const struct option ls_opts[] = {{"format", required_argument, NULL, 'f'},
-					{"quiet", no_argument, NULL, 'q'},
-					{NULL, 0, NULL, 0}};
+static const struct option ls_opts[] = {
+	{"format", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec ls_spec = {
 	.usage = "Usage: volt vm kernel ls [-q] [--format json]\n\n"
 		 "The kernels microVMs can boot: volt's own ($VOLT_ROOT/kernels), then the host's\n"
@@ -106,9 +105,8 @@ static int kernel_ls(struct volt_cli *cli, int argc, char **argv)
 			printf("%s\n", v[i].version);
 		} else if (json) {
 			json_auto_t *o = json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:b}", "Version", v[i].version, "Origin",
-						   volt_kernel_origin_name(v[i].origin), "Image", v[i].image,
-						   "Modules", v[i].modules, "Package", v[i].package, "Default",
-						   i == 0);
+						   volt_kernel_origin_name(v[i].origin), "Image", v[i].image, "Modules",
+						   v[i].modules, "Package", v[i].package, "Default", i == 0);
 			cleanup_free char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 			if (s)
 				printf("%s\n", s);
@@ -210,12 +208,12 @@ static int check_image(struct volt_ctx *ctx, const struct volt_kernel *k, const 
 	}
 	cleanup_free char *init = volt_ctx_helper(ctx, "volt-init");
 	long long t0 = volt_now_ns();
-	r = init ? volt_appliance_build(ctx, img.id, k, init, &app, &err) : volt_err_set(&err, ENOENT, "volt-init not found beside volt");
+	r = init ? volt_appliance_build(ctx, img.id, k, init, &app, &err) :
+		   volt_err_set(&err, ENOENT, "volt-init not found beside volt");
 	volt_image_row_free(&img);
 	if (r < 0)
 		return cli_fail(&err);
-	printf("appliance: %.12s, %.1f MB, %s\n", app.key, (double)app.size / 1e6,
-	       app.cached ? "cached" : "built");
+	printf("appliance: %.12s, %.1f MB, %s\n", app.key, (double)app.size / 1e6, app.cached ? "cached" : "built");
 	if (!app.cached)
 		printf("appliance built in %.2f s\n", (double)(volt_now_ns() - t0) / 1e9);
 	fflush(stdout);
@@ -230,12 +228,10 @@ static int check_image(struct volt_ctx *ctx, const struct volt_kernel *k, const 
 }
 
 /* vm_check - boot the kernel into volt-init's probe mode and time it */
-static const struct option check_opts[] = {{"kernel", required_argument, NULL, 'k'},
-					   {"accel", required_argument, NULL, 'a'},
-					   {"timeout", required_argument, NULL, 't'},
-					   {"append", required_argument, NULL, 'A'},
-					   {"image", required_argument, NULL, 'i'},
-					   {NULL, 0, NULL, 0}};
+static const struct option check_opts[] = {
+	{"kernel", required_argument, NULL, 'k'},  {"accel", required_argument, NULL, 'a'},
+	{"timeout", required_argument, NULL, 't'}, {"append", required_argument, NULL, 'A'},
+	{"image", required_argument, NULL, 'i'},   {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec check_spec = {
 	.usage = "Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n"
 		 "                     [--append KERNEL-ARGS] [--image IMAGE [-- COMMAND [ARG...]]]\n\n"
@@ -286,10 +282,13 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		ret = cli_fail(&err);
 		goto out;
 	}
-	printf("engine: %s %s\naccelerator: %s (%s)\nkernel: %s (%s)\n", eng.qemu, eng.version,
-	       volt_accel_name(accel), why, k.version, k.image);
+	printf("engine: %s %s\naccelerator: %s (%s)\nkernel: %s (%s)\n", eng.qemu, eng.version, volt_accel_name(accel),
+	       why, k.version, k.image);
 	fflush(stdout);
-	struct volt_vm_probe p = {.qemu = eng.qemu, .accel = accel, .kernel = k.image, .append = append,
+	struct volt_vm_probe p = {.qemu = eng.qemu,
+				  .accel = accel,
+				  .kernel = k.image,
+				  .append = append,
 				  .timeout_ms = (int)timeout_s * 1000};
 	if (image) {
 		p.args = optind < argc ? (const char *const *)argv + optind : NULL;
