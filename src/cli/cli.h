@@ -81,7 +81,8 @@ int cmd_logout(struct volt_cli *cli, int argc, char **argv);
 int cmd_push(struct volt_cli *cli, int argc, char **argv); /* heavy/push.c */
 int cli_image_save(struct volt_cli *cli, int argc, char **argv);
 int cli_image_load(struct volt_cli *cli, int argc, char **argv);
-extern const struct volt_cmd_spec cli_vm_spec; /* heavy/vm.c */
+extern const struct volt_cmd_spec cli_vm_spec;
+extern const struct volt_cmd_spec cli_appliance_spec; /* heavy/appliance.c */ /* heavy/vm.c */
 /* cli_info_vm - the microVM section of `volt info` (cli/info_vm.c; new ref) */
 struct json_t *cli_info_vm(struct volt_ctx *ctx);
 void cli_info_vm_print(struct json_t *o);

@@ -87,6 +87,7 @@ static const struct volt_cmd commands[] = {
 	{"cas", cli_exec_heavy, "The content-addressed store: status, verify, gc, inspect, build, mount", NULL},
 	{"bundle", cli_exec_heavy, "Move images as .vbundle files: create, inspect, verify, import", NULL},
 	{"vm", cli_exec_heavy, "MicroVMs: kernels (fetch, ls, rm) and a boot check", NULL},
+	{"appliance", cli_exec_heavy, "MicroVM appliances built from images: build, ls, rm", NULL},
 
 	{"system", NULL, "The store as a whole: reset (remove everything)", &cli_system_spec},
 	{"unshare", cmd_unshare, "Run a command in the store's user namespace", &cli_unshare_spec},

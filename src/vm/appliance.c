@@ -2,16 +2,20 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
+#include <jansson.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cas/sha256.h"
 #include "image/image.h"
+#include "state/db.h"
 #include "userns/idmap.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -179,6 +183,16 @@ int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struc
 	struct volt_idmap map;
 	if (volt_idmap_detect(&map, false, err) < 0)
 		return -1;
+	/* what it was built from, beside it (written first: ls and gc read
+	 * it, and an appliance without it is never listed) */
+	cleanup_free char *meta = volt_path("%s/%s.json", dir, out->key);
+	json_auto_t *m = json_pack("{s:s,s:s,s:s,s:s,s:I}", "Image", image_id, "Kernel", k->version, "KernelImage",
+				   k->image, "Agent", agent, "Created", (json_int_t)volt_now_ns());
+	cleanup_free char *mtext = m ? json_dumps(m, JSON_COMPACT) : NULL;
+	if (!mtext)
+		return volt_err_set(err, ENOMEM, "appliance");
+	if (volt_write_file_atomic(meta, mtext, strlen(mtext), 0600, err) < 0)
+		return -1;
 	if (volt_userns_run(&map, build_in_userns, &j, err) < 0 || rename(tmp, out->path) < 0) {
 		int e = errno;
 		unlink(tmp);
@@ -189,4 +203,158 @@ int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struc
 	if (stat(out->path, &st) == 0)
 		out->size = st.st_size;
 	return 0;
+}
+
+void volt_appliances_free(struct volt_appliance_info *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].image);
+		free(v[i].kernel);
+		free(v[i].path);
+	}
+	free(v);
+}
+
+/* read_info - the appliance of key, from its .json; false when either
+ * file is missing or the record is not one of ours */
+static bool read_info(const char *dir, const char *key, struct volt_appliance_info *a)
+{
+	cleanup_free char *meta = volt_path("%s/%s.json", dir, key);
+	cleanup_free char *path = volt_path("%s/%s.cpio.zst", dir, key);
+	struct stat st;
+	json_error_t je;
+	if (stat(path, &st) < 0)
+		return false;
+	json_auto_t *m = json_load_file(meta, 0, &je);
+	const char *img = json_string_value(json_object_get(m, "Image"));
+	const char *ker = json_string_value(json_object_get(m, "Kernel"));
+	if (!img || !ker)
+		return false;
+	memset(a, 0, sizeof(*a));
+	snprintf(a->key, sizeof(a->key), "%s", key);
+	a->image = strdup(img);
+	a->kernel = strdup(ker);
+	a->path = volt_steal_ptr(&path);
+	a->size = st.st_size;
+	a->created = json_integer_value(json_object_get(m, "Created"));
+	return true;
+}
+
+int volt_appliance_list(struct volt_ctx *ctx, struct volt_appliance_info **out, size_t *n, struct volt_err *err)
+{
+	cleanup_free char *dir = volt_path("%s/appliances", ctx->root);
+	cleanup_dir DIR *d = opendir(dir);
+	struct volt_appliance_info *v = NULL;
+	struct dirent *de;
+	size_t nv = 0;
+	if (!d && errno != ENOENT)
+		return volt_err_sys(err, "open %s", dir);
+	while (d && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (len != 64 + 9 || strcmp(de->d_name + 64, ".cpio.zst"))
+			continue;
+		char key[65];
+		memcpy(key, de->d_name, 64);
+		key[64] = '\0';
+		struct volt_appliance_info a;
+		if (!volt_sha256_is_hex(key) || !read_info(dir, key, &a))
+			continue;
+		struct volt_appliance_info *nvv = realloc(v, (nv + 1) * sizeof(*v));
+		if (!nvv) {
+			volt_appliances_free(v, nv);
+			return volt_err_set(err, ENOMEM, "list appliances");
+		}
+		v = nvv;
+		v[nv++] = a;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+/* remove_files - the appliance's two files (the image first: a listing
+ * never shows one without its record) */
+static int remove_files(const char *dir, const char *key, struct volt_err *err)
+{
+	cleanup_free char *path = volt_path("%s/%s.cpio.zst", dir, key);
+	cleanup_free char *meta = volt_path("%s/%s.json", dir, key);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return volt_err_sys(err, "remove %s", path);
+	if (unlink(meta) < 0 && errno != ENOENT)
+		return volt_err_sys(err, "remove %s", meta);
+	return 0;
+}
+
+int volt_appliance_remove(struct volt_ctx *ctx, const char *prefix, char key_out[65], struct volt_err *err)
+{
+	struct volt_appliance_info *v;
+	size_t n, hits = 0, at = 0;
+	size_t plen = strlen(prefix);
+	if (plen < 4 || plen > 64 || strspn(prefix, "0123456789abcdef") != plen)
+		return volt_err_said(err, EINVAL, "appliance %s: give at least 4 hex digits of its key", prefix);
+	if (volt_appliance_list(ctx, &v, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(v[i].key, prefix, plen)) {
+			hits++;
+			at = i;
+		}
+	if (hits != 1) {
+		volt_appliances_free(v, n);
+		return volt_err_said(
+			err, hits ? EEXIST : ENOENT,
+			hits ? "appliance %s: more than one key starts so" : "appliance %s: no such appliance", prefix);
+	}
+	snprintf(key_out, 65, "%s", v[at].key);
+	volt_appliances_free(v, n);
+	cleanup_free char *dir = volt_path("%s/appliances", ctx->root);
+	return remove_files(dir, key_out, err);
+}
+
+int volt_appliance_prune(struct volt_ctx *ctx, bool dry, void (*removed)(const char *key, void *arg), void *arg,
+			 struct volt_err *err)
+{
+	struct volt_appliance_info *v;
+	size_t n;
+	struct volt_db *db = volt_ctx_db(ctx, err);
+	cleanup_free char *dir = volt_path("%s/appliances", ctx->root);
+	if (!db || volt_appliance_list(ctx, &v, &n, err) < 0)
+		return -1;
+	int r = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct volt_image_row img;
+		int f = volt_db_image_find(db, v[i].image, &img, err);
+		if (f < 0) {
+			r = -1;
+			break;
+		}
+		if (f == 0) {
+			volt_image_row_free(&img);
+			continue; /* its image is still there */
+		}
+		if (!dry && remove_files(dir, v[i].key, err) < 0)
+			r = -1;
+		else if (removed)
+			removed(v[i].key, arg);
+	}
+	volt_appliances_free(v, n);
+	/* what a build cut short left: a temporary cpio, a record without one */
+	cleanup_dir DIR *d = r == 0 && !dry ? opendir(dir) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		cleanup_free char *p = volt_path("%s/%s", dir, de->d_name);
+		size_t len = strlen(de->d_name);
+		if (!strncmp(de->d_name, ".tmp-", 5)) {
+			struct stat st;
+			/* an hour old: not a build that is running */
+			if (stat(p, &st) == 0 && st.st_mtime < time(NULL) - 3600)
+				unlink(p);
+		} else if (len == 64 + 5 && !strcmp(de->d_name + 64, ".json")) {
+			cleanup_free char *cpio = volt_path("%s/%.64s.cpio.zst", dir, de->d_name);
+			struct stat st;
+			if (stat(cpio, &st) < 0 && stat(p, &st) == 0 && st.st_mtime < time(NULL) - 3600)
+				unlink(p);
+		}
+	}
+	return r;
 }

@@ -8,6 +8,7 @@
 #define VOLT_VM_APPLIANCE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "state/context.h"
 #include "util/err.h"
@@ -28,5 +29,30 @@ void volt_appliance_free(struct volt_appliance *a);
  * temporary name and renamed, or found. */
 int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struct volt_kernel *k, const char *init,
 			 struct volt_appliance *out, struct volt_err *err);
+
+/* An appliance in $VOLT_ROOT/appliances, from its record (<key>.json). */
+struct volt_appliance_info {
+	char key[65];
+	char *image;  /* the image id it was built from */
+	char *kernel; /* the kernel version its modules are for */
+	char *path;
+	long long size;
+	long long created; /* ns */
+};
+
+void volt_appliances_free(struct volt_appliance_info *v, size_t n);
+
+/* volt_appliance_list - every complete appliance (*out of *n). */
+int volt_appliance_list(struct volt_ctx *ctx, struct volt_appliance_info **out, size_t *n, struct volt_err *err);
+
+/* volt_appliance_remove - the one appliance whose key starts with prefix
+ * (4 hex digits at least); key_out gets its key. */
+int volt_appliance_remove(struct volt_ctx *ctx, const char *prefix, char key_out[65], struct volt_err *err);
+
+/* volt_appliance_prune - remove the appliances whose image is gone (and
+ * what builds cut short left, an hour old); removed() is told each key.
+ * dry: only tell. `volt cas gc` calls it. */
+int volt_appliance_prune(struct volt_ctx *ctx, bool dry, void (*removed)(const char *key, void *arg), void *arg,
+			 struct volt_err *err);
 
 #endif

@@ -174,6 +174,46 @@ setup() {
 	[[ "$output" == *"no such image"* ]]
 }
 
+@test "appliance build, ls, rm; cas gc removes the appliance of a removed image" {
+	need_kernel_deb
+	# a store of its own: the other tests' appliances are not this one's
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/root" VOLT_RUNROOT="$BATS_TEST_TMPDIR/run"
+	volt vm kernel fetch --deb "$KERNEL_DEB" >/dev/null
+	import_busybox
+	run volt appliance build busybox
+	[ "$status" -eq 0 ]
+	read -r key path size how <<<"$output"
+	[ "$how" = built ] && [ -s "$path" ] && [ "$size" -gt 100000 ]
+	# the image's files, owners included, and the agent as /init
+	zstd -dc "$path" | cpio -it 2>/dev/null | grep -qx bin/busybox
+	zstd -dc "$path" | cpio -it 2>/dev/null | grep -qx init
+	zstd -dc "$path" | cpio -it 2>/dev/null | grep -q 'lib/modules/.*/volt.load'
+	run volt appliance build busybox
+	[[ "$output" == "$key "*" cached" ]]
+	run volt appliance ls
+	[[ "${lines[1]}" == "${key:0:12}"*"-cloud-amd64"* ]]
+	run volt appliance ls --format json
+	[[ "$output" == *"\"Key\":\"$key\""* ]]
+	run volt appliance rm "${key:0:6}"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$key" ]
+	[ ! -e "$path" ] && [ -z "$(volt appliance ls -q)" ]
+	run volt appliance rm "${key:0:6}"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"no such appliance"* ]]
+	# gc keeps the appliance of an image that is there, removes it once the image goes
+	key=$(volt appliance build busybox | cut -d' ' -f1)
+	run volt cas gc
+	[ "$status" -eq 0 ]
+	[ "$(volt appliance ls -q)" = "$key" ]
+	volt rmi busybox >/dev/null
+	run volt cas gc
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"removed appliance ${key:0:12} (no image)"* ]]
+	[ -z "$(volt appliance ls -q)" ]
+	[ -z "$(ls -A "$VOLT_ROOT/appliances")" ]
+}
+
 @test "vm kernel fetch: Debian's cloud kernel from the archive, as the user" {
 	need_qemu
 	command -v apt-get >/dev/null || skip_or_fail "not a Debian or Ubuntu host"

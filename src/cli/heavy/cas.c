@@ -14,6 +14,7 @@
 #include "userns/idmap.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "vm/appliance.h"
 
 /* cli_cas_resolve - an image name, id or id prefix (or a bare ref id) to the
  * full image id that names its tree manifest. */
@@ -178,6 +179,13 @@ static void print_prune(const char *id, void *arg)
 	printf("%s FUSE view of image %.12s (no ref)\n", j->dry ? "would unmount" : "unmounted", id);
 }
 
+/* print_appliance - one line per appliance gc removes (its image is gone). */
+static void print_appliance(const char *key, void *arg)
+{
+	struct gc_job *j = arg;
+	printf("%s appliance %.12s (no image)\n", j->dry ? "would remove" : "removed", key);
+}
+
 /* gc_in_userns - gc inside the store's user namespace (checkouts hold mapped owners). */
 static int gc_in_userns(void *arg, struct volt_err *err)
 {
@@ -203,9 +211,10 @@ static int gc_in_userns(void *arg, struct volt_err *err)
 static const struct option gc_opts[] = {
 	{"dry-run", no_argument, NULL, 'n'}, {"verbose", no_argument, NULL, 'v'}, {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec gc_spec = {
-	.usage = "Usage: volt cas gc [--dry-run] [-v]\n\nRemove objects, variants and checkouts no image reaches, "
-		 "layer records whose objects are gone, and leftovers of interrupted writes. Waits for running "
-		 "imports and pulls.\n",
+	.usage =
+		"Usage: volt cas gc [--dry-run] [-v]\n\nRemove objects, variants and checkouts no image reaches, "
+		"layer records whose objects are gone, microVM appliances whose image is gone, and leftovers of interrupted writes. Waits for running "
+		"imports and pulls.\n",
 	.opts = "nv",
 	.longopts = gc_opts,
 };
@@ -228,6 +237,10 @@ static int cas_gc(struct volt_cli *cli, int argc, char **argv)
 		return 125;
 	/* views of removed images first: fusermount3 cannot run in the userns */
 	volt_cas_lower_prune(j.ctx, j.dry, print_prune, &j);
+	fflush(stdout);
+	/* appliances of removed images: they are the user's files, no userns */
+	if (volt_appliance_prune(j.ctx, j.dry, print_appliance, &j, &err) < 0)
+		return cli_fail(&err);
 	fflush(stdout);
 	volt_idmap_detect(&map, false, &err);
 	if (volt_userns_run(&map, gc_in_userns, &j, &err) < 0)

@@ -25,11 +25,16 @@ static const struct volt_cmd_spec image_spec = {
 };
 
 static const struct volt_cmd commands[] = {
-	{"image", NULL, NULL, &image_spec},	     {"cas", NULL, NULL, &cli_cas_spec},
-	{"bundle", NULL, NULL, &cli_bundle_spec},    {"vm", NULL, NULL, &cli_vm_spec},
+	{"image", NULL, NULL, &image_spec},
+	{"cas", NULL, NULL, &cli_cas_spec},
+	{"bundle", NULL, NULL, &cli_bundle_spec},
+	{"vm", NULL, NULL, &cli_vm_spec},
+	{"appliance", NULL, NULL, &cli_appliance_spec},
 
-	{"pull", cmd_pull, NULL, &cli_pull_spec},    {"push", cmd_push, NULL, &cli_push_spec},
-	{"login", cmd_login, NULL, &cli_login_spec}, {"logout", cmd_logout, NULL, &cli_logout_spec},
+	{"pull", cmd_pull, NULL, &cli_pull_spec},
+	{"push", cmd_push, NULL, &cli_push_spec},
+	{"login", cmd_login, NULL, &cli_login_spec},
+	{"logout", cmd_logout, NULL, &cli_logout_spec},
 };
 
 int main(int argc, char **argv)
