@@ -167,7 +167,7 @@ setup() {
 	run -127 volt vm check --accel tcg --timeout 240 --image busybox -- no-such-command
 	[ "$status" -eq 127 ]
 	[[ "$output" == *"appliance: $key, "*", cached"* ]]
-	[ "$(ls "$VOLT_ROOT/appliances" | wc -l)" -eq 1 ]
+	[ "$(volt appliance ls -q | wc -l)" -eq 1 ]
 	! pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_agent' >/dev/null
 	run volt vm check --image nosuch -- true
 	[ "$status" -eq 125 ]
