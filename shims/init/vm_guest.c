@@ -17,9 +17,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/signalfd.h>
@@ -37,8 +39,9 @@
 struct proc {
 	uint32_t id;
 	pid_t pid;
-	int out, err, in; /* pipes, -1 when closed */
+	int out, err, in; /* pipes (with a terminal: out and in are the pty's master), -1 when closed */
 	int status;	  /* -1 while running */
+	bool tty;
 };
 
 static struct proc procs[MAX_PROCS];
@@ -180,6 +183,63 @@ static struct proc *find_proc(uint32_t id)
 	return NULL;
 }
 
+/* exec_command - in the forked child: m's directory, user and command */
+static _Noreturn void exec_command(const struct volt_agent_msg *m)
+{
+	if (m->cwd && chdir(m->cwd) < 0) {
+		dprintf(2, "volt-init: chdir %s: %s\n", m->cwd, strerror(errno));
+		_exit(126);
+	}
+	if ((m->gid && setgid(m->gid) < 0) || (m->uid && setuid(m->uid) < 0)) {
+		dprintf(2, "volt-init: user %u:%u: %s\n", m->uid, m->gid, strerror(errno));
+		_exit(126);
+	}
+	execvpe(m->args[0], (char *const *)m->args, (char *const *)m->env);
+	dprintf(2, "volt-init: exec %s: %s\n", m->args[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+/* start_tty - m's command on a new terminal of the guest's devpts: its
+ * master carries the output one way and the input the other */
+static void start_tty(struct proc *p, const struct volt_agent_msg *m)
+{
+	unsigned n;
+	char name[32];
+	int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int unlock = 0;
+	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &n) < 0) {
+		if (master >= 0)
+			close(master);
+		return send_error(m->id, "no terminal: /dev/pts/ptmx");
+	}
+	snprintf(name, sizeof(name), "/dev/pts/%u", n);
+	int in = fcntl(master, F_DUPFD_CLOEXEC, 3);
+	pid_t pid = in < 0 ? -1 : fork();
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		setsid();
+		int slave = open(name, O_RDWR | O_CLOEXEC);
+		if (slave < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+			_exit(126);
+		/* the terminal as the command's stdio: the copies cross exec */
+		dup2(slave, 0);
+		dup2(slave, 1); /* as above */
+		dup2(slave, 2); /* as above */
+		exec_command(m);
+	}
+	if (pid < 0) {
+		close(master);
+		if (in >= 0)
+			close(in);
+		return send_error(m->id, "fork failed");
+	}
+	*p = (struct proc){.id = m->id, .pid = pid, .out = master, .err = -1, .in = in, .status = -1, .tty = true};
+	struct volt_agent_msg s = {.type = VOLT_AGENT_STARTED, .id = m->id, .pid = (uint32_t)pid};
+	send_msg(&s);
+}
+
 static void start(const struct volt_agent_msg *m)
 {
 	struct proc *p = NULL;
@@ -192,7 +252,7 @@ static void start(const struct volt_agent_msg *m)
 	if (!p)
 		return send_error(m->id, "too many processes");
 	if (m->tty)
-		return send_error(m->id, "a terminal is not supported yet");
+		return start_tty(p, m);
 	if (pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0 || pipe2(in, O_CLOEXEC) < 0)
 		return send_error(m->id, "pipe failed");
 	pid_t pid = fork();
@@ -209,13 +269,7 @@ static void start(const struct volt_agent_msg *m)
 			dprintf(2, "volt-init: chdir %s: %s\n", m->cwd, strerror(errno));
 			_exit(126);
 		}
-		if ((m->gid && setgid(m->gid) < 0) || (m->uid && setuid(m->uid) < 0)) {
-			dprintf(2, "volt-init: user %u:%u: %s\n", m->uid, m->gid, strerror(errno));
-			_exit(126);
-		}
-		execvpe(m->args[0], (char *const *)m->args, (char *const *)m->env);
-		dprintf(2, "volt-init: exec %s: %s\n", m->args[0], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
+		exec_command(m);
 	}
 	close(o[1]);
 	close(e[1]);
@@ -292,6 +346,8 @@ static void handle(const struct volt_agent_msg *m)
 	case VOLT_AGENT_STDIN:
 		if (!(p = find_proc(m->id)) || p->in < 0)
 			break;
+		if (!m->data_len && p->tty)
+			break; /* a terminal's end of input is ^D, the user's to type */
 		if (!m->data_len || write_all(p->in, m->data, m->data_len) < 0) {
 			close(p->in);
 			p->in = -1;
@@ -301,7 +357,12 @@ static void handle(const struct volt_agent_msg *m)
 		if ((p = find_proc(m->id)) && p->status < 0)
 			kill(p->pid, (int)m->signo);
 		break;
-	case VOLT_AGENT_RESIZE: break; /* no terminals yet */
+	case VOLT_AGENT_RESIZE:
+		if ((p = find_proc(m->id)) && p->tty && p->out >= 0) {
+			struct winsize ws = {.ws_row = m->rows, .ws_col = m->cols};
+			ioctl(p->out, TIOCSWINSZ, &ws);
+		}
+		break;
 	case VOLT_AGENT_SHUTDOWN: shutdown_all(); break;
 	default: send_error(m->id, "not a message for the guest"); break;
 	}

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "container/exec.h"
 #include "workload/lifecycle.h"
+#include "workload/vm_exec.h"
 #include "container/spec.h"
 #include "security/security.h"
 #include "util/cleanup.h"
@@ -78,6 +79,24 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (volt_spec_from_json(&spec, row.spec, &err) < 0)
 		return cli_fail(&err);
+	if (row.kind == VOLT_KIND_VM) { /* one more process in the guest, through its monitor */
+		if (preserve_fds)
+			return cli_usage_error("exec",
+					       "--preserve-fds: a microVM's processes cannot have the caller's fds");
+		struct volt_vm_exec vx = {.spec = &spec,
+					  .user = user,
+					  .workdir = workdir,
+					  .env_add = env,
+					  .argv = argv + optind + 1,
+					  .keep_stdin = interactive,
+					  .tty = tty};
+		status = volt_vm_exec(ctx, &row, &vx, &err);
+		if (status < 0)
+			status = cli_fail(&err);
+		volt_spec_free(&spec);
+		volt_ctr_row_free(&row);
+		return status;
+	}
 	struct volt_sec_spec ss;
 	volt_spec_security(&spec, &ss);
 	if (volt_security_prepare(ctx, &ss, NULL, true, &sec, &err) < 0)

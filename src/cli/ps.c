@@ -108,6 +108,7 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "Id", c->id, "Name", c->name, "Image",
 			      c->image_name ? c->image_name : "", "ImageID", c->image_id, "Created", created);
 	json_object_set_new(o, "Command", json_incref(json_object_get(spec, "args")));
+	json_object_set_new(o, "Type", json_string(volt_kind_name(c->kind))); /* container | vm */
 	json_object_set_new(o, "State",
 			    json_pack("{s:s,s:b,s:i,s:i,s:i,s:s,s:s,s:s?}", "Status", volt_ctr_state_name(c->state),
 				      "Running", c->state == VOLT_CTR_RUNNING, "Pid", c->pid, "MonitorPid", c->shim_pid,
@@ -156,10 +157,10 @@ static json_t *row_json(const struct ps_opts *o, const struct volt_ctr_row *c, j
 	volt_format_time(c->created, created, sizeof(created));
 	volt_human_ago(c->created, ago, sizeof(ago));
 	cleanup_free char *quoted = volt_path("\"%s\"", cmd);
-	return json_pack("{s:s%,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID", c->id, (size_t)(o->no_trunc ? 64 : 12),
+	return json_pack("{s:s%,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID", c->id, (size_t)(o->no_trunc ? 64 : 12),
 			 "Names", c->name, "Image", c->image_name ? c->image_name : "", "Command", quoted, "CreatedAt",
 			 created, "RunningFor", ago, "Status", status, "State", volt_ctr_state_name(c->state), "Ports",
-			 ports, "Labels", labels ? labels : "");
+			 ports, "Labels", labels ? labels : "", "Type", volt_kind_name(c->kind));
 }
 
 static int ps_row(const struct volt_ctr_row *c0, void *arg)
@@ -208,11 +209,11 @@ static int ps_row(const struct volt_ctr_row *c0, void *arg)
 		strcpy(cmd + 17, "...");
 	volt_human_ago(c.created, created, sizeof(created));
 	if (o->no_trunc)
-		printf("%-64s %-20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "", cmd, created,
-		       status, ports, c.name);
+		printf("%-64s %-20s %-22s %-20s %-28s %-24s %-9s %s\n", c.id, c.image_name ? c.image_name : "", cmd,
+		       created, status, ports, volt_kind_name(c.kind), c.name);
 	else
-		printf("%-14.12s %-20.20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "", cmd,
-		       created, status, ports, c.name);
+		printf("%-14.12s %-20.20s %-22s %-20s %-28s %-24s %-9s %s\n", c.id, c.image_name ? c.image_name : "",
+		       cmd, created, status, ports, volt_kind_name(c.kind), c.name);
 	return 0;
 }
 
@@ -233,11 +234,12 @@ const struct volt_cmd_spec cli_ps_spec = {
 		 "  -l, --latest          the newest container (any state)\n"
 		 "  -f, --filter K=V      name (a part of), id (a prefix), status (created, running,\n"
 		 "                        paused, exited, ...), label (KEY or KEY=VALUE), ancestor\n"
-		 "                        (image name or id), exited (exit code); values of one key\n"
+		 "                        (image name or id), exited (exit code), type (container or\n"
+		 "                        vm); values of one key\n"
 		 "                        are alternatives, keys all apply; status and exited imply -a\n"
 		 "      --no-trunc        full ids and commands\n"
 		 "      --format FORMAT   json, or a Go template per container over docker's ps fields:\n"
-		 "                        .ID .Names .Image .Command .CreatedAt .RunningFor .Status\n"
+		 "                        .ID .Names .Image .Command .CreatedAt .RunningFor .Status .Type\n"
 		 "                        .State .Ports .Labels (docs/docker-cli.md)\n"
 		 "      --resources       the resource use of running containers (volt stats --no-stream)\n",
 	.opts = "aqn:lf:",
@@ -290,9 +292,9 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 	if (o.json)
 		o.arr = json_array();
 	else if (!o.quiet && !o.tmpl)
-		printf(o.no_trunc ? "%-64s %-20s %-22s %-20s %-28s %-24s %s\n" :
-				    "%-14s %-20s %-22s %-20s %-28s %-24s %s\n",
-		       "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
+		printf(o.no_trunc ? "%-64s %-20s %-22s %-20s %-28s %-24s %-9s %s\n" :
+				    "%-14s %-20s %-22s %-20s %-28s %-24s %-9s %s\n",
+		       "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "TYPE", "NAMES");
 	if (volt_db_ctr_list(db, ps_row, &o, &err) < 0)
 		ret = cli_fail(&err);
 	else if (o.failed)

@@ -1,5 +1,5 @@
 /* volt ps --filter KEY=VALUE: docker's keys name, id, status, label,
- * ancestor, exited. Values of one key are alternatives; keys all apply. */
+ * ancestor, exited, and volt's type (container | vm). Values of one key are alternatives; keys all apply. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "state/db.h"
 #include "util/cleanup.h"
 
-static const char *const keys[CLI_PS_FILTER_KEYS] = {"name", "id", "status", "label", "ancestor", "exited"};
+static const char *const keys[CLI_PS_FILTER_KEYS] = {"name", "id", "status", "label", "ancestor", "exited", "type"};
 static const char *const states[] = {"created", "running", "paused", "exited", "removing", "restarting", "dead"};
 
 int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg)
@@ -26,6 +26,8 @@ int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg)
 			ok = false;
 			for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
 				ok = ok || !strcmp(v, states[i]);
+		} else if (k == 6) { /* type: the workload's kind */
+			ok = !strcmp(v, "container") || !strcmp(v, "vm");
 		} else if (k == 5) { /* exited: an exit code */
 			char *end;
 			strtol(v, &end, 10);
@@ -38,8 +40,8 @@ int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg)
 		cli_strv_add(&f->v[k], v);
 		return 0;
 	}
-	cli_usage_error("ps", "invalid filter \"%s\": use name, id, status, label, ancestor or exited (KEY=VALUE)",
-			arg);
+	cli_usage_error(
+		"ps", "invalid filter \"%s\": use name, id, status, label, ancestor, exited or type (KEY=VALUE)", arg);
 	return -1;
 }
 
@@ -87,6 +89,7 @@ static bool match_one(int k, const char *v, const struct volt_ctr_row *c, json_t
 		       (strlen(id) >= 3 && !strncmp(c->image_id, id, strlen(id)));
 	}
 	case 5: return c->state == VOLT_CTR_EXITED && c->exit_code == atoi(v);
+	case 6: return !strcmp(volt_kind_name(c->kind), v);
 	}
 	return false;
 }

@@ -36,6 +36,9 @@ enum {
 	OPT_SECCOMP_AUDIT,
 	OPT_LOG_OPT,
 	OPT_PRESERVE_FDS,
+	OPT_VM,
+	OPT_KERNEL,
+	OPT_ACCEL,
 };
 
 static const struct option create_opts[] = {
@@ -73,6 +76,9 @@ static const struct option create_opts[] = {
 	{"seccomp-audit", no_argument, NULL, OPT_SECCOMP_AUDIT},
 	{"log-opt", required_argument, NULL, OPT_LOG_OPT},
 	{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
+	{"vm", no_argument, NULL, OPT_VM},
+	{"kernel", required_argument, NULL, OPT_KERNEL},
+	{"accel", required_argument, NULL, OPT_ACCEL},
 	{NULL, 0, NULL, 0},
 };
 
@@ -112,7 +118,11 @@ static unsigned preserve_fds; /* run --preserve-fds */
 	"      --cap-drop CAP       drop a capability (or ALL)\n"                                         \
 	"      --landlock PROFILE   Landlock profile: NAME, PATH or none (default: default)\n"            \
 	"      --seccomp-audit      allow what the seccomp profile blocks, and record it\n"               \
-	"                           (see 'volt security audit-log')\n"
+	"                           (see 'volt security audit-log')\n"                                    \
+	"      --vm                 run the image as a microVM (QEMU; see 'volt vm check'):\n"            \
+	"                           --cpus N and --memory SIZE size the guest\n"                          \
+	"      --kernel PATH|VERSION  the microVM's kernel (default: 'volt vm kernel ls' first)\n"        \
+	"      --accel auto|kvm|tcg the microVM's accelerator (default auto)\n"
 /* run/create: options end at IMAGE, what follows is the container's command */
 #define CREATE_OPTS "+dite:w:u:v:p:P"
 const struct volt_cmd_spec cli_run_spec = {
@@ -131,6 +141,34 @@ const struct volt_cmd_spec cli_create_spec = {
 	.opts = CREATE_OPTS,
 	.longopts = create_opts,
 };
+
+/* vm_options - a microVM's --cpus and --memory size its guest (vCPUs and
+ * RAM) instead of limiting a cgroup: QEMU's own memory is the guest's plus
+ * its overhead, and a limit at the guest's size would kill it */
+static int vm_options(const char *cmd, struct volt_create_opts *o)
+{
+	struct volt_limits *l = &sup_opts.limits;
+	if (l->cpu_quota > 0) {
+		o->vm_cpus = (unsigned)((l->cpu_quota + 999999) / 1000000);
+		l->cpu_quota = -1;
+	}
+	if (l->memory > 0) {
+		if (l->memory < (64LL << 20))
+			return cli_usage_error(cmd, "--memory: a microVM needs at least 64m"), -1;
+		o->vm_mem_mib = (unsigned)(l->memory >> 20);
+		l->memory = -1;
+	}
+	if (l->memory_swap > 0 || l->cpu_weight > 0 || l->io_weight > 0)
+		return cli_usage_error(cmd, "--memory-swap, --cpu-shares, --blkio-weight: not for microVMs"), -1;
+	if (o->tty && !o->interactive)
+		o->interactive = false;
+	if (o->read_only || o->init || o->userns || o->security_opts || o->cap_add || o->cap_drop || o->landlock ||
+	    o->seccomp_audit || o->rootfs_lower || o->tmpfs)
+		return cli_usage_error(cmd, "--read-only, --init, --userns, --tmpfs and the security options are for "
+					    "containers, not microVMs (--vm)"),
+		       -1;
+	return 0;
+}
 
 /* parse_create - options into o; *detach for run. Returns -1 and prints on error. */
 static int parse_create(const char *cmd, int argc, char **argv, struct volt_create_opts *o, bool *detach)
@@ -185,6 +223,13 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case OPT_SECCOMP_AUDIT: o->seccomp_audit = true; break;
 		case OPT_LOG_OPT: cli_strv_add(&o->log_opts, optarg); break;
 		case OPT_ROOTFS_LOWER: o->rootfs_lower = optarg; break;
+		case OPT_VM: o->vm = true; break;
+		case OPT_KERNEL: o->vm_kernel = optarg; break;
+		case OPT_ACCEL:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") && strcmp(optarg, "tcg"))
+				return cli_usage_error(cmd, "--accel %s: auto, kvm or tcg", optarg), -1;
+			o->vm_accel = optarg;
+			break;
 		case OPT_PRESERVE_FDS:
 			/* the fds are the caller's: only a monitor in its process has them */
 			if (!detach)
@@ -207,6 +252,10 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		return -1;
 	if (preserve_fds && *detach)
 		return cli_usage_error(cmd, "--preserve-fds needs a foreground run (not -d)"), -1;
+	if (!o->vm && (o->vm_kernel || o->vm_accel))
+		return cli_usage_error(cmd, "--kernel and --accel are for microVMs (--vm)"), -1;
+	if (o->vm && vm_options(cmd, o) < 0)
+		return -1;
 	o->image = argv[optind];
 	o->command = argv + optind + 1;
 	if (detach && *detach && o->rm && false)
@@ -315,7 +364,7 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	/* detected once: the spec takes the same map (container/create.c) */
 	if (volt_idmap_detect(&map, o.userns && !strcmp(o.userns, "keep-id"), &map_err) == 0) {
 		o.idmap = &map;
-		if (!detach && !(o.network && !strncmp(o.network, "container:", 10)) &&
+		if (!detach && !o.vm && !(o.network && !strncmp(o.network, "container:", 10)) &&
 		    !(early_env && !strcmp(early_env, "0"))) {
 			/* a network namespace is made ahead unless the
 			 * container shares one (host; container: is above) */

@@ -163,8 +163,15 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o, co
 	s->image_id = strdup(img->id);
 	s->image_name = o->image ? strdup(o->image) : NULL;
 	s->lower = volt_image_checkout_path(ctx, img->id);
-	if (volt_cas_lower(ctx, o->rootfs_lower, img->id, &s->lower, err) < 0)
+	/* a microVM's appliance is built from the checkout (vm/appliance.c) */
+	if (volt_cas_lower(ctx, o->vm ? "checkout" : o->rootfs_lower, img->id, &s->lower, err) < 0)
 		goto out;
+	if (o->vm) {
+		s->vm.kernel = o->vm_kernel ? strdup(o->vm_kernel) : NULL;
+		s->vm.accel = o->vm_accel ? strdup(o->vm_accel) : NULL;
+		s->vm.cpus = o->vm_cpus;
+		s->vm.mem_mib = o->vm_mem_mib;
+	}
 
 	/* command: Entrypoint + Cmd, as docker combines them */
 	if (o->entrypoint_set)
@@ -351,6 +358,7 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 	row.image_name = (char *)o->image;
 	row.spec = json;
 	row.state = VOLT_CTR_CREATED;
+	row.kind = o->vm ? VOLT_KIND_VM : VOLT_KIND_CONTAINER;
 	row.created = volt_now_ns();
 	/* a generated name may collide: draw again */
 	for (int tries = 0; !o->name && tries < 8; tries++) {

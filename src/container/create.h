@@ -39,6 +39,10 @@ struct volt_create_opts {
 	char **cap_add, **cap_drop;
 	const char *landlock; /* --landlock NAME|PATH|none */
 	bool seccomp_audit;
+	/* --vm: a record of kind vm (a microVM, src/vm/) with these settings */
+	bool vm;
+	const char *vm_kernel, *vm_accel;
+	unsigned vm_cpus, vm_mem_mib;
 	/* more to write in the container row's transaction (the caller's
 	 * supervision record): both or neither; NULL: nothing. A hook, so that
 	 * container/ need not know supervise/, a layer above it. */

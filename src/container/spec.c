@@ -44,6 +44,8 @@ void volt_spec_free(struct volt_spec *s)
 	free(s->landlock);
 	volt_strv_free(s->cap_add);
 	volt_strv_free(s->cap_drop);
+	free(s->vm.kernel);
+	free(s->vm.accel);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -124,6 +126,10 @@ char *volt_spec_to_json(const struct volt_spec *s)
 			    json_pack("{s:s,s:s,s:o,s:o,s:b}", "seccomp", S(s->seccomp), "landlock", S(s->landlock),
 				      "cap_add", strv_json(s->cap_add), "cap_drop", strv_json(s->cap_drop),
 				      "seccomp_audit", s->seccomp_audit));
+	if (s->vm.kernel || s->vm.accel || s->vm.cpus || s->vm.mem_mib)
+		json_object_set_new(o, "vm",
+				    json_pack("{s:s,s:s,s:I,s:I}", "kernel", S(s->vm.kernel), "accel", S(s->vm.accel),
+					      "cpus", (json_int_t)s->vm.cpus, "memory_mib", (json_int_t)s->vm.mem_mib));
 	out = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return out;
@@ -222,6 +228,11 @@ int volt_spec_from_json(struct volt_spec *s, const char *text, struct volt_err *
 	s->cap_add = jstrv(sec, "cap_add");
 	s->cap_drop = jstrv(sec, "cap_drop");
 	s->seccomp_audit = json_is_true(json_object_get(sec, "seccomp_audit"));
+	json_t *vmo = json_object_get(o, "vm");
+	s->vm.kernel = jstr(vmo, "kernel");
+	s->vm.accel = jstr(vmo, "accel");
+	s->vm.cpus = (unsigned)json_integer_value(json_object_get(vmo, "cpus"));
+	s->vm.mem_mib = (unsigned)json_integer_value(json_object_get(vmo, "memory_mib"));
 	im = json_object_get(o, "idmap");
 	s->idmap.full = json_is_true(json_object_get(im, "full"));
 	s->idmap.keep_id = json_is_true(json_object_get(im, "keep_id"));

@@ -54,6 +54,13 @@ struct volt_spec {
 	char *landlock; /* profile name, path or "none" */
 	char **cap_add, **cap_drop;
 	bool seccomp_audit; /* allow and record what the profile would block */
+	/* a microVM's (a record of kind vm, src/vm/): unset for a container */
+	struct {
+		char *kernel;	  /* PATH or VERSION as given, or NULL: the default */
+		char *accel;	  /* auto | kvm | tcg, or NULL: auto */
+		unsigned cpus;	  /* 0: 1 */
+		unsigned mem_mib; /* 0: the default */
+	} vm;
 };
 
 void volt_spec_free(struct volt_spec *s);

@@ -231,7 +231,7 @@ const char *volt_ctr_state_name(enum volt_ctr_state s)
 
 const char *volt_kind_name(enum volt_kind k)
 {
-	return k == VOLT_KIND_VM ? "vm" : "container";
+	return k == VOLT_KIND_VM ? "vm" : k == VOLT_KIND_UNKNOWN ? "unknown" : "container";
 }
 
 int volt_kind_parse(const char *name)
@@ -504,7 +504,7 @@ static void ctr_from_row(sqlite3_stmt *st, struct volt_ctr_row *o)
 	o->error = col_dup(st, 12);
 	/* a kind this volt does not know stays a kind it refuses to run */
 	int k = volt_kind_parse((const char *)sqlite3_column_text(st, 13));
-	o->kind = k < 0 ? VOLT_KIND_VM : (enum volt_kind)k;
+	o->kind = k < 0 ? VOLT_KIND_UNKNOWN : (enum volt_kind)k;
 }
 
 int volt_db_ctr_find(struct volt_db *db, const char *ref, struct volt_ctr_row *out, struct volt_err *err)

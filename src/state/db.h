@@ -44,6 +44,7 @@ enum volt_ctr_state {
 enum volt_kind {
 	VOLT_KIND_CONTAINER,
 	VOLT_KIND_VM,
+	VOLT_KIND_UNKNOWN, /* written by a newer volt: listed, never run */
 };
 
 struct volt_ctr_row {

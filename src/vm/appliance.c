@@ -19,26 +19,13 @@
 #include "userns/idmap.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "vm/appliance_key.h"
 #include "vm/initramfs.h"
-
-/* Raise when the same inputs would give another appliance. */
-#define APPLIANCE_FORMAT 1
 
 void volt_appliance_free(struct volt_appliance *a)
 {
 	free(a->path);
 	a->path = NULL;
-}
-
-/* file_digest - sha256 of a file's bytes (the agent's identity in the key) */
-static int file_digest(const char *path, char hex[VOLT_SHA256_HEX], struct volt_err *err)
-{
-	cleanup_free char *data = NULL;
-	size_t len;
-	if (volt_read_file(path, 256u << 20, &data, &len, err) < 0)
-		return -1;
-	volt_sha256_buf(data, len, hex);
-	return 0;
 }
 
 struct build_job {
@@ -159,13 +146,10 @@ int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struc
 	char agent[VOLT_SHA256_HEX];
 	struct stat st;
 	memset(out, 0, sizeof(*out));
-	if (file_digest(init, agent, err) < 0)
-		return volt_err_prefix(err, "appliance: the agent");
-	cleanup_free char *inputs = volt_path("volt-appliance %d\nimage %s\nkernel %s %s\nagent %s\n", APPLIANCE_FORMAT,
-					      image_id, k->version, k->image, agent);
-	volt_sha256_buf(inputs, strlen(inputs), out->key);
+	if (volt_appliance_key(image_id, k, init, out->key, agent, err) < 0)
+		return -1;
 	cleanup_free char *dir = volt_path("%s/appliances", ctx->root);
-	out->path = volt_path("%s/%s.cpio.zst", dir, out->key);
+	out->path = volt_appliance_path(ctx->root, out->key);
 	if (stat(out->path, &st) == 0) {
 		out->cached = true;
 		out->size = st.st_size;

@@ -40,6 +40,8 @@
 #include "workload/monitor.h"
 #include "userns/early_userns.h"
 #include "workload/lifecycle.h"
+#include "workload/monitor_common.h"
+#include "workload/vm_monitor.h"
 #include "container/log.h"
 #include "container/skel.h"
 #include "container/spare.h"
@@ -81,21 +83,7 @@ struct shim {
 
 static void report_ready(struct shim *s, int code, const struct volt_err *err)
 {
-	char buf[VOLT_ERR_MSG_MAX + 64];
-	if (s->ready_fd < 0)
-		return;
-	if (err) {
-		char msg[VOLT_ERR_MSG_MAX + 32];
-		volt_err_format(err, msg, sizeof(msg));
-		snprintf(buf, sizeof(buf), "%d %s", code, msg);
-	} else {
-		snprintf(buf, sizeof(buf), "0 %d", (int)s->pid);
-	}
-	if (write(s->ready_fd, buf, strlen(buf)) < 0) {
-		/* volt gave up waiting: nothing to tell */
-	}
-	close(s->ready_fd);
-	s->ready_fd = -1;
+	volt_monitor_report_ready(&s->ready_fd, code, s->pid, err);
 }
 
 static int open_stdio(struct shim *s, struct volt_spawn *sp, struct volt_err *err)
@@ -162,15 +150,6 @@ static int pump(struct shim *s, int fd, struct volt_log_stream *ls, int out)
 	if (s->attach)
 		volt_write_all(out, buf, (size_t)n);
 	return 1;
-}
-
-static int exit_code_of(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return VOLT_EXIT_INTERNAL;
 }
 
 static int relay(struct shim *s, int sfd)
@@ -263,7 +242,7 @@ static int relay(struct shim *s, int sfd)
 	}
 	free(pv.fds);
 	volt_log_flush(&s->log);
-	return exit_code_of(status);
+	return volt_monitor_exit_code(status);
 }
 
 /* cleanup_rm - remove the container's directory from inside its (still
@@ -285,26 +264,6 @@ static void cleanup_rm(struct shim *s)
 	int st;
 	if (pid > 0)
 		waitpid(pid, &st, 0);
-}
-
-/* forget - --rm: the container's row and its supervision record, in one
- * transaction (the record used to stay behind, one row per --rm run). The
- * exit code goes first onto the directory on lock_fd, for `volt wait`
- * (VOLT_EXIT_XATTR): a waiter holds that directory open and reads it once
- * the lock is free and the row gone. A file system without user xattrs
- * leaves waiters the code they saw last. */
-static void forget(struct shim *s, struct volt_db *db, int code, int lock_fd)
-{
-	struct volt_err err;
-	char c[16];
-	int n = snprintf(c, sizeof(c), "%d", code);
-	if (lock_fd >= 0)
-		fsetxattr(lock_fd, VOLT_EXIT_XATTR, c, (size_t)n, 0);
-	bool tx = volt_db_begin(db, &err) == 0;
-	volt_db_ctr_delete(db, s->row.id, &err);
-	volt_sup_rec_delete(db, s->row.id, &err);
-	if (tx)
-		volt_db_commit(db, &err);
 }
 
 /* throwaway_child - fork a child for work after the container's exit that
@@ -365,10 +324,10 @@ static void remove_in_background(struct shim *s, struct volt_db *db, int code, i
 	if ((mkdir(trash, 0700) < 0 && errno != EEXIST) || rename(s->ctr_dir, dest) < 0) {
 		drop_mount_namespace(s);
 		cleanup_rm(s); /* no trash: the old way, in the foreground */
-		forget(s, db, code, *lock);
+		volt_monitor_forget(db, s->row.id, code, *lock);
 		return;
 	}
-	forget(s, db, code, *lock);
+	volt_monitor_forget(db, s->row.id, code, *lock);
 	if (*lock >= 0) {
 		close(*lock);
 		*lock = -1;
@@ -414,27 +373,6 @@ static void release_network(struct shim *s)
 		/* p[1] stays open until we exit: then the child goes */
 	}
 	volt_net_free(&s->net);
-}
-
-/* take_lock - the container's lock (flock on fd). A child the previous
- * monitor forked on its way out (throwaway_child) holds the lock until it
- * has closed its inherited fds, a moment after that monitor is gone; when
- * the row says the container is not running, wait up to a second for that
- * instead of failing a `volt start` that follows a run at once. Returns
- * true when taken. */
-static bool take_lock(int fd, const struct volt_ctr_row *row)
-{
-	struct timespec ts = {0, 5 * 1000000};
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return true;
-	if (errno != EWOULDBLOCK || row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED)
-		return false;
-	for (int i = 0; i < 200; i++) {
-		nanosleep(&ts, NULL);
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			return true;
-	}
-	return false;
 }
 
 /* take_netns - a network namespace made ahead in the early user namespace
@@ -513,7 +451,11 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 			volt_err_said(&err, ENOENT, "no such container: %s", id);
 		goto fail_early;
 	}
-	if (volt_workload_runnable(&s.row, "start", &err) < 0 || volt_spec_from_json(&s.spec, s.row.spec, &err) < 0)
+	if (volt_workload_runnable(&s.row, "start", &err) < 0)
+		goto fail_early;
+	if (s.row.kind == VOLT_KIND_VM) /* the same steps, with QEMU for the container */
+		return volt_vm_monitor_run(ctx, &s.row, o);
+	if (volt_spec_from_json(&s.spec, s.row.spec, &err) < 0)
 		goto fail_early;
 	volt_trace("monitor: spec loaded");
 	s.ctr_dir = volt_ctx_ctr_dir(s.ctx, s.row.id);
@@ -532,7 +474,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 			volt_err_sys(&err, "open %s", s.ctr_dir);
 			goto fail_early;
 		}
-		if (lock_fd < 0 && !take_lock(lock, &s.row)) {
+		if (lock_fd < 0 && !volt_monitor_take_lock(lock, &s.row)) {
 			volt_err_said(&err, EBUSY, "container %s is already running", s.row.name);
 			goto fail_early;
 		}
@@ -664,16 +606,8 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		drop_mount_namespace_in(&s, true);
 		/* builtin restart policy: back off, then run again as a fresh shim
 		 * that keeps the lock (under systemd, the unit's Restart= does it) */
-		long ms = s.attach ? -1 : volt_sup_shim_next(s.ctx, s.row.id, code);
-		if (ms >= 0 && volt_sup_shim_wait(s.ctx, s.row.id, ms)) {
-			char lfd[16];
-			snprintf(lfd, sizeof(lfd), "%d", lock);
-			fcntl(lock, F_SETFD, 0);
-			cleanup_free char *shim = volt_ctx_helper(s.ctx, "volt-shim");
-			char *av[] = {"volt-shim", "--root", s.ctx->root, "--runroot", s.ctx->runroot,
-				      "--id",	   s.row.id, "--lock-fd", lfd,	       NULL};
-			execv(shim, av);
-		}
+		if (!s.attach)
+			volt_monitor_restart(s.ctx, s.row.id, code, lock);
 	}
 	release_network(&s);
 	volt_trace("monitor: cleaned up");
@@ -689,7 +623,7 @@ fail_started:
 	}
 	if (s.spec.rm) {
 		cleanup_rm(&s);
-		forget(&s, db, code, lock);
+		volt_monitor_forget(db, s.row.id, code, lock);
 	}
 	return code;
 

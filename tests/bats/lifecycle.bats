@@ -289,21 +289,21 @@ teardown() {
 	[ -z "$output" ]
 }
 
-@test "a workload of kind vm: every lifecycle verb says microVMs are not supported yet" {
+@test "a workload of a kind this volt does not know: every lifecycle verb refuses it" {
 	command -v sqlite3 >/dev/null || skip_or_fail "sqlite3 missing (scripts/install-deps)"
 	volt create --name vm1 busybox true
-	sqlite3 "$VOLT_ROOT/state.db" "UPDATE containers SET kind = 'vm' WHERE name = 'vm1';"
+	sqlite3 "$VOLT_ROOT/state.db" "UPDATE containers SET kind = 'pod' WHERE name = 'vm1';"
 	for verb in start stop kill wait restart rm; do
 		run volt $verb vm1
 		[ "$status" -eq 125 ]
-		[[ "$output" == *"vm1: a workload of kind vm: microVMs are not supported yet"* ]] || { echo "$verb: $output"; false; }
+		[[ "$output" == *"vm1: a workload of a kind this volt does not know"* ]] || { echo "$verb: $output"; false; }
 	done
 	run volt ps -a
 	[[ "$output" == *"vm1"* ]]
 	# the monitor refuses it too (a unit or a restart runs volt-shim directly)
 	run "$VOLT_TEST_DIR/bin/volt-shim" --root "$VOLT_ROOT" --id "$(sqlite3 "$VOLT_ROOT/state.db" "SELECT id FROM containers WHERE name = 'vm1';")"
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"not supported yet"* ]]
+	[[ "$output" == *"a kind this volt does not know"* ]]
 	sqlite3 "$VOLT_ROOT/state.db" "UPDATE containers SET kind = 'container' WHERE name = 'vm1';"
 	volt rm vm1
 }

@@ -1,0 +1,19 @@
+/* An appliance's key: the digest of its inputs (image, kernel, agent,
+ * format). Kept apart from the builder (appliance.c, libarchive) so that a
+ * monitor finds a built appliance without loading the archive library. */
+#ifndef VOLT_VM_APPLIANCE_KEY_H
+#define VOLT_VM_APPLIANCE_KEY_H
+
+#include "util/err.h"
+#include "vm/kernel.h"
+
+/* volt_appliance_key - the key of the appliance of image_id for kernel k
+ * and the agent at init; agent_hex (65 bytes, or NULL) gets the agent's
+ * digest. */
+int volt_appliance_key(const char *image_id, const struct volt_kernel *k, const char *init, char key[65],
+		       char *agent_hex, struct volt_err *err);
+
+/* volt_appliance_path - root/appliances/<key>.cpio.zst (the caller frees) */
+char *volt_appliance_path(const char *root, const char *key);
+
+#endif

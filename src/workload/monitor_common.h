@@ -1,0 +1,36 @@
+/* What the monitors of both kinds of workload share (monitor.c runs a
+ * container, vm_monitor.c a microVM): the lock, the word to a waiting volt,
+ * the exit's record and the builtin restart. */
+#ifndef VOLT_WORKLOAD_MONITOR_COMMON_H
+#define VOLT_WORKLOAD_MONITOR_COMMON_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "state/context.h"
+#include "state/db.h"
+#include "util/err.h"
+
+/* volt_monitor_report_ready - tell the volt waiting on *fd (-1: none) that
+ * the workload runs as pid, or why it does not (err set: "CODE message");
+ * closes *fd. */
+void volt_monitor_report_ready(int *fd, int code, pid_t pid, const struct volt_err *err);
+
+/* volt_monitor_take_lock - the workload's lock (a flock on its directory);
+ * waits up to a second for what a previous monitor left holding it when the
+ * row says it is not running. Returns true when taken. */
+bool volt_monitor_take_lock(int fd, const struct volt_ctr_row *row);
+
+/* volt_monitor_forget - --rm: the row and its supervision record in one
+ * transaction, the exit code left on the lock's directory for `volt wait`. */
+void volt_monitor_forget(struct volt_db *db, const char *id, int code, int lock_fd);
+
+/* volt_monitor_exit_code - a wait status as a shell reports it */
+int volt_monitor_exit_code(int status);
+
+/* volt_monitor_restart - the builtin restart policy: when the supervision
+ * record asks for another run after code, back off and exec a fresh
+ * volt-shim that keeps the lock. Returns only when there is none. */
+void volt_monitor_restart(struct volt_ctx *ctx, const char *id, int code, int lock);
+
+#endif

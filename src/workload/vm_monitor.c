@@ -1,0 +1,799 @@
+/* The monitor of one microVM: the same role and the same steps as a
+ * container's (monitor.c), with QEMU in the place of the container's init.
+ *
+ * Theory of operation. The monitor
+ *   1. takes the workload's lock (a flock on its directory) for its life;
+ *   2. finds the engine, the accelerator, the kernel and the appliance (built
+ *      by volt-image when missing: the archive library stays out of volt and
+ *      volt-shim), then starts QEMU as its child with two channels: the guest
+ *      agent's virtio-serial port on a socket pair, the serial console on a
+ *      pipe (kept in console.log, for errors);
+ *   3. records "running" with QEMU's pid and tells a waiting volt;
+ *   4. once the agent says READY, asks it to RUN the workload, and relays:
+ *      its output to the log (the container log format) and, attached, to the
+ *      terminal; stdin and terminal sizes to it; signals to it as the agent's
+ *      SIGNAL (`volt kill` and `volt stop` signal the monitor, not QEMU;
+ *      SIGKILL alone goes to QEMU); `volt exec` requests from its socket in
+ *      the run directory, each one more process in the guest;
+ *   5. when the workload exits, tells the agent to power off, waits for QEMU
+ *      (SIGKILL after VOLT_VM_SHUTDOWN_MS), records the workload's exit code,
+ *      and removes the record with --rm or restarts it by policy.
+ * The guest never makes the host act on anything but a decoded, typed
+ * message of the protocol (vm/agent_proto.c): a malformed, oversized or
+ * out-of-turn message ends the VM with one error. QEMU dies with the
+ * monitor (PR_SET_PDEATHSIG). */
+#include "workload/vm_monitor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container/log.h"
+#include "container/spec.h"
+#include "supervise/supervisor.h"
+#include "util/cleanup.h"
+#include "util/fds.h"
+#include "util/fs.h"
+#include "util/pollv.h"
+#include "util/prog.h"
+#include "vm/agent_chan.h"
+#include "vm/appliance_key.h"
+#include "vm/engine.h"
+#include "vm/kernel.h"
+#include "vm/qemu_argv.h"
+#include "workload/lifecycle.h"
+#include "workload/monitor_common.h"
+#include "workload/vm_exec.h"
+
+#define WORKLOAD 1   /* the agent's id of the workload's process */
+#define MAX_EXECS 16 /* `volt exec` sessions at once */
+#define STDIN_QUEUE_MAX (1u << 20)
+
+struct exec_client {
+	struct volt_agent_chan ch; /* ch.fd < 0: a free slot */
+	uint32_t id;		   /* the guest's process for it; 0 before its RUN */
+	bool done;		   /* EXIT or ERROR sent: close once flushed */
+};
+
+struct vmmon {
+	struct volt_ctx *ctx;
+	struct volt_ctr_row row;
+	struct volt_spec spec;
+	char *dir;
+	bool attach;
+	int ready_fd;
+	struct volt_log log;
+	pid_t qemu;
+	int qemu_status;
+	bool qemu_gone;
+	struct volt_agent_chan agent;
+	int console, console_log, listen;
+	struct exec_client cl[MAX_EXECS];
+	uint32_t next_id;
+	bool ready, started, exited, stdin_open;
+	int code;
+	long long deadline; /* ms (monotonic): for the agent's READY, or for the power-off */
+	int boot_timeout_ms;
+	struct termios saved_tio;
+	bool tio_saved;
+	char tail[1024]; /* the console's last bytes */
+	size_t tail_len;
+	struct volt_err err; /* what ended the VM, when volt did */
+	bool failed;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int env_ms(const char *name, int def)
+{
+	const char *v = getenv(name);
+	long n = v && *v ? strtol(v, NULL, 10) : 0;
+	return n > 0 && n < 3600000 ? (int)n : def;
+}
+
+static const char *host_boot(void)
+{
+	const char *b = getenv("VOLT_HOST_BOOT");
+	return b && *b ? b : "/boot";
+}
+
+/* fail - volt ends the VM: keep the first reason */
+static void fail(struct vmmon *m, const struct volt_err *err)
+{
+	if (!m->failed) {
+		m->err = *err;
+		m->failed = true;
+	}
+	if (m->qemu > 0 && !m->qemu_gone)
+		kill(m->qemu, SIGKILL);
+}
+
+/* ensure_appliance - the appliance's path: found by its key, or built by
+ * volt-image (which has the archive library) */
+static int ensure_appliance(struct vmmon *m, const struct volt_kernel *k, const char *init, char **path,
+			    struct volt_err *err)
+{
+	char key[65];
+	struct stat st;
+	if (volt_appliance_key(m->spec.image_id, k, init, key, NULL, err) < 0)
+		return -1;
+	*path = volt_appliance_path(m->ctx->root, key);
+	if (stat(*path, &st) == 0)
+		return 0;
+	cleanup_free char *helper = volt_ctx_helper(m->ctx, "volt-image");
+	if (!helper)
+		return volt_err_said(err, ENOENT, "volt-image not found");
+	char *const argv[] = {helper,
+			      "--root",
+			      m->ctx->root,
+			      "--runroot",
+			      m->ctx->runroot,
+			      "appliance",
+			      "build",
+			      "--kernel",
+			      k->origin == VOLT_KERNEL_PATH ? k->image : k->version,
+			      m->spec.image_id,
+			      NULL};
+	cleanup_free char *out = NULL;
+	struct volt_prog p = {.argv = argv, .out = &out, .out_max = 4096, .timeout_ms = 600000};
+	if (volt_prog_run(&p, err) < 0)
+		return volt_err_prefix(err, "build the microVM's appliance");
+	if (stat(*path, &st) < 0)
+		return volt_err_sys(err, "the appliance %s", *path);
+	return 0;
+}
+
+/* console_keep - the console goes to console.log, its tail kept for errors */
+static void console_keep(struct vmmon *m, const char *buf, size_t n)
+{
+	if (m->console_log >= 0)
+		volt_write_all(m->console_log, buf, n);
+	if (n >= sizeof(m->tail)) {
+		buf += n - sizeof(m->tail);
+		n = sizeof(m->tail);
+	}
+	if (m->tail_len + n > sizeof(m->tail)) {
+		size_t drop = m->tail_len + n - sizeof(m->tail);
+		memmove(m->tail, m->tail + drop, m->tail_len - drop);
+		m->tail_len -= drop;
+	}
+	memcpy(m->tail + m->tail_len, buf, n);
+	m->tail_len += n;
+}
+
+/* last_console_line - appended to a boot failure: it usually says why */
+static void last_console_line(struct vmmon *m, struct volt_err *err)
+{
+	char buf[sizeof(m->tail) + 1];
+	size_t n = m->tail_len;
+	memcpy(buf, m->tail, n);
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	char *nl = strrchr(buf, '\n');
+	char *l = nl ? nl + 1 : buf;
+	if (*l == '\r')
+		l++;
+	size_t len = strlen(err->msg);
+	snprintf(err->msg + len, sizeof(err->msg) - len, "; last console line: %s",
+		 *l ? l : "(nothing on the console)");
+}
+
+static pid_t spawn_qemu(struct vmmon *m, char **argv, int agent_fd, int console_fd, struct volt_err *err)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return volt_err_sys(err, "fork");
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		setsid(); /* the terminal's ^C is the monitor's to forward, not QEMU's */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		int ok = null >= 0;
+		/* QEMU's stdio and the agent's socket as its fd 3: each copy
+		 * must cross exec */
+		ok = ok && dup2(null, 0) == 0;
+		ok = ok && dup2(console_fd, 1) == 1; /* the console: as above */
+		ok = ok && dup2(console_fd, 2) == 2; /* as above */
+		ok = ok && dup2(agent_fd, 3) == 3;   /* the agent's socket: as above */
+		if (!ok)
+			_exit(125);
+		int keep[] = {3};
+		volt_fds_keep_only(0, keep, 1);
+		execv(argv[0], argv);
+		_exit(127); /* the monitor reports QEMU's exit code */
+	}
+	(void)m;
+	return pid;
+}
+
+static int send_run(struct vmmon *m, struct volt_err *err)
+{
+	struct volt_user u;
+	if (volt_vm_guest_user(&m->spec, m->spec.user, &u, err) < 0)
+		return -1;
+	cleanup_strv char **env = volt_strv_dup(m->spec.env);
+	if (!volt_env_get(env, "HOME")) {
+		char home[300];
+		snprintf(home, sizeof(home), "HOME=%s", *u.home ? u.home : "/");
+		volt_env_set(&env, home);
+	}
+	if (m->spec.tty && !volt_env_get(env, "TERM"))
+		volt_env_set(&env, "TERM=xterm");
+	struct volt_agent_msg r = {.type = VOLT_AGENT_RUN,
+				   .id = WORKLOAD,
+				   .args = (const char *const *)m->spec.args,
+				   .env = (const char *const *)env,
+				   .cwd = m->spec.cwd,
+				   .uid = u.uid,
+				   .gid = u.gid,
+				   .tty = m->spec.tty};
+	return volt_agent_chan_send(&m->agent, &r, err);
+}
+
+static void send_resize(struct vmmon *m, uint32_t id, int tty_fd)
+{
+	struct winsize ws;
+	struct volt_err ignored;
+	if (ioctl(tty_fd, TIOCGWINSZ, &ws) < 0 || !ws.ws_row)
+		return;
+	struct volt_agent_msg r = {.type = VOLT_AGENT_RESIZE, .id = id, .rows = ws.ws_row, .cols = ws.ws_col};
+	volt_agent_chan_send(&m->agent, &r, &ignored);
+}
+
+static struct exec_client *client_of(struct vmmon *m, uint32_t id)
+{
+	for (int i = 0; i < MAX_EXECS; i++)
+		if (m->cl[i].ch.fd >= 0 && m->cl[i].id == id)
+			return &m->cl[i];
+	return NULL;
+}
+
+static void client_drop(struct vmmon *m, struct exec_client *c)
+{
+	struct volt_err ignored;
+	if (c->id && !c->done && !m->exited) {
+		/* its caller is gone: so is the process it ran */
+		struct volt_agent_msg k = {.type = VOLT_AGENT_SIGNAL, .id = c->id, .signo = SIGKILL};
+		volt_agent_chan_send(&m->agent, &k, &ignored);
+	}
+	volt_agent_chan_close(&c->ch);
+	c->id = 0;
+	c->done = false;
+}
+
+/* on_guest - a message from the guest's agent */
+static int on_guest(void *arg, const struct volt_agent_msg *msg, struct volt_err *err)
+{
+	struct vmmon *m = arg;
+	struct exec_client *c;
+	struct volt_err ignored;
+
+	if (msg->type == VOLT_AGENT_READY) {
+		if (m->ready)
+			return volt_err_set(err, 0, "agent: READY twice");
+		m->ready = true;
+		m->deadline = 0;
+		return send_run(m, err);
+	}
+	if (!m->ready)
+		return volt_err_set(err, 0, "agent: %s before READY", volt_agent_type_name(msg->type));
+	if (msg->type == VOLT_AGENT_ERROR && msg->id == 0)
+		return volt_err_set(err, 0, "the guest agent: %s", msg->text);
+	if (msg->id != WORKLOAD) { /* an exec's: its client's, if still there */
+		if (msg->type != VOLT_AGENT_STARTED && msg->type != VOLT_AGENT_OUTPUT && msg->type != VOLT_AGENT_EXIT &&
+		    msg->type != VOLT_AGENT_ERROR)
+			return volt_err_set(err, 0, "agent: %s from the guest", volt_agent_type_name(msg->type));
+		if (!(c = client_of(m, msg->id)))
+			return 0;
+		struct volt_agent_msg fw = *msg;
+		fw.id = 1; /* the client knows its one process as 1 */
+		if (volt_agent_chan_send(&c->ch, &fw, &ignored) < 0)
+			client_drop(m, c);
+		else if (msg->type == VOLT_AGENT_EXIT || msg->type == VOLT_AGENT_ERROR)
+			c->done = true;
+		return 0;
+	}
+	switch (msg->type) {
+	case VOLT_AGENT_STARTED:
+		m->started = true;
+		if (m->spec.tty && m->attach && isatty(STDIN_FILENO))
+			send_resize(m, WORKLOAD, STDIN_FILENO);
+		return 0;
+	case VOLT_AGENT_OUTPUT: {
+		bool err_stream = msg->stream == VOLT_AGENT_STDERR;
+		volt_log_write(&m->log, err_stream ? &m->log.err : &m->log.out, (const char *)msg->data, msg->data_len);
+		if (m->attach)
+			volt_write_all(err_stream ? STDERR_FILENO : STDOUT_FILENO, msg->data, msg->data_len);
+		return 0;
+	}
+	case VOLT_AGENT_EXIT:
+		if (m->exited)
+			return volt_err_set(err, 0, "agent: EXIT twice");
+		m->exited = true;
+		m->code = msg->code;
+		m->deadline = now_ms() + env_ms("VOLT_VM_SHUTDOWN_MS", 10000);
+		return volt_agent_chan_send(&m->agent, &(struct volt_agent_msg){.type = VOLT_AGENT_SHUTDOWN}, err);
+	case VOLT_AGENT_ERROR: /* the workload could not start */
+		err->exit_code = 126;
+		return volt_err_set(err, 0, "the guest agent: %s", msg->text);
+	default: return volt_err_set(err, 0, "agent: %s from the guest", volt_agent_type_name(msg->type));
+	}
+}
+
+/* on_client - a message from a `volt exec` (vm_exec.c): only RUN once,
+ * then its stdin, signals and sizes; each goes on under the guest's id */
+static int on_client(void *arg, const struct volt_agent_msg *msg, struct volt_err *err)
+{
+	struct exec_client *c = ((void **)arg)[1];
+	struct vmmon *m = ((void **)arg)[0];
+	struct volt_agent_msg fw = *msg;
+	switch (msg->type) {
+	case VOLT_AGENT_RUN:
+		if (c->id)
+			return volt_err_set(err, 0, "RUN twice");
+		c->id = ++m->next_id;
+		break;
+	case VOLT_AGENT_STDIN:
+	case VOLT_AGENT_SIGNAL:
+	case VOLT_AGENT_RESIZE:
+		if (!c->id)
+			return volt_err_set(err, 0, "%s before RUN", volt_agent_type_name(msg->type));
+		break;
+	default: return volt_err_set(err, 0, "%s from a client", volt_agent_type_name(msg->type));
+	}
+	fw.id = c->id;
+	struct volt_err gerr;
+	if (volt_agent_chan_send(&m->agent, &fw, &gerr) < 0)
+		fail(m, &gerr);
+	return 0;
+}
+
+static void accept_client(struct vmmon *m)
+{
+	int fd = accept4(m->listen, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
+	for (int i = 0; i < MAX_EXECS; i++) {
+		if (m->cl[i].ch.fd < 0) {
+			volt_agent_chan_init(&m->cl[i].ch, fd);
+			m->cl[i].id = 0;
+			m->cl[i].done = false;
+			return;
+		}
+	}
+	struct volt_agent_chan t;
+	struct volt_err ignored;
+	volt_agent_chan_init(&t, fd);
+	struct volt_agent_msg e = {.type = VOLT_AGENT_ERROR, .id = 1, .text = "too many exec sessions"};
+	volt_agent_chan_send(&t, &e, &ignored);
+	volt_agent_chan_close(&t);
+}
+
+static int open_listener(struct vmmon *m, struct volt_err *err)
+{
+	cleanup_free char *run = volt_ctx_ctr_run(m->ctx, m->row.id);
+	cleanup_free char *path = volt_path("%s/agent.sock", run);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return volt_err_set(err, ENAMETOOLONG, "exec socket %s", path);
+	if (volt_mkdir_p(run, 0700, err) < 0)
+		return -1;
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	m->listen = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (m->listen < 0 || bind(m->listen, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(m->listen, 8) < 0)
+		return volt_err_sys(err, "exec socket %s", path);
+	return 0;
+}
+
+static void on_signal(struct vmmon *m, int sfd)
+{
+	struct signalfd_siginfo si;
+	struct volt_err err;
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		int sig = (int)si.ssi_signo;
+		if (sig == SIGCHLD) {
+			int st;
+			pid_t w;
+			while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+				if (w == m->qemu) {
+					m->qemu_status = st;
+					m->qemu_gone = true;
+				}
+		} else if (sig == SIGWINCH) {
+			if (m->spec.tty && m->attach && m->started)
+				send_resize(m, WORKLOAD, STDIN_FILENO);
+		} else if (m->started && !m->exited) {
+			struct volt_agent_msg s = {.type = VOLT_AGENT_SIGNAL, .id = WORKLOAD, .signo = (uint32_t)sig};
+			if (volt_agent_chan_send(&m->agent, &s, &err) < 0)
+				fail(m, &err);
+		} else if (!m->exited && (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT)) {
+			/* still booting: there is no workload to hand it to */
+			m->code = 128 + sig;
+			m->exited = true;
+			kill(m->qemu, SIGKILL);
+		}
+	}
+}
+
+static void on_stdin(struct vmmon *m)
+{
+	char buf[VOLT_AGENT_DATA_MAX];
+	struct volt_err err;
+	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0)
+		m->stdin_open = false; /* EOF: the workload's too (an empty STDIN) */
+	struct volt_agent_msg s = {.type = VOLT_AGENT_STDIN,
+				   .id = WORKLOAD,
+				   .data = (const uint8_t *)buf,
+				   .data_len = n > 0 ? (size_t)n : 0};
+	if (volt_agent_chan_send(&m->agent, &s, &err) < 0)
+		fail(m, &err);
+}
+
+/* relay - serve QEMU, the agent, the console, stdin and exec clients until
+ * QEMU is gone */
+static void relay(struct vmmon *m, int sfd)
+{
+	struct volt_pollv pv = {0};
+	struct volt_err err = {0};
+	while (!m->qemu_gone) {
+		int i_ag, i_con = -1, i_in = -1, i_lis = -1, i_cl[MAX_EXECS];
+		pv.n = 0;
+		volt_pollv_add(&pv, sfd, POLLIN);
+		i_ag = m->agent.fd >= 0 ? volt_pollv_add(&pv, m->agent.fd,
+							 POLLIN | (volt_agent_chan_pending(&m->agent) ? POLLOUT : 0)) :
+					  -1;
+		if (m->console >= 0)
+			i_con = volt_pollv_add(&pv, m->console, POLLIN);
+		if (m->stdin_open && m->started && !m->exited && volt_agent_chan_pending(&m->agent) < STDIN_QUEUE_MAX)
+			i_in = volt_pollv_add(&pv, STDIN_FILENO, POLLIN);
+		if (m->ready && !m->exited)
+			i_lis = volt_pollv_add(&pv, m->listen, POLLIN);
+		for (int i = 0; i < MAX_EXECS; i++) {
+			struct exec_client *c = &m->cl[i];
+			i_cl[i] = c->ch.fd < 0 ?
+					  -1 :
+					  volt_pollv_add(&pv, c->ch.fd,
+							 (c->done ? 0 : POLLIN) |
+								 (volt_agent_chan_pending(&c->ch) ? POLLOUT : 0));
+		}
+		int timeout = -1;
+		if (m->deadline) {
+			long long left = m->deadline - now_ms();
+			timeout = left < 0 ? 0 : (int)left;
+		}
+		if (poll(pv.fds, (nfds_t)pv.n, timeout) < 0 && errno != EINTR)
+			break;
+		struct pollfd *p = pv.fds;
+		if (p[0].revents)
+			on_signal(m, sfd);
+		if (i_con >= 0 && p[i_con].revents) {
+			char buf[4096];
+			ssize_t n = read(m->console, buf, sizeof(buf));
+			if (n > 0)
+				console_keep(m, buf, (size_t)n);
+			else if (n == 0 || errno != EINTR) {
+				close(m->console);
+				m->console = -1;
+			}
+		}
+		if (i_ag >= 0 && p[i_ag].revents) {
+			if ((p[i_ag].revents & POLLOUT) && volt_agent_chan_flush(&m->agent, &err) < 0)
+				fail(m, &err);
+			if (p[i_ag].revents & (POLLIN | POLLHUP | POLLERR)) {
+				if (volt_agent_chan_read(&m->agent, "the guest", on_guest, m, &err) < 0) {
+					volt_err_prefix(&err, "agent");
+					fail(m, &err);
+				}
+				if (m->agent.eof) { /* QEMU closed it: it is on its way out */
+					volt_agent_chan_close(&m->agent);
+				}
+			}
+		}
+		if (i_in >= 0 && p[i_in].revents)
+			on_stdin(m);
+		if (i_lis >= 0 && p[i_lis].revents)
+			accept_client(m);
+		for (int i = 0; i < MAX_EXECS; i++) {
+			struct exec_client *c = &m->cl[i];
+			if (i_cl[i] < 0 || !p[i_cl[i]].revents || c->ch.fd < 0)
+				continue;
+			struct volt_err cerr;
+			if ((p[i_cl[i]].revents & POLLOUT) && volt_agent_chan_flush(&c->ch, &cerr) < 0) {
+				client_drop(m, c);
+				continue;
+			}
+			if (!c->done && (p[i_cl[i]].revents & (POLLIN | POLLHUP | POLLERR))) {
+				void *arg[2] = {m, c};
+				if (volt_agent_chan_read(&c->ch, "an exec client", on_client, arg, &cerr) < 0 ||
+				    c->ch.eof) {
+					client_drop(m, c);
+					continue;
+				}
+			}
+			if (c->done && !volt_agent_chan_pending(&c->ch))
+				client_drop(m, c);
+		}
+		if (m->deadline && now_ms() >= m->deadline && !m->qemu_gone) {
+			if (!m->ready) {
+				volt_err_set(&err, ETIMEDOUT, "the guest agent did not start within %d s",
+					     m->boot_timeout_ms / 1000);
+				last_console_line(m, &err);
+				fail(m, &err);
+			} else {
+				kill(m->qemu, SIGKILL); /* the guest did not power off */
+			}
+			m->deadline = 0;
+		}
+	}
+	free(pv.fds);
+	/* what the console said last */
+	if (m->console >= 0) {
+		char buf[4096];
+		ssize_t n;
+		fcntl(m->console, F_SETFL, O_NONBLOCK);
+		while ((n = read(m->console, buf, sizeof(buf))) > 0)
+			console_keep(m, buf, (size_t)n);
+	}
+	volt_log_flush(&m->log);
+}
+
+static void raw_terminal(struct vmmon *m)
+{
+	struct termios t;
+	if (!m->attach || !m->spec.tty || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &t) < 0)
+		return;
+	m->saved_tio = t;
+	m->tio_saved = true;
+	cfmakeraw(&t);
+	t.c_oflag |= OPOST;
+	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+}
+
+/* start_qemu - engine, accelerator, kernel, appliance, then QEMU */
+static int start_qemu(struct vmmon *m, struct volt_err *err)
+{
+	struct volt_engine eng = {0};
+	struct volt_kernel k = {0};
+	enum volt_accel want = VOLT_ACCEL_AUTO, accel;
+	char why[512];
+	cleanup_free char *init = volt_ctx_helper(m->ctx, "volt-init");
+	cleanup_free char *initrd = NULL, *conp = NULL, *append = NULL;
+	cleanup_strv char **argv = NULL;
+	int ap[2] = {-1, -1}, cp[2] = {-1, -1};
+	int r = -1;
+
+	if (!init) {
+		volt_err_said(err, ENOENT, "volt-init not found beside volt");
+		goto out;
+	}
+	if ((m->spec.vm.accel && volt_accel_parse(m->spec.vm.accel, &want, err) < 0) ||
+	    volt_engine_find(&eng, err) < 0 ||
+	    volt_accel_choose(&eng, want, m->ctx->runroot, &accel, why, sizeof(why), err) < 0 ||
+	    volt_kernel_find(m->ctx->root, host_boot(), m->spec.vm.kernel, &k, err) < 0 ||
+	    ensure_appliance(m, &k, init, &initrd, err) < 0)
+		goto out;
+	conp = volt_path("%s/console.log", m->dir);
+	m->console_log = open(conp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* what the engine picked and why, first in the console's record */
+	if (m->console_log >= 0)
+		dprintf(m->console_log, "volt: %s %s, %s (%s), kernel %s\n", eng.qemu, eng.version,
+			volt_accel_name(accel), why, k.version);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ap) < 0 || pipe2(cp, O_CLOEXEC) < 0) {
+		volt_err_sys(err, "socketpair");
+		goto out;
+	}
+	const char *extra = getenv("VOLT_VM_APPEND"); /* tests: the agent's test hooks */
+	append = volt_path("volt_agent=1%s%s", extra && *extra ? " " : "", extra ? extra : "");
+	const struct volt_qemu_config c = {
+		.qemu = eng.qemu,
+		.accel = accel,
+		.cpus = m->spec.vm.cpus,
+		.mem_mib = m->spec.vm.mem_mib,
+		.kernel = k.image,
+		.initrd = initrd,
+		.append = append,
+		.tsc_khz = volt_tsc_khz(),
+		.console_fd = -1,
+		.agent_fd = 3,
+	};
+	argv = volt_qemu_argv(&c);
+	m->qemu = spawn_qemu(m, argv, ap[1], cp[1], err);
+	if (m->qemu < 0)
+		goto out;
+	volt_agent_chan_init(&m->agent, ap[0]);
+	ap[0] = -1;
+	m->console = cp[0];
+	cp[0] = -1;
+	m->deadline = now_ms() + m->boot_timeout_ms;
+	r = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (ap[i] >= 0)
+			close(ap[i]);
+		if (cp[i] >= 0)
+			close(cp[i]);
+	}
+	volt_engine_free(&eng);
+	volt_kernel_free(&k);
+	return r;
+}
+
+/* finish - the exit code and, when volt ended the VM, why */
+static int finish(struct vmmon *m)
+{
+	if (m->failed)
+		return m->err.exit_code ? m->err.exit_code : VOLT_EXIT_INTERNAL;
+	if (m->exited)
+		return m->code;
+	if (WIFSIGNALED(m->qemu_status)) /* volt kill -s KILL, stop's last word */
+		return volt_monitor_exit_code(m->qemu_status);
+	volt_err_set(&m->err, 0, "the microVM stopped before its workload ended (QEMU exited %d)",
+		     volt_monitor_exit_code(m->qemu_status));
+	last_console_line(m, &m->err);
+	m->failed = true;
+	return VOLT_EXIT_INTERNAL;
+}
+
+int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const struct volt_monitor_opts *o)
+{
+	struct vmmon m = {.ctx = ctx,
+			  .row = *row,
+			  .attach = o->attach,
+			  .ready_fd = o->ready_fd,
+			  .console = -1,
+			  .console_log = -1,
+			  .listen = -1,
+			  .next_id = WORKLOAD};
+	struct volt_err err = {0};
+	struct volt_db *db;
+	int lock = o->lock_fd, sfd = -1, code = VOLT_EXIT_INTERNAL;
+	sigset_t mask;
+	char msg[VOLT_ERR_MSG_MAX + 32] = "";
+	cleanup_free char *logp = NULL;
+
+	memset(row, 0, sizeof(*row)); /* ours now */
+	m.agent.fd = -1;
+	for (int i = 0; i < MAX_EXECS; i++)
+		m.cl[i].ch.fd = -1;
+	m.boot_timeout_ms = env_ms("VOLT_VM_BOOT_TIMEOUT_MS", 120000);
+	if (m.ready_fd >= 0)
+		fcntl(m.ready_fd, F_SETFD, FD_CLOEXEC);
+	if (!(db = volt_ctx_db(ctx, &err)) || volt_spec_from_json(&m.spec, m.row.spec, &err) < 0)
+		goto fail_early;
+	m.dir = volt_ctx_ctr_dir(ctx, m.row.id);
+	if (lock >= 0) { /* restarted: the lock was kept across exec */
+		fcntl(lock, F_SETFD, FD_CLOEXEC);
+	} else {
+		lock = open(m.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (lock < 0) {
+			volt_err_sys(&err, "open %s", m.dir);
+			goto fail_early;
+		}
+		if (!volt_monitor_take_lock(lock, &m.row)) {
+			volt_err_said(&err, EBUSY, "container %s is already running", m.row.name);
+			goto fail_early;
+		}
+	}
+	if (volt_sup_shim_begin(ctx, m.row.id, o->lock_fd >= 0, &err) < 0)
+		goto fail_early;
+	logp = volt_path("%s/ctr.log", m.dir);
+	if (volt_log_open(&m.log, logp, m.spec.log_max_size, m.spec.log_max_files, &err) < 0 ||
+	    open_listener(&m, &err) < 0)
+		goto fail_early;
+
+	sigemptyset(&mask);
+	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaddset(&mask, sigs[i]);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+	if (start_qemu(&m, &err) < 0) {
+		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
+		volt_err_format(&err, msg, sizeof(msg));
+		volt_db_ctr_set_exited(db, m.row.id, code, volt_now_ns(), msg, &err);
+		goto fail_started;
+	}
+	if (volt_db_ctr_set_running(db, m.row.id, m.qemu, getpid(), volt_now_ns(), &err) < 0) {
+		kill(m.qemu, SIGKILL);
+		waitpid(m.qemu, NULL, 0);
+		goto fail_started;
+	}
+	volt_monitor_report_ready(&m.ready_fd, 0, m.qemu, NULL);
+	m.stdin_open = m.attach && m.spec.interactive;
+	raw_terminal(&m);
+	relay(&m, sfd);
+	if (m.tio_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &m.saved_tio);
+	code = finish(&m);
+	volt_log_close(&m.log);
+	for (int i = 0; i < MAX_EXECS; i++)
+		if (m.cl[i].ch.fd >= 0)
+			volt_agent_chan_close(&m.cl[i].ch);
+	volt_agent_chan_close(&m.agent);
+	if (m.listen >= 0)
+		close(m.listen);
+	{
+		cleanup_free char *run = volt_ctx_ctr_run(ctx, m.row.id);
+		cleanup_free char *sock = volt_path("%s/agent.sock", run);
+		unlink(sock);
+	}
+	if (m.failed) {
+		volt_err_format(&m.err, msg, sizeof(msg));
+		if (m.attach)
+			fprintf(stderr, "volt: %s\n", msg);
+	}
+	if (m.spec.rm) {
+		struct volt_err ignored;
+		volt_rm_rf(m.dir, &ignored);
+		volt_monitor_forget(db, m.row.id, code, lock);
+	} else {
+		volt_db_ctr_set_exited(db, m.row.id, code, volt_now_ns(), m.failed ? msg : NULL, &err);
+		if (!m.attach)
+			volt_monitor_restart(ctx, m.row.id, code, lock);
+	}
+	goto out;
+
+fail_started:
+	volt_monitor_report_ready(&m.ready_fd, code, 0, &err);
+	if (m.attach) {
+		volt_err_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "volt: %s\n", msg);
+	}
+	if (m.spec.rm) {
+		struct volt_err ignored;
+		volt_rm_rf(m.dir, &ignored);
+		volt_monitor_forget(db, m.row.id, code, lock);
+	}
+	goto out;
+
+fail_early:
+	if (m.ready_fd >= 0) {
+		volt_monitor_report_ready(&m.ready_fd, VOLT_EXIT_INTERNAL, 0, &err);
+	} else {
+		volt_err_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "volt: %s\n", msg);
+	}
+	code = VOLT_EXIT_INTERNAL;
+out:
+	if (lock >= 0)
+		close(lock);
+	if (m.console >= 0)
+		close(m.console);
+	if (m.console_log >= 0)
+		close(m.console_log);
+	if (sfd >= 0)
+		close(sfd);
+	volt_spec_free(&m.spec);
+	free(m.dir);
+	volt_ctr_row_free(&m.row);
+	return code;
+}

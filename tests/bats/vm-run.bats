@@ -1,0 +1,166 @@
+#!/usr/bin/env bats
+# MicroVMs on the workload model: `volt run --vm` and the lifecycle verbs for
+# a record of kind vm (src/workload/vm_monitor.c, vm_exec.c). Every VM here
+# boots Debian's cloud kernel under TCG (no usable KVM on these hosts), so
+# each test boots as few as it can and every wait is bounded. The kernel
+# package comes from Debian's archive in scripts/test-setup
+# (scripts/fetch-test-kernel, cached), never from /boot.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+KERNEL_DEB="$VOLT_TEST_DIR/images/kernel.deb"
+
+need_vm() {
+	command -v qemu-system-x86_64 >/dev/null || skip_or_fail "qemu-system-x86_64 is not installed (scripts/install-deps)"
+	if [ ! -r "$KERNEL_DEB" ]; then
+		local why="no kernel package was fetched"
+		[ -r "$KERNEL_DEB.unavailable" ] && why=$(cat "$KERNEL_DEB.unavailable")
+		skip_or_fail "$why"
+	fi
+	volt vm kernel ls -q | grep -q . || volt vm kernel fetch --deb "$KERNEL_DEB" >/dev/null
+	volt images -q | grep -q . || import_busybox
+}
+
+# qemus: the QEMUs of this file's VMs (their appliance, under $VOLT_ROOT, is
+# on their command line; other users of the machine may run VMs of their own)
+qemus() {
+	pgrep -u "$(id -u)" -f "qemu-system-x86_64.*$VOLT_ROOT/appliances/" || true
+}
+
+setup() {
+	volt_env
+	# the host's /boot must not decide what these tests see
+	export VOLT_HOST_BOOT="$BATS_FILE_TMPDIR/no-boot"
+	mkdir -p "$VOLT_HOST_BOOT"
+	# a loaded 2-core CI host boots the cloud kernel under TCG in 2-15 s
+	export VOLT_VM_BOOT_TIMEOUT_MS=180000
+}
+
+teardown() {
+	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
+}
+
+@test "run --vm: no kernel is one clear error, and --rm leaves nothing" {
+	command -v qemu-system-x86_64 >/dev/null || skip_or_fail "qemu-system-x86_64 is not installed (scripts/install-deps)"
+	import_busybox
+	volt vm kernel ls -q | while read -r k; do volt vm kernel rm "$k"; done
+	run volt run --vm --rm --accel tcg busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"no kernel for microVMs"*"volt vm kernel fetch"* ]]
+	[ "$(grep -c '^volt:' <<<"$output")" -eq 1 ]
+	[ -z "$(volt ps -aq)" ]
+	# options that are a container's are refused for a VM, and the other way round
+	run volt run --vm --read-only busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"not microVMs"* ]]
+	run volt run --kernel x busybox true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"--kernel and --accel are for microVMs (--vm)"* ]]
+	[ -z "$(volt ps -aq)" ]
+}
+
+@test "run --vm: the guest's output and exit code, the appliance built once and found the second time" {
+	need_vm
+	run volt run --vm --rm --accel tcg busybox sh -c 'echo hello from the guest; uname -r >&2; exit 3'
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[ "${lines[0]}" = "hello from the guest" ]
+	[[ "${lines[1]}" == *-cloud-amd64 ]]
+	[ -z "$(volt ps -aq)" ]
+	[ -z "$(qemus)" ]
+	[ "$(volt appliance ls -q | wc -l)" -eq 1 ]
+	app=$(ls "$VOLT_ROOT"/appliances/*.cpio.zst)
+	before=$(stat -c %Y.%i "$app")
+	# the second start finds it (no build: the same file, untouched), and
+	# a named VM keeps its record and log after it exits
+	run volt run --vm --name again --accel tcg busybox sh -c 'echo second; exit 0'
+	[ "$status" -eq 0 ]
+	[ "$output" = second ]
+	[ "$(stat -c %Y.%i "$app")" = "$before" ]
+	[ "$(volt appliance ls -q | wc -l)" -eq 1 ]
+	run volt ps -a --filter type=vm --format '{{.Names}} {{.Type}} {{.State}}'
+	[ "$output" = "again vm exited" ]
+	run volt logs again
+	[ "$output" = second ]
+	run volt inspect -f '{{.Type}} {{.State.ExitCode}}' again
+	[ "$output" = "vm 0" ]
+	# what QEMU's console said is kept beside the log
+	grep -q 'tcg' "$VOLT_ROOT/containers/$(volt inspect -f '{{.Id}}' again)/console.log"
+}
+
+@test "run --vm -d: logs, exec with and without a terminal, a container beside it in ps, stop through the agent" {
+	need_vm
+	run volt run --vm -d --name vm1 --accel tcg busybox \
+		sh -c 'trap "echo got TERM; exit 7" TERM; echo started; while :; do sleep 1; done'
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9a-f]{64}$ ]]
+	volt run -d --name ctr1 busybox sleep 60
+	run volt ps --format '{{.Names}} {{.Type}}'
+	[[ "$output" == *"vm1 vm"* ]]
+	[[ "$output" == *"ctr1 container"* ]]
+	run volt ps --filter type=container -q
+	[ "$(wc -l <<<"$output")" -eq 1 ]
+	run volt ps
+	[[ "${lines[0]}" == *" TYPE "*NAMES* ]]
+	# an exec waits for the guest's agent, then runs beside the workload
+	run timeout 200 "$VOLT_BIN" exec vm1 sh -c 'echo in the guest; cat /proc/1/cmdline; echo; exit 5'
+	[ "$status" -eq 5 ]
+	[ "${lines[0]}" = "in the guest" ]
+	[ "${lines[1]}" = /init ]
+	run -127 volt exec vm1 nosuchcommand
+	[[ "$output" == *"nosuchcommand"* ]]
+	# stdin
+	run bash -c "echo through stdin | '$VOLT_BIN' exec -i vm1 cat"
+	[ "$status" -eq 0 ]
+	[ "$output" = "through stdin" ]
+	# a terminal in the guest: the command sees a tty of the guest's devpts
+	command -v script >/dev/null || skip_or_fail "script (bsdutils) is missing"
+	run script -qec "$VOLT_BIN exec -t vm1 sh -c 'tty; exit 4'" /dev/null
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"/dev/pts/"* ]]
+	run volt logs vm1
+	[ "${lines[0]}" = started ]
+	# stop: SIGTERM to the guest's workload through the agent, which traps it
+	run volt stop -t 60 vm1
+	[ "$status" -eq 0 ]
+	run volt inspect -f '{{.State.Status}} {{.State.ExitCode}}' vm1
+	[ "$output" = "exited 7" ]
+	run volt logs vm1
+	[ "${lines[-1]}" = "got TERM" ]
+	[ -z "$(qemus)" ]
+	volt rm vm1
+	volt rm -f ctr1
+	[ -z "$(volt ps -aq)" ]
+}
+
+@test "run --vm: a workload that ignores SIGTERM is killed after the stop timeout, and rm -f leaves no QEMU" {
+	need_vm
+	volt run --vm -d --name stubborn --accel tcg busybox sh -c 'trap "" TERM; echo up; while :; do sleep 1; done'
+	# the workload runs once the log has its first line
+	for i in $(seq 1 180); do [ "$(volt logs stubborn 2>/dev/null)" = up ] && break; sleep 1; done
+	[ "$(volt logs stubborn)" = up ]
+	run volt stop -t 2 stubborn
+	[ "$status" -eq 0 ]
+	run volt inspect -f '{{.State.ExitCode}}' stubborn
+	[ "$output" = 137 ]
+	[ -z "$(qemus)" ]
+	volt start stubborn
+	run volt rm -f stubborn
+	[ "$status" -eq 0 ]
+	[ -z "$(qemus)" ]
+	[ -z "$(volt ps -aq)" ]
+}
+
+@test "run --vm: a guest's malformed message ends the VM with one error, and the monitor records it" {
+	need_vm
+	# volt_agent_test= makes the guest agent misbehave after READY (a test hook)
+	VOLT_VM_APPEND=volt_agent_test=bad-type run volt run --vm --name bad --accel tcg busybox true
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"agent: a bad frame from the guest"* ]]
+	[ "$(grep -c '^volt:' <<<"$output")" -eq 1 ]
+	[ -z "$(qemus)" ]
+	run volt inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.State.Error}}' bad
+	[[ "$output" == "exited 125 "*"bad frame"* ]]
+}
