@@ -51,6 +51,17 @@ static const struct volt_cmd_spec container_spec = {
 	.subs = container_cmds,
 };
 
+/* the seed's names, for containers and microVMs alike: aliases of pause and unpause */
+static const struct volt_cmd workload_cmds[] = {
+	{"freeze", cmd_pause, "Pause workloads (as volt pause)", &cli_pause_spec},
+	{"thaw", cmd_unpause, "Resume paused workloads (as volt unpause)", &cli_unpause_spec},
+	{NULL, NULL, NULL, NULL},
+};
+static const struct volt_cmd_spec workload_spec = {
+	.usage = "Usage: volt workload COMMAND\n\nContainers and microVMs alike.\n",
+	.subs = workload_cmds,
+};
+
 static const struct volt_cmd commands[] = {
 	{"run", cmd_run, "Create and start a container from an image", &cli_run_spec},
 	{"create", cmd_create, "Create a container without starting it", &cli_create_spec},
@@ -80,6 +91,7 @@ static const struct volt_cmd commands[] = {
 	{"update", cmd_update, "Change the resource limits of a container", &cli_update_spec},
 	{"pause", cmd_pause, "Freeze all processes of containers", &cli_pause_spec},
 	{"unpause", cmd_unpause, "Thaw paused containers", &cli_unpause_spec},
+	{"workload", NULL, "Containers and microVMs alike: freeze, thaw", &workload_spec},
 	{"stats", cmd_stats, "Show containers' resource use", &cli_stats_spec},
 	{"top", cmd_top, "Show the processes of a container", &cli_top_spec},
 	{"generate", cmd_generate, "Generate a systemd user unit for a container", &cli_generate_spec},

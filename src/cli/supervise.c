@@ -129,7 +129,8 @@ int cmd_update(struct volt_cli *cli, int argc, char **argv)
 }
 
 const struct volt_cmd_spec cli_pause_spec = {
-	.usage = "Usage: volt pause CONTAINER...\n\nFreeze all processes of containers.\n",
+	.usage =
+		"Usage: volt pause CONTAINER...\n\nFreeze all processes of containers (a microVM: QEMU's vCPUs, over QMP).\n",
 };
 const struct volt_cmd_spec cli_unpause_spec = {
 	.usage = "Usage: volt unpause CONTAINER...\n\nThaw all processes of containers.\n",
@@ -151,7 +152,7 @@ static int pause_cmd(struct volt_cli *cli, int argc, char **argv, bool pause)
 			ret = cli_fail(&err);
 			continue;
 		}
-		if (volt_sup_pause(ctx, &row, pause, &err) < 0)
+		if (volt_workload_pause(ctx, &row, pause, &err) < 0)
 			ret = cli_fail(&err);
 		else
 			printf("%s\n", argv[i]);

@@ -16,10 +16,12 @@
 
 #include "workload/monitor.h"
 #include "container/spec.h"
+#include "supervise/observe.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/syscalls.h"
+#include "vm/qmp.h"
 
 int volt_workload_runnable(const struct volt_ctr_row *row, const char *verb, struct volt_err *err)
 {
@@ -126,6 +128,29 @@ int volt_ctr_kill(struct volt_ctx *ctx, struct volt_ctr_row *row, int sig, struc
 	}
 	(void)ctx;
 	return 0;
+}
+
+int volt_workload_pause(struct volt_ctx *ctx, struct volt_ctr_row *row, bool pause, struct volt_err *err)
+{
+	if (volt_workload_runnable(row, pause ? "pause" : "unpause", err) < 0)
+		return -1;
+	if (row->kind != VOLT_KIND_VM)
+		return volt_sup_pause(ctx, row, pause, err);
+	struct volt_db *db = volt_ctx_db(ctx, err);
+	if (!db)
+		return -1;
+	if (pause && row->state != VOLT_CTR_RUNNING)
+		return volt_err_set(err, 0, "container %s is not running", row->name);
+	if (!pause && row->state != VOLT_CTR_PAUSED)
+		return volt_err_set(err, 0, "container %s is not paused", row->name);
+	/* QEMU stops its vCPUs (and the guest's clock) and goes on serving
+	 * its devices and the monitor (vm_monitor.c gives it the socket) */
+	cleanup_free char *run = volt_ctx_ctr_run(ctx, row->id);
+	cleanup_free char *qmp = volt_path("%s/qmp.sock", run);
+	if (volt_qmp_execute(qmp, pause ? "stop" : "cont", 5000, err) < 0)
+		return volt_err_prefix(err, "%s %s", pause ? "pause" : "unpause", row->name);
+	row->state = pause ? VOLT_CTR_PAUSED : VOLT_CTR_RUNNING;
+	return volt_db_ctr_set_state(db, row->id, row->state, err);
 }
 
 static bool wait_gone(struct volt_ctx *ctx, const char *id, long ms)

@@ -37,4 +37,8 @@ int volt_ctr_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, struct volt_er
 /* volt_ctr_remove - remove a container (force: kill a running one first). */
 int volt_ctr_remove(struct volt_ctx *ctx, struct volt_ctr_row *row, bool force, struct volt_err *err);
 
+/* volt_workload_pause - pause (or resume) a running workload: a container's
+ * processes are frozen (supervise/), a microVM's vCPUs stopped over QMP. */
+int volt_workload_pause(struct volt_ctx *ctx, struct volt_ctr_row *row, bool pause, struct volt_err *err);
+
 #endif

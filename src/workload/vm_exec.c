@@ -14,13 +14,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/unixsock.h"
 #include "vm/agent_chan.h"
 
 int volt_vm_guest_user(const struct volt_spec *spec, const char *user, struct volt_user *u, struct volt_err *err)
@@ -78,18 +77,9 @@ static int connect_monitor(struct volt_ctx *ctx, const struct volt_ctr_row *row,
 {
 	cleanup_free char *run = volt_ctx_ctr_run(ctx, row->id);
 	cleanup_free char *path = volt_path("%s/agent.sock", run);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return volt_err_set(err, ENAMETOOLONG, "exec socket %s", path);
-	strcpy(sa.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = volt_unix_connect(path, err);
 	if (fd < 0)
-		return volt_err_sys(err, "socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		volt_err_sys(err, "connect to the monitor of %s (%s)", row->name, path);
-		close(fd);
-		return -1;
-	}
+		volt_err_prefix(err, "the monitor of %s", row->name);
 	return fd;
 }
 

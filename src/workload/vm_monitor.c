@@ -48,6 +48,7 @@
 #include "util/cleanup.h"
 #include "util/fds.h"
 #include "util/fs.h"
+#include "util/unixsock.h"
 #include "util/pollv.h"
 #include "util/prog.h"
 #include "vm/agent_chan.h"
@@ -73,7 +74,7 @@ struct vmmon {
 	struct volt_ctx *ctx;
 	struct volt_ctr_row row;
 	struct volt_spec spec;
-	char *dir;
+	char *dir, *run;
 	bool attach;
 	int ready_fd;
 	struct volt_log log;
@@ -210,6 +211,10 @@ static pid_t spawn_qemu(struct vmmon *m, char **argv, int agent_fd, int console_
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		setsid(); /* the terminal's ^C is the monitor's to forward, not QEMU's */
+		/* in the run directory, QMP's socket has a short relative path
+		 * (sun_path holds 108 bytes; a run directory may be longer) */
+		if (chdir(m->run) < 0)
+			_exit(125);
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		int ok = null >= 0;
 		/* QEMU's stdio and the agent's socket as its fd 3: each copy
@@ -225,7 +230,6 @@ static pid_t spawn_qemu(struct vmmon *m, char **argv, int agent_fd, int console_
 		execv(argv[0], argv);
 		_exit(127); /* the monitor reports QEMU's exit code */
 	}
-	(void)m;
 	return pid;
 }
 
@@ -396,17 +400,10 @@ static int open_listener(struct vmmon *m, struct volt_err *err)
 {
 	cleanup_free char *run = volt_ctx_ctr_run(m->ctx, m->row.id);
 	cleanup_free char *path = volt_path("%s/agent.sock", run);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return volt_err_set(err, ENAMETOOLONG, "exec socket %s", path);
 	if (volt_mkdir_p(run, 0700, err) < 0)
 		return -1;
-	strcpy(sa.sun_path, path);
-	unlink(path);
-	m->listen = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (m->listen < 0 || bind(m->listen, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(m->listen, 8) < 0)
-		return volt_err_sys(err, "exec socket %s", path);
-	return 0;
+	m->listen = volt_unix_listen(path, 8, err);
+	return m->listen < 0 ? volt_err_prefix(err, "exec socket") : 0;
 }
 
 static void on_signal(struct vmmon *m, int sfd)
@@ -622,6 +619,7 @@ static int start_qemu(struct vmmon *m, struct volt_err *err)
 		.tsc_khz = volt_tsc_khz(),
 		.console_fd = -1,
 		.agent_fd = 3,
+		.qmp_path = "qmp.sock", /* in QEMU's working directory, m->run */
 	};
 	argv = volt_qemu_argv(&c);
 	m->qemu = spawn_qemu(m, argv, ap[1], cp[1], err);
@@ -688,6 +686,7 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 	if (!(db = volt_ctx_db(ctx, &err)) || volt_spec_from_json(&m.spec, m.row.spec, &err) < 0)
 		goto fail_early;
 	m.dir = volt_ctx_ctr_dir(ctx, m.row.id);
+	m.run = volt_ctx_ctr_run(ctx, m.row.id);
 	if (lock >= 0) { /* restarted: the lock was kept across exec */
 		fcntl(lock, F_SETFD, FD_CLOEXEC);
 	} else {
@@ -742,9 +741,10 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 	if (m.listen >= 0)
 		close(m.listen);
 	{
-		cleanup_free char *run = volt_ctx_ctr_run(ctx, m.row.id);
-		cleanup_free char *sock = volt_path("%s/agent.sock", run);
+		cleanup_free char *sock = volt_path("%s/agent.sock", m.run);
+		cleanup_free char *qmp = volt_path("%s/qmp.sock", m.run);
 		unlink(sock);
+		unlink(qmp);
 	}
 	if (m.failed) {
 		volt_err_format(&m.err, msg, sizeof(msg));
@@ -794,6 +794,7 @@ out:
 		close(sfd);
 	volt_spec_free(&m.spec);
 	free(m.dir);
+	free(m.run);
 	volt_ctr_row_free(&m.row);
 	return code;
 }

@@ -89,10 +89,10 @@ teardown() {
 	grep -q 'tcg' "$VOLT_ROOT/containers/$(volt inspect -f '{{.Id}}' again)/console.log"
 }
 
-@test "run --vm -d: logs, exec with and without a terminal, a container beside it in ps, stop through the agent" {
+@test "run --vm -d: logs, exec with and without a terminal, a container beside it in ps, pause, stop through the agent" {
 	need_vm
 	run volt run --vm -d --name vm1 --accel tcg busybox \
-		sh -c 'trap "echo got TERM; exit 7" TERM; echo started; while :; do sleep 1; done'
+		sh -c 'trap "echo got TERM; exit 7" TERM; echo started; while :; do sleep 1; echo tick; done'
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ ^[0-9a-f]{64}$ ]]
 	volt run -d --name ctr1 busybox sleep 60
@@ -121,6 +121,20 @@ teardown() {
 	[[ "$output" == *"/dev/pts/"* ]]
 	run volt logs vm1
 	[ "${lines[0]}" = started ]
+	# pause: QEMU's vCPUs stop (QMP), so the guest's ticks stop; workload
+	# thaw (the seed's name) resumes them
+	run volt pause vm1
+	[ "$status" -eq 0 ]
+	[ "$(volt inspect -f '{{.State.Status}}' vm1)" = paused ]
+	sleep 2
+	n=$(volt logs vm1 | grep -c tick)
+	sleep 3
+	[ "$(volt logs vm1 | grep -c tick)" -eq "$n" ]
+	run volt workload thaw vm1
+	[ "$status" -eq 0 ]
+	[ "$(volt inspect -f '{{.State.Status}}' vm1)" = running ]
+	for i in $(seq 1 60); do [ "$(volt logs vm1 | grep -c tick)" -gt "$n" ] && break; sleep 1; done
+	[ "$(volt logs vm1 | grep -c tick)" -gt "$n" ]
 	# stop: SIGTERM to the guest's workload through the agent, which traps it
 	run volt stop -t 60 vm1
 	[ "$status" -eq 0 ]
