@@ -46,6 +46,29 @@ import_busybox() {
 	volt image import "$BUSYBOX_TAR" busybox >/dev/null
 }
 
+# vm_env: what a test that runs microVMs sees: not the host's /boot, and a
+# boot timeout for a loaded 2-core CI host (the cloud kernel boots under TCG
+# in 2-15 s there)
+vm_env() {
+	export VOLT_HOST_BOOT="$BATS_FILE_TMPDIR/no-boot"
+	mkdir -p "$VOLT_HOST_BOOT"
+	export VOLT_VM_BOOT_TIMEOUT_MS=180000
+}
+
+# need_vm: QEMU, and Debian's cloud kernel (fetched by scripts/test-setup)
+# installed in this file's store, and the busybox image
+need_vm() {
+	local deb="$VOLT_TEST_DIR/images/kernel.deb"
+	command -v qemu-system-x86_64 >/dev/null || skip_or_fail "qemu-system-x86_64 is not installed (scripts/install-deps)"
+	if [ ! -r "$deb" ]; then
+		local why="no kernel package was fetched"
+		[ -r "$deb.unavailable" ] && why=$(cat "$deb.unavailable")
+		skip_or_fail "$why"
+	fi
+	volt vm kernel ls -q | grep -q . || volt vm kernel fetch --deb "$deb" >/dev/null
+	volt images -q | grep -q . || import_busybox
+}
+
 # wait_for CMD...: retry up to 5 s
 wait_for() {
 	local i

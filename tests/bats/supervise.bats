@@ -165,6 +165,23 @@ check_pause() {
 	[ "$(volt logs sdr | grep -c ran)" -eq 3 ]
 }
 
+@test "systemd: a microVM is a unit too, restarted on failure" {
+	require_manager
+	need_vm
+	vm_env
+	run volt run --vm -d --accel tcg --name sdvm --restart on-failure:1 busybox sh -c 'echo ran; exit 3'
+	[ "$status" -eq 0 ]
+	systemctl --user show -p Restart volt-sdvm.service | grep -q 'Restart=on-failure'
+	for _ in $(seq 1 600); do
+		[ "$(restart_count sdvm)" = 1 ] && exited sdvm && break
+		sleep 0.5
+	done
+	[ "$(restart_count sdvm)" = 1 ]
+	[ "$(volt logs sdvm | grep -c ran)" -eq 2 ]
+	run volt inspect -f '{{.State.ExitCode}} {{.Type}}' sdvm
+	[ "$output" = "3 vm" ]
+}
+
 @test "systemd: --restart=no does not restart" {
 	require_manager
 	run volt run -d --name sdn --restart=no busybox sh -c 'echo ran; exit 3'
@@ -386,6 +403,22 @@ check_pause() {
 	[ "$(restart_count br)" = 2 ]
 	[ "$(volt logs br | grep -c ran)" -eq 3 ]
 	volt inspect br | grep -q '"Active": "builtin"'
+}
+
+@test "builtin: a microVM is restarted on failure" {
+	export VOLT_SUPERVISOR=builtin
+	need_vm
+	vm_env
+	run volt run --vm -d --accel tcg --name bvm --restart on-failure:1 busybox sh -c 'echo ran; exit 3'
+	[ "$status" -eq 0 ]
+	for _ in $(seq 1 600); do
+		[ "$(restart_count bvm)" = 1 ] && exited bvm && break
+		sleep 0.5
+	done
+	[ "$(restart_count bvm)" = 1 ]
+	[ "$(volt logs bvm | grep -c ran)" -eq 2 ]
+	run volt inspect -f '{{.State.ExitCode}} {{.Type}}' bvm
+	[ "$output" = "3 vm" ]
 }
 
 @test "builtin: --restart=no does not restart" {

@@ -9,19 +9,6 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-KERNEL_DEB="$VOLT_TEST_DIR/images/kernel.deb"
-
-need_vm() {
-	command -v qemu-system-x86_64 >/dev/null || skip_or_fail "qemu-system-x86_64 is not installed (scripts/install-deps)"
-	if [ ! -r "$KERNEL_DEB" ]; then
-		local why="no kernel package was fetched"
-		[ -r "$KERNEL_DEB.unavailable" ] && why=$(cat "$KERNEL_DEB.unavailable")
-		skip_or_fail "$why"
-	fi
-	volt vm kernel ls -q | grep -q . || volt vm kernel fetch --deb "$KERNEL_DEB" >/dev/null
-	volt images -q | grep -q . || import_busybox
-}
-
 # qemus: the QEMUs of this file's VMs (their appliance, under $VOLT_ROOT, is
 # on their command line; other users of the machine may run VMs of their own)
 qemus() {
@@ -30,11 +17,7 @@ qemus() {
 
 setup() {
 	volt_env
-	# the host's /boot must not decide what these tests see
-	export VOLT_HOST_BOOT="$BATS_FILE_TMPDIR/no-boot"
-	mkdir -p "$VOLT_HOST_BOOT"
-	# a loaded 2-core CI host boots the cloud kernel under TCG in 2-15 s
-	export VOLT_VM_BOOT_TIMEOUT_MS=180000
+	vm_env
 }
 
 teardown() {
