@@ -64,8 +64,12 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
 	fflush(NULL);
 	pid = fork();
-	if (pid < 0)
-		return volt_err_sys(err, "fork");
+	if (pid < 0) {
+		volt_err_sys(err, "fork");
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
 	if (pid == 0) {
 		close(p[0]);
 		fcntl(p[1], F_SETFD, 0); /* --ready-fd: it must cross exec */
