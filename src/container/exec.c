@@ -73,6 +73,11 @@ static _Noreturn void exec_child(const struct volt_exec *x, int report, int tty_
 		.preserve_fds = x->preserve_fds,
 		.report_fd = report,
 		.ppid = getppid(), /* 0 while the monitor, outside our PID namespace, lives */
+		/* a session of its own: the caller's terminal is not its
+		 * controlling terminal, so it cannot push input into it
+		 * (TIOCSTI) nor be stopped by it; the terminal's signals come
+		 * through the monitor (forward) */
+		.new_session = true,
 	};
 
 	/* the monitor ignores the terminal's ^C and ^\; the command must not */
@@ -98,6 +103,18 @@ static _Noreturn void exec_child(const struct volt_exec *x, int report, int tty_
 	report_exit(report, &err);
 }
 
+static volatile sig_atomic_t forward_to;
+
+/* forward - the terminal's signals (the monitor is in the caller's process
+ * group) and the caller's, for the command in its own session */
+static void forward(int sig)
+{
+	if (forward_to > 0)
+		kill((pid_t)forward_to, sig);
+}
+
+static const int forwarded[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2};
+
 /* exec_monitor - the command's parent: join, fork the command, wait for it */
 static _Noreturn void exec_monitor(const struct volt_exec *x, pid_t caller, int report, int tty_sock)
 {
@@ -113,8 +130,11 @@ static _Noreturn void exec_monitor(const struct volt_exec *x, pid_t caller, int 
 	 * the terminal is the command's to handle */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != caller)
 		_exit(VOLT_EXIT_INTERNAL);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
+	sigset_t block, old;
+	sigemptyset(&block);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&block, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	if (volt_container_join(x->target,
 				CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
 					CLONE_NEWNET | CLONE_NEWCGROUP,
@@ -130,6 +150,11 @@ static _Noreturn void exec_monitor(const struct volt_exec *x, pid_t caller, int 
 	close(report);
 	if (tty_sock >= 0)
 		close(tty_sock);
+	forward_to = inner;
+	struct sigaction sa = {.sa_handler = forward};
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaction(forwarded[i], &sa, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	while (waitpid(inner, &st, 0) < 0 && errno == EINTR)
 		;
 	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));

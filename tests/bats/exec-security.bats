@@ -148,3 +148,27 @@ with_fds() {
 	echo "$output"
 	[[ "$output" != *"$secret_dir"* ]]
 }
+
+@test "exec: the caller's terminal is not the command's (no TIOCSTI into it); its ^C still reaches the command" {
+	command -v script >/dev/null || skip_or_fail "script (bsdutils) is missing"
+	ctr
+	# under script, volt exec's stdio is a terminal and volt's controlling one
+	run script -qec "'$VOLT_BIN' exec '$c' sh -c 'cut -d\" \" -f7 /proc/self/stat; volt-sectest tiocsti 1'" /dev/null
+	echo "$output"
+	# no controlling terminal (tty_nr 0), and pushing input into the
+	# caller's terminal is refused
+	[ "${lines[0]%$'\r'}" = 0 ]
+	[[ "${lines[1]}" == denied:* ]]
+	# the terminal's ^C (SIGINT to the foreground process group) reaches
+	# the command through its monitor
+	setsid sh -c "exec '$VOLT_BIN' exec '$c' sh -c 'trap \"echo got INT; exit 3\" INT; echo ready; while :; do sleep 0.1; done'" \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	wait_for grep -q ready "$BATS_TEST_TMPDIR/out"
+	kill -INT -- -"$pid"
+	st=0
+	wait "$pid" || st=$?
+	cat "$BATS_TEST_TMPDIR/out"
+	[ "$st" -eq 3 ]
+	grep -q "got INT" "$BATS_TEST_TMPDIR/out"
+}

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -202,7 +203,11 @@ int main(int argc, char **argv)
 		return list_fds();
 	if (!strcmp(cmd, "exe-attack"))
 		return exe_attack(arg);
+	if (!strcmp(cmd, "tiocsti")) { /* push a byte into the terminal on fd ARG's input */
+		char c = '#';
+		return result(ioctl(atoi(arg), TIOCSTI, &c));
+	}
 	fprintf(stderr, "usage: volt-sectest mount|userns|keyctl|reboot|kexec|ptrace PID|abstract-listen NAME|"
-			"abstract-connect NAME|bind PORT|connect PORT|x32|fds|exe-attack FIFO\n");
+			"abstract-connect NAME|bind PORT|connect PORT|x32|fds|exe-attack FIFO|tiocsti FD\n");
 	return 2;
 }
