@@ -581,7 +581,7 @@ static int start_qemu(struct vmmon *m, struct volt_err *err)
 	enum volt_accel want = VOLT_ACCEL_AUTO, accel;
 	char why[512];
 	cleanup_free char *init = volt_ctx_helper(m->ctx, "volt-init");
-	cleanup_free char *initrd = NULL, *conp = NULL, *append = NULL;
+	cleanup_free char *initrd = NULL, *conp = NULL, *append = NULL, *choice = NULL;
 	cleanup_strv char **argv = NULL;
 	int ap[2] = {-1, -1}, cp[2] = {-1, -1};
 	int r = -1;
@@ -590,12 +590,20 @@ static int start_qemu(struct vmmon *m, struct volt_err *err)
 		volt_err_said(err, ENOENT, "volt-init not found beside volt");
 		goto out;
 	}
+	/* a fall back to TCG is said once per run directory (a boot of the
+	 * host, as a rule), by the first attached run that meets it */
+	choice = volt_path("%s/vm-tcg-said", m->ctx->runroot);
 	if ((m->spec.vm.accel && volt_accel_parse(m->spec.vm.accel, &want, err) < 0) ||
 	    volt_engine_find(&eng, err) < 0 ||
 	    volt_accel_choose(&eng, want, m->ctx->runroot, &accel, why, sizeof(why), err) < 0 ||
 	    volt_kernel_find(m->ctx->root, host_boot(), m->spec.vm.kernel, &k, err) < 0 ||
 	    ensure_appliance(m, &k, init, &initrd, err) < 0)
 		goto out;
+	if (want == VOLT_ACCEL_AUTO && accel == VOLT_ACCEL_TCG && m->attach && access(choice, F_OK) != 0) {
+		struct volt_err ignored;
+		volt_warn("microVMs run under TCG here, slowly: %s (volt info says it too)", why);
+		volt_write_file_atomic(choice, why, strlen(why), 0600, &ignored);
+	}
 	conp = volt_path("%s/console.log", m->dir);
 	m->console_log = open(conp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	/* what the engine picked and why, first in the console's record */
