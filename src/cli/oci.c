@@ -349,6 +349,7 @@ static int oci_update(struct oci_cli *g, int argc, char **argv)
 	struct volt_err err = {0};
 	json_t *res = json_object(), *mem = json_object(), *cpu = json_object(), *pids = json_object();
 	const char *file = NULL;
+	cleanup_free char *text = NULL;
 	int c, ret = OCI_EXIT_ERR;
 	optind = 0;
 	while ((c = getopt_long_only(argc, argv, "+r:", opts, NULL)) != -1) {
@@ -395,7 +396,6 @@ static int oci_update(struct oci_cli *g, int argc, char **argv)
 		ret = oci_usage(g, "update needs exactly one container id");
 		goto out;
 	}
-	cleanup_free char *text = NULL;
 	if (file) {
 		size_t len;
 		if (volt_read_file(!strcmp(file, "-") ? "/dev/stdin" : file, 1 << 20, &text, &len, &err) < 0) {
