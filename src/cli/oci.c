@@ -6,6 +6,7 @@
  * runtime's own errors, the workload's for `run`. */
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "oci/runtime.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/size.h"
 
 #define OCI_EXIT_ERR 1 /* runc's status for its own failures */
 
@@ -92,6 +94,17 @@ static void notes(const struct oci_cli *g, char **v)
 		if (!g->log)
 			fprintf(stderr, "%s: %s\n", g->prog, m);
 	}
+}
+
+/* warnings - what failed without failing the verb (poststart, poststop
+ * hooks): stderr and the log, as runc warns */
+static void warnings(const struct oci_cli *g, char **v)
+{
+	for (size_t i = 0; v && v[i]; i++) {
+		fprintf(stderr, "%s: warning: %s\n", g->prog, v[i]);
+		oci_log(g, "warning", v[i]);
+	}
+	volt_strv_free(v);
 }
 
 /* one id argument, after the verb's options */
@@ -203,11 +216,15 @@ static int oci_run(struct oci_cli *g, int argc, char **argv)
 		for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 			sigaction(sigs[i], &sa, NULL);
 	}
-	if (volt_oci_start(g->root, o.id, &err) < 0) {
+	char **warn = NULL;
+	if (volt_oci_start(g->root, o.id, &warn, &err) < 0) {
 		struct volt_err ignored;
-		volt_oci_delete(g->root, o.id, true, &ignored);
+		volt_oci_delete(g->root, o.id, true, &warn, &ignored);
+		warnings(g, warn);
 		return oci_fail(g, &err);
 	}
+	warnings(g, warn);
+	warn = NULL;
 	if (detach)
 		return 0;
 	if (pty >= 0) {
@@ -217,8 +234,9 @@ static int oci_run(struct oci_cli *g, int argc, char **argv)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	fwd_pid = -1;
-	if (!keep && volt_oci_delete(g->root, o.id, true, &err) < 0)
+	if (!keep && volt_oci_delete(g->root, o.id, true, &warn, &err) < 0)
 		oci_fail(g, &err);
+	warnings(g, warn);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -243,7 +261,10 @@ static int oci_start(struct oci_cli *g, int argc, char **argv)
 	if (simple(g, "start", argc, argv, (const struct option[]){{NULL, 0, NULL, 0}}, "+", NULL) ||
 	    !(id = one_id(g, "start", argc, argv)))
 		return OCI_EXIT_ERR;
-	return volt_oci_start(g->root, id, &err) < 0 ? oci_fail(g, &err) : 0;
+	char **warn = NULL;
+	int r = volt_oci_start(g->root, id, &warn, &err);
+	warnings(g, warn);
+	return r < 0 ? oci_fail(g, &err) : 0;
 }
 
 static int oci_state(struct oci_cli *g, int argc, char **argv)
@@ -287,7 +308,116 @@ static int oci_delete(struct oci_cli *g, int argc, char **argv)
 		   (const struct option[]){{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}}, "+f", &force) ||
 	    !(id = one_id(g, "delete", argc, argv)))
 		return OCI_EXIT_ERR;
-	return volt_oci_delete(g->root, id, force, &err) < 0 ? oci_fail(g, &err) : 0;
+	char **warn = NULL;
+	int r = volt_oci_delete(g->root, id, force, &warn, &err);
+	warnings(g, warn);
+	return r < 0 ? oci_fail(g, &err) : 0;
+}
+
+static int oci_pause(struct oci_cli *g, int argc, char **argv)
+{
+	struct volt_err err = {0};
+	const char *id;
+	bool pause = !strcmp(argv[0], "pause");
+	if (simple(g, argv[0], argc, argv, (const struct option[]){{NULL, 0, NULL, 0}}, "+", NULL) ||
+	    !(id = one_id(g, argv[0], argc, argv)))
+		return OCI_EXIT_ERR;
+	return volt_oci_pause(g->root, id, pause, &err) < 0 ? oci_fail(g, &err) : 0;
+}
+
+/* oci_update - runc's flags, or -r FILE (a linux.resources object; "-":
+ * stdin), into one resources object for the container's cgroup */
+static int oci_update(struct oci_cli *g, int argc, char **argv)
+{
+	enum { U_MEM = 1200, U_MEMRES, U_SWAP, U_SHARES, U_PERIOD, U_QUOTA, U_CPUS, U_MEMS, U_PIDS, U_IGNORE };
+	static const struct option opts[] = {
+		{"resources", required_argument, NULL, 'r'},
+		{"memory", required_argument, NULL, U_MEM},
+		{"memory-reservation", required_argument, NULL, U_MEMRES},
+		{"memory-swap", required_argument, NULL, U_SWAP},
+		{"cpu-shares", required_argument, NULL, U_SHARES},
+		{"cpu-period", required_argument, NULL, U_PERIOD},
+		{"cpu-quota", required_argument, NULL, U_QUOTA},
+		{"cpuset-cpus", required_argument, NULL, U_CPUS},
+		{"cpuset-mems", required_argument, NULL, U_MEMS},
+		{"pids-limit", required_argument, NULL, U_PIDS},
+		{"kernel-memory", required_argument, NULL, U_IGNORE},
+		{"kernel-memory-tcp", required_argument, NULL, U_IGNORE},
+		{"blkio-weight", required_argument, NULL, U_IGNORE},
+		{NULL, 0, NULL, 0},
+	};
+	struct volt_err err = {0};
+	json_t *res = json_object(), *mem = json_object(), *cpu = json_object(), *pids = json_object();
+	const char *file = NULL;
+	cleanup_free char *text = NULL;
+	int c, ret = OCI_EXIT_ERR;
+	optind = 0;
+	while ((c = getopt_long_only(argc, argv, "+r:", opts, NULL)) != -1) {
+		int64_t v;
+		char *end = NULL;
+		switch (c) {
+		case 'r': file = optarg; break;
+		case U_MEM:
+		case U_MEMRES:
+		case U_SWAP:
+			if (volt_size_parse(optarg, &v, &err) < 0) {
+				ret = oci_fail(g, &err);
+				goto out;
+			}
+			json_object_set_new(mem,
+					    c == U_MEM	  ? "limit" :
+					    c == U_MEMRES ? "reservation" :
+							    "swap",
+					    json_integer(v == INT64_MAX ? -1 : v));
+			break;
+		case U_SHARES:
+		case U_PERIOD:
+		case U_QUOTA:
+		case U_PIDS:
+			v = strtoll(optarg, &end, 10);
+			if (!*optarg || *end) {
+				ret = oci_usage(g, "update: %s: a number", optarg);
+				goto out;
+			}
+			json_object_set_new(c == U_PIDS ? pids : cpu,
+					    c == U_SHARES ? "shares" :
+					    c == U_PERIOD ? "period" :
+					    c == U_QUOTA  ? "quota" :
+							    "limit",
+					    json_integer(v));
+			break;
+		case U_CPUS:
+		case U_MEMS: json_object_set_new(cpu, c == U_CPUS ? "cpus" : "mems", json_string(optarg)); break;
+		case U_IGNORE: /* cgroup v1 only, or not managed: see docs/oci-runtime.md */ break;
+		default: ret = oci_usage(g, "update: bad option"); goto out;
+		}
+	}
+	if (optind != argc - 1) {
+		ret = oci_usage(g, "update needs exactly one container id");
+		goto out;
+	}
+	if (file) {
+		size_t len;
+		if (volt_read_file(!strcmp(file, "-") ? "/dev/stdin" : file, 1 << 20, &text, &len, &err) < 0) {
+			ret = oci_fail(g, &err);
+			goto out;
+		}
+	} else {
+		if (json_object_size(mem))
+			json_object_set(res, "memory", mem);
+		if (json_object_size(cpu))
+			json_object_set(res, "cpu", cpu);
+		if (json_object_size(pids))
+			json_object_set(res, "pids", pids);
+		text = json_dumps(res, JSON_COMPACT);
+	}
+	ret = volt_oci_update(g->root, argv[optind], text ? text : "{}", &err) < 0 ? oci_fail(g, &err) : 0;
+out:
+	json_decref(res);
+	json_decref(mem);
+	json_decref(cpu);
+	json_decref(pids);
+	return ret;
 }
 
 static int oci_spec(struct oci_cli *g, int argc, char **argv)
@@ -453,9 +583,9 @@ static const struct {
 	{"restore", oci_refused, "Refused: no CRIU support"},
 	{"exec", oci_exec, "Run another process in a running container (--process FILE or a command)"},
 	{"ps", oci_ps, "List the processes of a container (--format table|json)"},
-	{"pause", oci_refused, "Not supported yet"},
-	{"resume", oci_refused, "Not supported yet"},
-	{"update", oci_refused, "Not supported yet"},
+	{"pause", oci_pause, "Pause a running container (its cgroup's freezer, or SIGSTOP)"},
+	{"resume", oci_pause, "Resume a paused container"},
+	{"update", oci_update, "Change a container's cgroup limits (-r FILE, or --memory, --pids-limit, ...)"},
 	{"events", oci_refused, "Not supported yet"},
 	{"list", oci_refused, "Not supported yet"},
 };
@@ -469,7 +599,7 @@ static void oci_help(const char *prog)
 	       "  --log FILE           also write errors (and --debug notes) there\n"
 	       "  --log-format FORMAT  text (default) or json\n"
 	       "  --debug              note what config.json asks that volt ignores\n"
-	       "  --systemd-cgroup     accepted and ignored (cgroups are not managed yet)\n\n"
+	       "  --systemd-cgroup     accepted and ignored (cgroupsPath is a cgroupfs path)\n\n"
 	       "Commands:\n",
 	       prog);
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)

@@ -13,6 +13,7 @@
  * last when no_new_privs is on (then the filter need not allow the steps
  * before it). */
 #include "oci/child.h"
+#include "oci/hooks.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,15 +69,49 @@ static int write_map(pid_t pid, const char *name, const struct volt_idrange *r, 
 	return 0;
 }
 
+/* hook_state - the state JSON hooks read during create ("creating") */
+static char *hook_state(const struct volt_oci_child *ch, pid_t pid)
+{
+	struct volt_oci_state s = *ch->state;
+	s.pid = pid;
+	return volt_oci_state_json(&s, VOLT_OCI_CREATING);
+}
+
 int volt_oci_map_ids(void *arg, pid_t pid, struct volt_err *err)
 {
-	const struct volt_oci_child *ch = arg;
-	if (!ch->map_direct)
-		return volt_idmap_apply(ch->idmap, pid, err);
-	if (write_map(pid, "uid_map", ch->idmap->uids, ch->idmap->n_uids, err) < 0 ||
-	    write_map(pid, "gid_map", ch->idmap->gids, ch->idmap->n_gids, err) < 0)
+	struct volt_oci_child *ch = arg;
+	if (!ch->map_direct) {
+		if (volt_idmap_apply(ch->idmap, pid, err) < 0)
+			return -1;
+	} else if (write_map(pid, "uid_map", ch->idmap->uids, ch->idmap->n_uids, err) < 0 ||
+		   write_map(pid, "gid_map", ch->idmap->gids, ch->idmap->n_gids, err) < 0) {
 		return -1;
+	}
+	if (ch->cfg->hooks_json && ch->state) {
+		cleanup_free char *sj = hook_state(ch, pid);
+		if (!sj || volt_oci_hooks_run(ch->cfg->hooks_json, "prestart", sj, 0, err) < 0 ||
+		    volt_oci_hooks_run(ch->cfg->hooks_json, "createRuntime", sj, 0, err) < 0)
+			return sj ? -1 : volt_err_set(err, ENOMEM, "hooks");
+		ch->runtime_hooks_done = true;
+	}
 	return 0;
+}
+
+int volt_oci_create_container_hooks(const struct volt_oci_child *ch, struct volt_err *err)
+{
+	char self[32];
+	if (!ch->cfg->hooks_json || !ch->state)
+		return 0;
+	/* before pivot_root the host's /proc is still there: its "self" is
+	 * this process's pid as the runtime sees it */
+	ssize_t n = readlink("/proc/self", self, sizeof(self) - 1);
+	if (n <= 0)
+		return volt_err_sys(err, "hooks.createContainer: read /proc/self");
+	self[n] = 0;
+	cleanup_free char *sj = hook_state(ch, (pid_t)atoi(self));
+	if (!sj)
+		return volt_err_set(err, ENOMEM, "hooks");
+	return volt_oci_hooks_run(ch->cfg->hooks_json, "createContainer", sj, 0, err);
 }
 
 /* wait_for_start - block until `start` opens the exec fifo */

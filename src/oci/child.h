@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "oci/config.h"
+#include "oci/state.h"
 #include "security/landlock.h"
 #include "util/err.h"
 
@@ -24,16 +25,24 @@ struct volt_oci_child {
 	bool landlock;	       /* annotation run.oci.volt.landlock: apply ll */
 	struct volt_ll_profile ll;
 	struct volt_ll_plan plan;
-	int join_fds[3];		/* ipc, uts, cgroup namespaces given by path (-1: none) */
-	const struct volt_idmap *idmap; /* a new user namespace's maps */
-	bool map_direct;		/* write them ourselves (see volt_oci_map_ids) */
+	int join_fds[3];		    /* ipc, uts, cgroup namespaces given by path (-1: none) */
+	const struct volt_idmap *idmap;	    /* a new user namespace's maps */
+	bool map_direct;		    /* write them ourselves (see volt_oci_map_ids) */
+	const struct volt_oci_state *state; /* for hooks: the state but its pid */
+	bool runtime_hooks_done;	    /* prestart, createRuntime ran in .map */
 };
 
 /* volt_oci_map_ids - the hook for .map, in the parent: as root of the
  * current user namespace (volt-runtime run by rootless podman, inside its
  * namespace) the maps are written directly, since newuidmap checks
- * /etc/subuid for uid 0 of the host; otherwise volt_idmap_apply. */
+ * /etc/subuid for uid 0 of the host; otherwise volt_idmap_apply. Then the
+ * prestart and createRuntime hooks: the namespaces exist, the child waits. */
 int volt_oci_map_ids(void *arg, pid_t pid, struct volt_err *err);
+
+/* volt_oci_create_container_hooks - the createContainer hooks, in the
+ * child: in the container's namespaces, before pivot_root (so, as with
+ * runc, their paths resolve in the runtime's file system) */
+int volt_oci_create_container_hooks(const struct volt_oci_child *ch, struct volt_err *err);
 
 /* volt_oci_child_rootfs - the hook for struct volt_spawn_hooks.rootfs */
 int volt_oci_child_rootfs(void *arg, struct volt_err *err);

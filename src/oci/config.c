@@ -359,6 +359,95 @@ static int parse_namespaces(struct pctx *p, json_t *a)
 	return 0;
 }
 
+/* parse_devices - linux.devices: each bound from the host's node at the
+ * same path (an unprivileged user cannot mknod), which must be a device
+ * of that type and, when given, that major:minor */
+static int parse_devices(struct pctx *p, json_t *a)
+{
+	struct volt_oci_config *c = p->c;
+	json_t *e;
+	size_t i;
+	if (!a || json_is_null(a))
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > 256)
+		return bad(p, "linux.devices", "must be an array (at most 256)");
+	c->devices = calloc(json_array_size(a) + 1, sizeof(*c->devices));
+	if (!c->devices)
+		return volt_err_set(p->err, ENOMEM, "config.json");
+	json_array_foreach(a, i, e) {
+		struct volt_oci_device *d = &c->devices[i];
+		char f[64], *type = NULL;
+		snprintf(f, sizeof(f), "linux.devices[%zu]", i);
+		if (!json_is_object(e))
+			return bad(p, f, "must be an object");
+		c->n_devices = i + 1;
+		if (get_str(p, e, "path", f, &d->path) < 0 || get_str(p, e, "type", f, &type) < 0)
+			return -1;
+		d->type = type ? type[0] : 0;
+		bool bad_type = !type || strlen(type) != 1 || !strchr("cbup", type[0]);
+		free(type);
+		if (!d->path || d->path[0] != '/' || strstr(d->path, ".."))
+			return bad(p, f, "path must be absolute, without \"..\"");
+		if (bad_type)
+			return bad(p, f, "type must be c, b, u or p");
+		json_t *ma = json_object_get(e, "major"), *mi = json_object_get(e, "minor");
+		d->has_num = json_is_integer(ma) && json_is_integer(mi);
+		if (d->has_num) {
+			d->major = (int64_t)json_integer_value(ma);
+			d->minor = (int64_t)json_integer_value(mi);
+		}
+	}
+	return 0;
+}
+
+/* parse_hooks - hooks.{prestart,...}: each an absolute path, optional
+ * args, env and a timeout in seconds (> 0); kept as JSON for hooks.c */
+static int parse_hooks(struct pctx *p, json_t *h)
+{
+	static const char *const kinds[] = {"prestart",	      "createRuntime", "createContainer",
+					    "startContainer", "poststart",     "poststop"};
+	const char *k;
+	json_t *v;
+	if (!h || json_is_null(h))
+		return 0;
+	if (!json_is_object(h))
+		return bad(p, "hooks", "must be an object");
+	json_object_foreach(h, k, v) {
+		bool known = false;
+		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			known |= !strcmp(k, kinds[i]);
+		char f[96];
+		snprintf(f, sizeof(f), "hooks.%.40s", k);
+		if (!known)
+			return bad(p, f, "unknown hook kind");
+		if (!json_is_array(v) || json_array_size(v) > 64)
+			return bad(p, f, "must be an array (at most 64)");
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e) {
+			snprintf(f, sizeof(f), "hooks.%.40s[%zu]", k, i);
+			json_t *path = json_object_get(e, "path"), *to = json_object_get(e, "timeout");
+			char **args = NULL, **env = NULL;
+			if (!json_is_object(e) || !json_is_string(path) || json_string_value(path)[0] != '/')
+				return bad(p, f, "needs an absolute path");
+			if (to &&
+			    (!json_is_integer(to) || json_integer_value(to) <= 0 || json_integer_value(to) > 86400))
+				return bad(p, f, "timeout must be a number of seconds (1 to 86400)");
+			int r = get_strv(p, e, "args", f, &args) < 0 || get_strv(p, e, "env", f, &env) < 0;
+			volt_strv_free(args);
+			volt_strv_free(env);
+			if (r)
+				return -1;
+		}
+	}
+	if (json_object_size(h) > 0) {
+		p->c->hooks_json = json_dumps(h, JSON_COMPACT);
+		if (!p->c->hooks_json)
+			return volt_err_set(p->err, ENOMEM, "config.json");
+	}
+	return 0;
+}
+
 static int parse_linux(struct pctx *p, json_t *lx)
 {
 	struct volt_oci_config *c = p->c;
@@ -406,17 +495,22 @@ static int parse_linux(struct pctx *p, json_t *lx)
 		if (json_object_get(seccomp, "flags"))
 			volt_strv_push(&c->ignored, "linux.seccomp.flags");
 	}
-	/* refused: what would silently weaken or change the container */
-	json_t *devs = json_object_get(lx, "devices");
-	if (json_is_array(devs) && json_array_size(devs) > 0)
-		return bad(p, "linux.devices",
-			   "device nodes are not supported yet (an unprivileged user cannot "
-			   "make them)");
+	if (parse_devices(p, json_object_get(lx, "devices")) < 0)
+		return -1;
 	if (json_object_get(lx, "intelRdt"))
 		return bad(p, "linux.intelRdt", "not supported");
-	for (const char *const *k =
-		     (const char *const[]){"resources", "cgroupsPath", "mountLabel", "personality", NULL};
-	     *k; k++)
+	if (get_str(p, lx, "cgroupsPath", "linux.cgroupsPath", &c->cgroups_path) < 0)
+		return -1;
+	json_t *res = json_object_get(lx, "resources");
+	if (res && !json_is_null(res)) {
+		if (!json_is_object(res))
+			return bad(p, "linux.resources", "must be an object");
+		/* checked and applied by cgroup.c (the same code as `update`) */
+		c->resources_json = json_dumps(res, JSON_COMPACT);
+		if (!c->resources_json)
+			return volt_err_set(p->err, ENOMEM, "config.json");
+	}
+	for (const char *const *k = (const char *const[]){"mountLabel", "personality", NULL}; *k; k++)
 		if (json_object_get(lx, *k))
 			volt_strv_push(&c->ignored, *k);
 	return 0;
@@ -442,11 +536,8 @@ static int parse_all(struct pctx *p, json_t *root)
 	if (get_str(p, root, "hostname", "hostname", &c->hostname) < 0 ||
 	    parse_mounts(p, json_object_get(root, "mounts")) < 0 || parse_linux(p, json_object_get(root, "linux")) < 0)
 		return -1;
-	if (json_object_get(root, "hooks")) {
-		json_t *h = json_object_get(root, "hooks");
-		if (json_is_object(h) && json_object_size(h) > 0)
-			return bad(p, "hooks", "hooks are not supported yet");
-	}
+	if (parse_hooks(p, json_object_get(root, "hooks")) < 0)
+		return -1;
 	if (c->hostname && !volt_oci_find_ns(c, CLONE_NEWUTS))
 		return bad(p, "hostname", "needs a uts namespace");
 	json_t *ann = json_object_get(root, "annotations");
@@ -511,6 +602,12 @@ void volt_oci_config_free(struct volt_oci_config *c)
 	volt_strv_free(c->readonly);
 	volt_strv_free(c->sysctl);
 	free(c->seccomp_json);
+	free(c->resources_json);
+	free(c->hooks_json);
+	free(c->cgroups_path);
+	for (size_t i = 0; i < c->n_devices; i++)
+		free(c->devices[i].path);
+	free(c->devices);
 	free(c->rootfs_propagation);
 	free(c->annotations_json);
 	volt_strv_free(c->ignored);

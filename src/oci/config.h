@@ -30,6 +30,14 @@ struct volt_oci_ns {
 
 #define VOLT_OCI_NS_MAX 8
 
+/* linux.devices[]: bound from the host's node at path */
+struct volt_oci_device {
+	char *path;
+	char type; /* c, b, u, p */
+	bool has_num;
+	int64_t major, minor;
+};
+
 struct volt_oci_config {
 	char *oci_version;
 	/* process */
@@ -62,6 +70,11 @@ struct volt_oci_config {
 	char **sysctl;		   /* "net.ipv4.ping_group_range=0 0" */
 	char *seccomp_json;	   /* linux.seccomp, re-serialised for volt's seccomp loader */
 	char *rootfs_propagation;
+	struct volt_oci_device *devices;
+	size_t n_devices;
+	char *cgroups_path;	/* linux.cgroupsPath; NULL: none */
+	char *resources_json;	/* linux.resources, for cgroup.c */
+	char *hooks_json;	/* hooks (checked), for hooks.c; NULL: none */
 	char *annotations_json; /* "{}" when absent */
 	char **ignored;		/* fields accepted without effect, for --debug */
 };

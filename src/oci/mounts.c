@@ -20,6 +20,7 @@
 #include <sys/mount.h>
 #include <linux/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "container/rootfs.h"
@@ -196,6 +197,35 @@ static int default_devices(int rootfd, struct volt_err *err)
 	return 0;
 }
 
+/* bind_devices - linux.devices: an unprivileged user cannot mknod, so each
+ * is the host's node at the same path, bound (as crun does rootless); it
+ * must be a device of the type (and major:minor) asked. fileMode, uid and
+ * gid stay the host's. */
+static int bind_devices(int rootfd, const struct volt_oci_config *c, struct volt_err *err)
+{
+	for (size_t i = 0; i < c->n_devices; i++) {
+		const struct volt_oci_device *d = &c->devices[i];
+		struct stat st;
+		if (stat(d->path, &st) < 0)
+			return volt_err_sys(err, "linux.devices[%zu]: %s on the host", i, d->path);
+		bool ok = d->type == 'b' ? S_ISBLK(st.st_mode) :
+			  d->type == 'p' ? S_ISFIFO(st.st_mode) :
+					   S_ISCHR(st.st_mode);
+		if (!ok ||
+		    (d->has_num && ((int64_t)major(st.st_rdev) != d->major || (int64_t)minor(st.st_rdev) != d->minor)))
+			return volt_err_set(err, EINVAL,
+					    "linux.devices[%zu]: %s on the host is not a device of type %c%s (an "
+					    "unprivileged runtime binds the host's node, it cannot make one)",
+					    i, d->path, d->type, d->has_num ? " with that major:minor" : "");
+		cleanup_close int fd = target(rootfd, d->path, true, err);
+		if (fd < 0)
+			return -1;
+		if (mount_at(d->path, fd, NULL, MS_BIND, NULL) < 0)
+			return volt_err_sys(err, "linux.devices[%zu]: bind %s", i, d->path);
+	}
+	return 0;
+}
+
 static int write_sysctls(int rootfd, char *const *sysctl, struct volt_err *err)
 {
 	for (size_t i = 0; sysctl && sysctl[i]; i++) {
@@ -278,6 +308,8 @@ int volt_oci_child_rootfs(void *arg, struct volt_err *err)
 	}
 	if (!dev_bound && default_devices(rootfd, err) < 0)
 		return -1;
+	if (bind_devices(rootfd, c, err) < 0)
+		return -1;
 	if (write_sysctls(rootfd, c->sysctl, err) < 0 || mask_paths(rootfd, c->masked, c->readonly, err) < 0)
 		return -1;
 	if (c->root_readonly) {
@@ -285,6 +317,8 @@ int volt_oci_child_rootfs(void *arg, struct volt_err *err)
 		if (mount_setattr(rootfd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
 			return volt_err_sys(err, "make the root file system read-only");
 	}
+	if (volt_oci_create_container_hooks(ch, err) < 0)
+		return -1;
 	/* pivot_root(".", "."): the old root is stacked under the new one and
 	 * detached at once (as rootfs.c does) */
 	if (fchdir(rootfd) < 0 || volt_pivot_root(".", ".") < 0)

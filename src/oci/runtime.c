@@ -30,8 +30,10 @@
 #include <unistd.h>
 
 #include "container/spawn.h"
+#include "oci/cgroup.h"
 #include "oci/child.h"
 #include "oci/config.h"
+#include "oci/hooks.h"
 #include "oci/state.h"
 #include "security/security.h"
 #include "security/seccomp.h"
@@ -255,6 +257,30 @@ static int join_parent(const struct joins *j, struct volt_err *err)
 	return 0;
 }
 
+/* setup_cgroup - the container's own cgroup at cgroupsPath, pid moved in
+ * and linux.resources written; where the caller has no delegated cgroup
+ * there, none (as rootless runc and crun do), with a note */
+static int setup_cgroup(const struct volt_oci_config *c, pid_t pid, char **dir_out, char ***notes, struct volt_err *err)
+{
+	char *why = NULL;
+	char *dir = volt_oci_cgroup_dir(c->cgroups_path, &why);
+	int r = dir ? volt_oci_cgroup_create(dir, pid, &why, err) : 1;
+	if (r == 0 && c->resources_json && volt_oci_cgroup_apply(dir, c->resources_json, false, notes, err) < 0) {
+		volt_oci_cgroup_remove(dir);
+		r = -1;
+	}
+	if (r == 0) {
+		*dir_out = dir;
+		return 0;
+	}
+	free(dir);
+	if (why) {
+		volt_strv_push(notes, why);
+		free(why);
+	}
+	return r < 0 ? -1 : 0;
+}
+
 int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, struct volt_err *err)
 {
 	struct volt_oci_config c;
@@ -264,7 +290,7 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 	struct volt_spawn_hooks hooks = {0};
 	struct volt_spawn sp = {0};
 	struct joins j = {-1, -1, -1, {-1, -1, -1}};
-	cleanup_free char *dir = NULL, *fifo = NULL;
+	cleanup_free char *dir = NULL, *fifo = NULL, *cgroup = NULL;
 	int r = -1;
 
 	*pid = -1;
@@ -330,6 +356,15 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 	hooks.keep_fds = o->preserve_fds;
 	hooks.keep_fd = ch.fifo_fd; /* the child waits on it for start */
 	hooks.arg = &ch;
+	/* what hooks read during create; the pid is filled in as they run */
+	now_rfc3339(created, sizeof(created));
+	struct volt_oci_state hst = {.id = (char *)o->id,
+				     .bundle = bundle,
+				     .rootfs = rootfs,
+				     .created = created,
+				     .annotations_json = c.annotations_json,
+				     .owner = geteuid()};
+	ch.state = &hst;
 	sp.spec = &spec;
 	sp.ctr_dir = dir;
 	sp.stdio[0] = 0;
@@ -353,10 +388,24 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 				    .annotations_json = c.annotations_json,
 				    .pid = sp.pid,
 				    .owner = geteuid()};
-	now_rfc3339(created, sizeof(created));
 	if (!volt_oci_proc_alive(sp.pid, 0, &st.start)) {
 		volt_err_set(err, ESRCH, "the container's process exited during create");
 		goto out;
+	}
+	if (c.cgroups_path && setup_cgroup(&c, sp.pid, &st.cgroup, &o->notes, err) < 0)
+		goto out;
+	cgroup = st.cgroup;
+	st.hooks_json = c.hooks_json;
+	if (c.hooks_json && !ch.runtime_hooks_done) {
+		/* no new user namespace, so no .map step: prestart and
+		 * createRuntime now (after createContainer, unlike runc) */
+		cleanup_free char *sj = volt_oci_state_json(&st, VOLT_OCI_CREATING);
+		if (!sj || volt_oci_hooks_run(c.hooks_json, "prestart", sj, 0, err) < 0 ||
+		    volt_oci_hooks_run(c.hooks_json, "createRuntime", sj, 0, err) < 0) {
+			if (!sj)
+				volt_err_set(err, ENOMEM, "hooks");
+			goto out;
+		}
 	}
 	if (sp.pty_fd >= 0 && o->console_socket) {
 		int cs = volt_oci_console_connect(o->console_socket, err);
@@ -392,6 +441,8 @@ out:
 		kill(*pid, SIGKILL);
 		*pid = -1;
 	}
+	if (r < 0 && cgroup)
+		volt_oci_cgroup_remove(cgroup);
 	if (r < 0 && dir) {
 		struct volt_err ignored;
 		volt_rm_rf(dir, &ignored);
@@ -410,7 +461,15 @@ static int load(const char *root, const char *id, struct volt_oci_state *s, enum
 	return 0;
 }
 
-int volt_oci_start(const char *root, const char *id, struct volt_err *err)
+/* warn - a hook failure that does not fail the verb (poststart, poststop) */
+static void warn(char ***warnings, const struct volt_err *e)
+{
+	char m[VOLT_ERR_MSG_MAX + 64];
+	volt_err_format(e, m, sizeof(m));
+	volt_strv_push(warnings, m);
+}
+
+int volt_oci_start(const char *root, const char *id, char ***warnings, struct volt_err *err)
 {
 	struct volt_oci_state s;
 	enum volt_oci_status st;
@@ -424,10 +483,21 @@ int volt_oci_start(const char *root, const char *id, struct volt_err *err)
 		return -1;
 	}
 	cleanup_free char *fifo = volt_path("%s/%s/exec.fifo", root, id);
+	cleanup_close int fd = -1;
+	int r = -1;
+	if (s.hooks_json) {
+		/* startContainer: in the container, before its process runs
+		 * (so before the fifo is opened: that releases it); a failure
+		 * stops the container (runtime-spec) */
+		cleanup_free char *sj = volt_oci_state_json(&s, VOLT_OCI_CREATED);
+		if (volt_oci_hooks_run(s.hooks_json, "startContainer", sj ? sj : "{}", s.pid, err) < 0) {
+			kill(s.pid, SIGKILL);
+			goto out;
+		}
+	}
 	/* non-blocking: a process that died before it opened the fifo would
 	 * leave a blocking open waiting for ever */
-	cleanup_close int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	int r = -1;
+	fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		volt_err_sys(err, "open %s", fifo);
 		goto out;
@@ -444,6 +514,12 @@ int volt_oci_start(const char *root, const char *id, struct volt_err *err)
 	}
 	unlink(fifo);
 	r = 0;
+	if (s.hooks_json) {
+		struct volt_err e = {0};
+		cleanup_free char *sj = volt_oci_state_json(&s, VOLT_OCI_RUNNING);
+		if (volt_oci_hooks_run(s.hooks_json, "poststart", sj ? sj : "{}", 0, &e) < 0)
+			warn(warnings, &e);
+	}
 out:
 	volt_oci_state_free(&s);
 	return r;
@@ -479,24 +555,99 @@ static void wait_gone(pid_t pid, unsigned long long start)
 		usleep(10000);
 }
 
-int volt_oci_delete(const char *root, const char *id, bool force, struct volt_err *err)
+int volt_oci_delete(const char *root, const char *id, bool force, char ***warnings, struct volt_err *err)
 {
 	struct volt_oci_state s;
 	enum volt_oci_status st;
 	if (load(root, id, &s, &st, err) < 0)
 		return force && err->errnum == ENOENT ? 0 : -1;
-	if (st == VOLT_OCI_RUNNING && !force) {
+	if ((st == VOLT_OCI_RUNNING || st == VOLT_OCI_PAUSED) && !force) {
+		volt_err_set(err, 0, "cannot delete container %s that is not stopped: %s", id,
+			     volt_oci_status_name(st));
 		volt_oci_state_free(&s);
-		return volt_err_set(err, 0, "cannot delete container %s that is not stopped: running", id);
+		return -1;
 	}
 	if (st != VOLT_OCI_STOPPED) {
-		/* a created container is killed without --force, as runc does */
+		/* a created container is killed without --force, as runc does;
+		 * SIGKILL ends a frozen or stopped process too */
 		kill(s.pid, SIGKILL);
 		wait_gone(s.pid, s.start);
 	}
-	volt_oci_state_free(&s);
+	if (s.cgroup)
+		volt_oci_cgroup_remove(s.cgroup);
 	cleanup_free char *dir = volt_path("%s/%s", root, id);
-	return volt_rm_rf(dir, err);
+	int r = volt_rm_rf(dir, err);
+	if (r == 0 && s.hooks_json) {
+		struct volt_err e = {0};
+		cleanup_free char *sj = volt_oci_state_json(&s, VOLT_OCI_STOPPED);
+		if (volt_oci_hooks_run(s.hooks_json, "poststop", sj ? sj : "{}", 0, &e) < 0)
+			warn(warnings, &e);
+	}
+	volt_oci_state_free(&s);
+	return r;
+}
+
+int volt_oci_pause(const char *root, const char *id, bool pause, struct volt_err *err)
+{
+	struct volt_oci_state s;
+	enum volt_oci_status st;
+	pid_t *pids = NULL;
+	size_t n = 0;
+	int r = -1;
+	if (load(root, id, &s, &st, err) < 0)
+		return -1;
+	cleanup_free char *mark = volt_path("%s/%s/paused", root, id);
+	if (st != (pause ? VOLT_OCI_RUNNING : VOLT_OCI_PAUSED)) {
+		volt_err_set(err, 0, "container %s is %s, not %s", id, volt_oci_status_name(st),
+			     pause ? "running" : "paused");
+		goto out;
+	}
+	if (s.cgroup) {
+		/* the freezer: every process of the cgroup, atomically */
+		if (volt_oci_cgroup_freeze(s.cgroup, pause, err) < 0)
+			goto out;
+	} else {
+		/* no cgroup of its own: SIGSTOP/SIGCONT to each process of its
+		 * PID namespace (a process may see SIGCONT from the container) */
+		if (volt_oci_pids(root, id, &pids, &n, err) < 0)
+			goto out;
+		for (size_t i = 0; i < n; i++)
+			kill(pids[i], pause ? SIGSTOP : SIGCONT);
+	}
+	if (pause) {
+		cleanup_close int fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			volt_err_sys(err, "create %s", mark);
+			goto out;
+		}
+	} else {
+		unlink(mark);
+	}
+	r = 0;
+out:
+	free(pids);
+	volt_oci_state_free(&s);
+	return r;
+}
+
+int volt_oci_update(const char *root, const char *id, const char *resources_json, struct volt_err *err)
+{
+	struct volt_oci_state s;
+	enum volt_oci_status st;
+	if (load(root, id, &s, &st, err) < 0)
+		return -1;
+	int r = -1;
+	if (st == VOLT_OCI_STOPPED)
+		volt_err_set(err, 0, "container %s is not running", id);
+	else if (!s.cgroup)
+		volt_err_set(err, ENOTSUP,
+			     "container %s has no cgroup of its own (linux.cgroupsPath where the caller has a "
+			     "delegated cgroup v2, docs/oci-runtime.md): its resources cannot be updated",
+			     id);
+	else
+		r = volt_oci_cgroup_apply(s.cgroup, resources_json, true, NULL, err);
+	volt_oci_state_free(&s);
+	return r;
 }
 
 char *volt_oci_state_text(const char *root, const char *id, struct volt_err *err)

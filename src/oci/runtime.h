@@ -21,13 +21,21 @@ struct volt_oci_create_opts {
  * process waiting for start. Return: 0 with *pid (and *pty_fd, or -1), or
  * -1 with err (exit_code 127 for a command that is not there). */
 int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, struct volt_err *err);
-/* volt_oci_start - release a created container's process */
-int volt_oci_start(const char *root, const char *id, struct volt_err *err);
+/* volt_oci_start - release a created container's process (startContainer
+ * hooks before, poststart after: their failures go to *warnings) */
+int volt_oci_start(const char *root, const char *id, char ***warnings, struct volt_err *err);
 /* volt_oci_kill - send sig to the container's process (created or running) */
 int volt_oci_kill(const char *root, const char *id, int sig, struct volt_err *err);
-/* volt_oci_delete - remove a stopped (or created) container's state; force:
- * kill a running one first, and a missing one is no error */
-int volt_oci_delete(const char *root, const char *id, bool force, struct volt_err *err);
+/* volt_oci_delete - remove a stopped (or created) container's state and
+ * cgroup; force: kill a running one first, and a missing one is no error.
+ * poststop hooks after; their failures go to *warnings. */
+int volt_oci_delete(const char *root, const char *id, bool force, char ***warnings, struct volt_err *err);
+/* volt_oci_pause - pause (or resume) a running container: its cgroup's
+ * freezer, or SIGSTOP/SIGCONT to its processes when it has no cgroup */
+int volt_oci_pause(const char *root, const char *id, bool pause, struct volt_err *err);
+/* volt_oci_update - a linux.resources object (JSON) written to the
+ * container's cgroup; an error when it has none or lacks a controller */
+int volt_oci_update(const char *root, const char *id, const char *resources_json, struct volt_err *err);
 /* volt_oci_pids - the pids (host view) of the processes in the container's
  * PID namespace; none when it has stopped. malloc'd in *pids. */
 int volt_oci_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct volt_err *err);

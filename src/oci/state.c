@@ -32,6 +32,10 @@ int volt_oci_state_write(const char *dir, const struct volt_oci_state *s, struct
 	json_t *o = json_pack("{s:s,s:i,s:s,s:s,s:s,s:I,s:I,s:o}", "id", s->id, "pid", (int)s->pid, "bundle", s->bundle,
 			      "rootfs", s->rootfs, "created", s->created, "start", (json_int_t)s->start, "owner",
 			      (json_int_t)s->owner, "annotations", ann ? ann : json_object());
+	if (o && s->cgroup)
+		json_object_set_new(o, "cgroup", json_string(s->cgroup));
+	if (o && s->hooks_json)
+		json_object_set_new(o, "hooks", json_loads(s->hooks_json, 0, NULL));
 	cleanup_free char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	cleanup_free char *path = volt_path("%s/state.json", dir);
 	json_decref(o);
@@ -45,10 +49,10 @@ int volt_oci_state_read(const char *root, const char *id, struct volt_oci_state 
 	cleanup_free char *path = volt_path("%s/%s/state.json", root, id), *text = NULL;
 	size_t len;
 	json_error_t je;
-	const char *bundle = NULL, *rootfs = NULL, *created = NULL;
+	const char *bundle = NULL, *rootfs = NULL, *created = NULL, *cgroup = NULL;
 	int pid = 0;
 	json_int_t start = 0, owner = 0;
-	json_t *ann = NULL;
+	json_t *ann = NULL, *hooks = NULL;
 
 	memset(s, 0, sizeof(*s));
 	if (!volt_oci_id_valid(id))
@@ -59,8 +63,9 @@ int volt_oci_state_read(const char *root, const char *id, struct volt_oci_state 
 		return -1;
 	}
 	json_t *o = json_loadb(text, len, 0, &je);
-	if (!o || json_unpack(o, "{s:s,s:i,s:s,s:s,s:I,s:I,s?o}", "bundle", &bundle, "pid", &pid, "rootfs", &rootfs,
-			      "created", &created, "start", &start, "owner", &owner, "annotations", &ann) < 0) {
+	if (!o || json_unpack(o, "{s:s,s:i,s:s,s:s,s:I,s:I,s?o,s?s,s?o}", "bundle", &bundle, "pid", &pid, "rootfs",
+			      &rootfs, "created", &created, "start", &start, "owner", &owner, "annotations", &ann,
+			      "cgroup", &cgroup, "hooks", &hooks) < 0) {
 		json_decref(o);
 		return volt_err_set(err, EINVAL, "%s: not a volt-runtime state file", path);
 	}
@@ -69,6 +74,8 @@ int volt_oci_state_read(const char *root, const char *id, struct volt_oci_state 
 	s->rootfs = strdup(rootfs);
 	s->created = strdup(created);
 	s->annotations_json = ann ? json_dumps(ann, JSON_COMPACT) : strdup("{}");
+	s->cgroup = cgroup ? strdup(cgroup) : NULL;
+	s->hooks_json = hooks ? json_dumps(hooks, JSON_COMPACT) : NULL;
 	s->pid = pid;
 	s->start = (unsigned long long)start;
 	s->owner = (uid_t)owner;
@@ -83,6 +90,8 @@ void volt_oci_state_free(struct volt_oci_state *s)
 	free(s->rootfs);
 	free(s->created);
 	free(s->annotations_json);
+	free(s->cgroup);
+	free(s->hooks_json);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -116,12 +125,15 @@ enum volt_oci_status volt_oci_status_of(const char *root, const struct volt_oci_
 	if (!volt_oci_proc_alive(s->pid, s->start, NULL))
 		return VOLT_OCI_STOPPED;
 	cleanup_free char *fifo = volt_path("%s/%s/exec.fifo", root, s->id);
-	return access(fifo, F_OK) == 0 ? VOLT_OCI_CREATED : VOLT_OCI_RUNNING;
+	cleanup_free char *paused = volt_path("%s/%s/paused", root, s->id);
+	if (access(fifo, F_OK) == 0)
+		return VOLT_OCI_CREATED;
+	return access(paused, F_OK) == 0 ? VOLT_OCI_PAUSED : VOLT_OCI_RUNNING;
 }
 
 const char *volt_oci_status_name(enum volt_oci_status st)
 {
-	static const char *names[] = {"creating", "created", "running", "stopped"};
+	static const char *names[] = {"creating", "created", "running", "stopped", "paused"};
 	return names[st];
 }
 

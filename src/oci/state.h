@@ -1,6 +1,7 @@
 /* volt-runtime's record of one container: ROOT/ID/state.json (what `state`
  * prints, with the pid's start time to tell a reused pid apart) and
- * ROOT/ID/exec.fifo (there until `start`: the container is "created"). */
+ * ROOT/ID/exec.fifo (there until `start`: the container is "created") and
+ * ROOT/ID/paused (there between `pause` and `resume`). */
 #ifndef VOLT_OCI_STATE_H
 #define VOLT_OCI_STATE_H
 
@@ -9,10 +10,12 @@
 
 #include "util/err.h"
 
-enum volt_oci_status { VOLT_OCI_CREATING, VOLT_OCI_CREATED, VOLT_OCI_RUNNING, VOLT_OCI_STOPPED };
+enum volt_oci_status { VOLT_OCI_CREATING, VOLT_OCI_CREATED, VOLT_OCI_RUNNING, VOLT_OCI_STOPPED, VOLT_OCI_PAUSED };
 
 struct volt_oci_state {
 	char *id, *bundle, *rootfs, *created, *annotations_json;
+	char *cgroup;	  /* the container's own cgroup v2 directory; NULL: none */
+	char *hooks_json; /* config.json's hooks, for start and delete; NULL: none */
 	pid_t pid;
 	unsigned long long start; /* the pid's start time (clock ticks since boot) */
 	uid_t owner;
@@ -28,8 +31,9 @@ int volt_oci_state_write(const char *dir, const struct volt_oci_state *s, struct
 int volt_oci_state_read(const char *root, const char *id, struct volt_oci_state *s, struct volt_err *err);
 void volt_oci_state_free(struct volt_oci_state *s);
 
-/* volt_oci_status_of - created (the fifo is there), running, or stopped (the
- * pid is gone, a zombie, or another process's now) */
+/* volt_oci_status_of - created (the fifo is there), running, paused (the
+ * paused mark is there), or stopped (the pid is gone, a zombie, or another
+ * process's now) */
 enum volt_oci_status volt_oci_status_of(const char *root, const struct volt_oci_state *s);
 const char *volt_oci_status_name(enum volt_oci_status st);
 

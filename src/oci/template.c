@@ -101,13 +101,15 @@ char *volt_oci_features(void)
 		"nostrictatime", "nosuid",  "private", "rbind",	      "relatime", "remount", "ro",
 		"rprivate",	 "rshared", "rslave",  "runbindable", "rw",	  "shared",  "slave",
 		"strictatime",	 "suid",    "sync",    "unbindable",  NULL};
-	json_t *doc =
-		json_pack("{s:s,s:s,s:[],s:o,s:{s:o,s:{s:b},s:{s:b,s:[s,s,s,s,s,s,s],s:[]},s:{s:b},s:{s:b}},s:{s:s}}",
-			  "ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0", "hooks", "mountOptions", strv(opts),
-			  "linux", "namespaces", strv(ns), "cgroup", "v1", 0, "seccomp", "enabled", 1, "actions",
-			  "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-			  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRAP", "operators", "apparmor", "enabled",
-			  0, "selinux", "enabled", 0, "annotations", "run.oci.volt.version", VOLT_VERSION);
+	json_t *doc = json_pack(
+		"{s:s,s:s,s:[s,s,s,s,s,s],s:o,s:{s:o,s:{s:b,s:b,s:b,s:b},s:{s:b,s:[s,s,s,s,s,s,s],s:[]},s:{s:"
+		"b},s:{s:b}},s:{s:s}}",
+		"ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0", "hooks", "prestart", "createRuntime",
+		"createContainer", "startContainer", "poststart", "poststop", "mountOptions", strv(opts), "linux",
+		"namespaces", strv(ns), "cgroup", "v1", 0, "v2", 1, "systemd", 0, "systemdUser", 0, "seccomp",
+		"enabled", 1, "actions", "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+		"SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRAP", "operators", "apparmor", "enabled", 0,
+		"selinux", "enabled", 0, "annotations", "run.oci.volt.version", VOLT_VERSION);
 	char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(doc);
 	return text;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -34,6 +35,8 @@ static void test_round_trip(void **state)
 				   .rootfs = "/b/rootfs",
 				   .created = "2026-01-01T00:00:00Z",
 				   .annotations_json = "{\"k\":\"v\"}",
+				   .cgroup = "/sys/fs/cgroup/x",
+				   .hooks_json = "{\"poststop\":[{\"path\":\"/bin/true\"}]}",
 				   .pid = getpid(),
 				   .owner = 7};
 	struct volt_oci_state r;
@@ -47,8 +50,17 @@ static void test_round_trip(void **state)
 	assert_string_equal(r.bundle, "/b");
 	assert_int_equal(r.pid, getpid());
 	assert_int_equal(r.start, s.start);
+	assert_string_equal(r.cgroup, "/sys/fs/cgroup/x");
+	assert_string_equal(r.hooks_json, "{\"poststop\":[{\"path\":\"/bin/true\"}]}");
 	/* the test's own process runs and there is no fifo: running */
 	assert_int_equal(volt_oci_status_of(tmpl, &r), VOLT_OCI_RUNNING);
+	/* the paused mark: paused, until it goes */
+	char *mark = volt_path("%s/paused", dir);
+	assert_int_equal(close(open(mark, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)), 0);
+	assert_int_equal(volt_oci_status_of(tmpl, &r), VOLT_OCI_PAUSED);
+	assert_string_equal(volt_oci_status_name(VOLT_OCI_PAUSED), "paused");
+	assert_int_equal(unlink(mark), 0);
+	free(mark);
 	char *fifo = volt_path("%s/exec.fifo", dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	assert_int_equal(volt_oci_status_of(tmpl, &r), VOLT_OCI_CREATED);
