@@ -39,6 +39,7 @@
 
 #include "workload/monitor.h"
 #include "userns/early_userns.h"
+#include "workload/confine.h"
 #include "workload/lifecycle.h"
 #include "container/log.h"
 #include "container/skel.h"
@@ -491,6 +492,35 @@ static int join_container(struct volt_ctx *ctx, const char *ref, struct volt_spa
 	return r;
 }
 
+/* confine - the monitor's stages (confine.c), before the relay reads a
+ * byte of the container's; a detached monitor that may restart under the
+ * builtin policy first forks the child that will exec the next volt-shim,
+ * keeping the lock, since a confined process cannot. */
+static void confine(struct shim *s, int lock, struct volt_exec_later *restarter)
+{
+	struct volt_err err = {0};
+	char lfd[16];
+	snprintf(lfd, sizeof(lfd), "%d", lock);
+	cleanup_free char *shim = volt_ctx_helper(s->ctx, "volt-shim");
+	char *av[] = {"volt-shim", "--root",  s->ctx->root, "--runroot", s->ctx->runroot,
+		      "--id",	   s->row.id, "--lock-fd",  lfd,	 NULL};
+	if (!s->attach && volt_sup_shim_may_restart(s->ctx, s->row.id) &&
+	    volt_exec_later_start(restarter, shim, av, lock, &err) < 0)
+		volt_trace("monitor: no restart child");
+	struct volt_confine c = {.root = s->ctx->root,
+				 .runroot = s->ctx->runroot,
+				 .workload_dir = s->ctr_dir,
+				 .rm = s->spec.rm,
+				 .slirp = s->net.slirp != NULL};
+	if (volt_confine_monitor(&c, &err) < 0) {
+		char msg[VOLT_ERR_MSG_MAX + 32];
+		volt_err_format(&err, msg, sizeof(msg));
+		volt_warn("the monitor of %.12s is not confined: %s", s->row.id, msg);
+	}
+	cleanup_free char *report = volt_path("%s/monitor-forbidden.log", s->ctr_dir);
+	volt_confine_test_forbidden(report);
+}
+
 int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_monitor_opts *o)
 {
 	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1, .mntns_fd = -1};
@@ -648,7 +678,9 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	report_ready(&s, 0, NULL);
 	volt_trace("monitor: running recorded");
 
-	/* 4. relay until the container exits */
+	/* 4. confine, relay until the container exits */
+	struct volt_exec_later restarter = {.pid = -1, .fd = -1};
+	confine(&s, lock, &restarter);
 	raw_terminal(&s);
 	code = relay(&s, sfd);
 	volt_net_stop_ports(&s.net); /* before any fork below: no child may hold them */
@@ -666,15 +698,13 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		 * that keeps the lock (under systemd, the unit's Restart= does it) */
 		long ms = s.attach ? -1 : volt_sup_shim_next(s.ctx, s.row.id, code);
 		if (ms >= 0 && volt_sup_shim_wait(s.ctx, s.row.id, ms)) {
-			char lfd[16];
-			snprintf(lfd, sizeof(lfd), "%d", lock);
-			fcntl(lock, F_SETFD, 0);
-			cleanup_free char *shim = volt_ctx_helper(s.ctx, "volt-shim");
-			char *av[] = {"volt-shim", "--root", s.ctx->root, "--runroot", s.ctx->runroot,
-				      "--id",	   s.row.id, "--lock-fd", lfd,	       NULL};
-			execv(shim, av);
+			release_network(&s); /* the next monitor binds the same ports */
+			volt_exec_later_go(&restarter);
+			volt_trace("monitor: restarting");
+			return code;
 		}
 	}
+	volt_exec_later_drop(&restarter);
 	release_network(&s);
 	volt_trace("monitor: cleaned up");
 	return code;
