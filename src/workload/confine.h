@@ -61,7 +61,7 @@ void volt_exec_later_drop(struct volt_exec_later *x);
 
 /* volt_confine_test_forbidden - VOLT_TEST_MONITOR_FORBIDDEN=PATH (tests
  * only): try what the monitor must no longer do (read PATH, ptrace, exec)
- * and append one line per try to report_path. */
-void volt_confine_test_forbidden(const char *report_path);
+ * and append one line per try to dir/monitor-forbidden.log. */
+void volt_confine_test_forbidden(const char *dir);
 
 #endif

@@ -499,14 +499,15 @@ static int join_container(struct volt_ctx *ctx, const char *ref, struct volt_spa
 static void confine(struct shim *s, int lock, struct volt_exec_later *restarter)
 {
 	struct volt_err err = {0};
-	char lfd[16];
-	snprintf(lfd, sizeof(lfd), "%d", lock);
-	cleanup_free char *shim = volt_ctx_helper(s->ctx, "volt-shim");
-	char *av[] = {"volt-shim", "--root",  s->ctx->root, "--runroot", s->ctx->runroot,
-		      "--id",	   s->row.id, "--lock-fd",  lfd,	 NULL};
-	if (!s->attach && volt_sup_shim_may_restart(s->ctx, s->row.id) &&
-	    volt_exec_later_start(restarter, shim, av, lock, &err) < 0)
-		volt_trace("monitor: no restart child");
+	if (!s->attach && volt_sup_shim_may_restart(s->ctx, s->row.id)) {
+		char lfd[16];
+		snprintf(lfd, sizeof(lfd), "%d", lock);
+		cleanup_free char *shim = volt_ctx_helper(s->ctx, "volt-shim");
+		char *av[] = {"volt-shim", "--root",  s->ctx->root, "--runroot", s->ctx->runroot,
+			      "--id",	   s->row.id, "--lock-fd",  lfd,	 NULL};
+		if (volt_exec_later_start(restarter, shim, av, lock, &err) < 0)
+			volt_trace("monitor: no restart child");
+	}
 	struct volt_confine c = {.root = s->ctx->root,
 				 .runroot = s->ctx->runroot,
 				 .workload_dir = s->ctr_dir,
@@ -517,8 +518,7 @@ static void confine(struct shim *s, int lock, struct volt_exec_later *restarter)
 		volt_err_format(&err, msg, sizeof(msg));
 		volt_warn("the monitor of %.12s is not confined: %s", s->row.id, msg);
 	}
-	cleanup_free char *report = volt_path("%s/monitor-forbidden.log", s->ctr_dir);
-	volt_confine_test_forbidden(report);
+	volt_confine_test_forbidden(s->ctr_dir);
 }
 
 int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_monitor_opts *o)
