@@ -426,14 +426,19 @@ static int program(const struct volt_confine *c, char **bpf, size_t *len, struct
 	return 0;
 }
 
-/* install - every thread (TSYNC: a library may have made one); needs no_new_privs */
+/* install - on every thread (TSYNC: a library may have made one); needs
+ * no_new_privs. SPEC_ALLOW: the kernel would otherwise also switch on the
+ * speculative store bypass mitigation for the monitor, which guards a
+ * process running code someone else wrote (a browser's sandbox); the monitor
+ * runs none, and the mitigation costs it an MSR write at every switch to
+ * and from it on the CPUs that need one. */
 static int install(const char *bpf, size_t len, struct volt_err *err)
 {
 	struct sock_fprog fp = {.len = (unsigned short)(len / sizeof(struct sock_filter)),
 				.filter = (struct sock_filter *)bpf};
 	if (len / sizeof(struct sock_filter) > BPF_MAXINSNS)
 		return volt_err_set(err, EINVAL, "seccomp: a program of %zu instructions", len / 8);
-	if (volt_seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &fp) != 0)
+	if (volt_seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_SPEC_ALLOW, &fp) != 0)
 		return volt_err_sys(err, "seccomp: install the monitor's filter");
 	return 0;
 }
