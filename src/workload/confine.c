@@ -13,9 +13,10 @@
  *      it forks), /etc/resolv.conf (slirp's DNS), and with --rm the
  *      directory's way out (trash/, spare/); nothing executable;
  *   3. seccomp: an allow-list built with libseccomp from the tables below,
- *      one per concern, cached as BPF ($VOLT_ROOT/cache/seccomp/monitor-
- *      KEY.bpf, read before Landlock closes the cache) since compiling it
- *      costs ~0.8 ms a start.
+ *      one per concern, cached as BPF since compiling it costs ~0.8 ms a
+ *      start ($VOLT_ROOT/cache/monitor/seccomp-KEY.bpf, apart from the
+ *      containers' programs in cache/seccomp/, whose files the profile
+ *      cache counts and prunes; read before Landlock closes the cache).
  * A call off the list fails with EPERM (also for a foreign architecture):
  * the monitor and its workload live on, and the failure surfaces where the
  * call was made; a kill would take the workload with it (PDEATHSIG) for a
@@ -393,13 +394,13 @@ static uint64_t key(bool slirp)
 	return h;
 }
 
-/* program - the filter from $VOLT_ROOT/cache/seccomp/monitor-KEY.bpf, or
+/* program - the filter from $VOLT_ROOT/cache/monitor/seccomp-KEY.bpf, or
  * compiled (~0.8 ms of libseccomp here, most of the stage's cost) and
  * cached. Read before Landlock closes the cache. */
 static int program(const struct volt_confine *c, char **bpf, size_t *len, struct volt_err *err)
 {
-	cleanup_free char *dir = volt_path("%s/cache/seccomp", c->root);
-	cleanup_free char *file = volt_path("%s/monitor-%016llx.bpf", dir, (unsigned long long)key(c->slirp));
+	cleanup_free char *dir = volt_path("%s/cache/monitor", c->root);
+	cleanup_free char *file = volt_path("%s/seccomp-%016llx.bpf", dir, (unsigned long long)key(c->slirp));
 	struct volt_err miss;
 
 	if (volt_read_file(file, 1 << 20, bpf, len, &miss) == 0 && *len && *len % sizeof(struct sock_filter) == 0)
