@@ -526,6 +526,18 @@ int volt_exec_later_start(struct volt_exec_later *x, const char *path, char *con
 	return 0;
 }
 
+void volt_exec_later_shim(struct volt_exec_later *x, struct volt_ctx *ctx, const char *id, int lock)
+{
+	struct volt_err err;
+	char lfd[16];
+	snprintf(lfd, sizeof(lfd), "%d", lock);
+	cleanup_free char *shim = volt_ctx_helper(ctx, "volt-shim");
+	char *av[] = {"volt-shim", "--root",   ctx->root,   "--runroot", ctx->runroot,
+		      "--id",	   (char *)id, "--lock-fd", lfd,	 NULL};
+	if (volt_exec_later_start(x, shim, av, lock, &err) < 0)
+		volt_trace("monitor: no restart child");
+}
+
 int volt_exec_later_go(struct volt_exec_later *x)
 {
 	ssize_t n;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "state/context.h"
 #include "util/err.h"
 
 /* What the monitor still does, which decides what it keeps. */
@@ -52,6 +53,16 @@ struct volt_exec_later {
  * the fork. Return: 0, or -1 with err. */
 int volt_exec_later_start(struct volt_exec_later *x, const char *path, char *const argv[], int keep_fd,
 			  struct volt_err *err);
+
+#define VOLT_EXEC_LATER_INIT        \
+	{                           \
+		.pid = -1, .fd = -1 \
+	}
+
+/* volt_exec_later_shim - the child that will exec the next volt-shim of a
+ * restart under the builtin policy (volt-shim --lock-fd LOCK: the lock
+ * stays held across). Best effort: without it there is no restart. */
+void volt_exec_later_shim(struct volt_exec_later *x, struct volt_ctx *ctx, const char *id, int lock);
 
 /* volt_exec_later_go - tell the child to exec now. Return: 0, or -1 (the child is gone). */
 int volt_exec_later_go(struct volt_exec_later *x);

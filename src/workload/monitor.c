@@ -493,21 +493,10 @@ static int join_container(struct volt_ctx *ctx, const char *ref, struct volt_spa
 }
 
 /* confine - the monitor's stages (confine.c), before the relay reads a
- * byte of the container's; a detached monitor that may restart under the
- * builtin policy first forks the child that will exec the next volt-shim,
- * keeping the lock, since a confined process cannot. */
-static void confine(struct shim *s, int lock, struct volt_exec_later *restarter)
+ * byte of the container's */
+static void confine(struct shim *s)
 {
 	struct volt_err err = {0};
-	if (!s->attach && volt_sup_shim_may_restart(s->ctx, s->row.id)) {
-		char lfd[16];
-		snprintf(lfd, sizeof(lfd), "%d", lock);
-		cleanup_free char *shim = volt_ctx_helper(s->ctx, "volt-shim");
-		char *av[] = {"volt-shim", "--root",  s->ctx->root, "--runroot", s->ctx->runroot,
-			      "--id",	   s->row.id, "--lock-fd",  lfd,	 NULL};
-		if (volt_exec_later_start(restarter, shim, av, lock, &err) < 0)
-			volt_trace("monitor: no restart child");
-	}
 	struct volt_confine c = {.root = s->ctx->root,
 				 .runroot = s->ctx->runroot,
 				 .workload_dir = s->ctr_dir,
@@ -678,9 +667,12 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	report_ready(&s, 0, NULL);
 	volt_trace("monitor: running recorded");
 
-	/* 4. confine, relay until the container exits */
-	struct volt_exec_later restarter = {.pid = -1, .fd = -1};
-	confine(&s, lock, &restarter);
+	/* 4. confine, relay until the container exits. A confined process
+	 * cannot exec the next monitor of a restart: a child forked first will */
+	struct volt_exec_later restarter = VOLT_EXEC_LATER_INIT;
+	if (!s.attach && volt_sup_shim_may_restart(s.ctx, s.row.id))
+		volt_exec_later_shim(&restarter, s.ctx, s.row.id, lock);
+	confine(&s);
 	raw_terminal(&s);
 	code = relay(&s, sfd);
 	volt_net_stop_ports(&s.net); /* before any fork below: no child may hold them */
