@@ -250,7 +250,7 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		return cli_usage_error(cmd, "requires at least 1 argument (IMAGE)"), -1;
 	if (cli_supervise_check(cmd, &sup_opts, o->rm) < 0)
 		return -1;
-	if (preserve_fds && *detach)
+	if (preserve_fds && detach && *detach)
 		return cli_usage_error(cmd, "--preserve-fds needs a foreground run (not -d)"), -1;
 	if (!o->vm && (o->vm_kernel || o->vm_accel))
 		return cli_usage_error(cmd, "--kernel and --accel are for microVMs (--vm)"), -1;

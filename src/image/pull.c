@@ -446,6 +446,7 @@ int volt_image_pull(struct volt_ctx *ctx, const struct volt_idmap *map, const ch
 	job.layers = calloc(m.n_layers ? m.n_layers : 1, sizeof(*job.layers));
 	job.layer_digests = json_array();
 	if (!job.layers || !job.layer_digests) {
+		job.n_layers = 0; /* the cleanup at out walks job.layers */
 		volt_err_set(err, ENOMEM, "pull %s", full);
 		goto out;
 	}

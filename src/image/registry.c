@@ -227,6 +227,7 @@ static CURLcode perform(struct volt_registry *reg, struct req *r, const char *ra
 	struct curl_slist *hdrs = NULL;
 	CURLcode rc;
 
+	errbuf[0] = '\0'; /* callers read it on every failure, this one too */
 	if (!h)
 		return CURLE_OUT_OF_MEMORY;
 	pthread_mutex_lock(&reg->lock);

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/landlock.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,15 +21,6 @@
 #include "util/cleanup.h"
 #include "util/syscalls.h"
 
-#ifndef LANDLOCK_ACCESS_FS_REFER
-#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
-#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
-#endif
 #define VOLT_LL_NET_BIND_TCP (1ULL << 0)
 #define VOLT_LL_NET_CONNECT_TCP (1ULL << 1)
 #define VOLT_LL_SCOPE_ABSTRACT (1ULL << 0)
@@ -71,8 +61,8 @@ int volt_landlock_abi(void)
 	return r < 0 ? 0 : (int)r;
 }
 
-/* fs_known - the filesystem rights ABI abi knows */
-static uint64_t fs_known(int abi)
+/* volt_landlock_fs_all - the filesystem rights ABI abi knows */
+uint64_t volt_landlock_fs_all(int abi)
 {
 	uint64_t m = 0;
 	if (abi >= 1)
@@ -102,7 +92,7 @@ void volt_landlock_plan(const struct volt_ll_profile *p, int abi, bool exec, str
 		return;
 	}
 	if (p->n_paths)
-		out->fs_handled = fs_known(abi);
+		out->fs_handled = volt_landlock_fs_all(abi);
 	if (p->n_paths && abi < 2)
 		append(out->left_out, sizeof(out->left_out), "refer (ABI 2)");
 	if (p->n_paths && abi < 3)
@@ -186,5 +176,33 @@ int volt_landlock_apply(const struct volt_ll_profile *p, const struct volt_ll_pl
 	}
 	if (volt_landlock_restrict_self(rs, 0) < 0)
 		return volt_err_sys(err, "landlock: restrict the container");
+	return 0;
+}
+
+int volt_landlock_restrict(int abi, const struct volt_ll_rule *rules, size_t n, struct volt_err *err)
+{
+	struct volt_ll_ruleset_attr attr = {.handled_access_fs = volt_landlock_fs_all(abi)};
+	cleanup_close int rs = -1;
+
+	if (abi <= 0)
+		return volt_err_set(err, ENOSYS, "landlock: not available");
+	rs = volt_landlock_create_ruleset(&attr, attr_size(abi), 0);
+	if (rs < 0)
+		return volt_err_sys(err, "landlock: create the ruleset (ABI %d)", abi);
+	for (size_t i = 0; i < n; i++) {
+		struct volt_ll_path_beneath pb;
+		struct stat st;
+		cleanup_close int fd = open(rules[i].path, O_PATH | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0)
+			continue;
+		pb.allowed_access = rules[i].access & attr.handled_access_fs;
+		if (!S_ISDIR(st.st_mode))
+			pb.allowed_access &= FS_FILE_ONLY;
+		pb.parent_fd = fd;
+		if (pb.allowed_access && volt_landlock_add_rule(rs, VOLT_LL_RULE_PATH, &pb, 0) < 0)
+			return volt_err_sys(err, "landlock: allow %s", rules[i].path);
+	}
+	if (volt_landlock_restrict_self(rs, 0) < 0)
+		return volt_err_sys(err, "landlock: restrict self");
 	return 0;
 }

@@ -210,7 +210,7 @@ int volt_sup_pause(struct volt_ctx *ctx, struct volt_ctr_row *row, bool pause, s
 		cleanup_free char *dir = volt_cg_dir(cg);
 		cleanup_free char *own = volt_path("/volt-%.12s", row->id);
 		size_t cl = cg ? strlen(cg) : 0, ol = strlen(own);
-		if (dir && cl >= ol && !strcmp(cg + cl - ol, own))
+		if (dir && cg && cl >= ol && !strcmp(cg + cl - ol, own))
 			ret = volt_cg_freeze(dir, pause, err);
 		else
 			ret = signal_tree(row, pause ? SIGSTOP : SIGCONT, err);

@@ -75,6 +75,18 @@ long volt_sup_shim_next(struct volt_ctx *ctx, const char *id, int code)
 	return ms;
 }
 
+bool volt_sup_shim_may_restart(struct volt_ctx *ctx, const char *id)
+{
+	struct volt_err err;
+	struct volt_db *db = volt_ctx_db(ctx, &err);
+	struct volt_sup_rec r;
+	if (!db || volt_sup_rec_load(db, id, &r, &err) != 0)
+		return false;
+	bool may = r.active == VOLT_SUP_BUILTIN && r.restart.mode != VOLT_RESTART_NO;
+	volt_sup_rec_free(&r);
+	return may;
+}
+
 bool volt_sup_shim_wait(struct volt_ctx *ctx, const char *id, long ms)
 {
 	struct volt_err err;

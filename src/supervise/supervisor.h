@@ -159,5 +159,8 @@ long volt_sup_shim_next(struct volt_ctx *ctx, const char *id, int code);
 /* volt_sup_shim_wait - sleep ms, waking early when a stop was requested.
  * Returns true when the restart should go ahead. */
 bool volt_sup_shim_wait(struct volt_ctx *ctx, const char *id, long ms);
+/* volt_sup_shim_may_restart - whether some exit could make the builtin
+ * policy restart the container (a confining monitor prepares for it). */
+bool volt_sup_shim_may_restart(struct volt_ctx *ctx, const char *id);
 
 #endif

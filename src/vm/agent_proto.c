@@ -253,7 +253,7 @@ int volt_agent_decode(const uint8_t *body, size_t len, struct volt_agent_msg *m,
 		*why = "signal number out of range";
 		return -1;
 	}
-	if (type == VOLT_AGENT_RUN && !*m->args[0]) {
+	if (type == VOLT_AGENT_RUN && (!m->args[0] || !*m->args[0])) {
 		volt_agent_msg_free(m);
 		*why = "an empty command";
 		return -1;

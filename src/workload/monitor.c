@@ -39,6 +39,7 @@
 
 #include "workload/monitor.h"
 #include "userns/early_userns.h"
+#include "workload/confine.h"
 #include "workload/lifecycle.h"
 #include "workload/monitor_common.h"
 #include "workload/vm_monitor.h"
@@ -429,6 +430,24 @@ static int join_container(struct volt_ctx *ctx, const char *ref, struct volt_spa
 	return r;
 }
 
+/* confine - the monitor's stages (confine.c), before the relay reads a
+ * byte of the container's */
+static void confine(struct shim *s)
+{
+	struct volt_err err = {0};
+	struct volt_confine c = {.root = s->ctx->root,
+				 .runroot = s->ctx->runroot,
+				 .workload_dir = s->ctr_dir,
+				 .rm = s->spec.rm,
+				 .slirp = s->net.slirp != NULL};
+	if (volt_confine_monitor(&c, &err) < 0) {
+		char msg[VOLT_ERR_MSG_MAX + 32];
+		volt_err_format(&err, msg, sizeof(msg));
+		volt_warn("the monitor of %.12s is not confined: %s", s->row.id, msg);
+	}
+	volt_confine_test_forbidden(s->ctr_dir);
+}
+
 int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_monitor_opts *o)
 {
 	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1, .mntns_fd = -1};
@@ -590,7 +609,12 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	report_ready(&s, 0, NULL);
 	volt_trace("monitor: running recorded");
 
-	/* 4. relay until the container exits */
+	/* 4. confine, relay until the container exits. A confined process
+	 * cannot exec the next monitor of a restart: a child forked first will */
+	struct volt_exec_later restarter = VOLT_EXEC_LATER_INIT;
+	if (!s.attach && volt_sup_shim_may_restart(s.ctx, s.row.id))
+		volt_exec_later_shim(&restarter, s.ctx, s.row.id, lock);
+	confine(&s);
 	raw_terminal(&s);
 	code = relay(&s, sfd);
 	volt_net_stop_ports(&s.net); /* before any fork below: no child may hold them */
@@ -606,9 +630,15 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		drop_mount_namespace_in(&s, true);
 		/* builtin restart policy: back off, then run again as a fresh shim
 		 * that keeps the lock (under systemd, the unit's Restart= does it) */
-		if (!s.attach)
-			volt_monitor_restart(s.ctx, s.row.id, code, lock);
+		long ms = s.attach ? -1 : volt_sup_shim_next(s.ctx, s.row.id, code);
+		if (ms >= 0 && volt_sup_shim_wait(s.ctx, s.row.id, ms)) {
+			release_network(&s); /* the next monitor binds the same ports */
+			volt_exec_later_go(&restarter);
+			volt_trace("monitor: restarting");
+			return code;
+		}
 	}
+	volt_exec_later_drop(&restarter);
 	release_network(&s);
 	volt_trace("monitor: cleaned up");
 	return code;

@@ -159,7 +159,7 @@ static const struct volt_cmd_spec kernel_spec = {
 static int check_boot(struct volt_ctx *ctx, const struct volt_kernel *k, struct volt_vm_probe *p)
 {
 	struct volt_err err = {0}, ignore;
-	struct volt_vm_probe_result res;
+	struct volt_vm_probe_result res = {0};
 	cleanup_free char *init = volt_ctx_helper(ctx, "volt-init");
 	cleanup_free char *tmp = volt_path("%s/vm-check-XXXXXX", ctx->runroot);
 	if (!init) {
