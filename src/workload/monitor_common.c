@@ -78,19 +78,3 @@ int volt_monitor_exit_code(int status)
 		return 128 + WTERMSIG(status);
 	return VOLT_EXIT_INTERNAL;
 }
-
-/* under systemd, the unit's Restart= does it instead (volt_sup_shim_next
- * says no) */
-void volt_monitor_restart(struct volt_ctx *ctx, const char *id, int code, int lock)
-{
-	long ms = volt_sup_shim_next(ctx, id, code);
-	if (ms < 0 || !volt_sup_shim_wait(ctx, id, ms))
-		return;
-	char lfd[16];
-	snprintf(lfd, sizeof(lfd), "%d", lock);
-	fcntl(lock, F_SETFD, 0); /* the lock crosses the exec */
-	cleanup_free char *shim = volt_ctx_helper(ctx, "volt-shim");
-	char *av[] = {"volt-shim", "--root",   ctx->root,   "--runroot", ctx->runroot,
-		      "--id",	   (char *)id, "--lock-fd", lfd,	 NULL};
-	execv(shim, av);
-}

@@ -1,6 +1,6 @@
 /* What the monitors of both kinds of workload share (monitor.c runs a
  * container, vm_monitor.c a microVM): the lock, the word to a waiting volt,
- * the exit's record and the builtin restart. */
+ * the exit's record. */
 #ifndef VOLT_WORKLOAD_MONITOR_COMMON_H
 #define VOLT_WORKLOAD_MONITOR_COMMON_H
 
@@ -27,10 +27,5 @@ void volt_monitor_forget(struct volt_db *db, const char *id, int code, int lock_
 
 /* volt_monitor_exit_code - a wait status as a shell reports it */
 int volt_monitor_exit_code(int status);
-
-/* volt_monitor_restart - the builtin restart policy: when the supervision
- * record asks for another run after code, back off and exec a fresh
- * volt-shim that keeps the lock. Returns only when there is none. */
-void volt_monitor_restart(struct volt_ctx *ctx, const char *id, int code, int lock);
 
 #endif

@@ -56,6 +56,7 @@
 #include "vm/engine.h"
 #include "vm/kernel.h"
 #include "vm/qemu_argv.h"
+#include "workload/confine.h"
 #include "workload/lifecycle.h"
 #include "workload/monitor_common.h"
 #include "workload/vm_exec.h"
@@ -735,6 +736,21 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 		goto fail_started;
 	}
 	volt_monitor_report_ready(&m.ready_fd, 0, m.qemu, NULL);
+	/* QEMU runs: the monitor drops what it no longer needs (confine.c),
+	 * before it reads a byte of the guest's. A confined process cannot
+	 * exec the next monitor of a restart: a child forked first will */
+	struct volt_exec_later restarter = VOLT_EXEC_LATER_INIT;
+	if (!m.attach && volt_sup_shim_may_restart(ctx, m.row.id))
+		volt_exec_later_shim(&restarter, ctx, m.row.id, lock);
+	{
+		struct volt_confine c = {
+			.root = ctx->root, .runroot = ctx->runroot, .workload_dir = m.dir, .rm = m.spec.rm};
+		if (volt_confine_monitor(&c, &err) < 0) {
+			volt_err_format(&err, msg, sizeof(msg));
+			volt_warn("the monitor of %.12s is not confined: %s", m.row.id, msg);
+		}
+		volt_confine_test_forbidden(m.dir);
+	}
 	m.stdin_open = m.attach && m.spec.interactive;
 	raw_terminal(&m);
 	relay(&m, sfd);
@@ -765,9 +781,13 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 		volt_monitor_forget(db, m.row.id, code, lock);
 	} else {
 		volt_db_ctr_set_exited(db, m.row.id, code, volt_now_ns(), m.failed ? msg : NULL, &err);
-		if (!m.attach)
-			volt_monitor_restart(ctx, m.row.id, code, lock);
+		/* builtin restart policy: back off, then a fresh shim that
+		 * keeps the lock (under systemd, the unit's Restart= does it) */
+		long ms = m.attach ? -1 : volt_sup_shim_next(ctx, m.row.id, code);
+		if (ms >= 0 && volt_sup_shim_wait(ctx, m.row.id, ms))
+			volt_exec_later_go(&restarter);
 	}
+	volt_exec_later_drop(&restarter);
 	goto out;
 
 fail_started:

@@ -110,11 +110,13 @@ teardown() {
 	[ "${lines[0]}" = started ]
 	# pause: QEMU's vCPUs stop (QMP), so the guest's ticks stop; workload
 	# thaw (the seed's name) resumes them
+	for i in $(seq 1 60); do volt logs vm1 | grep -q tick && break; sleep 1; done
 	run volt pause vm1
 	[ "$status" -eq 0 ]
 	[ "$(volt inspect -f '{{.State.Status}}' vm1)" = paused ]
 	sleep 2
 	n=$(volt logs vm1 | grep -c tick)
+	[ "$n" -gt 0 ]
 	sleep 3
 	[ "$(volt logs vm1 | grep -c tick)" -eq "$n" ]
 	run volt workload thaw vm1
