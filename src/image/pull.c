@@ -158,6 +158,7 @@ static void *unpack_thread(void *arg)
 struct tee {
 	struct volt_partial part;
 	struct volt_blobchan *ch;
+	bool probed;	  /* the keep-or-not decision is made (tee_sink) */
 	bool reader_gone; /* the unpacker stopped: its error is the layer's */
 };
 
@@ -168,6 +169,15 @@ static int tee_sink(void *arg, const void *buf, size_t len)
 {
 	struct tee *t = arg;
 	volt_partial_write(&t->part, buf, len);
+	/* the probe: by VOLT_PARTIAL_PROBE bytes, a download that has filled the
+	 * ring outruns the unpacker (a fast registry): keeping would cost the
+	 * CPU the pull is bound by, and downloading again costs little; one the
+	 * unpacker waits for keeps its file, at no cost to the pull's time */
+	if (t->part.fd >= 0 && !t->part.have && !t->probed && t->part.written >= VOLT_PARTIAL_PROBE) {
+		t->probed = true;
+		if (t->ch->writer_blocks > 0)
+			volt_partial_drop(&t->part);
+	}
 	if (volt_blobchan_write(t->ch, buf, len) < 0) {
 		t->reader_gone = true;
 		return -1;
