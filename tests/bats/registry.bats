@@ -398,10 +398,16 @@ count_objects() {
 	[ "$status" -eq 0 ]
 }
 
-# partial_bytes: the bytes the partial download of test/rand's big layer holds
+# rand_layer: the partial download of test/rand's big layer (the largest; the
+# busybox layer is kept too, with half of its 1.1 MB)
+rand_layer() {
+	ls -S "$VOLT_ROOT/cas/partial/" 2>/dev/null | grep -v '\.' | head -n1
+}
+
+# partial_bytes: the bytes that partial download holds
 partial_bytes() {
 	local f
-	f=$(ls "$VOLT_ROOT/cas/partial/" 2>/dev/null | grep -v '\.' | head -n1)
+	f=$(rand_layer)
 	[ -n "$f" ] && stat -c %s "$VOLT_ROOT/cas/partial/$f" || echo 0
 }
 
@@ -428,7 +434,7 @@ interrupt_rand_pull() {
 	interrupt_rand_pull
 	kept=$(partial_bytes)
 	[ "$kept" -gt 1000000 ]
-	layer=$(ls "$VOLT_ROOT/cas/partial/" | grep -v '\.')
+	layer=$(rand_layer)
 	run volt pull "127.0.0.1:$P_LOG/test/rand:1"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -448,34 +454,36 @@ interrupt_rand_pull() {
 
 @test "a resumed pull from a registry that ignores Range downloads the layer in full and says so" {
 	interrupt_rand_pull
+	layer=$(rand_layer)
 	run volt pull "127.0.0.1:$P_NORANGE1/test/rand:1"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"the registry ignored the Range request to resume at "*"; downloaded in full"* ]]
-	[ "$(grep -c "ignored the Range request" <<<"$output")" -eq 1 ]
+	[[ "$output" == *"Layer sha256:${layer:0:12}: the registry ignored the Range request to resume at "*"; downloaded in full"* ]]
+	[ "$(grep -c "${layer:0:12}: the registry ignored the Range request" <<<"$output")" -eq 1 ]
 	run volt run --rm "127.0.0.1:$P_NORANGE1/test/rand:1" sh -c 'cat /opt/rand/* | wc -c'
 	[ "$output" -eq $((40 * 65536)) ]
 }
 
 @test "a kept partial download whose bytes changed is not used; cas gc removes partial downloads" {
 	interrupt_rand_pull
-	layer=$(ls "$VOLT_ROOT/cas/partial/" | grep -v '\.')
+	layer=$(rand_layer)
 	# a flipped byte: the record's sha256 no longer matches, the pull starts afresh
 	printf 'X' | dd of="$VOLT_ROOT/cas/partial/$layer" bs=1 seek=1000 conv=notrunc 2>/dev/null
 	run volt pull "127.0.0.1:$P_LOG/test/rand:1"
 	[ "$status" -eq 0 ]
-	[[ "$output" != *"resumed"* ]]
+	[[ "$output" != *"${layer:0:12} resumed"* ]]
 	[[ "$(grep "blob .*/blobs/sha256:$layer " "$D/log.log" | tail -n1)" == *" range=- status=200 "* ]]
 	# gc: what a second interrupted pull keeps goes
 	volt rmi "127.0.0.1:$P_LOG/test/rand:1" >/dev/null
 	volt cas gc >/dev/null
 	interrupt_rand_pull
+	n=$(ls "$VOLT_ROOT/cas/partial/" | grep -vc '\.')
 	run volt cas gc --dry-run
 	[[ "$output" == *"would remove partial download $layer"* ]]
-	[[ "$output" == *"1 partial download(s)"* ]]
+	[[ "$output" == *" $n partial download(s)"* ]]
 	run volt cas gc
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"removed"*"1 partial download(s)"* ]]
+	[[ "$output" == *"removed"*" $n partial download(s)"* ]]
 	[ -z "$(ls -A "$VOLT_ROOT/cas/partial")" ]
 }
 
