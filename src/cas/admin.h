@@ -102,7 +102,8 @@ int volt_cas_verify(struct volt_cas *cas, const struct volt_cas_verify_opts *o, 
 
 struct volt_cas_gc_result {
 	size_t objects, variants, checkouts, tmp;
-	size_t layers; /* layer records naming objects gone after this gc (gc_layers.c) */
+	size_t layers;	/* layer records naming objects gone after this gc (gc_layers.c) */
+	size_t partial; /* partial downloads of interrupted pulls (image/pull_partial.h) */
 	int64_t bytes;
 };
 
@@ -110,7 +111,8 @@ typedef void (*volt_cas_gc_cb)(const char *kind, const char *name, void *arg);
 
 /* volt_cas_gc - with the gc lock held exclusively: remove objects no ref
  * reaches, variants whose content or metadata no ref uses, checkouts without
- * a ref, layer records whose objects are gone, and what writers left in tmp/. dry_run only reports (cb per item).
+ * a ref, layer records whose objects are gone, what writers left in tmp/ and
+ * the partial downloads of interrupted pulls. dry_run only reports (cb per item).
  * Must run inside the store's user namespace (checkouts hold mapped owners).
  * A ref that cannot be read stops gc before anything is removed. */
 int volt_cas_gc(struct volt_cas *cas, bool dry_run, volt_cas_gc_cb cb, void *arg, struct volt_cas_gc_result *res,

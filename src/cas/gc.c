@@ -11,13 +11,17 @@
  * mode and mtime (the uid/gid in the name are the checkout's mapped ids,
  * which depend on the id map of whoever checked out; mode and mtime do not).
  * A variant of an older store, without the mtime, is kept when the mode
- * matches, as before. */
+ * matches, as before.
+ *
+ * Partial downloads an interrupted pull kept (cas/partial/) go as well:
+ * they save a download, but nothing refers to them. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -154,6 +158,44 @@ static int sweep_dir(struct volt_cas *cas, const char *name, struct volt_digest_
 	return 0;
 }
 
+/* sweep_partial - the partial downloads interrupted pulls kept (image
+ * pull_partial.h): no ref names them, so gc removes them all but one a pull
+ * has open (flock'ed; none can be, under the exclusive gc lock, but a pull
+ * of an older volt does not take it). Their bytes count in res->bytes. */
+static int sweep_partial(struct volt_cas *cas, bool dry, volt_cas_gc_cb cb, void *arg, struct volt_cas_gc_result *res,
+			 struct volt_err *err)
+{
+	cleanup_free char *path = volt_path("%s/partial", cas->dir);
+	cleanup_dir DIR *d = opendir(path);
+	struct dirent *de;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		struct stat st;
+		if (de->d_name[0] == '.')
+			continue;
+		bool data = strlen(de->d_name) == 64;
+		if (data) {
+			int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			if (fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0) {
+				close(fd);
+				continue;
+			}
+			if (fd >= 0)
+				close(fd);
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+				res->bytes += st.st_size;
+			res->partial++;
+			if (cb)
+				cb("partial download", de->d_name, arg);
+		}
+		if (!dry && unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT)
+			return volt_err_sys(err, "gc: remove partial/%s", de->d_name);
+	}
+	return 0;
+}
+
 int volt_cas_gc_unrecorded(struct volt_cas *cas, size_t *removed, struct volt_err *err)
 {
 	struct volt_digest_set live, modes, refs;
@@ -206,7 +248,8 @@ int volt_cas_gc(struct volt_cas *cas, bool dry_run, volt_cas_gc_cb cb, void *arg
 	if (sweep_objects(cas, &live, &modes, dry_run, cb, arg, res, err) < 0 ||
 	    sweep_dir(cas, "checkouts", &refs, dry_run, cb, arg, &res->checkouts, err) < 0 ||
 	    sweep_dir(cas, "tmp", &refs, dry_run, cb, arg, &res->tmp, err) < 0 ||
-	    volt_cas_gc_layers(cas, &live, dry_run, cb, arg, &res->layers, err) < 0)
+	    volt_cas_gc_layers(cas, &live, dry_run, cb, arg, &res->layers, err) < 0 ||
+	    sweep_partial(cas, dry_run, cb, arg, res, err) < 0)
 		goto out;
 	ret = 0;
 out:

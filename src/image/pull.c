@@ -41,6 +41,7 @@
 #include "image/layer.h"
 #include "image/layercache.h"
 #include "image/manifest.h"
+#include "image/pull_partial.h"
 #include "image/reference.h"
 #include "image/registry.h"
 #include "util/cleanup.h"
@@ -88,6 +89,7 @@ struct pull_layer {
 	json_t *whiteouts;
 	int index;
 	int ret;
+	int64_t kept; /* bytes kept in the partial file when the pull stopped */
 	struct volt_err err;
 };
 
@@ -151,37 +153,116 @@ static void *unpack_thread(void *arg)
 	return NULL;
 }
 
-/* chan_sink - blob bytes from curl into the unpacker's channel (blocking:
- * a slow unpacker slows the download, memory stays bounded). Return 0 / -1. */
-static int chan_sink(void *arg, const void *buf, size_t len)
+/* The download side of one layer: bytes go to the partial file (when the
+ * layer is big enough to be worth resuming) and to the unpacker. */
+struct tee {
+	struct volt_partial part;
+	struct volt_blobchan *ch;
+	bool probed;	  /* the keep-or-not decision is made (tee_sink) */
+	bool reader_gone; /* the unpacker stopped: its error is the layer's */
+};
+
+/* tee_sink - blob bytes from curl into the partial file and the unpacker's
+ * channel (blocking: a slow unpacker slows the download, memory stays
+ * bounded). Return 0 / -1. */
+static int tee_sink(void *arg, const void *buf, size_t len)
 {
-	return volt_blobchan_write(arg, buf, len);
+	struct tee *t = arg;
+	volt_partial_write(&t->part, buf, len);
+	/* the probe: by VOLT_PARTIAL_PROBE bytes, a download that has filled the
+	 * ring outruns the unpacker (a fast registry): keeping would cost the
+	 * CPU the pull is bound by, and downloading again costs little; one the
+	 * unpacker waits for keeps its file, at no cost to the pull's time */
+	if (t->part.fd >= 0 && !t->part.have && !t->probed && t->part.written >= VOLT_PARTIAL_PROBE) {
+		t->probed = true;
+		if (t->ch->writer_blocks > 0)
+			volt_partial_drop(&t->part);
+	}
+	if (volt_blobchan_write(t->ch, buf, len) < 0) {
+		t->reader_gone = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* feed_partial - the bytes an interrupted pull kept, to the unpacker first.
+ * Return 0, -1 (a read failed or the unpacker stopped: fetch in full). */
+static int feed_partial(struct tee *t, volatile int64_t *done)
+{
+	cleanup_free unsigned char *buf = malloc(1 << 18);
+	int64_t off = 0;
+
+	if (!buf)
+		return -1;
+	while (off < t->part.have) {
+		size_t want = t->part.have - off < (1 << 18) ? (size_t)(t->part.have - off) : (1 << 18);
+		ssize_t n = pread(t->part.fd, buf, want, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		if (volt_blobchan_write(t->ch, buf, (size_t)n) < 0) {
+			t->reader_gone = true;
+			return -1;
+		}
+		off += n;
+		__atomic_add_fetch(done, (int64_t)n, __ATOMIC_RELAXED);
+	}
+	return 0;
 }
 
 /* fetch_layer - download and unpack one layer into l->tree: this thread
- * runs curl, a second one unpacks, a 1 MiB channel between them. */
+ * runs curl, a second one unpacks, a 1 MiB channel between them. A layer of
+ * VOLT_PARTIAL_MIN or more is also kept in its partial file while it comes
+ * (pull_partial.h), and resumed from it when an earlier pull stopped. */
 static int fetch_layer(struct pull_job *job, struct pull_layer *l, struct volt_err *err)
 {
 	struct unpack_arg u = {.job = job, .l = l};
+	struct tee t = {.ch = &u.ch, .part = {.fd = -1, .dirfd = -1}};
 	pthread_t th;
 	int ret;
 
 	snprintf(u.lname, sizeof(u.lname), "%d (%.19s)", l->index + 1, l->d->digest);
 	if (volt_blobchan_init(&u.ch, 1 << 20) < 0)
 		return volt_err_set(err, ENOMEM, "layer %s", u.lname);
+	if (l->d->size >= VOLT_PARTIAL_MIN)
+		volt_partial_open(&job->cas, l->d->digest, &t.part);
 	if (pthread_create(&th, NULL, unpack_thread, &u) != 0) {
+		volt_partial_keep(&t.part);
 		volt_blobchan_free(&u.ch);
 		return volt_err_set(err, EAGAIN, "start unpacker thread");
 	}
 	l->info.state = VOLT_PULL_FETCHING;
-	ret = volt_registry_fetch_blob(&job->reg, l->d->digest, chan_sink, &u.ch, &l->info.done, err);
+	if (t.part.have > 0) {
+		l->info.resumed = t.part.have;
+		ret = feed_partial(&t, &l->info.done);
+	} else {
+		ret = 0;
+	}
+	if (ret == 0)
+		ret = volt_registry_fetch_blob(&job->reg, l->d->digest, t.part.have, tee_sink, &t, &l->info.done,
+					       &l->info.range_ignored, err);
+	else if (!t.reader_gone)
+		volt_err_set(err, EIO, "layer %s: read the partial download", u.lname);
 	volt_blobchan_close_writer(&u.ch);
 	pthread_join(th, NULL);
 	volt_blobchan_free(&u.ch);
+	if (ret < 0 && !t.reader_gone) {
+		/* the download stopped (signal, connection lost for good): what
+		 * came is kept for the next pull, which asks for the rest */
+		l->kept = volt_partial_keep(&t.part);
+	} else {
+		volt_partial_drop(&t.part);
+	}
 	if (u.ret < 0) {
 		/* the unpacker's error (hostile entry, digest mismatch, truncated
 		 * stream) says more than the download's aborted write */
 		*err = u.err;
+		if (t.part.have > 0 && !l->kept)
+			strncat(err->msg,
+				" (the layer was resumed from an interrupted pull's partial download; "
+				"that is removed: the next pull downloads it in full)",
+				sizeof(err->msg) - strlen(err->msg) - 1);
 		return -1;
 	}
 	if (ret < 0)
@@ -368,7 +449,16 @@ static void interrupted(struct pull_job *job, const char *full, int *lockfd, str
 {
 	size_t removed = 0;
 	struct volt_err gerr = {0};
+	int64_t kept = 0;
+	char partial[96] = "";
 	err->exit_code = 128 + got_signal;
+	for (int i = 0; i < job->n_layers; i++)
+		kept += job->layers[i].kept;
+	if (kept > 0) {
+		char h[32];
+		volt_human_size(kept, h, sizeof(h));
+		snprintf(partial, sizeof(partial), ", and %s of unfinished downloads to resume", h);
+	}
 	if (*lockfd < 0) { /* before the first object */
 		volt_err_set(err, 0, "pull %s: interrupted (%s) before anything was stored", full,
 			     strsignal(got_signal));
@@ -380,8 +470,8 @@ static void interrupted(struct pull_job *job, const char *full, int *lockfd, str
 	if (r == 0)
 		volt_err_set(err, 0,
 			     "pull %s: interrupted (%s); removed the %zu unfinished object(s) it stored, "
-			     "finished layers are kept for the next pull",
-			     full, strsignal(got_signal), removed);
+			     "finished layers are kept for the next pull%s",
+			     full, strsignal(got_signal), removed, partial);
 	else
 		volt_err_set(err, 0, "pull %s: interrupted (%s); `volt cas gc` removes what it stored%s%s", full,
 			     strsignal(got_signal), r < 0 ? " (" : " (another pull is writing)", r < 0 ? gerr.msg : "");

@@ -15,6 +15,8 @@ struct volt_pull_layer_info {
 	int64_t size;	    /* compressed size from the manifest */
 	int64_t done;	    /* bytes downloaded so far */
 	int state;	    /* VOLT_PULL_* */
+	int64_t resumed;    /* bytes an earlier, interrupted pull kept (fed first) */
+	bool range_ignored; /* the registry answered the resume in full (no Range) */
 };
 
 enum {

@@ -667,11 +667,11 @@ fail:
 	return -1;
 }
 
-int volt_registry_fetch_blob(struct volt_registry *reg, const char *digest, volt_blob_sink sink, void *arg,
-			     volatile int64_t *done, struct volt_err *err)
+int volt_registry_fetch_blob(struct volt_registry *reg, const char *digest, int64_t from, volt_blob_sink sink,
+			     void *arg, volatile int64_t *done, bool *range_ignored, struct volt_err *err)
 {
 	struct req r = {.method = "GET", .up_fd = -1, .body_max = 1 << 16, .sink = sink, .sink_arg = arg, .done = done};
-	int64_t have = 0;
+	int64_t have = from;
 	char range[64];
 	CURLcode rc = CURLE_OK;
 	int ret = -1;
@@ -684,6 +684,8 @@ int volt_registry_fetch_blob(struct volt_registry *reg, const char *digest, volt
 		snprintf(range, sizeof(range), "Range: bytes=%lld-", (long long)have);
 		int t = do_request(reg, &r, have ? range : NULL, &rc, &terr);
 		have += r.delivered;
+		if (have > 0 && r.status == 200 && range_ignored)
+			*range_ignored = true; /* the whole blob came, its first bytes were dropped */
 		if (r.sink_failed) {
 			volt_err_set(err, EPIPE, "registry %s: blob %s: the unpacker stopped reading", reg->domain,
 				     digest);

@@ -59,13 +59,15 @@ int volt_registry_get_blob_mem(struct volt_registry *reg, const char *digest, si
 /* The sink of a streamed blob: return 0 to go on, -1 to stop. */
 typedef int (*volt_blob_sink)(void *arg, const void *buf, size_t len);
 
-/* volt_registry_fetch_blob - stream blob digest into sink. A dropped
+/* volt_registry_fetch_blob - stream blob digest from byte `from` on (the
+ * caller has the bytes before it: Range: bytes=from-) into sink. A dropped
  * connection is resumed (Range: bytes=N-) up to 5 times; a server that
- * ignores Range has its first N bytes skipped. *done (may be NULL) counts
- * bytes delivered (read by the progress display). The caller checks the
- * digest (layer.c hashes while it unpacks). */
-int volt_registry_fetch_blob(struct volt_registry *reg, const char *digest, volt_blob_sink sink, void *arg,
-			     volatile int64_t *done, struct volt_err *err);
+ * ignores Range (answers 200) has its first N bytes skipped and sets
+ * *range_ignored (may be NULL). *done (may be NULL) counts bytes delivered
+ * (read by the progress display). The caller checks the digest (layer.c
+ * hashes while it unpacks). */
+int volt_registry_fetch_blob(struct volt_registry *reg, const char *digest, int64_t from, volt_blob_sink sink,
+			     void *arg, volatile int64_t *done, bool *range_ignored, struct volt_err *err);
 
 /* volt_registry_blob_exists - HEAD: 1 present, 0 absent, -1 error. */
 int volt_registry_blob_exists(struct volt_registry *reg, const char *digest, struct volt_err *err);

@@ -56,6 +56,7 @@
 #include "util/fds.h"
 #include "util/trace.h"
 #include "util/fs.h"
+#include "util/memsettle.h"
 
 struct shim {
 	struct volt_ctx *ctx;
@@ -607,6 +608,8 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		goto fail_started;
 	}
 	report_ready(&s, 0, NULL);
+	if (!s.attach) /* a detached monitor lives as long as its container (util/memsettle.c) */
+		volt_mem_settle();
 	volt_trace("monitor: running recorded");
 
 	/* 4. confine, relay until the container exits. A confined process

@@ -3,7 +3,8 @@
 # registry (Debian's docker-registry) that this file starts on 127.0.0.1:
 # a plain one, one with htpasswd basic auth, one with Bearer token auth (a
 # small python token server), and two python proxies in front of the plain
-# one (one cuts the first answer of each blob mid-body, one corrupts blobs).
+# one (one cuts the first answer of each blob mid-body, one corrupts blobs,
+# one stalls mid-blob, one logs the Range of each blob request, one drops it).
 # Images are built from busybox-static and pushed by registry_tool.py.
 
 load helpers
@@ -52,7 +53,7 @@ setup_file() {
 	mkdir -p "$D"
 	export P_PLAIN=$(free_port) P_BASIC=$(free_port) P_TOKEN=$(free_port) P_TOKSRV=$(free_port)
 	export P_CUT=$(free_port) P_BAD=$(free_port) P_NORANGE=$(free_port) P_TLS=$(free_port)
-	export P_STALL=$(free_port)
+	export P_STALL=$(free_port) P_LOG=$(free_port) P_NORANGE1=$(free_port)
 
 	registry_conf "$P_PLAIN" "$D/plain" >"$D/plain.yml"
 	htpasswd -Bbn reguser regpass >"$D/htpasswd"
@@ -76,7 +77,11 @@ setup_file() {
 	start bad $TOOL proxy "$P_BAD" "$P_PLAIN" corrupt
 	start norange $TOOL proxy "$P_NORANGE" "$P_PLAIN" cut-norange
 	start stall $TOOL proxy "$P_STALL" "$P_PLAIN" stall
-	for p in $P_PLAIN $P_BASIC $P_TOKEN $P_TOKSRV $P_CUT $P_BAD $P_NORANGE $P_TLS $P_STALL; do wait_port "$p"; done
+	start log $TOOL proxy "$P_LOG" "$P_PLAIN" log
+	start norange1 $TOOL proxy "$P_NORANGE1" "$P_PLAIN" norange
+	for p in $P_PLAIN $P_BASIC $P_TOKEN $P_TOKSRV $P_CUT $P_BAD $P_NORANGE $P_TLS $P_STALL $P_LOG $P_NORANGE1; do
+		wait_port "$p"
+	done
 
 	local R=127.0.0.1:$P_PLAIN
 	$TOOL push "$R" test/bb:1 --base "$BUSYBOX_TAR" --file etc/hello=hello-from-registry >"$D/bb.digest"
@@ -391,6 +396,95 @@ count_objects() {
 	# the next pull works
 	run volt pull "$R/test/rand:1"
 	[ "$status" -eq 0 ]
+}
+
+# rand_layer: the partial download of test/rand's big layer (the largest; the
+# busybox layer is kept too, with half of its 1.1 MB)
+rand_layer() {
+	ls -S "$VOLT_ROOT/cas/partial/" 2>/dev/null | grep -v '\.' | head -n1
+}
+
+# partial_bytes: the bytes that partial download holds
+partial_bytes() {
+	local f
+	f=$(rand_layer)
+	[ -n "$f" ] && stat -c %s "$VOLT_ROOT/cas/partial/$f" || echo 0
+}
+
+# interrupt_rand_pull: pull test/rand:1 through the stall proxy (which sends
+# half of each big blob, then nothing) and stop it with SIGTERM mid-layer
+interrupt_rand_pull() {
+	"$VOLT_BIN" pull "127.0.0.1:$P_STALL/test/rand:1" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local pid=$! rc=0 i
+	for i in $(seq 1 100); do
+		[ "$(partial_bytes)" -gt 1000000 ] && break
+		sleep 0.1
+	done
+	sleep 0.2
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	cat "$BATS_TEST_TMPDIR/out"
+	[ "$rc" -eq 143 ]
+	grep -q "of unfinished downloads to resume" "$BATS_TEST_TMPDIR/out"
+	# the kept bytes and their record (length, sha256)
+	ls "$VOLT_ROOT/cas/partial/"*.ok
+}
+
+@test "a pull interrupted mid-layer keeps the bytes; the next pull asks only for the rest (Range) and resumes" {
+	interrupt_rand_pull
+	kept=$(partial_bytes)
+	[ "$kept" -gt 1000000 ]
+	layer=$(rand_layer)
+	run volt pull "127.0.0.1:$P_LOG/test/rand:1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Layer sha256:${layer:0:12} resumed: "*" kept from an interrupted pull, not downloaded again"* ]]
+	# the registry was asked for the bytes after the kept ones, and sent only those
+	grep "blob .*/blobs/sha256:$layer " "$D/log.log"
+	line=$(grep "blob .*/blobs/sha256:$layer " "$D/log.log" | tail -n1)
+	[[ "$line" == *" range=bytes=$kept- status=206 "* ]]
+	sent=${line##*bytes=}
+	full=$(cat "$D/plain/docker/registry/v2/blobs/sha256/${layer:0:2}/$layer/data" | wc -c)
+	[ "$sent" -eq $((full - kept)) ]
+	# the layer is whole and the partial download is gone
+	run volt run --rm "127.0.0.1:$P_LOG/test/rand:1" sh -c 'cat /opt/rand/* | wc -c'
+	[ "$output" -eq $((40 * 65536)) ]
+	[ -z "$(ls -A "$VOLT_ROOT/cas/partial")" ]
+}
+
+@test "a resumed pull from a registry that ignores Range downloads the layer in full and says so" {
+	interrupt_rand_pull
+	layer=$(rand_layer)
+	run volt pull "127.0.0.1:$P_NORANGE1/test/rand:1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Layer sha256:${layer:0:12}: the registry ignored the Range request to resume at "*"; downloaded in full"* ]]
+	[ "$(grep -c "${layer:0:12}: the registry ignored the Range request" <<<"$output")" -eq 1 ]
+	run volt run --rm "127.0.0.1:$P_NORANGE1/test/rand:1" sh -c 'cat /opt/rand/* | wc -c'
+	[ "$output" -eq $((40 * 65536)) ]
+}
+
+@test "a kept partial download whose bytes changed is not used; cas gc removes partial downloads" {
+	interrupt_rand_pull
+	layer=$(rand_layer)
+	# a flipped byte: the record's sha256 no longer matches, the pull starts afresh
+	printf 'X' | dd of="$VOLT_ROOT/cas/partial/$layer" bs=1 seek=1000 conv=notrunc 2>/dev/null
+	run volt pull "127.0.0.1:$P_LOG/test/rand:1"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"${layer:0:12} resumed"* ]]
+	[[ "$(grep "blob .*/blobs/sha256:$layer " "$D/log.log" | tail -n1)" == *" range=- status=200 "* ]]
+	# gc: what a second interrupted pull keeps goes
+	volt rmi "127.0.0.1:$P_LOG/test/rand:1" >/dev/null
+	volt cas gc >/dev/null
+	interrupt_rand_pull
+	n=$(ls "$VOLT_ROOT/cas/partial/" | grep -vc '\.')
+	run volt cas gc --dry-run
+	[[ "$output" == *"would remove partial download $layer"* ]]
+	[[ "$output" == *" $n partial download(s)"* ]]
+	run volt cas gc
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"removed"*" $n partial download(s)"* ]]
+	[ -z "$(ls -A "$VOLT_ROOT/cas/partial")" ]
 }
 
 @test "a pull that fills the disk fails with 125, says where and that cas gc removes what it stored" {

@@ -15,7 +15,8 @@
       an HTTP proxy to the registry: MODE cut = the first blob answer is cut
       mid-body; cut-norange = the same, and Range headers are dropped (the
       resumed request gets the whole blob again); corrupt = blob bodies get a
-      flipped byte
+      flipped byte; log = forwarded as is, each blob answer logged (Range
+      asked, status, bytes sent); norange = logged too, Range headers dropped
   registry_tool.py token PORT KEY CERT
       a Bearer token server (RS256 JWT with x5c, signed by `openssl dgst`)
 Connections go to 127.0.0.1 only; every socket has a timeout.
@@ -275,7 +276,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length", 0) or 0)
         body = self.rfile.read(n) if n else None
         c = http.client.HTTPConnection("127.0.0.1", self.upstream, timeout=TIMEOUT)
-        drop = ("host", "connection") + (("range",) if self.mode == "cut-norange" else ())
+        drop = ("host", "connection") + (("range",) if self.mode in ("cut-norange", "norange") else ())
         hd = {k: v for k, v in self.headers.items() if k.lower() not in drop}
         c.request(self.command, self.path, body=body, headers=hd)
         r = c.getresponse()
@@ -287,6 +288,9 @@ class Proxy(http.server.BaseHTTPRequestHandler):
                 if self.path not in self.cut_done:
                     self.cut_done.add(self.path)
                     cut = True
+        if is_blob and self.mode in ("log", "norange"):
+            print("blob", self.path, "range=%s" % self.headers.get("Range", "-"), "status=%d" % r.status,
+                  "bytes=%d" % len(data), file=sys.stderr, flush=True)
         if is_blob and self.mode == "corrupt" and len(data) > 4096:
             data = bytearray(data)
             data[len(data) // 2] ^= 0xFF

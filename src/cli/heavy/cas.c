@@ -200,9 +200,10 @@ static int gc_in_userns(void *arg, struct volt_err *err)
 	if (ret < 0)
 		return -1;
 	volt_human_size(r.bytes, sz, sizeof(sz));
-	printf("%s %zu object(s), %zu variant(s) (%s), %zu checkout(s), %zu tmp entr%s, %zu layer record(s)\n",
+	printf("%s %zu object(s), %zu variant(s) (%s), %zu checkout(s), %zu tmp entr%s, %zu layer record(s), "
+	       "%zu partial download(s)\n",
 	       j->dry ? "gc --dry-run: would remove" : "gc: removed", r.objects, r.variants, sz, r.checkouts, r.tmp,
-	       r.tmp == 1 ? "y" : "ies", r.layers);
+	       r.tmp == 1 ? "y" : "ies", r.layers, r.partial);
 	fflush(stdout);
 	return 0;
 }

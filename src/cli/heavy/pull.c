@@ -107,6 +107,27 @@ static void draw_plain(struct progress_state *ps, const struct volt_pull_progres
 	}
 }
 
+/* say_resumed - once, at the end: the layers resumed from what an
+ * interrupted pull kept, and those the registry sent in full anyway. */
+static void say_resumed(const struct volt_pull_progress *p)
+{
+	for (int i = 0; i < p->n_layers; i++) {
+		const struct volt_pull_layer_info *l = &p->layers[i];
+		char h[32];
+		if (l->resumed <= 0)
+			continue;
+		human(l->resumed, h, sizeof(h));
+		if (l->range_ignored)
+			fprintf(stderr,
+				"Layer %.19s: the registry ignored the Range request to resume at %s; "
+				"downloaded in full\n",
+				l->digest, h);
+		else
+			fprintf(stderr, "Layer %.19s resumed: %s kept from an interrupted pull, not downloaded again\n",
+				l->digest, h);
+	}
+}
+
 /* on_progress - the pull progress callback: bars on a TTY, lines otherwise. */
 static void on_progress(void *arg, const struct volt_pull_progress *p)
 {
@@ -118,12 +139,15 @@ static void on_progress(void *arg, const struct volt_pull_progress *p)
 		draw_tty(ps, p);
 	else
 		draw_plain(ps, p);
+	if (p->final)
+		say_resumed(p);
 	if (p->final && !strcmp(p->phase, "done")) {
 		int64_t total = 0;
 		int fetched = 0;
 		for (int i = 0; i < p->n_layers; i++)
 			if (p->layers[i].state == VOLT_PULL_DONE) {
-				total += p->layers[i].done;
+				const struct volt_pull_layer_info *l = &p->layers[i];
+				total += l->done - (l->range_ignored ? 0 : l->resumed);
 				fetched++;
 			}
 		char t[32];

@@ -1,0 +1,12 @@
+/* Give back the memory a long-lived process used only to set itself up. */
+#ifndef VOLT_UTIL_MEMSETTLE_H
+#define VOLT_UTIL_MEMSETTLE_H
+
+/* volt_mem_settle - once setup is over (a detached container's monitor
+ * before it waits for events): free malloc's unused memory and unmap the
+ * page-cache pages of read-only file mappings (code, constants) that setup
+ * touched; what the process runs later comes back on first touch. Best
+ * effort: nothing fails. See memsettle.c. */
+void volt_mem_settle(void);
+
+#endif
