@@ -1,7 +1,7 @@
 /* volt history: an image's layers, newest first, from its config's history
  * (created, created_by, comment); each layer's size is what its layer record
- * (cas/layers/, image/layercache.h) holds, uncompressed, or the image's size
- * for a single-layer image that has no record (an import). */
+ * (cas/layers/, image/layercache.h) holds, uncompressed; layers without a
+ * record (an import's) share what the image's size leaves. */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -84,24 +84,31 @@ int cmd_history(struct volt_cli *cli, int argc, char **argv)
 	json_t *cfg = json_loads(img.config, 0, NULL), *layers = json_loads(img.layers ? img.layers : "[]", 0, NULL);
 	json_t *hist = json_object_get(cfg, "history");
 	size_t nh = json_array_size(hist), nl = json_array_size(layers);
-	/* the layer of each non-empty history entry, in order */
+	/* the layer of each non-empty history entry, in order (0: empty) */
 	long long *sizes = calloc(nh ? nh : 1, sizeof(*sizes));
-	size_t k = 0;
+	size_t k = 0, unknown = 0;
+	long long known = 0;
 	for (size_t i = 0; i < nh; i++) {
 		json_t *h = json_array_get(hist, i);
 		if (json_is_true(json_object_get(h, "empty_layer")) || k >= nl)
 			continue;
-		long long s = layer_size(ctx, json_string_value(json_array_get(layers, k)));
-		sizes[i] = s >= 0 ? s : nl == 1 ? img.size : 0;
-		k++;
+		sizes[i] = layer_size(ctx, json_string_value(json_array_get(layers, k++)));
+		if (sizes[i] < 0)
+			unknown++;
+		else
+			known += sizes[i];
 	}
+	/* layers without a record (imports): the rest of the image's size */
+	for (size_t i = 0; i < nh; i++)
+		if (sizes[i] < 0)
+			sizes[i] = img.size > known ? (img.size - known) / (long long)unknown : 0;
 	if (!quiet && !tmpl && !json)
-		printf("%-14s %-15s %-46s %-9s %s\n", "IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");
+		printf("%-14s %-24s %-46s %-9s %s\n", "IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");
 	if (!nh && !quiet) { /* no history (a plain import): one line for the image */
 		char sz[32];
 		volt_human_size(img.size, sz, sizeof(sz));
 		if (!tmpl && !json)
-			printf("%-14.12s %-15s %-46s %-9s %s\n", img.id, "N/A", "", sz, "");
+			printf("%-14.12s %-24s %-46s %-9s %s\n", img.id, "N/A", "", sz, "");
 	}
 	if (quiet)
 		printf(notrunc ? "sha256:%s\n" : "%.12s\n", img.id);
@@ -139,9 +146,9 @@ int cmd_history(struct volt_cli *cli, int argc, char **argv)
 			continue;
 		}
 		if (!notrunc && strlen(by) > 45)
-			printf("%-14s %-15s %.44s… %-9s %s\n", id, ago, by, sz, comment ? comment : "");
+			printf("%-14s %-24s %.44s… %-9s %s\n", id, ago, by, sz, comment ? comment : "");
 		else
-			printf("%-14s %-15s %-46s %-9s %s\n", id, ago, by, sz, comment ? comment : "");
+			printf("%-14s %-24s %-46s %-9s %s\n", id, ago, by, sz, comment ? comment : "");
 	}
 	free(sizes);
 	json_decref(cfg);
