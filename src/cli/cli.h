@@ -96,6 +96,8 @@ int cmd_diff(struct volt_cli *cli, int argc, char **argv);	   /* diff.c */
 int cmd_history(struct volt_cli *cli, int argc, char **argv);	   /* history.c */
 int cmd_system_df(struct volt_cli *cli, int argc, char **argv);	   /* system_df.c */
 int cmd_system_prune(struct volt_cli *cli, int argc, char **argv); /* system_prune.c */
+int cmd_events(struct volt_cli *cli, int argc, char **argv);	   /* events.c */
+extern const struct volt_cmd_spec cli_events_spec;
 extern const struct volt_cmd_spec cli_diff_spec, cli_history_spec, cli_system_df_spec, cli_system_prune_spec;
 /* cli_disk_use - each path's disk use, read in the store's user namespace
  * (system_df.c); sizes has a slot per path. -1 when it could not run. */

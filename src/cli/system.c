@@ -130,6 +130,7 @@ static int system_reset(struct volt_cli *cli, int argc, char **argv)
 }
 
 static const struct volt_cmd system_cmds[] = {
+	{"events", cmd_events, "Print container and image events (volt events)", &cli_events_spec},
 	{"df", cmd_system_df, "Show the disk use of images, containers, volumes and build cache", &cli_system_df_spec},
 	{"prune", cmd_system_prune, "Remove stopped containers, dangling images (and unused volumes)",
 	 &cli_system_prune_spec},

@@ -297,3 +297,37 @@ subuid_start() {
 	volt inspect busybox >/dev/null
 	volt rm -f pr-live >/dev/null
 }
+
+@test "events: what the commands did, from the event log; --since/--until, --filter, --format" {
+	t0=$(date +%s.%N)
+	volt run --name ev-a busybox sh -c 'exit 3' || true
+	volt rename ev-a ev-b
+	volt rm ev-b >/dev/null
+	volt tag busybox ev-img:1
+	volt rmi ev-img:1 >/dev/null
+	run volt events --since "$t0" --until 0s
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *" container create "*"(image=busybox, name=ev-a)" ]]
+	[[ "$output" == *" container start "* ]]
+	[[ "$output" == *" container die "*"exitCode=3"* ]]
+	[[ "$output" == *" container rename "*"name=ev-b"* ]]
+	# a removed container's events keep the name it had
+	[[ "$output" == *" container destroy "*"name=ev-b"* ]]
+	[[ "$output" == *" image tag "*"name=ev-img:1"* ]]
+	[[ "$output" == *" image untag "* ]]
+	run volt events --since "$t0" --until 0s -f event=die -f container=ev-a --format json
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$(jq -r '.Actor.Attributes.exitCode' <<<"$output")" = 3 ]
+	[ "$(jq -r .status <<<"$output")" = die ]
+	run volt events --since "$t0" --until 0s -f type=image --format '{{.Action}}'
+	[ "${lines[0]}" = tag ]
+	# without --since only new events: none before --until
+	run volt events --until 1s
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run volt events --since yesterday
+	[ "$status" -eq 125 ]
+	run volt events -f bogus=1 --until 0s
+	[ "$status" -eq 125 ]
+}
