@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -109,6 +110,16 @@ int volt_rootview_run(struct volt_ctx *ctx, const struct volt_ctr_row *row, volt
 		return volt_err_said(err, ENOTSUP, "%s is a microVM: its files are not reachable from here", row->name);
 	if ((row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED) && row->pid > 0)
 		return joined(row->pid, &j, err);
+	/* the monitor's lock, held while its layers are mounted here: a start
+	 * meanwhile waits, then fails, rather than mount the same upper layer
+	 * twice (overlayfs calls that undefined) */
+	cleanup_close int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock < 0)
+		return volt_err_sys(err, "open %s", dir);
+	if (flock(lock, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ?
+			       volt_err_said(err, EBUSY, "%s was started meanwhile: try again", row->name) :
+			       volt_err_sys(err, "lock %s", dir);
 	if (volt_spec_from_json(&spec, row->spec, err) < 0)
 		return -1;
 	volt_skel_apply(ctx->root, &spec); /* the mount points, as the container has them */

@@ -19,7 +19,9 @@ typedef int (*volt_rootview_fn)(void *arg, int rootfd, struct volt_err *err);
  * container's processes cannot see it) and is undumpable. A created or
  * exited one: a fresh user namespace with its map, a private mount
  * namespace, its image checkout and upper layer mounted as overlayfs on its
- * directory (the native overlay only; its volumes are not mounted).
+ * directory (the native overlay only; its volumes are not mounted), holding
+ * the container's lock meanwhile (a `volt start` then waits a second, then
+ * fails).
  * Return: fn's result (0), or -1 with err. */
 int volt_rootview_run(struct volt_ctx *ctx, const struct volt_ctr_row *row, volt_rootview_fn fn, void *arg,
 		      struct volt_err *err);
