@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "state/context.h"
 #include "util/err.h"
@@ -86,6 +87,24 @@ extern const struct volt_cmd_spec cli_appliance_spec; /* heavy/appliance.c */ /*
 /* cli_info_vm - the microVM section of `volt info` (cli/info_vm.c; new ref) */
 struct json_t *cli_info_vm(struct volt_ctx *ctx);
 void cli_info_vm_print(struct json_t *o);
+/* docker's verbs over a container's files (cli17a) */
+int cmd_cp(struct volt_cli *cli, int argc, char **argv);     /* heavy/cp.c */
+int cmd_export(struct volt_cli *cli, int argc, char **argv); /* heavy/export.c */
+int cmd_commit(struct volt_cli *cli, int argc, char **argv); /* heavy/commit.c */
+extern const struct volt_cmd_spec cli_cp_spec, cli_export_spec, cli_commit_spec;
+int cmd_diff(struct volt_cli *cli, int argc, char **argv);	   /* diff.c */
+int cmd_history(struct volt_cli *cli, int argc, char **argv);	   /* history.c */
+int cmd_system_df(struct volt_cli *cli, int argc, char **argv);	   /* system_df.c */
+int cmd_system_prune(struct volt_cli *cli, int argc, char **argv); /* system_prune.c */
+int cmd_events(struct volt_cli *cli, int argc, char **argv);	   /* events.c */
+extern const struct volt_cmd_spec cli_events_spec;
+extern const struct volt_cmd_spec cli_diff_spec, cli_history_spec, cli_system_df_spec, cli_system_prune_spec;
+/* cli_disk_use - each path's disk use, read in the store's user namespace
+ * (system_df.c); sizes has a slot per path. -1 when it could not run. */
+int cli_disk_use(char **paths, int64_t *sizes);
+/* cli_containers_prune_run - remove the stopped containers, printing their
+ * ids under "Deleted Containers:"; their disk use in *total (prune.c) */
+int cli_containers_prune_run(struct volt_ctx *ctx, int64_t *total, bool *any);
 extern const struct volt_cmd_spec cli_import_spec, cli_pull_spec, cli_login_spec, cli_logout_spec, cli_push_spec,
 	cli_save_spec, cli_load_spec;
 

@@ -256,6 +256,7 @@ static const struct volt_cmd image_cmds[] = {
 	{"list", cmd_images, NULL, &cli_images_spec},
 	{"rm", cmd_rmi, "Remove images", &cli_rmi_spec},
 	{"tag", cmd_tag, "Give an image another name", &cli_tag_spec},
+	{"history", cmd_history, "Show the layers of an image", &cli_history_spec},
 	{"pull", cli_exec_heavy, "Pull from a registry (volt pull)", NULL},
 	{"push", cli_exec_heavy, "Push to a registry (volt push)", NULL},
 	{"save", cli_exec_heavy, "Write an oci-archive", NULL},

@@ -69,33 +69,27 @@ static int collect(const struct volt_ctr_row *c, void *arg)
 	return 0;
 }
 
-int cmd_container_prune(struct volt_cli *cli, int argc, char **argv)
+/* cli_containers_prune_run - remove the stopped containers, printing
+ * "Deleted Containers:" and their ids; *total gets their disk use (also for
+ * volt system prune). Return: 0, or the exit code of the last failure. */
+int cli_containers_prune_run(struct volt_ctx *ctx, int64_t *total, bool *any)
 {
 	cleanup_strv char **ids = NULL;
 	struct volt_err err = {0};
-	struct volt_ctx *ctx;
 	struct volt_db *db;
-	bool force = false, any = false;
-	int64_t total = 0;
-	char size[32];
-	int c, ret = 0;
+	int ret = 0;
 
-	while ((c = cli_getopt(argc, argv, &cli_container_prune_spec)) != -1)
-		if (c == 'f')
-			force = true;
-	if (optind < argc)
-		return cli_usage_error("container prune", "takes no argument");
-	if (!(ctx = cli_ctx(cli)))
-		return VOLT_EXIT_INTERNAL;
-	if (!cli_confirm("WARNING! This will remove all stopped containers.", force))
-		return 0;
+	*total = 0;
+	*any = false;
 	du_total = mmap(NULL, sizeof(*du_total), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (du_total == MAP_FAILED) {
 		volt_err_sys(&err, "mmap");
 		return cli_fail(&err);
 	}
-	if (!(db = volt_ctx_db(ctx, &err)) || volt_db_ctr_list(db, collect, &ids, &err) < 0)
+	if (!(db = volt_ctx_db(ctx, &err)) || volt_db_ctr_list(db, collect, &ids, &err) < 0) {
+		munmap(du_total, sizeof(*du_total));
 		return cli_fail(&err);
+	}
 	for (size_t i = 0; ids && ids[i]; i++) {
 		struct volt_ctr_row row;
 		int r = volt_ctr_load(ctx, ids[i], &row, &err);
@@ -111,17 +105,38 @@ int cmd_container_prune(struct volt_cli *cli, int argc, char **argv)
 			if (volt_ctr_remove(ctx, &row, false, &err) < 0) {
 				ret = cli_fail(&err);
 			} else {
-				if (!any)
+				if (!*any)
 					printf("Deleted Containers:\n");
-				any = true;
+				*any = true;
 				printf("%s\n", row.id);
-				total += n;
+				*total += n;
 			}
 		}
 		volt_ctr_row_free(&row);
 	}
+	munmap(du_total, sizeof(*du_total));
+	return ret;
+}
+
+int cmd_container_prune(struct volt_cli *cli, int argc, char **argv)
+{
+	struct volt_ctx *ctx;
+	bool force = false, any;
+	int64_t total;
+	char size[32];
+	int c;
+
+	while ((c = cli_getopt(argc, argv, &cli_container_prune_spec)) != -1)
+		if (c == 'f')
+			force = true;
+	if (optind < argc)
+		return cli_usage_error("container prune", "takes no argument");
+	if (!(ctx = cli_ctx(cli)))
+		return VOLT_EXIT_INTERNAL;
+	if (!cli_confirm("WARNING! This will remove all stopped containers.", force))
+		return 0;
+	int ret = cli_containers_prune_run(ctx, &total, &any);
 	volt_human_size(total, size, sizeof(size));
 	printf("%sTotal reclaimed space: %s\n", any ? "\n" : "", size);
-	munmap(du_total, sizeof(*du_total));
 	return ret;
 }

@@ -130,6 +130,10 @@ static int system_reset(struct volt_cli *cli, int argc, char **argv)
 }
 
 static const struct volt_cmd system_cmds[] = {
+	{"events", cmd_events, "Print container and image events (volt events)", &cli_events_spec},
+	{"df", cmd_system_df, "Show the disk use of images, containers, volumes and build cache", &cli_system_df_spec},
+	{"prune", cmd_system_prune, "Remove stopped containers, dangling images (and unused volumes)",
+	 &cli_system_prune_spec},
 	{"reset", system_reset, "Remove every container, image and volume, the store and the runtime directory",
 	 &reset_spec},
 	{NULL, NULL, NULL, NULL},

@@ -1,4 +1,5 @@
 #include "state/db.h"
+#include "state/events.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -133,6 +134,7 @@ int volt_db_open(struct volt_db *db, const char *volt_root, struct volt_err *err
 	cleanup_free char *path = volt_path("%s/state.db", volt_root);
 
 	db->h = NULL;
+	volt_events_root(volt_root);
 	if (volt_mkdir_p(volt_root, 0700, err) < 0)
 		return -1;
 	if (connect(db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) != SQLITE_OK) {
@@ -317,7 +319,13 @@ int volt_db_image_add(struct volt_db *db, const struct volt_image_row *img, cons
 			     repo, tag ? tag : "latest", img->id),
 			err, "tag image") < 0)
 		goto fail;
-	return volt_db_commit(db, err);
+	if (volt_db_commit(db, err) < 0)
+		return -1;
+	if (repo) {
+		cleanup_free char *name = volt_path("%s:%s", repo, tag ? tag : "latest");
+		volt_event("image", "tag", img->id, "name", name, (char *)NULL);
+	}
+	return 0;
 fail:
 	volt_db_rollback(db);
 	return -1;
@@ -413,8 +421,12 @@ int volt_db_image_list(struct volt_db *db, volt_image_cb cb, void *arg, struct v
 
 int volt_db_image_untag(struct volt_db *db, const char *repo, const char *tag, struct volt_err *err)
 {
-	return run(db, prep(db, err, "DELETE FROM image_names WHERE repo = ? AND tag = ?", "ss", repo, tag), err,
-		   "untag image");
+	if (run(db, prep(db, err, "DELETE FROM image_names WHERE repo = ? AND tag = ?", "ss", repo, tag), err,
+		"untag image") < 0)
+		return -1;
+	cleanup_free char *name = volt_path("%s:%s", repo, tag);
+	volt_event("image", "untag", name, "name", name, (char *)NULL);
+	return 0;
 }
 
 int volt_db_image_untag_all(struct volt_db *db, const char *id, struct volt_err *err)
@@ -426,7 +438,10 @@ int volt_db_image_delete(struct volt_db *db, const char *id, struct volt_err *er
 {
 	if (run(db, prep(db, err, "DELETE FROM image_names WHERE image_id = ?", "s", id), err, "rmi") < 0)
 		return -1;
-	return run(db, prep(db, err, "DELETE FROM images WHERE id = ?", "s", id), err, "rmi");
+	if (run(db, prep(db, err, "DELETE FROM images WHERE id = ?", "s", id), err, "rmi") < 0)
+		return -1;
+	volt_event("image", "delete", id, (char *)NULL);
+	return 0;
 }
 
 static int count(struct volt_db *db, const char *sql, const char *id, struct volt_err *err)
@@ -479,6 +494,8 @@ int volt_db_ctr_insert(struct volt_db *db, const struct volt_ctr_row *c, struct 
 		return volt_err_said(err, EEXIST, "the container name \"%s\" is already in use", c->name);
 	if (r != SQLITE_DONE)
 		return db_fail(db, err, "add container");
+	volt_event("container", "create", c->id, "image",
+		   c->image_name && c->image_name[0] ? c->image_name : c->image_id, "name", c->name, (char *)NULL);
 	return 0;
 }
 
@@ -556,6 +573,7 @@ int volt_db_ctr_list(struct volt_db *db, volt_ctr_cb cb, void *arg, struct volt_
 int volt_db_ctr_set_running(struct volt_db *db, const char *id, int pid, int shim_pid, long long started,
 			    struct volt_err *err)
 {
+	volt_event("container", "start", id, (char *)NULL);
 	return run(db,
 		   prep(db, err,
 			"UPDATE containers SET state = ?, pid = ?, shim_pid = ?, started = ?, finished = 0,"
@@ -573,11 +591,16 @@ int volt_db_ctr_set_exited(struct volt_db *db, const char *id, int exit_code, lo
 				"iilss", (int)VOLT_CTR_EXITED, exit_code, finished, error, id);
 	if (st && !error)
 		sqlite3_bind_null(st, 4);
+	char code[16];
+	snprintf(code, sizeof(code), "%d", exit_code);
+	volt_event("container", "die", id, "exitCode", code, (char *)NULL);
 	return run(db, st, err, "update container");
 }
 
 int volt_db_ctr_set_state(struct volt_db *db, const char *id, enum volt_ctr_state s, struct volt_err *err)
 {
+	if (s == VOLT_CTR_PAUSED || s == VOLT_CTR_RUNNING)
+		volt_event("container", s == VOLT_CTR_PAUSED ? "pause" : "unpause", id, (char *)NULL);
 	return run(db, prep(db, err, "UPDATE containers SET state = ? WHERE id = ?", "is", (int)s, id), err,
 		   "update container");
 }
@@ -600,10 +623,12 @@ int volt_db_ctr_rename(struct volt_db *db, const char *id, const char *name, str
 		return volt_err_said(err, EEXIST, "the container name \"%s\" is already in use", name);
 	if (r != SQLITE_DONE)
 		return db_fail(db, err, "rename container");
+	volt_event("container", "rename", id, "name", name, (char *)NULL);
 	return 0;
 }
 
 int volt_db_ctr_delete(struct volt_db *db, const char *id, struct volt_err *err)
 {
+	volt_event("container", "destroy", id, (char *)NULL);
 	return run(db, prep(db, err, "DELETE FROM containers WHERE id = ?", "s", id), err, "remove container");
 }

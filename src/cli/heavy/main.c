@@ -24,6 +24,18 @@ static const struct volt_cmd_spec image_spec = {
 	.subs = image_cmds,
 };
 
+/* volt container SUBCOMMAND, for those that live here */
+static const struct volt_cmd container_cmds[] = {
+	{"cp", cmd_cp, NULL, &cli_cp_spec},
+	{"export", cmd_export, NULL, &cli_export_spec},
+	{"commit", cmd_commit, NULL, &cli_commit_spec},
+	{NULL, NULL, NULL, NULL},
+};
+static const struct volt_cmd_spec container_spec = {
+	.usage = "Usage: volt container COMMAND\n\nThe container commands of volt-image.\n",
+	.subs = container_cmds,
+};
+
 static const struct volt_cmd commands[] = {
 	{"image", NULL, NULL, &image_spec},
 	{"cas", NULL, NULL, &cli_cas_spec},
@@ -35,6 +47,10 @@ static const struct volt_cmd commands[] = {
 	{"push", cmd_push, NULL, &cli_push_spec},
 	{"login", cmd_login, NULL, &cli_login_spec},
 	{"logout", cmd_logout, NULL, &cli_logout_spec},
+	{"cp", cmd_cp, NULL, &cli_cp_spec},
+	{"export", cmd_export, NULL, &cli_export_spec},
+	{"commit", cmd_commit, NULL, &cli_commit_spec},
+	{"container", NULL, NULL, &container_spec},
 };
 
 int main(int argc, char **argv)

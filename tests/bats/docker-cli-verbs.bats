@@ -1,0 +1,333 @@
+#!/usr/bin/env bats
+# docker's verbs over a container's files and the store as a whole: cp,
+# diff, export, commit, history, system df, system prune (docs/docker-cli.md).
+
+load helpers
+
+setup_file() {
+	volt_env
+	require_userns
+	import_busybox
+}
+
+setup() {
+	volt_env
+}
+
+# subuid_start: the first subordinate uid of the user (full mode)
+subuid_start() {
+	grep "^$(id -un):" /etc/subuid | head -1 | cut -d: -f2
+}
+
+@test "cp into a created container and out of it, with docker's path rules" {
+	volt create --name cp-created busybox sh -c 'cat /tmp/in.txt /tmp/d/sub/f /tmp/c/sub/f; ls /tmp/c' >/dev/null
+	echo hello >"$BATS_TEST_TMPDIR/in.txt"
+	mkdir -p "$BATS_TEST_TMPDIR/d/sub"
+	echo deep >"$BATS_TEST_TMPDIR/d/sub/f"
+	# a file into a directory keeps its name
+	run volt cp "$BATS_TEST_TMPDIR/in.txt" cp-created:/tmp/
+	[ "$status" -eq 0 ]
+	# a directory into a directory goes inside; SRC/. copies its contents
+	run volt cp "$BATS_TEST_TMPDIR/d" cp-created:/tmp
+	[ "$status" -eq 0 ]
+	run volt cp "$BATS_TEST_TMPDIR/d/." cp-created:/tmp/c
+	[ "$status" -eq 0 ]
+	run volt start -a cp-created
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = hello ]
+	[ "${lines[1]}" = deep ]
+	[ "${lines[2]}" = deep ]
+	[ "${lines[3]}" = sub ]
+	# out of the (now exited) container: onto a new name, and into a directory
+	run volt cp cp-created:/tmp/in.txt "$BATS_TEST_TMPDIR/back.txt"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/back.txt")" = hello ]
+	mkdir "$BATS_TEST_TMPDIR/outdir"
+	run volt cp cp-created:/tmp/d "$BATS_TEST_TMPDIR/outdir"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/outdir/d/sub/f")" = deep ]
+	# a missing directory named with a trailing slash is refused, one line
+	run volt cp "$BATS_TEST_TMPDIR/in.txt" cp-created:/no/such/
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "volt: cp: "* ]]
+	run volt cp cp-created:/tmp/d "$BATS_TEST_TMPDIR/back.txt"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"cannot copy a directory to a file"* ]]
+	volt rm cp-created >/dev/null
+}
+
+@test "cp with a running container: copies in belong to its root, copies out to the user" {
+	volt run -d --name cp-run busybox sleep 300 >/dev/null
+	echo x >"$BATS_TEST_TMPDIR/f"
+	run volt cp "$BATS_TEST_TMPDIR/f" cp-run:/tmp/f
+	[ "$status" -eq 0 ]
+	run volt exec cp-run stat -c '%u:%g %s' /tmp/f
+	[ "$output" = "0:0 2" ]
+	run volt exec cp-run sh -c 'echo made-inside > /tmp/g'
+	run volt cp cp-run:/tmp/g "$BATS_TEST_TMPDIR/g"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/g")" = made-inside ]
+	[ "$(stat -c %u "$BATS_TEST_TMPDIR/g")" = "$(id -u)" ]
+	volt rm -f cp-run >/dev/null
+}
+
+@test "cp: symlinks and .. in the container never reach the host" {
+	mkdir "$BATS_TEST_TMPDIR/outside"
+	echo secret >"$BATS_TEST_TMPDIR/secret"
+	echo x >"$BATS_TEST_TMPDIR/f"
+	volt run -d --name cp-esc busybox sh -c "ln -s $BATS_TEST_TMPDIR/outside /tmp/esc; ln -s ../../../../../../$BATS_TEST_TMPDIR/secret /tmp/rel; sleep 300" >/dev/null
+	wait_for volt exec cp-esc test -L /tmp/rel
+	# writing through an absolute symlink: resolved in the container, where
+	# that directory does not exist
+	run volt cp "$BATS_TEST_TMPDIR/f" cp-esc:/tmp/esc/f
+	[ "$status" -eq 125 ]
+	[ ! -e "$BATS_TEST_TMPDIR/outside/f" ]
+	# reading through a relative symlink full of ..
+	run volt cp -L cp-esc:/tmp/rel "$BATS_TEST_TMPDIR/got"
+	[ "$status" -eq 125 ]
+	[ ! -e "$BATS_TEST_TMPDIR/got" ]
+	run volt cp "cp-esc:/../../../../$BATS_TEST_TMPDIR/secret" "$BATS_TEST_TMPDIR/got"
+	[ "$status" -eq 125 ]
+	[ ! -e "$BATS_TEST_TMPDIR/got" ]
+	# without -L a symlink is copied as a symlink
+	run volt cp cp-esc:/tmp/rel "$BATS_TEST_TMPDIR/link"
+	[ "$status" -eq 0 ]
+	[ -L "$BATS_TEST_TMPDIR/link" ]
+	# the same with the container stopped (its layers mounted, not its namespaces)
+	volt rm -f cp-esc >/dev/null
+	volt run --name cp-esc2 busybox ln -s "$BATS_TEST_TMPDIR/outside" /tmp/esc
+	run volt cp "$BATS_TEST_TMPDIR/f" cp-esc2:/tmp/esc/f
+	[ "$status" -eq 125 ]
+	[ ! -e "$BATS_TEST_TMPDIR/outside/f" ]
+	volt rm cp-esc2 >/dev/null
+}
+
+@test "cp - streams a tar out of a container and into it" {
+	volt run --name cp-tar busybox sh -c 'mkdir -p /srv/a; echo one > /srv/a/1' >/dev/null
+	run bash -c "'$VOLT_BIN' cp cp-tar:/srv/a - | tar -tf -"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"a/1"* ]]
+	mkdir -p "$BATS_TEST_TMPDIR/t/x"
+	echo two >"$BATS_TEST_TMPDIR/t/x/2"
+	run bash -c "tar -C '$BATS_TEST_TMPDIR/t' -cf - x | '$VOLT_BIN' cp - cp-tar:/srv"
+	[ "$status" -eq 0 ]
+	run bash -c "'$VOLT_BIN' cp cp-tar:/srv/x/2 - | tar -xOf -"
+	[ "$output" = two ]
+	# into a path that is not a directory: refused
+	run bash -c "tar -C '$BATS_TEST_TMPDIR/t' -cf - x | '$VOLT_BIN' cp - cp-tar:/srv/a/1"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"must be a directory"* ]]
+	# a tar entry with .. is refused
+	run bash -c "tar -C '$BATS_TEST_TMPDIR/t' -cf - --transform 's,^x,../../x,' x | '$VOLT_BIN' cp - cp-tar:/srv"
+	[ "$status" -eq 125 ]
+	volt rm cp-tar >/dev/null
+}
+
+@test "cp -a keeps a non-root owner within the map; without it the copy is the user's" {
+	if ! has_subuid; then
+		# single-uid mode: the container has no second id; root's files are the user's
+		volt run --name cp-own busybox sh -c 'echo r > /tmp/r' >/dev/null
+		run volt cp -a cp-own:/tmp/r "$BATS_TEST_TMPDIR/r"
+		[ "$status" -eq 0 ]
+		[ "$(stat -c %u "$BATS_TEST_TMPDIR/r")" = "$(id -u)" ]
+		volt rm cp-own >/dev/null
+		not_in_this_mode "a file owned by uid 1000 needs a subordinate range"
+	fi
+	volt run --name cp-own busybox sh -c 'echo u > /tmp/u; chown 1000:1000 /tmp/u' >/dev/null
+	run volt cp cp-own:/tmp/u "$BATS_TEST_TMPDIR/plain"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %u "$BATS_TEST_TMPDIR/plain")" = "$(id -u)" ]
+	run volt cp -a cp-own:/tmp/u "$BATS_TEST_TMPDIR/kept"
+	[ "$status" -eq 0 ]
+	start=$(subuid_start)
+	[ "$(stat -c %u "$BATS_TEST_TMPDIR/kept")" = "$((start + 999))" ]
+	# the tar stream carries the container's ids
+	run bash -c "'$VOLT_BIN' cp cp-own:/tmp/u - | tar -tvf - --numeric-owner"
+	[[ "$output" == *"1000/1000"* ]]
+	# and back in with -a: the mapped owner is the container's uid 1000 again
+	run volt cp -a "$BATS_TEST_TMPDIR/kept" cp-own:/tmp/back
+	[ "$status" -eq 0 ]
+	run bash -c "'$VOLT_BIN' cp cp-own:/tmp/back - | tar -tvf - --numeric-owner"
+	[[ "$output" == *"1000/1000"* ]]
+	volt rm cp-own >/dev/null
+}
+
+@test "diff lists A, C and D against the image, whiteouts and opaque directories understood" {
+	volt create --name diff-c busybox sh -c 'echo n > /newfile; rm /bin/ls; mkdir /etc/newdir; rm -rf /home; mkdir /home; echo h > /home/h' >/dev/null
+	run volt diff diff-c
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	volt start -a diff-c
+	run volt diff diff-c
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"A /newfile"* ]]
+	[[ "$output" == *"C /bin"* ]]
+	[[ "$output" == *"D /bin/ls"* ]]
+	[[ "$output" == *"C /etc"* ]]
+	[[ "$output" == *"A /etc/newdir"* ]]
+	[[ "$output" == *"A /home/h"* ]]
+	run volt diff no-such-container
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	volt rm diff-c >/dev/null
+}
+
+@test "export writes the container's file system as a tar, with its changes" {
+	volt run --name exp-c busybox sh -c 'echo e > /exported; rm /bin/ls' >/dev/null
+	run bash -c "'$VOLT_BIN' export exp-c | tar -tf -"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"bin/busybox"* ]]
+	[[ "$output" == *"exported"* ]]
+	! grep -qx 'bin/ls' <<<"$output"
+	run volt export -o "$BATS_TEST_TMPDIR/e.tar" exp-c
+	[ "$status" -eq 0 ]
+	[ "$(tar -xOf "$BATS_TEST_TMPDIR/e.tar" exported)" = e ]
+	run volt export -o "$BATS_TEST_TMPDIR/n.tar" no-such-container
+	[ "$status" -eq 125 ]
+	[ ! -e "$BATS_TEST_TMPDIR/n.tar" ]
+	volt rm exp-c >/dev/null
+}
+
+@test "commit makes an image of a container's changes, with -c, -m and -a" {
+	volt run --name com-c -e FOO=bar busybox sh -c 'echo committed > /data.txt; rm /bin/ls' >/dev/null
+	run volt commit -m "the message" -a "Me <me@example.org>" -c 'CMD ["cat","/data.txt"]' -c 'ENV BAZ=1' com-c mine:v1
+	[ "$status" -eq 0 ]
+	[[ "$output" == sha256:* ]]
+	run volt run --rm mine:v1
+	[ "$output" = committed ]
+	run volt run --rm mine:v1 sh -c 'echo $FOO $BAZ; test -e /bin/ls || echo no-ls'
+	[ "${lines[0]}" = "bar 1" ]
+	[ "${lines[1]}" = no-ls ]
+	run volt image inspect -f '{{.Config.Cmd}}' mine:v1
+	[ "$output" = "[cat /data.txt]" ]
+	# a second commit on top removes a file (a whiteout in its layer)
+	volt run --name com-d mine:v1 rm /data.txt
+	run volt commit com-d mine:v2
+	[ "$status" -eq 0 ]
+	run volt run --rm mine:v2 sh -c 'test -e /data.txt || echo gone'
+	[ "$output" = gone ]
+	run volt history mine:v2
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "${lines[2]}" == *"the message"* ]]
+	# each committed layer is a layer of its own when saved
+	run volt image save mine:v2 -o "$BATS_TEST_TMPDIR/v2.tar"
+	[ "$status" -eq 0 ]
+	run volt commit -c 'BOGUS x' com-d
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	volt rm com-c com-d >/dev/null
+	volt rmi mine:v2 mine:v1 >/dev/null
+}
+
+@test "history shows an image's layers; -q, --no-trunc, bad names" {
+	run volt history busybox
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "IMAGE"*"CREATED"*"CREATED BY"*"SIZE"*"COMMENT" ]]
+	[ "${#lines[@]}" -ge 2 ]
+	id=$(volt image inspect -f '{{.Id}}' busybox)
+	run volt history -q busybox
+	[ "$output" = "${id:0:12}" ]
+	run volt history -q --no-trunc busybox
+	[[ "$output" == sha256:${id:0:12}* ]]
+	run volt image history busybox
+	[ "$status" -eq 0 ]
+	run volt history no-such-image
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "system df: docker's four rows, -v tables, --format json" {
+	volt volume create df-vol >/dev/null
+	volt run --name df-c -v df-vol:/data busybox sh -c 'head -c 100000 /dev/zero > /data/z; head -c 50000 /dev/zero > /big' >/dev/null
+	run volt system df
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "TYPE"*"TOTAL"*"ACTIVE"*"SIZE"*"RECLAIMABLE" ]]
+	[[ "${lines[1]}" == Images* ]]
+	[[ "${lines[2]}" == Containers* ]]
+	[[ "${lines[3]}" == "Local Volumes"* ]]
+	[[ "${lines[4]}" == "Build Cache"* ]]
+	run volt system df --format json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r 'select(.Type=="Local Volumes") | .TotalCount' <<<"$output")" -ge 1 ]
+	# the container's 50 kB and the volume's 100 kB are measured
+	csize=$(jq -r 'select(.Type=="Containers") | .Size' <<<"$output")
+	vsize=$(jq -r 'select(.Type=="Local Volumes") | .Size' <<<"$output")
+	[[ "$csize" == *kB || "$csize" == *MB ]]
+	[[ "$vsize" == *kB || "$vsize" == *MB ]]
+	run volt system df -v
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Images space usage:"* ]]
+	[[ "$output" == *"Containers space usage:"* ]]
+	[[ "$output" == *"df-c"* ]]
+	[[ "$output" == *"df-vol"* ]]
+	volt rm df-c >/dev/null
+	volt volume rm df-vol >/dev/null
+}
+
+@test "system prune asks, then removes stopped containers, unused volumes and images" {
+	volt run -d --name pr-live busybox sleep 300 >/dev/null
+	volt run --name pr-dead busybox true
+	volt volume create pr-vol >/dev/null
+	volt tag busybox pr-extra
+	# no: nothing goes
+	run bash -c "echo n | '$VOLT_BIN' system prune"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"WARNING! This will remove:"* ]]
+	[[ "$output" == *"all stopped containers"* ]]
+	volt inspect pr-dead >/dev/null
+	run bash -c "echo y | '$VOLT_BIN' system prune --volumes"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Deleted Containers:"* ]]
+	[[ "$output" == *"Deleted Volumes:"* ]]
+	[[ "$output" == *"pr-vol"* ]]
+	[[ "$output" == *"Total reclaimed space: "* ]]
+	[ "$(grep -c 'Total reclaimed space' <<<"$output")" -eq 1 ]
+	run volt inspect pr-dead
+	[ "$status" -ne 0 ]
+	volt inspect pr-live >/dev/null
+	# -a: images no container uses; busybox stays (pr-live runs it)
+	volt commit pr-live pr-unused:1 >/dev/null
+	run volt system prune -a -f
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"deleted: sha256:"* ]]
+	run volt image inspect pr-unused:1
+	[ "$status" -ne 0 ]
+	volt inspect busybox >/dev/null
+	volt rm -f pr-live >/dev/null
+}
+
+@test "events: what the commands did, from the event log; --since/--until, --filter, --format" {
+	t0=$(date +%s.%N)
+	volt run --name ev-a busybox sh -c 'exit 3' || true
+	volt rename ev-a ev-b
+	volt rm ev-b >/dev/null
+	volt tag busybox ev-img:1
+	volt rmi ev-img:1 >/dev/null
+	run volt events --since "$t0" --until 0s
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *" container create "*"(image=busybox, name=ev-a)" ]]
+	[[ "$output" == *" container start "* ]]
+	[[ "$output" == *" container die "*"exitCode=3"* ]]
+	[[ "$output" == *" container rename "*"name=ev-b"* ]]
+	# a removed container's events keep the name it had
+	[[ "$output" == *" container destroy "*"name=ev-b"* ]]
+	[[ "$output" == *" image tag "*"name=ev-img:1"* ]]
+	[[ "$output" == *" image untag "* ]]
+	run volt events --since "$t0" --until 0s -f event=die -f container=ev-a --format json
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$(jq -r '.Actor.Attributes.exitCode' <<<"$output")" = 3 ]
+	[ "$(jq -r .status <<<"$output")" = die ]
+	run volt events --since "$t0" --until 0s -f type=image --format '{{.Action}}'
+	[ "${lines[0]}" = tag ]
+	# without --since only new events: none before --until
+	run volt events --until 1s
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run volt events --since yesterday
+	[ "$status" -eq 125 ]
+	run volt events -f bogus=1 --until 0s
+	[ "$status" -eq 125 ]
+}
