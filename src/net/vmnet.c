@@ -24,7 +24,7 @@
  * by default) caps the socket at three 64 KiB frames. Big frames thus
  * are dropped first on a default host, and a drop is a TCP retransmission
  * stall (30 MB fetched by a guest under TCG on this loaded host: 0.6 to
- * 11.5 s at 65520, 1.7 to 5 s at 1500: no faster, less variable). */
+ * 11.7 s at 65520, 1.2 to 5.0 s at 1500: no faster, stalls longer). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
