@@ -116,7 +116,9 @@ void volt_net_free(struct volt_net *net);
  * *qemu_fd is QEMU's end of a SOCK_DGRAM socket pair (close-on-exec; the
  * caller hands it to QEMU, see vm/qemu_argv.h, then closes its copy) whose
  * other end slirp serves: add volt_net_source(net) to the monitor's loop,
- * and volt_net_free(net) at the end. For none, *qemu_fd is -1: no NIC.
+ * and volt_net_free(net) at the end (before forking anything: the ports
+ * are slirp's listeners, which volt_net_stop_ports leaves). For none,
+ * *qemu_fd is -1: no NIC.
  * host and container:NAME are containers' modes only.
  * Return: 0, or -1 with err. */
 int volt_net_vm_prepare(const char *network, char **stored_ports, struct volt_net *net, int *qemu_fd,
