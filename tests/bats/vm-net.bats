@@ -49,7 +49,7 @@ no_qemu_left() {
 	! pgrep -u "$(id -u)" -f "qemu-system-x86_64.*-kernel $VOLT_ROOT/" >/dev/null
 }
 
-@test "vm net: slirp gives the guest eth0 10.0.2.100/24 (MTU 1500, DNS 10.0.2.3), and the guest fetches from a host server" {
+@test "vm net: slirp gives the guest eth0 10.0.2.100/24 (MTU 1500, DNS 10.0.2.3) and IPv6, and the guest fetches from a host server" {
 	need_vm
 	p=$(free_port)
 	mkdir -p "$BATS_TEST_TMPDIR/www"
@@ -60,7 +60,9 @@ no_qemu_left() {
 	# 10.0.2.2 is the host's loopback, allowed here as for a container
 	run --separate-stderr vmcheck --network slirp:allow_host_loopback=true --image busybox -- sh -c \
 		"ip -4 addr show eth0; ip route; cat /sys/class/net/eth0/mtu /sys/class/net/eth0/address /etc/resolv.conf;
-		 timeout 60 wget -q -O - http://10.0.2.2:$p/x"
+		 timeout 60 wget -q -O - http://10.0.2.2:$p/x;
+		 for i in \$(seq 1 60); do ip -6 addr show eth0 | grep -q 'inet6 fd00:' && break; sleep 0.5; done;
+		 ip -6 addr show eth0; ping6 -c1 -W5 fd00::2 >/dev/null && echo the IPv6 gateway answers"
 	echo "$output"; echo "$stderr"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"network: slirp"* ]]
@@ -69,6 +71,9 @@ no_qemu_left() {
 	[[ "$output" == *$'\n1500\n52:54:00:12:34:56\n'* ]]
 	[[ "$output" == *"nameserver 10.0.2.3"* ]]
 	[[ "$output" == *"served by the host"* ]]
+	# IPv6 by SLAAC from slirp's router advertisements, as in a container
+	[[ "$output" == *"inet6 fd00::5054:ff:fe12:3456/64"* ]]
+	[[ "$output" == *"the IPv6 gateway answers"* ]]
 	no_qemu_left
 }
 
