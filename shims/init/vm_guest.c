@@ -5,7 +5,8 @@
  * parameters as its environment (volt_agent=1 says it is a VM). It mounts
  * /proc, /sys, /dev, /dev/pts and /run; loads the kernel modules the
  * appliance lists (/lib/modules/$(uname -r)/volt.load, dependencies first,
- * with finit_module: no modprobe in the guest); finds the virtio-serial port
+ * with finit_module: no modprobe in the guest); brings lo up, and eth0 on
+ * the host's slirp network when volt_net=1 (vm_net.c); finds the virtio-serial port
  * named volt.agent and speaks the agent protocol (src/vm/agent_proto.h) with
  * the workload's monitor on the host: READY once, then RUN starts a process
  * (STARTED), its output comes back as OUTPUT frames, its end as EXIT;
@@ -33,6 +34,7 @@
 #include "util/syscalls.h"
 #include "vm/agent_proto.h"
 #include "vm_guest.h"
+#include "vm_net.h"
 
 #define MAX_PROCS 16
 
@@ -401,6 +403,7 @@ int vm_guest_main(void)
 
 	setup_mounts();
 	load_modules();
+	vm_net_setup();
 	port = find_port();
 	if (port < 0) {
 		say("no agent port named", VOLT_AGENT_PORT, errno);

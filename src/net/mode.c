@@ -32,6 +32,7 @@ static int parse_slirp_opts(const char *s, const char *opts, struct volt_net_opt
 				return volt_err_set(err, EINVAL, "--network %s: mtu must be %d to %d", s,
 						    VOLT_SLIRP_MTU_MIN, VOLT_SLIRP_MTU_MAX);
 			o->mtu = (unsigned)m;
+			o->mtu_given = true;
 		} else if (!strcmp(kv, "allow_host_loopback")) {
 			if (!strcmp(v, "true"))
 				o->allow_host_loopback = true;

@@ -91,7 +91,7 @@ int volt_net_attach(struct volt_net *net, pid_t pid, int tap_fd, struct volt_err
 		return volt_err_set(err, 0, "the container did not pass its tap device");
 	if (fcntl(tap_fd, F_SETFL, O_NONBLOCK) < 0)
 		return volt_err_sys(err, "tap: O_NONBLOCK");
-	volt_slirp_set_tap(net->slirp, tap_fd);
+	volt_slirp_set_frame_fd(net->slirp, tap_fd);
 	if (net->proxy && volt_portproxy_attach(net->proxy, tap_fd, pid, err) < 0)
 		return -1;
 	return 0;

@@ -34,12 +34,15 @@
 #define VOLT_SLIRP_MTU_DEFAULT 65520
 #define VOLT_SLIRP_MTU_MIN 1280 /* IPv6 needs it */
 #define VOLT_SLIRP_MTU_MAX 65521
+/* a microVM's: see net/vmnet.c for why not a container's */
+#define VOLT_VM_MTU_DEFAULT 1500
 
 enum volt_net_mode { VOLT_NET_SLIRP, VOLT_NET_NONE, VOLT_NET_HOST, VOLT_NET_CONTAINER };
 
 struct volt_net_opts {
 	enum volt_net_mode mode;
 	unsigned mtu;		  /* slirp */
+	bool mtu_given;		  /* slirp: mtu= was there (a VM's default differs) */
 	bool allow_host_loopback; /* slirp */
 	bool port_slirp;	  /* slirp: port_handler=slirp (TCP ports through libslirp) */
 	char container[130];	  /* container:NAME */
@@ -100,6 +103,27 @@ void volt_net_stop_ports(struct volt_net *net);
 
 void volt_net_free(struct volt_net *net);
 
+/* ---- microVMs (net/vmnet.c) ---- */
+
+/* the guest's MAC address: each VM has a slirp of its own, so one will do */
+#define VOLT_VM_MAC "52:54:00:12:34:56"
+
+/* volt_net_vm_prepare - for a microVM, before QEMU starts: network (NULL:
+ * the default, slirp; slirp[:options] or none) and stored ports (the spec's
+ * "IP:HOST:GUEST/proto"). For slirp, every published port is bound now and
+ * becomes a slirp host forward to the guest's 10.0.2.100 (the splice relay
+ * needs a network namespace to connect in, and a VM has none), and
+ * *qemu_fd is QEMU's end of a SOCK_DGRAM socket pair (close-on-exec; the
+ * caller hands it to QEMU, see vm/qemu_argv.h, then closes its copy) whose
+ * other end slirp serves: add volt_net_source(net) to the monitor's loop,
+ * and volt_net_free(net) at the end (before forking anything: the ports
+ * are slirp's listeners, which volt_net_stop_ports leaves). For none,
+ * *qemu_fd is -1: no NIC.
+ * host and container:NAME are containers' modes only.
+ * Return: 0, or -1 with err. */
+int volt_net_vm_prepare(const char *network, char **stored_ports, struct volt_net *net, int *qemu_fd,
+			struct volt_err *err);
+
 /* ---- slirp (net/slirp.c) ---- */
 
 /* volt_slirp_lazy_error - why libslirp could not be loaded (net/slirp_lazy.c),
@@ -111,8 +135,11 @@ const char *volt_slirp_lazy_error(void);
  * port_handler=slirp, else only the UDP ones). Return: NULL with err. */
 struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct volt_port *ports, size_t n_ports,
 				  struct volt_err *err);
-void volt_slirp_set_tap(struct volt_slirp *sl, int tap_fd);
-/* volt_slirp_tap_fd - the tap device's fd, or -1 */
+/* volt_slirp_set_frame_fd - the fd slirp exchanges Ethernet frames over, one
+ * a read or write, non-blocking: a container's tap, or a microVM's datagram
+ * socket to QEMU. slirp closes it when freed. */
+void volt_slirp_set_frame_fd(struct volt_slirp *sl, int fd);
+/* volt_slirp_tap_fd - the frame fd (a container's tap device), or -1 */
 int volt_slirp_tap_fd(const struct volt_slirp *sl);
 void volt_slirp_prepare(void *opaque, struct volt_pollv *pv, int *timeout_ms);
 void volt_slirp_dispatch(void *opaque, struct volt_pollv *pv);

@@ -1,19 +1,22 @@
 /* libslirp inside volt-shim.
  *
- * Theory of operation: one Slirp instance per container, driven from the
- * monitor's own poll loop (no thread, no helper process). Each loop turn,
- * volt_slirp_prepare adds the tap fd and every socket slirp wants polled to
- * the shared pollfd vector and lowers the timeout to the next slirp timer;
- * volt_slirp_dispatch then reads a batch of frames from the tap into
- * slirp_input, lets slirp serve its sockets (slirp_pollfds_poll), and fires
- * due timers. Frames from slirp go straight to the tap with write(2); if the
- * tap is full the frame is dropped and TCP retransmits, as libslirp allows.
+ * Theory of operation: one Slirp instance per workload, driven from the
+ * monitor's own poll loop (no thread, no helper process). Slirp exchanges
+ * Ethernet frames over one "frame fd", where each read(2) and write(2) is
+ * one whole frame: a container's tap device, or a microVM's SOCK_DGRAM
+ * socket pair with QEMU (net/vmnet.c). Each loop turn, volt_slirp_prepare
+ * adds the frame fd and every socket slirp wants polled to the shared
+ * pollfd vector and lowers the timeout to the next slirp timer;
+ * volt_slirp_dispatch then reads a batch of frames into slirp_input, lets
+ * slirp serve its sockets (slirp_pollfds_poll), and fires due timers.
+ * Frames from slirp go straight to the frame fd with write(2); if it is full
+ * the frame is dropped and TCP retransmits, as libslirp allows.
  *
  * Published UDP ports (and TCP ones with port_handler=slirp) are slirp host
  * forwards: slirp listens on the host and connects to 10.0.2.100 inside.
  * TCP ports by default go through net/portproxy.c instead (splice). With allow_host_loopback=false (the
  * default) new flows from the container to 10.0.2.2, the host's loopback,
- * are refused by net/filter.c on the frames from the tap. */
+ * are refused by net/filter.c on the frames from the workload. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
@@ -31,7 +34,7 @@
 #include "net/net.h"
 #include "util/cleanup.h"
 
-#define TAP_BATCH 64 /* frames read from the tap per loop turn */
+#define FRAME_BATCH 64 /* frames read from the frame fd per loop turn */
 #define FRAME_MAX (65536 + 64)
 
 struct slirp_timer {
@@ -45,8 +48,8 @@ struct slirp_timer {
 
 struct volt_slirp {
 	Slirp *slirp;
-	int tap_fd;
-	int tap_idx;
+	int frame_fd; /* a tap, or a datagram socket to QEMU: one frame a read or write */
+	int frame_idx;
 	struct volt_pollv *pv; /* during prepare/dispatch */
 	struct slirp_timer *timers;
 	uint8_t *frame;
@@ -64,14 +67,14 @@ static int64_t now_ns(void)
 
 /* ---- callbacks ---- */
 
-/* tap_write - one frame to the container. Return: as send_packet. */
-static ssize_t tap_write(struct volt_slirp *sl, const void *buf, size_t len)
+/* frame_write - one frame to the workload. Return: as send_packet. */
+static ssize_t frame_write(struct volt_slirp *sl, const void *buf, size_t len)
 {
 	for (;;) {
-		ssize_t w = write(sl->tap_fd, buf, len);
+		ssize_t w = write(sl->frame_fd, buf, len);
 		if (w < 0 && errno == EINTR)
 			continue;
-		/* EAGAIN: the container is not reading; dropping is allowed */
+		/* EAGAIN: the workload is not reading; dropping is allowed */
 		return w < 0 && errno != EAGAIN ? -1 : (ssize_t)len;
 	}
 }
@@ -81,7 +84,7 @@ static void ackq_flush(struct volt_slirp *sl)
 {
 	struct volt_ackq *q = sl->ackq;
 	for (size_t i = 0; q && i < q->n; i++)
-		tap_write(sl, q->frame[i], q->len[i]);
+		frame_write(sl, q->frame[i], q->len[i]);
 	if (q)
 		q->n = 0;
 }
@@ -90,7 +93,7 @@ static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 {
 	struct volt_slirp *sl = opaque;
 	struct volt_ack a;
-	if (sl->tap_fd < 0)
+	if (sl->frame_fd < 0)
 		return (ssize_t)len;
 	if (sl->lofilter)
 		volt_lofilter_out(sl->lofilter, buf, len);
@@ -101,8 +104,8 @@ static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 		}
 		return (ssize_t)len;
 	}
-	ackq_flush(sl); /* what was held goes first: the tap keeps slirp's order */
-	return tap_write(sl, buf, len);
+	ackq_flush(sl); /* what was held goes first: the frame fd keeps slirp's order */
+	return frame_write(sl, buf, len);
 }
 
 static void cb_guest_error(const char *msg, void *opaque)
@@ -231,7 +234,7 @@ void volt_slirp_prepare(void *opaque, struct volt_pollv *pv, int *timeout_ms)
 	int64_t now = now_ns() / 1000000;
 
 	sl->pv = pv;
-	sl->tap_idx = sl->tap_fd >= 0 ? volt_pollv_add(pv, sl->tap_fd, POLLIN) : -1;
+	sl->frame_idx = sl->frame_fd >= 0 ? volt_pollv_add(pv, sl->frame_fd, POLLIN) : -1;
 	slirp_pollfds_fill(sl->slirp, &t, cb_add_poll, sl);
 	for (struct slirp_timer *tm = sl->timers; tm; tm = tm->next) {
 		if (tm->expire_ms < 0)
@@ -246,11 +249,11 @@ void volt_slirp_prepare(void *opaque, struct volt_pollv *pv, int *timeout_ms)
 		*timeout_ms = t > INT_MAX ? INT_MAX : (int)t;
 }
 
-/* read_tap - a batch of frames from the container into slirp. */
-static void read_tap(struct volt_slirp *sl)
+/* read_frames - a batch of frames from the workload into slirp. */
+static void read_frames(struct volt_slirp *sl)
 {
-	for (int i = 0; i < TAP_BATCH; i++) {
-		ssize_t n = read(sl->tap_fd, sl->frame, FRAME_MAX);
+	for (int i = 0; i < FRAME_BATCH; i++) {
+		ssize_t n = read(sl->frame_fd, sl->frame, FRAME_MAX);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -259,8 +262,8 @@ static void read_tap(struct volt_slirp *sl)
 			uint8_t rst[128];
 			bool drop;
 			size_t r = volt_lofilter_in(sl->lofilter, sl->frame, (size_t)n, rst, sizeof(rst), &drop);
-			if (r && write(sl->tap_fd, rst, r) < 0) {
-				/* the container sees a timeout instead of a refusal */
+			if (r && write(sl->frame_fd, rst, r) < 0) {
+				/* the workload sees a timeout instead of a refusal */
 			}
 			if (drop)
 				continue;
@@ -295,8 +298,8 @@ void volt_slirp_dispatch(void *opaque, struct volt_pollv *pv)
 	struct volt_slirp *sl = opaque;
 	sl->pv = pv;
 	sl->batching = true; /* pure ACKs are held until the end of the turn */
-	if (sl->tap_idx >= 0 && (pv->fds[sl->tap_idx].revents & POLLIN))
-		read_tap(sl);
+	if (sl->frame_idx >= 0 && (pv->fds[sl->frame_idx].revents & POLLIN))
+		read_frames(sl);
 	slirp_pollfds_poll(sl->slirp, 0, cb_get_revents, sl);
 	run_timers(sl);
 	ackq_flush(sl);
@@ -355,8 +358,8 @@ struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct vo
 		volt_err_set(err, ENOMEM, "slirp");
 		return NULL;
 	}
-	sl->tap_fd = -1;
-	sl->tap_idx = -1;
+	sl->frame_fd = -1;
+	sl->frame_idx = -1;
 	if ((!ackq_off() && !(sl->ackq = calloc(1, sizeof(*sl->ackq)))) ||
 	    (!o->allow_host_loopback && !(sl->lofilter = calloc(1, sizeof(*sl->lofilter))))) {
 		volt_slirp_free(sl);
@@ -391,12 +394,12 @@ struct volt_slirp *volt_slirp_new(const struct volt_net_opts *o, const struct vo
 
 int volt_slirp_tap_fd(const struct volt_slirp *sl)
 {
-	return sl ? sl->tap_fd : -1;
+	return sl ? sl->frame_fd : -1;
 }
 
-void volt_slirp_set_tap(struct volt_slirp *sl, int tap_fd)
+void volt_slirp_set_frame_fd(struct volt_slirp *sl, int fd)
 {
-	sl->tap_fd = tap_fd;
+	sl->frame_fd = fd;
 }
 
 void volt_slirp_free(struct volt_slirp *sl)
@@ -410,8 +413,8 @@ void volt_slirp_free(struct volt_slirp *sl)
 		sl->timers = t->next;
 		free(t);
 	}
-	if (sl->tap_fd >= 0)
-		close(sl->tap_fd);
+	if (sl->frame_fd >= 0)
+		close(sl->frame_fd);
 	free(sl->frame);
 	free(sl->lofilter);
 	free(sl->ackq);

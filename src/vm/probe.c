@@ -181,7 +181,8 @@ static int read_agent(struct session *s, struct volt_err *err)
 
 static pid_t spawn_qemu(const struct volt_vm_probe *p, int agent_fd, int console_fd, struct volt_err *err)
 {
-	/* the agent's socket is fd 3 in QEMU, the console its stdout/stderr */
+	/* the agent's socket is fd 3 in QEMU, the network's 4, the console its
+	 * stdout/stderr */
 	cleanup_free char *append = volt_path("volt_agent=1%s%s", p->append ? " " : "", p->append ? p->append : "");
 	const struct volt_qemu_config c = {
 		.qemu = p->qemu,
@@ -192,6 +193,8 @@ static pid_t spawn_qemu(const struct volt_vm_probe *p, int agent_fd, int console
 		.tsc_khz = volt_tsc_khz(),
 		.console_fd = -1,
 		.agent_fd = 3,
+		.net_fd = p->net ? 4 : -1,
+		.net_mtu = p->net_mtu,
 	};
 	cleanup_strv char **argv = volt_qemu_argv(&c);
 	posix_spawn_file_actions_t fa;
@@ -201,6 +204,8 @@ static pid_t spawn_qemu(const struct volt_vm_probe *p, int agent_fd, int console
 	posix_spawn_file_actions_adddup2(&fa, console_fd, 1);
 	posix_spawn_file_actions_adddup2(&fa, console_fd, 2);
 	posix_spawn_file_actions_adddup2(&fa, agent_fd, 3);
+	if (p->net) /* QEMU's end of the network, as fd 4 in QEMU (dup2: across exec) */
+		posix_spawn_file_actions_adddup2(&fa, p->net_fd, 4);
 	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0) {
@@ -237,6 +242,7 @@ int volt_vm_probe_boot(const struct volt_vm_probe *p, struct volt_vm_probe_resul
 	long long deadline = s.t0 + (p->timeout_ms > 0 ? p->timeout_ms : 60000);
 	int r = 0, status = 0;
 	bool qemu_gone = false;
+	struct volt_pollv pv = {0};
 	while (!qemu_gone) {
 		long long left = deadline - now_ms();
 		if (left <= 0) {
@@ -247,11 +253,25 @@ int volt_vm_probe_boot(const struct volt_vm_probe *p, struct volt_vm_probe_resul
 					 p->timeout_ms / 1000);
 			break;
 		}
-		struct pollfd pf[2] = {{.fd = s.console, .events = POLLIN}, {.fd = s.agent, .events = POLLIN}};
-		if (poll(pf, 2, (int)(left < 200 ? left : 200)) < 0 && errno != EINTR) {
+		int tmo = (int)(left < 200 ? left : 200);
+		pv.n = 0;
+		volt_pollv_add(&pv, s.console, POLLIN);
+		volt_pollv_add(&pv, s.agent, POLLIN);
+		if (pv.n < 2) {
+			r = volt_err_set(err, ENOMEM, "poll");
+			break;
+		}
+		if (p->net)
+			p->net->prepare(p->net->opaque, &pv, &tmo);
+		if (poll(pv.fds, pv.n, tmo) < 0) {
+			if (errno == EINTR)
+				continue;
 			r = volt_err_sys(err, "poll");
 			break;
 		}
+		if (p->net)
+			p->net->dispatch(p->net->opaque, &pv);
+		struct pollfd *pf = pv.fds;
 		if (pf[0].revents) {
 			char buf[4096];
 			ssize_t n = read(s.console, buf, sizeof(buf));
@@ -298,5 +318,6 @@ int volt_vm_probe_boot(const struct volt_vm_probe *p, struct volt_vm_probe_resul
 		close(s.agent);
 	close(s.console);
 	volt_agent_reader_free(&s.r);
+	free(pv.fds);
 	return r;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "util/pollv.h"
 #include "vm/engine.h"
 #include "vm/kernel.h"
 
@@ -27,6 +28,12 @@ struct volt_vm_probe {
 	const char *const *env;	 /* its environment (NULL: a default PATH) */
 	bool relay;		 /* the command's output to our stdout/stderr as it comes */
 	int timeout_ms;
+	/* the VM's network (net/net.h: volt_net_vm_prepare), or NULL for no
+	 * NIC: served in the boot's poll loop; net_fd is QEMU's end (the
+	 * caller's, still open after the call), net_mtu the guest's MTU */
+	struct volt_poll_source *net;
+	int net_fd;
+	unsigned net_mtu;
 };
 
 /* What a probe boot measured. */

@@ -1,9 +1,11 @@
 #include "vm/qemu_argv.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/net.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -76,6 +78,16 @@ char **volt_qemu_argv(const struct volt_qemu_config *c)
 		add(&b, "-device");
 		add(&b, "virtserialport,chardev=agent,name=" VOLT_AGENT_PORT);
 	}
+	if (c->net_fd > 0) {
+		/* dgram over an fd: one datagram a frame (QEMU 7.2 or later) */
+		add(&b, "-netdev");
+		addf(&b, "dgram,id=net0,local.type=fd,local.str=%d", c->net_fd);
+		char mtu[32] = "";
+		if (c->net_mtu) /* the guest's driver takes its MTU from the device */
+			snprintf(mtu, sizeof(mtu), ",host_mtu=%u", c->net_mtu);
+		add(&b, "-device");
+		addf(&b, "virtio-net-device,netdev=net0,mac=%s%s", c->net_mac ? c->net_mac : VOLT_VM_MAC, mtu);
+	}
 	if (c->qmp_path) {
 		add(&b, "-qmp");
 		addf(&b, "unix:%s,server=on,wait=off", c->qmp_path);
@@ -93,6 +105,7 @@ char **volt_qemu_argv(const struct volt_qemu_config *c)
 	cleanup_free char *tsc =
 		c->accel == VOLT_ACCEL_TCG && c->tsc_khz > 0 ? volt_path(" tsc_early_khz=%ld", c->tsc_khz) : strdup("");
 	add(&b, "-append");
-	addf(&b, "console=ttyS0 panic=-1 quiet%s%s%s", tsc, c->append ? " " : "", c->append ? c->append : "");
+	addf(&b, "console=ttyS0 panic=-1 quiet%s%s%s%s", tsc, c->net_fd > 0 ? " volt_net=1" : "", c->append ? " " : "",
+	     c->append ? c->append : "");
 	return b.v;
 }

@@ -19,6 +19,13 @@ struct volt_qemu_config {
 	int console_fd;	      /* the serial console: a socket, or -1 for stdio */
 	int agent_fd;	      /* the guest agent's virtio-serial port: a socket, or -1 */
 	const char *qmp_path; /* a QMP socket QEMU listens on, or NULL */
+	/* the NIC: QEMU's end of the SOCK_DGRAM socket pair the monitor's slirp
+	 * serves (net/net.h: volt_net_vm_prepare), as numbered in QEMU; 0 or
+	 * less: no NIC (fd 0 is QEMU's stdin, never this socket). The guest is
+	 * told volt_net=1 on its command line. */
+	int net_fd;
+	const char *net_mac; /* NULL: VOLT_VM_MAC */
+	unsigned net_mtu;    /* the guest's MTU (virtio-net's host_mtu); 0: QEMU's 1500 */
 };
 
 /* volt_qemu_argv - the NULL-terminated argv for c (free with volt_strv_free). */

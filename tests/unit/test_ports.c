@@ -165,9 +165,11 @@ static void test_network_modes(void **state)
 	assert_int_equal(volt_net_parse(NULL, &o, &err), 0);
 	assert_int_equal(o.mode, VOLT_NET_SLIRP);
 	assert_int_equal(o.mtu, 65520);
+	assert_false(o.mtu_given);
 	assert_false(o.allow_host_loopback);
 	assert_int_equal(volt_net_parse("slirp:mtu=1500,allow_host_loopback=true", &o, &err), 0);
 	assert_int_equal(o.mtu, 1500);
+	assert_true(o.mtu_given);
 	assert_true(o.allow_host_loopback);
 	assert_int_equal(volt_net_parse("container:web", &o, &err), 0);
 	assert_int_equal(o.mode, VOLT_NET_CONTAINER);

@@ -89,11 +89,44 @@ static void test_kvm_agent(void **state)
 	assert_string_equal(value_of(v, "-qmp"), "unix:/run/x/qmp.sock,server=on,wait=off");
 }
 
+static void test_net(void **state)
+{
+	(void)state;
+	struct volt_qemu_config c = {.qemu = "q",
+				     .accel = VOLT_ACCEL_KVM,
+				     .kernel = "k",
+				     .console_fd = -1,
+				     .agent_fd = -1,
+				     .net_fd = 4,
+				     .net_mtu = 65520,
+				     .append = "volt_agent=1"};
+	cleanup_strv char **v = volt_qemu_argv(&c);
+	/* the monitor's slirp over a datagram socket, not QEMU's own -netdev user */
+	assert_string_equal(value_of(v, "-netdev"), "dgram,id=net0,local.type=fd,local.str=4");
+	assert_string_equal(value_of(v, "-device"),
+			    "virtio-net-device,netdev=net0,mac=52:54:00:12:34:56,host_mtu=65520");
+	assert_string_equal(value_of(v, "-append"), "console=ttyS0 panic=-1 quiet volt_net=1 volt_agent=1");
+
+	/* no socket: no NIC, and the guest is not told to look for one */
+	c.net_fd = 0;
+	cleanup_strv char **w = volt_qemu_argv(&c);
+	assert_null(value_of(w, "-netdev"));
+	assert_null(value_of(w, "-device"));
+	assert_string_equal(value_of(w, "-append"), "console=ttyS0 panic=-1 quiet volt_agent=1");
+
+	c.net_fd = 7;
+	c.net_mtu = 0;
+	c.net_mac = "52:54:00:aa:bb:cc";
+	cleanup_strv char **x = volt_qemu_argv(&c);
+	assert_string_equal(value_of(x, "-device"), "virtio-net-device,netdev=net0,mac=52:54:00:aa:bb:cc");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tcg),
 		cmocka_unit_test(test_kvm_agent),
+		cmocka_unit_test(test_net),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

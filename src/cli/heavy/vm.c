@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "net/net.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "state/db.h"
@@ -227,19 +228,52 @@ static int check_image(struct volt_ctx *ctx, const struct volt_kernel *k, const 
 	return res.code;
 }
 
+/* check_net - the VM's network for --network and -p (-p implies slirp):
+ * the chosen host ports are said, then the ports are handed to the VM's
+ * slirp in their stored form, as a monitor would from a spec.
+ * Return: 0, or -1 with err. */
+static int check_net(const char *network, char **publish, struct volt_net *net, int *qemu_fd, struct volt_err *err)
+{
+	cleanup_free struct volt_port *v = NULL;
+	cleanup_strv char **stored = NULL;
+	size_t n = 0;
+	char buf[128];
+
+	for (size_t i = 0; publish && publish[i]; i++)
+		if (volt_ports_parse(publish[i], &v, &n, err) < 0)
+			return -1;
+	if (n && volt_ports_reserve(v, n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		cli_strv_add(&stored, volt_port_format(&v[i], buf, sizeof(buf)));
+	if (volt_net_vm_prepare(network ? network : "slirp", stored, net, qemu_fd, err) < 0)
+		return -1;
+	printf("network: %s", *qemu_fd >= 0 ? "slirp" : "none");
+	for (size_t i = 0; i < n; i++)
+		printf("%s%s", i ? ", " : ", published ", volt_port_display(&v[i], buf, sizeof(buf)));
+	printf("\n");
+	return 0;
+}
+
 /* vm_check - boot the kernel into volt-init's probe mode and time it */
 static const struct option check_opts[] = {
 	{"kernel", required_argument, NULL, 'k'},  {"accel", required_argument, NULL, 'a'},
 	{"timeout", required_argument, NULL, 't'}, {"append", required_argument, NULL, 'A'},
-	{"image", required_argument, NULL, 'i'},   {NULL, 0, NULL, 0}};
+	{"image", required_argument, NULL, 'i'},   {"network", required_argument, NULL, 'n'},
+	{"publish", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec check_spec = {
 	.usage = "Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n"
-		 "                     [--append KERNEL-ARGS] [--image IMAGE [-- COMMAND [ARG...]]]\n\n"
+		 "                     [--append KERNEL-ARGS] [--network slirp[:OPTS]|none] [-p [IP:]HOST:GUEST]...\n"
+		 "                     [--image IMAGE [-- COMMAND [ARG...]]]\n\n"
 		 "Boot a kernel with an initramfs of volt-init (the guest agent) and the kernel's guest\n"
 		 "modules, run `/init --version` in the guest through the agent, and power the VM off:\n"
 		 "shows the engine, the accelerator and why, and the times. With --image, the initramfs\n"
 		 "is the image's appliance (built once, kept in $VOLT_ROOT/appliances) and COMMAND runs\n"
-		 "in it: its output is printed and its exit code is volt's.\n",
+		 "in it: its output is printed and its exit code is volt's.\n\n"
+		 "--network slirp gives the guest a virtio-net NIC served by volt's user-mode network\n"
+		 "(10.0.2.100/24, gateway 10.0.2.2, DNS 10.0.2.3; options as for containers); -p\n"
+		 "publishes a guest port on the host and implies slirp. Without either: no NIC.\n",
+	.opts = "p:",
 	.longopts = check_opts,
 };
 
@@ -249,7 +283,10 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 	struct volt_kernel k = {0};
 	struct volt_err err = {0};
 	enum volt_accel want = VOLT_ACCEL_AUTO, accel;
-	const char *kernel = NULL, *append = NULL, *image = NULL;
+	const char *kernel = NULL, *append = NULL, *image = NULL, *network = NULL;
+	cleanup_strv char **publish = NULL;
+	struct volt_net net = {0};
+	int qemu_net = -1;
 	char why[512];
 	long timeout_s = 120;
 	struct volt_ctx *ctx;
@@ -260,6 +297,8 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		case 'k': kernel = optarg; break;
 		case 'A': append = optarg; break;
 		case 'i': image = optarg; break;
+		case 'n': network = optarg; break;
+		case 'p': cli_strv_add(&publish, optarg); break;
 		case 'a':
 			if (volt_accel_parse(optarg, &want, &err) < 0)
 				return cli_fail(&err);
@@ -284,12 +323,19 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 	}
 	printf("engine: %s %s\naccelerator: %s (%s)\nkernel: %s (%s)\n", eng.qemu, eng.version, volt_accel_name(accel),
 	       why, k.version, k.image);
+	if ((network || publish) && check_net(network, publish, &net, &qemu_net, &err) < 0) {
+		ret = cli_fail(&err);
+		goto out;
+	}
 	fflush(stdout);
 	struct volt_vm_probe p = {.qemu = eng.qemu,
 				  .accel = accel,
 				  .kernel = k.image,
 				  .append = append,
-				  .timeout_ms = (int)timeout_s * 1000};
+				  .timeout_ms = (int)timeout_s * 1000,
+				  .net = volt_net_source(&net),
+				  .net_fd = qemu_net,
+				  .net_mtu = net.opts.mtu};
 	if (image) {
 		p.args = optind < argc ? (const char *const *)argv + optind : NULL;
 		p.relay = true;
@@ -298,6 +344,9 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		ret = check_boot(ctx, &k, &p);
 	}
 out:
+	if (qemu_net >= 0)
+		close(qemu_net);
+	volt_net_free(&net);
 	volt_engine_free(&eng);
 	volt_kernel_free(&k);
 	return ret;
