@@ -31,6 +31,7 @@
 #include "util/syscalls.h"
 #include "vm/agent_proto.h"
 #include "vm_guest.h"
+#include "vm_mounts.h"
 
 #define MAX_PROCS 16
 
@@ -340,6 +341,8 @@ int vm_guest_main(void)
 
 	setup_mounts();
 	load_modules();
+	if (vm_mounts_setup() < 0)
+		power_off(); /* the console says which volume; no workload without it */
 	port = find_port();
 	if (port < 0) {
 		say("no agent port named", VOLT_AGENT_PORT, errno);

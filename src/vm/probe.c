@@ -192,6 +192,8 @@ static pid_t spawn_qemu(const struct volt_vm_probe *p, int agent_fd, int console
 		.tsc_khz = volt_tsc_khz(),
 		.console_fd = -1,
 		.agent_fd = 3,
+		.shares = p->shares,
+		.n_shares = p->n_shares,
 	};
 	cleanup_strv char **argv = volt_qemu_argv(&c);
 	posix_spawn_file_actions_t fa;

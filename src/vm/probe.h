@@ -9,6 +9,7 @@
 
 #include "vm/engine.h"
 #include "vm/kernel.h"
+#include "vm/qemu_argv.h"
 
 /* volt_vm_probe_initrd - write an uncompressed newc cpio to out: /init (a
  * copy of the static program at init), /dev/console (so that PID 1 has a
@@ -21,11 +22,13 @@ struct volt_vm_probe {
 	const char *qemu;
 	enum volt_accel accel; /* kvm or tcg */
 	const char *kernel;
-	const char *initrd;	 /* from volt_vm_probe_initrd */
-	const char *append;	 /* more for the kernel command line, or NULL */
-	const char *const *args; /* the command to run; NULL: /init --version */
-	const char *const *env;	 /* its environment (NULL: a default PATH) */
-	bool relay;		 /* the command's output to our stdout/stderr as it comes */
+	const char *initrd;		      /* from volt_vm_probe_initrd */
+	const char *append;		      /* more for the kernel command line, or NULL */
+	const char *const *args;	      /* the command to run; NULL: /init --version */
+	const char *const *env;		      /* its environment (NULL: a default PATH) */
+	bool relay;			      /* the command's output to our stdout/stderr as it comes */
+	const struct volt_qemu_share *shares; /* volumes (vm/shares.c; their parameter goes in append) */
+	size_t n_shares;
 	int timeout_ms;
 };
 

@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/heavy/vm_volumes.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/strv.h"
 #include "state/db.h"
 #include "vm/appliance.h"
 #include "vm/engine.h"
@@ -228,18 +230,24 @@ static int check_image(struct volt_ctx *ctx, const struct volt_kernel *k, const 
 }
 
 /* vm_check - boot the kernel into volt-init's probe mode and time it */
-static const struct option check_opts[] = {
-	{"kernel", required_argument, NULL, 'k'},  {"accel", required_argument, NULL, 'a'},
-	{"timeout", required_argument, NULL, 't'}, {"append", required_argument, NULL, 'A'},
-	{"image", required_argument, NULL, 'i'},   {NULL, 0, NULL, 0}};
+static const struct option check_opts[] = {{"kernel", required_argument, NULL, 'k'},
+					   {"accel", required_argument, NULL, 'a'},
+					   {"timeout", required_argument, NULL, 't'},
+					   {"append", required_argument, NULL, 'A'},
+					   {"image", required_argument, NULL, 'i'},
+					   {"volume", required_argument, NULL, 'v'},
+					   {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec check_spec = {
-	.usage = "Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n"
-		 "                     [--append KERNEL-ARGS] [--image IMAGE [-- COMMAND [ARG...]]]\n\n"
-		 "Boot a kernel with an initramfs of volt-init (the guest agent) and the kernel's guest\n"
-		 "modules, run `/init --version` in the guest through the agent, and power the VM off:\n"
-		 "shows the engine, the accelerator and why, and the times. With --image, the initramfs\n"
-		 "is the image's appliance (built once, kept in $VOLT_ROOT/appliances) and COMMAND runs\n"
-		 "in it: its output is printed and its exit code is volt's.\n",
+	.usage =
+		"Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n"
+		"                     [--append KERNEL-ARGS] [-v SRC:DST[:ro]]... [--image IMAGE [-- COMMAND [ARG...]]]\n\n"
+		"Boot a kernel with an initramfs of volt-init (the guest agent) and the kernel's guest\n"
+		"modules, run `/init --version` in the guest through the agent, and power the VM off:\n"
+		"shows the engine, the accelerator and why, and the times. With --image, the initramfs\n"
+		"is the image's appliance (built once, kept in $VOLT_ROOT/appliances) and COMMAND runs\n"
+		"in it: its output is printed and its exit code is volt's. -v shares a host directory\n"
+		"(or a named volume) with the guest at DST, by virtiofs or 9p as the kernel allows.\n",
+	.opts = "v:",
 	.longopts = check_opts,
 };
 
@@ -251,6 +259,8 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 	enum volt_accel want = VOLT_ACCEL_AUTO, accel;
 	const char *kernel = NULL, *append = NULL, *image = NULL;
 	char why[512];
+	cleanup_strv char **vols = calloc(1, sizeof(char *));
+	struct cli_vm_volumes vv = {0};
 	long timeout_s = 120;
 	struct volt_ctx *ctx;
 	int c, ret = 125;
@@ -260,6 +270,7 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		case 'k': kernel = optarg; break;
 		case 'A': append = optarg; break;
 		case 'i': image = optarg; break;
+		case 'v': volt_strv_push(&vols, optarg); break;
 		case 'a':
 			if (volt_accel_parse(optarg, &want, &err) < 0)
 				return cli_fail(&err);
@@ -290,6 +301,15 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 				  .kernel = k.image,
 				  .append = append,
 				  .timeout_ms = (int)timeout_s * 1000};
+	if (vols && vols[0]) {
+		if (cli_vm_volumes_start(ctx, &k, vols, volt_strv_len(vols), append, &vv, &err) < 0) {
+			ret = cli_fail(&err);
+			goto out;
+		}
+		p.append = vv.append;
+		p.shares = vv.s.q;
+		p.n_shares = vv.s.n;
+	}
 	if (image) {
 		p.args = optind < argc ? (const char *const *)argv + optind : NULL;
 		p.relay = true;
@@ -298,6 +318,7 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		ret = check_boot(ctx, &k, &p);
 	}
 out:
+	cli_vm_volumes_stop(&vv);
 	volt_engine_free(&eng);
 	volt_kernel_free(&k);
 	return ret;
