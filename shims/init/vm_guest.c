@@ -341,11 +341,14 @@ int vm_guest_main(void)
 
 	setup_mounts();
 	load_modules();
-	if (vm_mounts_setup() < 0)
-		power_off(); /* the console says which volume; no workload without it */
+	int mounted = vm_mounts_setup();
 	port = find_port();
 	if (port < 0) {
 		say("no agent port named", VOLT_AGENT_PORT, errno);
+		power_off();
+	}
+	if (mounted < 0) {
+		send_error(0, vm_mounts_error()); /* no workload without its volumes */
 		power_off();
 	}
 	sigemptyset(&chld);

@@ -53,6 +53,13 @@ static int mount_share(const struct volt_share_entry *e)
 	}
 }
 
+static char failure[512];
+
+const char *vm_mounts_error(void)
+{
+	return failure;
+}
+
 int vm_mounts_setup(void)
 {
 	const char *v = getenv(VOLT_SHARE_PARAM);
@@ -62,12 +69,15 @@ int vm_mounts_setup(void)
 		return 0;
 	while ((k = volt_share_param_next(&v, &e)) == 1) {
 		if (mount_share(&e) < 0) {
-			dprintf(2, "volt-init: mount %s volume %s at %s: %s\n", e.kind, e.tag, e.path, strerror(errno));
+			snprintf(failure, sizeof(failure), "mount %s volume %s at %.300s: %s", e.kind, e.tag, e.path,
+				 strerror(errno));
+			dprintf(2, "volt-init: %s\n", failure);
 			return -1;
 		}
 	}
 	if (k < 0) {
-		dprintf(2, "volt-init: a malformed %s= on the kernel command line\n", VOLT_SHARE_PARAM);
+		snprintf(failure, sizeof(failure), "a malformed %s= on the kernel command line", VOLT_SHARE_PARAM);
+		dprintf(2, "volt-init: %s\n", failure);
 		return -1;
 	}
 	return 0;

@@ -8,4 +8,7 @@
  * one failed and why (the VM should not run its workload without it). */
 int vm_mounts_setup(void);
 
+/* vm_mounts_error - after a failed setup, what failed and why (for the host) */
+const char *vm_mounts_error(void);
+
 #endif

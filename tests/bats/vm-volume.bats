@@ -1,0 +1,104 @@
+#!/usr/bin/env bats
+# Volumes of microVMs: -v HOSTDIR:/path[:ro] and named volumes shared into
+# the guest (virtiofs here: Debian's cloud kernel has it and no 9p), through
+# `volt vm check`, in both id-mapping modes. virtiofsd runs as the user in a
+# user namespace mapped like a container's, so what the guest writes as root
+# is the user's on the host. Under TCG (no usable KVM on these hosts) each
+# boot takes some seconds: the tests bundle their checks into few boots.
+
+load helpers
+
+KERNEL_DEB="$VOLT_TEST_DIR/images/kernel.deb"
+
+need_vm() {
+	command -v qemu-system-x86_64 >/dev/null || skip_or_fail "qemu-system-x86_64 is not installed (scripts/install-deps)"
+	[ -x /usr/lib/qemu/virtiofsd ] || skip_or_fail "no /usr/lib/qemu/virtiofsd (package qemu-system-common)"
+	if [ ! -r "$KERNEL_DEB" ]; then
+		local why="no kernel package was fetched"
+		[ -r "$KERNEL_DEB.unavailable" ] && why=$(cat "$KERNEL_DEB.unavailable")
+		skip_or_fail "$why"
+	fi
+	volt vm kernel ls -q | grep -q . || volt vm kernel fetch --deb "$KERNEL_DEB" >/dev/null
+	volt image ls | grep -q busybox || import_busybox
+}
+
+setup() {
+	volt_env
+	# the host's /boot must not decide what these tests see
+	export VOLT_HOST_BOOT="$BATS_FILE_TMPDIR/no-boot"
+	mkdir -p "$VOLT_HOST_BOOT"
+}
+
+no_daemons_left() {
+	! pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_agent' >/dev/null
+	! pgrep -u "$(id -u)" -x virtiofsd >/dev/null
+	[ -z "$(ls -d "$VOLT_RUNROOT"/vm-check-* 2>/dev/null)" ]
+}
+
+@test "vm volume: the guest reads the host's files, what it writes is the user's on the host, :ro refuses writes, a named volume" {
+	need_vm
+	rw="$BATS_TEST_TMPDIR/rw dir" ro="$BATS_TEST_TMPDIR/ro"
+	mkdir -p "$rw" "$ro"
+	echo "from the host" >"$rw/in"
+	echo "read-only data" >"$ro/in"
+	run --separate-stderr volt vm check --accel tcg --timeout 300 -v "$rw:/data" -v "$ro:/ro:ro" -v vmvol-named:/srv/named \
+		--image busybox -- sh -c '
+		cat /data/in
+		echo "from the guest" >/data/out && mkdir /data/d
+		echo named >/srv/named/f
+		if touch /ro/x 2>/err; then echo "ro: written"; else echo "ro: refused: $(cat /err)"; fi
+		cat /ro/in
+		if chown 1000:1000 /data/d 2>/err; then echo "chown: done"; else echo "chown: refused: $(cat /err)"; fi
+		grep -E " /(data|ro|srv/named) " /proc/mounts'
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"volumes: virtiofs (the kernel's modules have virtiofs)"* ]]
+	# host to guest
+	[[ "$output" == *"from the host"* ]]
+	[[ "$output" == *"read-only data"* ]]
+	# guest to host, owned by the user (guest root is the user, as in a container)
+	[ "$(cat "$rw/out")" = "from the guest" ]
+	[ "$(stat -c %u:%g "$rw/out")" = "$(id -u):$(id -g)" ]
+	# :ro: refused in the guest, nothing on the host
+	[[ "$output" == *"ro: refused: "*"Read-only file system"* ]]
+	[ ! -e "$ro/x" ]
+	grep -q "^volt1 /ro virtiofs ro," <<<"$output"
+	grep -q "^volt0 /data virtiofs rw," <<<"$output"
+	# a named volume, made as for a container
+	[ "$(cat "$VOLT_ROOT/volumes/vmvol-named/_data/f")" = named ]
+	volt volume ls | grep -q vmvol-named
+	# guest ids map as a container's: 1000 is a subordinate id in full mode;
+	# single-uid mode maps only the user, so the chown is refused
+	if [ "$(sed -n "s/^$(id -un):\([0-9]*\):.*/\1/p" /etc/subuid | head -1)" ] && [ "${VOLT_USERNS:-}" != single ]; then
+		sub=$(sed -n "s/^$(id -un):\([0-9]*\):.*/\1/p" /etc/subuid | head -1)
+		[[ "$output" == *"chown: done"* ]]
+		[ "$(stat -c %u "$rw/d")" = "$((sub + 999))" ]
+	else
+		[[ "$output" == *"chown: refused"* ]]
+		[ "$(stat -c %u "$rw/d")" = "$(id -u)" ]
+	fi
+	no_daemons_left
+}
+
+@test "vm volume: a source that is not a directory, a bad -v, a guest that cannot mount: one error each, nothing left running" {
+	need_vm
+	echo x >"$BATS_TEST_TMPDIR/file"
+	run volt vm check --accel tcg -v "$BATS_TEST_TMPDIR/file:/data" --image busybox -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"volt: volume $BATS_TEST_TMPDIR/file: a microVM shares directories only"* ]]
+	run volt vm check --accel tcg -v "$BATS_TEST_TMPDIR:data" --image busybox -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"the destination must be an absolute path"* ]]
+	run volt vm check --accel tcg -v "$BATS_TEST_TMPDIR/nope:/data" --image busybox -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"nope"*"No such file or directory"* ]]
+	no_daemons_left
+	# the guest agent refuses to run the workload without its volume: a tag
+	# the host does not share stops the boot, and the console says which
+	run volt vm check --accel tcg --timeout 300 --append "volt_vol=virtiofs:nosuch:/x:rw" --image busybox -- true
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"volt: boot "*"the guest agent: mount virtiofs volume nosuch at /x: "* ]]
+	[ "$(grep -c '^volt:' <<<"$output")" -eq 1 ]
+	no_daemons_left
+}
