@@ -80,6 +80,24 @@ no_daemons_left() {
 	no_daemons_left
 }
 
+@test "vm volume: :ro holds on the host side too, even where the guest mounts it read-write" {
+	need_vm
+	ro="$BATS_TEST_TMPDIR/ro"
+	mkdir -p "$ro"
+	# --append comes after volt's own volt_vol= and the kernel keeps the
+	# last: the guest mounts the share read-write, virtiofsd must still refuse
+	run --separate-stderr volt vm check --accel tcg --timeout 300 -v "$ro:/ro:ro" \
+		--append "volt_vol=virtiofs:volt0:/ro:rw" --image busybox -- sh -c '
+		grep " /ro " /proc/mounts
+		if (echo x >/ro/x) 2>/err; then echo "written"; else echo "refused: $(cat /err)"; fi'
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 0 ]
+	grep -q "^volt0 /ro virtiofs rw," <<<"$output"
+	[[ "$output" == *"refused: "*"Read-only file system"* ]]
+	[ ! -e "$ro/x" ]
+	no_daemons_left
+}
+
 @test "vm volume: a source that is not a directory, a bad -v, a guest that cannot mount: one error each, nothing left running" {
 	need_vm
 	echo x >"$BATS_TEST_TMPDIR/file"

@@ -67,7 +67,9 @@ int cli_vm_volumes_start(struct volt_ctx *ctx, const struct volt_kernel *k, char
 	}
 	if (volt_vm_shares_start(vols, n, kind, &m, v->dir, 10000, &v->s, err) < 0)
 		goto out;
-	v->append = volt_path("%s%s%s", append ? append : "", append ? " " : "", v->s.param);
+	/* --append after ours: the kernel keeps the last of a name (a test
+	 * overrides volt_vol= so) */
+	v->append = volt_path("%s%s%s", v->s.param, append ? " " : "", append ? append : "");
 	r = 0;
 out:
 	if (r < 0)

@@ -13,7 +13,7 @@
 struct cli_vm_volumes {
 	struct volt_vm_shares s;
 	char *dir;    /* the daemons' sockets and logs (removed by stop) */
-	char *append; /* the kernel command line: what was asked, then volt_vol= */
+	char *append; /* the kernel command line: volt_vol=, then what was asked */
 };
 
 /* cli_vm_volumes_start - parse args[0..n) (-v values), resolve named
