@@ -17,7 +17,7 @@ const char *volt_share_kind_name(enum volt_share_kind k)
 	return k == VOLT_SHARE_9P ? "9p" : "virtiofs";
 }
 
-/* has_line - a line of text ending in name (a module path) */
+/* has_module - a line of text that is name or ends in /name (a module path) */
 static bool has_module(const char *text, const char *name)
 {
 	size_t l = strlen(name);
@@ -27,26 +27,21 @@ static bool has_module(const char *text, const char *name)
 	return false;
 }
 
-int volt_vm_share_kind(const struct volt_kernel *k, enum volt_share_kind *kind, char *why, size_t len,
-		       struct volt_err *err)
+/* kernel_has - whether k can mount virtiofs and 9p over virtio, and from
+ * what that was read (into from) */
+static int kernel_has(const struct volt_kernel *k, bool *vfs, bool *p9, char *from, size_t len, struct volt_err *err)
 {
 	struct volt_err ignore;
 	cleanup_free char *text = NULL;
 	size_t n = 0;
+	*vfs = *p9 = false;
 	if (k->origin == VOLT_KERNEL_STORE && k->modules) {
 		cleanup_free char *list = volt_path("%s.load", k->modules); /* <version>/modules.load */
 		if (volt_read_file(list, 1 << 20, &text, &n, err) < 0)
 			return -1;
-		if (has_module(text, "virtiofs.ko")) {
-			*kind = VOLT_SHARE_VIRTIOFS;
-			snprintf(why, len, "the kernel's modules have virtiofs");
-		} else if (has_module(text, "9pnet_virtio.ko") && has_module(text, "9p.ko")) {
-			*kind = VOLT_SHARE_9P;
-			snprintf(why, len, "the kernel's modules have 9p over virtio and no virtiofs");
-		} else {
-			return volt_err_set(err, ENOTSUP, "kernel %s has neither virtiofs nor 9p among its modules",
-					    k->version);
-		}
+		*vfs = has_module(text, "virtiofs.ko");
+		*p9 = has_module(text, "9pnet_virtio.ko") && has_module(text, "9p.ko");
+		snprintf(from, len, "the kernel's modules");
 		return 0;
 	}
 	if (k->origin == VOLT_KERNEL_HOST) {
@@ -54,21 +49,40 @@ int volt_vm_share_kind(const struct volt_kernel *k, enum volt_share_kind *kind, 
 		cleanup_free char *img = strdup(k->image);
 		cleanup_free char *cfg = volt_path("%s/config-%s", dirname(img), k->version);
 		if (volt_read_file(cfg, 1 << 24, &text, &n, &ignore) == 0) {
-			if (strstr(text, "\nCONFIG_VIRTIO_FS=y")) {
-				*kind = VOLT_SHARE_VIRTIOFS;
-				snprintf(why, len, "%s: CONFIG_VIRTIO_FS=y", cfg);
-			} else if (strstr(text, "\nCONFIG_NET_9P_VIRTIO=y") && strstr(text, "\nCONFIG_9P_FS=y")) {
-				*kind = VOLT_SHARE_9P;
-				snprintf(why, len, "%s: 9p over virtio built in, no virtiofs", cfg);
-			} else {
-				return volt_err_set(err, ENOTSUP, "kernel %s has neither virtiofs nor 9p built in (%s)",
-						    k->version, cfg);
-			}
+			*vfs = strstr(text, "\nCONFIG_VIRTIO_FS=y") != NULL;
+			*p9 = strstr(text, "\nCONFIG_NET_9P_VIRTIO=y") && strstr(text, "\nCONFIG_9P_FS=y");
+			snprintf(from, len, "%s", cfg);
 			return 0;
 		}
 	}
-	*kind = VOLT_SHARE_VIRTIOFS;
-	snprintf(why, len, "assumed built into the kernel");
+	*vfs = true;
+	snprintf(from, len, "assumed built in");
+	return 0;
+}
+
+int volt_vm_share_kind(const struct volt_kernel *k, enum volt_share_kind *kind, char *why, size_t len,
+		       struct volt_err *err)
+{
+	bool vfs, p9;
+	char from[300];
+	if (kernel_has(k, &vfs, &p9, from, sizeof(from), err) < 0)
+		return -1;
+	const char *daemon = volt_virtiofsd_path();
+	snprintf(why, len, "%s: virtiofs %s, 9p %s; %s", from, vfs ? "yes" : "no", p9 ? "yes" : "no",
+		 daemon ? daemon : "no virtiofsd");
+	if (vfs && daemon)
+		*kind = VOLT_SHARE_VIRTIOFS;
+	else if (p9)
+		*kind = VOLT_SHARE_9P;
+	else if (vfs) {
+		return volt_err_set(err, ENOENT,
+				    "volumes: kernel %s needs virtiofsd, which is not installed "
+				    "(Debian/Ubuntu: qemu-system-common; or set VOLT_VIRTIOFSD)",
+				    k->version);
+	} else {
+		return volt_err_set(err, ENOTSUP, "volumes: kernel %s has neither virtiofs nor 9p (%s)", k->version,
+				    from);
+	}
 	return 0;
 }
 
@@ -114,7 +128,8 @@ int volt_vm_shares_start(const struct volt_vm_volume *v, size_t n, enum volt_sha
 	s->q = calloc(n, sizeof(*s->q));
 	s->daemons = calloc(n, sizeof(*s->daemons));
 	s->tags = calloc(n + 1, sizeof(char *));
-	if (!e || !s->q || !s->daemons || !s->tags) {
+	s->sources = calloc(n + 1, sizeof(char *));
+	if (!e || !s->q || !s->daemons || !s->tags || !s->sources) {
 		free(e);
 		volt_vm_shares_stop(s);
 		return volt_err_set(err, ENOMEM, "volumes");
@@ -134,7 +149,9 @@ int volt_vm_shares_start(const struct volt_vm_volume *v, size_t n, enum volt_sha
 			goto fail;
 		}
 		s->tags[i] = volt_path("volt%zu", i);
-		s->q[i] = (struct volt_qemu_share){.kind = kind, .tag = s->tags[i], .path = v[i].source, .ro = v[i].ro};
+		s->sources[i] = volt_path("%s", v[i].source);
+		s->q[i] =
+			(struct volt_qemu_share){.kind = kind, .tag = s->tags[i], .path = s->sources[i], .ro = v[i].ro};
 		snprintf(e[i].kind, sizeof(e[i].kind), "%s", volt_share_kind_name(kind));
 		snprintf(e[i].tag, sizeof(e[i].tag), "%s", s->tags[i]);
 		snprintf(e[i].path, sizeof(e[i].path), "%s", v[i].dest);
@@ -168,6 +185,8 @@ void volt_vm_shares_stop(struct volt_vm_shares *s)
 		volt_virtiofsd_stop(&s->daemons[i]);
 	if (s->tags)
 		volt_strv_free(s->tags);
+	if (s->sources)
+		volt_strv_free(s->sources);
 	free(s->daemons);
 	free(s->q);
 	free(s->param);

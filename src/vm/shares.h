@@ -30,17 +30,18 @@ struct volt_vm_shares {
 	size_t n;
 	char *param;			/* "volt_vol=..." for the kernel command line; NULL when n is 0 */
 	struct volt_virtiofsd *daemons; /* n, virtiofs only */
-	char **tags;
+	char **tags, **sources;		/* what q points to */
 };
 
 /* volt_share_kind_name - "virtiofs" | "9p" (as `volt inspect` says it) */
 const char *volt_share_kind_name(enum volt_share_kind k);
 
 /* volt_vm_share_kind - how kernel k can mount shares, and why (into why):
- * a store kernel by the modules it has (virtiofs.ko, else 9p over virtio);
- * a host kernel by its config-<version> beside it (built in: =y); a kernel
- * given by path is taken to have virtiofs built in (volt's own kernel
- * config does). Neither is an error that says so. */
+ * virtiofs where the kernel has it and virtiofsd is installed, else 9p over
+ * virtio where the kernel has that. A store kernel is read by the modules
+ * it has, a host kernel by its config-<version> beside it (built in: =y),
+ * a kernel given by path is taken to have virtiofs built in (volt's own
+ * kernel config does). Neither is an error that says so. */
 int volt_vm_share_kind(const struct volt_kernel *k, enum volt_share_kind *kind, char *why, size_t len,
 		       struct volt_err *err);
 

@@ -52,7 +52,7 @@ no_daemons_left() {
 		grep -E " /(data|ro|srv/named) " /proc/mounts'
 	echo "$output"; echo "$stderr"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"volumes: virtiofs (the kernel's modules have virtiofs)"* ]]
+	[[ "$output" == *"volumes: virtiofs (the kernel's modules: virtiofs yes, 9p no; /usr/lib/qemu/virtiofsd)"* ]]
 	# host to guest
 	[[ "$output" == *"from the host"* ]]
 	[[ "$output" == *"read-only data"* ]]
@@ -95,6 +95,41 @@ no_daemons_left() {
 	grep -q "^volt0 /ro virtiofs rw," <<<"$output"
 	[[ "$output" == *"refused: "*"Read-only file system"* ]]
 	[ ! -e "$ro/x" ]
+	no_daemons_left
+}
+
+@test "vm volume: 9p where the kernel has it and there is no virtiofsd (Debian's generic kernel)" {
+	need_vm
+	deb="$VOLT_TEST_DIR/images/kernel-generic.deb"
+	if [ ! -r "$deb" ]; then
+		why="the generic kernel package was not fetched"
+		[ -r "$deb.unavailable" ] && why=$(cat "$deb.unavailable")
+		skip_or_fail "$why"
+	fi
+	# a store of its own: its kernel is not the other tests' default
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/root" VOLT_RUNROOT="$BATS_TEST_TMPDIR/run"
+	ver=$(volt vm kernel fetch --deb "$deb")
+	import_busybox
+	rw="$BATS_TEST_TMPDIR/rw" ro="$BATS_TEST_TMPDIR/ro"
+	mkdir -p "$rw" "$ro"
+	echo "from the host" >"$rw/in"
+	export VOLT_VIRTIOFSD="$BATS_TEST_TMPDIR/no-virtiofsd"
+	run --separate-stderr volt vm check --accel tcg --timeout 300 --kernel "$ver" -v "$rw:/data" -v "$ro:/ro:ro" \
+		--image busybox -- sh -c '
+		cat /data/in
+		echo "from the guest" >/data/out
+		if touch /ro/x 2>/err; then echo "ro: written"; else echo "ro: refused: $(cat /err)"; fi
+		grep -E " /(data|ro) " /proc/mounts'
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"volumes: 9p (the kernel's modules: virtiofs yes, 9p yes; no virtiofsd)"* ]]
+	[[ "$output" == *"from the host"* ]]
+	[ "$(cat "$rw/out")" = "from the guest" ]
+	[ "$(stat -c %u:%g "$rw/out")" = "$(id -u):$(id -g)" ]
+	[[ "$output" == *"ro: refused: "*"Read-only file system"* ]]
+	[ ! -e "$ro/x" ]
+	grep -q "^volt0 /data 9p rw," <<<"$output"
+	grep -q "^volt1 /ro 9p ro," <<<"$output"
 	no_daemons_left
 }
 

@@ -58,7 +58,7 @@ static void kind_of(const char *text, int want, const char *why_has)
 	int r = volt_vm_share_kind(&k, &kind, why, sizeof(why), &err);
 	if (want < 0) {
 		assert_true(r < 0);
-		assert_non_null(strstr(err.msg, "neither virtiofs nor 9p"));
+		assert_non_null(strstr(err.msg, why_has));
 	} else {
 		assert_int_equal(r, 0);
 		assert_int_equal(kind, want);
@@ -70,10 +70,20 @@ static void kind_of(const char *text, int want, const char *why_has)
 static void test_kind(void **state)
 {
 	(void)state;
-	kind_of("kernel/fs/fuse/fuse.ko\nkernel/fs/fuse/virtiofs.ko\n", VOLT_SHARE_VIRTIOFS, "virtiofs");
-	kind_of("kernel/net/9p/9pnet.ko\nkernel/net/9p/9pnet_virtio.ko\nkernel/fs/9p/9p.ko\n", VOLT_SHARE_9P, "9p");
+	static const char both[] = "kernel/fs/fuse/virtiofs.ko\nkernel/net/9p/9pnet_virtio.ko\nkernel/fs/9p/9p.ko\n";
+	setenv("VOLT_VIRTIOFSD", "/bin/true", 1); /* a virtiofsd there, whatever the host has */
+	kind_of("kernel/fs/fuse/fuse.ko\nkernel/fs/fuse/virtiofs.ko\n", VOLT_SHARE_VIRTIOFS,
+		"the kernel's modules: virtiofs yes, 9p no; /bin/true");
+	kind_of(both, VOLT_SHARE_VIRTIOFS, "virtiofs yes, 9p yes");
+	kind_of("kernel/net/9p/9pnet.ko\nkernel/net/9p/9pnet_virtio.ko\nkernel/fs/9p/9p.ko\n", VOLT_SHARE_9P,
+		"virtiofs no, 9p yes");
 	/* a name that only ends like one is not it */
-	kind_of("kernel/fs/notvirtiofs.ko\nkernel/drivers/virtio/virtio_mmio.ko\n", -1, NULL);
+	kind_of("kernel/fs/notvirtiofs.ko\nkernel/drivers/virtio/virtio_mmio.ko\n", -1, "neither");
+	/* no virtiofsd: 9p where the kernel has it, else an error that says so */
+	setenv("VOLT_VIRTIOFSD", "/nonexistent/virtiofsd", 1);
+	kind_of(both, VOLT_SHARE_9P, "no virtiofsd");
+	kind_of("kernel/fs/fuse/virtiofs.ko\n", -1, "needs virtiofsd");
+	setenv("VOLT_VIRTIOFSD", "/bin/true", 1);
 	/* a kernel given by path: virtiofs built in is assumed, and said */
 	struct volt_kernel k = {.version = "bzImage", .image = "/x/bzImage", .origin = VOLT_KERNEL_PATH};
 	enum volt_share_kind kind;
@@ -81,7 +91,8 @@ static void test_kind(void **state)
 	struct volt_err err = {0};
 	assert_int_equal(volt_vm_share_kind(&k, &kind, why, sizeof(why), &err), 0);
 	assert_int_equal(kind, VOLT_SHARE_VIRTIOFS);
-	assert_non_null(strstr(why, "assumed"));
+	assert_non_null(strstr(why, "assumed built in: virtiofs yes"));
+	unsetenv("VOLT_VIRTIOFSD");
 	assert_string_equal(volt_share_kind_name(VOLT_SHARE_9P), "9p");
 }
 
