@@ -43,21 +43,17 @@ bool volt_qemu_shared_memory(const struct volt_qemu_config *c)
 	return false;
 }
 
-/* opt_escape - a value inside QEMU's key=value,... options: a comma is
- * doubled (a path may hold one) */
-static char *opt_escape(const char *v)
+/* opt_escape - a value inside QEMU's key=value,... options into out: a
+ * comma is doubled (a path may hold one) */
+static void opt_escape(const char *v, char *out, size_t len)
 {
-	size_t n = strlen(v), k = 0;
-	char *o = malloc(2 * n + 1);
-	if (!o)
-		abort(); /* as add() */
-	for (size_t i = 0; i < n; i++) {
-		o[k++] = v[i];
-		if (v[i] == ',')
-			o[k++] = ',';
+	size_t k = 0;
+	for (; *v && k + 2 < len; v++) {
+		out[k++] = *v;
+		if (*v == ',')
+			out[k++] = ',';
 	}
-	o[k] = '\0';
-	return o;
+	out[k] = '\0';
 }
 
 /* add_shares - virtiofs: guest RAM in a shared memfd that virtiofsd maps, a
@@ -75,7 +71,8 @@ static void add_shares(struct argv_builder *b, const struct volt_qemu_config *c,
 	}
 	for (size_t i = 0; i < c->n_shares; i++) {
 		const struct volt_qemu_share *s = &c->shares[i];
-		cleanup_free char *where = opt_escape(s->kind == VOLT_SHARE_VIRTIOFS ? s->socket : s->path);
+		char where[2 * 4096 + 1]; /* a path is at most PATH_MAX */
+		opt_escape(s->kind == VOLT_SHARE_VIRTIOFS ? s->socket : s->path, where, sizeof(where));
 		if (s->kind == VOLT_SHARE_VIRTIOFS) {
 			add(b, "-chardev");
 			addf(b, "socket,id=fs%zu,path=%s", i, where);

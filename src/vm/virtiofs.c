@@ -154,10 +154,15 @@ static void child(const char *daemon, const char *source, bool ro, bool single, 
 	}
 	int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int lf = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	/* dup2 leaves these copies open across the exec: the daemon's stdio and
-	 * its listening socket */
-	if (nul < 0 || lf < 0 || dup2(nul, 0) < 0 || dup2(lf, 1) < 0 || dup2(lf, 2) < 0 ||
-	    (lfd == 3 ? fcntl(3, F_SETFD, 0) : dup2(lfd, 3)) < 0) {
+	if (nul < 0 || lf < 0) {
+		volt_err_sys(err, "virtiofsd's stdio (%s)", log);
+		return;
+	}
+	/* dup2 leaves these copies open across the exec: the daemon's stdio */
+	int ok = dup2(nul, 0) >= 0 && dup2(lf, 1) >= 0 && dup2(lf, 2) >= 0;
+	/* and its listening socket as fd 3 (dup2 onto itself would keep CLOEXEC) */
+	ok = ok && (lfd == 3 ? fcntl(3, F_SETFD, 0) : dup2(lfd, 3)) >= 0;
+	if (!ok) {
 		volt_err_sys(err, "virtiofsd's stdio (%s)", log);
 		return;
 	}
