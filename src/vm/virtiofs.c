@@ -33,6 +33,7 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/trace.h"
 
 /* what virtiofsd logs (at its default level, info) just before accept() */
 #define READY_LINE "Waiting for vhost-user socket connection"
@@ -241,6 +242,7 @@ int volt_virtiofsd_start(const struct volt_idmap *m, const char *source, bool ro
 		return volt_err_sys(err, "pipe");
 	}
 	pid_t parent = getpid();
+	volt_trace("virtiofsd start");
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -300,12 +302,14 @@ int volt_virtiofsd_start(const struct volt_idmap *m, const char *source, bool ro
 		volt_virtiofsd_stop(d);
 		return -1;
 	}
+	volt_trace("virtiofsd ready");
 	return 0;
 }
 
 void volt_virtiofsd_stop(struct volt_virtiofsd *d)
 {
 	if (d->pid > 0) {
+		volt_trace("virtiofsd stop");
 		int status;
 		bool gone = false;
 		kill(d->pid, SIGTERM);
@@ -320,6 +324,7 @@ void volt_virtiofsd_stop(struct volt_virtiofsd *d)
 			waitpid(d->pid, &status, 0);
 		}
 		d->pid = 0;
+		volt_trace("virtiofsd stopped");
 	}
 	if (d->socket)
 		unlink(d->socket);
