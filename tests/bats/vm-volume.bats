@@ -110,16 +110,20 @@ no_daemons_left() {
 	export VOLT_ROOT="$BATS_TEST_TMPDIR/root" VOLT_RUNROOT="$BATS_TEST_TMPDIR/run"
 	ver=$(volt vm kernel fetch --deb "$deb")
 	import_busybox
-	rw="$BATS_TEST_TMPDIR/rw" ro="$BATS_TEST_TMPDIR/ro"
-	mkdir -p "$rw" "$ro"
+	rw="$BATS_TEST_TMPDIR/rw" ro="$BATS_TEST_TMPDIR/ro" ro2="$BATS_TEST_TMPDIR/ro2"
+	mkdir -p "$rw" "$ro" "$ro2"
 	echo "from the host" >"$rw/in"
 	export VOLT_VIRTIOFSD="$BATS_TEST_TMPDIR/no-virtiofsd"
+	# the third share is :ro for QEMU, but --append (after volt's volt_vol=,
+	# and the kernel keeps the last) has the guest mount it read-write
 	run --separate-stderr volt vm check --accel tcg --timeout 300 --kernel "$ver" -v "$rw:/data" -v "$ro:/ro:ro" \
+		-v "$ro2:/ro2:ro" --append "volt_vol=9p:volt0:/data:rw,9p:volt1:/ro:ro,9p:volt2:/ro2:rw" \
 		--image busybox -- sh -c '
 		cat /data/in
 		echo "from the guest" >/data/out
 		if touch /ro/x 2>/err; then echo "ro: written"; else echo "ro: refused: $(cat /err)"; fi
-		grep -E " /(data|ro) " /proc/mounts'
+		if touch /ro2/x 2>/err; then echo "ro2: written"; else echo "ro2: refused: $(cat /err)"; fi
+		grep -E " /(data|ro|ro2) " /proc/mounts'
 	echo "$output"; echo "$stderr"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"volumes: 9p (the kernel's modules: virtiofs yes, 9p yes; no virtiofsd)"* ]]
@@ -130,6 +134,10 @@ no_daemons_left() {
 	[ ! -e "$ro/x" ]
 	grep -q "^volt0 /data 9p rw," <<<"$output"
 	grep -q "^volt1 /ro 9p ro," <<<"$output"
+	# QEMU's readonly=on refuses what the guest's mount lets through
+	grep -q "^volt2 /ro2 9p rw," <<<"$output"
+	[[ "$output" == *"ro2: refused: "* ]]
+	[ ! -e "$ro2/x" ]
 	no_daemons_left
 }
 
