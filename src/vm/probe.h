@@ -22,12 +22,13 @@ struct volt_vm_probe {
 	const char *qemu;
 	enum volt_accel accel; /* kvm or tcg */
 	const char *kernel;
-	const char *initrd;		      /* from volt_vm_probe_initrd */
-	const char *append;		      /* more for the kernel command line, or NULL */
-	const char *const *args;	      /* the command to run; NULL: /init --version */
-	const char *const *env;		      /* its environment (NULL: a default PATH) */
-	bool relay;			      /* the command's output to our stdout/stderr as it comes */
-	const struct volt_qemu_share *shares; /* volumes (vm/shares.c; their parameter goes in append) */
+	const char *initrd;	 /* from volt_vm_probe_initrd */
+	const char *append;	 /* more for the kernel command line, or NULL */
+	const char *const *args; /* the command to run; NULL: /init --version */
+	const char *const *env;	 /* its environment (NULL: a default PATH) */
+	bool relay;		 /* the command's output to our stdout/stderr as it comes */
+	/* volumes (vm/shares.c; their kernel parameter goes in append) */
+	const struct volt_qemu_share *shares;
 	size_t n_shares;
 	int timeout_ms;
 };

@@ -238,15 +238,15 @@ static const struct option check_opts[] = {{"kernel", required_argument, NULL, '
 					   {"volume", required_argument, NULL, 'v'},
 					   {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec check_spec = {
-	.usage =
-		"Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n"
-		"                     [--append KERNEL-ARGS] [-v SRC:DST[:ro]]... [--image IMAGE [-- COMMAND [ARG...]]]\n\n"
-		"Boot a kernel with an initramfs of volt-init (the guest agent) and the kernel's guest\n"
-		"modules, run `/init --version` in the guest through the agent, and power the VM off:\n"
-		"shows the engine, the accelerator and why, and the times. With --image, the initramfs\n"
-		"is the image's appliance (built once, kept in $VOLT_ROOT/appliances) and COMMAND runs\n"
-		"in it: its output is printed and its exit code is volt's. -v shares a host directory\n"
-		"(or a named volume) with the guest at DST, by virtiofs or 9p as the kernel allows.\n",
+	.usage = "Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n"
+		 "                     [--append KERNEL-ARGS] [-v SRC:DST[:ro]]...\n"
+		 "                     [--image IMAGE [-- COMMAND [ARG...]]]\n\n"
+		 "Boot a kernel with an initramfs of volt-init (the guest agent) and the kernel's guest\n"
+		 "modules, run `/init --version` in the guest through the agent, and power the VM off:\n"
+		 "shows the engine, the accelerator and why, and the times. With --image, the initramfs\n"
+		 "is the image's appliance (built once, kept in $VOLT_ROOT/appliances) and COMMAND runs\n"
+		 "in it: its output is printed and its exit code is volt's. -v shares a host directory\n"
+		 "(or a named volume) with the guest at DST, by virtiofs or 9p as the kernel allows.\n",
 	.opts = "v:",
 	.longopts = check_opts,
 };
