@@ -29,9 +29,11 @@ setup() {
 	mkdir -p "$VOLT_HOST_BOOT"
 }
 
+# no QEMU of this store, no virtiofsd of this test's directories (others
+# may run theirs as the same user), no scratch directory
 no_daemons_left() {
-	! pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_agent' >/dev/null
-	! pgrep -u "$(id -u)" -x virtiofsd >/dev/null
+	! pgrep -u "$(id -u)" -f "qemu-system-x86_64.*$VOLT_ROOT/" >/dev/null
+	! pgrep -u "$(id -u)" -f "virtiofsd.*source=$BATS_TEST_TMPDIR/" >/dev/null
 	[ -z "$(ls -d "$VOLT_RUNROOT"/vm-check-* 2>/dev/null)" ]
 }
 
