@@ -92,8 +92,8 @@ $(BUILD)/volt-shim: $(SHIM_OBJS) $(BUILD)/libvolt.a $(BUILD)/libvolt-lazym.a
 
 # volt-init is PID 1 inside containers: static, no libraries beyond libc.
 # In a microVM it is the guest agent too: the protocol codec is shared with the host.
-INIT_SHARED := src/vm/agent_proto.c
-$(BUILD)/volt-init: $(INIT_SRCS) $(INIT_SHARED) $(wildcard shims/init/*.h) src/vm/agent_proto.h
+INIT_SHARED := src/vm/agent_proto.c src/vm/share_param.c
+$(BUILD)/volt-init: $(INIT_SRCS) $(INIT_SHARED) $(wildcard shims/init/*.h) src/vm/agent_proto.h src/vm/share_param.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu17 $(WARN) -O2 -D_GNU_SOURCE -DVOLT_INIT_VERSION=\"$(VERSION)\" -Isrc -static -o $@ $(INIT_SRCS) $(INIT_SHARED)
 

@@ -35,6 +35,7 @@
 #include "vm/agent_proto.h"
 #include "vm_guest.h"
 #include "vm_net.h"
+#include "vm_mounts.h"
 
 #define MAX_PROCS 16
 
@@ -404,6 +405,7 @@ int vm_guest_main(void)
 	setup_mounts();
 	load_modules();
 	vm_net_setup();
+	int mounted = vm_mounts_setup();
 	port = find_port();
 	if (port < 0) {
 		say("no agent port named", VOLT_AGENT_PORT, errno);
@@ -413,6 +415,10 @@ int vm_guest_main(void)
 	 * of `make bench` (scripts/bench-vm) */
 	if (getenv("volt_poweroff"))
 		power_off();
+	if (mounted < 0) {
+		send_error(0, vm_mounts_error()); /* no workload without its volumes */
+		power_off();
+	}
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, NULL);

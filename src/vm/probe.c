@@ -195,6 +195,8 @@ static pid_t spawn_qemu(const struct volt_vm_probe *p, int agent_fd, int console
 		.agent_fd = 3,
 		.net_fd = p->net ? 4 : -1,
 		.net_mtu = p->net_mtu,
+		.shares = p->shares,
+		.n_shares = p->n_shares,
 	};
 	cleanup_strv char **argv = volt_qemu_argv(&c);
 	posix_spawn_file_actions_t fa;

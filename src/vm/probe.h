@@ -10,6 +10,7 @@
 #include "util/pollv.h"
 #include "vm/engine.h"
 #include "vm/kernel.h"
+#include "vm/qemu_argv.h"
 
 /* volt_vm_probe_initrd - write an uncompressed newc cpio to out: /init (a
  * copy of the static program at init), /dev/console (so that PID 1 has a
@@ -27,6 +28,9 @@ struct volt_vm_probe {
 	const char *const *args; /* the command to run; NULL: /init --version */
 	const char *const *env;	 /* its environment (NULL: a default PATH) */
 	bool relay;		 /* the command's output to our stdout/stderr as it comes */
+	/* volumes (vm/shares.c; their kernel parameter goes in append) */
+	const struct volt_qemu_share *shares;
+	size_t n_shares;
 	int timeout_ms;
 	/* the VM's network (net/net.h: volt_net_vm_prepare), or NULL for no
 	 * NIC: served in the boot's poll loop; net_fd is QEMU's end (the

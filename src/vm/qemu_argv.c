@@ -37,14 +37,70 @@ static void addf(struct argv_builder *b, const char *fmt, ...)
 	free(s);
 }
 
+bool volt_qemu_shared_memory(const struct volt_qemu_config *c)
+{
+	for (size_t i = 0; i < c->n_shares; i++)
+		if (c->shares[i].kind == VOLT_SHARE_VIRTIOFS)
+			return true;
+	return false;
+}
+
+/* opt_escape - a value inside QEMU's key=value,... options into out: a
+ * comma is doubled (a path may hold one) */
+static void opt_escape(const char *v, char *out, size_t len)
+{
+	size_t k = 0;
+	for (; *v && k + 2 < len; v++) {
+		out[k++] = *v;
+		if (*v == ',')
+			out[k++] = ',';
+	}
+	out[k] = '\0';
+}
+
+/* add_shares - virtiofs: guest RAM in a shared memfd that virtiofsd maps, a
+ * vhost-user-fs device on its socket, and modern virtio-mmio (microvm's
+ * default is the legacy interface, which vhost-user-fs refuses); 9p: QEMU
+ * serves the directory itself, as the user (security_model=none: files get
+ * the user's ownership, as a volume in a container does) */
+static void add_shares(struct argv_builder *b, const struct volt_qemu_config *c, unsigned mem)
+{
+	if (volt_qemu_shared_memory(c)) {
+		add(b, "-object");
+		addf(b, "memory-backend-memfd,id=mem,size=%uM,share=on", mem);
+		add(b, "-global");
+		add(b, "virtio-mmio.force-legacy=false");
+	}
+	for (size_t i = 0; i < c->n_shares; i++) {
+		const struct volt_qemu_share *s = &c->shares[i];
+		char where[2 * 4096 + 1]; /* a path is at most PATH_MAX */
+		opt_escape(s->kind == VOLT_SHARE_VIRTIOFS ? s->socket : s->path, where, sizeof(where));
+		if (s->kind == VOLT_SHARE_VIRTIOFS) {
+			add(b, "-chardev");
+			addf(b, "socket,id=fs%zu,path=%s", i, where);
+			add(b, "-device");
+			addf(b, "vhost-user-fs-device,chardev=fs%zu,tag=%s", i, s->tag);
+		} else {
+			add(b, "-fsdev");
+			addf(b, "local,id=fs%zu,path=%s,security_model=none%s", i, where, s->ro ? ",readonly=on" : "");
+			add(b, "-device");
+			addf(b, "virtio-9p-device,fsdev=fs%zu,mount_tag=%s", i, s->tag);
+		}
+	}
+}
+
 char **volt_qemu_argv(const struct volt_qemu_config *c)
 {
 	struct argv_builder b = {0};
+	unsigned mem = c->mem_mib ? c->mem_mib : 256;
 	add(&b, c->qemu);
 	/* microvm keeps its ACPI tables on: Debian's kernels find the
 	 * virtio-mmio devices through them (no virtio_mmio.device= needed) */
 	add(&b, "-M");
-	add(&b, "microvm");
+	if (volt_qemu_shared_memory(c))
+		add(&b, "microvm,memory-backend=mem");
+	else
+		add(&b, "microvm");
 	add(&b, "-accel");
 	add(&b, c->accel == VOLT_ACCEL_KVM ? "kvm" : "tcg");
 	if (c->accel == VOLT_ACCEL_KVM) {
@@ -54,7 +110,7 @@ char **volt_qemu_argv(const struct volt_qemu_config *c)
 	add(&b, "-smp");
 	addf(&b, "%u", c->cpus ? c->cpus : 1);
 	add(&b, "-m");
-	addf(&b, "%uM", c->mem_mib ? c->mem_mib : 256);
+	addf(&b, "%uM", mem);
 	add(&b, "-nodefaults");
 	add(&b, "-no-user-config");
 	add(&b, "-display");
@@ -88,6 +144,7 @@ char **volt_qemu_argv(const struct volt_qemu_config *c)
 		add(&b, "-device");
 		addf(&b, "virtio-net-device,netdev=net0,mac=%s%s", c->net_mac ? c->net_mac : VOLT_VM_MAC, mtu);
 	}
+	add_shares(&b, c, mem);
 	if (c->qmp_path) {
 		add(&b, "-qmp");
 		addf(&b, "unix:%s,server=on,wait=off", c->qmp_path);

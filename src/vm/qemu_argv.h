@@ -4,8 +4,27 @@
 #ifndef VOLT_VM_QEMU_ARGV_H
 #define VOLT_VM_QEMU_ARGV_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "vm/agent_proto.h"
 #include "vm/engine.h"
+
+/* How a host directory is shared into the guest (vm/shares.c chooses per
+ * kernel): virtiofs through a virtiofsd (vhost-user), or virtio-9p served by
+ * QEMU itself (needs a kernel with 9p). */
+enum volt_share_kind {
+	VOLT_SHARE_VIRTIOFS,
+	VOLT_SHARE_9P,
+};
+
+struct volt_qemu_share {
+	enum volt_share_kind kind;
+	const char *tag;    /* the guest mounts it by this tag */
+	const char *socket; /* virtiofs: virtiofsd's vhost-user socket */
+	const char *path;   /* 9p: the host directory */
+	bool ro;	    /* 9p: QEMU refuses writes too */
+};
 
 struct volt_qemu_config {
 	const char *qemu;
@@ -26,7 +45,15 @@ struct volt_qemu_config {
 	int net_fd;
 	const char *net_mac; /* NULL: VOLT_VM_MAC */
 	unsigned net_mtu;    /* the guest's MTU (virtio-net's host_mtu); 0: QEMU's 1500 */
+	/* shared directories; a virtiofs share puts guest RAM in a shared memfd
+	 * (virtiofsd maps it) */
+	const struct volt_qemu_share *shares;
+	size_t n_shares;
 };
+
+/* volt_qemu_shared_memory - whether c's guest RAM is a shared memfd (a
+ * virtiofs share needs it). */
+bool volt_qemu_shared_memory(const struct volt_qemu_config *c);
 
 /* volt_qemu_argv - the NULL-terminated argv for c (free with volt_strv_free). */
 char **volt_qemu_argv(const struct volt_qemu_config *c);

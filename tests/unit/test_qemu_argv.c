@@ -121,12 +121,55 @@ static void test_net(void **state)
 	assert_string_equal(value_of(x, "-device"), "virtio-net-device,netdev=net0,mac=52:54:00:aa:bb:cc");
 }
 
+static int has(char **v, const char *s)
+{
+	return count(v, s) > 0;
+}
+
+static void test_shares(void **state)
+{
+	(void)state;
+	const struct volt_qemu_share fs[] = {
+		{.kind = VOLT_SHARE_VIRTIOFS, .tag = "volt0", .socket = "/run/a,b/fs0.sock"},
+		{.kind = VOLT_SHARE_9P, .tag = "volt1", .path = "/home/u/ro dir", .ro = true},
+	};
+	struct volt_qemu_config c = {.qemu = "qemu",
+				     .accel = VOLT_ACCEL_TCG,
+				     .kernel = "/k",
+				     .mem_mib = 512,
+				     .console_fd = -1,
+				     .agent_fd = -1,
+				     .shares = fs,
+				     .n_shares = 2};
+	cleanup_strv char **v = volt_qemu_argv(&c);
+	assert_true(volt_qemu_shared_memory(&c));
+	/* guest RAM that virtiofsd can map, the size -m says */
+	assert_string_equal(value_of(v, "-M"), "microvm,memory-backend=mem");
+	assert_string_equal(value_of(v, "-object"), "memory-backend-memfd,id=mem,size=512M,share=on");
+	assert_string_equal(value_of(v, "-global"), "virtio-mmio.force-legacy=false");
+	/* a comma in a path is doubled, as QEMU's option syntax wants */
+	assert_true(has(v, "socket,id=fs0,path=/run/a,,b/fs0.sock"));
+	assert_true(has(v, "vhost-user-fs-device,chardev=fs0,tag=volt0"));
+	assert_true(has(v, "local,id=fs1,path=/home/u/ro dir,security_model=none,readonly=on"));
+	assert_true(has(v, "virtio-9p-device,fsdev=fs1,mount_tag=volt1"));
+
+	/* 9p alone needs no shared memory */
+	c.shares = fs + 1;
+	c.n_shares = 1;
+	cleanup_strv char **w = volt_qemu_argv(&c);
+	assert_false(volt_qemu_shared_memory(&c));
+	assert_string_equal(value_of(w, "-M"), "microvm");
+	assert_null(value_of(w, "-object"));
+	assert_null(value_of(w, "-global"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tcg),
 		cmocka_unit_test(test_kvm_agent),
 		cmocka_unit_test(test_net),
+		cmocka_unit_test(test_shares),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,8 +10,10 @@
 
 #include "cli/cli.h"
 #include "net/net.h"
+#include "cli/heavy/vm_volumes.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/strv.h"
 #include "state/db.h"
 #include "vm/appliance.h"
 #include "vm/engine.h"
@@ -256,14 +258,19 @@ static int check_net(const char *network, char **publish, struct volt_net *net, 
 }
 
 /* vm_check - boot the kernel into volt-init's probe mode and time it */
-static const struct option check_opts[] = {
-	{"kernel", required_argument, NULL, 'k'},  {"accel", required_argument, NULL, 'a'},
-	{"timeout", required_argument, NULL, 't'}, {"append", required_argument, NULL, 'A'},
-	{"image", required_argument, NULL, 'i'},   {"network", required_argument, NULL, 'n'},
-	{"publish", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
+static const struct option check_opts[] = {{"kernel", required_argument, NULL, 'k'},
+					   {"accel", required_argument, NULL, 'a'},
+					   {"timeout", required_argument, NULL, 't'},
+					   {"append", required_argument, NULL, 'A'},
+					   {"image", required_argument, NULL, 'i'},
+					   {"network", required_argument, NULL, 'n'},
+					   {"publish", required_argument, NULL, 'p'},
+					   {"volume", required_argument, NULL, 'v'},
+					   {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec check_spec = {
 	.usage = "Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n"
 		 "                     [--append KERNEL-ARGS] [--network slirp[:OPTS]|none] [-p [IP:]HOST:GUEST]...\n"
+		 "                     [-v SRC:DST[:ro]]...\n"
 		 "                     [--image IMAGE [-- COMMAND [ARG...]]]\n\n"
 		 "Boot a kernel with an initramfs of volt-init (the guest agent) and the kernel's guest\n"
 		 "modules, run `/init --version` in the guest through the agent, and power the VM off:\n"
@@ -272,8 +279,10 @@ static const struct volt_cmd_spec check_spec = {
 		 "in it: its output is printed and its exit code is volt's.\n\n"
 		 "--network slirp gives the guest a virtio-net NIC served by volt's user-mode network\n"
 		 "(10.0.2.100/24, gateway 10.0.2.2, DNS 10.0.2.3; options as for containers); -p\n"
-		 "publishes a guest port on the host and implies slirp. Without either: no NIC.\n",
-	.opts = "p:",
+		 "publishes a guest port on the host and implies slirp. Without either: no NIC.\n"
+		 "-v shares a host directory (or a named volume) with the guest at DST, by virtiofs or\n"
+		 "9p as the kernel allows.\n",
+	.opts = "p:v:",
 	.longopts = check_opts,
 };
 
@@ -288,6 +297,8 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 	struct volt_net net = {0};
 	int qemu_net = -1;
 	char why[512];
+	cleanup_strv char **vols = calloc(1, sizeof(char *));
+	struct cli_vm_volumes vv = {0};
 	long timeout_s = 120;
 	struct volt_ctx *ctx;
 	int c, ret = 125;
@@ -299,6 +310,7 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		case 'i': image = optarg; break;
 		case 'n': network = optarg; break;
 		case 'p': cli_strv_add(&publish, optarg); break;
+		case 'v': volt_strv_push(&vols, optarg); break;
 		case 'a':
 			if (volt_accel_parse(optarg, &want, &err) < 0)
 				return cli_fail(&err);
@@ -336,6 +348,15 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 				  .net = volt_net_source(&net),
 				  .net_fd = qemu_net,
 				  .net_mtu = net.opts.mtu};
+	if (vols && vols[0]) {
+		if (cli_vm_volumes_start(ctx, &k, vols, volt_strv_len(vols), append, &vv, &err) < 0) {
+			ret = cli_fail(&err);
+			goto out;
+		}
+		p.append = vv.append;
+		p.shares = vv.s.q;
+		p.n_shares = vv.s.n;
+	}
 	if (image) {
 		p.args = optind < argc ? (const char *const *)argv + optind : NULL;
 		p.relay = true;
@@ -347,6 +368,7 @@ out:
 	if (qemu_net >= 0)
 		close(qemu_net);
 	volt_net_free(&net);
+	cli_vm_volumes_stop(&vv);
 	volt_engine_free(&eng);
 	volt_kernel_free(&k);
 	return ret;
