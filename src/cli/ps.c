@@ -135,6 +135,12 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 		json_object_set_new(o, "LogPath", json_string(logp));
 		json_object_set_new(o, "NetworkSettings", network_json(spec));
 		json_object_set_new(o, "Supervisor", volt_sup_json(ctx, c->id));
+		if (c->kind == VOLT_KIND_VM) { /* what its monitor chose (workload/vm_monitor.c) */
+			cleanup_free char *vmj = volt_path("%s/vm.json", dir);
+			json_error_t je;
+			json_t *vm = json_load_file(vmj, 0, &je);
+			json_object_set_new(o, "VM", vm ? vm : json_object());
+		}
 	}
 	json_decref(spec);
 	return o;

@@ -25,6 +25,7 @@
 #include "workload/vm_monitor.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -48,14 +49,17 @@
 #include "util/cleanup.h"
 #include "util/fds.h"
 #include "util/fs.h"
+#include "util/memsettle.h"
 #include "util/unixsock.h"
 #include "util/pollv.h"
 #include "util/prog.h"
+#include "net/net.h"
 #include "vm/agent_chan.h"
 #include "vm/appliance_key.h"
 #include "vm/engine.h"
 #include "vm/kernel.h"
 #include "vm/qemu_argv.h"
+#include "vm/shares.h"
 #include "workload/confine.h"
 #include "workload/lifecycle.h"
 #include "workload/monitor_common.h"
@@ -96,6 +100,10 @@ struct vmmon {
 	size_t tail_len;
 	struct volt_err err; /* what ended the VM, when volt did */
 	bool failed;
+	struct volt_net net;	      /* slirp for the guest's NIC (net/vmnet.c) */
+	int qemu_net;		      /* QEMU's end of the NIC's socket pair, until QEMU has it */
+	struct volt_vm_shares shares; /* the volumes (vm/shares.c) */
+	json_t *info;		      /* what was chosen: vm.json */
 };
 
 static long long now_ms(void)
@@ -224,10 +232,12 @@ static pid_t spawn_qemu(struct vmmon *m, char **argv, int agent_fd, int console_
 		ok = ok && dup2(console_fd, 1) == 1; /* the console: as above */
 		ok = ok && dup2(console_fd, 2) == 2; /* as above */
 		ok = ok && dup2(agent_fd, 3) == 3;   /* the agent's socket: as above */
+		/* the NIC's socket as fd 4: as above */
+		ok = ok && (m->qemu_net < 0 || dup2(m->qemu_net, 4) == 4);
 		if (!ok)
 			_exit(125);
-		int keep[] = {3};
-		volt_fds_keep_only(0, keep, 1);
+		int keep[] = {3, 4};
+		volt_fds_keep_only(0, keep, m->qemu_net < 0 ? 1 : 2);
 		execv(argv[0], argv);
 		_exit(127); /* the monitor reports QEMU's exit code */
 	}
@@ -486,8 +496,13 @@ static void relay(struct vmmon *m, int sfd)
 			long long left = m->deadline - now_ms();
 			timeout = left < 0 ? 0 : (int)left;
 		}
+		struct volt_poll_source *net = volt_net_source(&m->net);
+		if (net)
+			net->prepare(net->opaque, &pv, &timeout);
 		if (poll(pv.fds, (nfds_t)pv.n, timeout) < 0 && errno != EINTR)
 			break;
+		if (net)
+			net->dispatch(net->opaque, &pv);
 		struct pollfd *p = pv.fds;
 		if (p[0].revents)
 			on_signal(m, sfd);
@@ -574,6 +589,46 @@ static void raw_terminal(struct vmmon *m)
 	tcsetattr(STDIN_FILENO, TCSANOW, &t);
 }
 
+/* start_shares - the spec's volumes (binds and named volumes) shared with
+ * the guest, by virtiofs or 9p as kernel k allows (vm/shares.c); what was
+ * chosen and why goes into m->info */
+static int start_shares(struct vmmon *m, const struct volt_kernel *k, struct volt_err *err)
+{
+	enum volt_share_kind kind;
+	char why[512];
+	size_t n = 0;
+	if (!m->spec.n_mounts)
+		return 0;
+	cleanup_free struct volt_vm_volume *v = calloc(m->spec.n_mounts, sizeof(*v));
+	if (!v)
+		return volt_err_set(err, ENOMEM, "volumes");
+	for (size_t i = 0; i < m->spec.n_mounts; i++) {
+		const struct volt_mount *mt = &m->spec.mounts[i];
+		if (mt->kind == VOLT_MOUNT_TMPFS)
+			return volt_err_set(err, EINVAL, "--tmpfs %s: a microVM's /tmp is its own memory already",
+					    mt->dest);
+		v[n++] = (struct volt_vm_volume){.source = mt->source, .dest = mt->dest, .ro = mt->ro};
+	}
+	if (volt_vm_share_kind(k, &kind, why, sizeof(why), err) < 0 ||
+	    volt_vm_shares_start(v, n, kind, &m->spec.idmap, m->run, 10000, &m->shares, err) < 0)
+		return -1;
+	json_object_set_new(m->info, "Volumes", json_string(volt_share_kind_name(kind)));
+	json_object_set_new(m->info, "VolumesWhy", json_string(why));
+	return 0;
+}
+
+/* write_info - what the monitor chose, in vm.json beside the log: `volt
+ * inspect` shows it as "VM" */
+static void write_info(struct vmmon *m)
+{
+	cleanup_free char *path = volt_path("%s/vm.json", m->dir);
+	char *text = json_dumps(m->info, JSON_COMPACT);
+	struct volt_err ignored;
+	if (text)
+		volt_write_file_atomic(path, text, strlen(text), 0600, &ignored);
+	free(text);
+}
+
 /* start_qemu - engine, accelerator, kernel, appliance, then QEMU */
 static int start_qemu(struct vmmon *m, struct volt_err *err)
 {
@@ -605,6 +660,11 @@ static int start_qemu(struct vmmon *m, struct volt_err *err)
 		volt_warn("microVMs run under TCG here, slowly: %s (volt info says it too)", why);
 		volt_write_file_atomic(choice, why, strlen(why), 0600, &ignored);
 	}
+	/* the network: volt's slirp in this process, the guest's NIC on a
+	 * datagram socket pair (net/vmnet.c); ports are bound now */
+	if (volt_net_vm_prepare(m->spec.network, m->spec.ports, &m->net, &m->qemu_net, err) < 0 ||
+	    start_shares(m, &k, err) < 0)
+		goto out;
 	conp = volt_path("%s/console.log", m->dir);
 	m->console_log = open(conp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	/* what the engine picked and why, first in the console's record */
@@ -616,7 +676,9 @@ static int start_qemu(struct vmmon *m, struct volt_err *err)
 		goto out;
 	}
 	const char *extra = getenv("VOLT_VM_APPEND"); /* tests: the agent's test hooks */
-	append = volt_path("volt_agent=1%s%s", extra && *extra ? " " : "", extra ? extra : "");
+	/* the volumes' parameter first: the kernel keeps the last of a name */
+	append = volt_path("%s%svolt_agent=1%s%s", m->shares.param ? m->shares.param : "", m->shares.param ? " " : "",
+			   extra && *extra ? " " : "", extra ? extra : "");
 	const struct volt_qemu_config c = {
 		.qemu = eng.qemu,
 		.accel = accel,
@@ -629,11 +691,25 @@ static int start_qemu(struct vmmon *m, struct volt_err *err)
 		.console_fd = -1,
 		.agent_fd = 3,
 		.qmp_path = "qmp.sock", /* in QEMU's working directory, m->run */
+		.net_fd = m->qemu_net >= 0 ? 4 : 0,
+		.net_mtu = m->net.opts.mtu,
+		.shares = m->shares.q,
+		.n_shares = m->shares.n,
 	};
 	argv = volt_qemu_argv(&c);
 	m->qemu = spawn_qemu(m, argv, ap[1], cp[1], err);
 	if (m->qemu < 0)
 		goto out;
+	json_object_set_new(m->info, "Engine", json_sprintf("%s %s", eng.qemu, eng.version));
+	json_object_set_new(m->info, "Accelerator", json_string(volt_accel_name(accel)));
+	json_object_set_new(m->info, "AcceleratorWhy", json_string(why));
+	json_object_set_new(m->info, "Kernel", json_string(k.version));
+	json_object_set_new(m->info, "Network", json_string(m->qemu_net >= 0 ? "slirp" : "none"));
+	write_info(m);
+	if (m->qemu_net >= 0) { /* QEMU has it */
+		close(m->qemu_net);
+		m->qemu_net = -1;
+	}
 	volt_agent_chan_init(&m->agent, ap[0]);
 	ap[0] = -1;
 	m->console = cp[0];
@@ -677,6 +753,8 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 			  .console = -1,
 			  .console_log = -1,
 			  .listen = -1,
+			  .qemu_net = -1,
+			  .info = json_object(),
 			  .next_id = WORKLOAD};
 	struct volt_err err = {0};
 	struct volt_db *db;
@@ -736,6 +814,8 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 		goto fail_started;
 	}
 	volt_monitor_report_ready(&m.ready_fd, 0, m.qemu, NULL);
+	if (!m.attach)
+		volt_mem_settle(); /* what setup touched goes back (util/memsettle.c) */
 	/* QEMU runs: the monitor drops what it no longer needs (confine.c),
 	 * before it reads a byte of the guest's. A confined process cannot
 	 * exec the next monitor of a restart: a child forked first will */
@@ -743,8 +823,11 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 	if (!m.attach && volt_sup_shim_may_restart(ctx, m.row.id))
 		volt_exec_later_shim(&restarter, ctx, m.row.id, lock);
 	{
-		struct volt_confine c = {
-			.root = ctx->root, .runroot = ctx->runroot, .workload_dir = m.dir, .rm = m.spec.rm};
+		struct volt_confine c = {.root = ctx->root,
+					 .runroot = ctx->runroot,
+					 .workload_dir = m.dir,
+					 .rm = m.spec.rm,
+					 .slirp = m.net.slirp != NULL};
 		if (volt_confine_monitor(&c, &err) < 0) {
 			volt_err_format(&err, msg, sizeof(msg));
 			volt_warn("the monitor of %.12s is not confined: %s", m.row.id, msg);
@@ -757,6 +840,10 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 	if (m.tio_saved)
 		tcsetattr(STDIN_FILENO, TCSANOW, &m.saved_tio);
 	code = finish(&m);
+	/* before anything forks on the way out: published ports are slirp's
+	 * own listeners (net/vmnet.c) */
+	volt_net_free(&m.net);
+	volt_vm_shares_stop(&m.shares);
 	volt_log_close(&m.log);
 	for (int i = 0; i < MAX_EXECS; i++)
 		if (m.cl[i].ch.fd >= 0)
@@ -812,6 +899,10 @@ fail_early:
 	}
 	code = VOLT_EXIT_INTERNAL;
 out:
+	volt_net_free(&m.net);
+	volt_vm_shares_stop(&m.shares);
+	if (m.qemu_net >= 0)
+		close(m.qemu_net);
 	if (lock >= 0)
 		close(lock);
 	if (m.console >= 0)
@@ -821,6 +912,7 @@ out:
 	if (sfd >= 0)
 		close(sfd);
 	volt_spec_free(&m.spec);
+	json_decref(m.info);
 	free(m.dir);
 	free(m.run);
 	volt_ctr_row_free(&m.row);

@@ -167,3 +167,33 @@ teardown() {
 	run volt inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.State.Error}}' bad
 	[[ "$output" == "exited 125 "*"bad frame"* ]]
 }
+
+@test "run --vm -d -p -v: a published port served from the guest, a volume read and written from the guest" {
+	need_vm
+	command -v curl >/dev/null || skip_or_fail "curl is missing (scripts/install-deps)"
+	share="$BATS_TEST_TMPDIR/share"
+	mkdir -p "$share"
+	echo "from the host" >"$share/index.html"
+	port=$((20000 + RANDOM % 20000))
+	run volt run --vm -d --name web --accel tcg -p "127.0.0.1:$port:80" -v "$share:/www" busybox \
+		sh -c 'cat /www/index.html >/www/copied; echo guest-wrote >/www/out; echo up; exec httpd -f -p 80 -h /www'
+	[ "$status" -eq 0 ]
+	for i in $(seq 1 180); do [ "$(volt logs web 2>/dev/null)" = up ] && break; sleep 1; done
+	[ "$(volt logs web)" = up ]
+	# the volume: read in the guest, written by it, the user's on the host
+	[ "$(cat "$share/copied")" = "from the host" ]
+	[ "$(cat "$share/out")" = guest-wrote ]
+	[ "$(stat -c %u "$share/out")" = "$(id -u)" ]
+	# the published port: volt's slirp forwards it to the guest's httpd
+	run curl -sS --max-time 60 "http://127.0.0.1:$port/index.html"
+	[ "$status" -eq 0 ]
+	[ "$output" = "from the host" ]
+	run volt inspect -f '{{.VM.Network}} {{.VM.Accelerator}}' web
+	[ "$output" = "slirp tcg" ]
+	run volt inspect -f '{{.VM.Volumes}}' web
+	[[ "$output" == virtiofs || "$output" == 9p ]]
+	volt rm -f web
+	[ -z "$(qemus)" ]
+	# the port is free again
+	! curl -s --max-time 5 "http://127.0.0.1:$port/" >/dev/null
+}
