@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "state/context.h"
 #include "util/err.h"
@@ -63,6 +64,32 @@ struct json_t;
 int cli_format_parse(const char *cmd, const char *format, struct volt_tmpl **t);
 /* cli_format_print - the template over v, then a newline; -1 after printing */
 int cli_format_print(const char *cmd, const struct volt_tmpl *t, struct json_t *v);
+/* A listing's output (listing.c): the default table, --format json (an
+ * object per line), --format 'table TEMPLATE' or a template per row. */
+struct cli_col {
+	const char *key, *header; /* a row's field and its table header */
+};
+struct cli_listing {
+	const char *cmd;
+	const struct cli_col *cols; /* up to {NULL} */
+	int mode;
+	struct volt_tmpl *tmpl;
+	char *buf; /* a table's lines, printed when all are in */
+	size_t len;
+	FILE *mem;
+	bool failed;
+};
+/* cli_listing_open - format NULL: default_table ("table {{.A}}\t..."); -1
+ * after printing */
+int cli_listing_open(struct cli_listing *l, const char *cmd, const char *format, const char *default_table,
+		     const struct cli_col *cols);
+/* cli_listing_row - one row (docker's fields, strings); -1 after printing */
+int cli_listing_row(struct cli_listing *l, struct json_t *row);
+/* cli_listing_close - print a table, free; 0 or 125 when a row failed */
+int cli_listing_close(struct cli_listing *l);
+/* cli_truncate - docker's Ellipsis: more than max characters become max-1
+ * and "…" (s needs 2 bytes to spare) */
+void cli_truncate(char *s, size_t max);
 /* cli_strv_add - append optarg to a NULL-terminated vector */
 void cli_strv_add(char ***v, const char *s);
 

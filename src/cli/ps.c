@@ -17,13 +17,11 @@
 
 struct ps_opts {
 	struct volt_ctx *ctx;
-	bool all, quiet, json, no_trunc;
-	json_t *arr;
+	bool all, quiet, no_trunc;
 	struct cli_ps_filter filter;
 	long last; /* -n/-l: the newest this many (any state); -1: no limit */
 	long shown;
-	struct volt_tmpl *tmpl; /* --format TEMPLATE */
-	int failed;
+	struct cli_listing out;
 };
 
 static void status_text(const struct volt_ctr_row *c, char *buf, size_t len)
@@ -97,6 +95,8 @@ static json_t *network_json(json_t *spec)
 	return o;
 }
 
+json_t *cli_ctr_inspect_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, json_t *base, json_t *spec);
+
 static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool full)
 {
 	char created[48], started[48], finished[48];
@@ -117,35 +117,47 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 	if (full) {
 		cleanup_free char *dir = volt_ctx_ctr_dir(ctx, c->id);
 		cleanup_free char *logp = volt_path("%s/ctr.log", dir);
-		json_t *cfg = json_deep_copy(spec);
-		json_object_del(cfg, "idmap");
-		json_object_del(cfg, "mounts");
-		json_object_set_new(o, "Config", cfg);
-		json_object_set_new(o, "Mounts", json_incref(json_object_get(spec, "mounts")));
 		json_t *im = json_object_get(spec, "idmap");
 		json_object_set_new(o, "IDMappings",
 				    json_pack("{s:s,s:O,s:O}", "Mode",
 					      json_is_true(json_object_get(im, "full")) ? "full" : "single", "UidMap",
 					      json_object_get(im, "uids"), "GidMap", json_object_get(im, "gids")));
-		json_object_set_new(o, "RootFS",
-				    json_pack("{s:s,s:s,s:s}", "Driver", "overlay", "LowerDir",
-					      json_string_value(json_object_get(spec, "lower")), "UpperDir",
-					      volt_path("%s/upper", dir)));
+		cleanup_free char *upper = volt_path("%s/upper", dir);
+		json_object_set_new(o, "GraphDriver",
+				    json_pack("{s:s,s:{s:s,s:s}}", "Name", "overlay", "Data", "LowerDir",
+					      json_string_value(json_object_get(spec, "lower")), "UpperDir", upper));
 		json_object_set_new(o, "LogPath", json_string(logp));
 		json_object_set_new(o, "NetworkSettings", network_json(spec));
 		json_object_set_new(o, "Supervisor", volt_sup_json(ctx, c->id));
+		cli_ctr_inspect_json(ctx, c, o, spec);
 	}
 	json_decref(spec);
 	return o;
 }
 
-/* row_json - a row as docker's ps --format sees it: strings, by docker's names */
-static json_t *row_json(const struct ps_opts *o, const struct volt_ctr_row *c, json_t *spec, const char *cmd,
+/* join_mounts - docker's .Mounts of ps: volume names and bind sources */
+static void join_mounts(json_t *spec, FILE *f, int *n_vol)
+{
+	json_t *m;
+	size_t i, n = 0;
+	json_array_foreach(json_object_get(spec, "mounts"), i, m) {
+		const char *name = json_string_value(json_object_get(m, "name"));
+		const char *src = json_string_value(json_object_get(m, "source"));
+		if (!name && !src)
+			continue;
+		fprintf(f, "%s%s", n++ ? "," : "", name ? name : src);
+		*n_vol += name != NULL;
+	}
+}
+
+/* row_json - a row as docker's ps prints it: strings, by docker's names */
+static json_t *row_json(const struct ps_opts *o, const struct volt_ctr_row *c, json_t *spec, char *cmd,
 			const char *status, const char *ports)
 {
-	char created[48], ago[64];
-	cleanup_free char *labels = NULL;
-	size_t i, len = 0;
+	char created[48], ago[64], nvol[16];
+	cleanup_free char *labels = NULL, *mounts = NULL;
+	size_t i, len = 0, mlen = 0;
+	int n_vol = 0;
 	json_t *l;
 	FILE *f = open_memstream(&labels, &len);
 	json_array_foreach(json_object_get(spec, "labels"), i, l)
@@ -153,13 +165,22 @@ static json_t *row_json(const struct ps_opts *o, const struct volt_ctr_row *c, j
 			fprintf(f, "%s%s", i ? "," : "", json_string_value(l));
 	if (f)
 		fclose(f);
+	if ((f = open_memstream(&mounts, &mlen))) {
+		join_mounts(spec, f, &n_vol);
+		fclose(f);
+	}
+	snprintf(nvol, sizeof(nvol), "%d", n_vol);
 	volt_format_time(c->created, created, sizeof(created));
 	volt_human_ago(c->created, ago, sizeof(ago));
+	if (!o->no_trunc)
+		cli_truncate(cmd, 20);
 	cleanup_free char *quoted = volt_path("\"%s\"", cmd);
-	return json_pack("{s:s%,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID", c->id, (size_t)(o->no_trunc ? 64 : 12),
-			 "Names", c->name, "Image", c->image_name ? c->image_name : "", "Command", quoted, "CreatedAt",
-			 created, "RunningFor", ago, "Status", status, "State", volt_ctr_state_name(c->state), "Ports",
-			 ports, "Labels", labels ? labels : "");
+	const char *net = json_string_value(json_object_get(spec, "network"));
+	return json_pack("{s:s%,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID", c->id,
+			 (size_t)(o->no_trunc ? 64 : 12), "Names", c->name, "Image", c->image_name ? c->image_name : "",
+			 "Command", quoted, "CreatedAt", created, "RunningFor", ago, "Status", status, "State",
+			 volt_ctr_state_name(c->state), "Ports", ports, "Labels", labels ? labels : "", "Mounts",
+			 mounts ? mounts : "", "Networks", net ? net : "none", "LocalVolumes", nvol);
 }
 
 static int ps_row(const struct volt_ctr_row *c0, void *arg)
@@ -183,40 +204,40 @@ static int ps_row(const struct volt_ctr_row *c0, void *arg)
 		json_decref(spec);
 		return 0;
 	}
-	if (o->json) {
-		json_array_append_new(o->arr, ctr_json(o->ctx, &c, false));
-		json_decref(spec);
-		return 0;
-	}
-	char status[96], created[64], cmd[1024] = "", ports[512];
+	char status[96], cmd[1024] = "", ports[512] = "";
 	size_t i, off = 0;
 	json_array_foreach(json_object_get(spec, "args"), i, a)
 		off += (size_t)snprintf(cmd + off, off < sizeof(cmd) ? sizeof(cmd) - off : 0, "%s%s", i ? " " : "",
 					json_string_value(a));
-	ports_text(spec, ports, sizeof(ports));
+	if (c.state == VOLT_CTR_RUNNING || c.state == VOLT_CTR_PAUSED) /* docker: no ports when stopped */
+		ports_text(spec, ports, sizeof(ports));
 	status_text(&c, status, sizeof(status));
-	if (o->tmpl) {
-		json_t *row = row_json(o, &c, spec, cmd, status, ports);
-		int r = cli_format_print("ps", o->tmpl, row);
-		json_decref(row);
-		json_decref(spec);
-		o->failed = r < 0;
-		return r < 0;
-	}
+	json_t *row = row_json(o, &c, spec, cmd, status, ports);
+	int r = cli_listing_row(&o->out, row);
+	json_decref(row);
 	json_decref(spec);
-	if (!o->no_trunc && strlen(cmd) > 20)
-		strcpy(cmd + 17, "...");
-	volt_human_ago(c.created, created, sizeof(created));
-	if (o->no_trunc)
-		printf("%-64s %-20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "", cmd, created,
-		       status, ports, c.name);
-	else
-		printf("%-14.12s %-20.20s %-22s %-20s %-28s %-24s %s\n", c.id, c.image_name ? c.image_name : "", cmd,
-		       created, status, ports, c.name);
-	return 0;
+	return r < 0;
 }
 
 int cmd_ps_resources(struct volt_cli *cli); /* cli/supervise.c */
+
+/* docker's ps columns and their headers */
+static const struct cli_col ps_cols[] = {{"ID", "CONTAINER ID"},
+					 {"Image", "IMAGE"},
+					 {"Command", "COMMAND"},
+					 {"CreatedAt", "CREATED AT"},
+					 {"RunningFor", "CREATED"},
+					 {"Status", "STATUS"},
+					 {"State", "STATE"},
+					 {"Ports", "PORTS"},
+					 {"Names", "NAMES"},
+					 {"Labels", "LABELS"},
+					 {"Mounts", "MOUNTS"},
+					 {"Networks", "NETWORKS"},
+					 {"LocalVolumes", "LOCAL VOLUMES"},
+					 {NULL, NULL}};
+static const char ps_table[] =
+	"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
 
 static const struct option ps_opts[] = {
 	{"all", no_argument, NULL, 'a'},	  {"quiet", no_argument, NULL, 'q'},
@@ -281,28 +302,18 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (o.last >= 0 || cli_ps_filter_all(&o.filter))
 		o.all = true;
-	if (format && !strcmp(format, "json"))
-		o.json = true;
-	else if (format && cli_format_parse("ps", format, &o.tmpl) < 0)
+	if (!o.quiet && cli_listing_open(&o.out, "ps", format, ps_table, ps_cols) < 0) {
+		cli_ps_filter_free(&o.filter);
 		return VOLT_EXIT_INTERNAL;
-	if (!(o.ctx = cli_ctx(cli)) || !(db = volt_ctx_db(o.ctx, &err)))
-		return o.ctx ? cli_fail(&err) : 125;
-	if (o.json)
-		o.arr = json_array();
-	else if (!o.quiet && !o.tmpl)
-		printf(o.no_trunc ? "%-64s %-20s %-22s %-20s %-28s %-24s %s\n" :
-				    "%-14s %-20s %-22s %-20s %-28s %-24s %s\n",
-		       "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
-	if (volt_db_ctr_list(db, ps_row, &o, &err) < 0)
-		ret = cli_fail(&err);
-	else if (o.failed)
-		ret = VOLT_EXIT_INTERNAL;
-	if (o.json) {
-		json_dumpf(o.arr, stdout, JSON_INDENT(2));
-		printf("\n");
-		json_decref(o.arr);
 	}
-	volt_tmpl_free(o.tmpl);
+	if (!(o.ctx = cli_ctx(cli)) || !(db = volt_ctx_db(o.ctx, &err)))
+		ret = o.ctx ? cli_fail(&err) : 125;
+	else if (volt_db_ctr_list(db, ps_row, &o, &err) < 0)
+		ret = cli_fail(&err);
+	if (!o.quiet) {
+		int lr = cli_listing_close(&o.out);
+		ret = ret ? ret : lr;
+	}
 	cli_ps_filter_free(&o.filter);
 	return ret;
 }

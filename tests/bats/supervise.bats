@@ -61,7 +61,7 @@ require_manager() {
 
 # inspect_field KEY: the first "KEY": value of volt inspect NAME
 restart_count() {
-	volt inspect "$1" | sed -n 's/.*"RestartCount": \([0-9]*\).*/\1/p'
+	volt inspect "$1" | sed -n 's/.*"RestartCount": \([0-9]*\).*/\1/p' | head -1
 }
 
 # exited NAME: the container has exited and no monitor holds it
