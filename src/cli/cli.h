@@ -199,6 +199,51 @@ enum { CLI_OPT_SUPERVISE = 3000 };
 	{                                                                         \
 		"cpu-weight", required_argument, NULL, CLI_OPT_SUPERVISE + 10     \
 	}
+/* docker's run/create options mapped onto volt's (cli/run_opts.c) */
+enum { CLI_OPT_RUN = 4000 };
+#define CLI_RUN_OPTIONS                                                                                          \
+	{"mount", required_argument, NULL, CLI_OPT_RUN + 0}, {"pull", required_argument, NULL, CLI_OPT_RUN + 1}, \
+		{"cidfile", required_argument, NULL, CLI_OPT_RUN + 2},                                           \
+		{"shm-size", required_argument, NULL, CLI_OPT_RUN + 3},                                          \
+		{"platform", required_argument, NULL, CLI_OPT_RUN + 4},                                          \
+		{"log-driver", required_argument, NULL, CLI_OPT_RUN + 5},                                        \
+		{"privileged", no_argument, NULL, CLI_OPT_RUN + 6},                                              \
+		{"device", required_argument, NULL, CLI_OPT_RUN + 7},                                            \
+		{"ulimit", required_argument, NULL, CLI_OPT_RUN + 8},                                            \
+		{"sysctl", required_argument, NULL, CLI_OPT_RUN + 9},                                            \
+		{"group-add", required_argument, NULL, CLI_OPT_RUN + 10},                                        \
+		{"health-cmd", required_argument, NULL, CLI_OPT_RUN + 11},                                       \
+		{"health-interval", required_argument, NULL, CLI_OPT_RUN + 12},                                  \
+		{"health-timeout", required_argument, NULL, CLI_OPT_RUN + 13},                                   \
+		{"health-retries", required_argument, NULL, CLI_OPT_RUN + 14},                                   \
+		{"health-start-period", required_argument, NULL, CLI_OPT_RUN + 15},                              \
+	{                                                                                                        \
+		"no-healthcheck", no_argument, NULL, CLI_OPT_RUN + 16                                            \
+	}
+#define CLI_RUN_OPTS_HELP                                                                         \
+	"      --mount type=bind|volume|tmpfs,source=SRC,target=DST[,readonly]\n"                 \
+	"                           [,tmpfs-size=SIZE][,tmpfs-mode=MODE]: -v and --tmpfs in\n"    \
+	"                           docker's long form (-v /path alone: an anonymous volume)\n"   \
+	"      --shm-size SIZE      the size of /dev/shm (a tmpfs)\n"                             \
+	"      --device PATH[:CPATH]  a host device node you may open, bound in\n"                \
+	"      --privileged         every capability, no seccomp filter, no Landlock: as much\n"  \
+	"                           as a user namespace allows (no host devices, no host root)\n" \
+	"      --cidfile FILE       write the container id to FILE (which must not exist)\n"      \
+	"      --pull POLICY        missing (default): pull an image not in the store;\n"         \
+	"                           always: pull first; never: fail if it is not there\n"         \
+	"      --platform P         linux or linux/<host arch>; other platforms are refused\n"    \
+	"      --log-driver D       json-file, k8s-file, local: volt's own log (volt logs);\n"    \
+	"                           none and the others are refused\n"                            \
+	"      --ulimit, --sysctl, --group-add, --health-*: refused (not supported yet)\n"
+struct volt_create_opts;
+/* cli_run_opt - one of CLI_RUN_OPTIONS into o; -1 after printing */
+int cli_run_opt(const char *cmd, int c, const char *arg, struct volt_create_opts *o);
+/* cli_run_volume - -v SRC:DST[:ro], or -v /DST: an anonymous volume */
+int cli_run_volume(const char *cmd, const char *arg, struct volt_create_opts *o);
+/* cli_run_before_create - --cidfile's file must not exist; --pull */
+int cli_run_before_create(struct volt_ctx *ctx, const char *image, struct volt_err *err);
+/* cli_run_after_create - --cidfile: the id written */
+int cli_run_after_create(const char *id, struct volt_err *err);
 extern const char cli_supervise_help[];
 void cli_supervise_init(struct volt_sup_opts *o);
 /* cli_supervise_opt - one of CLI_SUPERVISE_OPTIONS into o; -1 after printing. */

@@ -137,6 +137,16 @@ static json_t *host_config(json_t *spec, json_t *sup, json_t *ns)
 			       "Memory", LIMIT("memory"), "MemorySwap", LIMIT("memory_swap"), "NanoCpus",
 			       LIMIT("cpu_quota") * 1000, "CpuWeight", LIMIT("cpu_weight"), "PidsLimit", LIMIT("pids"));
 #undef LIMIT
+	/* --privileged as volt gives it (cli/run_opts.c) */
+	json_t *ca;
+	size_t i;
+	bool all = false;
+	json_array_foreach(json_object_get(sec, "cap_add"), i, ca)
+		all |= json_string_value(ca) && !strcmp(json_string_value(ca), "ALL");
+	const char *sc = json_string_value(json_object_get(sec, "seccomp"));
+	const char *ll = json_string_value(json_object_get(sec, "landlock"));
+	json_object_set_new(hc, "Privileged",
+			    json_boolean(all && sc && !strcmp(sc, "unconfined") && ll && !strcmp(ll, "none")));
 	json_object_set_new(hc, "Init", json_boolean(json_is_true(json_object_get(spec, "init"))));
 	json_object_set_new(hc, "UsernsMode", json_incref(json_object_get(spec, "userns")));
 	return hc;
