@@ -29,12 +29,10 @@ static void status_text(const struct volt_ctr_row *c, char *buf, size_t len)
 	char ago[64];
 	switch (c->state) {
 	case VOLT_CTR_RUNNING:
+	case VOLT_CTR_PAUSED:
 		volt_human_ago(c->started, ago, sizeof(ago));
-		snprintf(buf, len, "Up %s", ago);
-		if (!strncmp(buf, "Up Less", 7))
-			snprintf(buf, len, "Up Less than a second");
-		else
-			buf[strlen(buf) - 4] = '\0'; /* "Up 5 seconds" */
+		ago[strlen(ago) - 4] = '\0'; /* "5 seconds": no " ago" */
+		snprintf(buf, len, "Up %s%s", ago, c->state == VOLT_CTR_PAUSED ? " (Paused)" : "");
 		break;
 	case VOLT_CTR_EXITED:
 		volt_human_ago(c->finished, ago, sizeof(ago));

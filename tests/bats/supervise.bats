@@ -76,7 +76,7 @@ check_pause() {
 	sleep 0.5
 	run volt pause "$1"
 	[ "$status" -eq 0 ]
-	volt ps | grep -E " $1\$" | grep -q paused
+	volt ps | grep -E " $1\$" | grep -q "(Paused)"
 	sleep 0.3
 	local a b c
 	a=$(volt logs "$1" | wc -l)
