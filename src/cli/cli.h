@@ -97,6 +97,19 @@ void cli_strv_add(char ***v, const char *s);
  * links the heavy libraries (libarchive, libcrypto, libcurl, fuse): `volt`
  * itself stays small so that a container starts in a few ms. */
 int cli_exec_heavy(struct volt_cli *cli, int argc, char **argv);
+/* the table cli_main runs (set by it): what completion and man pages walk */
+extern const struct volt_cmd *cli_table;
+extern size_t cli_table_n;
+/* cli_cmd_tree - a command table as JSON (cmdtree.c): name, summary, usage,
+ * opts [{long, short, arg}], subs; `__cmdtree` prints it (new ref) */
+struct json_t *cli_cmd_tree(const struct volt_cmd *cmds, size_t n);
+/* cli_cmd_tree_full - volt's tree, its volt-image entries filled in from
+ * volt-image's own table; NULL with err */
+struct json_t *cli_cmd_tree_full(const struct volt_cmd *cmds, size_t n, struct volt_err *err);
+int cmd_completion(struct volt_cli *cli, int argc, char **argv); /* completion.c */
+extern const struct volt_cmd_spec cli_completion_spec;
+int cmd_man(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_man_spec;
 /* cli_main - the shared main of volt and volt-image over a command table */
 int cli_main(int argc, char **argv, const struct volt_cmd *cmds, size_t n_cmds, const char *self);
 
