@@ -57,9 +57,8 @@ static int detach(int *report)
 		close(p[0]);
 		setsid();
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		/* dup2: stdio of the command is /dev/null, as docker's -d */
 		for (int fd = 0; fd < 3 && null >= 0; fd++)
-			dup2(null, fd);
+			dup2(null, fd); /* the command's stdio: /dev/null, as docker's -d */
 		*report = p[1];
 		return -1;
 	}
@@ -156,9 +155,8 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	signal(SIGQUIT, SIG_IGN);
 	if (volt_container_exec(&x, &err) < 0) {
 		if (report >= 0) {
-			/* dup2: the error line goes to the caller, who prints it */
 			dprintf(report, "E%03d", err.exit_code ? err.exit_code : 125);
-			dup2(report, 2);
+			dup2(report, 2); /* the error line goes to the caller, who prints it */
 			_exit(cli_fail(&err));
 		}
 		status = cli_fail(&err);
