@@ -145,7 +145,7 @@ int cmd_rm(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_rm_spec;
 int cmd_ps(struct volt_cli *cli, int argc, char **argv);
 /* ps --filter (ps_filter.c): the values given for each key */
-enum { CLI_PS_FILTER_KEYS = 6 };
+enum { CLI_PS_FILTER_KEYS = 8 };
 struct cli_ps_filter {
 	char **v[CLI_PS_FILTER_KEYS];
 };

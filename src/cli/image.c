@@ -1,5 +1,6 @@
 /* volt image import|inspect|ls|rm, volt images, volt rmi. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -42,14 +43,35 @@ static bool old_file_times(struct volt_ctx *ctx, const char *id)
 
 struct list_opts {
 	bool quiet, no_trunc;
+	char **filters; /* dangling=BOOL, reference=PATTERN */
 	struct cli_listing out;
 };
+
+/* image_match - docker's images filters: dangling (no name), reference (a
+ * glob over NAME:TAG or NAME; values of one key are alternatives) */
+static bool image_match(char **filters, const struct volt_image_row *img)
+{
+	bool ref_asked = false, ref_ok = false;
+	for (size_t i = 0; filters && filters[i]; i++) {
+		const char *f = filters[i];
+		if (!strncmp(f, "dangling=", 9) && (img->repo == NULL) != !strcmp(f + 9, "true"))
+			return false;
+		if (!strncmp(f, "reference=", 10)) {
+			ref_asked = true;
+			cleanup_free char *full = img->repo ? volt_path("%s:%s", img->repo, img->tag) : NULL;
+			ref_ok |= img->repo && (!fnmatch(f + 10, full, 0) || !fnmatch(f + 10, img->repo, 0));
+		}
+	}
+	return !ref_asked || ref_ok;
+}
 
 static int list_row(const struct volt_image_row *img, void *arg)
 {
 	struct list_opts *o = arg;
 	char size[32], ago[64], created[48];
 	long long when;
+	if (!image_match(o->filters, img))
+		return 0;
 	image_created(img, &when);
 	volt_human_size(img->size, size, sizeof(size));
 	volt_human_ago(when, ago, sizeof(ago));
@@ -84,18 +106,24 @@ static const struct cli_col images_cols[] = {{"Repository", "REPOSITORY"},
 					     {"Containers", "CONTAINERS"},
 					     {NULL, NULL}};
 
-static const struct option images_opts[] = {{"format", required_argument, NULL, 'f'},
+static const struct option images_opts[] = {{"format", required_argument, NULL, 'M'}, /* -f is --filter */
 					    {"quiet", no_argument, NULL, 'q'},
 					    {"no-trunc", no_argument, NULL, 'T'},
+					    {"filter", required_argument, NULL, 'f'},
+					    {"all", no_argument, NULL, 'a'},
 					    {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_images_spec = {
-	.usage = "Usage: volt images [-q] [--no-trunc] [--format FORMAT]\n\nList images in the store.\n\n"
+	.usage = "Usage: volt images [-a] [-q] [-f KEY=VALUE]... [--no-trunc] [--format FORMAT]\n\n"
+		 "List images in the store.\n\n"
+		 "  -a, --all              all images (volt keeps no intermediate ones: the same list)\n"
 		 "  -q, --quiet            print only image ids\n"
+		 "  -f, --filter K=V       dangling=true|false (no name), reference=PATTERN (a glob\n"
+		 "                         over NAME:TAG or NAME)\n"
 		 "      --no-trunc         full image ids\n"
 		 "      --format FORMAT    json (an object per line), table TEMPLATE, or a Go template\n"
 		 "                         per image over docker's fields: .Repository .Tag .ID\n"
 		 "                         .CreatedSince .CreatedAt .Size .Digest\n",
-	.opts = "q",
+	.opts = "aqf:",
 	.longopts = images_opts,
 };
 
@@ -111,7 +139,17 @@ int cmd_images(struct volt_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'q': o.quiet = true; break;
 		case 'T': o.no_trunc = true; break;
-		case 'f': format = optarg; break;
+		case 'a': break;
+		case 'M': format = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "dangling=true") && strcmp(optarg, "dangling=false") &&
+			    strncmp(optarg, "reference=", 10)) {
+				volt_strv_free(o.filters);
+				return cli_usage_error(
+					"images", "--filter %s: use dangling=true|false or reference=PATTERN", optarg);
+			}
+			cli_strv_add(&o.filters, optarg);
+			break;
 		default: return cli_usage_error("images", "invalid option");
 		}
 	}
@@ -127,6 +165,7 @@ int cmd_images(struct volt_cli *cli, int argc, char **argv)
 		int lr = cli_listing_close(&o.out);
 		ret = ret ? ret : lr;
 	}
+	volt_strv_free(o.filters);
 	return ret;
 }
 

@@ -252,12 +252,15 @@ const struct volt_cmd_spec cli_ps_spec = {
 		 "  -l, --latest          the newest container (any state)\n"
 		 "  -f, --filter K=V      name (a part of), id (a prefix), status (created, running,\n"
 		 "                        paused, exited, ...), label (KEY or KEY=VALUE), ancestor\n"
-		 "                        (image name or id), exited (exit code); values of one key\n"
+		 "                        (image name or id), exited (exit code), volume (name or\n"
+		 "                        destination), network (slirp, none, host, container);\n"
+		 "                        values of one key\n"
 		 "                        are alternatives, keys all apply; status and exited imply -a\n"
 		 "      --no-trunc        full ids and commands\n"
-		 "      --format FORMAT   json, or a Go template per container over docker's ps fields:\n"
-		 "                        .ID .Names .Image .Command .CreatedAt .RunningFor .Status\n"
-		 "                        .State .Ports .Labels (docs/docker-cli.md)\n"
+		 "      --format FORMAT   json (an object per line), table TEMPLATE, or a Go template\n"
+		 "                        per container over docker's ps fields: .ID .Names .Image\n"
+		 "                        .Command .CreatedAt .RunningFor .Status .State .Ports\n"
+		 "                        .Labels .Mounts .Networks (docs/docker-cli.md)\n"
 		 "      --resources       the resource use of running containers (volt stats --no-stream)\n",
 	.opts = "aqn:lf:",
 	.longopts = ps_opts,

@@ -1,5 +1,5 @@
 /* volt ps --filter KEY=VALUE: docker's keys name, id, status, label,
- * ancestor, exited. Values of one key are alternatives; keys all apply. */
+ * ancestor, exited, volume, network. Values of one key are alternatives; keys all apply. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,8 @@
 #include "state/db.h"
 #include "util/cleanup.h"
 
-static const char *const keys[CLI_PS_FILTER_KEYS] = {"name", "id", "status", "label", "ancestor", "exited"};
+static const char *const keys[CLI_PS_FILTER_KEYS] = {"name",	 "id",	   "status", "label",
+						     "ancestor", "exited", "volume", "network"};
 static const char *const states[] = {"created", "running", "paused", "exited", "removing", "restarting", "dead"};
 
 int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg)
@@ -38,7 +39,9 @@ int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg)
 		cli_strv_add(&f->v[k], v);
 		return 0;
 	}
-	cli_usage_error("ps", "invalid filter \"%s\": use name, id, status, label, ancestor or exited (KEY=VALUE)",
+	cli_usage_error("ps",
+			"invalid filter \"%s\": use name, id, status, label, ancestor, exited, volume or "
+			"network (KEY=VALUE)",
 			arg);
 	return -1;
 }
@@ -87,6 +90,22 @@ static bool match_one(int k, const char *v, const struct volt_ctr_row *c, json_t
 		       (strlen(id) >= 3 && !strncmp(c->image_id, id, strlen(id)));
 	}
 	case 5: return c->state == VOLT_CTR_EXITED && c->exit_code == atoi(v);
+	case 6: { /* volume: a volume's name, or a mount's destination, as docker's */
+		json_t *m;
+		size_t i;
+		json_array_foreach(json_object_get(spec, "mounts"), i, m) {
+			const char *n = json_string_value(json_object_get(m, "name"));
+			const char *d = json_string_value(json_object_get(m, "destination"));
+			if ((n && !strcmp(n, v)) || (d && !strcmp(d, v)))
+				return true;
+		}
+		return false;
+	}
+	case 7: { /* network: volt's mode (slirp, none, host, container:NAME) */
+		const char *n = json_string_value(json_object_get(spec, "network"));
+		size_t vl = strlen(v);
+		return n && !strncmp(n, v, vl) && (!n[vl] || n[vl] == ':');
+	}
 	}
 	return false;
 }

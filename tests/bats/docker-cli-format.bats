@@ -120,3 +120,29 @@ teardown() {
 	run volt inspect -f '{{.State.Status}} {{.State.Running}} {{.State.ExitCode}}' di
 	[ "$output" = "exited false 137" ]
 }
+
+@test "ps --filter volume= and network=; images --filter dangling= and reference=, -a" {
+	volt volume create fv-a >/dev/null
+	volt create --name fpv -v fv-a:/data busybox true >/dev/null
+	volt create --name fpn --network none busybox true >/dev/null
+	run volt ps -aq --no-trunc -f volume=fv-a
+	[ "$output" = "$(volt inspect -f '{{.Id}}' fpv)" ]
+	run volt ps -a --format '{{.Names}}' -f volume=/data
+	[ "$output" = fpv ]
+	run volt ps -a --format '{{.Names}}' -f network=none
+	[ "$output" = fpn ]
+	run --separate-stderr volt ps -f colour=red
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"volume or network"* ]]
+	run volt images --format '{{.Repository}}' -f reference='busy*'
+	[ "$output" = busybox ]
+	run volt images --format '{{.Repository}}' --filter reference='nothing*'
+	[ -z "$output" ]
+	run volt images -a --format '{{.Repository}}' -f dangling=false
+	[[ "$output" == *busybox* ]]
+	run volt images --format '{{.Repository}}' -f dangling=true
+	[[ "$output" != *busybox* ]]
+	run --separate-stderr volt images -f since=busybox
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"use dangling=true|false or reference=PATTERN"* ]]
+}
