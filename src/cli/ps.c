@@ -406,14 +406,56 @@ static int logs_running(void *arg)
 	return volt_ctr_monitor_alive(a[0], a[1]);
 }
 
+/* log_time - --since/--until as docker takes them: an RFC 3339 time, a Unix
+ * time (seconds, a fraction allowed), or a Go duration before now ("10m",
+ * "1h30m", "45s", "500ms"). Return: 0, or -1 when it is none of them. */
+static int log_time(const char *s, long long *ns)
+{
+	char *end;
+	if (volt_parse_time(s, ns) == 0)
+		return 0;
+	double secs = strtod(s, &end);
+	if (end != s && !*end && s[0] >= '0' && s[0] <= '9') {
+		*ns = (long long)(secs * 1e9);
+		return 0;
+	}
+	long long d = 0;
+	const char *p = s;
+	while (*p) {
+		double v = strtod(p, &end);
+		if (end == p || v < 0)
+			return -1;
+		p = end;
+		long long unit = !strncmp(p, "ms", 2) ? 1000000LL :
+				 *p == 'h'	      ? 3600000000000LL :
+				 *p == 'm'	      ? 60000000000LL :
+				 *p == 's'	      ? 1000000000LL :
+							0;
+		if (!unit)
+			return -1;
+		p += !strncmp(p, "ms", 2) ? 2 : 1;
+		d += (long long)(v * (double)unit);
+	}
+	if (p == s)
+		return -1;
+	*ns = volt_now_ns() - d;
+	return 0;
+}
+
 static const struct option logs_opts[] = {{"follow", no_argument, NULL, 'f'},
 					  {"tail", required_argument, NULL, 'n'},
 					  {"timestamps", no_argument, NULL, 't'},
 					  {"seccomp", no_argument, NULL, 's'},
+					  {"since", required_argument, NULL, 'S'},
+					  {"until", required_argument, NULL, 'U'},
 					  {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_logs_spec = {
-	.usage = "Usage: volt logs [-f] [--tail N] [-t] CONTAINER\n\nPrint a container's log.\n\n"
+	.usage = "Usage: volt logs [-f] [--tail N] [-t] [--since T] [--until T] CONTAINER\n\n"
+		 "Print a container's log.\n\n"
 		 "  -f, --follow       keep printing until the container exits\n"
+		 "      --since T      only lines from T on: an RFC 3339 time, a Unix time, or\n"
+		 "                     a duration before now (10m, 1h30m, 45s)\n"
+		 "      --until T      only lines up to T (the same forms)\n"
 		 "  -n, --tail N       only the last N lines\n"
 		 "  -t, --timestamps   prefix each line with its time\n"
 		 "      --seccomp      the seccomp audit list instead (volt security audit-log)\n",
@@ -437,6 +479,12 @@ int cmd_logs(struct volt_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'f': o.follow = true; break;
 		case 't': o.timestamps = true; break;
+		case 'S':
+		case 'U':
+			if (log_time(optarg, c == 'S' ? &o.since : &o.until) < 0)
+				return cli_usage_error("logs", "--%s %s: not a time (RFC 3339, Unix seconds, or 10m)",
+						       c == 'S' ? "since" : "until", optarg);
+			break;
 		case 'n':
 			if (!strcmp(optarg, "all"))
 				break;

@@ -146,3 +146,22 @@ teardown() {
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"use dangling=true|false or reference=PATTERN"* ]]
 }
+
+@test "logs --since and --until: RFC 3339, Unix time, a duration before now" {
+	volt run --name flg busybox sh -c 'echo first; sleep 1.2; echo second' >/dev/null
+	t1=$(volt logs -t flg | sed -n 1p | cut -d' ' -f1)
+	t2=$(volt logs -t flg | sed -n 2p | cut -d' ' -f1)
+	run volt logs --since "$t2" flg
+	[ "$output" = second ]
+	run volt logs --until "$t1" flg
+	[ "$output" = first ]
+	run volt logs --since 1h flg
+	[ "$output" = "$(printf 'first\nsecond')" ]
+	run volt logs --since "$(($(date +%s) + 100))" flg
+	[ -z "$output" ]
+	run volt logs --until 1h flg
+	[ -z "$output" ]
+	run --separate-stderr volt logs --since yesterday flg
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"--since yesterday: not a time"* ]]
+}
