@@ -144,3 +144,20 @@ teardown() {
 	done
 	[ -z "$(volt ps -aq)" ]
 }
+
+@test "the image's VOLUME entries are anonymous volumes; -v on one of them wins; rm -v removes them" {
+	volt image import "oci:$VOLT_TEST_DIR/images/oci:vol" volimg >/dev/null
+	volt run --name iv volimg sh -c 'echo kept >/data/f; echo c >/cache/g'
+	run volt inspect -f '{{range .Mounts}}{{.Destination}}={{.Name}} {{end}}' iv
+	[[ "$output" =~ /cache=[0-9a-f]{64}\  ]]
+	[[ "$output" =~ /data=[0-9a-f]{64}\  ]]
+	volt run --name iv2 -v ivnamed:/data volimg true
+	run volt inspect -f '{{range .Mounts}}{{.Destination}}={{.Name}} {{end}}' iv2
+	[[ "$output" == *"/data=ivnamed "* ]]
+	[[ "$output" =~ /cache=[0-9a-f]{64}\  ]]
+	[ "$(grep -o /data= <<<"$output" | wc -l)" -eq 1 ]
+	before=$(volt volume ls -q | wc -l)
+	volt rm -v iv iv2 >/dev/null
+	[ "$(volt volume ls -q | wc -l)" -eq $((before - 3)) ]
+	volt volume rm ivnamed >/dev/null
+}
