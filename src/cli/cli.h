@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "state/context.h"
 #include "util/err.h"
@@ -271,6 +272,8 @@ extern const struct volt_cmd_spec cli_unpause_spec;
 int cmd_stats(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_stats_spec;
 int cmd_top(struct volt_cli *cli, int argc, char **argv);
+/* cli_top_ps - top's [ps OPTIONS]: ps's lines for pids (top_ps.c); exit code */
+int cli_top_ps(const pid_t *pids, size_t n, int argc, char **argv);
 extern const struct volt_cmd_spec cli_top_spec;
 int cmd_generate(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_generate_spec;

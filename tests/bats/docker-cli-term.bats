@@ -120,3 +120,25 @@ EOF
 	done
 	kill "$REG_PID"
 }
+
+@test "stats --format and its table; top CONTAINER with ps options" {
+	volt run -d --name tst busybox sleep 100 >/dev/null
+	run volt stats --no-stream --format '{{.Name}} {{.PIDs}}' tst
+	[ "$status" -eq 0 ]
+	[ "$output" = "tst 1" ]
+	run volt stats --no-stream --format json tst
+	[ "$(jq -r .Name <<<"$output")" = tst ]
+	[[ "$(jq -r .CPUPerc <<<"$output")" == *% ]]
+	run volt stats --no-stream
+	[[ "${lines[0]}" == "CONTAINER ID   NAME "*"   CPU % "*"   MEM USAGE / LIMIT   MEM % "*"   NET I/O "*"   BLOCK I/O "*"   PIDS" ]]
+	pid=$(volt inspect -f '{{.State.Pid}}' tst)
+	run volt top tst -o pid,comm
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == *PID*COMMAND* ]]
+	[[ "${lines[1]}" =~ ^\ *$pid\ +sleep$ ]]
+	run volt top tst -ef
+	[[ "${lines[0]}" == UID*PID* ]]
+	[[ "$output" == *"sleep 100"* ]]
+	[ "${#lines[@]}" -eq 2 ]
+}
