@@ -157,6 +157,8 @@ int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg);
 bool cli_ps_filter_all(const struct cli_ps_filter *f);
 bool cli_ps_filter_match(const struct cli_ps_filter *f, const struct volt_ctr_row *c, struct json_t *spec);
 void cli_ps_filter_free(struct cli_ps_filter *f);
+/* cli_ps_size - ps -s's "WRITABLE (virtual TOTAL)" (ps_size.c) */
+void cli_ps_size(struct volt_ctx *ctx, const struct volt_ctr_row *row, char *buf, size_t len);
 extern const struct volt_cmd_spec cli_ps_spec;
 int cmd_logs(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_logs_spec;

@@ -17,7 +17,7 @@
 
 struct ps_opts {
 	struct volt_ctx *ctx;
-	bool all, quiet, no_trunc;
+	bool all, quiet, no_trunc, size;
 	struct cli_ps_filter filter;
 	long last; /* -n/-l: the newest this many (any state); -1: no limit */
 	long shown;
@@ -211,6 +211,11 @@ static int ps_row(const struct volt_ctr_row *c0, void *arg)
 		ports_text(spec, ports, sizeof(ports));
 	status_text(&c, status, sizeof(status));
 	json_t *row = row_json(o, &c, spec, cmd, status, ports);
+	if (o->size) {
+		char size[96];
+		cli_ps_size(o->ctx, &c, size, sizeof(size));
+		json_object_set_new(row, "Size", json_string(size));
+	}
 	int r = cli_listing_row(&o->out, row);
 	json_decref(row);
 	json_decref(spec);
@@ -233,18 +238,25 @@ static const struct cli_col ps_cols[] = {{"ID", "CONTAINER ID"},
 					 {"Mounts", "MOUNTS"},
 					 {"Networks", "NETWORKS"},
 					 {"LocalVolumes", "LOCAL VOLUMES"},
+					 {"Size", "SIZE"},
 					 {NULL, NULL}};
 static const char ps_table[] =
 	"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+static const char ps_table_size[] =
+	"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}";
 
-static const struct option ps_opts[] = {
-	{"all", no_argument, NULL, 'a'},	  {"quiet", no_argument, NULL, 'q'},
-	{"format", required_argument, NULL, 'M'}, /* long only: -f is --filter */
-	{"resources", no_argument, NULL, 'r'},	  {"filter", required_argument, NULL, 'f'},
-	{"last", required_argument, NULL, 'n'},	  {"latest", no_argument, NULL, 'l'},
-	{"no-trunc", no_argument, NULL, 'T'},	  {NULL, 0, NULL, 0}};
+static const struct option ps_opts[] = {{"all", no_argument, NULL, 'a'},
+					{"quiet", no_argument, NULL, 'q'},
+					{"format", required_argument, NULL, 'M'}, /* long only: -f is --filter */
+					{"resources", no_argument, NULL, 'r'},
+					{"filter", required_argument, NULL, 'f'},
+					{"last", required_argument, NULL, 'n'},
+					{"latest", no_argument, NULL, 'l'},
+					{"no-trunc", no_argument, NULL, 'T'},
+					{"size", no_argument, NULL, 's'},
+					{NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_ps_spec = {
-	.usage = "Usage: volt ps [-a] [-q] [-n N | -l] [-f KEY=VALUE]... [--no-trunc] [--format FORMAT]\n"
+	.usage = "Usage: volt ps [-a] [-q] [-s] [-n N | -l] [-f KEY=VALUE]... [--no-trunc] [--format FORMAT]\n"
 		 "       volt ps --resources\n\nList containers, newest first.\n\n"
 		 "  -a, --all             show all containers (default: running only)\n"
 		 "  -q, --quiet           print only IDs\n"
@@ -257,12 +269,13 @@ const struct volt_cmd_spec cli_ps_spec = {
 		 "                        values of one key\n"
 		 "                        are alternatives, keys all apply; status and exited imply -a\n"
 		 "      --no-trunc        full ids and commands\n"
+		 "  -s, --size            SIZE: the upper layer's disk use (virtual: with the image)\n"
 		 "      --format FORMAT   json (an object per line), table TEMPLATE, or a Go template\n"
 		 "                        per container over docker's ps fields: .ID .Names .Image\n"
 		 "                        .Command .CreatedAt .RunningFor .Status .State .Ports\n"
 		 "                        .Labels .Mounts .Networks (docs/docker-cli.md)\n"
 		 "      --resources       the resource use of running containers (volt stats --no-stream)\n",
-	.opts = "aqn:lf:",
+	.opts = "aqn:lf:s",
 	.longopts = ps_opts,
 };
 
@@ -283,6 +296,7 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 		case 'a': o.all = true; break;
 		case 'q': o.quiet = true; break;
 		case 'T': o.no_trunc = true; break;
+		case 's': o.size = true; break;
 		case 'l': o.last = 1; break;
 		case 'n':
 			o.last = strtol(optarg, &end, 10);
@@ -303,7 +317,7 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (o.last >= 0 || cli_ps_filter_all(&o.filter))
 		o.all = true;
-	if (!o.quiet && cli_listing_open(&o.out, "ps", format, ps_table, ps_cols) < 0) {
+	if (!o.quiet && cli_listing_open(&o.out, "ps", format, o.size ? ps_table_size : ps_table, ps_cols) < 0) {
 		cli_ps_filter_free(&o.filter);
 		return VOLT_EXIT_INTERNAL;
 	}

@@ -165,3 +165,13 @@ teardown() {
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"--since yesterday: not a time"* ]]
 }
+
+@test "ps -s: the upper layer's size and the virtual one with the image" {
+	volt run --name fsz busybox sh -c 'dd if=/dev/zero of=/big bs=1024 count=2048 2>/dev/null'
+	run volt ps -a -s --format '{{.Names}}|{{.Size}}'
+	[[ "$output" =~ ^fsz\|2\.[0-9]+MB\ \(virtual\ [0-9.]+MB\)$ ]]
+	run volt ps -a -s
+	[[ "${lines[0]}" == *"   NAMES   "*"SIZE" ]]
+	run volt ps -a
+	[[ "${lines[0]}" != *SIZE* ]]
+}
