@@ -49,13 +49,13 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
-HEAVY_OBJS := $(HEAVY_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/src/cli/common.o
+HEAVY_OBJS := $(HEAVY_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/src/cli/common.o $(BUILD)/src/cli/cmdtree.o
 SHIM_OBJS := $(SHIM_SRCS:%.c=$(BUILD)/%.o)
 INIT_OBJS := $(INIT_SRCS:%.c=$(BUILD)/%.o)
 
 BINS := $(BUILD)/volt $(BUILD)/volt-shim $(BUILD)/volt-init $(BUILD)/volt-image $(BUILD)/volt-runtime
 
-.PHONY: print-pkgs print-lazy-pkgs all check check-layers check-style check-format check-tests format tidy cppcheck test unit unit-asan bats demo bench install deps clean fuzz
+.PHONY: print-pkgs print-lazy-pkgs shell-docs all check check-layers check-style check-format check-tests format tidy cppcheck test unit unit-asan bats demo bench install deps clean fuzz
 all: $(BINS)
 
 $(BUILD)/%.o: %.c
@@ -197,7 +197,26 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/bench
 
-install: all
+# completion scripts and manual pages, written by volt from its command
+# tables (src/cli/completion.c): the same as --help, so they cannot drift
+SHELL_DOCS := $(BUILD)/share/volt.bash $(BUILD)/share/_volt $(BUILD)/share/man/volt.1
+shell-docs: $(SHELL_DOCS)
+$(BUILD)/share/volt.bash: $(BUILD)/volt $(BUILD)/volt-image
+	@mkdir -p $(dir $@)
+	$(BUILD)/volt completion bash >$@.tmp && mv $@.tmp $@
+$(BUILD)/share/_volt: $(BUILD)/volt $(BUILD)/volt-image
+	@mkdir -p $(dir $@)
+	$(BUILD)/volt completion zsh >$@.tmp && mv $@.tmp $@
+$(BUILD)/share/man/volt.1: $(BUILD)/volt $(BUILD)/volt-image
+	rm -rf $(BUILD)/share/man
+	$(BUILD)/volt __man $(BUILD)/share/man
+
+install: all $(SHELL_DOCS)
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 $(BUILD)/share/volt.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/volt
+	install -m 0644 $(BUILD)/share/_volt $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_volt
+	install -m 0644 $(BUILD)/share/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/volt $(DESTDIR)$(PREFIX)/share/volt/profiles
 	install -m 0755 $(BUILD)/volt $(DESTDIR)$(PREFIX)/bin/volt
 	ln -sf volt $(DESTDIR)$(PREFIX)/bin/volt-runtime

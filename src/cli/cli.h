@@ -5,6 +5,8 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "state/context.h"
 #include "util/err.h"
@@ -64,6 +66,32 @@ struct json_t;
 int cli_format_parse(const char *cmd, const char *format, struct volt_tmpl **t);
 /* cli_format_print - the template over v, then a newline; -1 after printing */
 int cli_format_print(const char *cmd, const struct volt_tmpl *t, struct json_t *v);
+/* A listing's output (listing.c): the default table, --format json (an
+ * object per line), --format 'table TEMPLATE' or a template per row. */
+struct cli_col {
+	const char *key, *header; /* a row's field and its table header */
+};
+struct cli_listing {
+	const char *cmd;
+	const struct cli_col *cols; /* up to {NULL} */
+	int mode;
+	struct volt_tmpl *tmpl;
+	char *buf; /* a table's lines, printed when all are in */
+	size_t len;
+	FILE *mem;
+	bool failed;
+};
+/* cli_listing_open - format NULL: default_table ("table {{.A}}\t..."); -1
+ * after printing */
+int cli_listing_open(struct cli_listing *l, const char *cmd, const char *format, const char *default_table,
+		     const struct cli_col *cols);
+/* cli_listing_row - one row (docker's fields, strings); -1 after printing */
+int cli_listing_row(struct cli_listing *l, struct json_t *row);
+/* cli_listing_close - print a table, free; 0 or 125 when a row failed */
+int cli_listing_close(struct cli_listing *l);
+/* cli_truncate - docker's Ellipsis: more than max characters become max-1
+ * and "…" (s needs 2 bytes to spare) */
+void cli_truncate(char *s, size_t max);
 /* cli_strv_add - append optarg to a NULL-terminated vector */
 void cli_strv_add(char ***v, const char *s);
 
@@ -71,6 +99,19 @@ void cli_strv_add(char ***v, const char *s);
  * links the heavy libraries (libarchive, libcrypto, libcurl, fuse): `volt`
  * itself stays small so that a container starts in a few ms. */
 int cli_exec_heavy(struct volt_cli *cli, int argc, char **argv);
+/* the table cli_main runs (set by it): what completion and man pages walk */
+extern const struct volt_cmd *cli_table;
+extern size_t cli_table_n;
+/* cli_cmd_tree - a command table as JSON (cmdtree.c): name, summary, usage,
+ * opts [{long, short, arg}], subs; `__cmdtree` prints it (new ref) */
+struct json_t *cli_cmd_tree(const struct volt_cmd *cmds, size_t n);
+/* cli_cmd_tree_full - volt's tree, its volt-image entries filled in from
+ * volt-image's own table; NULL with err */
+struct json_t *cli_cmd_tree_full(const struct volt_cmd *cmds, size_t n, struct volt_err *err);
+int cmd_completion(struct volt_cli *cli, int argc, char **argv); /* completion.c */
+extern const struct volt_cmd_spec cli_completion_spec;
+int cmd_man(struct volt_cli *cli, int argc, char **argv);
+extern const struct volt_cmd_spec cli_man_spec;
 /* cli_main - the shared main of volt and volt-image over a command table */
 int cli_main(int argc, char **argv, const struct volt_cmd *cmds, size_t n_cmds, const char *self);
 
@@ -124,7 +165,7 @@ int cmd_rm(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_rm_spec;
 int cmd_ps(struct volt_cli *cli, int argc, char **argv);
 /* ps --filter (ps_filter.c): the values given for each key */
-enum { CLI_PS_FILTER_KEYS = 7 };
+enum { CLI_PS_FILTER_KEYS = 9 };
 struct cli_ps_filter {
 	char **v[CLI_PS_FILTER_KEYS];
 };
@@ -135,6 +176,8 @@ int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg);
 bool cli_ps_filter_all(const struct cli_ps_filter *f);
 bool cli_ps_filter_match(const struct cli_ps_filter *f, const struct volt_ctr_row *c, struct json_t *spec);
 void cli_ps_filter_free(struct cli_ps_filter *f);
+/* cli_ps_size - ps -s's "WRITABLE (virtual TOTAL)" (ps_size.c) */
+void cli_ps_size(struct volt_ctx *ctx, const struct volt_ctr_row *row, char *buf, size_t len);
 extern const struct volt_cmd_spec cli_ps_spec;
 int cmd_logs(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_logs_spec;
@@ -191,6 +234,51 @@ enum { CLI_OPT_SUPERVISE = 3000 };
 	{                                                                         \
 		"cpu-weight", required_argument, NULL, CLI_OPT_SUPERVISE + 10     \
 	}
+/* docker's run/create options mapped onto volt's (cli/run_opts.c) */
+enum { CLI_OPT_RUN = 4000 };
+#define CLI_RUN_OPTIONS                                                                                          \
+	{"mount", required_argument, NULL, CLI_OPT_RUN + 0}, {"pull", required_argument, NULL, CLI_OPT_RUN + 1}, \
+		{"cidfile", required_argument, NULL, CLI_OPT_RUN + 2},                                           \
+		{"shm-size", required_argument, NULL, CLI_OPT_RUN + 3},                                          \
+		{"platform", required_argument, NULL, CLI_OPT_RUN + 4},                                          \
+		{"log-driver", required_argument, NULL, CLI_OPT_RUN + 5},                                        \
+		{"privileged", no_argument, NULL, CLI_OPT_RUN + 6},                                              \
+		{"device", required_argument, NULL, CLI_OPT_RUN + 7},                                            \
+		{"ulimit", required_argument, NULL, CLI_OPT_RUN + 8},                                            \
+		{"sysctl", required_argument, NULL, CLI_OPT_RUN + 9},                                            \
+		{"group-add", required_argument, NULL, CLI_OPT_RUN + 10},                                        \
+		{"health-cmd", required_argument, NULL, CLI_OPT_RUN + 11},                                       \
+		{"health-interval", required_argument, NULL, CLI_OPT_RUN + 12},                                  \
+		{"health-timeout", required_argument, NULL, CLI_OPT_RUN + 13},                                   \
+		{"health-retries", required_argument, NULL, CLI_OPT_RUN + 14},                                   \
+		{"health-start-period", required_argument, NULL, CLI_OPT_RUN + 15},                              \
+	{                                                                                                        \
+		"no-healthcheck", no_argument, NULL, CLI_OPT_RUN + 16                                            \
+	}
+#define CLI_RUN_OPTS_HELP                                                                         \
+	"      --mount type=bind|volume|tmpfs,source=SRC,target=DST[,readonly]\n"                 \
+	"                           [,tmpfs-size=SIZE][,tmpfs-mode=MODE]: -v and --tmpfs in\n"    \
+	"                           docker's long form (-v /path alone: an anonymous volume)\n"   \
+	"      --shm-size SIZE      the size of /dev/shm (a tmpfs)\n"                             \
+	"      --device PATH[:CPATH]  a host device node you may open, bound in\n"                \
+	"      --privileged         every capability, no seccomp filter, no Landlock: as much\n"  \
+	"                           as a user namespace allows (no host devices, no host root)\n" \
+	"      --cidfile FILE       write the container id to FILE (which must not exist)\n"      \
+	"      --pull POLICY        missing (default): pull an image not in the store;\n"         \
+	"                           always: pull first; never: fail if it is not there\n"         \
+	"      --platform P         linux or linux/<host arch>; other platforms are refused\n"    \
+	"      --log-driver D       json-file, k8s-file, local: volt's own log (volt logs);\n"    \
+	"                           none and the others are refused\n"                            \
+	"      --ulimit, --sysctl, --group-add, --health-*: refused (not supported yet)\n"
+struct volt_create_opts;
+/* cli_run_opt - one of CLI_RUN_OPTIONS into o; -1 after printing */
+int cli_run_opt(const char *cmd, int c, const char *arg, struct volt_create_opts *o);
+/* cli_run_volume - -v SRC:DST[:ro], or -v /DST: an anonymous volume */
+int cli_run_volume(const char *cmd, const char *arg, struct volt_create_opts *o);
+/* cli_run_before_create - --cidfile's file must not exist; --pull */
+int cli_run_before_create(struct volt_ctx *ctx, const char *image, struct volt_err *err);
+/* cli_run_after_create - --cidfile: the id written */
+int cli_run_after_create(const char *id, struct volt_err *err);
 extern const char cli_supervise_help[];
 void cli_supervise_init(struct volt_sup_opts *o);
 /* cli_supervise_opt - one of CLI_SUPERVISE_OPTIONS into o; -1 after printing. */
@@ -205,6 +293,8 @@ extern const struct volt_cmd_spec cli_unpause_spec;
 int cmd_stats(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_stats_spec;
 int cmd_top(struct volt_cli *cli, int argc, char **argv);
+/* cli_top_ps - top's [ps OPTIONS]: ps's lines for pids (top_ps.c); exit code */
+int cli_top_ps(const pid_t *pids, size_t n, int argc, char **argv);
 extern const struct volt_cmd_spec cli_top_spec;
 int cmd_generate(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_generate_spec;

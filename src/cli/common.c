@@ -319,6 +319,9 @@ static void usage(FILE *f, const struct volt_cmd *cmds, size_t n)
 		   "Run 'volt COMMAND --help' for more on a command.\n");
 }
 
+const struct volt_cmd *cli_table;
+size_t cli_table_n;
+
 int cli_main(int argc, char **argv, const struct volt_cmd *cmds, size_t n_cmds, const char *self)
 {
 	struct volt_cli cli = {0};
@@ -354,6 +357,14 @@ int cli_main(int argc, char **argv, const struct volt_cmd *cmds, size_t n_cmds, 
 	if (i >= argc) {
 		usage(stderr, cmds, n_cmds);
 		return VOLT_EXIT_INTERNAL;
+	}
+	cli_table = cmds;
+	cli_table_n = n_cmds;
+	if (!strcmp(argv[i], "__cmdtree")) { /* the table as data (cmdtree.c) */
+		json_t *t = cli_cmd_tree(cmds, n_cmds);
+		json_dumpf(t, stdout, JSON_COMPACT);
+		json_decref(t);
+		return 0;
 	}
 	const struct volt_cmd *c = find(cmds, n_cmds, argv[i]);
 	if (!c) {

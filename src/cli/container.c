@@ -1,6 +1,7 @@
 /* volt stop, restart, kill, rm, wait. */
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "container/reset.h"
 #include "workload/lifecycle.h"
 #include "container/spec.h"
+#include "container/volume.h"
 
 static int do_rm(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg, struct volt_err *err);
 
@@ -152,28 +154,55 @@ int cmd_kill(struct volt_cli *cli, int argc, char **argv)
 	return for_each(ctx, argc, argv, do_kill, &sig, true);
 }
 
-static int do_rm(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg, struct volt_err *err)
+struct rm_opts {
+	bool force, volumes;
+};
+
+/* anonymous - a volume run made for -v /DST (cli/run_opts.c): 64 hex */
+static bool anonymous(const char *name)
 {
-	return volt_ctr_remove(ctx, row, *(bool *)arg, err);
+	return name && strlen(name) == 64 && strspn(name, "0123456789abcdef") == 64;
 }
 
-static const struct option rm_opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+static int do_rm(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg, struct volt_err *err)
+{
+	struct rm_opts *o = arg;
+	json_error_t jerr;
+	json_t *spec = o->volumes ? json_loads(row->spec, 0, &jerr) : NULL, *m;
+	size_t i;
+	int r = volt_ctr_remove(ctx, row, o->force, err);
+	/* -v: the container's anonymous volumes go with it; one another
+	 * container still uses stays, as docker keeps it */
+	json_array_foreach(json_object_get(spec, "mounts"), i, m) {
+		const char *name = json_string_value(json_object_get(m, "name"));
+		struct volt_err ignored = {0};
+		if (r == 0 && anonymous(name))
+			volt_volume_remove(ctx, name, false, &ignored);
+	}
+	json_decref(spec);
+	return r;
+}
+
+static const struct option rm_opts[] = {
+	{"force", no_argument, NULL, 'f'}, {"volumes", no_argument, NULL, 'v'}, {NULL, 0, NULL, 0}};
 /* no [y/N]: docker's rm takes names, never a pattern or "all" (docs/containers.md) */
 const struct volt_cmd_spec cli_rm_spec = {
-	.usage = "Usage: volt rm [-f] CONTAINER...\n\nRemove containers.\n\n"
-		 "  -f, --force   kill and remove running containers\n",
-	.opts = "f",
+	.usage = "Usage: volt rm [-f] [-v] CONTAINER...\n\nRemove containers.\n\n"
+		 "  -f, --force     kill and remove running containers\n"
+		 "  -v, --volumes   remove the container's anonymous volumes (-v /path) too\n",
+	.opts = "fv",
 	.longopts = rm_opts,
 };
 
 int cmd_rm(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_ctx *ctx;
-	bool force = false;
+	struct rm_opts o = {0};
 	int c;
 	while ((c = cli_getopt(argc, argv, &cli_rm_spec)) != -1) {
 		switch (c) {
-		case 'f': force = true; break;
+		case 'f': o.force = true; break;
+		case 'v': o.volumes = true; break;
 		default: return cli_usage_error("rm", "invalid option");
 		}
 	}
@@ -181,7 +210,7 @@ int cmd_rm(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("rm", "requires at least 1 argument");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	return for_each(ctx, argc, argv, do_rm, &force, true);
+	return for_each(ctx, argc, argv, do_rm, &o, true);
 }
 
 static int do_wait(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg, struct volt_err *err)

@@ -1,10 +1,12 @@
 /* volt exec: a new process inside a running container's namespaces. The
  * options and the terminal are handled here; the process is started by
  * container/exec.c. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -29,11 +31,58 @@ const struct volt_cmd_spec cli_exec_spec = {
 		 "  -e, --env KEY=VALUE set an environment variable\n"
 		 "  -u, --user USER[:GROUP]\n"
 		 "  -w, --workdir DIR\n"
+		 "  -d, --detach        run the command in the background (its output is\n"
+		 "                      discarded, as docker's); volt returns once it started\n"
 		 "      --preserve-fds N  pass the caller's fds 3..3+N-1 on (no other fd\n"
 		 "                        reaches the command)\n",
-	.opts = "+ite:u:w:",
+	.opts = "+ite:u:w:d",
 	.longopts = exec_opts,
 };
+
+/* detach - exec -d: a child of its own session starts the command and stays
+ * as its waiter (the command dies with the process that waits for it); the
+ * caller learns from a pipe whether the start worked, and says why not.
+ * Return: -1 in the child, which goes on to start the command; in the
+ * caller, the exit code. */
+static int detach(int *report)
+{
+	int p[2];
+	char msg[VOLT_ERR_MSG_MAX + 8] = "";
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return 125;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return 125;
+	if (pid == 0) {
+		close(p[0]);
+		setsid();
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		for (int fd = 0; fd < 3 && null >= 0; fd++)
+			dup2(null, fd); /* the command's stdio: /dev/null, as docker's -d */
+		*report = p[1];
+		return -1;
+	}
+	close(p[1]);
+	/* "0" when the command started: read no further, the command's
+	 * monitor holds the pipe open as long as it runs; else "ENNN" and the
+	 * error line, and the pipe is closed */
+	ssize_t n = read(p[0], msg, 1), got = n;
+	if (n == 1 && msg[0] == 'E')
+		while ((size_t)got < sizeof(msg) - 1 && (n = read(p[0], msg + got, sizeof(msg) - 1 - (size_t)got)) > 0)
+			got += n;
+	close(p[0]);
+	if (got <= 0) /* closed without a word: the child died */
+		return 125;
+	msg[got] = '\0';
+	if (msg[0] == '0')
+		return 0;
+	if (got < 4)
+		return 125;
+	fputs(msg + 4, stderr); /* "ENNN" then the child's error line */
+	msg[4] = '\0';
+	return atoi(msg + 1);
+}
 
 int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 {
@@ -44,8 +93,9 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	struct volt_security sec;
 	cleanup_strv char **env = NULL;
 	const char *user = NULL, *workdir = NULL;
-	bool interactive = false, tty = false;
+	bool interactive = false, tty = false, detached = false;
 	unsigned preserve_fds = 0;
+	int report = -1;
 	int c, r, status;
 
 	while ((c = cli_getopt(argc, argv, &cli_exec_spec)) != -1) {
@@ -55,6 +105,7 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 		case 'e': cli_strv_add(&env, optarg); break;
 		case 'u': user = optarg; break;
 		case 'w': workdir = optarg; break;
+		case 'd': detached = true; break;
 		case 'P':
 			if (cli_parse_preserve_fds(optarg, &preserve_fds) < 0)
 				return cli_usage_error("exec", "--preserve-fds takes a number of fds");
@@ -73,7 +124,10 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	}
 	if (row.state != VOLT_CTR_RUNNING) {
-		volt_err_set(&err, 0, "container %s is not running", row.name);
+		if (row.state == VOLT_CTR_PAUSED) /* docker's words */
+			volt_err_set(&err, 0, "container %s is paused, unpause the container before exec", row.name);
+		else
+			volt_err_set(&err, 0, "container %s is not running", row.name);
 		volt_ctr_row_free(&row);
 		return cli_fail(&err);
 	}
@@ -111,12 +165,25 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 			      .keep_stdin = interactive,
 			      .tty = tty,
 			      .preserve_fds = preserve_fds};
+	if (detached && (tty || interactive))
+		return cli_usage_error("exec", "-d runs without a terminal or stdin (no -i, -t)");
+	if (detached && (r = detach(&report)) >= 0)
+		return r;
 	/* the command's signals come from the terminal directly; we only wait */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
-	if (volt_container_exec(&x, &err) < 0)
+	if (volt_container_exec(&x, &err) < 0) {
+		if (report >= 0) {
+			dprintf(report, "E%03d", err.exit_code ? err.exit_code : 125);
+			dup2(report, 2); /* the error line goes to the caller, who prints it */
+			_exit(cli_fail(&err));
+		}
 		status = cli_fail(&err);
-	else {
+	} else if (report >= 0) {
+		dprintf(report, "0");
+		close(report);
+		_exit(volt_container_exec_wait(&x));
+	} else {
 		if (x.pty_fd >= 0) {
 			cli_exec_tty_relay(x.pty_fd, interactive);
 			close(x.pty_fd);

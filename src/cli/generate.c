@@ -177,6 +177,7 @@ int cmd_generate(struct volt_cli *cli, int argc, char **argv)
 				     .exec_stop = stop,
 				     .exec_stop_post = post,
 				     .restart = sd_restart(&rec.restart),
+				     .restart_max = rec.restart.mode == VOLT_RESTART_ON_FAILURE ? rec.restart.max : 0,
 				     .stop_timeout = stop_timeout};
 	cleanup_free char *text = volt_unit_text(&u);
 	if (!text)
@@ -233,6 +234,8 @@ static int apply_one(struct volt_ctx *ctx, const char *volt, const char *dir, co
 				     .exec_start = start,
 				     .exec_stop_post = post,
 				     .restart = sd_restart(&rp),
+				     .restart_max = rp.mode == VOLT_RESTART_ON_FAILURE ? rp.max : 0,
+				     .source = p,
 				     .stop_timeout = 10,
 				     .service = u.service,
 				     .install = u.install};

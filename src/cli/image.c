@@ -1,5 +1,6 @@
 /* volt image import|inspect|ls|rm, volt images, volt rmi. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -41,51 +42,88 @@ static bool old_file_times(struct volt_ctx *ctx, const char *id)
 }
 
 struct list_opts {
-	bool json, quiet;
-	json_t *arr;
-	struct volt_tmpl *tmpl; /* --format TEMPLATE */
-	bool failed;
+	bool quiet, no_trunc;
+	char **filters; /* dangling=BOOL, reference=PATTERN */
+	struct cli_listing out;
 };
+
+/* image_match - docker's images filters: dangling (no name), reference (a
+ * glob over NAME:TAG or NAME; values of one key are alternatives) */
+static bool image_match(char **filters, const struct volt_image_row *img)
+{
+	bool ref_asked = false, ref_ok = false;
+	for (size_t i = 0; filters && filters[i]; i++) {
+		const char *f = filters[i];
+		if (!strncmp(f, "dangling=", 9) && (img->repo == NULL) != !strcmp(f + 9, "true"))
+			return false;
+		if (!strncmp(f, "reference=", 10)) {
+			ref_asked = true;
+			cleanup_free char *full = img->repo ? volt_path("%s:%s", img->repo, img->tag) : NULL;
+			ref_ok |= img->repo && (!fnmatch(f + 10, full, 0) || !fnmatch(f + 10, img->repo, 0));
+		}
+	}
+	return !ref_asked || ref_ok;
+}
 
 static int list_row(const struct volt_image_row *img, void *arg)
 {
 	struct list_opts *o = arg;
 	char size[32], ago[64], created[48];
 	long long when;
+	if (!image_match(o->filters, img))
+		return 0;
 	image_created(img, &when);
 	volt_human_size(img->size, size, sizeof(size));
 	volt_human_ago(when, ago, sizeof(ago));
 	volt_format_time(when, created, sizeof(created));
 	if (o->quiet) {
-		printf("%.12s\n", img->id);
-	} else if (o->tmpl) { /* docker's images --format fields, all strings */
-		json_t *row =
-			json_pack("{s:s,s:s,s:s%,s:s,s:s,s:s,s:s}", "Repository", img->repo ? img->repo : "<none>",
-				  "Tag", img->tag ? img->tag : "<none>", "ID", img->id, (size_t)12, "Digest", "<none>",
-				  "CreatedSince", ago, "CreatedAt", created, "Size", size);
-		o->failed = cli_format_print("images", o->tmpl, row) < 0;
-		json_decref(row);
-		return o->failed;
-	} else if (o->json) {
-		json_array_append_new(o->arr,
-				      json_pack("{s:s,s:s,s:s,s:I,s:s}", "Repository", img->repo ? img->repo : "<none>",
-						"Tag", img->tag ? img->tag : "<none>", "Id", img->id, "Size",
-						(json_int_t)img->size, "Created", created));
-	} else {
-		printf("%-40s %-12s %-14.12s %-20s %s\n", img->repo ? img->repo : "<none>",
-		       img->tag ? img->tag : "<none>", img->id, ago, size);
+		printf(o->no_trunc ? "sha256:%s\n" : "%.12s\n", img->id);
+		return 0;
 	}
-	return 0;
+	/* docker's images fields, all strings; volt's own beside them (Id in
+	 * full, Created as a time, the size in bytes) */
+	cleanup_free char *full = volt_path("sha256:%s", img->id);
+	json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "Repository",
+				img->repo ? img->repo : "<none>", "Tag", img->tag ? img->tag : "<none>", "ID",
+				o->no_trunc ? full : img->id, "Digest", "<none>", "CreatedSince", ago, "CreatedAt",
+				created, "Size", size, "VirtualSize", size, "Containers", "N/A", "Id", img->id,
+				"Created", created, "Bytes", (json_int_t)img->size);
+	if (!o->no_trunc)
+		json_object_set_new(row, "ID", json_stringn(img->id, 12));
+	int r = cli_listing_row(&o->out, row);
+	json_decref(row);
+	return r < 0;
 }
 
-static const struct option images_opts[] = {
-	{"format", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+static const struct cli_col images_cols[] = {{"Repository", "REPOSITORY"},
+					     {"Tag", "TAG"},
+					     {"ID", "IMAGE ID"},
+					     {"Digest", "DIGEST"},
+					     {"CreatedSince", "CREATED"},
+					     {"CreatedAt", "CREATED AT"},
+					     {"Size", "SIZE"},
+					     {"VirtualSize", "SIZE"},
+					     {"Containers", "CONTAINERS"},
+					     {NULL, NULL}};
+
+static const struct option images_opts[] = {{"format", required_argument, NULL, 'M'}, /* -f is --filter */
+					    {"quiet", no_argument, NULL, 'q'},
+					    {"no-trunc", no_argument, NULL, 'T'},
+					    {"filter", required_argument, NULL, 'f'},
+					    {"all", no_argument, NULL, 'a'},
+					    {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_images_spec = {
-	.usage = "Usage: volt images [-q] [--format FORMAT]\n\nList images in the store.\n\n"
+	.usage = "Usage: volt images [-a] [-q] [-f KEY=VALUE]... [--no-trunc] [--format FORMAT]\n\n"
+		 "List images in the store.\n\n"
+		 "  -a, --all              all images (volt keeps no intermediate ones: the same list)\n"
 		 "  -q, --quiet            print only image ids\n"
-		 "      --format FORMAT    json, or a Go template per image over docker's fields:\n"
-		 "                         .Repository .Tag .ID .CreatedSince .CreatedAt .Size\n",
-	.opts = "q",
+		 "  -f, --filter K=V       dangling=true|false (no name), reference=PATTERN (a glob\n"
+		 "                         over NAME:TAG or NAME)\n"
+		 "      --no-trunc         full image ids\n"
+		 "      --format FORMAT    json (an object per line), table TEMPLATE, or a Go template\n"
+		 "                         per image over docker's fields: .Repository .Tag .ID\n"
+		 "                         .CreatedSince .CreatedAt .Size .Digest\n",
+	.opts = "aqf:",
 	.longopts = images_opts,
 };
 
@@ -95,39 +133,40 @@ int cmd_images(struct volt_cli *cli, int argc, char **argv)
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
 	struct volt_db *db;
-	int c;
+	const char *format = NULL;
+	int c, ret = 0;
 	while ((c = cli_getopt(argc, argv, &cli_images_spec)) != -1) {
 		switch (c) {
 		case 'q': o.quiet = true; break;
+		case 'T': o.no_trunc = true; break;
+		case 'a': break;
+		case 'M': format = optarg; break;
 		case 'f':
-			volt_tmpl_free(o.tmpl);
-			o.tmpl = NULL;
-			if (!strcmp(optarg, "json"))
-				o.json = true;
-			else if (cli_format_parse("images", optarg, &o.tmpl) < 0)
-				return VOLT_EXIT_INTERNAL;
+			if (strcmp(optarg, "dangling=true") && strcmp(optarg, "dangling=false") &&
+			    strncmp(optarg, "reference=", 10)) {
+				volt_strv_free(o.filters);
+				return cli_usage_error(
+					"images", "--filter %s: use dangling=true|false or reference=PATTERN", optarg);
+			}
+			cli_strv_add(&o.filters, optarg);
 			break;
 		default: return cli_usage_error("images", "invalid option");
 		}
 	}
+	if (!o.quiet &&
+	    cli_listing_open(&o.out, "images", format,
+			     "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}", images_cols) < 0)
+		return VOLT_EXIT_INTERNAL;
 	if (!(ctx = cli_ctx(cli)))
-		return 125;
-	if (!(db = volt_ctx_db(ctx, &err)))
-		return cli_fail(&err);
-	if (o.json)
-		o.arr = json_array();
-	else if (!o.quiet && !o.tmpl)
-		printf("%-40s %-12s %-14s %-20s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
-	int ret = volt_db_image_list(db, list_row, &o, &err) < 0 ? cli_fail(&err) : 0;
-	volt_tmpl_free(o.tmpl);
-	if (ret || o.failed)
-		return ret ? ret : VOLT_EXIT_INTERNAL;
-	if (o.json) {
-		json_dumpf(o.arr, stdout, JSON_INDENT(2));
-		printf("\n");
-		json_decref(o.arr);
+		ret = 125;
+	else if (!(db = volt_ctx_db(ctx, &err)) || volt_db_image_list(db, list_row, &o, &err) < 0)
+		ret = cli_fail(&err);
+	if (!o.quiet) {
+		int lr = cli_listing_close(&o.out);
+		ret = ret ? ret : lr;
 	}
-	return 0;
+	volt_strv_free(o.filters);
+	return ret;
 }
 
 int cli_inspect_image(struct volt_cli *cli, const char *ref, json_t *out, struct volt_err *err);

@@ -119,6 +119,8 @@ static const struct volt_cmd commands[] = {
 	{"security", NULL, "Inspect, check and audit confinement; manage profiles", &cli_security_spec},
 	{"version", cmd_version, "Show volt's version", &cli_version_spec},
 	{"help", cmd_help, "Show the help of a command (volt help COMMAND)", &help_spec},
+	{"completion", cmd_completion, "Print a bash or zsh completion script", &cli_completion_spec},
+	{"__man", cmd_man, NULL, &cli_man_spec}, /* make install: the manual pages */
 };
 
 /* cmd_help - `volt help CMD...` runs `volt CMD... --help`; alone, volt --help */

@@ -17,13 +17,11 @@
 
 struct ps_opts {
 	struct volt_ctx *ctx;
-	bool all, quiet, json, no_trunc;
-	json_t *arr;
+	bool all, quiet, no_trunc, size;
 	struct cli_ps_filter filter;
 	long last; /* -n/-l: the newest this many (any state); -1: no limit */
 	long shown;
-	struct volt_tmpl *tmpl; /* --format TEMPLATE */
-	int failed;
+	struct cli_listing out;
 };
 
 static void status_text(const struct volt_ctr_row *c, char *buf, size_t len)
@@ -31,12 +29,10 @@ static void status_text(const struct volt_ctr_row *c, char *buf, size_t len)
 	char ago[64];
 	switch (c->state) {
 	case VOLT_CTR_RUNNING:
+	case VOLT_CTR_PAUSED:
 		volt_human_ago(c->started, ago, sizeof(ago));
-		snprintf(buf, len, "Up %s", ago);
-		if (!strncmp(buf, "Up Less", 7))
-			snprintf(buf, len, "Up Less than a second");
-		else
-			buf[strlen(buf) - 4] = '\0'; /* "Up 5 seconds" */
+		ago[strlen(ago) - 4] = '\0'; /* "5 seconds": no " ago" */
+		snprintf(buf, len, "Up %s%s", ago, c->state == VOLT_CTR_PAUSED ? " (Paused)" : "");
 		break;
 	case VOLT_CTR_EXITED:
 		volt_human_ago(c->finished, ago, sizeof(ago));
@@ -97,6 +93,8 @@ static json_t *network_json(json_t *spec)
 	return o;
 }
 
+json_t *cli_ctr_inspect_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, json_t *base, json_t *spec);
+
 static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool full)
 {
 	char created[48], started[48], finished[48];
@@ -118,23 +116,19 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 	if (full) {
 		cleanup_free char *dir = volt_ctx_ctr_dir(ctx, c->id);
 		cleanup_free char *logp = volt_path("%s/ctr.log", dir);
-		json_t *cfg = json_deep_copy(spec);
-		json_object_del(cfg, "idmap");
-		json_object_del(cfg, "mounts");
-		json_object_set_new(o, "Config", cfg);
-		json_object_set_new(o, "Mounts", json_incref(json_object_get(spec, "mounts")));
 		json_t *im = json_object_get(spec, "idmap");
 		json_object_set_new(o, "IDMappings",
 				    json_pack("{s:s,s:O,s:O}", "Mode",
 					      json_is_true(json_object_get(im, "full")) ? "full" : "single", "UidMap",
 					      json_object_get(im, "uids"), "GidMap", json_object_get(im, "gids")));
-		json_object_set_new(o, "RootFS",
-				    json_pack("{s:s,s:s,s:s}", "Driver", "overlay", "LowerDir",
-					      json_string_value(json_object_get(spec, "lower")), "UpperDir",
-					      volt_path("%s/upper", dir)));
+		cleanup_free char *upper = volt_path("%s/upper", dir);
+		json_object_set_new(o, "GraphDriver",
+				    json_pack("{s:s,s:{s:s,s:s}}", "Name", "overlay", "Data", "LowerDir",
+					      json_string_value(json_object_get(spec, "lower")), "UpperDir", upper));
 		json_object_set_new(o, "LogPath", json_string(logp));
 		json_object_set_new(o, "NetworkSettings", network_json(spec));
 		json_object_set_new(o, "Supervisor", volt_sup_json(ctx, c->id));
+		cli_ctr_inspect_json(ctx, c, o, spec);
 		if (c->kind == VOLT_KIND_VM) { /* what its monitor chose (workload/vm_monitor.c) */
 			cleanup_free char *vmj = volt_path("%s/vm.json", dir);
 			json_error_t je;
@@ -146,13 +140,29 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 	return o;
 }
 
-/* row_json - a row as docker's ps --format sees it: strings, by docker's names */
-static json_t *row_json(const struct ps_opts *o, const struct volt_ctr_row *c, json_t *spec, const char *cmd,
+/* join_mounts - docker's .Mounts of ps: volume names and bind sources */
+static void join_mounts(json_t *spec, FILE *f, int *n_vol)
+{
+	json_t *m;
+	size_t i, n = 0;
+	json_array_foreach(json_object_get(spec, "mounts"), i, m) {
+		const char *name = json_string_value(json_object_get(m, "name"));
+		const char *src = json_string_value(json_object_get(m, "source"));
+		if (!name && !src)
+			continue;
+		fprintf(f, "%s%s", n++ ? "," : "", name ? name : src);
+		*n_vol += name != NULL;
+	}
+}
+
+/* row_json - a row as docker's ps prints it: strings, by docker's names */
+static json_t *row_json(const struct ps_opts *o, const struct volt_ctr_row *c, json_t *spec, char *cmd,
 			const char *status, const char *ports)
 {
-	char created[48], ago[64];
-	cleanup_free char *labels = NULL;
-	size_t i, len = 0;
+	char created[48], ago[64], nvol[16];
+	cleanup_free char *labels = NULL, *mounts = NULL;
+	size_t i, len = 0, mlen = 0;
+	int n_vol = 0;
 	json_t *l;
 	FILE *f = open_memstream(&labels, &len);
 	json_array_foreach(json_object_get(spec, "labels"), i, l)
@@ -160,13 +170,23 @@ static json_t *row_json(const struct ps_opts *o, const struct volt_ctr_row *c, j
 			fprintf(f, "%s%s", i ? "," : "", json_string_value(l));
 	if (f)
 		fclose(f);
+	if ((f = open_memstream(&mounts, &mlen))) {
+		join_mounts(spec, f, &n_vol);
+		fclose(f);
+	}
+	snprintf(nvol, sizeof(nvol), "%d", n_vol);
 	volt_format_time(c->created, created, sizeof(created));
 	volt_human_ago(c->created, ago, sizeof(ago));
+	if (!o->no_trunc)
+		cli_truncate(cmd, 20);
 	cleanup_free char *quoted = volt_path("\"%s\"", cmd);
-	return json_pack("{s:s%,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID", c->id, (size_t)(o->no_trunc ? 64 : 12),
-			 "Names", c->name, "Image", c->image_name ? c->image_name : "", "Command", quoted, "CreatedAt",
-			 created, "RunningFor", ago, "Status", status, "State", volt_ctr_state_name(c->state), "Ports",
-			 ports, "Labels", labels ? labels : "", "Type", volt_kind_name(c->kind));
+	const char *net = json_string_value(json_object_get(spec, "network"));
+	return json_pack("{s:s%,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID", c->id,
+			 (size_t)(o->no_trunc ? 64 : 12), "Names", c->name, "Image", c->image_name ? c->image_name : "",
+			 "Command", quoted, "CreatedAt", created, "RunningFor", ago, "Status", status, "State",
+			 volt_ctr_state_name(c->state), "Ports", ports, "Labels", labels ? labels : "", "Mounts",
+			 mounts ? mounts : "", "Networks", net ? net : "none", "LocalVolumes", nvol, "Type",
+			 volt_kind_name(c->kind));
 }
 
 static int ps_row(const struct volt_ctr_row *c0, void *arg)
@@ -190,49 +210,59 @@ static int ps_row(const struct volt_ctr_row *c0, void *arg)
 		json_decref(spec);
 		return 0;
 	}
-	if (o->json) {
-		json_array_append_new(o->arr, ctr_json(o->ctx, &c, false));
-		json_decref(spec);
-		return 0;
-	}
-	char status[96], created[64], cmd[1024] = "", ports[512];
+	char status[96], cmd[1024] = "", ports[512] = "";
 	size_t i, off = 0;
 	json_array_foreach(json_object_get(spec, "args"), i, a)
 		off += (size_t)snprintf(cmd + off, off < sizeof(cmd) ? sizeof(cmd) - off : 0, "%s%s", i ? " " : "",
 					json_string_value(a));
-	ports_text(spec, ports, sizeof(ports));
+	if (c.state == VOLT_CTR_RUNNING || c.state == VOLT_CTR_PAUSED) /* docker: no ports when stopped */
+		ports_text(spec, ports, sizeof(ports));
 	status_text(&c, status, sizeof(status));
-	if (o->tmpl) {
-		json_t *row = row_json(o, &c, spec, cmd, status, ports);
-		int r = cli_format_print("ps", o->tmpl, row);
-		json_decref(row);
-		json_decref(spec);
-		o->failed = r < 0;
-		return r < 0;
+	json_t *row = row_json(o, &c, spec, cmd, status, ports);
+	if (o->size) {
+		char size[96];
+		cli_ps_size(o->ctx, &c, size, sizeof(size));
+		json_object_set_new(row, "Size", json_string(size));
 	}
+	int r = cli_listing_row(&o->out, row);
+	json_decref(row);
 	json_decref(spec);
-	if (!o->no_trunc && strlen(cmd) > 20)
-		strcpy(cmd + 17, "...");
-	volt_human_ago(c.created, created, sizeof(created));
-	if (o->no_trunc)
-		printf("%-64s %-20s %-22s %-20s %-28s %-24s %-9s %s\n", c.id, c.image_name ? c.image_name : "", cmd,
-		       created, status, ports, volt_kind_name(c.kind), c.name);
-	else
-		printf("%-14.12s %-20.20s %-22s %-20s %-28s %-24s %-9s %s\n", c.id, c.image_name ? c.image_name : "",
-		       cmd, created, status, ports, volt_kind_name(c.kind), c.name);
-	return 0;
+	return r < 0;
 }
 
 int cmd_ps_resources(struct volt_cli *cli); /* cli/supervise.c */
 
-static const struct option ps_opts[] = {
-	{"all", no_argument, NULL, 'a'},	  {"quiet", no_argument, NULL, 'q'},
-	{"format", required_argument, NULL, 'M'}, /* long only: -f is --filter */
-	{"resources", no_argument, NULL, 'r'},	  {"filter", required_argument, NULL, 'f'},
-	{"last", required_argument, NULL, 'n'},	  {"latest", no_argument, NULL, 'l'},
-	{"no-trunc", no_argument, NULL, 'T'},	  {NULL, 0, NULL, 0}};
+/* docker's ps columns and their headers */
+static const struct cli_col ps_cols[] = {{"ID", "CONTAINER ID"},    {"Image", "IMAGE"},
+					 {"Command", "COMMAND"},    {"CreatedAt", "CREATED AT"},
+					 {"RunningFor", "CREATED"}, {"Status", "STATUS"},
+					 {"State", "STATE"},	    {"Ports", "PORTS"},
+					 {"Type", "TYPE"},	    {"Names", "NAMES"},
+					 {"Labels", "LABELS"},	    {"Mounts", "MOUNTS"},
+					 {"Networks", "NETWORKS"},  {"LocalVolumes", "LOCAL VOLUMES"},
+					 {"Size", "SIZE"},	    {NULL, NULL}};
+/* docker's columns, and volt's TYPE (container | vm) before NAMES, so that
+ * the last column is still the name */
+static const char ps_table[] =
+	"table "
+	"{{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Type}}\t{{.Names}}";
+static const char ps_table_size[] =
+	"table "
+	"{{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Type}}\t{{."
+	"Names}}\t{{.Size}}";
+
+static const struct option ps_opts[] = {{"all", no_argument, NULL, 'a'},
+					{"quiet", no_argument, NULL, 'q'},
+					{"format", required_argument, NULL, 'M'}, /* long only: -f is --filter */
+					{"resources", no_argument, NULL, 'r'},
+					{"filter", required_argument, NULL, 'f'},
+					{"last", required_argument, NULL, 'n'},
+					{"latest", no_argument, NULL, 'l'},
+					{"no-trunc", no_argument, NULL, 'T'},
+					{"size", no_argument, NULL, 's'},
+					{NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_ps_spec = {
-	.usage = "Usage: volt ps [-a] [-q] [-n N | -l] [-f KEY=VALUE]... [--no-trunc] [--format FORMAT]\n"
+	.usage = "Usage: volt ps [-a] [-q] [-s] [-n N | -l] [-f KEY=VALUE]... [--no-trunc] [--format FORMAT]\n"
 		 "       volt ps --resources\n\nList containers, newest first.\n\n"
 		 "  -a, --all             show all containers (default: running only)\n"
 		 "  -q, --quiet           print only IDs\n"
@@ -240,15 +270,19 @@ const struct volt_cmd_spec cli_ps_spec = {
 		 "  -l, --latest          the newest container (any state)\n"
 		 "  -f, --filter K=V      name (a part of), id (a prefix), status (created, running,\n"
 		 "                        paused, exited, ...), label (KEY or KEY=VALUE), ancestor\n"
-		 "                        (image name or id), exited (exit code), type (container or\n"
-		 "                        vm); values of one key\n"
+		 "                        (image name or id), exited (exit code), volume (name or\n"
+		 "                        destination), network (slirp, none, host, container), type\n"
+		 "                        (container or vm);\n"
+		 "                        values of one key\n"
 		 "                        are alternatives, keys all apply; status and exited imply -a\n"
 		 "      --no-trunc        full ids and commands\n"
-		 "      --format FORMAT   json, or a Go template per container over docker's ps fields:\n"
-		 "                        .ID .Names .Image .Command .CreatedAt .RunningFor .Status .Type\n"
-		 "                        .State .Ports .Labels (docs/docker-cli.md)\n"
+		 "  -s, --size            SIZE: the upper layer's disk use (virtual: with the image)\n"
+		 "      --format FORMAT   json (an object per line), table TEMPLATE, or a Go template\n"
+		 "                        per container over docker's ps fields: .ID .Names .Image\n"
+		 "                        .Command .CreatedAt .RunningFor .Status .State .Ports\n"
+		 "                        .Labels .Mounts .Networks .Type (docs/docker-cli.md)\n"
 		 "      --resources       the resource use of running containers (volt stats --no-stream)\n",
-	.opts = "aqn:lf:",
+	.opts = "aqn:lf:s",
 	.longopts = ps_opts,
 };
 
@@ -269,6 +303,7 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 		case 'a': o.all = true; break;
 		case 'q': o.quiet = true; break;
 		case 'T': o.no_trunc = true; break;
+		case 's': o.size = true; break;
 		case 'l': o.last = 1; break;
 		case 'n':
 			o.last = strtol(optarg, &end, 10);
@@ -289,28 +324,18 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (o.last >= 0 || cli_ps_filter_all(&o.filter))
 		o.all = true;
-	if (format && !strcmp(format, "json"))
-		o.json = true;
-	else if (format && cli_format_parse("ps", format, &o.tmpl) < 0)
+	if (!o.quiet && cli_listing_open(&o.out, "ps", format, o.size ? ps_table_size : ps_table, ps_cols) < 0) {
+		cli_ps_filter_free(&o.filter);
 		return VOLT_EXIT_INTERNAL;
-	if (!(o.ctx = cli_ctx(cli)) || !(db = volt_ctx_db(o.ctx, &err)))
-		return o.ctx ? cli_fail(&err) : 125;
-	if (o.json)
-		o.arr = json_array();
-	else if (!o.quiet && !o.tmpl)
-		printf(o.no_trunc ? "%-64s %-20s %-22s %-20s %-28s %-24s %-9s %s\n" :
-				    "%-14s %-20s %-22s %-20s %-28s %-24s %-9s %s\n",
-		       "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "TYPE", "NAMES");
-	if (volt_db_ctr_list(db, ps_row, &o, &err) < 0)
-		ret = cli_fail(&err);
-	else if (o.failed)
-		ret = VOLT_EXIT_INTERNAL;
-	if (o.json) {
-		json_dumpf(o.arr, stdout, JSON_INDENT(2));
-		printf("\n");
-		json_decref(o.arr);
 	}
-	volt_tmpl_free(o.tmpl);
+	if (!(o.ctx = cli_ctx(cli)) || !(db = volt_ctx_db(o.ctx, &err)))
+		ret = o.ctx ? cli_fail(&err) : 125;
+	else if (volt_db_ctr_list(db, ps_row, &o, &err) < 0)
+		ret = cli_fail(&err);
+	if (!o.quiet) {
+		int lr = cli_listing_close(&o.out);
+		ret = ret ? ret : lr;
+	}
 	cli_ps_filter_free(&o.filter);
 	return ret;
 }
@@ -402,14 +427,56 @@ static int logs_running(void *arg)
 	return volt_ctr_monitor_alive(a[0], a[1]);
 }
 
+/* log_time - --since/--until as docker takes them: an RFC 3339 time, a Unix
+ * time (seconds, a fraction allowed), or a Go duration before now ("10m",
+ * "1h30m", "45s", "500ms"). Return: 0, or -1 when it is none of them. */
+static int log_time(const char *s, long long *ns)
+{
+	char *end;
+	if (volt_parse_time(s, ns) == 0)
+		return 0;
+	double secs = strtod(s, &end);
+	if (end != s && !*end && s[0] >= '0' && s[0] <= '9') {
+		*ns = (long long)(secs * 1e9);
+		return 0;
+	}
+	long long d = 0;
+	const char *p = s;
+	while (*p) {
+		double v = strtod(p, &end);
+		if (end == p || v < 0)
+			return -1;
+		p = end;
+		long long unit = !strncmp(p, "ms", 2) ? 1000000LL :
+				 *p == 'h'	      ? 3600000000000LL :
+				 *p == 'm'	      ? 60000000000LL :
+				 *p == 's'	      ? 1000000000LL :
+							0;
+		if (!unit)
+			return -1;
+		p += !strncmp(p, "ms", 2) ? 2 : 1;
+		d += (long long)(v * (double)unit);
+	}
+	if (p == s)
+		return -1;
+	*ns = volt_now_ns() - d;
+	return 0;
+}
+
 static const struct option logs_opts[] = {{"follow", no_argument, NULL, 'f'},
 					  {"tail", required_argument, NULL, 'n'},
 					  {"timestamps", no_argument, NULL, 't'},
 					  {"seccomp", no_argument, NULL, 's'},
+					  {"since", required_argument, NULL, 'S'},
+					  {"until", required_argument, NULL, 'U'},
 					  {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_logs_spec = {
-	.usage = "Usage: volt logs [-f] [--tail N] [-t] CONTAINER\n\nPrint a container's log.\n\n"
+	.usage = "Usage: volt logs [-f] [--tail N] [-t] [--since T] [--until T] CONTAINER\n\n"
+		 "Print a container's log.\n\n"
 		 "  -f, --follow       keep printing until the container exits\n"
+		 "      --since T      only lines from T on: an RFC 3339 time, a Unix time, or\n"
+		 "                     a duration before now (10m, 1h30m, 45s)\n"
+		 "      --until T      only lines up to T (the same forms)\n"
 		 "  -n, --tail N       only the last N lines\n"
 		 "  -t, --timestamps   prefix each line with its time\n"
 		 "      --seccomp      the seccomp audit list instead (volt security audit-log)\n",
@@ -433,6 +500,12 @@ int cmd_logs(struct volt_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'f': o.follow = true; break;
 		case 't': o.timestamps = true; break;
+		case 'S':
+		case 'U':
+			if (log_time(optarg, c == 'S' ? &o.since : &o.until) < 0)
+				return cli_usage_error("logs", "--%s %s: not a time (RFC 3339, Unix seconds, or 10m)",
+						       c == 'S' ? "since" : "until", optarg);
+			break;
 		case 'n':
 			if (!strcmp(optarg, "all"))
 				break;

@@ -1,5 +1,5 @@
 /* volt ps --filter KEY=VALUE: docker's keys name, id, status, label,
- * ancestor, exited, and volt's type (container | vm). Values of one key are alternatives; keys all apply. */
+ * ancestor, exited, volume, network, and volt's type (container | vm). Values of one key are alternatives; keys all apply. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,8 @@
 #include "state/db.h"
 #include "util/cleanup.h"
 
-static const char *const keys[CLI_PS_FILTER_KEYS] = {"name", "id", "status", "label", "ancestor", "exited", "type"};
+static const char *const keys[CLI_PS_FILTER_KEYS] = {"name",   "id",	 "status",  "label", "ancestor",
+						     "exited", "volume", "network", "type"};
 static const char *const states[] = {"created", "running", "paused", "exited", "removing", "restarting", "dead"};
 
 int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg)
@@ -26,7 +27,7 @@ int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg)
 			ok = false;
 			for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
 				ok = ok || !strcmp(v, states[i]);
-		} else if (k == 6) { /* type: the workload's kind */
+		} else if (k == 8) { /* type: the workload's kind */
 			ok = !strcmp(v, "container") || !strcmp(v, "vm");
 		} else if (k == 5) { /* exited: an exit code */
 			char *end;
@@ -40,8 +41,10 @@ int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg)
 		cli_strv_add(&f->v[k], v);
 		return 0;
 	}
-	cli_usage_error(
-		"ps", "invalid filter \"%s\": use name, id, status, label, ancestor, exited or type (KEY=VALUE)", arg);
+	cli_usage_error("ps",
+			"invalid filter \"%s\": use name, id, status, label, ancestor, exited, volume, "
+			"network or type (KEY=VALUE)",
+			arg);
 	return -1;
 }
 
@@ -89,7 +92,23 @@ static bool match_one(int k, const char *v, const struct volt_ctr_row *c, json_t
 		       (strlen(id) >= 3 && !strncmp(c->image_id, id, strlen(id)));
 	}
 	case 5: return c->state == VOLT_CTR_EXITED && c->exit_code == atoi(v);
-	case 6: return !strcmp(volt_kind_name(c->kind), v);
+	case 6: { /* volume: a volume's name, or a mount's destination, as docker's */
+		json_t *m;
+		size_t i;
+		json_array_foreach(json_object_get(spec, "mounts"), i, m) {
+			const char *n = json_string_value(json_object_get(m, "name"));
+			const char *d = json_string_value(json_object_get(m, "destination"));
+			if ((n && !strcmp(n, v)) || (d && !strcmp(d, v)))
+				return true;
+		}
+		return false;
+	}
+	case 7: { /* network: volt's mode (slirp, none, host, container:NAME) */
+		const char *n = json_string_value(json_object_get(spec, "network"));
+		size_t vl = strlen(v);
+		return n && !strncmp(n, v, vl) && (!n[vl] || n[vl] == ':');
+	}
+	case 8: return !strcmp(volt_kind_name(c->kind), v);
 	}
 	return false;
 }

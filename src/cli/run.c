@@ -68,6 +68,7 @@ static const struct option create_opts[] = {
 	{"publish", required_argument, NULL, 'p'},
 	{"publish-all", no_argument, NULL, 'P'},
 	CLI_SUPERVISE_OPTIONS, /* cli/supervise_opts.c */
+	CLI_RUN_OPTIONS,       /* cli/run_opts.c */
 	{"rootfs-lower", required_argument, NULL, OPT_ROOTFS_LOWER},
 	{"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
 	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
@@ -118,7 +119,7 @@ static unsigned preserve_fds; /* run --preserve-fds */
 	"      --cap-drop CAP       drop a capability (or ALL)\n"                                         \
 	"      --landlock PROFILE   Landlock profile: NAME, PATH or none (default: default)\n"            \
 	"      --seccomp-audit      allow what the seccomp profile blocks, and record it\n"               \
-	"                           (see 'volt security audit-log')\n"                                    \
+	"                           (see 'volt security audit-log')\n" CLI_RUN_OPTS_HELP                  \
 	"      --vm                 run the image as a microVM (QEMU; see 'volt vm check'):\n"            \
 	"                           --cpus N and --memory SIZE size the guest\n"                          \
 	"      --kernel PATH|VERSION  the microVM's kernel (default: 'volt vm kernel ls' first)\n"        \
@@ -191,7 +192,10 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case 'e': cli_strv_add(&o->env, optarg); break;
 		case 'w': o->workdir = optarg; break;
 		case 'u': o->user = optarg; break;
-		case 'v': cli_strv_add(&o->volumes, optarg); break;
+		case 'v':
+			if (cli_run_volume(cmd, optarg, o) < 0)
+				return -1;
+			break;
 		case 'p': cli_strv_add(&o->publish, optarg); break;
 		case 'P': o->publish_all = true; break;
 		case OPT_RM: o->rm = true; break;
@@ -238,6 +242,11 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 				return cli_usage_error(cmd, "--preserve-fds %s: not a number of fds", optarg), -1;
 			break;
 		default:
+			if (c >= CLI_OPT_RUN) {
+				if (cli_run_opt(cmd, c, optarg, o) < 0)
+					return -1;
+				break;
+			}
 			if (c >= CLI_OPT_SUPERVISE) {
 				if (cli_supervise_opt(cmd, c, optarg, &sup_opts) < 0)
 					return -1;
@@ -321,12 +330,16 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 		free_opts(&o);
 		return cli_fail(&err);
 	}
+	if (cli_run_before_create(ctx, o.image, &err) < 0) {
+		free_opts(&o);
+		return cli_fail(&err);
+	}
 	struct sup_record rec = {argc - 1, argv + 1};
 	o.in_txn = record_supervision;
 	o.in_txn_arg = &rec;
 	r = volt_ctr_create(ctx, &o, id, &err);
 	free_opts(&o);
-	if (r < 0)
+	if (r < 0 || cli_run_after_create(id, &err) < 0)
 		return cli_fail(&err);
 	printf("%s\n", id);
 	return 0;
@@ -374,11 +387,16 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 		}
 	}
 	volt_trace("run: context");
+	if (cli_run_before_create(ctx, o.image, &err) < 0) {
+		volt_early_userns_abort(&early);
+		free_opts(&o);
+		return cli_fail(&err);
+	}
 	struct sup_record rec = {argc - 1, argv + 1};
 	o.in_txn = record_supervision;
 	o.in_txn_arg = &rec;
 	r = volt_ctr_create(ctx, &o, id, &err);
-	if (r < 0 || volt_ctr_load(ctx, id, &row, &err) != 0) {
+	if (r < 0 || cli_run_after_create(id, &err) < 0 || volt_ctr_load(ctx, id, &row, &err) != 0) {
 		volt_early_userns_abort(&early);
 		free_opts(&o);
 		if (r == 0)

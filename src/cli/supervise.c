@@ -186,15 +186,33 @@ static int collect_running(const struct volt_ctr_row *c, void *arg)
 	return 0;
 }
 
-static void print_stats(struct volt_ctx *ctx, char **refs, long sample_ms)
+/* docker's stats columns (cli/listing.c prints them) */
+static const struct cli_col stats_cols[] = {{"ID", "CONTAINER ID"},
+					    {"Container", "CONTAINER"},
+					    {"Name", "NAME"},
+					    {"CPUPerc", "CPU %"},
+					    {"MemUsage", "MEM USAGE / LIMIT"},
+					    {"MemPerc", "MEM %"},
+					    {"NetIO", "NET I/O"},
+					    {"BlockIO", "BLOCK I/O"},
+					    {"PIDs", "PIDS"},
+					    {NULL, NULL}};
+static const char stats_table[] =
+	"table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}";
+
+/* print_stats - one table (or --format rows) of refs; 0, or 125 after a
+ * template failed */
+static int print_stats(struct volt_ctx *ctx, char **refs, long sample_ms, const char *format)
 {
-	printf("%-12s  %-20s  %-7s  %-21s  %-5s  %-19s  %s\n", "CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT",
-	       "PIDS", "NET I/O", "BLOCK I/O");
+	struct cli_listing out;
+	if (cli_listing_open(&out, "stats", format, stats_table, stats_cols) < 0)
+		return VOLT_EXIT_INTERNAL;
 	for (char **p = refs; p && *p; p++) {
 		struct volt_err err = {0};
 		struct volt_ctr_row row;
 		struct volt_stats st;
-		char mem[24], lim[24], rx[24], tx[24], rd[24], wr[24], m2[64], n2[64], b2[64];
+		char mem[24], lim[24], rx[24], tx[24], rd[24], wr[24], m2[64], n2[64], b2[64], cpu[16], mp[16],
+			pids[16];
 		if (load_ctr(ctx, *p, &row, &err) < 0)
 			continue;
 		if ((row.state != VOLT_CTR_RUNNING && row.state != VOLT_CTR_PAUSED) ||
@@ -203,10 +221,13 @@ static void print_stats(struct volt_ctx *ctx, char **refs, long sample_ms)
 			continue;
 		}
 		volt_human_size(st.mem_bytes, mem, sizeof(mem));
-		if (st.mem_limit >= 0)
+		if (st.mem_limit > 0) {
 			volt_human_size(st.mem_limit, lim, sizeof(lim));
-		else
+			snprintf(mp, sizeof(mp), "%.2f%%", 100.0 * (double)st.mem_bytes / (double)st.mem_limit);
+		} else {
 			snprintf(lim, sizeof(lim), "-");
+			snprintf(mp, sizeof(mp), "--");
+		}
 		volt_human_size(st.net_rx, rx, sizeof(rx));
 		volt_human_size(st.net_tx, tx, sizeof(tx));
 		volt_human_size(st.blk_read, rd, sizeof(rd));
@@ -214,19 +235,32 @@ static void print_stats(struct volt_ctx *ctx, char **refs, long sample_ms)
 		snprintf(m2, sizeof(m2), "%s / %s", mem, lim);
 		snprintf(n2, sizeof(n2), "%s / %s", rx, tx);
 		snprintf(b2, sizeof(b2), "%s / %s", rd, wr);
-		printf("%-12.12s  %-20s  %6.2f%%  %-21s  %-5d  %-19s  %s\n", row.id, row.name, st.cpu_percent, m2,
-		       st.pids, n2, b2);
+		snprintf(cpu, sizeof(cpu), "%.2f%%", st.cpu_percent);
+		snprintf(pids, sizeof(pids), "%d", st.pids);
+		json_t *r = json_pack("{s:s%,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID", row.id, (size_t)12, "Container",
+				      *p, "Name", row.name, "CPUPerc", cpu, "MemUsage", m2, "MemPerc", mp, "NetIO", n2,
+				      "BlockIO", b2, "PIDs", pids);
+		cli_listing_row(&out, r);
+		json_decref(r);
 		volt_stats_free(&st);
 		volt_ctr_row_free(&row);
 	}
+	int ret = cli_listing_close(&out);
 	fflush(stdout);
+	return ret;
 }
 
-static const struct option stats_opts[] = {
-	{"no-stream", no_argument, NULL, 'n'}, {"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+static const struct option stats_opts[] = {{"no-stream", no_argument, NULL, 'n'},
+					   {"all", no_argument, NULL, 'a'},
+					   {"format", required_argument, NULL, 'M'},
+					   {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_stats_spec = {
-	.usage = "Usage: volt stats [--no-stream] [CONTAINER...]\n\nShow CPU, memory, process, network and block "
-		 "I/O figures of running containers (all by default).\n",
+	.usage = "Usage: volt stats [--no-stream] [--format FORMAT] [CONTAINER...]\n\nShow CPU, memory, process, "
+		 "network and block I/O figures of running containers (all by default).\n\n"
+		 "      --no-stream       print once\n"
+		 "      --format FORMAT   json (an object per line), table TEMPLATE, or a Go template per\n"
+		 "                        container: .ID .Container .Name .CPUPerc .MemUsage .MemPerc\n"
+		 "                        .NetIO .BlockIO .PIDs\n",
 	.opts = "a",
 	.longopts = stats_opts,
 };
@@ -236,10 +270,12 @@ int cmd_stats(struct volt_cli *cli, int argc, char **argv)
 	struct volt_ctx *ctx;
 	struct volt_err err = {0};
 	bool stream = true;
-	int c;
+	const char *format = NULL;
+	int c, ret = 0;
 	while ((c = cli_getopt(argc, argv, &cli_stats_spec)) != -1) {
 		switch (c) {
 		case 'n': stream = false; break;
+		case 'M': format = optarg; break;
 		case 'a': break;
 		default: return cli_usage_error("stats", "invalid option");
 		}
@@ -258,10 +294,10 @@ int cmd_stats(struct volt_cli *cli, int argc, char **argv)
 	do { // NOLINT(bugprone-infinite-loop): --stream runs until ^C
 		if (stream)
 			printf("\033[H\033[2J");
-		print_stats(ctx, l.ids, stream ? 1000 : 500);
-	} while (stream);
+		ret = print_stats(ctx, l.ids, stream ? 1000 : 500, format);
+	} while (stream && !ret);
 	volt_strv_free(l.ids);
-	return 0;
+	return ret;
 }
 
 /* cmd_ps_resources - `volt ps --resources`: the stats table, once. */
@@ -274,7 +310,10 @@ int cmd_ps_resources(struct volt_cli *cli)
 }
 
 const struct volt_cmd_spec cli_top_spec = {
-	.usage = "Usage: volt top CONTAINER\n\nList the processes of a running container.\n",
+	.usage = "Usage: volt top CONTAINER [ps OPTIONS]\n\nList the processes of a running container; with ps "
+		 "options (-ef, aux, -o pid,comm),\nthe host's ps output for the container's processes, as "
+		 "docker's.\n",
+	.opts = "+", /* what follows CONTAINER is ps's */
 };
 
 int cmd_top(struct volt_cli *cli, int argc, char **argv)
@@ -286,8 +325,8 @@ int cmd_top(struct volt_cli *cli, int argc, char **argv)
 	size_t n;
 	long hz = sysconf(_SC_CLK_TCK);
 
-	if (argc != 2)
-		return cli_usage_error("top", "requires exactly 1 argument");
+	if (argc < 2)
+		return cli_usage_error("top", "requires at least 1 argument");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	if (load_ctr(ctx, argv[1], &row, &err) < 0)
@@ -301,6 +340,8 @@ int cmd_top(struct volt_cli *cli, int argc, char **argv)
 	volt_ctr_row_free(&row);
 	if (r < 0)
 		return cli_fail(&err);
+	if (argc > 2)
+		return cli_top_ps(pids, n, argc - 2, argv + 2);
 	printf("%-8s %-8s %-10s %s\n", "PID", "UID", "TIME", "COMMAND");
 	for (size_t i = 0; i < n; i++) {
 		char p[64], cmdline[512] = "", buf[1024];

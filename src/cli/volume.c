@@ -53,31 +53,61 @@ static json_t *volume_json(struct volt_ctx *ctx, const char *name, struct volt_e
 			 created, "Filled", stat(marker, &st) == 0, "UsedBy", u);
 }
 
-static const struct option ls_opts[] = {
-	{"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+static const struct option ls_opts[] = {{"quiet", no_argument, NULL, 'q'},
+					{"format", required_argument, NULL, 'M'}, /* -f is --filter */
+					{"filter", required_argument, NULL, 'f'},
+					{NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec ls_spec = {
-	.usage = "Usage: volt volume ls [-q] [--format json]\n\nList volumes.\n\n"
-		 "  -q, --quiet        print only names\n"
-		 "      --format json  print JSON (mount point, users)\n",
-	.opts = "q",
+	.usage = "Usage: volt volume ls [-q] [-f KEY=VALUE]... [--format FORMAT]\n\nList volumes.\n\n"
+		 "  -q, --quiet          print only names\n"
+		 "  -f, --filter K=V     name (a part of), dangling (true: used by no container)\n"
+		 "      --format FORMAT  json (an object per line: docker's fields, and volt's\n"
+		 "                       CreatedAt, Filled, UsedBy), table TEMPLATE, or a Go template\n"
+		 "                       per volume: .Name .Driver .Mountpoint .Scope .CreatedAt\n",
+	.opts = "qf:",
 	.longopts = ls_opts,
 };
+
+static const struct cli_col volume_cols[] = {
+	{"Driver", "DRIVER"}, {"Name", "VOLUME NAME"},	   {"Mountpoint", "MOUNTPOINT"},
+	{"Scope", "SCOPE"},   {"CreatedAt", "CREATED AT"}, {"Labels", "LABELS"},
+	{NULL, NULL}};
+
+/* volume_match - docker's volume ls filters that volt has the data for */
+static bool volume_match(char **filters, const char *name, json_t *v)
+{
+	for (size_t i = 0; filters && filters[i]; i++) {
+		const char *f = filters[i];
+		if (!strncmp(f, "name=", 5) && !strstr(name, f + 5))
+			return false;
+		if (!strncmp(f, "dangling=", 9) && (json_array_size(json_object_get(v, "UsedBy")) == 0) !=
+							   (!strcmp(f + 9, "true") || !strcmp(f + 9, "1")))
+			return false;
+	}
+	return true;
+}
 
 static int volume_ls(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_ctx *ctx;
-	cleanup_strv char **names = NULL;
+	cleanup_strv char **names = NULL, **filters = NULL;
 	struct volt_err err = {0};
-	bool quiet = false, json = false;
+	struct cli_listing out;
+	const char *format = NULL;
+	bool quiet = false;
 	int c;
 
 	while ((c = cli_getopt(argc, argv, &ls_spec)) != -1) {
 		switch (c) {
 		case 'q': quiet = true; break;
+		case 'M': format = optarg; break;
 		case 'f':
-			if (strcmp(optarg, "json"))
-				return cli_usage_error("volume ls", "--format %s: only json is supported", optarg);
-			json = true;
+			if (strncmp(optarg, "name=", 5) && strcmp(optarg, "dangling=true") &&
+			    strcmp(optarg, "dangling=false") && strcmp(optarg, "dangling=1") &&
+			    strcmp(optarg, "dangling=0"))
+				return cli_usage_error("volume ls", "--filter %s: use name=TEXT or dangling=true|false",
+						       optarg);
+			cli_strv_add(&filters, optarg);
 			break;
 		default: return cli_usage_error("volume ls", "invalid option");
 		}
@@ -86,26 +116,24 @@ static int volume_ls(struct volt_cli *cli, int argc, char **argv)
 		return VOLT_EXIT_INTERNAL;
 	if (volt_volume_list(ctx, &names, &err) < 0)
 		return cli_fail(&err);
-	json_t *arr = json ? json_array() : NULL;
-	if (!json && !quiet)
-		printf("%-8s %s\n", "DRIVER", "VOLUME NAME");
+	if (!quiet && cli_listing_open(&out, "volume ls", format, "table {{.Driver}}\t{{.Name}}", volume_cols) < 0)
+		return VOLT_EXIT_INTERNAL;
 	for (size_t i = 0; names[i]; i++) {
-		if (json) {
-			json_t *v = volume_json(ctx, names[i], &err);
-			if (v)
-				json_array_append_new(arr, v);
-		} else if (quiet) {
+		json_t *v = volume_json(ctx, names[i], &err);
+		if (!v || !volume_match(filters, names[i], v)) {
+			json_decref(v);
+			continue;
+		}
+		if (quiet) {
 			printf("%s\n", names[i]);
 		} else {
-			printf("%-8s %s\n", "local", names[i]);
+			json_object_update_new(
+				v, json_pack("{s:s,s:s,s:s}", "Scope", "local", "Labels", "", "Size", "N/A"));
+			cli_listing_row(&out, v);
 		}
+		json_decref(v);
 	}
-	if (json) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		printf("\n");
-		json_decref(arr);
-	}
-	return 0;
+	return quiet ? 0 : cli_listing_close(&out);
 }
 
 static int volume_inspect(struct volt_cli *cli, int argc, char **argv)

@@ -294,6 +294,24 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o, co
 	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++)
 		if (add_mount(ctx, s, o->tmpfs[i], true, err) < 0)
 			goto out;
+	/* the image's VOLUME entries that nothing is mounted on: an anonymous
+	 * volume each (64 hex, as docker names them; `rm -v` removes them) */
+	{
+		const char *dest;
+		json_t *unused;
+		json_object_foreach(json_object_get(cfg, "Volumes"), dest, unused) {
+			bool mounted = dest[0] != '/';
+			for (size_t i = 0; i < s->n_mounts && !mounted; i++)
+				mounted = !strcmp(s->mounts[i].dest, dest);
+			if (mounted)
+				continue;
+			char anon[65];
+			volt_random_hex(anon, 32);
+			cleanup_free char *arg = volt_path("%s:%s", anon, dest);
+			if (add_mount(ctx, s, arg, false, err) < 0)
+				goto out;
+		}
+	}
 	struct volt_security_opts so = {o->security_opts, o->cap_add, o->cap_drop, o->landlock, o->seccomp_audit};
 	struct volt_sec_spec ss = {0};
 	int sr = volt_security_opts_to_spec(ctx, &so, &ss, err);

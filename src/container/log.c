@@ -204,8 +204,24 @@ static void print_record(const struct volt_log_record *r, bool timestamps)
 	}
 }
 
+/* in_range - the record's time within --since/--until */
+static bool in_range(const struct volt_log_record *r, const struct volt_logs_opts *o)
+{
+	char t[64];
+	long long ns;
+	if (!o->since && !o->until)
+		return true;
+	if (r->time_len >= sizeof(t))
+		return false;
+	memcpy(t, r->time, r->time_len);
+	t[r->time_len] = '\0';
+	if (volt_parse_time(t, &ns) < 0)
+		return false;
+	return (!o->since || ns >= o->since) && (!o->until || ns <= o->until);
+}
+
 /* print complete lines of buf[0..len); returns bytes consumed */
-static size_t print_lines(const char *buf, size_t len, bool timestamps)
+static size_t print_lines(const char *buf, size_t len, const struct volt_logs_opts *o)
 {
 	size_t off = 0;
 	for (;;) {
@@ -213,8 +229,8 @@ static size_t print_lines(const char *buf, size_t len, bool timestamps)
 		if (!nl)
 			return off;
 		struct volt_log_record r;
-		if (volt_log_parse_line(buf + off, (size_t)(nl - buf - off), &r) == 0)
-			print_record(&r, timestamps);
+		if (volt_log_parse_line(buf + off, (size_t)(nl - buf - off), &r) == 0 && in_range(&r, o))
+			print_record(&r, o->timestamps);
 		off = (size_t)(nl - buf) + 1;
 	}
 }
@@ -288,7 +304,7 @@ int volt_logs_print(const char *path, const struct volt_logs_opts *o, int (*stil
 			start = i = j;
 		}
 	}
-	print_lines(all + start, complete - start, o->timestamps);
+	print_lines(all + start, complete - start, o);
 	if (!o->follow)
 		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -304,7 +320,7 @@ int volt_logs_print(const char *path, const struct volt_logs_opts *o, int (*stil
 		if (n > 0) {
 			pos += n;
 			have += (size_t)n;
-			size_t used = print_lines(buf, have, o->timestamps);
+			size_t used = print_lines(buf, have, o);
 			memmove(buf, buf + used, have - used);
 			have -= used;
 			if (have == sizeof(buf))
@@ -328,7 +344,7 @@ int volt_logs_print(const char *path, const struct volt_logs_opts *o, int (*stil
 			n = fd >= 0 ? read(fd, buf + have, sizeof(buf) - have) : 0;
 			if (n > 0) {
 				have += (size_t)n;
-				print_lines(buf, have, o->timestamps);
+				print_lines(buf, have, o);
 			}
 			return 0;
 		}

@@ -56,7 +56,8 @@ int volt_log_parse_line(const char *line, size_t len, struct volt_log_record *r)
 
 struct volt_logs_opts {
 	bool follow, timestamps;
-	long tail; /* -1: all */
+	long tail;		/* -1: all */
+	long long since, until; /* ns since the epoch: only records in [since, until]; 0: no bound */
 };
 /* volt_logs_print - print a log (its rotated files path.N .. path.1 first) to
  * stdout/stderr; with follow, keep reading, across rotations, until

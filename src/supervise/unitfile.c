@@ -267,16 +267,29 @@ char *volt_unit_text(const struct volt_unit_render *r)
 	FILE *f = open_memstream(&out, &len);
 	if (!f)
 		return NULL;
-	fprintf(f,
-		"# written by volt; edit the .volt file or run volt generate again instead\n"
-		"[Unit]\nDescription=%s\n\n[Service]\nType=simple\n",
-		r->description);
+	/* the header names a file to edit only when there is one */
+	if (r->source)
+		fprintf(f, "# written by volt units apply from %s:\n# edit that file and run volt units apply again\n",
+			r->source);
+	else
+		fprintf(f, "# written by volt generate systemd: run it again after changing the container\n");
+	fprintf(f, "[Unit]\nDescription=%s\n", r->description);
+	/* on-failure:N = at most N+1 starts, as the transient unit has it
+	 * (systemd.c): the start limit with an endless interval; `systemctl
+	 * --user reset-failed` starts the count again */
+	if (r->restart_max > 0)
+		fprintf(f, "StartLimitIntervalSec=infinity\nStartLimitBurst=%d\n", r->restart_max + 1);
+	fprintf(f, "\n[Service]\nType=simple\n");
 	exec_line(f, "ExecStartPre", r->exec_start_pre);
 	exec_line(f, "ExecStart", r->exec_start);
 	exec_line(f, "ExecStop", r->exec_stop);
 	exec_line(f, "ExecStopPost", r->exec_stop_post);
 	fprintf(f, "Restart=%s\nRestartSec=1\nKillMode=mixed\nDelegate=yes\nTimeoutStopSec=%d\n",
 		r->restart ? r->restart : "no", r->stop_timeout + 5);
+	/* volt's own failure to start (bad spec, missing image) is not worth
+	 * a restart loop, as for the transient unit */
+	if (r->restart && strcmp(r->restart, "no"))
+		fprintf(f, "RestartPreventExitStatus=125\n");
 	for (char **l = r->service; l && *l; l++)
 		fprintf(f, "%s\n", *l);
 	fprintf(f, "\n[Install]\n");

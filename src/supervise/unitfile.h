@@ -46,7 +46,9 @@ struct volt_unit_render {
 	const char *description;
 	char **exec_start_pre, **exec_start, **exec_stop, **exec_stop_post; /* argv each, may be NULL */
 	const char *restart;						    /* systemd Restart= value */
-	int stop_timeout;						    /* seconds */
+	int restart_max;    /* on-failure:N: at most N restarts (the start limit); 0: no limit */
+	const char *source; /* the .volt file it was made from, or NULL (volt generate) */
+	int stop_timeout;   /* seconds */
 	char **service, **install;
 };
 /* volt_unit_text - a user unit file (malloc'd), argv quoted for systemd. */

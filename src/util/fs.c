@@ -286,17 +286,31 @@ void volt_human_size(long long bytes, char *buf, size_t len)
 
 void volt_human_ago(long long ns, char *buf, size_t len)
 {
-	long long d = (volt_now_ns() - ns) / 1000000000LL;
+	/* docker's units.HumanDuration, word for word: scripts and eyes
+	 * compare it with docker's */
+	long long d = (volt_now_ns() - ns) / 1000000000LL, h = (d + 1800) / 3600;
 	if (d < 1)
 		snprintf(buf, len, "Less than a second ago");
+	else if (d == 1)
+		snprintf(buf, len, "1 second ago");
 	else if (d < 60)
 		snprintf(buf, len, "%lld seconds ago", d);
+	else if (d / 60 == 1)
+		snprintf(buf, len, "About a minute ago");
 	else if (d < 3600)
 		snprintf(buf, len, "%lld minutes ago", d / 60);
-	else if (d < 86400)
-		snprintf(buf, len, "%lld hours ago", d / 3600);
+	else if (h == 1)
+		snprintf(buf, len, "About an hour ago");
+	else if (h < 48)
+		snprintf(buf, len, "%lld hours ago", h);
+	else if (h < 24 * 7 * 2)
+		snprintf(buf, len, "%lld days ago", h / 24);
+	else if (h < 24 * 30 * 2)
+		snprintf(buf, len, "%lld weeks ago", h / 24 / 7);
+	else if (h < 24 * 365 * 2)
+		snprintf(buf, len, "%lld months ago", h / 24 / 30);
 	else
-		snprintf(buf, len, "%lld days ago", d / 86400);
+		snprintf(buf, len, "%lld years ago", h / 24 / 365);
 }
 
 bool volt_write_all(int fd, const void *buf, size_t n)

@@ -52,7 +52,7 @@ setup() {
 	[ "$(volt container ls -aq)" = "$(volt ps -aq)" ]
 	run volt container inspect grp-a
 	[ "$status" -eq 0 ]
-	[[ "$output" == *'"grp-a"'* ]]
+	[[ "$output" == *'"/grp-a"'* ]]
 	run volt container logs grp-a
 	[[ "$output" == *hi-from-group* ]]
 	run volt container rm grp-a
@@ -225,14 +225,14 @@ setup() {
 	[ "$status" -eq 0 ]
 	[ "$output" = created ]
 	run volt inspect --format '{{.Name}} {{json .Command}} {{join .Command ","}} {{upper .State.Status}}' fmt-a
-	[ "$output" = 'fmt-a ["echo","hi","there"] echo,hi,there CREATED' ]
-	run volt container inspect -f '{{range .Config.env}}{{if eq . "FOO=bar"}}found {{end}}{{end}}{{index .Command 1}}' fmt-a
+	[ "$output" = '/fmt-a ["echo","hi","there"] echo,hi,there CREATED' ]
+	run volt container inspect -f '{{range .Config.Env}}{{if eq . "FOO=bar"}}found {{end}}{{end}}{{index .Command 1}}' fmt-a
 	[ "$output" = "found hi" ]
 	# one line per object, as docker prints them
 	volt create --name fmt-b busybox true >/dev/null
 	run volt inspect -f '{{.Name}}:{{.State.Running}}' fmt-a fmt-b
-	[ "${lines[0]}" = "fmt-a:false" ]
-	[ "${lines[1]}" = "fmt-b:false" ]
+	[ "${lines[0]}" = "/fmt-a:false" ]
+	[ "${lines[1]}" = "/fmt-b:false" ]
 	[ "${#lines[@]}" -eq 2 ]
 	# images too
 	id=$(volt image inspect busybox | jq -r '.[0].Id')

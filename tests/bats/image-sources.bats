@@ -67,8 +67,8 @@ app_id() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "sha256:$(app_id)" ]
 	run volt images --format json
-	[[ "$output" == *'"Repository": "docker.io/volt-test/app"'* ]]
-	[[ "$output" == *'"Tag": "v1"'* ]]
+	[[ "$output" == *'"Repository":"docker.io/volt-test/app"'* ]]
+	[[ "$output" == *'"Tag":"v1"'* ]]
 	run volt run --rm docker.io/volt-test/app:v1 hello
 	[ "$output" = "ep hello" ]
 	[ -z "$(ls -A "$VOLT_ROOT/cas/tmp")" ]
@@ -168,7 +168,7 @@ app_id() {
 	[ "$status" -eq 0 ]
 	[ "$(jq -r '.[0].Labels | join(",")' <<<"$output" | tr ',' '\n' | sort | tr '\n' ' ')" = \
 	  "extra=1 maintainer=volt tests org.example.flavour=vanilla " ]
-	[ "$(jq -r '.[0].Config.exposed_ports | sort | join(",")' <<<"$output")" = "53/udp,80/tcp" ]
+	[ "$(jq -r '.[0].Config.ExposedPorts | keys | join(",")' <<<"$output")" = "53/udp,80/tcp" ]
 }
 
 @test "config StopSignal is what volt stop sends" {

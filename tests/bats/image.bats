@@ -15,7 +15,7 @@ setup() {
 	run volt images
 	[[ "$output" == *"myimg"*"1.0"* ]]
 	run volt images --format json
-	[[ "$output" == *'"Repository": "myimg"'* ]]
+	[[ "$output" == *'"Repository":"myimg"'* ]]
 }
 
 @test "files are stored once by content in the CAS" {

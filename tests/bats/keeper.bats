@@ -269,7 +269,7 @@ gone() {
 	# the monitor's memory before its exec; the monitor puts it back)
 	volt run -d --name envck --restart on-failure:1 -e MARKER=from-container busybox sh -c '[ -e /ran ] && exec sleep 30; touch /ran; exit 3'
 	for _ in $(seq 1 50); do
-		[ "$(volt inspect envck | sed -n 's/.*"RestartCount": \([0-9]*\).*/\1/p')" = 1 ] &&
+		[ "$(volt inspect envck | sed -n 's/.*"RestartCount": \([0-9]*\).*/\1/p' | head -1)" = 1 ] &&
 			volt exec envck true 2>/dev/null && break
 		sleep 0.1
 	done

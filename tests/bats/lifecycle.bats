@@ -35,7 +35,7 @@ teardown() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "created-then-started" ]
 	run volt ps -a --format json
-	[[ "$output" == *'"Status": "exited"'* ]]
+	[[ "$output" == *'"State":"exited"'* ]]
 }
 
 @test "stop sends the stop signal, then SIGKILL after the timeout" {
@@ -248,8 +248,8 @@ teardown() {
 	done
 	wait
 	run volt ps -a --format json
-	[ "$(echo "$output" | grep -c '"Name": "par')" -eq 20 ]
-	[ "$(echo "$output" | grep -c '"ExitCode": 0')" -eq 20 ]
+	[ "$(echo "$output" | grep -c '"Names":"par')" -eq 20 ]
+	[ "$(echo "$output" | grep -c '"Status":"Exited (0) ')" -eq 20 ]
 	if command -v sqlite3 >/dev/null; then
 		run sqlite3 "$VOLT_ROOT/state.db" 'PRAGMA integrity_check'
 		[ "$output" = ok ]
@@ -266,7 +266,7 @@ teardown() {
 	[ "${#lines[@]}" -eq 1 ]
 	[ "${#lines[0]}" -eq 12 ]
 	run volt ps --format json
-	[[ "$output" == *'"Name": "p1"'* ]]
+	[[ "$output" == *'"Names":"p1"'* ]]
 }
 
 @test "a state database of schema 1 (before the kind) opens: its containers list, start and rm" {

@@ -42,7 +42,7 @@ teardown() {
 	[[ "$output" == *'"tier=db"'* ]]
 	[[ "$output" == *'"flag="'* ]]
 	run volt ps -a --format json
-	[[ "$output" == *'"tier=db"'* ]]
+	[ "$(jq -r 'select(.Names == "lab") | .Labels' <<<"$output" | tr , '\n' | sort | tr '\n' ' ')" = "flag= tier=db " ]
 }
 
 @test "exec -u runs as another user of the image" {
@@ -79,7 +79,7 @@ teardown() {
 	id=$(volt create --name pre busybox true)
 	run volt inspect "${id:0:8}"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"\"Name\": \"pre\""* ]]
+	[[ "$output" == *"\"Name\": \"/pre\""* ]]
 }
 
 @test "the working directory of a bind mount target exists inside" {

@@ -61,7 +61,7 @@ require_manager() {
 
 # inspect_field KEY: the first "KEY": value of volt inspect NAME
 restart_count() {
-	volt inspect "$1" | sed -n 's/.*"RestartCount": \([0-9]*\).*/\1/p'
+	volt inspect "$1" | sed -n 's/.*"RestartCount": \([0-9]*\).*/\1/p' | head -1
 }
 
 # exited NAME: the container has exited and no monitor holds it
@@ -76,7 +76,7 @@ check_pause() {
 	sleep 0.5
 	run volt pause "$1"
 	[ "$status" -eq 0 ]
-	volt ps | grep -E " $1\$" | grep -q paused
+	volt ps | grep -E " $1\$" | grep -q "(Paused)"
 	sleep 0.3
 	local a b c
 	a=$(volt logs "$1" | wc -l)

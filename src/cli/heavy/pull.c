@@ -32,13 +32,17 @@ static void human(long long b, char *buf, size_t len)
 
 /* bar_width - what fits beside the text on this terminal (lines must not
  * wrap, or the redraw moves up too few lines), at most 30. */
-static int bar_width(void)
+static int bar_width(int cols)
+{
+	int w = cols ? cols - 62 : 30;
+	return w < 0 ? 0 : w > 30 ? 30 : w;
+}
+
+/* term_cols - the terminal's width, 0 when unknown */
+static int term_cols(void)
 {
 	struct winsize ws;
-	int w = 30;
-	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		w = (int)ws.ws_col - 62;
-	return w < 0 ? 0 : w > 30 ? 30 : w;
+	return ioctl(2, TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
 }
 
 /* draw_tty - one bar per layer (12 hex of the digest, bar, bytes, size,
@@ -46,7 +50,7 @@ static int bar_width(void)
 static void draw_tty(struct progress_state *ps, const struct volt_pull_progress *p)
 {
 	double secs = (double)p->elapsed_ns / 1e9;
-	int bw = bar_width();
+	int cols = term_cols(), bw = bar_width(cols);
 	if (ps->lines_drawn)
 		fprintf(stderr, "\033[%dA", ps->lines_drawn);
 	ps->lines_drawn = 0;
@@ -76,8 +80,14 @@ static void draw_tty(struct progress_state *ps, const struct volt_pull_progress 
 				 l->state == VOLT_PULL_FAILED  ? "failed" :
 				 l->state == VOLT_PULL_WAITING ? "waiting" :
 								 "";
-		fprintf(stderr, "\033[2K%.12s %s %8s / %-8s %10s %s\n",
-			!strncmp(l->digest, "sha256:", 7) ? l->digest + 7 : l->digest, bar, done, size, rate, st);
+		char line[160];
+		snprintf(line, sizeof(line), "%.12s %s %8s / %-8s %10s %s",
+			 !strncmp(l->digest, "sha256:", 7) ? l->digest + 7 : l->digest, bar, done, size, rate, st);
+		/* a line that wraps takes two rows, and the redraw would move up
+		 * too few: narrower than the text, the text is cut (it is ASCII) */
+		if (cols > 1 && strlen(line) > (size_t)cols - 1)
+			line[cols - 1] = '\0';
+		fprintf(stderr, "\033[2K%s\n", line);
 		ps->lines_drawn++;
 	}
 	fflush(stderr);
