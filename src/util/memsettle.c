@@ -19,9 +19,11 @@
 
 #include <malloc.h>
 #include <stdbool.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 
 #define MAX_RANGES 512
@@ -30,7 +32,17 @@ struct range {
 	unsigned long start, end;
 };
 
+int volt_mem_settle_open(void)
+{
+	return open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+}
+
 void volt_mem_settle(void)
+{
+	volt_mem_settle_fd(volt_mem_settle_open());
+}
+
+void volt_mem_settle_fd(int fd)
 {
 	static struct range r[MAX_RANGES]; /* static: no heap use while malloc trims */
 	size_t n = 0, cap = 0;
@@ -40,9 +52,12 @@ void volt_mem_settle(void)
 	long anon = -1;
 
 	malloc_trim(0);
-	FILE *f = fopen("/proc/self/smaps", "re");
-	if (!f)
+	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	while (getline(&line, &cap, f) > 0) {
 		unsigned long s, e;
 		char perms[8];

@@ -9,4 +9,13 @@
  * effort: nothing fails. See memsettle.c. */
 void volt_mem_settle(void);
 
+/* volt_mem_settle_open - /proc/self/smaps, opened now for a
+ * volt_mem_settle_fd after the process has confined itself (Landlock
+ * leaves it no /proc to open then); -1 when it cannot be opened. */
+int volt_mem_settle_open(void);
+
+/* volt_mem_settle_fd - volt_mem_settle with the smaps opened before (fd < 0:
+ * nothing to read, malloc is still trimmed); closes fd. */
+void volt_mem_settle_fd(int fd);
+
 #endif

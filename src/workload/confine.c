@@ -93,7 +93,14 @@ int volt_confine_landlock(const struct volt_confine *c, struct volt_err *err)
 	cleanup_free char *ctrs = volt_path("%s/containers", c->root);
 	cleanup_free char *trash = volt_path("%s/trash", c->root);
 	cleanup_free char *spare = volt_path("%s/spare", c->root);
-	struct volt_ll_rule rules[10] = {
+	/* the event log the database's changes append to (state/events.c):
+	 * made here if missing, a rule needs it to exist; its rotation, a
+	 * rename in the store, is left to the next volt that is not confined */
+	cleanup_free char *events = volt_path("%s/events.jsonl", c->root);
+	int efd = open(events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (efd >= 0)
+		close(efd);
+	struct volt_ll_rule rules[11] = {
 		{c->workload_dir, LL_ALL_BUT_EXEC}, /* the log, the audit log, --rm */
 		{c->runroot, LL_ALL_BUT_EXEC},
 		/* the connection is open: WAL and shm exist while it lives */
@@ -104,6 +111,8 @@ int volt_confine_landlock(const struct volt_confine *c, struct volt_err *err)
 		{"/dev/null", LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE},
 	};
 	size_t n = 6;
+	if (efd >= 0)
+		rules[n++] = (struct volt_ll_rule){events, LL_FILE_RW};
 	if (c->slirp) /* libslirp reads the host's resolver at the first DNS query */
 		rules[n++] = (struct volt_ll_rule){"/etc/resolv.conf", LANDLOCK_ACCESS_FS_READ_FILE};
 	if (c->rm) {

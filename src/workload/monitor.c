@@ -608,8 +608,10 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		goto fail_started;
 	}
 	report_ready(&s, 0, NULL);
-	if (!s.attach) /* a detached monitor lives as long as its container (util/memsettle.c) */
-		volt_mem_settle();
+	/* a detached monitor lives as long as its container: it gives back
+	 * what setup touched (util/memsettle.c), confinement's work included,
+	 * through the smaps it opens before Landlock closes /proc to it */
+	int smaps = s.attach ? -1 : volt_mem_settle_open();
 	volt_trace("monitor: running recorded");
 
 	/* 4. confine, relay until the container exits. A confined process
@@ -618,6 +620,8 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	if (!s.attach && volt_sup_shim_may_restart(s.ctx, s.row.id))
 		volt_exec_later_shim(&restarter, s.ctx, s.row.id, lock);
 	confine(&s);
+	if (!s.attach)
+		volt_mem_settle_fd(smaps);
 	raw_terminal(&s);
 	code = relay(&s, sfd);
 	volt_net_stop_ports(&s.net); /* before any fork below: no child may hold them */

@@ -814,8 +814,9 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 		goto fail_started;
 	}
 	volt_monitor_report_ready(&m.ready_fd, 0, m.qemu, NULL);
-	if (!m.attach)
-		volt_mem_settle(); /* what setup touched goes back (util/memsettle.c) */
+	/* what setup touched goes back (util/memsettle.c), after the
+	 * confinement below: its smaps is opened now, while /proc is open */
+	int smaps = m.attach ? -1 : volt_mem_settle_open();
 	/* QEMU runs: the monitor drops what it no longer needs (confine.c),
 	 * before it reads a byte of the guest's. A confined process cannot
 	 * exec the next monitor of a restart: a child forked first will */
@@ -834,6 +835,8 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 		}
 		volt_confine_test_forbidden(m.dir);
 	}
+	if (!m.attach)
+		volt_mem_settle_fd(smaps);
 	m.stdin_open = m.attach && m.spec.interactive;
 	raw_terminal(&m);
 	relay(&m, sfd);
