@@ -19,7 +19,7 @@ json_t *cli_info_vm(struct volt_ctx *ctx)
 	const char *boot = getenv("VOLT_HOST_BOOT");
 	json_t *o = json_object();
 
-	if (volt_engine_find(&eng, &err) < 0) {
+	if (volt_engine_find(&eng, NULL, &err) < 0) {
 		volt_err_format(&err, buf, sizeof(buf));
 		json_object_set_new(o, "engine", json_string(buf));
 	} else {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -21,7 +22,7 @@ void volt_engine_free(struct volt_engine *e)
 	e->qemu = e->version = NULL;
 }
 
-int volt_engine_find(struct volt_engine *e, struct volt_err *err)
+int volt_engine_find(struct volt_engine *e, const char *cache_dir, struct volt_err *err)
 {
 	struct utsname u;
 	const char *name = getenv("VOLT_QEMU");
@@ -32,6 +33,23 @@ int volt_engine_find(struct volt_engine *e, struct volt_err *err)
 	if (!e->qemu)
 		return volt_err_set(err, ENOENT,
 				    "%s not found: install QEMU (Debian/Ubuntu: apt install qemu-system-x86)", name);
+	/* the version QEMU printed for this very binary before (cache_dir/vm-engine,
+	 * keyed by its inode, size and time): `-version` costs a start tens of ms */
+	struct stat st;
+	cleanup_free char *file = cache_dir ? volt_path("%s/vm-engine", cache_dir) : NULL;
+	cleanup_free char *key =
+		stat(e->qemu, &st) == 0 ?
+			volt_path("%s %llu %lld %lld.%09ld", e->qemu, (unsigned long long)st.st_ino,
+				  (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec) :
+			NULL;
+	cleanup_free char *cached = NULL;
+	struct volt_err ignore;
+	size_t klen = key ? strlen(key) : 0;
+	if (file && key && volt_read_file(file, 4096, &cached, NULL, &ignore) == 0 && !strncmp(cached, key, klen) &&
+	    cached[klen] == '\n' && cached[klen + 1]) {
+		e->version = strndup(cached + klen + 1, strcspn(cached + klen + 1, "\n"));
+		return 0;
+	}
 	char *argv[] = {e->qemu, "-version", NULL};
 	cleanup_free char *out = NULL;
 	if (volt_prog_run(&(struct volt_prog){.argv = argv, .out = &out, .out_max = 4096, .timeout_ms = 10000}, err) <
@@ -43,6 +61,10 @@ int volt_engine_find(struct volt_engine *e, struct volt_err *err)
 		return volt_err_set(err, EINVAL, "%s -version: no version in \"%.60s\"", e->qemu, out);
 	v += strlen("version ");
 	e->version = strndup(v, strcspn(v, " \n"));
+	if (file && key && e->version) {
+		cleanup_free char *line = volt_path("%s\n%s\n", key, e->version);
+		volt_write_file_atomic(file, line, strlen(line), 0600, &ignore);
+	}
 	return 0;
 }
 

@@ -19,8 +19,10 @@ void volt_engine_free(struct volt_engine *e);
 
 /* volt_engine_find - $VOLT_QEMU, else qemu-system-x86_64 (aarch64 hosts:
  * qemu-system-aarch64) on $PATH, and its version. Not the separate
- * qemu-system-x86_64-microvm build: it is KVM-only. */
-int volt_engine_find(struct volt_engine *e, struct volt_err *err);
+ * qemu-system-x86_64-microvm build: it is KVM-only. With cache_dir, the
+ * version is kept there per binary (vm-engine): a VM start runs no
+ * `qemu -version`. */
+int volt_engine_find(struct volt_engine *e, const char *cache_dir, struct volt_err *err);
 
 /* volt_accel_parse - "auto", "kvm" or "tcg" */
 int volt_accel_parse(const char *s, enum volt_accel *out, struct volt_err *err);

@@ -650,7 +650,7 @@ static int start_qemu(struct vmmon *m, struct volt_err *err)
 	 * host, as a rule), by the first attached run that meets it */
 	choice = volt_path("%s/vm-tcg-said", m->ctx->runroot);
 	if ((m->spec.vm.accel && volt_accel_parse(m->spec.vm.accel, &want, err) < 0) ||
-	    volt_engine_find(&eng, err) < 0 ||
+	    volt_engine_find(&eng, m->ctx->runroot, err) < 0 ||
 	    volt_accel_choose(&eng, want, m->ctx->runroot, &accel, why, sizeof(why), err) < 0 ||
 	    volt_kernel_find(m->ctx->root, host_boot(), m->spec.vm.kernel, &k, err) < 0 ||
 	    ensure_appliance(m, &k, init, &initrd, err) < 0)

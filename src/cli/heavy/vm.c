@@ -327,7 +327,7 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("vm check", "a COMMAND needs --image");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	if (volt_engine_find(&eng, &err) < 0 ||
+	if (volt_engine_find(&eng, NULL, &err) < 0 ||
 	    volt_accel_choose(&eng, want, ctx->runroot, &accel, why, sizeof(why), &err) < 0 ||
 	    volt_kernel_find(ctx->root, host_boot(), kernel, &k, &err) < 0) {
 		ret = cli_fail(&err);
