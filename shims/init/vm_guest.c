@@ -31,6 +31,7 @@
 #include "util/syscalls.h"
 #include "vm/agent_proto.h"
 #include "vm_guest.h"
+#include "vm_root.h"
 
 #define MAX_PROCS 16
 
@@ -340,6 +341,7 @@ int vm_guest_main(void)
 
 	setup_mounts();
 	load_modules();
+	vm_guest_switch_root();
 	port = find_port();
 	if (port < 0) {
 		say("no agent port named", VOLT_AGENT_PORT, errno);

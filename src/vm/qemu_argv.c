@@ -35,6 +35,19 @@ static void addf(struct argv_builder *b, const char *fmt, ...)
 	free(s);
 }
 
+/* volt_qemu_opt_escape - a value inside QEMU's a=b,c=d options: commas doubled */
+static char *volt_qemu_opt_escape(const char *s)
+{
+	char *o = malloc(2 * strlen(s) + 1), *w = o;
+	if (!o)
+		abort(); /* as add() */
+	for (; *s; s++)
+		if ((*w++ = *s) == ',')
+			*w++ = ',';
+	*w = '\0';
+	return o;
+}
+
 char **volt_qemu_argv(const struct volt_qemu_config *c)
 {
 	struct argv_builder b = {0};
@@ -81,6 +94,15 @@ char **volt_qemu_argv(const struct volt_qemu_config *c)
 		addf(&b, "unix:%s,server=on,wait=off", c->qmp_path);
 	}
 
+	if (c->disk) {
+		/* snapshot=on: the guest's writes go to a scratch file, the
+		 * appliance stays as built; volt-init mounts it (volt_root=) */
+		cleanup_free char *file = volt_qemu_opt_escape(c->disk);
+		add(&b, "-drive");
+		addf(&b, "file=%s,format=raw,if=none,id=root,snapshot=on", file);
+		add(&b, "-device");
+		add(&b, "virtio-blk-device,drive=root");
+	}
 	add(&b, "-kernel");
 	add(&b, c->kernel);
 	if (c->initrd) {
@@ -93,6 +115,7 @@ char **volt_qemu_argv(const struct volt_qemu_config *c)
 	cleanup_free char *tsc =
 		c->accel == VOLT_ACCEL_TCG && c->tsc_khz > 0 ? volt_path(" tsc_early_khz=%ld", c->tsc_khz) : strdup("");
 	add(&b, "-append");
-	addf(&b, "console=ttyS0 panic=-1 quiet%s%s%s", tsc, c->append ? " " : "", c->append ? c->append : "");
+	addf(&b, "console=ttyS0 panic=-1 quiet%s%s%s%s", tsc, c->disk ? " volt_root=/dev/vda" : "",
+	     c->append ? " " : "", c->append ? c->append : "");
 	return b.v;
 }

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/strv.h"
 #include "state/db.h"
 #include "vm/appliance.h"
 #include "vm/engine.h"
@@ -227,19 +228,57 @@ static int check_image(struct volt_ctx *ctx, const struct volt_kernel *k, const 
 	return res.code;
 }
 
+/* check_appliance - an appliance by name or key, booted (with its disk, if
+ * it has one), and COMMAND or its entrypoint run in it through the agent */
+static int check_appliance(const struct volt_appliance_info *a, struct volt_vm_probe *p)
+{
+	struct volt_err err = {0};
+	struct volt_vm_probe_result res;
+	cleanup_strv char **env = NULL;
+	if (!p->args && !a->entrypoint) {
+		volt_err_set(&err, EINVAL, "appliance %.12s has no entrypoint: give a COMMAND after --", a->key);
+		return cli_fail(&err);
+	}
+	if (!p->args)
+		p->args = (const char *const *)a->entrypoint;
+	if (volt_env_set(&env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") < 0 ||
+	    volt_env_set(&env, "HOME=/root") < 0)
+		return 125;
+	for (size_t i = 0; a->env && a->env[i]; i++)
+		if (volt_env_set(&env, a->env[i]) < 0)
+			return 125;
+	p->env = (const char *const *)env;
+	printf("appliance: %.12s%s%s, %s, %.1f MB\n", a->key, a->name ? " " : "", a->name ? a->name : "", a->strategy,
+	       (double)a->size / 1e6);
+	fflush(stdout);
+	p->initrd = a->path;
+	p->disk = a->disk;
+	if (volt_vm_probe_boot(p, &res, &err) < 0)
+		return cli_fail(&err);
+	fprintf(stderr, "agent ready %.2f s, VM off %.2f s after QEMU's start; exit %d\n",
+		(double)res.ready_ms / 1000.0, (double)res.total_ms / 1000.0, res.code);
+	return res.code;
+}
+
 /* vm_check - boot the kernel into volt-init's probe mode and time it */
-static const struct option check_opts[] = {
-	{"kernel", required_argument, NULL, 'k'},  {"accel", required_argument, NULL, 'a'},
-	{"timeout", required_argument, NULL, 't'}, {"append", required_argument, NULL, 'A'},
-	{"image", required_argument, NULL, 'i'},   {NULL, 0, NULL, 0}};
+static const struct option check_opts[] = {{"kernel", required_argument, NULL, 'k'},
+					   {"accel", required_argument, NULL, 'a'},
+					   {"timeout", required_argument, NULL, 't'},
+					   {"append", required_argument, NULL, 'A'},
+					   {"image", required_argument, NULL, 'i'},
+					   {"appliance", required_argument, NULL, 'p'},
+					   {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec check_spec = {
 	.usage = "Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n"
-		 "                     [--append KERNEL-ARGS] [--image IMAGE [-- COMMAND [ARG...]]]\n\n"
+		 "                     [--append KERNEL-ARGS] [--image IMAGE [-- COMMAND [ARG...]]]\n"
+		 "                     [--appliance NAME|KEY [-- COMMAND [ARG...]]]\n\n"
 		 "Boot a kernel with an initramfs of volt-init (the guest agent) and the kernel's guest\n"
 		 "modules, run `/init --version` in the guest through the agent, and power the VM off:\n"
 		 "shows the engine, the accelerator and why, and the times. With --image, the initramfs\n"
 		 "is the image's appliance (built once, kept in $VOLT_ROOT/appliances) and COMMAND runs\n"
-		 "in it: its output is printed and its exit code is volt's.\n",
+		 "in it: its output is printed and its exit code is volt's. With --appliance, an appliance\n"
+		 "already built (`volt appliance build`, by name or key) boots with the kernel it was built\n"
+		 "for, and COMMAND (else its entrypoint) runs in it.\n",
 	.longopts = check_opts,
 };
 
@@ -249,7 +288,8 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 	struct volt_kernel k = {0};
 	struct volt_err err = {0};
 	enum volt_accel want = VOLT_ACCEL_AUTO, accel;
-	const char *kernel = NULL, *append = NULL, *image = NULL;
+	const char *kernel = NULL, *append = NULL, *image = NULL, *appliance = NULL;
+	struct volt_appliance_info app = {0};
 	char why[512];
 	long timeout_s = 120;
 	struct volt_ctx *ctx;
@@ -260,6 +300,7 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		case 'k': kernel = optarg; break;
 		case 'A': append = optarg; break;
 		case 'i': image = optarg; break;
+		case 'p': appliance = optarg; break;
 		case 'a':
 			if (volt_accel_parse(optarg, &want, &err) < 0)
 				return cli_fail(&err);
@@ -272,10 +313,17 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		default: return cli_usage_error("vm check", "invalid option");
 		}
 	}
-	if (optind < argc && !image)
-		return cli_usage_error("vm check", "a COMMAND needs --image");
+	if (optind < argc && !image && !appliance)
+		return cli_usage_error("vm check", "a COMMAND needs --image or --appliance");
+	if (image && appliance)
+		return cli_usage_error("vm check", "--image or --appliance, not both");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
+	/* an appliance boots the kernel its modules are for */
+	if (appliance && volt_appliance_find(ctx, appliance, &app, &err) < 0)
+		return cli_fail(&err);
+	if (appliance && !kernel)
+		kernel = app.kernel;
 	if (volt_engine_find(&eng, &err) < 0 ||
 	    volt_accel_choose(&eng, want, ctx->runroot, &accel, why, sizeof(why), &err) < 0 ||
 	    volt_kernel_find(ctx->root, host_boot(), kernel, &k, &err) < 0) {
@@ -290,16 +338,17 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 				  .kernel = k.image,
 				  .append = append,
 				  .timeout_ms = (int)timeout_s * 1000};
-	if (image) {
+	if (image || appliance) {
 		p.args = optind < argc ? (const char *const *)argv + optind : NULL;
 		p.relay = true;
-		ret = check_image(ctx, &k, image, &p);
+		ret = image ? check_image(ctx, &k, image, &p) : check_appliance(&app, &p);
 	} else {
 		ret = check_boot(ctx, &k, &p);
 	}
 out:
 	volt_engine_free(&eng);
 	volt_kernel_free(&k);
+	volt_appliance_info_free(&app);
 	return ret;
 }
 
