@@ -346,7 +346,7 @@ static struct volt_toml *parse_array(struct parser *ps, int depth)
 		if (!at_end(ps) && *ps->p == ',') {
 			ps->p++;
 		} else if (at_end(ps) || *ps->p != ']') {
-			fail(ps, "a , or ] expected in an array");
+			fail(ps, at_end(ps) ? "an array without its closing ]" : "a , or ] expected in an array");
 			break;
 		}
 	}
@@ -549,7 +549,10 @@ static struct volt_toml *header(struct parser *ps, struct volt_toml *root)
 		if (!k) {
 			k = descend(ps, t, parts[n - 1]);
 		} else if (k->type != VOLT_TOML_TABLE || k->defined) {
-			volt_err_set(ps->err, 0, "line %d: table %s is defined twice", ps->line - 1, parts[n - 1]);
+			volt_err_set(ps->err, 0,
+				     k->type != VOLT_TOML_TABLE ? "line %d: %s is used both as a value and as a table" :
+								  "line %d: table %s is defined twice",
+				     ps->line - 1, parts[n - 1]);
 			goto out;
 		}
 		if (k)

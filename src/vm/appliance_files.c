@@ -322,7 +322,8 @@ static int stage(const struct entries *e, const char *dir, struct volt_err *err)
 }
 
 /* read_recipe - f from the recipe and its manifest */
-static int read_recipe(const char *recipe, const char *manifest, struct volt_fledge *f, struct volt_err *err)
+static int read_recipe(const char *recipe, const char *manifest, struct volt_fledge *f, char **used,
+		       struct volt_err *err)
 {
 	cleanup_free char *text = NULL;
 	size_t len;
@@ -343,6 +344,7 @@ static int read_recipe(const char *recipe, const char *manifest, struct volt_fle
 		if (volt_read_file(manifest, 1u << 20, &mtext, &len, err) < 0 ||
 		    volt_fledge_parse(mtext, len, manifest, f, err) < 0)
 			return -1;
+		*used = strdup(manifest);
 	}
 	return volt_fledge_check(f, err);
 }
@@ -437,9 +439,10 @@ int volt_appliance_build_files(struct volt_ctx *ctx, const char *recipe, const c
 	cleanup_free char *mabs = manifest ? realpath(manifest, NULL) : NULL;
 	if (manifest && !mabs)
 		return volt_err_sys(err, "appliance: %s", manifest);
-	int r = read_recipe(abs, mabs, &f, err);
+	cleanup_free char *used = NULL;
+	int r = read_recipe(abs, mabs, &f, &used, err);
 	if (r == 0)
-		r = build(ctx, &f, abs, mabs, k, init, strategy, out, err);
+		r = build(ctx, &f, abs, used, k, init, strategy, out, err);
 	if (r == 0) {
 		*name_out = f.name;
 		f.name = NULL;
