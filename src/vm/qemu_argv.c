@@ -35,17 +35,20 @@ static void addf(struct argv_builder *b, const char *fmt, ...)
 	free(s);
 }
 
-/* volt_qemu_opt_escape - a value inside QEMU's a=b,c=d options: commas doubled */
+/* volt_qemu_opt_escape - a value inside QEMU's a=b,c=d options: commas
+ * doubled (volt_path: out of memory is its abort) */
 static char *volt_qemu_opt_escape(const char *s)
 {
-	char *o = malloc(2 * strlen(s) + 1), *w = o;
-	if (!o)
-		abort(); /* as add() */
-	for (; *s; s++)
-		if ((*w++ = *s) == ',')
-			*w++ = ',';
-	*w = '\0';
-	return o;
+	char *o = volt_path("%s", "");
+	for (;;) {
+		size_t n = strcspn(s, ",");
+		char *next = volt_path("%s%.*s%s", o, (int)n, s, s[n] ? ",," : "");
+		free(o);
+		o = next;
+		if (!s[n])
+			return o;
+		s += n + 1;
+	}
 }
 
 char **volt_qemu_argv(const struct volt_qemu_config *c)
