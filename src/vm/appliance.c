@@ -504,8 +504,8 @@ static int unused(struct volt_db *db, struct volt_appliance_info *v, size_t n, s
 	return f;
 }
 
-int volt_appliance_prune(struct volt_ctx *ctx, bool dry, void (*removed)(const char *key, void *arg), void *arg,
-			 struct volt_err *err)
+int volt_appliance_prune(struct volt_ctx *ctx, bool dry, void (*removed)(const char *key, const char *why, void *arg),
+			 void *arg, struct volt_err *err)
 {
 	struct volt_appliance_info *v;
 	size_t n;
@@ -523,7 +523,7 @@ int volt_appliance_prune(struct volt_ctx *ctx, bool dry, void (*removed)(const c
 		else if (!dry && remove_files(dir, v[i].key, err) < 0)
 			r = -1;
 		else if (removed)
-			removed(v[i].key, arg);
+			removed(v[i].key, v[i].name ? "replaced" : "no image", arg);
 	}
 	volt_appliances_free(v, n);
 	/* what a build cut short left: temporary files and trees, a record

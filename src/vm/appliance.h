@@ -95,9 +95,10 @@ int volt_appliance_remove(struct volt_ctx *ctx, const char *prefix, char key_out
 
 /* volt_appliance_prune - remove the appliances whose image is gone, those
  * of a name that a newer build of the name replaced (and what builds cut
- * short left, an hour old); removed() is told each key.
+ * short left, an hour old); removed() is told each key and why ("no
+ * image", "replaced").
  * dry: only tell. `volt cas gc` calls it. */
-int volt_appliance_prune(struct volt_ctx *ctx, bool dry, void (*removed)(const char *key, void *arg), void *arg,
-			 struct volt_err *err);
+int volt_appliance_prune(struct volt_ctx *ctx, bool dry, void (*removed)(const char *key, const char *why, void *arg),
+			 void *arg, struct volt_err *err);
 
 #endif

@@ -111,7 +111,8 @@ setup() {
 	[[ "$output" == *"GREET=hi"* ]]
 	# the guest's root holds the listed files and the mount points only (/root is the kernel's)
 	[[ "$output" == *"bin dev etc init lib proc root run sys tmp"* ]]
-	[ -z "$(pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_agent')" ]
+	# no QEMU of this store left (other tests may run VMs as this user)
+	[ -z "$(pgrep -u "$(id -u)" -f "qemu-system-x86_64.*$VOLT_ROOT/appliances")" ]
 	# a changed file is another appliance of the same name: the name finds
 	# the newest, and gc removes the one it replaced
 	echo changed >"$BATS_TEST_TMPDIR/app/files/greeting"
@@ -120,6 +121,7 @@ setup() {
 	[ "$(volt appliance inspect hello | jq -r '.[0].Key')" = "$key2" ]
 	run volt cas gc
 	[ "$status" -eq 0 ]
+	[[ "$output" == *"removed appliance ${key:0:12} (replaced)"* ]]
 	[ "$(volt appliance ls -q)" = "$key2" ]
 	run volt appliance rm hello
 	[ "$status" -eq 0 ] && [ "$output" = "$key2" ]
@@ -193,7 +195,8 @@ setup() {
 		# the appliance stays as built: the first run's write is gone
 		[[ "$output" == *"not written"* ]]
 	done
-	[ -z "$(pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_agent')" ]
+	# no QEMU of this store left (other tests may run VMs as this user)
+	[ -z "$(pgrep -u "$(id -u)" -f "qemu-system-x86_64.*$VOLT_ROOT/appliances")" ]
 	# both files go with it
 	volt appliance rm "${key:0:8}" >/dev/null
 	[ ! -e "$disk" ] && [ ! -e "$path" ]
