@@ -6,6 +6,8 @@
 #   make cppcheck   cppcheck over src/ and shims/ (.cppcheck-suppressions; part of make check)
 #   make demo       install missing deps, build, show containers at work (scripts/demo)
 #   make bench      side-by-side benchmarks (hyperfine)
+#   make kernel     volt's own guest kernel from Debian's linux-source (vm/kernel/volt.config;
+#                   minutes: never part of make test), installed into $VOLT_ROOT/kernels
 #   make install PREFIX=...
 
 CC      ?= gcc
@@ -55,7 +57,7 @@ INIT_OBJS := $(INIT_SRCS:%.c=$(BUILD)/%.o)
 
 BINS := $(BUILD)/volt $(BUILD)/volt-shim $(BUILD)/volt-init $(BUILD)/volt-image $(BUILD)/volt-runtime
 
-.PHONY: print-pkgs print-lazy-pkgs shell-docs all check check-layers check-style check-format check-tests format tidy cppcheck test unit unit-asan bats demo bench install deps clean fuzz
+.PHONY: kernel print-pkgs print-lazy-pkgs shell-docs all check check-layers check-style check-format check-tests format tidy cppcheck test unit unit-asan bats demo bench install deps clean fuzz
 all: $(BINS)
 
 $(BUILD)/%.o: %.c
@@ -196,6 +198,10 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/bench
+
+# as the user, cached under ${XDG_CACHE_HOME:-~/.cache}/volt/kernel (scripts/build-kernel)
+kernel:
+	@scripts/build-kernel
 
 # completion scripts and manual pages, written by volt from its command
 # tables (src/cli/completion.c): the same as --help, so they cannot drift

@@ -36,6 +36,7 @@
 #include "vm_guest.h"
 #include "vm_net.h"
 #include "vm_mounts.h"
+#include "vm_root.h"
 
 #define MAX_PROCS 16
 
@@ -404,6 +405,7 @@ int vm_guest_main(void)
 
 	setup_mounts();
 	load_modules();
+	vm_guest_switch_root();
 	vm_net_setup();
 	int mounted = vm_mounts_setup();
 	port = find_port();

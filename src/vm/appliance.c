@@ -19,13 +19,93 @@
 #include "userns/idmap.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/strv.h"
+#include "vm/appliance_int.h"
 #include "vm/appliance_key.h"
+#include "vm/fledge.h"
 #include "vm/initramfs.h"
 
 void volt_appliance_free(struct volt_appliance *a)
 {
 	free(a->path);
-	a->path = NULL;
+	free(a->disk);
+	a->path = a->disk = NULL;
+}
+
+bool volt_appliance_strategy_ok(const char *strategy)
+{
+	return !strcmp(strategy, "initramfs") || !strcmp(strategy, "disk");
+}
+
+int appliance_agent_digest(const char *init, char hex[VOLT_SHA256_HEX], struct volt_err *err)
+{
+	cleanup_free char *data = NULL;
+	size_t len;
+	if (volt_read_file(init, 256u << 20, &data, &len, err) < 0)
+		return volt_err_prefix(err, "appliance: the agent");
+	volt_sha256_buf(data, len, hex);
+	return 0;
+}
+
+static long long on_disk(const char *path)
+{
+	struct stat st;
+	if (!path || stat(path, &st) < 0)
+		return 0;
+	/* a disk image is sparse: what it takes, not its length */
+	return S_ISREG(st.st_mode) && st.st_blocks * 512 < st.st_size ? st.st_blocks * 512 : st.st_size;
+}
+
+bool appliance_found(const char *dir, const char *key, bool disk, struct volt_appliance *out)
+{
+	struct stat st;
+	if (key != out->key)
+		snprintf(out->key, sizeof(out->key), "%s", key);
+	out->path = volt_path("%s/%s.cpio.zst", dir, key);
+	out->disk = disk ? volt_path("%s/%s.ext4", dir, key) : NULL;
+	if (stat(out->path, &st) < 0 || (disk && stat(out->disk, &st) < 0))
+		return false;
+	out->cached = true;
+	out->size = on_disk(out->path) + on_disk(out->disk);
+	return true;
+}
+
+int appliance_keep(const char *dir, json_t *m, const char *tmp_initrd, const char *tmp_disk, struct volt_appliance *out,
+		   struct volt_err *err)
+{
+	/* the record first: ls and gc read it, and an appliance without it
+	 * is never listed */
+	cleanup_free char *meta = volt_path("%s/%s.json", dir, out->key);
+	json_object_set_new(m, "Strategy", json_string(tmp_disk ? "disk" : "initramfs"));
+	/* the inputs the key is the digest of, one a line: as a list */
+	const char *in = json_string_value(json_object_get(m, "Inputs"));
+	if (in) {
+		json_t *lines = json_array();
+		for (const char *l = in; *l;) {
+			size_t len = strcspn(l, "\n");
+			json_array_append_new(lines, json_stringn(l, len));
+			l += len + (l[len] == '\n');
+		}
+		json_object_set_new(m, "Inputs", lines);
+	}
+	json_object_set_new(m, "Created", json_integer((json_int_t)volt_now_ns()));
+	cleanup_free char *mtext = json_dumps(m, JSON_COMPACT);
+	int r = mtext ? volt_write_file_atomic(meta, mtext, strlen(mtext), 0600, err) :
+			volt_err_set(err, ENOMEM, "appliance");
+	/* the disk before the initramfs: an appliance is listed by its
+	 * initramfs, which is there only when the whole is */
+	if (r == 0 && tmp_disk && rename(tmp_disk, out->disk) < 0)
+		r = volt_err_sys(err, "appliance: keep %s", out->disk);
+	if (r == 0 && rename(tmp_initrd, out->path) < 0)
+		r = volt_err_sys(err, "appliance: keep %s", out->path);
+	if (r < 0) {
+		unlink(tmp_initrd);
+		if (tmp_disk)
+			unlink(tmp_disk);
+		return -1;
+	}
+	out->size = on_disk(out->path) + on_disk(out->disk);
+	return 0;
 }
 
 struct build_job {
@@ -143,18 +223,24 @@ out:
 int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struct volt_kernel *k, const char *init,
 			 struct volt_appliance *out, struct volt_err *err)
 {
+	return volt_appliance_build_image(ctx, image_id, k, init, NULL, out, err);
+}
+
+int volt_appliance_build_image(struct volt_ctx *ctx, const char *image_id, const struct volt_kernel *k,
+			       const char *init, const char *strategy, struct volt_appliance *out, struct volt_err *err)
+{
 	char agent[VOLT_SHA256_HEX];
 	struct stat st;
+	bool disk = strategy && !strcmp(strategy, "disk");
 	memset(out, 0, sizeof(*out));
-	if (volt_appliance_key(image_id, k, init, out->key, agent, err) < 0)
+	if (strategy && !volt_appliance_strategy_ok(strategy))
+		return volt_err_set(err, EINVAL, "appliance: --strategy %s: initramfs or disk", strategy);
+	cleanup_free char *inputs = NULL;
+	if (volt_appliance_key(image_id, k, init, disk, out->key, agent, &inputs, err) < 0)
 		return -1;
 	cleanup_free char *dir = volt_path("%s/appliances", ctx->root);
-	out->path = volt_appliance_path(ctx->root, out->key);
-	if (stat(out->path, &st) == 0) {
-		out->cached = true;
-		out->size = st.st_size;
+	if (appliance_found(dir, out->key, disk, out))
 		return 0;
-	}
 	if (volt_mkdir_p(dir, 0700, err) < 0)
 		return -1;
 	cleanup_free char *tree = volt_image_checkout_path(ctx, image_id);
@@ -163,40 +249,57 @@ int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struc
 	char hex[17];
 	volt_random_hex(hex, 8);
 	cleanup_free char *tmp = volt_path("%s/.tmp-%s.cpio.zst", dir, hex);
+	cleanup_free char *tmp_disk = disk ? volt_path("%s/.tmp-%s.ext4", dir, hex) : NULL;
 	struct build_job j = {.tree = tree, .k = k, .init = init, .out = tmp};
 	struct volt_idmap map;
 	if (volt_idmap_detect(&map, false, err) < 0)
 		return -1;
-	/* what it was built from, beside it (written first: ls and gc read
-	 * it, and an appliance without it is never listed) */
-	cleanup_free char *meta = volt_path("%s/%s.json", dir, out->key);
-	json_auto_t *m = json_pack("{s:s,s:s,s:s,s:s,s:I}", "Image", image_id, "Kernel", k->version, "KernelImage",
-				   k->image, "Agent", agent, "Created", (json_int_t)volt_now_ns());
-	cleanup_free char *mtext = m ? json_dumps(m, JSON_COMPACT) : NULL;
-	if (!mtext)
+	json_auto_t *m = json_pack("{s:s,s:s,s:s,s:s,s:s}", "Image", image_id, "Kernel", k->version, "KernelImage",
+				   k->image, "Agent", agent, "Inputs", inputs);
+	if (!m)
 		return volt_err_set(err, ENOMEM, "appliance");
-	if (volt_write_file_atomic(meta, mtext, strlen(mtext), 0600, err) < 0)
-		return -1;
-	if (volt_userns_run(&map, build_in_userns, &j, err) < 0 || rename(tmp, out->path) < 0) {
-		int e = errno;
+	int r = disk ? appliance_mkfs(&map, tree, tmp_disk, err) : volt_userns_run(&map, build_in_userns, &j, err);
+	if (r == 0 && disk)
+		r = appliance_tiny_initrd(tmp, init, k, err);
+	if (r < 0) {
 		unlink(tmp);
-		if (!err->msg[0])
-			volt_err_set(err, e, "appliance: keep %s", out->path);
+		if (tmp_disk)
+			unlink(tmp_disk);
 		return -1;
 	}
-	if (stat(out->path, &st) == 0)
-		out->size = st.st_size;
-	return 0;
+	return appliance_keep(dir, m, tmp, tmp_disk, out, err);
+}
+
+void volt_appliance_info_free(struct volt_appliance_info *a)
+{
+	free(a->image);
+	free(a->name);
+	free(a->kernel);
+	free(a->strategy);
+	free(a->path);
+	free(a->disk);
+	volt_strv_free(a->entrypoint);
+	volt_strv_free(a->env);
+	memset(a, 0, sizeof(*a));
 }
 
 void volt_appliances_free(struct volt_appliance_info *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].image);
-		free(v[i].kernel);
-		free(v[i].path);
-	}
+	for (size_t i = 0; i < n; i++)
+		volt_appliance_info_free(&v[i]);
 	free(v);
+}
+
+static char **strv_of(json_t *a)
+{
+	char **v = NULL;
+	size_t i;
+	json_t *s;
+	json_array_foreach(a, i, s) {
+		if (json_is_string(s) && volt_strv_push(&v, json_string_value(s)) < 0)
+			break;
+	}
+	return v;
 }
 
 /* read_info - the appliance of key, from its .json; false when either
@@ -211,15 +314,26 @@ static bool read_info(const char *dir, const char *key, struct volt_appliance_in
 		return false;
 	json_auto_t *m = json_load_file(meta, 0, &je);
 	const char *img = json_string_value(json_object_get(m, "Image"));
+	const char *name = json_string_value(json_object_get(m, "Name"));
 	const char *ker = json_string_value(json_object_get(m, "Kernel"));
-	if (!img || !ker)
+	const char *strategy = json_string_value(json_object_get(m, "Strategy"));
+	if ((!img && !name) || !ker)
+		return false;
+	bool disk = strategy && !strcmp(strategy, "disk");
+	cleanup_free char *ext4 = disk ? volt_path("%s/%s.ext4", dir, key) : NULL;
+	if (disk && stat(ext4, &st) < 0)
 		return false;
 	memset(a, 0, sizeof(*a));
 	snprintf(a->key, sizeof(a->key), "%s", key);
-	a->image = strdup(img);
+	a->image = img ? strdup(img) : NULL;
+	a->name = name ? strdup(name) : NULL;
 	a->kernel = strdup(ker);
+	a->strategy = strdup(disk ? "disk" : "initramfs");
+	a->size = on_disk(path) + on_disk(ext4);
 	a->path = volt_steal_ptr(&path);
-	a->size = st.st_size;
+	a->disk = volt_steal_ptr(&ext4);
+	a->entrypoint = strv_of(json_object_get(m, "Entrypoint"));
+	a->env = strv_of(json_object_get(m, "Env"));
 	a->created = json_integer_value(json_object_get(m, "Created"));
 	return true;
 }
@@ -261,42 +375,133 @@ int volt_appliance_list(struct volt_ctx *ctx, struct volt_appliance_info **out, 
 static int remove_files(const char *dir, const char *key, struct volt_err *err)
 {
 	cleanup_free char *path = volt_path("%s/%s.cpio.zst", dir, key);
+	cleanup_free char *ext4 = volt_path("%s/%s.ext4", dir, key);
 	cleanup_free char *meta = volt_path("%s/%s.json", dir, key);
 	if (unlink(path) < 0 && errno != ENOENT)
 		return volt_err_sys(err, "remove %s", path);
+	if (unlink(ext4) < 0 && errno != ENOENT)
+		return volt_err_sys(err, "remove %s", ext4);
 	if (unlink(meta) < 0 && errno != ENOENT)
 		return volt_err_sys(err, "remove %s", meta);
 	return 0;
 }
 
-int volt_appliance_remove(struct volt_ctx *ctx, const char *prefix, char key_out[65], struct volt_err *err)
+/* by_key - the one appliance of v whose key starts with prefix; -1 with
+ * err set when none or several */
+static int by_key(struct volt_appliance_info *v, size_t n, const char *prefix, size_t *at, struct volt_err *err)
 {
-	struct volt_appliance_info *v;
-	size_t n, hits = 0, at = 0;
-	size_t plen = strlen(prefix);
+	size_t hits = 0, plen = strlen(prefix);
 	if (plen < 4 || plen > 64 || strspn(prefix, "0123456789abcdef") != plen)
-		return volt_err_said(err, EINVAL, "appliance %s: give at least 4 hex digits of its key", prefix);
-	if (volt_appliance_list(ctx, &v, &n, err) < 0)
-		return -1;
+		return volt_err_said(err, ENOENT,
+				     "appliance %s: no appliance of that name (or give 4 hex digits of a key)", prefix);
 	for (size_t i = 0; i < n; i++)
 		if (!strncmp(v[i].key, prefix, plen)) {
 			hits++;
-			at = i;
+			*at = i;
 		}
-	if (hits != 1) {
-		volt_appliances_free(v, n);
+	if (hits != 1)
 		return volt_err_said(
 			err, hits ? EEXIST : ENOENT,
 			hits ? "appliance %s: more than one key starts so" : "appliance %s: no such appliance", prefix);
+	return 0;
+}
+
+/* newest_named - the index of the newest appliance of name in v */
+static bool newest_named(struct volt_appliance_info *v, size_t n, const char *name, size_t *at)
+{
+	bool found = false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].name && !strcmp(v[i].name, name) && (!found || v[i].created > v[*at].created)) {
+			*at = i;
+			found = true;
+		}
+	return found;
+}
+
+/* find_in - by name, else by key */
+static int find_in(struct volt_ctx *ctx, const char *what, bool names_only, struct volt_appliance_info *out,
+		   struct volt_err *err)
+{
+	struct volt_appliance_info *v;
+	size_t n, at = 0;
+	if (volt_appliance_list(ctx, &v, &n, err) < 0)
+		return -1;
+	int r = 0;
+	if (!newest_named(v, n, what, &at))
+		r = names_only ? volt_err_said(err, ENOENT, "appliance %s: no appliance of that name", what) :
+				 by_key(v, n, what, &at, err);
+	if (r == 0) {
+		*out = v[at];
+		memset(&v[at], 0, sizeof(v[at]));
 	}
-	snprintf(key_out, 65, "%s", v[at].key);
 	volt_appliances_free(v, n);
+	return r;
+}
+
+int volt_appliance_find_named(struct volt_ctx *ctx, const char *name, struct volt_appliance_info *out,
+			      struct volt_err *err)
+{
+	return find_in(ctx, name, true, out, err);
+}
+
+int volt_appliance_find(struct volt_ctx *ctx, const char *what, struct volt_appliance_info *out, struct volt_err *err)
+{
+	return find_in(ctx, what, false, out, err);
+}
+
+int volt_appliance_inspect(struct volt_ctx *ctx, const char *what, char **json, struct volt_err *err)
+{
+	struct volt_appliance_info a;
+	json_error_t je;
+	if (volt_appliance_find(ctx, what, &a, err) < 0)
+		return -1;
+	cleanup_free char *meta = volt_path("%s/appliances/%s.json", ctx->root, a.key);
+	json_auto_t *m = json_load_file(meta, 0, &je);
+	int r = 0;
+	if (!m || !json_is_object(m)) {
+		r = volt_err_set(err, EINVAL, "appliance %s: its record %s: %s", what, meta, je.text);
+	} else {
+		json_auto_t *o = json_pack("{s:s,s:s,s:s?,s:I}", "Key", a.key, "Path", a.path, "Disk", a.disk, "Size",
+					   (json_int_t)a.size);
+		if (o && !json_object_update(o, m)) {
+			if (!json_object_get(o, "Entrypoint"))
+				json_object_set_new(o, "Entrypoint", json_null());
+			*json = json_dumps(o, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+		}
+		if (!*json)
+			r = volt_err_set(err, ENOMEM, "appliance %s", what);
+	}
+	volt_appliance_info_free(&a);
+	return r;
+}
+
+int volt_appliance_remove(struct volt_ctx *ctx, const char *what, char key_out[65], struct volt_err *err)
+{
+	struct volt_appliance_info a;
+	if (volt_appliance_find(ctx, what, &a, err) < 0)
+		return -1;
+	snprintf(key_out, 65, "%s", a.key);
+	volt_appliance_info_free(&a);
 	cleanup_free char *dir = volt_path("%s/appliances", ctx->root);
 	return remove_files(dir, key_out, err);
 }
 
-int volt_appliance_prune(struct volt_ctx *ctx, bool dry, void (*removed)(const char *key, void *arg), void *arg,
-			 struct volt_err *err)
+/* unused - an appliance gc may remove: its image is gone, or it is a
+ * file list's that a newer build of its name replaced */
+static int unused(struct volt_db *db, struct volt_appliance_info *v, size_t n, size_t i, struct volt_err *err)
+{
+	size_t at;
+	if (v[i].name)
+		return newest_named(v, n, v[i].name, &at) && at != i;
+	struct volt_image_row img;
+	int f = volt_db_image_find(db, v[i].image, &img, err);
+	if (f == 0)
+		volt_image_row_free(&img);
+	return f;
+}
+
+int volt_appliance_prune(struct volt_ctx *ctx, bool dry, void (*removed)(const char *key, const char *why, void *arg),
+			 void *arg, struct volt_err *err)
 {
 	struct volt_appliance_info *v;
 	size_t n;
@@ -306,37 +511,35 @@ int volt_appliance_prune(struct volt_ctx *ctx, bool dry, void (*removed)(const c
 		return -1;
 	int r = 0;
 	for (size_t i = 0; i < n && r == 0; i++) {
-		struct volt_image_row img;
-		int f = volt_db_image_find(db, v[i].image, &img, err);
-		if (f < 0) {
+		int f = unused(db, v, n, i, err);
+		if (f < 0)
 			r = -1;
-			break;
-		}
-		if (f == 0) {
-			volt_image_row_free(&img);
-			continue; /* its image is still there */
-		}
-		if (!dry && remove_files(dir, v[i].key, err) < 0)
+		else if (f == 0)
+			continue;
+		else if (!dry && remove_files(dir, v[i].key, err) < 0)
 			r = -1;
 		else if (removed)
-			removed(v[i].key, arg);
+			removed(v[i].key, v[i].name ? "replaced" : "no image", arg);
 	}
 	volt_appliances_free(v, n);
-	/* what a build cut short left: a temporary cpio, a record without one */
+	/* what a build cut short left: temporary files and trees, a record
+	 * or a disk without its initramfs */
 	cleanup_dir DIR *d = r == 0 && !dry ? opendir(dir) : NULL;
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
 		cleanup_free char *p = volt_path("%s/%s", dir, de->d_name);
 		size_t len = strlen(de->d_name);
+		struct stat st;
+		/* an hour old: not a build that is running */
+		if (lstat(p, &st) < 0 || st.st_mtime >= time(NULL) - 3600)
+			continue;
 		if (!strncmp(de->d_name, ".tmp-", 5)) {
-			struct stat st;
-			/* an hour old: not a build that is running */
-			if (stat(p, &st) == 0 && st.st_mtime < time(NULL) - 3600)
-				unlink(p);
-		} else if (len == 64 + 5 && !strcmp(de->d_name + 64, ".json")) {
+			struct volt_err ignore;
+			volt_rm_rf(p, &ignore);
+		} else if ((len == 64 + 5 && !strcmp(de->d_name + 64, ".json")) ||
+			   (len == 64 + 5 && !strcmp(de->d_name + 64, ".ext4"))) {
 			cleanup_free char *cpio = volt_path("%s/%.64s.cpio.zst", dir, de->d_name);
-			struct stat st;
-			if (stat(cpio, &st) < 0 && stat(p, &st) == 0 && st.st_mtime < time(NULL) - 3600)
+			if (stat(cpio, &st) < 0)
 				unlink(p);
 		}
 	}

@@ -4,14 +4,20 @@
 #ifndef VOLT_VM_APPLIANCE_KEY_H
 #define VOLT_VM_APPLIANCE_KEY_H
 
+#include <stdbool.h>
+
 #include "util/err.h"
 #include "vm/kernel.h"
 
+/* Raise when the same inputs would give another appliance. */
+#define VOLT_APPLIANCE_FORMAT 1
+
 /* volt_appliance_key - the key of the appliance of image_id for kernel k
- * and the agent at init; agent_hex (65 bytes, or NULL) gets the agent's
- * digest. */
-int volt_appliance_key(const char *image_id, const struct volt_kernel *k, const char *init, char key[65],
-		       char *agent_hex, struct volt_err *err);
+ * and the agent at init, as an initramfs or (disk) an ext4 disk; agent_hex
+ * (65 bytes, or NULL) gets the agent's digest, *inputs (or NULL) the text
+ * the key is the digest of. */
+int volt_appliance_key(const char *image_id, const struct volt_kernel *k, const char *init, bool disk, char key[65],
+		       char *agent_hex, char **inputs, struct volt_err *err);
 
 /* volt_appliance_path - root/appliances/<key>.cpio.zst (the caller frees) */
 char *volt_appliance_path(const char *root, const char *key);

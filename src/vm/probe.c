@@ -189,6 +189,7 @@ static pid_t spawn_qemu(const struct volt_vm_probe *p, int agent_fd, int console
 		.accel = p->accel,
 		.kernel = p->kernel,
 		.initrd = p->initrd,
+		.disk = p->disk,
 		.append = append,
 		.tsc_khz = volt_tsc_khz(),
 		.console_fd = -1,

@@ -24,6 +24,7 @@ struct volt_vm_probe {
 	enum volt_accel accel; /* kvm or tcg */
 	const char *kernel;
 	const char *initrd;	 /* from volt_vm_probe_initrd */
+	const char *disk;	 /* a disk appliance's root (ext4), or NULL */
 	const char *append;	 /* more for the kernel command line, or NULL */
 	const char *const *args; /* the command to run; NULL: /init --version */
 	const char *const *env;	 /* its environment (NULL: a default PATH) */

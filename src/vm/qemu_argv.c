@@ -89,6 +89,22 @@ static void add_shares(struct argv_builder *b, const struct volt_qemu_config *c,
 	}
 }
 
+/* volt_qemu_opt_escape - a value inside QEMU's a=b,c=d options: commas
+ * doubled (volt_path: out of memory is its abort) */
+static char *volt_qemu_opt_escape(const char *s)
+{
+	char *o = volt_path("%s", "");
+	for (;;) {
+		size_t n = strcspn(s, ",");
+		char *next = volt_path("%s%.*s%s", o, (int)n, s, s[n] ? ",," : "");
+		free(o);
+		o = next;
+		if (!s[n])
+			return o;
+		s += n + 1;
+	}
+}
+
 char **volt_qemu_argv(const struct volt_qemu_config *c)
 {
 	struct argv_builder b = {0};
@@ -150,6 +166,15 @@ char **volt_qemu_argv(const struct volt_qemu_config *c)
 		addf(&b, "unix:%s,server=on,wait=off", c->qmp_path);
 	}
 
+	if (c->disk) {
+		/* snapshot=on: the guest's writes go to a scratch file, the
+		 * appliance stays as built; volt-init mounts it (volt_root=) */
+		cleanup_free char *file = volt_qemu_opt_escape(c->disk);
+		add(&b, "-drive");
+		addf(&b, "file=%s,format=raw,if=none,id=root,snapshot=on", file);
+		add(&b, "-device");
+		add(&b, "virtio-blk-device,drive=root");
+	}
 	add(&b, "-kernel");
 	add(&b, c->kernel);
 	if (c->initrd) {
@@ -162,7 +187,7 @@ char **volt_qemu_argv(const struct volt_qemu_config *c)
 	cleanup_free char *tsc =
 		c->accel == VOLT_ACCEL_TCG && c->tsc_khz > 0 ? volt_path(" tsc_early_khz=%ld", c->tsc_khz) : strdup("");
 	add(&b, "-append");
-	addf(&b, "console=ttyS0 panic=-1 quiet%s%s%s%s", tsc, c->net_fd > 0 ? " volt_net=1" : "", c->append ? " " : "",
-	     c->append ? c->append : "");
+	addf(&b, "console=ttyS0 panic=-1 quiet%s%s%s%s%s", tsc, c->net_fd > 0 ? " volt_net=1" : "",
+	     c->disk ? " volt_root=/dev/vda" : "", c->append ? " " : "", c->append ? c->append : "");
 	return b.v;
 }

@@ -33,6 +33,7 @@ struct volt_qemu_config {
 	unsigned mem_mib;      /* 0: 256 */
 	const char *kernel;
 	const char *initrd;   /* NULL: none */
+	const char *disk;     /* the root of a disk appliance (raw ext4) as /dev/vda, writes discarded; or NULL */
 	const char *append;   /* added to the kernel command line, or NULL */
 	long tsc_khz;	      /* TCG: tsc_early_khz= (0: not set) */
 	int console_fd;	      /* the serial console: a socket, or -1 for stdio */

@@ -13,50 +13,83 @@
 #include "vm/appliance.h"
 #include "vm/kernel.h"
 
-static const struct option build_opts[] = {{"kernel", required_argument, NULL, 'k'}, {NULL, 0, NULL, 0}};
+static const struct option build_opts[] = {{"kernel", required_argument, NULL, 'k'},
+					   {"strategy", required_argument, NULL, 's'},
+					   {"from-files", required_argument, NULL, 'f'},
+					   {"manifest", required_argument, NULL, 'm'},
+					   {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec build_spec = {
-	.usage = "Usage: volt appliance build IMAGE [--kernel PATH|VERSION]\n\n"
-		 "Build the image's microVM appliance (an initramfs of its tree, the guest agent and the\n"
-		 "kernel's guest modules) or find it: it is kept by the digest of its inputs.\n",
+	.usage = "Usage: volt appliance build IMAGE [--kernel PATH|VERSION] [--strategy initramfs|disk]\n"
+		 "       volt appliance build --from-files FLEDGE.toml [--manifest MANIFEST.toml] [--kernel K]\n"
+		 "                            [--strategy initramfs|disk]\n\n"
+		 "Build a microVM appliance or find it: it is kept by the digest of its inputs, and printed\n"
+		 "as KEY PATH SIZE built|cached. From an image: its tree, the guest agent and the kernel's\n"
+		 "guest modules. --strategy disk makes an ext4 image of the tree instead (for images too\n"
+		 "large for memory) and a small initramfs that mounts it as the root.\n"
+		 "--from-files reads Volant's fledge.toml ([mappings] \"source\" = \"/dest\"; strategy\n"
+		 "oci_rootfs is disk) and its manifest.toml (manifest.toml beside it unless --manifest:\n"
+		 "name, [workload] entrypoint, [env]; both may be one file): the appliance holds only those\n"
+		 "files, the agent and the modules, and is kept under the manifest's name.\n",
 	.longopts = build_opts,
 };
+
+/* the host's kernels; VOLT_HOST_BOOT lets tests stand in another /boot */
+static const char *host_boot(void)
+{
+	const char *b = getenv("VOLT_HOST_BOOT");
+	return b && *b ? b : "/boot";
+}
 
 static int appliance_build(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_err err = {0};
 	struct volt_kernel k = {0};
-	struct volt_image_row img;
 	struct volt_appliance app = {0};
-	const char *kernel = NULL;
+	const char *kernel = NULL, *strategy = NULL, *files = NULL, *manifest = NULL;
+	cleanup_free char *image_id = NULL, *name = NULL;
 	struct volt_ctx *ctx;
 	int c, r;
 
 	while ((c = cli_getopt(argc, argv, &build_spec)) != -1) {
-		if (c != 'k')
-			return cli_usage_error("appliance build", "invalid option");
-		kernel = optarg;
+		switch (c) {
+		case 'k': kernel = optarg; break;
+		case 's': strategy = optarg; break;
+		case 'f': files = optarg; break;
+		case 'm': manifest = optarg; break;
+		default: return cli_usage_error("appliance build", "invalid option");
+		}
 	}
-	if (argc - optind != 1)
-		return cli_usage_error("appliance build", "requires exactly 1 argument (IMAGE)");
+	if (files ? argc != optind : argc - optind != 1)
+		return cli_usage_error("appliance build",
+				       files ? "--from-files takes no IMAGE" : "requires exactly 1 argument (IMAGE)");
+	if (manifest && !files)
+		return cli_usage_error("appliance build", "--manifest goes with --from-files");
+	if (strategy && !volt_appliance_strategy_ok(strategy))
+		return cli_usage_error("appliance build", "--strategy: initramfs or disk");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	struct volt_db *db = volt_ctx_db(ctx, &err);
-	if (!db)
-		return cli_fail(&err);
-	r = volt_db_image_find(db, argv[optind], &img, &err);
-	if (r > 0)
-		volt_err_said(&err, ENOENT, "image %s: no such image", argv[optind]);
-	if (r != 0)
-		return cli_fail(&err);
-	const char *boot = getenv("VOLT_HOST_BOOT");
+	if (!files) {
+		struct volt_image_row img;
+		struct volt_db *db = volt_ctx_db(ctx, &err);
+		if (!db)
+			return cli_fail(&err);
+		r = volt_db_image_find(db, argv[optind], &img, &err);
+		if (r > 0)
+			volt_err_said(&err, ENOENT, "image %s: no such image", argv[optind]);
+		if (r != 0)
+			return cli_fail(&err);
+		image_id = strdup(img.id);
+		volt_image_row_free(&img);
+	}
 	cleanup_free char *init = volt_ctx_helper(ctx, "volt-init");
 	if (!init)
 		r = volt_err_set(&err, ENOENT, "volt-init not found beside volt");
-	else if (volt_kernel_find(ctx->root, boot && *boot ? boot : "/boot", kernel, &k, &err) == 0)
-		r = volt_appliance_build(ctx, img.id, &k, init, &app, &err);
-	else
+	else if (volt_kernel_find(ctx->root, host_boot(), kernel, &k, &err) < 0)
 		r = -1;
-	volt_image_row_free(&img);
+	else if (files)
+		r = volt_appliance_build_files(ctx, files, manifest, &k, init, strategy, &app, &name, &err);
+	else
+		r = volt_appliance_build_image(ctx, image_id, &k, init, strategy, &app, &err);
 	volt_kernel_free(&k);
 	if (r < 0)
 		return cli_fail(&err);
@@ -97,14 +130,16 @@ static int appliance_ls(struct volt_cli *cli, int argc, char **argv)
 	if (volt_appliance_list(ctx, &v, &n, &err) < 0)
 		return cli_fail(&err);
 	if (!quiet && !json)
-		printf("%-14s %-14s %-28s %-9s %s\n", "KEY", "IMAGE", "KERNEL", "SIZE", "CREATED");
+		printf("%-14s %-20s %-10s %-28s %-9s %s\n", "KEY", "IMAGE/NAME", "STRATEGY", "KERNEL", "SIZE",
+		       "CREATED");
 	for (size_t i = 0; i < n; i++) {
 		char size[32], ago[64];
 		if (quiet) {
 			printf("%s\n", v[i].key);
 		} else if (json) {
-			json_auto_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I}", "Key", v[i].key, "Image", v[i].image,
-						   "Kernel", v[i].kernel, "Path", v[i].path, "Size",
+			json_auto_t *o = json_pack("{s:s,s:s?,s:s?,s:s,s:s,s:s,s:s?,s:I,s:I}", "Key", v[i].key, "Image",
+						   v[i].image, "Name", v[i].name, "Strategy", v[i].strategy, "Kernel",
+						   v[i].kernel, "Path", v[i].path, "Disk", v[i].disk, "Size",
 						   (json_int_t)v[i].size, "Created", (json_int_t)v[i].created);
 			cleanup_free char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 			if (s)
@@ -112,7 +147,8 @@ static int appliance_ls(struct volt_cli *cli, int argc, char **argv)
 		} else {
 			volt_human_size(v[i].size, size, sizeof(size));
 			volt_human_ago(v[i].created, ago, sizeof(ago));
-			printf("%-14.12s %-14.12s %-28s %-9s %s\n", v[i].key, v[i].image, v[i].kernel, size, ago);
+			printf("%-14.12s %-20.20s %-10s %-28s %-9s %s\n", v[i].key, v[i].name ? v[i].name : v[i].image,
+			       v[i].strategy, v[i].kernel, size, ago);
 		}
 	}
 	volt_appliances_free(v, n);
@@ -120,8 +156,8 @@ static int appliance_ls(struct volt_cli *cli, int argc, char **argv)
 }
 
 static const struct volt_cmd_spec rm_spec = {
-	.usage = "Usage: volt appliance rm KEY...\n\nRemove appliances (a key's first 4 hex digits are enough when "
-		 "they name one). The next start builds it again.\n",
+	.usage = "Usage: volt appliance rm NAME|KEY...\n\nRemove appliances (the newest of a name, or a key: its first "
+		 "4 hex digits are enough when they name one). The next start builds it again.\n",
 };
 
 static int appliance_rm(struct volt_cli *cli, int argc, char **argv)
@@ -129,7 +165,7 @@ static int appliance_rm(struct volt_cli *cli, int argc, char **argv)
 	struct volt_ctx *ctx;
 	int ret = 0;
 	if (argc < 2)
-		return cli_usage_error("appliance rm", "requires at least 1 argument (KEY)");
+		return cli_usage_error("appliance rm", "requires at least 1 argument (NAME or KEY)");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
 	for (int i = 1; i < argc; i++) {
@@ -143,15 +179,45 @@ static int appliance_rm(struct volt_cli *cli, int argc, char **argv)
 	return ret;
 }
 
+static const struct volt_cmd_spec inspect_spec = {
+	.usage =
+		"Usage: volt appliance inspect NAME|KEY...\n\nThe records of appliances as JSON: what each was built "
+		"from (its inputs),\nthe kernel, the strategy, its size and files, and the entrypoint of a file list's.\n",
+};
+
+static int appliance_inspect(struct volt_cli *cli, int argc, char **argv)
+{
+	struct volt_ctx *ctx;
+	int ret = 0;
+	if (argc < 2)
+		return cli_usage_error("appliance inspect", "requires at least 1 argument (NAME or KEY)");
+	if (!(ctx = cli_ctx(cli)))
+		return 125;
+	printf("[");
+	for (int i = 1, n = 0; i < argc; i++) {
+		struct volt_err err = {0};
+		cleanup_free char *json = NULL;
+		if (volt_appliance_inspect(ctx, argv[i], &json, &err) < 0) {
+			fflush(stdout);
+			ret = cli_fail(&err);
+			continue;
+		}
+		printf("%s\n%s", n++ ? "," : "", json);
+	}
+	printf("\n]\n");
+	return ret;
+}
+
 static const struct volt_cmd appliance_cmds[] = {
 	{"build", appliance_build, "Build an image's appliance (or find it)", &build_spec},
 	{"ls", appliance_ls, "List appliances", &ls_spec},
+	{"inspect", appliance_inspect, "Show appliances' records as JSON", &inspect_spec},
 	{"rm", appliance_rm, "Remove appliances", &rm_spec},
 	{NULL, NULL, NULL, NULL},
 };
 
 const struct volt_cmd_spec cli_appliance_spec = {
-	.usage = "Usage: volt appliance COMMAND\n\nMicroVM appliances built from images, kept in "
-		 "$VOLT_ROOT/appliances; `volt cas gc` removes those whose image is gone.\n",
+	.usage = "Usage: volt appliance COMMAND\n\nMicroVM appliances built from images or file lists, kept in "
+		 "$VOLT_ROOT/appliances; `volt cas gc` removes those whose image is gone (and a name's older ones).\n",
 	.subs = appliance_cmds,
 };

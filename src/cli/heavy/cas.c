@@ -179,11 +179,12 @@ static void print_prune(const char *id, void *arg)
 	printf("%s FUSE view of image %.12s (no ref)\n", j->dry ? "would unmount" : "unmounted", id);
 }
 
-/* print_appliance - one line per appliance gc removes (its image is gone). */
-static void print_appliance(const char *key, void *arg)
+/* print_appliance - one line per appliance gc removes (its image is gone,
+ * or a newer build of its name replaced it). */
+static void print_appliance(const char *key, const char *why, void *arg)
 {
 	struct gc_job *j = arg;
-	printf("%s appliance %.12s (no image)\n", j->dry ? "would remove" : "removed", key);
+	printf("%s appliance %.12s (%s)\n", j->dry ? "would remove" : "removed", key, why);
 }
 
 /* gc_in_userns - gc inside the store's user namespace (checkouts hold mapped owners). */

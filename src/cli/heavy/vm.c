@@ -257,21 +257,51 @@ static int check_net(const char *network, char **publish, struct volt_net *net, 
 	return 0;
 }
 
+/* check_appliance - an appliance by name or key, booted (with its disk, if
+ * it has one), and COMMAND or its entrypoint run in it through the agent */
+static int check_appliance(const struct volt_appliance_info *a, struct volt_vm_probe *p)
+{
+	struct volt_err err = {0};
+	struct volt_vm_probe_result res;
+	cleanup_strv char **env = NULL;
+	if (!p->args && !a->entrypoint) {
+		volt_err_set(&err, EINVAL, "appliance %.12s has no entrypoint: give a COMMAND after --", a->key);
+		return cli_fail(&err);
+	}
+	if (!p->args)
+		p->args = (const char *const *)a->entrypoint;
+	if (volt_env_set(&env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") < 0 ||
+	    volt_env_set(&env, "HOME=/root") < 0)
+		return 125;
+	for (size_t i = 0; a->env && a->env[i]; i++)
+		if (volt_env_set(&env, a->env[i]) < 0)
+			return 125;
+	p->env = (const char *const *)env;
+	printf("appliance: %.12s%s%s, %s, %.1f MB\n", a->key, a->name ? " " : "", a->name ? a->name : "", a->strategy,
+	       (double)a->size / 1e6);
+	fflush(stdout);
+	p->initrd = a->path;
+	p->disk = a->disk;
+	if (volt_vm_probe_boot(p, &res, &err) < 0)
+		return cli_fail(&err);
+	fprintf(stderr, "agent ready %.2f s, VM off %.2f s after QEMU's start; exit %d\n",
+		(double)res.ready_ms / 1000.0, (double)res.total_ms / 1000.0, res.code);
+	return res.code;
+}
+
 /* vm_check - boot the kernel into volt-init's probe mode and time it */
-static const struct option check_opts[] = {{"kernel", required_argument, NULL, 'k'},
-					   {"accel", required_argument, NULL, 'a'},
-					   {"timeout", required_argument, NULL, 't'},
-					   {"append", required_argument, NULL, 'A'},
-					   {"image", required_argument, NULL, 'i'},
-					   {"network", required_argument, NULL, 'n'},
-					   {"publish", required_argument, NULL, 'p'},
-					   {"volume", required_argument, NULL, 'v'},
-					   {NULL, 0, NULL, 0}};
+static const struct option check_opts[] = {
+	{"kernel", required_argument, NULL, 'k'},    {"accel", required_argument, NULL, 'a'},
+	{"timeout", required_argument, NULL, 't'},   {"append", required_argument, NULL, 'A'},
+	{"image", required_argument, NULL, 'i'},     {"network", required_argument, NULL, 'n'},
+	{"publish", required_argument, NULL, 'p'},   {"volume", required_argument, NULL, 'v'},
+	{"appliance", required_argument, NULL, 'L'}, {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec check_spec = {
 	.usage = "Usage: volt vm check [--kernel PATH|VERSION] [--accel auto|kvm|tcg] [--timeout S]\n"
 		 "                     [--append KERNEL-ARGS] [--network slirp[:OPTS]|none] [-p [IP:]HOST:GUEST]...\n"
 		 "                     [-v SRC:DST[:ro]]...\n"
-		 "                     [--image IMAGE [-- COMMAND [ARG...]]]\n\n"
+		 "                     [--image IMAGE [-- COMMAND [ARG...]]]\n"
+		 "                     [--appliance NAME|KEY [-- COMMAND [ARG...]]]\n\n"
 		 "Boot a kernel with an initramfs of volt-init (the guest agent) and the kernel's guest\n"
 		 "modules, run `/init --version` in the guest through the agent, and power the VM off:\n"
 		 "shows the engine, the accelerator and why, and the times. With --image, the initramfs\n"
@@ -281,7 +311,9 @@ static const struct volt_cmd_spec check_spec = {
 		 "(10.0.2.100/24, gateway 10.0.2.2, DNS 10.0.2.3; options as for containers); -p\n"
 		 "publishes a guest port on the host and implies slirp. Without either: no NIC.\n"
 		 "-v shares a host directory (or a named volume) with the guest at DST, by virtiofs or\n"
-		 "9p as the kernel allows.\n",
+		 "9p as the kernel allows. With --appliance, an appliance already built (`volt appliance\n"
+		 "build`, by name or key) boots with the kernel it was built for, and COMMAND (else its\n"
+		 "entrypoint) runs in it.\n",
 	.opts = "p:v:",
 	.longopts = check_opts,
 };
@@ -292,10 +324,11 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 	struct volt_kernel k = {0};
 	struct volt_err err = {0};
 	enum volt_accel want = VOLT_ACCEL_AUTO, accel;
-	const char *kernel = NULL, *append = NULL, *image = NULL, *network = NULL;
+	const char *kernel = NULL, *append = NULL, *image = NULL, *network = NULL, *appliance = NULL;
 	cleanup_strv char **publish = NULL;
 	struct volt_net net = {0};
 	int qemu_net = -1;
+	struct volt_appliance_info app = {0};
 	char why[512];
 	cleanup_strv char **vols = calloc(1, sizeof(char *));
 	struct cli_vm_volumes vv = {0};
@@ -311,6 +344,7 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		case 'n': network = optarg; break;
 		case 'p': cli_strv_add(&publish, optarg); break;
 		case 'v': volt_strv_push(&vols, optarg); break;
+		case 'L': appliance = optarg; break;
 		case 'a':
 			if (volt_accel_parse(optarg, &want, &err) < 0)
 				return cli_fail(&err);
@@ -323,10 +357,17 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		default: return cli_usage_error("vm check", "invalid option");
 		}
 	}
-	if (optind < argc && !image)
-		return cli_usage_error("vm check", "a COMMAND needs --image");
+	if (optind < argc && !image && !appliance)
+		return cli_usage_error("vm check", "a COMMAND needs --image or --appliance");
+	if (image && appliance)
+		return cli_usage_error("vm check", "--image or --appliance, not both");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
+	/* an appliance boots the kernel its modules are for */
+	if (appliance && volt_appliance_find(ctx, appliance, &app, &err) < 0)
+		return cli_fail(&err);
+	if (appliance && !kernel)
+		kernel = app.kernel;
 	if (volt_engine_find(&eng, NULL, &err) < 0 ||
 	    volt_accel_choose(&eng, want, ctx->runroot, &accel, why, sizeof(why), &err) < 0 ||
 	    volt_kernel_find(ctx->root, host_boot(), kernel, &k, &err) < 0) {
@@ -357,10 +398,10 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		p.shares = vv.s.q;
 		p.n_shares = vv.s.n;
 	}
-	if (image) {
+	if (image || appliance) {
 		p.args = optind < argc ? (const char *const *)argv + optind : NULL;
 		p.relay = true;
-		ret = check_image(ctx, &k, image, &p);
+		ret = image ? check_image(ctx, &k, image, &p) : check_appliance(&app, &p);
 	} else {
 		ret = check_boot(ctx, &k, &p);
 	}
@@ -371,6 +412,7 @@ out:
 	cli_vm_volumes_stop(&vv);
 	volt_engine_free(&eng);
 	volt_kernel_free(&k);
+	volt_appliance_info_free(&app);
 	return ret;
 }
 

@@ -1,0 +1,255 @@
+#!/usr/bin/env bats
+# MicroVM appliances beyond an image's initramfs: from a list of files
+# (Volant's fledge.toml and manifest.toml) running a static binary, the disk
+# strategy (an ext4 image made without root, mounted as the guest's root),
+# and `volt appliance inspect`. VMs run under TCG here (no usable KVM): the
+# guests are tiny and every wait is bounded. The kernel package comes from
+# Debian's archive in scripts/test-setup (scripts/fetch-test-kernel).
+
+load helpers
+
+KERNEL_DEB="$VOLT_TEST_DIR/images/kernel.deb"
+STATIC_BUSYBOX=/bin/busybox
+
+need_qemu() {
+	command -v qemu-system-x86_64 >/dev/null || skip_or_fail "qemu-system-x86_64 is not installed (scripts/install-deps)"
+}
+
+need_kernel() {
+	if [ ! -r "$KERNEL_DEB" ]; then
+		local why="no kernel package was fetched"
+		[ -r "$KERNEL_DEB.unavailable" ] && why=$(cat "$KERNEL_DEB.unavailable")
+		skip_or_fail "$why"
+	fi
+	volt vm kernel ls -q | grep -q . || volt vm kernel fetch --deb "$KERNEL_DEB" >/dev/null
+}
+
+need_static_busybox() {
+	[ -x "$STATIC_BUSYBOX" ] && ! ldd "$STATIC_BUSYBOX" >/dev/null 2>&1 ||
+		skip_or_fail "no static busybox at $STATIC_BUSYBOX (Debian: busybox-static)"
+}
+
+need_mke2fs() {
+	[ -x /usr/sbin/mke2fs ] || [ -x /sbin/mke2fs ] || skip_or_fail "mke2fs is missing (Debian: e2fsprogs)"
+}
+
+# recipe DIR NAME STRATEGY: a fledge.toml and manifest.toml mapping the
+# static busybox and a file, the entrypoint a shell line that uses both
+recipe() {
+	local d=$1
+	mkdir -p "$d/files"
+	cp "$STATIC_BUSYBOX" "$d/files/busybox"
+	echo "hello from a file list" >"$d/files/greeting"
+	cat >"$d/fledge.toml" <<EOF
+version = "1"
+strategy = "$3"
+
+[agent]
+source_strategy = "release"
+version = "latest"
+
+[mappings]
+"files/busybox" = "/bin/busybox"
+"files/greeting" = "/etc/greeting"
+EOF
+	cat >"$d/manifest.toml" <<EOF
+schema_version = "v1"
+name = "$2"
+version = "1.0.0"
+
+[workload]
+type = "exec"
+entrypoint = ["/bin/busybox", "sh", "-c", "cat /etc/greeting; echo \"GREET=\$GREET\"; /bin/busybox ls / | /bin/busybox tr '\\\\n' ' '; echo; exit 7"]
+
+[env]
+GREET = "hi"
+EOF
+}
+
+setup() {
+	volt_env
+	# the host's /boot must not decide what these tests see
+	export VOLT_HOST_BOOT="$BATS_FILE_TMPDIR/no-boot"
+	mkdir -p "$VOLT_HOST_BOOT"
+}
+
+@test "appliance build --from-files: only the listed files, the agent and modules, kept under its name; a static binary runs as its entrypoint" {
+	need_qemu
+	need_kernel
+	need_static_busybox
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/root"
+	volt vm kernel fetch --deb "$KERNEL_DEB" >/dev/null
+	recipe "$BATS_TEST_TMPDIR/app" hello initramfs
+	run volt appliance build --from-files "$BATS_TEST_TMPDIR/app/fledge.toml"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	read -r key path size how <<<"$output"
+	[ "$how" = built ] && [ -s "$path" ]
+	# nothing but what was listed, what volt adds, and their directories
+	zstd -dc "$path" | cpio -it 2>/dev/null | sort -u >"$BATS_TEST_TMPDIR/list"
+	[ -z "$(grep -v -E '^(bin|bin/busybox|etc|etc/greeting|tmp|init|dev|dev/console|proc|sys|lib|lib/modules|lib/modules/.*)$' \
+		"$BATS_TEST_TMPDIR/list")" ]
+	grep -qx bin/busybox "$BATS_TEST_TMPDIR/list"
+	grep -qx etc/greeting "$BATS_TEST_TMPDIR/list"
+	# owned by root, with fledge's modes
+	zstd -dc "$path" | cpio -itv 2>/dev/null | grep -E ' bin/busybox$' | grep -q '^-rwxr-xr-x *1 root *root'
+	zstd -dc "$path" | cpio -itv 2>/dev/null | grep -E ' etc/greeting$' | grep -q '^-rw-r--r-- *1 root *root'
+	# the busybox appliance is about the binary's size plus the agent and modules
+	[ "$size" -lt 5000000 ]
+	echo "# file-list appliance: $size bytes" >&3
+	# the same list again builds nothing
+	run volt appliance build --from-files "$BATS_TEST_TMPDIR/app/fledge.toml"
+	[[ "$output" == "$key "*" cached" ]]
+	run volt appliance ls
+	[[ "${lines[1]}" == "${key:0:12}"*"hello"*"initramfs"*"-cloud-amd64"* ]]
+	# booted by name: the entrypoint runs with the manifest's env
+	run volt vm check --accel tcg --timeout 240 --appliance hello
+	echo "$output"
+	[ "$status" -eq 7 ]
+	[[ "$output" == *"appliance: ${key:0:12} hello, initramfs"* ]]
+	[[ "$output" == *"hello from a file list"* ]]
+	[[ "$output" == *"GREET=hi"* ]]
+	# the guest's root holds the listed files and the mount points only (/root is the kernel's)
+	[[ "$output" == *"bin dev etc init lib proc root run sys tmp"* ]]
+	# no QEMU of this store left (other tests may run VMs as this user)
+	[ -z "$(pgrep -u "$(id -u)" -f "qemu-system-x86_64.*$VOLT_ROOT/appliances")" ]
+	# a changed file is another appliance of the same name: the name finds
+	# the newest, and gc removes the one it replaced
+	echo changed >"$BATS_TEST_TMPDIR/app/files/greeting"
+	key2=$(volt appliance build --from-files "$BATS_TEST_TMPDIR/app/fledge.toml" | cut -d' ' -f1)
+	[ "$key2" != "$key" ]
+	[ "$(volt appliance inspect hello | jq -r '.[0].Key')" = "$key2" ]
+	run volt cas gc
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"removed appliance ${key:0:12} (replaced)"* ]]
+	[ "$(volt appliance ls -q)" = "$key2" ]
+	run volt appliance rm hello
+	[ "$status" -eq 0 ] && [ "$output" = "$key2" ]
+	[ -z "$(ls -A "$VOLT_ROOT/appliances")" ]
+}
+
+@test "appliance build --from-files: a bad recipe is one clear error and leaves nothing" {
+	need_kernel
+	need_static_busybox
+	d="$BATS_TEST_TMPDIR/app"
+	recipe "$d" hello initramfs
+	check_refused() {
+		run volt appliance build --from-files "$d/fledge.toml"
+		echo "$output"
+		[ "$status" -eq 125 ]
+		[[ "$output" == "volt: "*"$1"* ]]
+		[ "$(grep -c '^volt:' <<<"$output")" -eq 1 ]
+		[ -z "$(ls -A "$VOLT_ROOT/appliances" 2>/dev/null)" ]
+	}
+	cp "$d/fledge.toml" "$d/good.toml"
+	sed 's|"/etc/greeting"|"etc/greeting"|' "$d/good.toml" >"$d/fledge.toml"
+	check_refused "must be an absolute path"
+	sed 's|"/etc/greeting"|"/../etc/x"|' "$d/good.toml" >"$d/fledge.toml"
+	check_refused "must be an absolute path"
+	sed 's|files/greeting|files/nothing|' "$d/good.toml" >"$d/fledge.toml"
+	check_refused "mapping files/nothing: No such file or directory"
+	{ cat "$d/good.toml"; printf '[init]\nnone = true\n'; } >"$d/fledge.toml"
+	check_refused "volt's guest agent (volt-init) is always PID 1"
+	{ cat "$d/good.toml"; printf 'oops = [1,\n'; } >"$d/fledge.toml"
+	check_refused "fledge.toml: line 12: an array without its closing ]"
+	cp "$d/good.toml" "$d/fledge.toml"
+	sed -i 's|^name = .*|name = "no/slash"|' "$d/manifest.toml"
+	check_refused "appliance name no/slash"
+	rm "$d/manifest.toml"
+	check_refused "the appliance has no name"
+	run volt appliance build --from-files "$d/fledge.toml" busybox
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"--from-files takes no IMAGE"* ]]
+	run volt appliance build busybox --strategy floppy
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"--strategy: initramfs or disk"* ]]
+}
+
+@test "appliance build --strategy disk: an ext4 root made without root boots, owners kept, writes thrown away" {
+	need_qemu
+	need_kernel
+	need_mke2fs
+	import_busybox
+	run volt appliance build busybox --strategy disk
+	echo "$output"
+	[ "$status" -eq 0 ]
+	read -r key path size how <<<"$output"
+	[ "$how" = built ]
+	disk="$VOLT_ROOT/appliances/$key.ext4"
+	[ -s "$disk" ]
+	# the initramfs is only the agent and the modules: the tree is on the disk
+	[ -z "$(zstd -dc "$path" | cpio -it 2>/dev/null | grep '^bin/busybox$')" ]
+	zstd -dc "$path" | cpio -it 2>/dev/null | grep -qx init
+	# not the initramfs appliance of the same image
+	key_i=$(volt appliance build busybox | cut -d' ' -f1)
+	[ "$key_i" != "$key" ]
+	for i in 1 2; do
+		run volt vm check --accel tcg --timeout 240 --appliance "${key:0:8}" -- \
+			sh -c 'grep " / " /proc/mounts; ls -ln /bin/busybox; cat /etc/written 2>/dev/null || echo "not written"; echo w >/etc/written'
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"appliance: ${key:0:12}, disk"* ]]
+		[[ "$output" == *"/dev/vda / ext4 rw"* ]]
+		# the image's owner (root in the image) is root on the disk
+		[[ "$output" == *"-rwxr-xr-x"*" 0 "*" 0 "*"/bin/busybox"* ]]
+		# the appliance stays as built: the first run's write is gone
+		[[ "$output" == *"not written"* ]]
+	done
+	# no QEMU of this store left (other tests may run VMs as this user)
+	[ -z "$(pgrep -u "$(id -u)" -f "qemu-system-x86_64.*$VOLT_ROOT/appliances")" ]
+	# both files go with it
+	volt appliance rm "${key:0:8}" >/dev/null
+	[ ! -e "$disk" ] && [ ! -e "$path" ]
+}
+
+@test "appliance build --from-files with fledge's oci_rootfs strategy makes a disk appliance that runs" {
+	need_qemu
+	need_kernel
+	need_static_busybox
+	need_mke2fs
+	recipe "$BATS_TEST_TMPDIR/app" hello-disk oci_rootfs
+	run volt appliance build --from-files "$BATS_TEST_TMPDIR/app/fledge.toml"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	key=${output%% *}
+	[ -s "$VOLT_ROOT/appliances/$key.ext4" ]
+	run volt vm check --accel tcg --timeout 240 --appliance hello-disk
+	echo "$output"
+	[ "$status" -eq 7 ]
+	[[ "$output" == *"hello-disk, disk"* ]]
+	[[ "$output" == *"hello from a file list"* ]]
+	# lost+found is mke2fs's; the rest is the list and the mount points
+	[[ "$output" == *"bin dev etc lost+found proc run sys tmp"* ]]
+}
+
+@test "appliance inspect: the record of an image's or a file list's appliance as JSON" {
+	need_kernel
+	need_static_busybox
+	import_busybox
+	recipe "$BATS_TEST_TMPDIR/app" hello initramfs
+	kf=$(volt appliance build --from-files "$BATS_TEST_TMPDIR/app/fledge.toml" | cut -d' ' -f1)
+	ki=$(volt appliance build busybox | cut -d' ' -f1)
+	run volt appliance inspect hello "${ki:0:6}"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(jq length <<<"$output")" -eq 2 ]
+	[ "$(jq -r '.[0].Key' <<<"$output")" = "$kf" ]
+	[ "$(jq -r '.[0].Name' <<<"$output")" = hello ]
+	[ "$(jq -r '.[0].Strategy' <<<"$output")" = initramfs ]
+	[ "$(jq -r '.[0].Kernel' <<<"$output")" = "$(volt vm kernel ls -q | head -1)" ]
+	[ "$(jq -r '.[0].Entrypoint[0]' <<<"$output")" = /bin/busybox ]
+	[ "$(jq -r '.[0].Env[0]' <<<"$output")" = GREET=hi ]
+	[ "$(jq -r '.[0].Files[1].Dest' <<<"$output")" = /etc/greeting ]
+	[ "$(jq -r '.[0].Manifest' <<<"$output")" = "$BATS_TEST_TMPDIR/app/manifest.toml" ]
+	[ "$(jq -r '.[0].Size' <<<"$output")" -gt 100000 ]
+	# the inputs the key is the digest of
+	jq -r '.[0].Inputs[]' <<<"$output" | grep -q '^files hello 2 [0-9a-f]\{64\}$'
+	jq -r '.[0].Inputs[]' <<<"$output" | grep -q '^strategy initramfs$'
+	id=$(volt image inspect busybox | jq -r '.[0].Id' | sed 's/^sha256://')
+	[ -n "$id" ] && [ "$(jq -r '.[1].Image' <<<"$output" | sed 's/^sha256://')" = "$id" ]
+	[ "$(jq -r '.[1].Entrypoint' <<<"$output")" = null ]
+	jq -r '.[1].Inputs[]' <<<"$output" | grep -q "^image "
+	run volt appliance inspect nosuch
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"appliance nosuch: no appliance of that name"* ]]
+}
