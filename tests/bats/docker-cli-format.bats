@@ -133,7 +133,7 @@ teardown() {
 	[ "$output" = fpn ]
 	run --separate-stderr volt ps -f colour=red
 	[ "$status" -eq 125 ]
-	[[ "$stderr" == *"volume or network"* ]]
+	[[ "$stderr" == *"volume, network or type"* ]]
 	run volt images --format '{{.Repository}}' -f reference='busy*'
 	[ "$output" = busybox ]
 	run volt images --format '{{.Repository}}' --filter reference='nothing*'

@@ -25,7 +25,8 @@ teardown() {
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "CONTAINER ID   IMAGE "*"   COMMAND "*"   CREATED "*"   STATUS "*"   PORTS "*"   NAMES" ]]
 	[[ "${lines[1]}" == *"   registry.example.org/some/rather-long-image-name:v1.2.3   \"sh -c exit 3\"   "* ]]
-	[[ "${lines[1]}" =~ \ \ \ Exited\ \(3\)\ [^\ ].*\ ago\ \ \ +tx$ ]]
+	# no PORTS once exited: STATUS, then volt's TYPE, then the name
+	[[ "${lines[1]}" =~ \ \ \ Exited\ \(3\)\ [^\ ].*\ ago\ \ \ +container\ \ \ +tx$ ]]
 	# the header's columns start where the row's do
 	hdr=${lines[0]%%COMMAND*}
 	row=${lines[1]:0:${#hdr}}
