@@ -3,11 +3,12 @@
  *
  * Theory of operation. The monitor
  *   1. takes the workload's lock (a flock on its directory) for its life;
- *   2. finds the engine, the accelerator, the kernel and the appliance (built
- *      by volt-image when missing: the archive library stays out of volt and
- *      volt-shim), then starts QEMU as its child with two channels: the guest
- *      agent's virtio-serial port on a socket pair, the serial console on a
- *      pipe (kept in console.log, for errors);
+ *   2. finds the engine, the accelerator, the kernel and the appliance
+ *      (built by volt-image when missing: the archive library stays out of
+ *      volt and volt-shim), prepares the network and the volumes, then starts
+ *      QEMU as its child with the guest agent's virtio-serial port on a
+ *      socket pair and the serial console on a pipe (kept in console.log, for
+ *      errors): vm_start.c;
  *   3. records "running" with QEMU's pid and tells a waiting volt;
  *   4. once the agent says READY, asks it to RUN the workload, and relays:
  *      its output to the log (the container log format) and, attached, to the
@@ -65,66 +66,7 @@
 #include "workload/monitor_common.h"
 #include "workload/vm_exec.h"
 
-#define WORKLOAD 1   /* the agent's id of the workload's process */
-#define MAX_EXECS 16 /* `volt exec` sessions at once */
-#define STDIN_QUEUE_MAX (1u << 20)
-
-struct exec_client {
-	struct volt_agent_chan ch; /* ch.fd < 0: a free slot */
-	uint32_t id;		   /* the guest's process for it; 0 before its RUN */
-	bool done;		   /* EXIT or ERROR sent: close once flushed */
-};
-
-struct vmmon {
-	struct volt_ctx *ctx;
-	struct volt_ctr_row row;
-	struct volt_spec spec;
-	char *dir, *run;
-	bool attach;
-	int ready_fd;
-	struct volt_log log;
-	pid_t qemu;
-	int qemu_status;
-	bool qemu_gone;
-	struct volt_agent_chan agent;
-	int console, console_log, listen;
-	struct exec_client cl[MAX_EXECS];
-	uint32_t next_id;
-	bool ready, started, exited, stdin_open;
-	int code;
-	long long deadline; /* ms (monotonic): for the agent's READY, or for the power-off */
-	int boot_timeout_ms;
-	struct termios saved_tio;
-	bool tio_saved;
-	char tail[1024]; /* the console's last bytes */
-	size_t tail_len;
-	struct volt_err err; /* what ended the VM, when volt did */
-	bool failed;
-	struct volt_net net;	      /* slirp for the guest's NIC (net/vmnet.c) */
-	int qemu_net;		      /* QEMU's end of the NIC's socket pair, until QEMU has it */
-	struct volt_vm_shares shares; /* the volumes (vm/shares.c) */
-	json_t *info;		      /* what was chosen: vm.json */
-};
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int env_ms(const char *name, int def)
-{
-	const char *v = getenv(name);
-	long n = v && *v ? strtol(v, NULL, 10) : 0;
-	return n > 0 && n < 3600000 ? (int)n : def;
-}
-
-static const char *host_boot(void)
-{
-	const char *b = getenv("VOLT_HOST_BOOT");
-	return b && *b ? b : "/boot";
-}
+#include "workload/vm_monitor_int.h"
 
 /* fail - volt ends the VM: keep the first reason */
 static void fail(struct vmmon *m, const struct volt_err *err)
@@ -135,41 +77,6 @@ static void fail(struct vmmon *m, const struct volt_err *err)
 	}
 	if (m->qemu > 0 && !m->qemu_gone)
 		kill(m->qemu, SIGKILL);
-}
-
-/* ensure_appliance - the appliance's path: found by its key, or built by
- * volt-image (which has the archive library) */
-static int ensure_appliance(struct vmmon *m, const struct volt_kernel *k, const char *init, char **path,
-			    struct volt_err *err)
-{
-	char key[65];
-	struct stat st;
-	if (volt_appliance_key(m->spec.image_id, k, init, false, key, NULL, NULL, err) < 0)
-		return -1;
-	*path = volt_appliance_path(m->ctx->root, key);
-	if (stat(*path, &st) == 0)
-		return 0;
-	cleanup_free char *helper = volt_ctx_helper(m->ctx, "volt-image");
-	if (!helper)
-		return volt_err_said(err, ENOENT, "volt-image not found");
-	char *const argv[] = {helper,
-			      "--root",
-			      m->ctx->root,
-			      "--runroot",
-			      m->ctx->runroot,
-			      "appliance",
-			      "build",
-			      "--kernel",
-			      k->origin == VOLT_KERNEL_PATH ? k->image : k->version,
-			      m->spec.image_id,
-			      NULL};
-	cleanup_free char *out = NULL;
-	struct volt_prog p = {.argv = argv, .out = &out, .out_max = 4096, .timeout_ms = 600000};
-	if (volt_prog_run(&p, err) < 0)
-		return volt_err_prefix(err, "build the microVM's appliance");
-	if (stat(*path, &st) < 0)
-		return volt_err_sys(err, "the appliance %s", *path);
-	return 0;
 }
 
 /* console_keep - the console goes to console.log, its tail kept for errors */
@@ -206,42 +113,6 @@ static void last_console_line(struct vmmon *m, struct volt_err *err)
 	size_t len = strlen(err->msg);
 	snprintf(err->msg + len, sizeof(err->msg) - len, "; last console line: %s",
 		 *l ? l : "(nothing on the console)");
-}
-
-static pid_t spawn_qemu(struct vmmon *m, char **argv, int agent_fd, int console_fd, struct volt_err *err)
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return volt_err_sys(err, "fork");
-	if (pid == 0) {
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		setsid(); /* the terminal's ^C is the monitor's to forward, not QEMU's */
-		/* in the run directory, QMP's socket has a short relative path
-		 * (sun_path holds 108 bytes; a run directory may be longer) */
-		if (chdir(m->run) < 0)
-			_exit(125);
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		int ok = null >= 0;
-		/* QEMU's stdio and the agent's socket as its fd 3: each copy
-		 * must cross exec */
-		ok = ok && dup2(null, 0) == 0;
-		ok = ok && dup2(console_fd, 1) == 1; /* the console: as above */
-		ok = ok && dup2(console_fd, 2) == 2; /* as above */
-		ok = ok && dup2(agent_fd, 3) == 3;   /* the agent's socket: as above */
-		/* the NIC's socket as fd 4: as above */
-		ok = ok && (m->qemu_net < 0 || dup2(m->qemu_net, 4) == 4);
-		if (!ok)
-			_exit(125);
-		int keep[] = {3, 4};
-		volt_fds_keep_only(0, keep, m->qemu_net < 0 ? 1 : 2);
-		execv(argv[0], argv);
-		_exit(127); /* the monitor reports QEMU's exit code */
-	}
-	return pid;
 }
 
 static int send_run(struct vmmon *m, struct volt_err *err)
@@ -349,7 +220,7 @@ static int on_guest(void *arg, const struct volt_agent_msg *msg, struct volt_err
 			return volt_err_set(err, 0, "agent: EXIT twice");
 		m->exited = true;
 		m->code = msg->code;
-		m->deadline = now_ms() + env_ms("VOLT_VM_SHUTDOWN_MS", 10000);
+		m->deadline = vm_now_ms() + vm_env_ms("VOLT_VM_SHUTDOWN_MS", 10000);
 		return volt_agent_chan_send(&m->agent, &(struct volt_agent_msg){.type = VOLT_AGENT_SHUTDOWN}, err);
 	case VOLT_AGENT_ERROR: /* the workload could not start */
 		err->exit_code = 126;
@@ -493,7 +364,7 @@ static void relay(struct vmmon *m, int sfd)
 		}
 		int timeout = -1;
 		if (m->deadline) {
-			long long left = m->deadline - now_ms();
+			long long left = m->deadline - vm_now_ms();
 			timeout = left < 0 ? 0 : (int)left;
 		}
 		struct volt_poll_source *net = volt_net_source(&m->net);
@@ -553,7 +424,7 @@ static void relay(struct vmmon *m, int sfd)
 			if (c->done && !volt_agent_chan_pending(&c->ch))
 				client_drop(m, c);
 		}
-		if (m->deadline && now_ms() >= m->deadline && !m->qemu_gone) {
+		if (m->deadline && vm_now_ms() >= m->deadline && !m->qemu_gone) {
 			if (!m->ready) {
 				volt_err_set(&err, ETIMEDOUT, "the guest agent did not start within %d s",
 					     m->boot_timeout_ms / 1000);
@@ -587,145 +458,6 @@ static void raw_terminal(struct vmmon *m)
 	cfmakeraw(&t);
 	t.c_oflag |= OPOST;
 	tcsetattr(STDIN_FILENO, TCSANOW, &t);
-}
-
-/* start_shares - the spec's volumes (binds and named volumes) shared with
- * the guest, by virtiofs or 9p as kernel k allows (vm/shares.c); what was
- * chosen and why goes into m->info */
-static int start_shares(struct vmmon *m, const struct volt_kernel *k, struct volt_err *err)
-{
-	enum volt_share_kind kind;
-	char why[512];
-	size_t n = 0;
-	if (!m->spec.n_mounts)
-		return 0;
-	cleanup_free struct volt_vm_volume *v = calloc(m->spec.n_mounts, sizeof(*v));
-	if (!v)
-		return volt_err_set(err, ENOMEM, "volumes");
-	for (size_t i = 0; i < m->spec.n_mounts; i++) {
-		const struct volt_mount *mt = &m->spec.mounts[i];
-		if (mt->kind == VOLT_MOUNT_TMPFS)
-			return volt_err_set(err, EINVAL, "--tmpfs %s: a microVM's /tmp is its own memory already",
-					    mt->dest);
-		v[n++] = (struct volt_vm_volume){.source = mt->source, .dest = mt->dest, .ro = mt->ro};
-	}
-	if (volt_vm_share_kind(k, &kind, why, sizeof(why), err) < 0 ||
-	    volt_vm_shares_start(v, n, kind, &m->spec.idmap, m->run, 10000, &m->shares, err) < 0)
-		return -1;
-	json_object_set_new(m->info, "Volumes", json_string(volt_share_kind_name(kind)));
-	json_object_set_new(m->info, "VolumesWhy", json_string(why));
-	return 0;
-}
-
-/* write_info - what the monitor chose, in vm.json beside the log: `volt
- * inspect` shows it as "VM" */
-static void write_info(struct vmmon *m)
-{
-	cleanup_free char *path = volt_path("%s/vm.json", m->dir);
-	char *text = json_dumps(m->info, JSON_COMPACT);
-	struct volt_err ignored;
-	if (text)
-		volt_write_file_atomic(path, text, strlen(text), 0600, &ignored);
-	free(text);
-}
-
-/* start_qemu - engine, accelerator, kernel, appliance, then QEMU */
-static int start_qemu(struct vmmon *m, struct volt_err *err)
-{
-	struct volt_engine eng = {0};
-	struct volt_kernel k = {0};
-	enum volt_accel want = VOLT_ACCEL_AUTO, accel;
-	char why[512];
-	cleanup_free char *init = volt_ctx_helper(m->ctx, "volt-init");
-	cleanup_free char *initrd = NULL, *conp = NULL, *append = NULL, *choice = NULL;
-	cleanup_strv char **argv = NULL;
-	int ap[2] = {-1, -1}, cp[2] = {-1, -1};
-	int r = -1;
-
-	if (!init) {
-		volt_err_said(err, ENOENT, "volt-init not found beside volt");
-		goto out;
-	}
-	/* a fall back to TCG is said once per run directory (a boot of the
-	 * host, as a rule), by the first attached run that meets it */
-	choice = volt_path("%s/vm-tcg-said", m->ctx->runroot);
-	if ((m->spec.vm.accel && volt_accel_parse(m->spec.vm.accel, &want, err) < 0) ||
-	    volt_engine_find(&eng, m->ctx->runroot, err) < 0 ||
-	    volt_accel_choose(&eng, want, m->ctx->runroot, &accel, why, sizeof(why), err) < 0 ||
-	    volt_kernel_find(m->ctx->root, host_boot(), m->spec.vm.kernel, &k, err) < 0 ||
-	    ensure_appliance(m, &k, init, &initrd, err) < 0)
-		goto out;
-	if (want == VOLT_ACCEL_AUTO && accel == VOLT_ACCEL_TCG && m->attach && access(choice, F_OK) != 0) {
-		struct volt_err ignored;
-		volt_warn("microVMs run under TCG here, slowly: %s (volt info says it too)", why);
-		volt_write_file_atomic(choice, why, strlen(why), 0600, &ignored);
-	}
-	/* the network: volt's slirp in this process, the guest's NIC on a
-	 * datagram socket pair (net/vmnet.c); ports are bound now */
-	if (volt_net_vm_prepare(m->spec.network, m->spec.ports, &m->net, &m->qemu_net, err) < 0 ||
-	    start_shares(m, &k, err) < 0)
-		goto out;
-	conp = volt_path("%s/console.log", m->dir);
-	m->console_log = open(conp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	/* what the engine picked and why, first in the console's record */
-	if (m->console_log >= 0)
-		dprintf(m->console_log, "volt: %s %s, %s (%s), kernel %s\n", eng.qemu, eng.version,
-			volt_accel_name(accel), why, k.version);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ap) < 0 || pipe2(cp, O_CLOEXEC) < 0) {
-		volt_err_sys(err, "socketpair");
-		goto out;
-	}
-	const char *extra = getenv("VOLT_VM_APPEND"); /* tests: the agent's test hooks */
-	/* the volumes' parameter first: the kernel keeps the last of a name */
-	append = volt_path("%s%svolt_agent=1%s%s", m->shares.param ? m->shares.param : "", m->shares.param ? " " : "",
-			   extra && *extra ? " " : "", extra ? extra : "");
-	const struct volt_qemu_config c = {
-		.qemu = eng.qemu,
-		.accel = accel,
-		.cpus = m->spec.vm.cpus,
-		.mem_mib = m->spec.vm.mem_mib,
-		.kernel = k.image,
-		.initrd = initrd,
-		.append = append,
-		.tsc_khz = volt_tsc_khz(),
-		.console_fd = -1,
-		.agent_fd = 3,
-		.qmp_path = "qmp.sock", /* in QEMU's working directory, m->run */
-		.net_fd = m->qemu_net >= 0 ? 4 : 0,
-		.net_mtu = m->net.opts.mtu,
-		.shares = m->shares.q,
-		.n_shares = m->shares.n,
-	};
-	argv = volt_qemu_argv(&c);
-	m->qemu = spawn_qemu(m, argv, ap[1], cp[1], err);
-	if (m->qemu < 0)
-		goto out;
-	json_object_set_new(m->info, "Engine", json_sprintf("%s %s", eng.qemu, eng.version));
-	json_object_set_new(m->info, "Accelerator", json_string(volt_accel_name(accel)));
-	json_object_set_new(m->info, "AcceleratorWhy", json_string(why));
-	json_object_set_new(m->info, "Kernel", json_string(k.version));
-	json_object_set_new(m->info, "Network", json_string(m->qemu_net >= 0 ? "slirp" : "none"));
-	write_info(m);
-	if (m->qemu_net >= 0) { /* QEMU has it */
-		close(m->qemu_net);
-		m->qemu_net = -1;
-	}
-	volt_agent_chan_init(&m->agent, ap[0]);
-	ap[0] = -1;
-	m->console = cp[0];
-	cp[0] = -1;
-	m->deadline = now_ms() + m->boot_timeout_ms;
-	r = 0;
-out:
-	for (int i = 0; i < 2; i++) {
-		if (ap[i] >= 0)
-			close(ap[i]);
-		if (cp[i] >= 0)
-			close(cp[i]);
-	}
-	volt_engine_free(&eng);
-	volt_kernel_free(&k);
-	return r;
 }
 
 /* finish - the exit code and, when volt ended the VM, why */
@@ -767,7 +499,7 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 	m.agent.fd = -1;
 	for (int i = 0; i < MAX_EXECS; i++)
 		m.cl[i].ch.fd = -1;
-	m.boot_timeout_ms = env_ms("VOLT_VM_BOOT_TIMEOUT_MS", 120000);
+	m.boot_timeout_ms = vm_env_ms("VOLT_VM_BOOT_TIMEOUT_MS", 120000);
 	if (m.ready_fd >= 0)
 		fcntl(m.ready_fd, F_SETFD, FD_CLOEXEC);
 	if (!(db = volt_ctx_db(ctx, &err)) || volt_spec_from_json(&m.spec, m.row.spec, &err) < 0)
@@ -802,7 +534,7 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
-	if (start_qemu(&m, &err) < 0) {
+	if (vm_start_qemu(&m, &err) < 0) {
 		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
 		volt_err_format(&err, msg, sizeof(msg));
 		volt_db_ctr_set_exited(db, m.row.id, code, volt_now_ns(), msg, &err);

@@ -5,6 +5,7 @@
 # volt-runtime (docs/oci-runtime.md, "Slurm").
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup_file() {
 	require_userns
@@ -30,8 +31,11 @@ setup() {
 }
 
 @test "srun --container runs the command in volt-runtime: output and exit code" {
-	run timeout 120 srun --container="$B" sh -c 'cat /marker; hostname; id -u; echo "job $SLURM_JOB_ID"; exit 7'
+	# srun's own note of the exit ("srun: error: ... exit code 7") is on its
+	# stderr, at any point of the output: the command's lines are stdout's
+	run --separate-stderr timeout 120 srun --container="$B" sh -c 'cat /marker; hostname; id -u; echo "job $SLURM_JOB_ID"; exit 7'
 	echo "$output"
+	echo "$stderr"
 	[ "$status" -eq 7 ]
 	[ "${lines[0]}" = inside ]
 	# the bundle's hostname and the bundle's mapping: uid 0 inside
