@@ -253,3 +253,25 @@ setup() {
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"appliance nosuch: no appliance of that name"* ]]
 }
+
+@test "appliance ls/inspect/rm take an image's name: ls shows the image's name, rm removes what it built" {
+	need_kernel
+	import_busybox
+	ki=$(volt appliance build busybox | cut -d' ' -f1)
+	run volt appliance ls
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$(grep "^${ki:0:12} " <<<"$output")" == *" busybox:latest "* ]]
+	run volt appliance inspect busybox
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[0].Key' <<<"$output")" = "$ki" ]
+	run volt appliance rm busybox
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$ki" ]
+	! volt appliance ls -q | grep -q "$ki"
+	# an image with no appliance: said, not taken for a key
+	run volt appliance rm busybox
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"no appliance built from image busybox"* ]]
+}

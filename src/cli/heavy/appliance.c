@@ -10,6 +10,7 @@
 #include "state/db.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/strv.h"
 #include "vm/appliance.h"
 #include "vm/kernel.h"
 
@@ -98,6 +99,72 @@ static int appliance_build(struct volt_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* An image appliance's record keeps the image's id; people name the image.
+ * image_label_cb/image_labels: the first repo:tag of each image id, for ls. */
+struct image_labels {
+	char **ids, **labels;
+};
+
+static int image_label_cb(const struct volt_image_row *img, void *arg)
+{
+	struct image_labels *l = arg;
+	if (!img->repo)
+		return 0;
+	for (size_t i = 0; l->ids && l->ids[i]; i++)
+		if (!strcmp(l->ids[i], img->id))
+			return 0;
+	cleanup_free char *label = volt_path("%s:%s", img->repo, img->tag ? img->tag : "latest");
+	volt_strv_push(&l->ids, img->id);
+	volt_strv_push(&l->labels, label);
+	return 0;
+}
+
+static const char *image_label(const struct image_labels *l, const char *id)
+{
+	for (size_t i = 0; l->ids && l->ids[i]; i++)
+		if (!strcmp(l->ids[i], id))
+			return l->labels[i];
+	return NULL;
+}
+
+/* image_appliance_keys - when what names no file-list appliance but an
+ * image of the store, the keys of the appliances built from that image
+ * (every kernel and strategy); 0 with *keys NULL when it names no image. */
+static int image_appliance_keys(struct volt_ctx *ctx, const char *what, char ***keys, struct volt_err *err)
+{
+	struct volt_appliance_info *v, named;
+	struct volt_image_row img;
+	struct volt_db *db;
+	size_t n;
+	int r;
+
+	*keys = NULL;
+	if (volt_appliance_find_named(ctx, what, &named, err) == 0) {
+		volt_appliance_info_free(&named);
+		return 0;
+	}
+	*err = (struct volt_err){0};
+	if (!(db = volt_ctx_db(ctx, err)))
+		return -1;
+	if ((r = volt_db_image_find(db, what, &img, err)) != 0) {
+		*err = (struct volt_err){0};
+		return 0; /* not an image's name: a key prefix, said by the caller */
+	}
+	if (volt_appliance_list(ctx, &v, &n, err) < 0) {
+		volt_image_row_free(&img);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (v[i].image && !strcmp(v[i].image, img.id))
+			volt_strv_push(keys, v[i].key);
+	volt_appliances_free(v, n);
+	r = *keys ? 0 :
+		    volt_err_said(err, ENOENT, "appliance %s: no appliance built from image %s (%.12s)", what, what,
+				  img.id);
+	volt_image_row_free(&img);
+	return r;
+}
+
 static const struct option ls_opts[] = {
 	{"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec ls_spec = {
@@ -129,6 +196,10 @@ static int appliance_ls(struct volt_cli *cli, int argc, char **argv)
 		return 125;
 	if (volt_appliance_list(ctx, &v, &n, &err) < 0)
 		return cli_fail(&err);
+	struct image_labels labels = {0};
+	struct volt_db *db = volt_ctx_db(ctx, &err);
+	if (db && volt_db_image_list(db, image_label_cb, &labels, &err) < 0)
+		err = (struct volt_err){0}; /* ids instead of names */
 	if (!quiet && !json)
 		printf("%-14s %-20s %-10s %-28s %-9s %s\n", "KEY", "IMAGE/NAME", "STRATEGY", "KERNEL", "SIZE",
 		       "CREATED");
@@ -147,17 +218,29 @@ static int appliance_ls(struct volt_cli *cli, int argc, char **argv)
 		} else {
 			volt_human_size(v[i].size, size, sizeof(size));
 			volt_human_ago(v[i].created, ago, sizeof(ago));
-			printf("%-14.12s %-20.20s %-10s %-28s %-9s %s\n", v[i].key, v[i].name ? v[i].name : v[i].image,
-			       v[i].strategy, v[i].kernel, size, ago);
+			const char *label = v[i].name  ? v[i].name :
+					    v[i].image ? image_label(&labels, v[i].image) :
+							 NULL;
+			char short_id[13];
+			if (!label && v[i].image) {
+				snprintf(short_id, sizeof(short_id), "%.12s", v[i].image);
+				label = short_id;
+			}
+			printf("%-14.12s %-20s %-10s %-28s %-9s %s\n", v[i].key, label ? label : "", v[i].strategy,
+			       v[i].kernel, size, ago);
 		}
 	}
 	volt_appliances_free(v, n);
+	volt_strv_free(labels.ids);
+	volt_strv_free(labels.labels);
 	return 0;
 }
 
 static const struct volt_cmd_spec rm_spec = {
-	.usage = "Usage: volt appliance rm NAME|KEY...\n\nRemove appliances (the newest of a name, or a key: its first "
-		 "4 hex digits are enough when they name one). The next start builds it again.\n",
+	.usage =
+		"Usage: volt appliance rm NAME|IMAGE|KEY...\n\nRemove appliances (the newest of a name, every one built "
+		"from an image, or a key: its first 4 hex digits are enough when they name one). The next start builds "
+		"it again.\n",
 };
 
 static int appliance_rm(struct volt_cli *cli, int argc, char **argv)
@@ -170,7 +253,20 @@ static int appliance_rm(struct volt_cli *cli, int argc, char **argv)
 		return 125;
 	for (int i = 1; i < argc; i++) {
 		struct volt_err err = {0};
+		cleanup_strv char **keys = NULL;
 		char key[65];
+		if (image_appliance_keys(ctx, argv[i], &keys, &err) < 0) {
+			ret = cli_fail(&err);
+			continue;
+		}
+		for (size_t k = 0; keys && keys[k]; k++) {
+			if (volt_appliance_remove(ctx, keys[k], key, &err) < 0)
+				ret = cli_fail(&err);
+			else
+				printf("%s\n", key);
+		}
+		if (keys)
+			continue;
 		if (volt_appliance_remove(ctx, argv[i], key, &err) < 0)
 			ret = cli_fail(&err);
 		else
@@ -181,8 +277,9 @@ static int appliance_rm(struct volt_cli *cli, int argc, char **argv)
 
 static const struct volt_cmd_spec inspect_spec = {
 	.usage =
-		"Usage: volt appliance inspect NAME|KEY...\n\nThe records of appliances as JSON: what each was built "
-		"from (its inputs),\nthe kernel, the strategy, its size and files, and the entrypoint of a file list's.\n",
+		"Usage: volt appliance inspect NAME|IMAGE|KEY...\n\nThe records of appliances as JSON (an image's: every "
+		"one built from it): what each was built from (its inputs),\nthe kernel, the strategy, its size and "
+		"files, and the entrypoint of a file list's.\n",
 };
 
 static int appliance_inspect(struct volt_cli *cli, int argc, char **argv)
@@ -196,13 +293,23 @@ static int appliance_inspect(struct volt_cli *cli, int argc, char **argv)
 	printf("[");
 	for (int i = 1, n = 0; i < argc; i++) {
 		struct volt_err err = {0};
-		cleanup_free char *json = NULL;
-		if (volt_appliance_inspect(ctx, argv[i], &json, &err) < 0) {
+		cleanup_strv char **keys = NULL;
+		if (image_appliance_keys(ctx, argv[i], &keys, &err) < 0) {
 			fflush(stdout);
 			ret = cli_fail(&err);
 			continue;
 		}
-		printf("%s\n%s", n++ ? "," : "", json);
+		for (size_t k = 0; !keys || keys[k]; k++) {
+			cleanup_free char *json = NULL;
+			if (volt_appliance_inspect(ctx, keys ? keys[k] : argv[i], &json, &err) < 0) {
+				fflush(stdout);
+				ret = cli_fail(&err);
+			} else {
+				printf("%s\n%s", n++ ? "," : "", json);
+			}
+			if (!keys)
+				break;
+		}
 	}
 	printf("\n]\n");
 	return ret;
