@@ -173,11 +173,11 @@ fail:
 static int no_kernel(struct volt_err *err, const char *want)
 {
 	if (want)
-		return volt_err_set(err, ENOENT, "no kernel \"%s\": not a file, nor a version in `volt vm kernel ls`",
-				    want);
-	return volt_err_set(err, ENOENT,
-			    "no kernel for microVMs: get one with `volt vm kernel fetch` (Debian/Ubuntu, no "
-			    "root needed) or pass --kernel PATH");
+		return volt_err_said(err, ENOENT, "no kernel \"%s\": not a file, nor a version in `volt vm kernel ls`",
+				     want);
+	return volt_err_said(err, ENOENT,
+			     "no kernel for microVMs: get one with `volt vm kernel fetch` (Debian/Ubuntu, no "
+			     "root needed) or pass --kernel PATH");
 }
 
 int volt_kernel_find(const char *root, const char *host_boot, const char *want, struct volt_kernel *k,
