@@ -190,34 +190,15 @@ out:
 
 /* build_in_userns - as root of the store's user namespace, where every
  * owner in the tree is someone and every file readable */
+static int fill_tree(struct archive *a, void *arg, struct volt_err *err)
+{
+	return copy_tree(a, arg, err);
+}
+
 static int build_in_userns(void *arg, struct volt_err *err)
 {
 	struct build_job *j = arg;
-	struct archive *a = archive_write_new();
-	int r = -1;
-	if (!a)
-		return volt_err_set(err, ENOMEM, "appliance");
-	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK || archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, j->out) != ARCHIVE_OK) {
-		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "appliance: write %s: %s", j->out,
-			     archive_error_string(a));
-		goto out;
-	}
-	/* the image first, then what volt adds over it: a later entry of the
-	 * same name replaces an earlier one when the kernel unpacks */
-	if (copy_tree(a, j->tree, err) < 0)
-		goto out;
-	if (volt_initramfs_agent(a, j->init, j->k, err) < 0)
-		goto out;
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "appliance: write %s: %s", j->out,
-			     archive_error_string(a));
-		goto out;
-	}
-	r = 0;
-out:
-	archive_write_free(a);
-	return r;
+	return volt_initramfs_write(j->out, VOLT_INITRAMFS_ZSTD, j->init, j->k, fill_tree, (void *)j->tree, err);
 }
 
 int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struct volt_kernel *k, const char *init,
