@@ -127,15 +127,14 @@ static unsigned preserve_fds; /* run --preserve-fds */
 	"      --seccomp-audit      allow what the seccomp profile blocks, and record it\n"               \
 	"                           (see 'volt security audit-log')\n" CLI_RUN_OPTS_HELP                  \
 	"      --vm                 run the image as a microVM (QEMU; see 'volt vm check'):\n"            \
-	"                           --cpus N and --memory SIZE size the guest\n"                          \
+	"                           --cpus N and --memory SIZE size the guest; IMAGE may\n"               \
+	"                           name a file-list appliance when no image has the name\n"              \
 	"      --kernel PATH|VERSION  the microVM's kernel (default: 'volt vm kernel ls' first)\n"        \
 	"      --accel auto|kvm|tcg the microVM's accelerator (default auto)\n"                           \
 	"      --vm-strategy initramfs|disk|auto  the guest's root: in RAM, or an ext4 disk (default\n"   \
 	"                           auto: disk when the image is over half of --memory)\n"                \
 	"      --ephemeral[=true|false]  false: a disk microVM keeps its writes until rm\n"               \
-	"                           (default true: nothing is kept after stop)\n"                         \
-	"  A microVM's IMAGE may name an appliance built from a file list (volt appliance build\n"        \
-	"  --from-files) when no image in the store has that name.\n"
+	"                           (default true: nothing is kept after stop)\n"
 /* run/create: options end at IMAGE, what follows is the container's command */
 #define CREATE_OPTS "+dite:w:u:v:p:P"
 const struct volt_cmd_spec cli_run_spec = {

@@ -40,60 +40,6 @@ need_debian_tar() {
 	fi
 }
 
-# nginx_recipe DIR NAME: a fledge.toml mapping the Debian image's nginx and
-# only the libraries ldd names for it (taken from the image, links
-# followed), a config, passwd/group (nginx looks its user up) and a page
-nginx_recipe() {
-	local d=$1 l libs m
-	mkdir -p "$d/root" "$d/files/www"
-	tar -xf "$DEB_TAR" -C "$d/root" ./usr/sbin/nginx
-	libs=$(ldd "$d/root/usr/sbin/nginx" | awk '$2 == "=>" { print $1 } /ld-linux/ { sub(".*/", "", $1); print $1 }')
-	m=()
-	for l in $libs; do m+=("./usr/lib/x86_64-linux-gnu/$l*"); done
-	tar -xf "$DEB_TAR" -C "$d/root" --wildcards "${m[@]}"
-	echo "hello from nginx in a file-list appliance" >"$d/files/www/index.html"
-	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$d/files/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$d/files/group"
-	cat >"$d/files/nginx.conf" <<'EOF2'
-daemon off;
-master_process off;
-user root root;
-pid /tmp/nginx.pid;
-error_log stderr;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path /tmp/body;
-	proxy_temp_path /tmp/proxy;
-	fastcgi_temp_path /tmp/fastcgi;
-	uwsgi_temp_path /tmp/uwsgi;
-	scgi_temp_path /tmp/scgi;
-	types { text/html html; }
-	server { listen 80; root /www; index index.html; }
-}
-EOF2
-	{
-		printf 'version = "1"\nstrategy = "initramfs"\n\n[mappings]\n'
-		printf '"root/usr/sbin/nginx" = "/usr/sbin/nginx"\n'
-		for l in $libs; do
-			case $l in
-			ld-linux*) printf '"root/usr/lib/x86_64-linux-gnu/%s" = "/lib64/%s"\n' "$l" "$l" ;;
-			*) printf '"root/usr/lib/x86_64-linux-gnu/%s" = "/usr/lib/x86_64-linux-gnu/%s"\n' "$l" "$l" ;;
-			esac
-		done
-		printf '"files/nginx.conf" = "/etc/nginx/nginx.conf"\n"files/passwd" = "/etc/passwd"\n'
-		printf '"files/group" = "/etc/group"\n"files/www" = "/www"\n'
-	} >"$d/fledge.toml"
-	cat >"$d/manifest.toml" <<EOF2
-schema_version = "v1"
-name = "$2"
-version = "1.0.0"
-
-[workload]
-type = "service"
-entrypoint = ["/usr/sbin/nginx", "-e", "stderr", "-c", "/etc/nginx/nginx.conf"]
-EOF2
-}
 
 need_mke2fs() {
 	[ -x /usr/sbin/mke2fs ] || [ -x /sbin/mke2fs ] || skip_or_fail "mke2fs is missing (Debian: e2fsprogs)"
@@ -448,7 +394,7 @@ setup() {
 	need_debian_tar
 	vm_env
 	command -v curl >/dev/null || skip_or_fail "curl is not installed"
-	nginx_recipe "$BATS_TEST_TMPDIR/ngx" nginx-tiny
+	"$BATS_TEST_DIRNAME/tools/fledge-nginx" "$DEB_TAR" "$BATS_TEST_TMPDIR/ngx" nginx-tiny
 	cat "$BATS_TEST_TMPDIR/ngx/fledge.toml"
 	run volt appliance build --from-files "$BATS_TEST_TMPDIR/ngx/fledge.toml"
 	echo "$output"
