@@ -295,13 +295,36 @@ int volt_appliance_remove(struct volt_ctx *ctx, const char *what, char key_out[6
 	return remove_files(dir, key_out, err);
 }
 
+struct booted_by {
+	const char *key;
+	bool found;
+};
+
+static int boots_key(const struct volt_ctr_row *c, void *arg)
+{
+	struct booted_by *b = arg;
+	json_error_t je;
+	json_auto_t *spec = c->kind == VOLT_KIND_VM && c->spec ? json_loads(c->spec, 0, &je) : NULL;
+	const char *k = json_string_value(json_object_get(json_object_get(spec, "vm"), "appliance"));
+	if (k && !strcmp(k, b->key))
+		b->found = true;
+	return 0;
+}
+
 /* unused - an appliance gc may remove: its image is gone, or it is a
- * file list's that a newer build of its name replaced */
+ * file list's that a newer build of its name replaced and no microVM's
+ * record boots (run/create --vm NAME keeps the key it found) */
 static int unused(struct volt_db *db, struct volt_appliance_info *v, size_t n, size_t i, struct volt_err *err)
 {
 	size_t at;
-	if (v[i].name)
-		return appliance_newest_named(v, n, v[i].name, &at) && at != i;
+	if (v[i].name) {
+		if (!appliance_newest_named(v, n, v[i].name, &at) || at == i)
+			return 0;
+		struct booted_by b = {.key = v[i].key};
+		if (volt_db_ctr_list(db, boots_key, &b, err) < 0)
+			return -1;
+		return !b.found;
+	}
 	struct volt_image_row img;
 	int f = volt_db_image_find(db, v[i].image, &img, err);
 	if (f == 0)

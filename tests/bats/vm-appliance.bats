@@ -297,7 +297,17 @@ setup() {
 	[ "$status" -eq 7 ]
 	[[ "$output" == *"hello from a file list"* ]]
 	[ "$(volt inspect fromlist | jq -r '.[0].VM.Appliance')" = "$VOLT_ROOT/appliances/$key.cpio.zst" ]
+	# a rebuild of the name replaces the appliance, but gc keeps the one a
+	# record boots until the record goes
+	echo changed >"$BATS_TEST_TMPDIR/app/files/greeting"
+	key2=$(volt appliance build --from-files "$BATS_TEST_TMPDIR/app/fledge.toml" | cut -d' ' -f1)
+	[ "$key2" != "$key" ]
+	run volt cas gc
+	[[ "$output" != *"removed appliance ${key:0:12}"* ]]
+	[ -f "$VOLT_ROOT/appliances/$key.cpio.zst" ]
 	volt rm fromlist >/dev/null
+	run volt cas gc
+	[[ "$output" == *"removed appliance ${key:0:12} (replaced)"* ]]
 	# the appliance was built as an initramfs: no other strategy, nothing to keep
 	run volt create --vm --vm-strategy disk hello
 	[ "$status" -eq 125 ]
