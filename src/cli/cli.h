@@ -277,6 +277,9 @@ int cli_run_opt(const char *cmd, int c, const char *arg, struct volt_create_opts
 int cli_run_volume(const char *cmd, const char *arg, struct volt_create_opts *o);
 /* cli_run_before_create - --cidfile's file must not exist; --pull */
 int cli_run_before_create(struct volt_ctx *ctx, const char *image, struct volt_err *err);
+/* cli_image_in_store - whether image is in the store, by name as given or
+ * as its normalised reference: 1 yes, 0 no, -1 error */
+int cli_image_in_store(struct volt_ctx *ctx, const char *image, struct volt_err *err);
 /* cli_run_after_create - --cidfile: the id written */
 int cli_run_after_create(const char *id, struct volt_err *err);
 extern const char cli_supervise_help[];

@@ -133,7 +133,18 @@ static json_t *ctr_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, bool
 			cleanup_free char *vmj = volt_path("%s/vm.json", dir);
 			json_error_t je;
 			json_t *vm = json_load_file(vmj, 0, &je);
-			json_object_set_new(o, "VM", vm ? vm : json_object());
+			if (!vm)
+				vm = json_object();
+			/* the create-time choices, before a first start too */
+			json_t *sv = json_object_get(spec, "vm");
+			const char *st = json_string_value(json_object_get(sv, "strategy"));
+			if (st && !json_object_get(vm, "Strategy")) {
+				json_object_set_new(vm, "Strategy", json_string(st));
+				json_object_set(vm, "StrategyWhy", json_object_get(sv, "strategy_why"));
+				json_object_set_new(vm, "Ephemeral",
+						    json_boolean(!json_is_true(json_object_get(sv, "keep"))));
+			}
+			json_object_set_new(o, "VM", vm);
 		}
 	}
 	json_decref(spec);

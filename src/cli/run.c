@@ -1,4 +1,5 @@
 /* volt run, create, start. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/trace.h"
+#include "vm/appliance.h"
 
 enum {
 	OPT_RM = 1000,
@@ -39,6 +41,8 @@ enum {
 	OPT_VM,
 	OPT_KERNEL,
 	OPT_ACCEL,
+	OPT_VM_STRATEGY,
+	OPT_EPHEMERAL,
 };
 
 static const struct option create_opts[] = {
@@ -80,6 +84,8 @@ static const struct option create_opts[] = {
 	{"vm", no_argument, NULL, OPT_VM},
 	{"kernel", required_argument, NULL, OPT_KERNEL},
 	{"accel", required_argument, NULL, OPT_ACCEL},
+	{"vm-strategy", required_argument, NULL, OPT_VM_STRATEGY},
+	{"ephemeral", optional_argument, NULL, OPT_EPHEMERAL},
 	{NULL, 0, NULL, 0},
 };
 
@@ -121,9 +127,14 @@ static unsigned preserve_fds; /* run --preserve-fds */
 	"      --seccomp-audit      allow what the seccomp profile blocks, and record it\n"               \
 	"                           (see 'volt security audit-log')\n" CLI_RUN_OPTS_HELP                  \
 	"      --vm                 run the image as a microVM (QEMU; see 'volt vm check'):\n"            \
-	"                           --cpus N and --memory SIZE size the guest\n"                          \
+	"                           --cpus N and --memory SIZE size the guest; IMAGE may\n"               \
+	"                           name a file-list appliance when no image has the name\n"              \
 	"      --kernel PATH|VERSION  the microVM's kernel (default: 'volt vm kernel ls' first)\n"        \
-	"      --accel auto|kvm|tcg the microVM's accelerator (default auto)\n"
+	"      --accel auto|kvm|tcg the microVM's accelerator (default auto)\n"                           \
+	"      --vm-strategy initramfs|disk|auto  the guest's root: in RAM, or an ext4 disk (default\n"   \
+	"                           auto: disk when the image is over half of --memory)\n"                \
+	"      --ephemeral[=true|false]  false: a disk microVM keeps its writes until rm\n"               \
+	"                           (default true: nothing is kept after stop)\n"
 /* run/create: options end at IMAGE, what follows is the container's command */
 #define CREATE_OPTS "+dite:w:u:v:p:P"
 const struct volt_cmd_spec cli_run_spec = {
@@ -171,6 +182,44 @@ static int vm_options(const char *cmd, struct volt_create_opts *o)
 	return 0;
 }
 
+/* A file-list appliance that run/create --vm NAME boots. */
+struct vm_app {
+	struct volt_appliance_info info;
+	struct volt_vm_appliance_ref ref;
+};
+
+/* vm_appliance - --vm NAME: an image in the store of that name wins; else
+ * the newest appliance built from a file list under NAME (o->vm_appliance
+ * points into app); else nothing (the image is pulled). 1: an appliance. */
+static int vm_appliance(struct volt_ctx *ctx, struct volt_create_opts *o, struct vm_app *app, struct volt_err *err)
+{
+	struct volt_err none;
+	memset(app, 0, sizeof(*app));
+	if (!o->vm)
+		return 0;
+	int r = cli_image_in_store(ctx, o->image, err);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	if (volt_appliance_find_named(ctx, o->image, &app->info, &none) < 0)
+		return 0;
+	if (o->vm_kernel && strcmp(o->vm_kernel, app->info.kernel)) {
+		const char *base = strrchr(o->vm_kernel, '/');
+		if (!base || strcmp(base + 1, app->info.kernel))
+			return volt_err_said(err, EINVAL,
+					     "--kernel %s: appliance %s holds the modules of kernel %s (build it with "
+					     "that kernel, or leave --kernel out)",
+					     o->vm_kernel, o->image, app->info.kernel);
+	}
+	app->ref = (struct volt_vm_appliance_ref){.key = app->info.key,
+						  .path = app->info.path,
+						  .strategy = app->info.strategy,
+						  .kernel = app->info.kernel,
+						  .entrypoint = app->info.entrypoint,
+						  .env = app->info.env};
+	o->vm_appliance = &app->ref;
+	return 1;
+}
+
 /* parse_create - options into o; *detach for run. Returns -1 and prints on error. */
 static int parse_create(const char *cmd, int argc, char **argv, struct volt_create_opts *o, bool *detach)
 {
@@ -179,6 +228,7 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 
 	memset(o, 0, sizeof(*o));
 	o->stop_timeout = -1;
+	o->vm_ephemeral = -1;
 	cli_supervise_init(&sup_opts);
 	while ((c = getopt_long(argc, argv, CREATE_OPTS, create_opts, NULL)) != -1) {
 		switch (c) {
@@ -229,6 +279,19 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		case OPT_ROOTFS_LOWER: o->rootfs_lower = optarg; break;
 		case OPT_VM: o->vm = true; break;
 		case OPT_KERNEL: o->vm_kernel = optarg; break;
+		case OPT_VM_STRATEGY:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "initramfs") && strcmp(optarg, "disk"))
+				return cli_usage_error(cmd, "--vm-strategy %s: initramfs, disk or auto", optarg), -1;
+			o->vm_strategy = optarg;
+			break;
+		case OPT_EPHEMERAL:
+			if (!optarg || !strcmp(optarg, "true"))
+				o->vm_ephemeral = 1;
+			else if (!strcmp(optarg, "false"))
+				o->vm_ephemeral = 0;
+			else
+				return cli_usage_error(cmd, "--ephemeral=%s: true or false", optarg), -1;
+			break;
 		case OPT_ACCEL:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") && strcmp(optarg, "tcg"))
 				return cli_usage_error(cmd, "--accel %s: auto, kvm or tcg", optarg), -1;
@@ -261,8 +324,9 @@ static int parse_create(const char *cmd, int argc, char **argv, struct volt_crea
 		return -1;
 	if (preserve_fds && detach && *detach)
 		return cli_usage_error(cmd, "--preserve-fds needs a foreground run (not -d)"), -1;
-	if (!o->vm && (o->vm_kernel || o->vm_accel))
-		return cli_usage_error(cmd, "--kernel and --accel are for microVMs (--vm)"), -1;
+	if (!o->vm && (o->vm_kernel || o->vm_accel || o->vm_strategy || o->vm_ephemeral >= 0))
+		return cli_usage_error(cmd, "--kernel, --accel, --vm-strategy and --ephemeral are for microVMs (--vm)"),
+		       -1;
 	if (o->vm && vm_options(cmd, o) < 0)
 		return -1;
 	o->image = argv[optind];
@@ -330,7 +394,10 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 		free_opts(&o);
 		return cli_fail(&err);
 	}
-	if (cli_run_before_create(ctx, o.image, &err) < 0) {
+	struct vm_app app;
+	int is_app = vm_appliance(ctx, &o, &app, &err);
+	if (is_app < 0 || (!is_app && cli_run_before_create(ctx, o.image, &err) < 0)) {
+		volt_appliance_info_free(&app.info);
 		free_opts(&o);
 		return cli_fail(&err);
 	}
@@ -338,6 +405,7 @@ int cmd_create(struct volt_cli *cli, int argc, char **argv)
 	o.in_txn = record_supervision;
 	o.in_txn_arg = &rec;
 	r = volt_ctr_create(ctx, &o, id, &err);
+	volt_appliance_info_free(&app.info);
 	free_opts(&o);
 	if (r < 0 || cli_run_after_create(id, &err) < 0)
 		return cli_fail(&err);
@@ -387,7 +455,10 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 		}
 	}
 	volt_trace("run: context");
-	if (cli_run_before_create(ctx, o.image, &err) < 0) {
+	struct vm_app app;
+	int is_app = vm_appliance(ctx, &o, &app, &err);
+	if (is_app < 0 || (!is_app && cli_run_before_create(ctx, o.image, &err) < 0)) {
+		volt_appliance_info_free(&app.info);
 		volt_early_userns_abort(&early);
 		free_opts(&o);
 		return cli_fail(&err);
@@ -396,6 +467,7 @@ int cmd_run(struct volt_cli *cli, int argc, char **argv)
 	o.in_txn = record_supervision;
 	o.in_txn_arg = &rec;
 	r = volt_ctr_create(ctx, &o, id, &err);
+	volt_appliance_info_free(&app.info);
 	if (r < 0 || cli_run_after_create(id, &err) < 0 || volt_ctr_load(ctx, id, &row, &err) != 0) {
 		volt_early_userns_abort(&early);
 		free_opts(&o);

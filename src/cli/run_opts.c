@@ -246,7 +246,7 @@ static int run_pull(struct volt_ctx *ctx, const char *image, struct volt_err *er
 }
 
 /* in_store - the image by name as given or as its normalised reference */
-static int in_store(struct volt_ctx *ctx, const char *image, struct volt_err *err)
+int cli_image_in_store(struct volt_ctx *ctx, const char *image, struct volt_err *err)
 {
 	struct volt_db *db = volt_ctx_db(ctx, err);
 	struct volt_image_row img;
@@ -276,7 +276,7 @@ int cli_run_before_create(struct volt_ctx *ctx, const char *image, struct volt_e
 		return 0;
 	if (!strcmp(run_extra.pull, "always"))
 		return run_pull(ctx, image, err);
-	int r = in_store(ctx, image, err);
+	int r = cli_image_in_store(ctx, image, err);
 	if (r == 0)
 		return volt_err_said(err, ENOENT, "image %s: not in the store (--pull never)", image);
 	return r < 0 ? -1 : 0;

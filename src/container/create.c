@@ -53,6 +53,14 @@ static char **json_strv(json_t *a)
 	return v;
 }
 
+static json_t *strv_to_json(char **v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; v && v[i]; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
 static int add_env(char ***env, const char *e, struct volt_err *err)
 {
 	if (!strchr(e, '=')) {
@@ -142,6 +150,48 @@ static int add_mount(struct volt_ctx *ctx, struct volt_spec *s, const char *arg,
 	return 0;
 }
 
+/* vm_strategy - how a microVM's root is given (initramfs or disk) and
+ * whether a disk VM's writes are kept. auto: an initramfs unless the
+ * image's unpacked size is more than half the guest's memory (the
+ * initramfs is unpacked into RAM, and the workload needs the rest); a file-
+ * list appliance is what it was built as. */
+static int vm_strategy(const struct volt_create_opts *o, const struct volt_image_row *img, struct volt_spec *s,
+		       struct volt_err *err)
+{
+	const char *want = o->vm_strategy ? o->vm_strategy : "auto";
+	unsigned mem = o->vm_mem_mib ? o->vm_mem_mib : VOLT_VM_MEM_MIB_DEFAULT;
+	if (strcmp(want, "auto") && strcmp(want, "initramfs") && strcmp(want, "disk"))
+		return volt_err_said(err, EINVAL, "--vm-strategy %s: initramfs, disk or auto", want);
+	if (o->vm_appliance) {
+		if (strcmp(want, "auto") && strcmp(want, o->vm_appliance->strategy))
+			return volt_err_said(
+				err, EINVAL,
+				"--vm-strategy %s: appliance %s was built as %s (rebuild it: volt appliance "
+				"build --from-files FLEDGE --strategy %s)",
+				want, o->image, o->vm_appliance->strategy, want);
+		s->vm.strategy = strdup(o->vm_appliance->strategy);
+		s->vm.strategy_why = volt_path("appliance %s was built as %s", o->image, o->vm_appliance->strategy);
+	} else if (strcmp(want, "auto")) {
+		s->vm.strategy = strdup(want);
+		s->vm.strategy_why = volt_path("--vm-strategy %s", want);
+	} else {
+		long long half = (long long)mem << 19; /* MiB/2 in bytes */
+		bool disk = img->size > half;
+		s->vm.strategy = strdup(disk ? "disk" : "initramfs");
+		s->vm.strategy_why = volt_path("auto: the image's %lld MiB %s half the guest's %u MiB", img->size >> 20,
+					       disk ? "exceed" : "fit in", mem);
+		if (disk) /* once, at create: the record keeps the choice */
+			volt_warn("microVM %s: the disk strategy (%s)", s->name, s->vm.strategy_why);
+	}
+	bool is_disk = !strcmp(s->vm.strategy, "disk");
+	if (o->vm_ephemeral == 0 && !is_disk)
+		return volt_err_said(err, EINVAL,
+				     "--ephemeral=false: an initramfs microVM has no disk to keep (--vm-strategy disk "
+				     "has one)");
+	s->vm.keep = o->vm_ephemeral == 0;
+	return 0;
+}
+
 static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o, const struct volt_image_row *img,
 		      struct volt_spec *s, struct volt_err *err)
 {
@@ -162,15 +212,27 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o, co
 	}
 	s->image_id = strdup(img->id);
 	s->image_name = o->image ? strdup(o->image) : NULL;
-	s->lower = volt_image_checkout_path(ctx, img->id);
-	/* a microVM's appliance is built from the checkout (vm/appliance.c) */
-	if (volt_cas_lower(ctx, o->vm ? "checkout" : o->rootfs_lower, img->id, &s->lower, err) < 0)
-		goto out;
+	if (o->vm_appliance) {
+		/* no tree: the appliance is what boots (a file for lower: a
+		 * user's name is looked up in no host file, vm_exec.c) */
+		s->lower = strdup(o->vm_appliance->path);
+		s->vm.appliance = strdup(o->vm_appliance->key);
+	} else {
+		s->lower = volt_image_checkout_path(ctx, img->id);
+		/* a microVM's appliance is built from the checkout (vm/appliance.c) */
+		if (volt_cas_lower(ctx, o->vm ? "checkout" : o->rootfs_lower, img->id, &s->lower, err) < 0)
+			goto out;
+	}
 	if (o->vm) {
 		s->vm.kernel = o->vm_kernel ? strdup(o->vm_kernel) : NULL;
+		/* a file-list appliance holds the modules of the kernel it was built for */
+		if (!s->vm.kernel && o->vm_appliance)
+			s->vm.kernel = strdup(o->vm_appliance->kernel);
 		s->vm.accel = o->vm_accel ? strdup(o->vm_accel) : NULL;
 		s->vm.cpus = o->vm_cpus;
 		s->vm.mem_mib = o->vm_mem_mib;
+		if (vm_strategy(o, img, s, err) < 0)
+			goto out;
 	}
 
 	/* command: Entrypoint + Cmd, as docker combines them */
@@ -344,10 +406,21 @@ int volt_ctr_create(struct volt_ctx *ctx, const struct volt_create_opts *o, char
 	if (!db)
 		return -1;
 	volt_trace("create: database open");
-	/* a missing image is pulled (image/pull_hook.c) */
-	r = volt_image_find_or_pull(ctx, db, o->image, &img, err);
-	if (r < 0)
+	/* a missing image is pulled (image/pull_hook.c); a file-list
+	 * appliance has none: its entrypoint and env stand for the config */
+	if (o->vm_appliance) {
+		memset(&img, 0, sizeof(img));
+		json_auto_t *cfg =
+			json_pack("{s:{s:o,s:o}}", "config", "Cmd", strv_to_json(o->vm_appliance->entrypoint), "Env",
+				  strv_to_json(o->vm_appliance->env));
+		img.config = cfg ? json_dumps(cfg, JSON_COMPACT) : NULL;
+		if (!img.config) {
+			volt_image_row_free(&img);
+			return volt_err_set(err, ENOMEM, "create");
+		}
+	} else if ((r = volt_image_find_or_pull(ctx, db, o->image, &img, err)) < 0) {
 		return -1;
+	}
 	volt_trace("create: image found");
 	if (build_spec(ctx, o, &img, &spec, err) < 0)
 		goto out;

@@ -10,6 +10,19 @@
 
 struct volt_idmap;
 
+/* A file-list appliance as volt_ctr_create takes it (vm/ is not below
+ * container/: the CLI copies these from its record). */
+struct volt_vm_appliance_ref {
+	const char *key;      /* the digest its files are kept under */
+	const char *path;     /* its initramfs */
+	const char *strategy; /* initramfs | disk, as built */
+	const char *kernel;   /* the kernel version it was built for */
+	char **entrypoint, **env;
+};
+
+/* The guest's memory when --memory is not given (vm/qemu_argv.c's default). */
+#define VOLT_VM_MEM_MIB_DEFAULT 256
+
 struct volt_create_opts {
 	const char *image;
 	char **command; /* after the image, may be NULL */
@@ -43,6 +56,12 @@ struct volt_create_opts {
 	bool vm;
 	const char *vm_kernel, *vm_accel;
 	unsigned vm_cpus, vm_mem_mib;
+	const char *vm_strategy; /* --vm-strategy initramfs|disk|auto; NULL: auto */
+	int vm_ephemeral;	 /* --ephemeral[=BOOL]: 1 or 0; -1: not given (ephemeral) */
+	/* run/create --vm NAME of an appliance built from a file list (the CLI
+	 * found it, vm/appliance.h): no image; its entrypoint is the image's
+	 * Cmd would be (replaced by a command given), its env the image's */
+	const struct volt_vm_appliance_ref *vm_appliance;
 	/* more to write in the container row's transaction (the caller's
 	 * supervision record): both or neither; NULL: nothing. A hook, so that
 	 * container/ need not know supervise/, a layer above it. */

@@ -46,6 +46,9 @@ void volt_spec_free(struct volt_spec *s)
 	volt_strv_free(s->cap_drop);
 	free(s->vm.kernel);
 	free(s->vm.accel);
+	free(s->vm.strategy);
+	free(s->vm.strategy_why);
+	free(s->vm.appliance);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -126,10 +129,13 @@ char *volt_spec_to_json(const struct volt_spec *s)
 			    json_pack("{s:s,s:s,s:o,s:o,s:b}", "seccomp", S(s->seccomp), "landlock", S(s->landlock),
 				      "cap_add", strv_json(s->cap_add), "cap_drop", strv_json(s->cap_drop),
 				      "seccomp_audit", s->seccomp_audit));
-	if (s->vm.kernel || s->vm.accel || s->vm.cpus || s->vm.mem_mib)
+	if (s->vm.kernel || s->vm.accel || s->vm.cpus || s->vm.mem_mib || s->vm.strategy || s->vm.appliance)
 		json_object_set_new(o, "vm",
-				    json_pack("{s:s,s:s,s:I,s:I}", "kernel", S(s->vm.kernel), "accel", S(s->vm.accel),
-					      "cpus", (json_int_t)s->vm.cpus, "memory_mib", (json_int_t)s->vm.mem_mib));
+				    json_pack("{s:s,s:s,s:I,s:I,s:s,s:s,s:b,s:s}", "kernel", S(s->vm.kernel), "accel",
+					      S(s->vm.accel), "cpus", (json_int_t)s->vm.cpus, "memory_mib",
+					      (json_int_t)s->vm.mem_mib, "strategy", S(s->vm.strategy), "strategy_why",
+					      S(s->vm.strategy_why), "keep", s->vm.keep, "appliance",
+					      S(s->vm.appliance)));
 	out = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return out;
@@ -233,6 +239,10 @@ int volt_spec_from_json(struct volt_spec *s, const char *text, struct volt_err *
 	s->vm.accel = jstr(vmo, "accel");
 	s->vm.cpus = (unsigned)json_integer_value(json_object_get(vmo, "cpus"));
 	s->vm.mem_mib = (unsigned)json_integer_value(json_object_get(vmo, "memory_mib"));
+	s->vm.strategy = jstr(vmo, "strategy");
+	s->vm.strategy_why = jstr(vmo, "strategy_why");
+	s->vm.keep = json_is_true(json_object_get(vmo, "keep"));
+	s->vm.appliance = jstr(vmo, "appliance");
 	im = json_object_get(o, "idmap");
 	s->idmap.full = json_is_true(json_object_get(im, "full"));
 	s->idmap.keep_id = json_is_true(json_object_get(im, "keep_id"));

@@ -56,10 +56,14 @@ struct volt_spec {
 	bool seccomp_audit; /* allow and record what the profile would block */
 	/* a microVM's (a record of kind vm, src/vm/): unset for a container */
 	struct {
-		char *kernel;	  /* PATH or VERSION as given, or NULL: the default */
-		char *accel;	  /* auto | kvm | tcg, or NULL: auto */
-		unsigned cpus;	  /* 0: 1 */
-		unsigned mem_mib; /* 0: the default */
+		char *kernel;	    /* PATH or VERSION as given, or NULL: the default */
+		char *accel;	    /* auto | kvm | tcg, or NULL: auto */
+		unsigned cpus;	    /* 0: 1 */
+		unsigned mem_mib;   /* 0: the default */
+		char *strategy;	    /* initramfs | disk, resolved at create (--vm-strategy) */
+		char *strategy_why; /* why that one: shown in inspect's VM section */
+		bool keep;	    /* --ephemeral=false: a disk VM's writes kept until rm */
+		char *appliance;    /* run --vm NAME of a file-list appliance: its key; NULL: the image's */
 	} vm;
 };
 

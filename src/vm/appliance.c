@@ -47,15 +47,6 @@ int appliance_agent_digest(const char *init, char hex[VOLT_SHA256_HEX], struct v
 	return 0;
 }
 
-static long long on_disk(const char *path)
-{
-	struct stat st;
-	if (!path || stat(path, &st) < 0)
-		return 0;
-	/* a disk image is sparse: what it takes, not its length */
-	return S_ISREG(st.st_mode) && st.st_blocks * 512 < st.st_size ? st.st_blocks * 512 : st.st_size;
-}
-
 bool appliance_found(const char *dir, const char *key, bool disk, struct volt_appliance *out)
 {
 	struct stat st;
@@ -66,7 +57,7 @@ bool appliance_found(const char *dir, const char *key, bool disk, struct volt_ap
 	if (stat(out->path, &st) < 0 || (disk && stat(out->disk, &st) < 0))
 		return false;
 	out->cached = true;
-	out->size = on_disk(out->path) + on_disk(out->disk);
+	out->size = appliance_on_disk(out->path) + appliance_on_disk(out->disk);
 	return true;
 }
 
@@ -104,7 +95,7 @@ int appliance_keep(const char *dir, json_t *m, const char *tmp_initrd, const cha
 			unlink(tmp_disk);
 		return -1;
 	}
-	out->size = on_disk(out->path) + on_disk(out->disk);
+	out->size = appliance_on_disk(out->path) + appliance_on_disk(out->disk);
 	return 0;
 }
 
@@ -190,34 +181,15 @@ out:
 
 /* build_in_userns - as root of the store's user namespace, where every
  * owner in the tree is someone and every file readable */
+static int fill_tree(struct archive *a, void *arg, struct volt_err *err)
+{
+	return copy_tree(a, arg, err);
+}
+
 static int build_in_userns(void *arg, struct volt_err *err)
 {
 	struct build_job *j = arg;
-	struct archive *a = archive_write_new();
-	int r = -1;
-	if (!a)
-		return volt_err_set(err, ENOMEM, "appliance");
-	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK || archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, j->out) != ARCHIVE_OK) {
-		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "appliance: write %s: %s", j->out,
-			     archive_error_string(a));
-		goto out;
-	}
-	/* the image first, then what volt adds over it: a later entry of the
-	 * same name replaces an earlier one when the kernel unpacks */
-	if (copy_tree(a, j->tree, err) < 0)
-		goto out;
-	if (volt_initramfs_agent(a, j->init, j->k, err) < 0)
-		goto out;
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "appliance: write %s: %s", j->out,
-			     archive_error_string(a));
-		goto out;
-	}
-	r = 0;
-out:
-	archive_write_free(a);
-	return r;
+	return volt_initramfs_write(j->out, VOLT_INITRAMFS_ZSTD, j->init, j->k, fill_tree, (void *)j->tree, err);
 }
 
 int volt_appliance_build(struct volt_ctx *ctx, const char *image_id, const struct volt_kernel *k, const char *init,
@@ -270,106 +242,6 @@ int volt_appliance_build_image(struct volt_ctx *ctx, const char *image_id, const
 	return appliance_keep(dir, m, tmp, tmp_disk, out, err);
 }
 
-void volt_appliance_info_free(struct volt_appliance_info *a)
-{
-	free(a->image);
-	free(a->name);
-	free(a->kernel);
-	free(a->strategy);
-	free(a->path);
-	free(a->disk);
-	volt_strv_free(a->entrypoint);
-	volt_strv_free(a->env);
-	memset(a, 0, sizeof(*a));
-}
-
-void volt_appliances_free(struct volt_appliance_info *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		volt_appliance_info_free(&v[i]);
-	free(v);
-}
-
-static char **strv_of(json_t *a)
-{
-	char **v = NULL;
-	size_t i;
-	json_t *s;
-	json_array_foreach(a, i, s) {
-		if (json_is_string(s) && volt_strv_push(&v, json_string_value(s)) < 0)
-			break;
-	}
-	return v;
-}
-
-/* read_info - the appliance of key, from its .json; false when either
- * file is missing or the record is not one of ours */
-static bool read_info(const char *dir, const char *key, struct volt_appliance_info *a)
-{
-	cleanup_free char *meta = volt_path("%s/%s.json", dir, key);
-	cleanup_free char *path = volt_path("%s/%s.cpio.zst", dir, key);
-	struct stat st;
-	json_error_t je;
-	if (stat(path, &st) < 0)
-		return false;
-	json_auto_t *m = json_load_file(meta, 0, &je);
-	const char *img = json_string_value(json_object_get(m, "Image"));
-	const char *name = json_string_value(json_object_get(m, "Name"));
-	const char *ker = json_string_value(json_object_get(m, "Kernel"));
-	const char *strategy = json_string_value(json_object_get(m, "Strategy"));
-	if ((!img && !name) || !ker)
-		return false;
-	bool disk = strategy && !strcmp(strategy, "disk");
-	cleanup_free char *ext4 = disk ? volt_path("%s/%s.ext4", dir, key) : NULL;
-	if (disk && stat(ext4, &st) < 0)
-		return false;
-	memset(a, 0, sizeof(*a));
-	snprintf(a->key, sizeof(a->key), "%s", key);
-	a->image = img ? strdup(img) : NULL;
-	a->name = name ? strdup(name) : NULL;
-	a->kernel = strdup(ker);
-	a->strategy = strdup(disk ? "disk" : "initramfs");
-	a->size = on_disk(path) + on_disk(ext4);
-	a->path = volt_steal_ptr(&path);
-	a->disk = volt_steal_ptr(&ext4);
-	a->entrypoint = strv_of(json_object_get(m, "Entrypoint"));
-	a->env = strv_of(json_object_get(m, "Env"));
-	a->created = json_integer_value(json_object_get(m, "Created"));
-	return true;
-}
-
-int volt_appliance_list(struct volt_ctx *ctx, struct volt_appliance_info **out, size_t *n, struct volt_err *err)
-{
-	cleanup_free char *dir = volt_path("%s/appliances", ctx->root);
-	cleanup_dir DIR *d = opendir(dir);
-	struct volt_appliance_info *v = NULL;
-	struct dirent *de;
-	size_t nv = 0;
-	if (!d && errno != ENOENT)
-		return volt_err_sys(err, "open %s", dir);
-	while (d && (de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		if (len != 64 + 9 || strcmp(de->d_name + 64, ".cpio.zst"))
-			continue;
-		char key[65];
-		memcpy(key, de->d_name, 64);
-		key[64] = '\0';
-		struct volt_appliance_info a;
-		if (!volt_sha256_is_hex(key) || !read_info(dir, key, &a))
-			continue;
-		struct volt_appliance_info *nvv = realloc(v, (nv + 1) * sizeof(*v));
-		if (!nvv) {
-			volt_appliances_free(v, nv);
-			return volt_err_set(err, ENOMEM, "list appliances");
-		}
-		v = nvv;
-		v[nv++] = a;
-	}
-	*out = v;
-	*n = nv;
-	return 0;
-}
-
 /* remove_files - the appliance's two files (the image first: a listing
  * never shows one without its record) */
 static int remove_files(const char *dir, const char *key, struct volt_err *err)
@@ -384,69 +256,6 @@ static int remove_files(const char *dir, const char *key, struct volt_err *err)
 	if (unlink(meta) < 0 && errno != ENOENT)
 		return volt_err_sys(err, "remove %s", meta);
 	return 0;
-}
-
-/* by_key - the one appliance of v whose key starts with prefix; -1 with
- * err set when none or several */
-static int by_key(struct volt_appliance_info *v, size_t n, const char *prefix, size_t *at, struct volt_err *err)
-{
-	size_t hits = 0, plen = strlen(prefix);
-	if (plen < 4 || plen > 64 || strspn(prefix, "0123456789abcdef") != plen)
-		return volt_err_said(err, ENOENT,
-				     "appliance %s: no appliance of that name (or give 4 hex digits of a key)", prefix);
-	for (size_t i = 0; i < n; i++)
-		if (!strncmp(v[i].key, prefix, plen)) {
-			hits++;
-			*at = i;
-		}
-	if (hits != 1)
-		return volt_err_said(
-			err, hits ? EEXIST : ENOENT,
-			hits ? "appliance %s: more than one key starts so" : "appliance %s: no such appliance", prefix);
-	return 0;
-}
-
-/* newest_named - the index of the newest appliance of name in v */
-static bool newest_named(struct volt_appliance_info *v, size_t n, const char *name, size_t *at)
-{
-	bool found = false;
-	for (size_t i = 0; i < n; i++)
-		if (v[i].name && !strcmp(v[i].name, name) && (!found || v[i].created > v[*at].created)) {
-			*at = i;
-			found = true;
-		}
-	return found;
-}
-
-/* find_in - by name, else by key */
-static int find_in(struct volt_ctx *ctx, const char *what, bool names_only, struct volt_appliance_info *out,
-		   struct volt_err *err)
-{
-	struct volt_appliance_info *v;
-	size_t n, at = 0;
-	if (volt_appliance_list(ctx, &v, &n, err) < 0)
-		return -1;
-	int r = 0;
-	if (!newest_named(v, n, what, &at))
-		r = names_only ? volt_err_said(err, ENOENT, "appliance %s: no appliance of that name", what) :
-				 by_key(v, n, what, &at, err);
-	if (r == 0) {
-		*out = v[at];
-		memset(&v[at], 0, sizeof(v[at]));
-	}
-	volt_appliances_free(v, n);
-	return r;
-}
-
-int volt_appliance_find_named(struct volt_ctx *ctx, const char *name, struct volt_appliance_info *out,
-			      struct volt_err *err)
-{
-	return find_in(ctx, name, true, out, err);
-}
-
-int volt_appliance_find(struct volt_ctx *ctx, const char *what, struct volt_appliance_info *out, struct volt_err *err)
-{
-	return find_in(ctx, what, false, out, err);
 }
 
 int volt_appliance_inspect(struct volt_ctx *ctx, const char *what, char **json, struct volt_err *err)
@@ -486,13 +295,36 @@ int volt_appliance_remove(struct volt_ctx *ctx, const char *what, char key_out[6
 	return remove_files(dir, key_out, err);
 }
 
+struct booted_by {
+	const char *key;
+	bool found;
+};
+
+static int boots_key(const struct volt_ctr_row *c, void *arg)
+{
+	struct booted_by *b = arg;
+	json_error_t je;
+	json_auto_t *spec = c->kind == VOLT_KIND_VM && c->spec ? json_loads(c->spec, 0, &je) : NULL;
+	const char *k = json_string_value(json_object_get(json_object_get(spec, "vm"), "appliance"));
+	if (k && !strcmp(k, b->key))
+		b->found = true;
+	return 0;
+}
+
 /* unused - an appliance gc may remove: its image is gone, or it is a
- * file list's that a newer build of its name replaced */
+ * file list's that a newer build of its name replaced and no microVM's
+ * record boots (run/create --vm NAME keeps the key it found) */
 static int unused(struct volt_db *db, struct volt_appliance_info *v, size_t n, size_t i, struct volt_err *err)
 {
 	size_t at;
-	if (v[i].name)
-		return newest_named(v, n, v[i].name, &at) && at != i;
+	if (v[i].name) {
+		if (!appliance_newest_named(v, n, v[i].name, &at) || at == i)
+			return 0;
+		struct booted_by b = {.key = v[i].key};
+		if (volt_db_ctr_list(db, boots_key, &b, err) < 0)
+			return -1;
+		return !b.found;
+	}
 	struct volt_image_row img;
 	int f = volt_db_image_find(db, v[i].image, &img, err);
 	if (f == 0)

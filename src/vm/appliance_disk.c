@@ -3,7 +3,6 @@
  * files have their owners), and the small initramfs that boots it (the
  * agent and the kernel's guest modules: volt-init mounts the disk as the
  * root when the kernel command line says volt_root=). */
-#include <archive.h>
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -19,27 +18,7 @@
 
 int appliance_tiny_initrd(const char *out, const char *init, const struct volt_kernel *k, struct volt_err *err)
 {
-	struct archive *a = archive_write_new();
-	int r = -1;
-	if (!a)
-		return volt_err_set(err, ENOMEM, "appliance");
-	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK || archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, out) != ARCHIVE_OK) {
-		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "appliance: write %s: %s", out,
-			     archive_error_string(a));
-		goto done;
-	}
-	if (volt_initramfs_agent(a, init, k, err) < 0)
-		goto done;
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "appliance: write %s: %s", out,
-			     archive_error_string(a));
-		goto done;
-	}
-	r = 0;
-done:
-	archive_write_free(a);
-	return r;
+	return volt_initramfs_write(out, VOLT_INITRAMFS_ZSTD, init, k, NULL, NULL, err);
 }
 
 /* What the tree holds, for the file system's size (nftw has no argument). */

@@ -239,37 +239,22 @@ static int cpio_entry(struct archive *a, const struct entry *x, struct volt_err 
 	return 0;
 }
 
+/* fill_files - a scratch /tmp (as any system has) and the listed entries */
+static int fill_files(struct archive *a, void *arg, struct volt_err *err)
+{
+	const struct entries *e = arg;
+	if (volt_initramfs_entry(a, "tmp", S_IFDIR | 01777, 0, NULL, 0) < 0)
+		return volt_err_set(err, 0, "appliance: %s", archive_error_string(a));
+	for (size_t i = 0; i < e->n; i++)
+		if (cpio_entry(a, &e->v[i], err) < 0)
+			return -1;
+	return 0;
+}
+
 static int write_initramfs(const struct entries *e, const char *out, const char *init, const struct volt_kernel *k,
 			   struct volt_err *err)
 {
-	struct archive *a = archive_write_new();
-	int r = -1;
-	if (!a)
-		return volt_err_set(err, ENOMEM, "appliance");
-	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK || archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, out) != ARCHIVE_OK) {
-		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "appliance: write %s: %s", out,
-			     archive_error_string(a));
-		goto done;
-	}
-	/* a scratch directory for the workload, as any system has */
-	if (volt_initramfs_entry(a, "tmp", S_IFDIR | 01777, 0, NULL, 0) < 0) {
-		volt_err_set(err, 0, "appliance: %s", archive_error_string(a));
-		goto done;
-	}
-	for (size_t i = 0; i < e->n; i++)
-		if (cpio_entry(a, &e->v[i], err) < 0)
-			goto done;
-	if (volt_initramfs_agent(a, init, k, err) < 0)
-		goto done;
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		volt_err_set(err, 0, "appliance: write %s: %s", out, archive_error_string(a));
-		goto done;
-	}
-	r = 0;
-done:
-	archive_write_free(a);
-	return r;
+	return volt_initramfs_write(out, VOLT_INITRAMFS_ZSTD, init, k, fill_files, (void *)e, err);
 }
 
 /* copy_file - src to a new file dst with mode */

@@ -16,6 +16,13 @@
 /* appliance_agent_digest - sha256 of volt-init's bytes (its identity in a key) */
 int appliance_agent_digest(const char *init, char hex[VOLT_SHA256_HEX], struct volt_err *err);
 
+/* appliance_on_disk - the bytes a file takes (a sparse disk's blocks), 0
+ * when path is NULL or missing */
+long long appliance_on_disk(const char *path);
+
+/* appliance_newest_named - the index of the newest appliance of name in v */
+bool appliance_newest_named(struct volt_appliance_info *v, size_t n, const char *name, size_t *at);
+
 /* appliance_found - out is filled with the paths of key in dir; true when
  * the appliance is there whole (nothing to build) */
 bool appliance_found(const char *dir, const char *key, bool disk, struct volt_appliance *out);

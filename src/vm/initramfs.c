@@ -99,3 +99,30 @@ int volt_initramfs_agent(struct archive *a, const char *init, const struct volt_
 		return volt_err_prefix(err, "the agent");
 	return add_modules(a, k, err);
 }
+
+int volt_initramfs_write(const char *out, unsigned flags, const char *init, const struct volt_kernel *k,
+			 volt_initramfs_fill fill, void *arg, struct volt_err *err)
+{
+	struct archive *a = archive_write_new();
+	int r = -1;
+	if (!a)
+		return volt_err_set(err, ENOMEM, "initramfs %s", out);
+	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK ||
+	    ((flags & VOLT_INITRAMFS_ZSTD) && archive_write_add_filter_zstd(a) != ARCHIVE_OK) ||
+	    archive_write_open_filename(a, out) != ARCHIVE_OK) {
+		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "write initramfs %s: %s", out,
+			     archive_error_string(a));
+		goto done;
+	}
+	if ((fill && fill(a, arg, err) < 0) || volt_initramfs_agent(a, init, k, err) < 0)
+		goto done;
+	if (archive_write_close(a) != ARCHIVE_OK) {
+		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "write initramfs %s: %s", out,
+			     archive_error_string(a));
+		goto done;
+	}
+	r = 0;
+done:
+	archive_write_free(a);
+	return r;
+}

@@ -1,6 +1,5 @@
 #include "vm/probe.h"
 
-#include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,26 +24,7 @@ extern char **environ;
 
 int volt_vm_probe_initrd(const char *init, const struct volt_kernel *k, const char *out, struct volt_err *err)
 {
-	struct archive *a = archive_write_new();
-	if (!a)
-		return volt_err_set(err, ENOMEM, "initramfs %s", out);
-	int r = -1;
-	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK || archive_write_open_filename(a, out) != ARCHIVE_OK) {
-		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "write initramfs %s: %s", out,
-			     archive_error_string(a));
-		goto done;
-	}
-	if (volt_initramfs_agent(a, init, k, err) < 0)
-		goto done;
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		volt_err_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "write initramfs %s: %s", out,
-			     archive_error_string(a));
-		goto done;
-	}
-	r = 0;
-done:
-	archive_write_free(a);
-	return r;
+	return volt_initramfs_write(out, 0, init, k, NULL, NULL, err);
 }
 
 static long long now_ms(void)

@@ -171,7 +171,10 @@ char **volt_qemu_argv(const struct volt_qemu_config *c)
 		 * appliance stays as built; volt-init mounts it (volt_root=) */
 		cleanup_free char *file = volt_qemu_opt_escape(c->disk);
 		add(&b, "-drive");
-		addf(&b, "file=%s,format=raw,if=none,id=root,snapshot=on", file);
+		if (c->disk_keep) /* the overlay takes the writes; its base stays as built */
+			addf(&b, "file=%s,format=qcow2,if=none,id=root", file);
+		else
+			addf(&b, "file=%s,format=raw,if=none,id=root,snapshot=on", file);
 		add(&b, "-device");
 		add(&b, "virtio-blk-device,drive=root");
 	}

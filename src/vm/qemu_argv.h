@@ -34,6 +34,7 @@ struct volt_qemu_config {
 	const char *kernel;
 	const char *initrd;   /* NULL: none */
 	const char *disk;     /* the root of a disk appliance (raw ext4) as /dev/vda, writes discarded; or NULL */
+	bool disk_keep;	      /* disk is the VM's own qcow2 overlay over it: writes kept (--ephemeral=false) */
 	const char *append;   /* added to the kernel command line, or NULL */
 	long tsc_khz;	      /* TCG: tsc_early_khz= (0: not set) */
 	int console_fd;	      /* the serial console: a socket, or -1 for stdio */

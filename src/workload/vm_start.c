@@ -29,17 +29,43 @@ static const char *host_boot(void)
 	return b && *b ? b : "/boot";
 }
 
-/* ensure_appliance - the appliance's path: found by its key, or built by
- * volt-image (which has the archive library) */
-static int ensure_appliance(struct vmmon *m, const struct volt_kernel *k, const char *init, char **path,
+/* the spec's strategy: disk, or (specs from before it) initramfs */
+static bool spec_disk(const struct vmmon *m)
+{
+	return m->spec.vm.strategy && !strcmp(m->spec.vm.strategy, "disk");
+}
+
+/* disk_path - a disk appliance's root beside its initramfs (<key>.ext4) */
+static char *disk_path(const char *initrd)
+{
+	size_t n = strlen(initrd), sfx = strlen(".cpio.zst");
+	return n > sfx ? volt_path("%.*s.ext4", (int)(n - sfx), initrd) : NULL;
+}
+
+/* ensure_appliance - the appliance's path (and a disk appliance's root in
+ * *disk): a file-list appliance's by its key from the spec, an image's
+ * found by its key, or built by volt-image (which has the archive library) */
+static int ensure_appliance(struct vmmon *m, const struct volt_kernel *k, const char *init, char **path, char **disk,
 			    struct volt_err *err)
 {
 	char key[65];
 	struct stat st;
-	if (volt_appliance_key(m->spec.image_id, k, init, false, key, NULL, NULL, err) < 0)
+	bool want_disk = spec_disk(m);
+	if (m->spec.vm.appliance) {
+		*path = volt_appliance_path(m->ctx->root, m->spec.vm.appliance);
+		*disk = want_disk ? disk_path(*path) : NULL;
+		if (stat(*path, &st) < 0 || (want_disk && (!*disk || stat(*disk, &st) < 0)))
+			return volt_err_said(err, ENOENT,
+					     "appliance %s (%.12s) is gone: build it again (volt appliance build "
+					     "--from-files) and create the microVM again",
+					     m->spec.image_name ? m->spec.image_name : "", m->spec.vm.appliance);
+		return 0;
+	}
+	if (volt_appliance_key(m->spec.image_id, k, init, want_disk, key, NULL, NULL, err) < 0)
 		return -1;
 	*path = volt_appliance_path(m->ctx->root, key);
-	if (stat(*path, &st) == 0)
+	*disk = want_disk ? disk_path(*path) : NULL;
+	if (stat(*path, &st) == 0 && (!want_disk || stat(*disk, &st) == 0))
 		return 0;
 	cleanup_free char *helper = volt_ctx_helper(m->ctx, "volt-image");
 	if (!helper)
@@ -53,14 +79,44 @@ static int ensure_appliance(struct vmmon *m, const struct volt_kernel *k, const 
 			      "build",
 			      "--kernel",
 			      k->origin == VOLT_KERNEL_PATH ? k->image : k->version,
+			      "--strategy",
+			      want_disk ? "disk" : "initramfs",
 			      m->spec.image_id,
 			      NULL};
 	cleanup_free char *out = NULL;
 	struct volt_prog p = {.argv = argv, .out = &out, .out_max = 4096, .timeout_ms = 600000};
 	if (volt_prog_run(&p, err) < 0)
 		return volt_err_prefix(err, "build the microVM's appliance");
-	if (stat(*path, &st) < 0)
+	if (stat(*path, &st) < 0 || (want_disk && stat(*disk, &st) < 0))
 		return volt_err_sys(err, "the appliance %s", *path);
+	return 0;
+}
+
+/* keep_overlay - --ephemeral=false: the VM's own writable layer over the
+ * appliance's root (a qcow2 whose backing file is the raw ext4), made once
+ * in the workload's directory and kept across stop and start until rm;
+ * *disk becomes it */
+static int keep_overlay(struct vmmon *m, char **disk, struct volt_err *err)
+{
+	cleanup_free char *ov = volt_path("%s/disk.qcow2", m->dir);
+	if (access(ov, F_OK) == 0) {
+		free(*disk);
+		*disk = volt_steal_ptr(&ov);
+		return 0;
+	}
+	cleanup_free char *qemu_img = volt_prog_find("qemu-img");
+	if (!qemu_img)
+		return volt_err_said(err, ENOENT, "--ephemeral=false needs qemu-img (Debian/Ubuntu: qemu-utils)");
+	cleanup_free char *tmp = volt_path("%s/.disk.qcow2.tmp", m->dir);
+	unlink(tmp);
+	char *const argv[] = {qemu_img, "create", "-q", "-f", "qcow2", "-F", "raw", "-b", *disk, tmp, NULL};
+	struct volt_prog p = {.argv = argv, .timeout_ms = 60000};
+	if (volt_prog_run(&p, err) < 0)
+		return volt_err_prefix(err, "the microVM's disk");
+	if (rename(tmp, ov) < 0)
+		return volt_err_sys(err, "keep %s", ov);
+	free(*disk);
+	*disk = volt_steal_ptr(&ov);
 	return 0;
 }
 
@@ -147,7 +203,7 @@ int vm_start_qemu(struct vmmon *m, struct volt_err *err)
 	enum volt_accel want = VOLT_ACCEL_AUTO, accel;
 	char why[512];
 	cleanup_free char *init = volt_ctx_helper(m->ctx, "volt-init");
-	cleanup_free char *initrd = NULL, *conp = NULL, *append = NULL, *choice = NULL;
+	cleanup_free char *initrd = NULL, *disk = NULL, *conp = NULL, *append = NULL, *choice = NULL;
 	cleanup_strv char **argv = NULL;
 	int ap[2] = {-1, -1}, cp[2] = {-1, -1};
 	int r = -1;
@@ -163,7 +219,8 @@ int vm_start_qemu(struct vmmon *m, struct volt_err *err)
 	    volt_engine_find(&eng, m->ctx->runroot, err) < 0 ||
 	    volt_accel_choose(&eng, want, m->ctx->runroot, &accel, why, sizeof(why), err) < 0 ||
 	    volt_kernel_find(m->ctx->root, host_boot(), m->spec.vm.kernel, &k, err) < 0 ||
-	    ensure_appliance(m, &k, init, &initrd, err) < 0)
+	    ensure_appliance(m, &k, init, &initrd, &disk, err) < 0 ||
+	    (disk && m->spec.vm.keep && keep_overlay(m, &disk, err) < 0))
 		goto out;
 	if (want == VOLT_ACCEL_AUTO && accel == VOLT_ACCEL_TCG && m->attach && access(choice, F_OK) != 0) {
 		struct volt_err ignored;
@@ -196,6 +253,8 @@ int vm_start_qemu(struct vmmon *m, struct volt_err *err)
 		.mem_mib = m->spec.vm.mem_mib,
 		.kernel = k.image,
 		.initrd = initrd,
+		.disk = disk,
+		.disk_keep = disk && m->spec.vm.keep,
 		.append = append,
 		.tsc_khz = volt_tsc_khz(),
 		.console_fd = -1,
@@ -215,6 +274,13 @@ int vm_start_qemu(struct vmmon *m, struct volt_err *err)
 	json_object_set_new(m->info, "AcceleratorWhy", json_string(why));
 	json_object_set_new(m->info, "Kernel", json_string(k.version));
 	json_object_set_new(m->info, "Network", json_string(m->qemu_net >= 0 ? "slirp" : "none"));
+	json_object_set_new(m->info, "Strategy", json_string(disk ? "disk" : "initramfs"));
+	if (m->spec.vm.strategy_why)
+		json_object_set_new(m->info, "StrategyWhy", json_string(m->spec.vm.strategy_why));
+	json_object_set_new(m->info, "Ephemeral", json_boolean(!(disk && m->spec.vm.keep)));
+	json_object_set_new(m->info, "Appliance", json_string(initrd));
+	if (disk)
+		json_object_set_new(m->info, "Disk", json_string(disk));
 	write_info(m);
 	if (m->qemu_net >= 0) { /* QEMU has it */
 		close(m->qemu_net);

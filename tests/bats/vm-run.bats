@@ -39,7 +39,7 @@ teardown() {
 	[[ "$output" == *"not microVMs"* ]]
 	run volt run --kernel x busybox true
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"--kernel and --accel are for microVMs (--vm)"* ]]
+	[[ "$output" == *"--kernel, --accel, --vm-strategy and --ephemeral are for microVMs (--vm)"* ]]
 	[ -z "$(volt ps -aq)" ]
 }
 

@@ -48,6 +48,45 @@ static void test_roundtrip(void **state)
 	volt_spec_free(&t);
 }
 
+/* a microVM's create-time choices: strategy, why, kept writes, appliance */
+static void test_vm_roundtrip(void **state)
+{
+	struct volt_spec s = {0}, t;
+	struct volt_err err;
+	(void)state;
+	s.id = strdup("abc");
+	s.lower = strdup("/appliances/k.cpio.zst");
+	s.args = volt_strv_dup((char *[]){"/bin/x", NULL});
+	s.vm.strategy = strdup("disk");
+	s.vm.strategy_why = strdup("--vm-strategy disk");
+	s.vm.keep = true;
+	s.vm.appliance = strdup("0123abcd");
+	char *j = volt_spec_to_json(&s);
+	assert_int_equal(volt_spec_from_json(&t, j, &err), 0);
+	assert_string_equal(t.vm.strategy, "disk");
+	assert_string_equal(t.vm.strategy_why, "--vm-strategy disk");
+	assert_true(t.vm.keep);
+	assert_string_equal(t.vm.appliance, "0123abcd");
+	assert_null(t.vm.kernel);
+	free(j);
+	volt_spec_free(&t);
+	/* a container's spec has none of it */
+	free(s.vm.strategy);
+	free(s.vm.strategy_why);
+	free(s.vm.appliance);
+	s.vm.strategy = s.vm.strategy_why = s.vm.appliance = NULL;
+	s.vm.keep = false;
+	j = volt_spec_to_json(&s);
+	assert_int_equal(volt_spec_from_json(&t, j, &err), 0);
+	assert_null(t.vm.strategy);
+	assert_null(t.vm.appliance);
+	assert_false(t.vm.keep);
+	assert_null(strstr(j, "\"vm\""));
+	free(j);
+	volt_spec_free(&s);
+	volt_spec_free(&t);
+}
+
 static void test_incomplete(void **state)
 {
 	struct volt_spec t;
@@ -78,6 +117,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_vm_roundtrip),
 		cmocka_unit_test(test_incomplete),
 		cmocka_unit_test(test_idmap_lookup),
 	};
