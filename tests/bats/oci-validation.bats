@@ -271,3 +271,16 @@ CheckMounts=host-specific: the rbind of /sys has type none, which /proc/filesyst
 	run rt exec --process "$BATS_TEST_TMPDIR/p.json" v12
 	[ "$output" = 0007 ]
 }
+
+@test "config.json changed between create and start changes nothing (config_updates_without_affect)" {
+	bundle '["sh","-c","echo first >/out"]'
+	rt create --bundle "$B" v13
+	edit '.process.args=["sh","-c","echo second >/out"] |
+		.hooks={"poststart":[{"path":"/bin/sh","args":["sh","-c","echo hook-ran >&2"]}]}'
+	run rt start v13
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *hook-ran* ]]
+	wait_for test -s "$B/rootfs/out"
+	[ "$(cat "$B/rootfs/out")" = first ]
+}
