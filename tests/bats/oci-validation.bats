@@ -284,3 +284,23 @@ CheckMounts=host-specific: the rbind of /sys has type none, which /proc/filesyst
 	wait_for test -s "$B/rootfs/out"
 	[ "$(cat "$B/rootfs/out")" = first ]
 }
+
+@test "hooks: two of each kind run in the listed order, kind after kind (hooks)" {
+	bundle '["true"]'
+	O="$BATS_TEST_TMPDIR/order"
+	edit --arg o "$O" 'def h(n): {"path":"/bin/sh","args":["sh","-c","echo \(n) >>\($o)"]};
+		.hooks={"prestart":[h("prestart1"),h("prestart2")],
+			"poststart":[h("poststart1"),h("poststart2")],
+			"poststop":[h("poststop1"),h("poststop2")]}'
+	rt create --bundle "$B" v14
+	rt start v14
+	wait_for sh -c "[ \"\$($RT --root $ST state v14 | jq -r .status)\" = stopped ]"
+	rt delete v14
+	cat "$O"
+	[ "$(cat "$O")" = "prestart1
+prestart2
+poststart1
+poststart2
+poststop1
+poststop2" ]
+}
