@@ -245,6 +245,8 @@ int volt_oci_child_before_exec(void *arg, int sync, char ***env, struct volt_err
 int volt_oci_process_apply(const struct volt_oci_child *ch, struct volt_err *err)
 {
 	const struct volt_oci_config *c = ch->cfg;
+	if (c->has_umask)
+		umask((mode_t)c->umask);
 	if (set_rlimits(c, err) < 0 || volt_caps_drop_bounding(c->cap_bounding, err) < 0)
 		return -1;
 	/* Landlock and seccomp need no_new_privs or CAP_SYS_ADMIN: without

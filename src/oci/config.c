@@ -253,6 +253,14 @@ static int parse_process(struct pctx *p, json_t *proc)
 			c->add_gids[c->n_add_gids++] = (uint32_t)json_integer_value(e);
 		}
 	}
+	json_t *um = json_object_get(user, "umask");
+	if (um && !json_is_null(um)) {
+		if (get_u32(p, user, "umask", "process.user.umask", true, &c->umask) < 0)
+			return -1;
+		if (c->umask > 0777)
+			return bad(p, "process.user.umask", "must be a mode from 0 to 0777");
+		c->has_umask = true;
+	}
 	if (json_object_get(user, "username"))
 		volt_strv_push(&c->ignored, "process.user.username");
 	json_t *oom = json_object_get(proc, "oomScoreAdj");

@@ -46,6 +46,8 @@ struct volt_oci_config {
 	uint32_t uid, gid;
 	uint32_t *add_gids;
 	size_t n_add_gids;
+	bool has_umask; /* process.user.umask: else the caller's, as runc */
+	uint32_t umask;
 	char **args, **env;
 	char *cwd;
 	bool has_caps; /* process.capabilities present: else none at all, as runc */

@@ -52,6 +52,8 @@ static void take_process(struct volt_oci_config *dst, struct volt_oci_config *sr
 	SWAP(gid);
 	SWAP(add_gids);
 	SWAP(n_add_gids);
+	SWAP(has_umask);
+	SWAP(umask);
 	SWAP(args);
 	SWAP(env);
 	SWAP(cwd);

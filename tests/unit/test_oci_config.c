@@ -88,6 +88,35 @@ static void test_runc_template(void **state)
 	volt_oci_config_free(&c);
 }
 
+/* process.user.umask (runtime-spec 1.1): kept, absent means the caller's,
+ * beyond 0777 refused */
+static int parse_user(struct volt_oci_config *c, const char *user_extra, struct volt_err *err)
+{
+	char buf[512];
+	snprintf(buf, sizeof(buf),
+		 "{\"ociVersion\":\"1.2.0\",\"process\":{\"user\":{\"uid\":0,\"gid\":0%s},"
+		 "\"args\":[\"sh\"],\"cwd\":\"/\"},\"root\":{\"path\":\"rootfs\"},"
+		 "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}",
+		 user_extra);
+	return parse(c, buf, err);
+}
+
+static void test_user_umask(void **state)
+{
+	struct volt_oci_config c;
+	struct volt_err err;
+	(void)state;
+	assert_int_equal(parse_user(&c, ",\"umask\":63", &err), 0);
+	assert_true(c.has_umask);
+	assert_int_equal(c.umask, 077);
+	volt_oci_config_free(&c);
+	assert_int_equal(parse_user(&c, "", &err), 0);
+	assert_false(c.has_umask);
+	volt_oci_config_free(&c);
+	assert_true(parse_user(&c, ",\"umask\":512", &err) < 0);
+	assert_non_null(strstr(err.msg, "process.user.umask"));
+}
+
 /* each bad input is refused with the field named */
 static void test_refusals(void **state)
 {
@@ -226,11 +255,9 @@ static void test_spec_template_parses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_runc_template),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_top_level),
-		cmocka_unit_test(test_mount_opts),
-		cmocka_unit_test(test_spec_template_parses),
+		cmocka_unit_test(test_runc_template), cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_user_umask),    cmocka_unit_test(test_top_level),
+		cmocka_unit_test(test_mount_opts),    cmocka_unit_test(test_spec_template_parses),
 		cmocka_unit_test(test_process_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
