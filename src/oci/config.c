@@ -81,7 +81,7 @@ struct pctx {
 
 static int bad(struct pctx *p, const char *field, const char *why)
 {
-	return volt_err_set(p->err, EINVAL, "config.json: %s: %s", field, why);
+	return volt_err_said(p->err, EINVAL, "config.json: %s: %s", field, why);
 }
 
 /* get_str - optional string field: 0 (absent or copied), -1 wrong type */
