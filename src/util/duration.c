@@ -25,13 +25,13 @@ int volt_duration_parse(const char *s, int64_t *ns, struct volt_err *err)
 		return 0;
 	}
 	if (!*p)
-		return volt_err_set(err, EINVAL, "invalid duration \"%s\"", s);
+		return volt_err_said(err, EINVAL, "invalid duration \"%s\"", s);
 	while (*p) {
 		int64_t whole = 0, frac = 0, scale = 1;
 		bool digits = false;
 		while (isdigit((unsigned char)*p)) {
 			if (whole > (INT64_MAX - 9) / 10)
-				return volt_err_set(err, ERANGE, "invalid duration \"%s\": too long", s);
+				return volt_err_said(err, ERANGE, "invalid duration \"%s\": too long", s);
 			whole = whole * 10 + (*p++ - '0');
 			digits = true;
 		}
@@ -47,7 +47,7 @@ int volt_duration_parse(const char *s, int64_t *ns, struct volt_err *err)
 			}
 		}
 		if (!digits)
-			return volt_err_set(err, EINVAL, "invalid duration \"%s\"", s);
+			return volt_err_said(err, EINVAL, "invalid duration \"%s\"", s);
 		size_t best = 0, u = 0;
 		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 			size_t l = strlen(units[i].name);
@@ -57,16 +57,16 @@ int volt_duration_parse(const char *s, int64_t *ns, struct volt_err *err)
 			}
 		}
 		if (!best)
-			return volt_err_set(err, EINVAL, "invalid duration \"%s\": %s", s,
-					    *p ? "unknown unit (use ns, us, ms, s, m or h)" :
-						 "missing unit (as in 30s)");
+			return volt_err_said(err, EINVAL, "invalid duration \"%s\": %s", s,
+					     *p ? "unknown unit (use ns, us, ms, s, m or h)" :
+						  "missing unit (as in 30s)");
 		p += best;
 		int64_t unit = units[u].ns;
 		if (whole > INT64_MAX / unit)
-			return volt_err_set(err, ERANGE, "invalid duration \"%s\": too long", s);
+			return volt_err_said(err, ERANGE, "invalid duration \"%s\": too long", s);
 		int64_t v = whole * unit + (int64_t)((double)frac * (double)unit / (double)scale);
 		if (v > INT64_MAX - total)
-			return volt_err_set(err, ERANGE, "invalid duration \"%s\": too long", s);
+			return volt_err_said(err, ERANGE, "invalid duration \"%s\": too long", s);
 		total += v;
 	}
 	*ns = total;
