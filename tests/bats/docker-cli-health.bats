@@ -202,3 +202,12 @@ health_is() {
 	[ "$out" = hi ]
 	[ $((($(date +%s%N) - start) / 1000000)) -lt 5000 ]
 }
+
+@test "generate systemd keeps the health options" {
+	volt create --name hg2 --health-cmd 'test -e /x' --health-interval 2s busybox ls -d / >/dev/null
+	run volt generate systemd --new hg2
+	[[ "$output" == *'run --name hg2 --health-cmd "test -e /x" --health-interval 2s busybox ls -d /'* ]]
+	volt create --name hg3 --no-healthcheck busybox ls -d / >/dev/null
+	run volt generate systemd --new hg3
+	[[ "$output" == *'run --name hg3 --no-healthcheck busybox ls -d /'* ]]
+}
