@@ -19,8 +19,9 @@ int cli_health_status(struct volt_ctx *ctx, const struct volt_ctr_row *c, json_t
 	if (!ctx || !json_object_get(spec, "health"))
 		return VOLT_HEALTH_NONE;
 	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, c->id);
-	if (volt_health_load(dir, &st, &err) != 0)
-		return VOLT_HEALTH_NONE;
+	int r = volt_health_load(dir, &st, &err);
+	if (r != 0) /* a monitor that has not written it yet */
+		return r > 0 && c->state == VOLT_CTR_RUNNING ? VOLT_HEALTH_STARTING : VOLT_HEALTH_NONE;
 	int s = (int)st.status;
 	volt_health_state_free(&st);
 	return s;
