@@ -45,8 +45,8 @@ int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg)
 		return 0;
 	}
 	cli_usage_error("ps",
-			"invalid filter \"%s\": use name, id, status, label, ancestor, exited, volume, "
-			"network, health or type (KEY=VALUE)",
+			"invalid filter \"%s\": use name, id, status, label, ancestor, exited, health, volume, "
+			"network or type (KEY=VALUE)",
 			arg);
 	return -1;
 }
