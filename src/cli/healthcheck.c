@@ -1,7 +1,7 @@
 /* volt healthcheck run CONTAINER: the container's health check once, now,
  * as podman's (docker has no such command). Exit 0 healthy, 1 unhealthy
  * ("unhealthy" printed), 125 when there is no check or the container is not
- * running. The result counts as a scheduled one (workload/health.c). */
+ * running (or paused). The result counts as a scheduled one (workload/health.c). */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,6 +58,8 @@ static int healthcheck_run(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (!spec.health.test)
 		volt_err_said(&err, 0, "container %s has no defined healthcheck", row.name);
+	else if (row.state == VOLT_CTR_PAUSED)
+		volt_err_said(&err, 0, "container %s is paused", row.name);
 	else if (row.state != VOLT_CTR_RUNNING)
 		volt_err_said(&err, 0, "container %s is not running", row.name);
 	else {

@@ -26,6 +26,7 @@
 
 #include "container/exec.h"
 #include "security/security.h"
+#include "supervise/cgroup.h"
 #include "util/cleanup.h"
 #include "util/duration.h"
 #include "util/fds.h"
@@ -149,6 +150,24 @@ int volt_health_check_once(struct volt_ctx *ctx, const struct volt_spec *spec, p
 	return s;
 }
 
+/* frozen - the container is paused: docker runs no checks then, and an
+ * exec would join its namespaces, not its cgroup or its stop, and run. volt
+ * pause freezes the cgroup (v2) or, without one, SIGSTOPs the tree
+ * (supervise/observe.c): either shows on PID 1. */
+static bool frozen(pid_t target)
+{
+	cleanup_free char *stat = volt_path("/proc/%d/stat", (int)target), *st = NULL;
+	size_t len;
+	struct volt_err err;
+	const char *rp = volt_read_file(stat, 4096, &st, &len, &err) == 0 ? strrchr(st, ')') : NULL;
+	if (rp && (rp[1] == ' ') && (rp[2] == 'T' || rp[2] == 't'))
+		return true;
+	cleanup_free char *cg = volt_cg_of(target);
+	cleanup_free char *dir = cg ? volt_cg_dir(cg) : NULL;
+	cleanup_free char *p = dir ? volt_path("%s/cgroup.events", dir) : NULL, *text = NULL;
+	return p && volt_read_file(p, 4096, &text, &len, &err) == 0 && strstr(text, "frozen 1");
+}
+
 static void sleep_ns(long long ns)
 {
 	struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000LL), .tv_nsec = (long)(ns % 1000000000LL)};
@@ -193,7 +212,8 @@ pid_t volt_health_scheduler_start(struct volt_ctx *ctx, const struct volt_spec *
 		sleep_ns(pace);
 		if (getppid() != monitor)
 			_exit(0);
-		volt_health_check_once(ctx, spec, target, ctr_dir, started, &err);
+		if (!frozen(target))
+			volt_health_check_once(ctx, spec, target, ctr_dir, started, &err);
 	}
 }
 

@@ -214,3 +214,22 @@ health_is() {
 	run volt generate systemd --new hg3
 	[[ "$output" == *'run --name hg3 --no-healthcheck busybox ls -d /'* ]]
 }
+
+@test "a paused container is not checked; healthcheck run says it is paused" {
+	export VOLT_SUPERVISOR=builtin
+	volt run -d --name hp1 --health-cmd 'date +%s%N' --health-interval 1s busybox sleep 1000 >/dev/null
+	health_is hp1 healthy
+	run volt pause hp1
+	[ "$status" -eq 0 ] || skip_or_fail "volt pause: $output"
+	sleep 1.5
+	a=$(volt inspect -f '{{json .State.Health.Log}}' hp1)
+	sleep 2.5
+	b=$(volt inspect -f '{{json .State.Health.Log}}' hp1)
+	[ "$a" = "$b" ]
+	run --separate-stderr volt healthcheck run hp1
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "volt: container hp1 is paused" ]
+	volt unpause hp1
+	sleep 2.5
+	[ "$(volt inspect -f '{{json .State.Health.Log}}' hp1)" != "$b" ]
+}
