@@ -233,3 +233,27 @@ health_is() {
 	sleep 2.5
 	[ "$(volt inspect -f '{{json .State.Health.Log}}' hp1)" != "$b" ]
 }
+
+# checkers ID: the health schedulers running for the container ID
+checkers() {
+	local p n=0
+	for p in $(pgrep -u "$(id -u)" -x volt-health); do
+		grep -q "$1" "/proc/$p/cmdline" 2>/dev/null && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+@test "stop ends the checks with the container; start begins them again, starting" {
+	volt run -d --name hr1 --health-cmd true --health-interval 1s busybox sleep 1000 >/dev/null
+	id=$(volt inspect -f '{{.Id}}' hr1)
+	health_is hr1 healthy
+	[ "$(checkers "$id")" = 1 ]
+	volt stop -t 1 hr1 >/dev/null
+	[ "$(checkers "$id")" = 0 ]
+	volt start hr1 >/dev/null
+	[ "$(volt inspect -f '{{.State.Health.Status}}' hr1)" = starting ]
+	health_is hr1 healthy
+	[ "$(checkers "$id")" = 1 ]
+	volt rm -f hr1 >/dev/null
+	[ "$(checkers "$id")" = 0 ]
+}
