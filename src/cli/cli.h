@@ -165,9 +165,10 @@ int cmd_rm(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_rm_spec;
 int cmd_ps(struct volt_cli *cli, int argc, char **argv);
 /* ps --filter (ps_filter.c): the values given for each key */
-enum { CLI_PS_FILTER_KEYS = 9 };
+enum { CLI_PS_FILTER_KEYS = 10 };
 struct cli_ps_filter {
 	char **v[CLI_PS_FILTER_KEYS];
+	struct volt_ctx *ctx; /* health= reads the containers' health files */
 };
 struct volt_ctr_row;
 /* cli_ps_filter_add - one KEY=VALUE; -1 after printing */
@@ -213,6 +214,10 @@ extern const struct volt_cmd_spec cli_system_spec;	      /* system.c */
 int cmd_unshare(struct volt_cli *cli, int argc, char **argv); /* system.c */
 extern const struct volt_cmd_spec cli_unshare_spec;
 extern const struct volt_cmd_spec cli_port_spec;
+extern const struct volt_cmd_spec cli_healthcheck_spec; /* healthcheck.c */
+/* cli_health_status - a container's health status (enum
+ * volt_health_status): its health file's, none without a check */
+int cli_health_status(struct volt_ctx *ctx, const struct volt_ctr_row *c, struct json_t *spec);
 /* the OCI runtime (cli/oci.c): `volt oci ...`, and volt run as volt-runtime */
 int cmd_oci(struct volt_cli *cli, int argc, char **argv);
 int cli_oci_main(int argc, char **argv);
@@ -252,6 +257,7 @@ enum { CLI_OPT_RUN = 4000 };
 		{"health-timeout", required_argument, NULL, CLI_OPT_RUN + 13},                                   \
 		{"health-retries", required_argument, NULL, CLI_OPT_RUN + 14},                                   \
 		{"health-start-period", required_argument, NULL, CLI_OPT_RUN + 15},                              \
+		{"health-start-interval", required_argument, NULL, CLI_OPT_RUN + 17},                            \
 	{                                                                                                        \
 		"no-healthcheck", no_argument, NULL, CLI_OPT_RUN + 16                                            \
 	}
@@ -269,7 +275,12 @@ enum { CLI_OPT_RUN = 4000 };
 	"      --platform P         linux or linux/<host arch>; other platforms are refused\n"    \
 	"      --log-driver D       json-file, k8s-file, local: volt's own log (volt logs);\n"    \
 	"                           none and the others are refused\n"                            \
-	"      --ulimit, --sysctl, --group-add, --health-*: refused (not supported yet)\n"
+	"      --health-cmd CMD     a health check: CMD run with /bin/sh -c in the container\n"   \
+	"      --health-interval D, --health-timeout D, --health-start-period D,\n"               \
+	"      --health-start-interval D  its pace (30s, 30s, 0s, 5s; D as 1m30s, 500ms)\n"       \
+	"      --health-retries N   failures in a row that make it unhealthy (3)\n"               \
+	"      --no-healthcheck     no check, not even the image's HEALTHCHECK\n"                 \
+	"      --ulimit, --sysctl, --group-add: refused (not supported yet)\n"
 struct volt_create_opts;
 /* cli_run_opt - one of CLI_RUN_OPTIONS into o; -1 after printing */
 int cli_run_opt(const char *cmd, int c, const char *arg, struct volt_create_opts *o);

@@ -85,7 +85,8 @@ static void filtered_run_args(char ***v, const char *argv_json)
 				     !(prev[1] != '-' && strspn(prev + 1, "dit") == strlen(prev + 1)) &&
 				     strcmp(prev, "--rm") && strcmp(prev, "--read-only") && strcmp(prev, "--init") &&
 				     strcmp(prev, "--ignore-limits") && strcmp(prev, "--detach") &&
-				     strcmp(prev, "--interactive") && strcmp(prev, "--tty");
+				     strcmp(prev, "--interactive") && strcmp(prev, "--tty") &&
+				     strcmp(prev, "--no-healthcheck");
 			if (!takes)
 				positional = true;
 		}

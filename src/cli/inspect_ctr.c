@@ -172,6 +172,32 @@ static json_t *config(struct volt_ctx *ctx, const struct volt_ctr_row *c, json_t
 			 json_object_get(spec, "stop_timeout"));
 }
 
+/* health - docker's State.Health (the health file, whose Log entries lose
+ * volt's StartNs/EndNs) and Config.Healthcheck, for a container with a check */
+static void health(struct volt_ctx *ctx, const struct volt_ctr_row *c, json_t *spec, json_t *st, json_t *cfg)
+{
+	json_t *h = json_object_get(spec, "health"), *e;
+	size_t i;
+	if (!h)
+		return;
+	json_object_set_new(cfg, "Healthcheck",
+			    json_pack("{s:O,s:O,s:O,s:O,s:O,s:O}", "Test", json_object_get(h, "test"), "Interval",
+				      json_object_get(h, "interval"), "Timeout", json_object_get(h, "timeout"),
+				      "StartPeriod", json_object_get(h, "start_period"), "StartInterval",
+				      json_object_get(h, "start_interval"), "Retries", json_object_get(h, "retries")));
+	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, c->id), *p = volt_path("%s/health.json", dir), *text = NULL;
+	size_t len;
+	struct volt_err err;
+	json_t *hs = volt_read_file(p, 1 << 20, &text, &len, &err) == 0 ? json_loads(text, 0, NULL) : NULL;
+	if (!hs) /* never started */
+		hs = json_pack("{s:s,s:i,s:[]}", "Status", "starting", "FailingStreak", 0, "Log");
+	json_array_foreach(json_object_get(hs, "Log"), i, e) {
+		json_object_del(e, "StartNs");
+		json_object_del(e, "EndNs");
+	}
+	json_object_set_new(st, "Health", hs);
+}
+
 json_t *cli_ctr_inspect_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, json_t *base, json_t *spec);
 json_t *cli_ctr_inspect_json(struct volt_ctx *ctx, const struct volt_ctr_row *c, json_t *base, json_t *spec)
 {
@@ -199,6 +225,7 @@ json_t *cli_ctr_inspect_json(struct volt_ctx *ctx, const struct volt_ctr_row *c,
 	mounts(ctx, spec, o, hc);
 	json_object_set_new(o, "HostConfig", hc);
 	json_object_set_new(o, "Config", config(ctx, c, spec));
+	health(ctx, c, spec, st, json_object_get(o, "Config"));
 	if (c->state != VOLT_CTR_RUNNING && c->state != VOLT_CTR_PAUSED) /* docker: no ports when stopped */
 		json_object_set_new(ns, "Ports", json_object());
 	json_t *spec_copy = json_deep_copy(spec);

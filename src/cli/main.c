@@ -92,6 +92,7 @@ static const struct volt_cmd commands[] = {
 	{"commit", cli_exec_heavy, "Make an image of a container's changes", NULL},
 	{"history", cmd_history, "Show the layers of an image", &cli_history_spec},
 	{"events", cmd_events, "Print container and image events (from volt's event log)", &cli_events_spec},
+	{"healthcheck", NULL, "Run a container's health check (healthcheck run)", &cli_healthcheck_spec},
 	{"volume", NULL, "Manage named volumes (create, ls, inspect, rm, prune)", &cli_volume_spec},
 	{"pull", cli_exec_heavy, "Pull an image from a registry", NULL},
 	{"push", cli_exec_heavy, "Push an image to a registry", NULL},

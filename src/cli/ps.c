@@ -24,15 +24,19 @@ struct ps_opts {
 	struct cli_listing out;
 };
 
-static void status_text(const struct volt_ctr_row *c, char *buf, size_t len)
+static void status_text(struct volt_ctx *ctx, const struct volt_ctr_row *c, json_t *spec, char *buf, size_t len)
 {
 	char ago[64];
+	static const char *const health[] = {"", " (health: starting)", " (healthy)", " (unhealthy)"};
+	int h;
 	switch (c->state) {
 	case VOLT_CTR_RUNNING:
 	case VOLT_CTR_PAUSED:
 		volt_human_ago(c->started, ago, sizeof(ago));
-		ago[strlen(ago) - 4] = '\0'; /* "5 seconds": no " ago" */
-		snprintf(buf, len, "Up %s%s", ago, c->state == VOLT_CTR_PAUSED ? " (Paused)" : "");
+		ago[strlen(ago) - 4] = '\0';	     /* "5 seconds": no " ago" */
+		h = cli_health_status(ctx, c, spec); /* docker: "Up 5 seconds (healthy)" */
+		snprintf(buf, len, "Up %s%s%s", ago, c->state == VOLT_CTR_PAUSED ? " (Paused)" : "",
+			 h > 0 && h < 4 ? health[h] : "");
 		break;
 	case VOLT_CTR_EXITED:
 		volt_human_ago(c->finished, ago, sizeof(ago));
@@ -228,7 +232,7 @@ static int ps_row(const struct volt_ctr_row *c0, void *arg)
 					json_string_value(a));
 	if (c.state == VOLT_CTR_RUNNING || c.state == VOLT_CTR_PAUSED) /* docker: no ports when stopped */
 		ports_text(spec, ports, sizeof(ports));
-	status_text(&c, status, sizeof(status));
+	status_text(o->ctx, &c, spec, status, sizeof(status));
 	json_t *row = row_json(o, &c, spec, cmd, status, ports);
 	if (o->size) {
 		char size[96];
@@ -339,7 +343,7 @@ int cmd_ps(struct volt_cli *cli, int argc, char **argv)
 		cli_ps_filter_free(&o.filter);
 		return VOLT_EXIT_INTERNAL;
 	}
-	if (!(o.ctx = cli_ctx(cli)) || !(db = volt_ctx_db(o.ctx, &err)))
+	if ((o.filter.ctx = o.ctx = cli_ctx(cli)) == NULL || !(db = volt_ctx_db(o.ctx, &err)))
 		ret = o.ctx ? cli_fail(&err) : 125;
 	else if (volt_db_ctr_list(db, ps_row, &o, &err) < 0)
 		ret = cli_fail(&err);

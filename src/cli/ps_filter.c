@@ -1,5 +1,5 @@
 /* volt ps --filter KEY=VALUE: docker's keys name, id, status, label,
- * ancestor, exited, volume, network, and volt's type (container | vm). Values of one key are alternatives; keys all apply. */
+ * ancestor, exited, volume, network, health, and volt's type (container | vm). Values of one key are alternatives; keys all apply. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +9,10 @@
 #include "cli/cli.h"
 #include "state/db.h"
 #include "util/cleanup.h"
+#include "workload/health_state.h"
 
 static const char *const keys[CLI_PS_FILTER_KEYS] = {"name",   "id",	 "status",  "label", "ancestor",
-						     "exited", "volume", "network", "type"};
+						     "exited", "volume", "network", "type",  "health"};
 static const char *const states[] = {"created", "running", "paused", "exited", "removing", "restarting", "dead"};
 
 int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg)
@@ -29,6 +30,8 @@ int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg)
 				ok = ok || !strcmp(v, states[i]);
 		} else if (k == 8) { /* type: the workload's kind */
 			ok = !strcmp(v, "container") || !strcmp(v, "vm");
+		} else if (k == 9) { /* health: docker's words */
+			ok = volt_health_status_parse(v) >= 0;
 		} else if (k == 5) { /* exited: an exit code */
 			char *end;
 			strtol(v, &end, 10);
@@ -42,7 +45,7 @@ int cli_ps_filter_add(struct cli_ps_filter *f, const char *arg)
 		return 0;
 	}
 	cli_usage_error("ps",
-			"invalid filter \"%s\": use name, id, status, label, ancestor, exited, volume, "
+			"invalid filter \"%s\": use name, id, status, label, ancestor, exited, health, volume, "
 			"network or type (KEY=VALUE)",
 			arg);
 	return -1;
@@ -75,7 +78,7 @@ static bool has_label(json_t *spec, const char *want)
 	return false;
 }
 
-static bool match_one(int k, const char *v, const struct volt_ctr_row *c, json_t *spec)
+static bool match_one(const struct cli_ps_filter *f, int k, const char *v, const struct volt_ctr_row *c, json_t *spec)
 {
 	switch (k) {
 	case 0: return strstr(c->name, v) != NULL; /* docker: a part of the name */
@@ -109,6 +112,7 @@ static bool match_one(int k, const char *v, const struct volt_ctr_row *c, json_t
 		return n && !strncmp(n, v, vl) && (!n[vl] || n[vl] == ':');
 	}
 	case 8: return !strcmp(volt_kind_name(c->kind), v);
+	case 9: return volt_health_status_parse(v) == cli_health_status(f->ctx, c, spec);
 	}
 	return false;
 }
@@ -118,7 +122,7 @@ bool cli_ps_filter_match(const struct cli_ps_filter *f, const struct volt_ctr_ro
 	for (int k = 0; k < CLI_PS_FILTER_KEYS; k++) {
 		bool any = !f->v[k];
 		for (size_t i = 0; !any && f->v[k][i]; i++)
-			any = match_one(k, f->v[k][i], c, spec);
+			any = match_one(f, k, f->v[k][i], c, spec);
 		if (!any)
 			return false;
 	}

@@ -2,9 +2,10 @@
  * --mount, anonymous volumes (-v /path), --shm-size, --device, --privileged,
  * --cidfile, --pull, --platform and --log-driver, each turned into what the
  * spec already has (a volume, a tmpfs, a bind mount, capabilities and
- * filters); and the ones volt cannot honour yet (--ulimit, --sysctl,
- * --group-add, --health-*), refused with one line that says so rather than
- * accepted and ignored. Kept out of run.c, which only forwards to it. */
+ * filters); the health check's (--health-*, --no-healthcheck) into the
+ * spec's; and the ones volt cannot honour yet (--ulimit, --sysctl,
+ * --group-add), refused with one line that says so rather than accepted and
+ * ignored. Kept out of run.c, which only forwards to it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,14 +17,64 @@
 
 #include "cli/cli.h"
 #include "container/create.h"
+#include "container/spec.h"
 #include "image/reference.h"
 #include "util/cleanup.h"
+#include "util/duration.h"
 #include "util/fs.h"
 #include "util/size.h"
 
 static struct {
 	const char *cidfile, *pull;
 } run_extra;
+
+static struct volt_health run_health;
+static char *run_health_test[3] = {"CMD-SHELL", NULL, NULL};
+
+/* health_opt - --health-* into the options' health check (create.c lays it
+ * over the image's); durations as docker takes them (Go's syntax) */
+static int health_opt(const char *cmd, int which, const char *arg, struct volt_create_opts *o)
+{
+	static const char *const names[] = {"--health-cmd",	      "--health-interval",     "--health-timeout",
+					    "--health-retries",	      "--health-start-period", "--no-healthcheck",
+					    "--health-start-interval"};
+	struct volt_err err = {0};
+	int64_t ns = 0;
+	char msg[VOLT_ERR_MSG_MAX + 32];
+
+	o->health = &run_health;
+	if (which == 0) {
+		if (!*arg)
+			return cli_usage_error(cmd, "--health-cmd: an empty command"), -1;
+		run_health_test[1] = (char *)arg;
+		run_health.test = run_health_test;
+		return 0;
+	}
+	if (which == 5) {
+		o->no_healthcheck = true;
+		return 0;
+	}
+	if (which == 3) {
+		char *end;
+		errno = 0;
+		long n = strtol(arg, &end, 10);
+		if (!*arg || *end || errno || n < 0 || n > 1000000)
+			return cli_usage_error(cmd, "--health-retries %s: not a number of retries (0 or more)", arg),
+			       -1;
+		run_health.retries = (int)n;
+		return 0;
+	}
+	if (volt_duration_parse(arg, &ns, &err) < 0) {
+		volt_err_format(&err, msg, sizeof(msg));
+		return cli_usage_error(cmd, "%s %s: %s", names[which], arg, msg), -1;
+	}
+	if (ns > 0 && ns < 1000000) /* docker's floor */
+		return cli_usage_error(cmd, "%s %s: cannot be less than 1ms", names[which], arg), -1;
+	int64_t *f[] = {NULL, &run_health.interval,	 &run_health.timeout, NULL, &run_health.start_period,
+			NULL, &run_health.start_interval};
+	*f[which] = ns;
+	return 0;
+}
 
 /* anon_volume - docker's anonymous volume: a new volume with a random
  * 64-hex name (as docker names them, so `rm -v` knows them) */
@@ -212,7 +263,14 @@ int cli_run_opt(const char *cmd, int c, const char *arg, struct volt_create_opts
 	case 8: return cli_usage_error(cmd, "--ulimit: not supported yet (the container has volt's limits)"), -1;
 	case 9: return cli_usage_error(cmd, "--sysctl: not supported yet"), -1;
 	case 10: return cli_usage_error(cmd, "--group-add: not supported yet"), -1;
-	default: return cli_usage_error(cmd, "health checks (--health-*): not supported yet"), -1;
+	case 11:
+	case 12:
+	case 13:
+	case 14:
+	case 15: return health_opt(cmd, c - CLI_OPT_RUN - 11, arg, o);
+	case 16: return health_opt(cmd, 5, arg, o);
+	case 17: return health_opt(cmd, 6, arg, o);
+	default: return -1;
 	}
 }
 

@@ -61,6 +61,46 @@ static json_t *strv_to_json(char **v)
 	return a;
 }
 
+/* resolve_health - the image's Healthcheck under the --health-* options,
+ * field by field as docker merges them; ["NONE"] or --no-healthcheck: none */
+static int resolve_health(json_t *cfg, const struct volt_create_opts *o, struct volt_health *h, struct volt_err *err)
+{
+	json_t *ih = json_object_get(cfg, "Healthcheck");
+	const struct volt_health *u = o->health;
+	cleanup_strv char **itest = json_strv(json_object_get(ih, "Test"));
+
+	memset(h, 0, sizeof(*h));
+	if (o->no_healthcheck) {
+		if (u && u->test)
+			return volt_err_set(err, EINVAL, "--no-healthcheck conflicts with --health-cmd");
+		return 0;
+	}
+	if (o->vm) { /* the guest's checks are not run: an image's is left out */
+		if (u && u->test)
+			return volt_err_set(err, EINVAL,
+					    "health checks (--health-*): not supported for a microVM (--vm)");
+		return 0;
+	}
+	if (u && u->test)
+		h->test = volt_strv_dup(u->test);
+	else if (itest[0] && strcmp(itest[0], "NONE"))
+		h->test = volt_steal_ptr(&itest);
+	if (!h->test)
+		return 0;
+	if (strcmp(h->test[0], "CMD") && strcmp(h->test[0], "CMD-SHELL"))
+		return volt_err_set(err, EINVAL, "Healthcheck Test %s: expected CMD, CMD-SHELL or NONE", h->test[0]);
+	if (!h->test[1])
+		return volt_err_set(err, EINVAL, "Healthcheck Test %s has no command", h->test[0]);
+#define FIELD(f, k) h->f = u && u->f ? u->f : json_integer_value(json_object_get(ih, k))
+	FIELD(interval, "Interval");
+	FIELD(timeout, "Timeout");
+	FIELD(start_period, "StartPeriod");
+	FIELD(start_interval, "StartInterval");
+	h->retries = u && u->retries ? u->retries : (int)json_integer_value(json_object_get(ih, "Retries"));
+#undef FIELD
+	return 0;
+}
+
 static int add_env(char ***env, const char *e, struct volt_err *err)
 {
 	if (!strchr(e, '=')) {
@@ -374,6 +414,8 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o, co
 				goto out;
 		}
 	}
+	if (resolve_health(cfg, o, &s->health, err) < 0)
+		goto out;
 	struct volt_security_opts so = {o->security_opts, o->cap_add, o->cap_drop, o->landlock, o->seccomp_audit};
 	struct volt_sec_spec ss = {0};
 	int sr = volt_security_opts_to_spec(ctx, &so, &ss, err);

@@ -52,6 +52,10 @@ struct volt_create_opts {
 	char **cap_add, **cap_drop;
 	const char *landlock; /* --landlock NAME|PATH|none */
 	bool seccomp_audit;
+	/* --health-*: over the image's Healthcheck field by field (docker's
+	 * merge); test NULL: the image's. no_healthcheck: none at all */
+	const struct volt_health *health;
+	bool no_healthcheck;
 	/* --vm: a record of kind vm (a microVM, src/vm/) with these settings */
 	bool vm;
 	const char *vm_kernel, *vm_accel;

@@ -44,6 +44,7 @@ void volt_spec_free(struct volt_spec *s)
 	free(s->landlock);
 	volt_strv_free(s->cap_add);
 	volt_strv_free(s->cap_drop);
+	volt_strv_free(s->health.test);
 	free(s->vm.kernel);
 	free(s->vm.accel);
 	free(s->vm.strategy);
@@ -129,6 +130,13 @@ char *volt_spec_to_json(const struct volt_spec *s)
 			    json_pack("{s:s,s:s,s:o,s:o,s:b}", "seccomp", S(s->seccomp), "landlock", S(s->landlock),
 				      "cap_add", strv_json(s->cap_add), "cap_drop", strv_json(s->cap_drop),
 				      "seccomp_audit", s->seccomp_audit));
+	if (s->health.test && s->health.test[0])
+		json_object_set_new(o, "health",
+				    json_pack("{s:o,s:I,s:I,s:I,s:I,s:i}", "test", strv_json(s->health.test),
+					      "interval", (json_int_t)s->health.interval, "timeout",
+					      (json_int_t)s->health.timeout, "start_period",
+					      (json_int_t)s->health.start_period, "start_interval",
+					      (json_int_t)s->health.start_interval, "retries", s->health.retries));
 	if (s->vm.kernel || s->vm.accel || s->vm.cpus || s->vm.mem_mib || s->vm.strategy || s->vm.appliance)
 		json_object_set_new(o, "vm",
 				    json_pack("{s:s,s:s,s:I,s:I,s:s,s:s,s:b,s:s}", "kernel", S(s->vm.kernel), "accel",
@@ -234,6 +242,19 @@ int volt_spec_from_json(struct volt_spec *s, const char *text, struct volt_err *
 	s->cap_add = jstrv(sec, "cap_add");
 	s->cap_drop = jstrv(sec, "cap_drop");
 	s->seccomp_audit = json_is_true(json_object_get(sec, "seccomp_audit"));
+	json_t *ho = json_object_get(o, "health");
+	if (ho) {
+		s->health.test = jstrv(ho, "test");
+		s->health.interval = json_integer_value(json_object_get(ho, "interval"));
+		s->health.timeout = json_integer_value(json_object_get(ho, "timeout"));
+		s->health.start_period = json_integer_value(json_object_get(ho, "start_period"));
+		s->health.start_interval = json_integer_value(json_object_get(ho, "start_interval"));
+		s->health.retries = (int)json_integer_value(json_object_get(ho, "retries"));
+		if (!s->health.test[0]) {
+			free(s->health.test);
+			s->health.test = NULL;
+		}
+	}
 	json_t *vmo = json_object_get(o, "vm");
 	s->vm.kernel = jstr(vmo, "kernel");
 	s->vm.accel = jstr(vmo, "accel");

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "userns/idmap.h"
 #include "util/err.h"
@@ -24,6 +25,14 @@ struct volt_mount {
 	char *name;    /* volume name */
 	char *options; /* tmpfs options ("size=64m,mode=1777") */
 	bool ro;
+};
+
+/* a health check (docker's Healthcheck, workload/health.c runs it). 0 in a
+ * duration or retries: docker's default (30s, 30s, 0, 5s, 3) */
+struct volt_health {
+	char **test; /* {"CMD-SHELL", CMD} | {"CMD", ARGV...}; NULL: no check */
+	int64_t interval, timeout, start_period, start_interval; /* ns */
+	int retries;
 };
 
 struct volt_spec {
@@ -54,6 +63,7 @@ struct volt_spec {
 	char *landlock; /* profile name, path or "none" */
 	char **cap_add, **cap_drop;
 	bool seccomp_audit; /* allow and record what the profile would block */
+	struct volt_health health;
 	/* a microVM's (a record of kind vm, src/vm/): unset for a container */
 	struct {
 		char *kernel;	    /* PATH or VERSION as given, or NULL: the default */

@@ -40,6 +40,7 @@
 #include "workload/monitor.h"
 #include "userns/early_userns.h"
 #include "workload/confine.h"
+#include "workload/health.h"
 #include "workload/lifecycle.h"
 #include "workload/monitor_common.h"
 #include "workload/vm_monitor.h"
@@ -619,11 +620,14 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	struct volt_exec_later restarter = VOLT_EXEC_LATER_INIT;
 	if (!s.attach && volt_sup_shim_may_restart(s.ctx, s.row.id))
 		volt_exec_later_shim(&restarter, s.ctx, s.row.id, lock);
+	/* health checks join the container: a child forked before confining (health.c) */
+	pid_t health = volt_health_scheduler_start(s.ctx, &s.spec, s.pid, s.ctr_dir);
 	confine(&s);
 	if (!s.attach)
 		volt_mem_settle_fd(smaps);
 	raw_terminal(&s);
 	code = relay(&s, sfd);
+	volt_health_scheduler_stop(health);
 	volt_net_stop_ports(&s.net); /* before any fork below: no child may hold them */
 	restore_terminal(&s);
 	volt_log_close(&s.log);

@@ -32,7 +32,22 @@ static void test_roundtrip(void **state)
 	s.idmap.uids[0] = (struct volt_idrange){0, 1000, 1};
 	s.idmap.uids[1] = (struct volt_idrange){1, 100000, 65536};
 	char *j = volt_spec_to_json(&s);
+	assert_null(strstr(j, "\"health\"")); /* no check: no field */
 	assert_int_equal(volt_spec_from_json(&t, j, &err), 0);
+	assert_null(t.health.test);
+	volt_spec_free(&t);
+	free(j);
+	s.health.test = volt_strv_dup((char *[]){"CMD-SHELL", "test -e /ok", NULL});
+	s.health.interval = 1000000000;
+	s.health.start_period = 3;
+	s.health.retries = 2;
+	j = volt_spec_to_json(&s);
+	assert_int_equal(volt_spec_from_json(&t, j, &err), 0);
+	assert_string_equal(t.health.test[1], "test -e /ok");
+	assert_int_equal(t.health.interval, 1000000000);
+	assert_int_equal(t.health.timeout, 0);
+	assert_int_equal(t.health.start_period, 3);
+	assert_int_equal(t.health.retries, 2);
 	assert_string_equal(t.args[2], "echo \"quoted\"");
 	assert_true(t.tty);
 	assert_true(t.read_only);
