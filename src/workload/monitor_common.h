@@ -25,6 +25,12 @@ bool volt_monitor_take_lock(int fd, const struct volt_ctr_row *row);
  * transaction, the exit code left on the lock's directory for `volt wait`. */
 void volt_monitor_forget(struct volt_db *db, const char *id, int code, int lock_fd);
 
+/* volt_monitor_signals - the signals a monitor serves (SIGCHLD, the ones
+ * it forwards or acts on) blocked and read from the returned signalfd
+ * (CLOEXEC, non-blocking; -1 on failure); SIGPIPE ignored: a closed log
+ * reader or client must not end the monitor */
+int volt_monitor_signals(void);
+
 /* volt_monitor_exit_code - a wait status as a shell reports it */
 int volt_monitor_exit_code(int status);
 

@@ -491,7 +491,6 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 	struct volt_err err = {0};
 	struct volt_db *db;
 	int lock = o->lock_fd, sfd = -1, code = VOLT_EXIT_INTERNAL;
-	sigset_t mask;
 	char msg[VOLT_ERR_MSG_MAX + 32] = "";
 	cleanup_free char *logp = NULL;
 
@@ -526,13 +525,7 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 	    open_listener(&m, &err) < 0)
 		goto fail_early;
 
-	sigemptyset(&mask);
-	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaddset(&mask, sigs[i]);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sfd = volt_monitor_signals();
 
 	if (vm_start_qemu(&m, &err) < 0) {
 		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
