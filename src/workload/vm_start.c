@@ -36,7 +36,7 @@ static int ensure_appliance(struct vmmon *m, const struct volt_kernel *k, const 
 {
 	char key[65];
 	struct stat st;
-	if (volt_appliance_key(m->spec.image_id, k, init, false, key, NULL, NULL, err) < 0)
+	if (volt_appliance_key_cached(m->ctx->runroot, m->spec.image_id, k, init, key, err) < 0)
 		return -1;
 	*path = volt_appliance_path(m->ctx->root, key);
 	if (stat(*path, &st) == 0)

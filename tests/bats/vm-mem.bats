@@ -40,3 +40,18 @@ teardown() {
 	run volt exec idle cat /proc/modules
 	[[ "$output" == *virtio_balloon* ]]
 }
+
+@test "vm: the monitor keeps the agent's digest for the appliance key in the run root (path, inode, size, mtime)" {
+	need_vm
+	volt run --vm --rm --accel tcg busybox true
+	[ -r "$VOLT_RUNROOT/vm-agent" ]
+	init=$(head -1 "$VOLT_RUNROOT/vm-agent" | cut -d' ' -f1)
+	[ -r "$init" ]
+	[ "$(sed -n 2p "$VOLT_RUNROOT/vm-agent")" = "$(sha256sum "$init" | cut -d' ' -f1)" ]
+	# a stale line (another file's) is not believed: the next start hashes again
+	printf '/nowhere 1 2 3.0\n%064d\n' 0 >"$VOLT_RUNROOT/vm-agent"
+	run volt run --vm --rm --accel tcg busybox sh -c 'echo again'
+	[ "$status" -eq 0 ]
+	[ "$output" = again ]
+	[ "$(sed -n 2p "$VOLT_RUNROOT/vm-agent")" = "$(sha256sum "$init" | cut -d' ' -f1)" ]
+}
