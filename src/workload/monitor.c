@@ -441,11 +441,8 @@ static void confine(struct shim *s)
 				 .workload_dir = s->ctr_dir,
 				 .rm = s->spec.rm,
 				 .slirp = s->net.slirp != NULL};
-	if (volt_confine_monitor(&c, &err) < 0) {
-		char msg[VOLT_ERR_MSG_MAX + 32];
-		volt_err_format(&err, msg, sizeof(msg));
-		volt_warn("the monitor of %.12s is not confined: %s", s->row.id, msg);
-	}
+	if (volt_confine_monitor(&c, &err) < 0)
+		volt_monitor_warn_unconfined(&s->log, s->attach, s->row.id, &err);
 	volt_confine_test_forbidden(s->ctr_dir);
 }
 

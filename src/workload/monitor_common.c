@@ -92,3 +92,17 @@ int volt_monitor_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 	return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 }
+
+void volt_monitor_warn_unconfined(struct volt_log *log, bool attached, const char *id, const struct volt_err *err)
+{
+	char msg[VOLT_ERR_MSG_MAX + 32];
+	volt_err_format(err, msg, sizeof(msg));
+	if (attached) {
+		volt_warn("the monitor of %.12s is not confined: %s", id, msg);
+		return;
+	}
+	char line[VOLT_ERR_MSG_MAX + 96];
+	int n = snprintf(line, sizeof(line), "volt: the monitor of %.12s is not confined: %s\n", id, msg);
+	if (n > 0)
+		volt_log_write(log, &log->err, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}

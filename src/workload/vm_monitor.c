@@ -554,10 +554,8 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 					 .workload_dir = m.dir,
 					 .rm = m.spec.rm,
 					 .slirp = m.net.slirp != NULL};
-		if (volt_confine_monitor(&c, &err) < 0) {
-			volt_err_format(&err, msg, sizeof(msg));
-			volt_warn("the monitor of %.12s is not confined: %s", m.row.id, msg);
-		}
+		if (volt_confine_monitor(&c, &err) < 0)
+			volt_monitor_warn_unconfined(&m.log, m.attach, m.row.id, &err);
 		volt_confine_test_forbidden(m.dir);
 	}
 	if (!m.attach)
