@@ -61,6 +61,7 @@
 #include "vm/kernel.h"
 #include "vm/qemu_argv.h"
 #include "vm/shares.h"
+#include "userns/idmap.h"
 #include "workload/confine.h"
 #include "workload/lifecycle.h"
 #include "workload/monitor_common.h"
@@ -494,7 +495,8 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 	char msg[VOLT_ERR_MSG_MAX + 32] = "";
 	cleanup_free char *logp = NULL;
 
-	memset(row, 0, sizeof(*row)); /* ours now */
+	memset(row, 0, sizeof(*row));		  /* ours now */
+	volt_userns_run_keeper_dir(ctx->runroot); /* virtiofsd joins a keeper's namespace */
 	m.agent.fd = -1;
 	for (int i = 0; i < MAX_EXECS; i++)
 		m.cl[i].ch.fd = -1;
