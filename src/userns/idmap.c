@@ -323,6 +323,11 @@ void volt_userns_run_keeper_dir(const char *runroot)
 	keeper_dir = runroot;
 }
 
+int volt_userns_kept(const struct volt_idmap *m)
+{
+	return keeper_dir ? volt_userns_keeper_find(keeper_dir, m, NULL) : -1;
+}
+
 /* child_result - reap the user namespace child pid; 0 when it succeeded,
  * else -1 with the error it wrote to fd (closed here), or how it died */
 static int child_result(pid_t pid, int fd, struct volt_err *err)

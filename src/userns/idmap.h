@@ -82,6 +82,10 @@ typedef int (*volt_userns_fn)(void *arg, struct volt_err *err);
  * map (userns/userns_keeper.c) before it maps a namespace of its own: the
  * runtime directory, set once by the CLI (the string must outlive the calls). */
 void volt_userns_run_keeper_dir(const char *runroot);
+/* volt_userns_kept - an O_CLOEXEC fd on the user namespace of a live keeper
+ * of map m under that directory, or -1 (none, or no directory set): for a
+ * helper that joins it with setns instead of mapping one of its own */
+int volt_userns_kept(const struct volt_idmap *m);
 int volt_userns_run(const struct volt_idmap *m, volt_userns_fn fn, void *arg, struct volt_err *err);
 
 /* volt_userns_run_id - volt_userns_run for work that records an image (import,

@@ -19,6 +19,13 @@
 int volt_appliance_key(const char *image_id, const struct volt_kernel *k, const char *init, bool disk, char key[65],
 		       char *agent_hex, char **inputs, struct volt_err *err);
 
+/* volt_appliance_key_cached - the key of an appliance, as
+ * volt_appliance_key, the agent's digest kept in cache_dir/vm-agent per
+ * (path, inode, size, mtime) of init: the VM monitor's path, on every start
+ * (the runroot's vm-engine keeps QEMU's version the same way) */
+int volt_appliance_key_cached(const char *cache_dir, const char *image_id, const struct volt_kernel *k,
+			      const char *init, bool disk, char key[65], struct volt_err *err);
+
 /* volt_appliance_path - root/appliances/<key>.cpio.zst (the caller frees) */
 char *volt_appliance_path(const char *root, const char *key);
 

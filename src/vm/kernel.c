@@ -21,7 +21,8 @@
 
 const char *const volt_kernel_guest_modules[] = {
 	"virtio_mmio", "virtio_blk", "virtio_net",   "virtio_console", "vmw_vsock_virtio_transport",
-	"virtiofs",    "9p",	     "9pnet_virtio", "overlay",	       NULL,
+	"virtiofs",    "9p",	     "9pnet_virtio", "overlay",	       "virtio_balloon",
+	NULL,
 };
 
 void volt_kernel_free(struct volt_kernel *k)

@@ -45,17 +45,20 @@ bool volt_qemu_shared_memory(const struct volt_qemu_config *c)
 	return false;
 }
 
-/* opt_escape - a value inside QEMU's key=value,... options into out: a
- * comma is doubled (a path may hold one) */
-static void opt_escape(const char *v, char *out, size_t len)
+/* volt_qemu_opt_escape - a value inside QEMU's a=b,c=d options: commas
+ * doubled (volt_path: out of memory is its abort) */
+static char *volt_qemu_opt_escape(const char *s)
 {
-	size_t k = 0;
-	for (; *v && k + 2 < len; v++) {
-		out[k++] = *v;
-		if (*v == ',')
-			out[k++] = ',';
+	char *o = volt_path("%s", "");
+	for (;;) {
+		size_t n = strcspn(s, ",");
+		char *next = volt_path("%s%.*s%s", o, (int)n, s, s[n] ? ",," : "");
+		free(o);
+		o = next;
+		if (!s[n])
+			return o;
+		s += n + 1;
 	}
-	out[k] = '\0';
 }
 
 /* add_shares - virtiofs: guest RAM in a shared memfd that virtiofsd maps, a
@@ -73,8 +76,7 @@ static void add_shares(struct argv_builder *b, const struct volt_qemu_config *c,
 	}
 	for (size_t i = 0; i < c->n_shares; i++) {
 		const struct volt_qemu_share *s = &c->shares[i];
-		char where[2 * 4096 + 1]; /* a path is at most PATH_MAX */
-		opt_escape(s->kind == VOLT_SHARE_VIRTIOFS ? s->socket : s->path, where, sizeof(where));
+		cleanup_free char *where = volt_qemu_opt_escape(s->kind == VOLT_SHARE_VIRTIOFS ? s->socket : s->path);
 		if (s->kind == VOLT_SHARE_VIRTIOFS) {
 			add(b, "-chardev");
 			addf(b, "socket,id=fs%zu,path=%s", i, where);
@@ -86,22 +88,6 @@ static void add_shares(struct argv_builder *b, const struct volt_qemu_config *c,
 			add(b, "-device");
 			addf(b, "virtio-9p-device,fsdev=fs%zu,mount_tag=%s", i, s->tag);
 		}
-	}
-}
-
-/* volt_qemu_opt_escape - a value inside QEMU's a=b,c=d options: commas
- * doubled (volt_path: out of memory is its abort) */
-static char *volt_qemu_opt_escape(const char *s)
-{
-	char *o = volt_path("%s", "");
-	for (;;) {
-		size_t n = strcspn(s, ",");
-		char *next = volt_path("%s%.*s%s", o, (int)n, s, s[n] ? ",," : "");
-		free(o);
-		o = next;
-		if (!s[n])
-			return o;
-		s += n + 1;
 	}
 }
 
@@ -118,7 +104,14 @@ char **volt_qemu_argv(const struct volt_qemu_config *c)
 	else
 		add(&b, "microvm");
 	add(&b, "-accel");
-	add(&b, c->accel == VOLT_ACCEL_KVM ? "kvm" : "tcg");
+	/* TCG's translated code goes to one buffer, 1 GiB by default, that
+	 * fills as the guest runs new code: an idle VM held 43 MB of it.
+	 * VOLT_QEMU_TB_MIB caps it; a full buffer is flushed and the code
+	 * translated again (docs/benchmarks.md: boot time against size) */
+	if (c->accel == VOLT_ACCEL_KVM)
+		add(&b, "kvm");
+	else
+		addf(&b, "tcg,tb-size=%u", VOLT_QEMU_TB_MIB);
 	if (c->accel == VOLT_ACCEL_KVM) {
 		add(&b, "-cpu");
 		add(&b, "host");
@@ -161,6 +154,11 @@ char **volt_qemu_argv(const struct volt_qemu_config *c)
 		addf(&b, "virtio-net-device,netdev=net0,mac=%s%s", c->net_mac ? c->net_mac : VOLT_VM_MAC, mtu);
 	}
 	add_shares(&b, c, mem);
+	/* free page reporting: the guest's balloon driver hands back the
+	 * free pages its boot touched (the kernel's decompression, the
+	 * initramfs unpacked then freed), QEMU drops them from its RSS */
+	add(&b, "-device");
+	add(&b, "virtio-balloon-device,free-page-reporting=on");
 	if (c->qmp_path) {
 		add(&b, "-qmp");
 		addf(&b, "unix:%s,server=on,wait=off", c->qmp_path);

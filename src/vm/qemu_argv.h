@@ -10,6 +10,11 @@
 #include "vm/agent_proto.h"
 #include "vm/engine.h"
 
+/* TCG's translation buffer, MiB (QEMU's default is 1 GiB, of which an idle
+ * VM's boot filled 43 MB): 16 kept boot time within this host's noise
+ * (docs/benchmarks.md) */
+#define VOLT_QEMU_TB_MIB 16
+
 /* How a host directory is shared into the guest (vm/shares.c chooses per
  * kernel): virtiofs through a virtiofsd (vhost-user), or virtio-9p served by
  * QEMU itself (needs a kernel with 9p). */

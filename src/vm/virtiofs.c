@@ -242,14 +242,17 @@ int volt_virtiofsd_start(const struct volt_idmap *m, const char *source, bool ro
 		return volt_err_sys(err, "pipe");
 	}
 	pid_t parent = getpid();
-	volt_trace("virtiofsd start");
+	/* a keeper's namespace (userns/userns_keeper.c), as containers join
+	 * it: no newuidmap and newgidmap on every start */
+	int kept = volt_userns_kept(m);
+	volt_trace(kept >= 0 ? "virtiofsd start (the keeper's namespace)" : "virtiofsd start");
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
 		struct volt_err cerr = {0};
 		close(report[0]);
-		if (unshare(CLONE_NEWUSER) < 0)
-			volt_err_sys(&cerr, "unshare(CLONE_NEWUSER)");
+		if (kept >= 0 ? setns(kept, CLONE_NEWUSER) < 0 : unshare(CLONE_NEWUSER) < 0)
+			volt_err_sys(&cerr, kept >= 0 ? "join the kept user namespace" : "unshare(CLONE_NEWUSER)");
 		c = cerr.msg[0] ? 1 : 0;
 		/* the parent maps us now; the word on sync_pipe says it did */
 		if (write(report[1], &c, 1) == 1 && !c && read(sync_pipe[0], &c, 1) == 1 && !c)
@@ -263,6 +266,8 @@ int volt_virtiofsd_start(const struct volt_idmap *m, const char *source, bool ro
 	close(report[1]);
 	close(sync_pipe[0]);
 	close(lfd);
+	if (kept >= 0)
+		close(kept);
 	if (pid < 0) {
 		close(report[0]);
 		close(sync_pipe[1]);
@@ -275,7 +280,7 @@ int volt_virtiofsd_start(const struct volt_idmap *m, const char *source, bool ro
 	if (read(report[0], &c, 1) != 1 || c) {
 		r = -1; /* the child's message follows */
 	} else {
-		c = volt_idmap_apply(m, pid, err) < 0;
+		c = kept < 0 && volt_idmap_apply(m, pid, err) < 0; /* a kept one is mapped */
 		if (write(sync_pipe[1], &c, 1) != 1 || c) {
 			close(report[0]);
 			close(sync_pipe[1]);

@@ -442,11 +442,8 @@ static void confine(struct shim *s)
 				 .workload_dir = s->ctr_dir,
 				 .rm = s->spec.rm,
 				 .slirp = s->net.slirp != NULL};
-	if (volt_confine_monitor(&c, &err) < 0) {
-		char msg[VOLT_ERR_MSG_MAX + 32];
-		volt_err_format(&err, msg, sizeof(msg));
-		volt_warn("the monitor of %.12s is not confined: %s", s->row.id, msg);
-	}
+	if (volt_confine_monitor(&c, &err) < 0)
+		volt_monitor_warn_unconfined(&s->log, s->attach, s->row.id, &err);
 	volt_confine_test_forbidden(s->ctr_dir);
 }
 
@@ -459,7 +456,6 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	struct volt_db *db = NULL;
 	int r;
 	int code = VOLT_EXIT_INTERNAL, sfd = -1, lock = -1, lock_fd = o->lock_fd;
-	sigset_t mask;
 
 	if (s.ready_fd >= 0)
 		fcntl(s.ready_fd, F_SETFD, FD_CLOEXEC);
@@ -519,13 +515,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	/* 2. stdio, signals, spawn */
 	if (open_stdio(&s, &sp, &err) < 0)
 		goto fail_early;
-	sigemptyset(&mask);
-	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaddset(&mask, sigs[i]);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sfd = volt_monitor_signals();
 	sp.spec = &s.spec;
 	sp.ctr_dir = s.ctr_dir;
 	init = volt_ctx_helper(s.ctx, "volt-init");

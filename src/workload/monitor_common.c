@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -77,4 +79,30 @@ int volt_monitor_exit_code(int status)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return VOLT_EXIT_INTERNAL;
+}
+
+int volt_monitor_signals(void)
+{
+	static const int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
+	sigset_t mask;
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&mask, sigs[i]);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+void volt_monitor_warn_unconfined(struct volt_log *log, bool attached, const char *id, const struct volt_err *err)
+{
+	char msg[VOLT_ERR_MSG_MAX + 32];
+	volt_err_format(err, msg, sizeof(msg));
+	if (attached) {
+		volt_warn("the monitor of %.12s is not confined: %s", id, msg);
+		return;
+	}
+	char line[VOLT_ERR_MSG_MAX + 96];
+	int n = snprintf(line, sizeof(line), "volt: the monitor of %.12s is not confined: %s\n", id, msg);
+	if (n > 0)
+		volt_log_write(log, &log->err, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "container/log.h"
 #include "state/context.h"
 #include "state/db.h"
 #include "util/err.h"
@@ -24,6 +25,18 @@ bool volt_monitor_take_lock(int fd, const struct volt_ctr_row *row);
 /* volt_monitor_forget - --rm: the row and its supervision record in one
  * transaction, the exit code left on the lock's directory for `volt wait`. */
 void volt_monitor_forget(struct volt_db *db, const char *id, int code, int lock_fd);
+
+/* volt_monitor_signals - the signals a monitor serves (SIGCHLD, the ones
+ * it forwards or acts on) blocked and read from the returned signalfd
+ * (CLOEXEC, non-blocking; -1 on failure); SIGPIPE ignored: a closed log
+ * reader or client must not end the monitor */
+int volt_monitor_signals(void);
+
+/* volt_monitor_warn_unconfined - say once that the monitor of id runs
+ * unconfined (err: why): on stderr when attached, else as one line on the
+ * workload's log (a detached monitor's stderr is /dev/null), so that
+ * `volt logs` shows it */
+void volt_monitor_warn_unconfined(struct volt_log *log, bool attached, const char *id, const struct volt_err *err);
 
 /* volt_monitor_exit_code - a wait status as a shell reports it */
 int volt_monitor_exit_code(int status);

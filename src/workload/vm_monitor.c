@@ -61,6 +61,7 @@
 #include "vm/kernel.h"
 #include "vm/qemu_argv.h"
 #include "vm/shares.h"
+#include "userns/idmap.h"
 #include "workload/confine.h"
 #include "workload/lifecycle.h"
 #include "workload/monitor_common.h"
@@ -491,11 +492,11 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 	struct volt_err err = {0};
 	struct volt_db *db;
 	int lock = o->lock_fd, sfd = -1, code = VOLT_EXIT_INTERNAL;
-	sigset_t mask;
 	char msg[VOLT_ERR_MSG_MAX + 32] = "";
 	cleanup_free char *logp = NULL;
 
-	memset(row, 0, sizeof(*row)); /* ours now */
+	memset(row, 0, sizeof(*row));		  /* ours now */
+	volt_userns_run_keeper_dir(ctx->runroot); /* virtiofsd joins a keeper's namespace */
 	m.agent.fd = -1;
 	for (int i = 0; i < MAX_EXECS; i++)
 		m.cl[i].ch.fd = -1;
@@ -526,13 +527,7 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 	    open_listener(&m, &err) < 0)
 		goto fail_early;
 
-	sigemptyset(&mask);
-	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaddset(&mask, sigs[i]);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sfd = volt_monitor_signals();
 
 	if (vm_start_qemu(&m, &err) < 0) {
 		code = err.exit_code ? err.exit_code : VOLT_EXIT_INTERNAL;
@@ -561,10 +556,8 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 					 .workload_dir = m.dir,
 					 .rm = m.spec.rm,
 					 .slirp = m.net.slirp != NULL};
-		if (volt_confine_monitor(&c, &err) < 0) {
-			volt_err_format(&err, msg, sizeof(msg));
-			volt_warn("the monitor of %.12s is not confined: %s", m.row.id, msg);
-		}
+		if (volt_confine_monitor(&c, &err) < 0)
+			volt_monitor_warn_unconfined(&m.log, m.attach, m.row.id, &err);
 		volt_confine_test_forbidden(m.dir);
 	}
 	if (!m.attach)

@@ -61,7 +61,7 @@ static int ensure_appliance(struct vmmon *m, const struct volt_kernel *k, const 
 					     m->spec.image_name ? m->spec.image_name : "", m->spec.vm.appliance);
 		return 0;
 	}
-	if (volt_appliance_key(m->spec.image_id, k, init, want_disk, key, NULL, NULL, err) < 0)
+	if (volt_appliance_key_cached(m->ctx->runroot, m->spec.image_id, k, init, want_disk, key, err) < 0)
 		return -1;
 	*path = volt_appliance_path(m->ctx->root, key);
 	*disk = want_disk ? disk_path(*path) : NULL;

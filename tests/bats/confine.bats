@@ -4,6 +4,7 @@
 # everything it serves, and what it no longer needs must be denied.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup_file() {
 	volt_env
@@ -13,7 +14,7 @@ setup_file() {
 
 setup() {
 	volt_env
-	unset VOLT_SUPERVISOR VOLT_MONITOR_CONFINE VOLT_TEST_MONITOR_FORBIDDEN
+	unset VOLT_SUPERVISOR VOLT_MONITOR_CONFINE VOLT_TEST_MONITOR_FORBIDDEN VOLT_TEST_CONFINE_FAIL
 }
 
 teardown() {
@@ -86,6 +87,25 @@ need_tun() {
 	wait_for test -s "$log0"
 	grep -qx "open $BATS_TEST_TMPDIR/secret: allowed" "$log0"
 	grep -qx "ptrace: allowed" "$log0"
+}
+
+@test "confine: a detached monitor that could not confine itself says so once, on the workload's log" {
+	# VOLT_TEST_CONFINE_FAIL: confinement refused (its /dev/null stderr hid it)
+	id=$(VOLT_TEST_CONFINE_FAIL=1 volt run -d busybox sh -c 'echo out; sleep 60')
+	for _ in $(seq 1 50); do
+		volt logs "$id" 2>&1 | grep -q '^out$' && break
+		sleep 0.1
+	done
+	run volt logs "$id"
+	echo "$output"
+	[ "$(grep -c "^volt: the monitor of ${id:0:12} is not confined: refused (VOLT_TEST_CONFINE_FAIL)" <<<"$output")" -eq 1 ]
+	[ "$(grep -c '^out$' <<<"$output")" -eq 1 ]
+	# attached, it is said on stderr, and not on the log
+	run --separate-stderr env VOLT_TEST_CONFINE_FAIL=1 "$VOLT_BIN" run --name fgw busybox echo fg-out
+	[ "$status" -eq 0 ]
+	[ "$output" = fg-out ]
+	[[ "$stderr" == *"volt: the monitor of "*" is not confined: refused (VOLT_TEST_CONFINE_FAIL)"* ]]
+	! volt logs fgw 2>&1 | grep -q 'not confined'
 }
 
 @test "confine: the foreground monitor (volt itself) confines itself too" {

@@ -165,6 +165,20 @@ check_pause() {
 	[ "$(volt logs sdr | grep -c ran)" -eq 3 ]
 }
 
+# vm_restarted_once NAME - a microVM run with --restart on-failure:1 and a
+# workload that says "ran" and exits 3 (TCG boots take seconds: up to 300 s)
+# was restarted once, ran twice and stays exited with the workload's code
+vm_restarted_once() {
+	for _ in $(seq 1 600); do
+		[ "$(restart_count "$1")" = 1 ] && exited "$1" && break
+		sleep 0.5
+	done
+	[ "$(restart_count "$1")" = 1 ]
+	[ "$(volt logs "$1" | grep -c ran)" -eq 2 ]
+	run volt inspect -f '{{.State.ExitCode}} {{.Type}}' "$1"
+	[ "$output" = "3 vm" ]
+}
+
 @test "systemd: a microVM is a unit too, restarted on failure" {
 	require_manager
 	need_vm
@@ -172,14 +186,7 @@ check_pause() {
 	run volt run --vm -d --accel tcg --name sdvm --restart on-failure:1 busybox sh -c 'echo ran; exit 3'
 	[ "$status" -eq 0 ]
 	systemctl --user show -p Restart volt-sdvm.service | grep -q 'Restart=on-failure'
-	for _ in $(seq 1 600); do
-		[ "$(restart_count sdvm)" = 1 ] && exited sdvm && break
-		sleep 0.5
-	done
-	[ "$(restart_count sdvm)" = 1 ]
-	[ "$(volt logs sdvm | grep -c ran)" -eq 2 ]
-	run volt inspect -f '{{.State.ExitCode}} {{.Type}}' sdvm
-	[ "$output" = "3 vm" ]
+	vm_restarted_once sdvm
 }
 
 @test "systemd: --restart=no does not restart" {
@@ -411,14 +418,7 @@ check_pause() {
 	vm_env
 	run volt run --vm -d --accel tcg --name bvm --restart on-failure:1 busybox sh -c 'echo ran; exit 3'
 	[ "$status" -eq 0 ]
-	for _ in $(seq 1 600); do
-		[ "$(restart_count bvm)" = 1 ] && exited bvm && break
-		sleep 0.5
-	done
-	[ "$(restart_count bvm)" = 1 ]
-	[ "$(volt logs bvm | grep -c ran)" -eq 2 ]
-	run volt inspect -f '{{.State.ExitCode}} {{.Type}}' bvm
-	[ "$output" = "3 vm" ]
+	vm_restarted_once bvm
 }
 
 @test "builtin: --restart=no does not restart" {

@@ -22,6 +22,10 @@ need_vm() {
 	volt image ls | grep -q busybox || import_busybox
 }
 
+teardown() {
+	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
+}
+
 setup() {
 	volt_env
 	# the host's /boot must not decide what these tests see
@@ -164,4 +168,19 @@ no_daemons_left() {
 	[[ "$output" == *"volt: boot "*"the guest agent: mount virtiofs volume nosuch at /x: "* ]]
 	[ "$(grep -c '^volt:' <<<"$output")" -eq 1 ]
 	no_daemons_left
+}
+
+@test "vm volume: virtiofsd joins the store's user-namespace keeper when there is one (no newuidmap on each start)" {
+	need_vm
+	volt run --rm busybox true # a container's start leaves a keeper (userns/userns_keeper.c)
+	kp=$(cat "$VOLT_RUNROOT"/userns-* 2>/dev/null | awk '{ print $1 }' | head -1)
+	[ -n "$kp" ] || not_in_this_mode "no keeper: a single-uid map needs no helpers"
+	mkdir -p "$BATS_TEST_TMPDIR/share"
+	volt run --vm -d --name vv --accel tcg -v "$BATS_TEST_TMPDIR/share:/mnt" busybox sleep 1000
+	mpid=$(volt inspect -f '{{.State.MonitorPid}}' vv)
+	vpid=$(pgrep -P "$mpid" -f virtiofsd | head -1)
+	[ -n "$vpid" ]
+	echo "virtiofsd $(readlink "/proc/$vpid/ns/user"), keeper $(readlink "/proc/$kp/ns/user")"
+	[ "$(readlink "/proc/$vpid/ns/user")" = "$(readlink "/proc/$kp/ns/user")" ]
+	volt rm -f vv >/dev/null
 }

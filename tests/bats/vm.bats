@@ -22,6 +22,12 @@ need_kernel_deb() {
 	fi
 }
 
+# qemus: the QEMUs of this file's VMs (their kernel, from this test's store,
+# is on their command line; other users of the machine run VMs of their own)
+qemus() {
+	pgrep -u "$(id -u)" -f "qemu-system-x86_64.* -kernel $VOLT_ROOT/" || true
+}
+
 setup() {
 	volt_env
 	# the host's /boot must not decide what these tests see
@@ -102,7 +108,7 @@ setup() {
 	[[ "$output" == *"powered off "* ]]
 	echo "# $(grep -E 'ready|powered' <<<"$output" | tr '\n' ' ')" >&3
 	# no QEMU left behind, no scratch files
-	! pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_agent' >/dev/null
+	[ -z "$(qemus)" ]
 	[ -z "$(ls -d "$VOLT_RUNROOT"/vm-check-* 2>/dev/null)" ]
 }
 
@@ -145,7 +151,7 @@ setup() {
 		[ "$status" -eq 125 ]
 		[[ "$output" == *"volt: boot "*"under tcg: agent: a bad "*"from the guest (${bad#*:}"* ]]
 		[ "$(grep -c '^volt:' <<<"$output")" -eq 1 ]
-		! pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_agent' >/dev/null
+		[ -z "$(qemus)" ]
 	done
 }
 
@@ -169,7 +175,7 @@ setup() {
 	[ "$status" -eq 127 ]
 	[[ "$output" == *"appliance: $key, "*", cached"* ]]
 	[ "$(volt appliance ls -q | wc -l)" -eq 1 ]
-	! pgrep -u "$(id -u)" -f 'qemu-system-x86_64.*volt_agent' >/dev/null
+	[ -z "$(qemus)" ]
 	run volt vm check --image nosuch -- true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"no such image"* ]]
