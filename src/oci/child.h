@@ -25,9 +25,9 @@ struct volt_oci_child {
 	bool landlock;	       /* annotation run.oci.volt.landlock: apply ll */
 	struct volt_ll_profile ll;
 	struct volt_ll_plan plan;
-	int join_fds[3];		    /* ipc, uts, cgroup namespaces given by path (-1: none) */
-	const struct volt_idmap *idmap;	    /* a new user namespace's maps */
-	bool map_direct;		    /* write them ourselves (see volt_oci_map_ids) */
+	int join_fds[5];		/* ipc, uts, cgroup, time, mount given by path (VOLT_OCI_JOIN_*; -1: none) */
+	const struct volt_idmap *idmap; /* a new user namespace's maps */
+	bool map_direct;		/* write them ourselves (see volt_oci_map_ids) */
 	const struct volt_oci_state *state; /* for hooks: the state but its pid */
 	bool runtime_hooks_done;	    /* prestart, createRuntime ran in .map */
 };

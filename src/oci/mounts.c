@@ -10,6 +10,7 @@
  * bind (the ones the host mount has locked) are added with mount_setattr,
  * which only ever adds restrictions. */
 #include "oci/child.h"
+#include "oci/namespaces.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -275,14 +276,13 @@ int volt_oci_child_rootfs(void *arg, struct volt_err *err)
 	bool dev_bound = false;
 
 	/* namespaces given by path that only this process can join (spawn.c
-	 * joins the network one, the parent the user and PID ones) */
-	static const int join_types[] = {CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP};
-	for (size_t i = 0; i < 3; i++)
-		if (ch->join_fds[i] >= 0 && setns(ch->join_fds[i], join_types[i]) < 0)
-			return volt_err_sys(err, "join the %s namespace given by path",
-					    i == 0 ? "ipc" :
-					    i == 1 ? "uts" :
-						     "cgroup");
+	 * joins the network one, the parent the user and PID ones); a mount
+	 * namespace joined is the container's root as it is, as with runc */
+	int joined = volt_oci_join_child(ch->join_fds, err);
+	if (joined < 0)
+		return -1;
+	if (joined)
+		return volt_oci_create_container_hooks(ch, err);
 
 	/* nothing mounted here may reach the host: private unless the bundle
 	 * asks for another propagation of / */

@@ -565,3 +565,117 @@ delegated_cgroup() {
 	rt delete -f g1
 	[ ! -d "$cg" ]
 }
+
+# ns_bundle2 JQ-ARGS...: a second bundle $B2 over the same root, edited by jq
+ns_bundle2() {
+	B2="$BATS_TEST_TMPDIR/bundle2"
+	mkdir -p "$B2"
+	ln -sfn "$BATS_FILE_TMPDIR/rootfs" "$B2/rootfs"
+	(cd "$B2" && rt spec --rootless)
+	jq "$@" "$B2/config.json" >"$B2/c" && mv "$B2/c" "$B2/config.json"
+}
+
+@test "namespaces joined by path: every type, the mount one too (its root is the container's), as podman's pods" {
+	volt_bundle '["sh","-c","echo from-first >/tmp/mark; sleep 60"]'
+	edit '.linux.namespaces += [{"type":"network"},{"type":"cgroup"}]
+	    | .mounts += [{"destination":"/tmp","type":"tmpfs","source":"tmpfs","options":["nosuid"]}]'
+	rt run -d --bundle "$B" m1 </dev/null >/dev/null 2>&1
+	pid=$(rt state m1 | jq -r .pid)
+	for _ in $(seq 50); do [ -e "/proc/$pid/root/tmp/mark" ] && break; sleep 0.1; done
+	# the mark is in the first container's tmpfs only: seen only through its mount namespace
+	[ ! -e "$BATS_FILE_TMPDIR/rootfs/tmp/mark" ]
+	ns_bundle2 --arg p "/proc/$pid/ns" '.process.terminal=false
+	    | .process.args=["sh","-c","cat /tmp/mark; for n in user mnt pid net ipc uts cgroup; do readlink /proc/self/ns/$n; done"]
+	    | del(.linux.uidMappings) | del(.linux.gidMappings)
+	    | .linux.namespaces = [{"type":"user","path":($p+"/user")},{"type":"mount","path":($p+"/mnt")},
+	        {"type":"pid","path":($p+"/pid")},{"type":"network","path":($p+"/net")},{"type":"ipc","path":($p+"/ipc")},
+	        {"type":"uts","path":($p+"/uts")},{"type":"cgroup","path":($p+"/cgroup")}]'
+	want="from-first"
+	for n in user mnt pid net ipc uts cgroup; do want+=$'\n'"$(readlink "/proc/$pid/ns/$n")"; done
+	run rt run --bundle "$B2" m2
+	rt delete -f m1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
+@test "a namespace path of the wrong type, or not a namespace, is refused with its entry" {
+	volt_bundle '["true"]'
+	edit --arg p "/proc/$$/ns" '.linux.namespaces += [{"type":"network","path":($p+"/ipc")}]'
+	run rt run --bundle "$B" w1
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.namespaces["*"]: /proc/$$/ns/ipc is a namespace of type ipc, not network"* ]]
+	rm "$B/config.json"
+	volt_bundle '["true"]'
+	edit --arg f "$B/config.json" '.linux.namespaces += [{"type":"cgroup","path":$f}]'
+	run rt run --bundle "$B" w2
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$B/config.json is not a namespace"* ]]
+	[ -z "$(rt list -q)" ]
+}
+
+@test "list: runc's table, --format json and -q; events --stats and --interval" {
+	volt_bundle '["sleep","60"]'
+	rt create --bundle "$B" l1
+	B="$BATS_TEST_TMPDIR/bundle-b"
+	mkdir "$B"
+	ln -s "$BATS_FILE_TMPDIR/rootfs" "$B/rootfs"
+	volt_bundle '["true"]'
+	# (run would delete it when it exits, as runc's does)
+	rt create --bundle "$B" l2
+	rt start l2
+	for _ in $(seq 50); do [ "$(rt state l2 | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	pid=$(rt state l1 | jq -r .pid)
+	run rt list
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^ID\ +PID\ +STATUS\ +BUNDLE\ +CREATED\ +OWNER$ ]]
+	[[ "${lines[1]}" =~ ^l1\ +$pid\ +created\ +$BATS_TEST_TMPDIR/bundle\ +[0-9T:.-]+Z\ +$(id -un)$ ]]
+	[[ "${lines[2]}" =~ ^l2\ +0\ +stopped\ + ]]
+	# tabwriter's columns: the PID column starts where the header's does
+	h=${lines[0]%%PID*} r=${lines[1]%%$pid*}
+	[ "${#h}" -eq 12 ] && [ "${#r}" -eq 12 ]
+	run rt list --format json
+	[ "$(jq -r '.[0].id, .[0].pid, .[0].status, .[1].status, .[0].owner' <<<"$output" | tr '\n' ' ')" = "l1 $pid created stopped $(id -un) " ]
+	[ "$(rt list -q | tr '\n' ' ')" = "l1 l2 " ]
+	rt start l1
+	run rt events --stats l1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.type, .id, .data.pids.current' <<<"$output" | tr '\n' ' ')" = "stats l1 1 " ]
+	[ "$(jq -r '.data.memory.usage.usage > 0' <<<"$output")" = true ]
+	jq -e '.data.cpu.usage.total >= 0' <<<"$output"
+	# --interval: a line each time until the container stops
+	(sleep 1.5; rt kill l1 KILL) &
+	run timeout 20 "$RT" --root "$ST" events --interval 200ms l1
+	wait
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -ge 3 ]
+	jq -e 'select(.type == "stats" and .id == "l1")' <<<"${lines[2]}"
+	run rt events --stats l2
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"container l2 is not running"* ]]
+	rt delete l1
+	rt delete l2
+}
+
+@test "annotation run.oci.volt.vm: true is refused by name (not run as a container), a bad value too" {
+	volt_bundle '["sh","-c","echo ran >&2"]'
+	edit '.annotations["run.oci.volt.vm"]="true"'
+	run rt run --bundle "$B" v1
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"annotation run.oci.volt.vm: running a bundle as a microVM is not supported yet"* ]]
+	[[ "$output" != *ran* ]]
+	edit '.annotations["run.oci.volt.vm"]="yes"'
+	run rt run --bundle "$B" v1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'run.oci.volt.vm: must be "true" or "false"'* ]]
+	edit '.annotations["run.oci.volt.vm"]="false"'
+	run rt run --bundle "$B" v1
+	[ "$status" -eq 0 ]
+	[ "$output" = ran ]
+}
