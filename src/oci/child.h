@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "container/spawn.h"
 #include "oci/config.h"
 #include "oci/state.h"
 #include "security/landlock.h"
@@ -28,8 +29,12 @@ struct volt_oci_child {
 	int join_fds[5];		/* ipc, uts, cgroup, time, mount given by path (VOLT_OCI_JOIN_*; -1: none) */
 	const struct volt_idmap *idmap; /* a new user namespace's maps */
 	bool map_direct;		/* write them ourselves (see volt_oci_map_ids) */
-	const struct volt_oci_state *state; /* for hooks: the state but its pid */
-	bool runtime_hooks_done;	    /* prestart, createRuntime ran in .map */
+	const struct volt_oci_state *state;   /* for hooks: the state but its pid */
+	bool runtime_hooks_done;	      /* prestart, createRuntime ran in .map */
+	bool has_listener;		      /* linux.seccomp.listenerPath connected (seccomp_listener.c) */
+	int listener_sock;		      /* its socket, when has_listener */
+	struct volt_spawn_hooks *spawn_hooks; /* keep_fd2: the listener's socket (NULL: exec) */
+	pid_t host_pid;			      /* the child's pid as the host sees it, when has_listener */
 };
 
 /* volt_oci_map_ids - the hook for .map, in the parent: as root of the

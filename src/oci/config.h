@@ -69,6 +69,9 @@ struct volt_oci_config {
 	char **masked, **readonly; /* maskedPaths, readonlyPaths */
 	char **sysctl;		   /* "net.ipv4.ping_group_range=0 0" */
 	char *seccomp_json;	   /* linux.seccomp, re-serialised for volt's seccomp loader */
+	char *seccomp_listener;	   /* linux.seccomp.listenerPath; NULL: none */
+	char *seccomp_metadata;	   /* linux.seccomp.listenerMetadata; NULL: none */
+	unsigned seccomp_flags;	   /* linux.seccomp.flags as SECCOMP_FILTER_FLAG_* */
 	char *rootfs_propagation;
 	struct volt_oci_device *devices;
 	size_t n_devices;

@@ -11,6 +11,7 @@
  * which only ever adds restrictions. */
 #include "oci/child.h"
 #include "oci/namespaces.h"
+#include "oci/seccomp_listener.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -278,6 +279,9 @@ int volt_oci_child_rootfs(void *arg, struct volt_err *err)
 	/* namespaces given by path that only this process can join (spawn.c
 	 * joins the network one, the parent the user and PID ones); a mount
 	 * namespace joined is the container's root as it is, as with runc */
+	/* the listener's path is the host's: connected before any of that */
+	if (volt_oci_seccomp_connect((struct volt_oci_child *)ch, err) < 0)
+		return -1;
 	int joined = volt_oci_join_child(ch->join_fds, err);
 	if (joined < 0)
 		return -1;

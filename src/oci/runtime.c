@@ -294,6 +294,8 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 	hooks.before_exec = volt_oci_child_before_exec;
 	hooks.keep_fds = o->preserve_fds;
 	hooks.keep_fd = ch.fifo_fd; /* the child waits on it for start */
+	hooks.keep_fd2 = -1;	    /* the child's rootfs step may set it (seccomp_listener.c) */
+	ch.spawn_hooks = &hooks;
 	hooks.arg = &ch;
 	/* what hooks read during create; the pid is filled in as they run */
 	now_rfc3339(created, sizeof(created));

@@ -679,3 +679,62 @@ ns_bundle2() {
 	[ "$status" -eq 0 ]
 	[ "$output" = ran ]
 }
+
+# seccomp_agent SOCK OUT: a listener at SOCK that takes the notification fd
+# (SCM_RIGHTS) and the state, writes the state to OUT, then answers one
+# notification with ENOMSG (42), as an outside seccomp agent would
+seccomp_agent() {
+	python3 - "$1" "$2" <<'PY' &
+import array, ctypes, fcntl, json, socket, struct, sys
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(sys.argv[1]); srv.listen(1)
+open(sys.argv[1] + ".ready", "w").close()
+conn, _ = srv.accept()
+fds = array.array("i")
+msg, anc, _, _ = conn.recvmsg(65536, socket.CMSG_SPACE(fds.itemsize))
+for level, typ, data in anc:
+    if level == socket.SOL_SOCKET and typ == socket.SCM_RIGHTS:
+        fds.frombytes(data[: len(data) - len(data) % fds.itemsize])
+st = json.loads(msg)
+st["received_fds"] = len(fds)
+with open(sys.argv[2], "w") as f:
+    json.dump(st, f)
+# struct seccomp_notif (80 bytes): id, pid, flags, data{nr, arch, ip, args[6]}
+notif = bytearray(80)
+fcntl.ioctl(fds[0], 0xC0502100, notif)  # SECCOMP_IOCTL_NOTIF_RECV
+nid = struct.unpack_from("Q", notif, 0)[0]
+# struct seccomp_notif_resp: id, val, error (negative errno), flags
+fcntl.ioctl(fds[0], 0xC0182101, bytearray(struct.pack("QqiI", nid, 0, -42, 0)))  # NOTIF_SEND
+PY
+	AGENT=$!
+	for _ in $(seq 50); do [ -e "$1.ready" ] && return; sleep 0.1; done
+}
+
+@test "linux.seccomp.listenerPath: the notification fd and the state reach the agent, whose answer the container sees" {
+	command -v python3 >/dev/null || skip_or_fail "python3 is not installed"
+	sock="$BATS_TEST_TMPDIR/agent.sock"
+	seccomp_agent "$sock" "$BATS_TEST_TMPDIR/agent.json"
+	volt_bundle '["sh","-c","mkdir /tmp/d || echo refused; echo after"]'
+	edit --arg s "$sock" '.linux.seccomp={"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
+	      "listenerPath":$s,"listenerMetadata":"meta-1","flags":["SECCOMP_FILTER_FLAG_LOG"],
+	      "syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_NOTIFY"}]}'
+	run timeout 30 "$RT" --root "$ST" run --bundle "$B" s1
+	wait "$AGENT"
+	echo "$output"
+	cat "$BATS_TEST_TMPDIR/agent.json"
+	[ "$status" -eq 0 ]
+	# ENOMSG is the agent's answer: only a working fd could give it
+	[[ "$output" == *"No message of desired type"* ]]
+	[[ "$output" == *refused* ]]
+	[[ "$output" == *after* ]]
+	[ "$(jq -c '[.fds, .metadata, .state.id, .received_fds, (.pid > 0), .state.pid == .pid]' "$BATS_TEST_TMPDIR/agent.json")" = \
+		'[["seccompFd"],"meta-1","s1",1,true,true]' ]
+	# a listener that is not there fails create with the field
+	rm "$B/config.json"
+	volt_bundle '["true"]'
+	edit --arg s "$BATS_TEST_TMPDIR/none.sock" '.linux.seccomp={"defaultAction":"SCMP_ACT_ALLOW","listenerPath":$s,
+	      "syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_NOTIFY"}]}'
+	run rt run --bundle "$B" s2
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.seccomp.listenerPath: connect to $BATS_TEST_TMPDIR/none.sock"* ]]
+}
