@@ -49,6 +49,11 @@ int volt_oci_map_ids(void *arg, pid_t pid, struct volt_err *err);
  * runc, their paths resolve in the runtime's file system) */
 int volt_oci_create_container_hooks(const struct volt_oci_child *ch, struct volt_err *err);
 
+/* volt_oci_mount_target - the mount point for dest, created under rootfd:
+ * a directory, or a file (file: the source is not a directory). Return:
+ * an O_PATH fd of it, or -1 with err. */
+int volt_oci_mount_target(int rootfd, const char *dest, bool file, struct volt_err *err);
+
 /* volt_oci_child_rootfs - the hook for struct volt_spawn_hooks.rootfs */
 int volt_oci_child_rootfs(void *arg, struct volt_err *err);
 /* volt_oci_child_before_exec - the hook for .before_exec */

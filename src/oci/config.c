@@ -272,6 +272,9 @@ static int parse_process(struct pctx *p, json_t *proc)
 	return parse_rlimits(p, json_object_get(proc, "rlimits"));
 }
 
+static int parse_mount_idmap(struct pctx *p, json_t *e, const char *field, struct volt_oci_mount *m,
+			     const struct volt_oci_mount_opts *o);
+
 static int parse_mounts(struct pctx *p, json_t *a)
 {
 	json_t *e;
@@ -294,12 +297,12 @@ static int parse_mounts(struct pctx *p, json_t *a)
 			return -1;
 		if (!m->dest || m->dest[0] != '/')
 			return bad(p, field, "destination must be an absolute path");
-		if (json_object_get(e, "uidMappings") || json_object_get(e, "gidMappings"))
-			return bad(p, field, "idmapped mounts are not supported yet");
 		struct volt_oci_mount_opts o;
 		if (volt_oci_mount_opts(m->options, &o, p->err) < 0)
 			return volt_err_prefix(p->err, "config.json: %s", field);
 		free(o.data);
+		if (parse_mount_idmap(p, e, field, m, &o) < 0)
+			return -1;
 		if (!o.bind && !m->type)
 			return bad(p, field, "needs a type (or the bind option)");
 		if (o.bind && (!m->source || m->source[0] != '/'))
@@ -358,6 +361,31 @@ static int parse_seccomp_listener(struct pctx *p, json_t *sc)
 		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
 			if (json_is_string(v) && !strcmp(json_string_value(v), flags[k].name))
 				c->seccomp_flags |= flags[k].flag;
+	return 0;
+}
+
+/* parse_mount_idmap - mounts[].uidMappings/gidMappings and the idmap
+ * option: both mappings, on a bind mount (what runc accepts too) */
+static int parse_mount_idmap(struct pctx *p, json_t *e, const char *field, struct volt_oci_mount *m,
+			     const struct volt_oci_mount_opts *o)
+{
+	char f2[96];
+	json_t *u = json_object_get(e, "uidMappings"), *g = json_object_get(e, "gidMappings");
+	if (!u && !g && !o->idmap)
+		return 0;
+	if (!u || !g)
+		return bad(p, field, "an idmapped mount needs both uidMappings and gidMappings");
+	if (!o->bind)
+		return bad(p, field, "idmapped mounts are bind mounts (add the bind or rbind option)");
+	snprintf(f2, sizeof(f2), "%s.uidMappings", field);
+	if (parse_idmap(p, u, f2, m->uids, &m->n_uids) < 0)
+		return -1;
+	snprintf(f2, sizeof(f2), "%s.gidMappings", field);
+	if (parse_idmap(p, g, f2, m->gids, &m->n_gids) < 0)
+		return -1;
+	if (m->n_uids == 0 || m->n_gids == 0)
+		return bad(p, field, "an idmapped mount needs both uidMappings and gidMappings");
+	m->idmap = true;
 	return 0;
 }
 
@@ -717,9 +745,8 @@ int volt_oci_mount_opts(char *const *options, struct volt_oci_mount_opts *o, str
 			}
 		/* idmap, tmpcopyup, copy-symlink: runtime extensions we do not have */
 		if (!known && (!strcmp(opt, "idmap") || !strcmp(opt, "ridmap"))) {
-			fclose(f);
-			free(buf);
-			return volt_err_set(err, EINVAL, "mount option %s: idmapped mounts are not supported yet", opt);
+			o->idmap = opt[0] == 'r' ? 2 : 1;
+			continue;
 		}
 		if (!known &&
 		    (!strcmp(opt, "tmpcopyup") || !strcmp(opt, "copy-symlink") || !strcmp(opt, "notmpcopyup")))

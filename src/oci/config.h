@@ -16,6 +16,11 @@
 struct volt_oci_mount {
 	char *dest, *type, *source;
 	char **options; /* NULL-terminated, may be NULL */
+	/* an idmapped bind (uidMappings/gidMappings, options idmap/ridmap):
+	 * idmapped_mounts.c; hostID is in the caller's user namespace */
+	struct volt_idrange uids[VOLT_IDMAP_MAX], gids[VOLT_IDMAP_MAX];
+	int n_uids, n_gids;
+	bool idmap;
 };
 
 struct volt_oci_rlimit {
@@ -102,6 +107,7 @@ struct volt_oci_mount_opts {
 	unsigned long flags; /* MS_RDONLY, MS_NOSUID, ... for mount(2) */
 	unsigned long prop;  /* MS_PRIVATE, MS_SLAVE, ... (| MS_REC) */
 	bool bind, rec;
+	int idmap; /* 1: idmap, 2: ridmap (recursive) */
 	char *data;
 };
 int volt_oci_mount_opts(char *const *options, struct volt_oci_mount_opts *o, struct volt_err *err);

@@ -10,6 +10,7 @@
  * bind (the ones the host mount has locked) are added with mount_setattr,
  * which only ever adds restrictions. */
 #include "oci/child.h"
+#include "oci/idmapped_mounts.h"
 #include "oci/namespaces.h"
 #include "oci/seccomp_listener.h"
 
@@ -67,7 +68,7 @@ static int set_attrs(int rootfd, const char *path, unsigned long flags, bool rec
 
 /* target - the mount point for dest, created in the root: a directory, or a
  * file when the source is not a directory (a bind of a file) */
-static int target(int rootfd, const char *dest, bool file, struct volt_err *err)
+int volt_oci_mount_target(int rootfd, const char *dest, bool file, struct volt_err *err)
 {
 	if (!file)
 		return volt_rootfs_mkdir_p(rootfd, dest, err);
@@ -93,7 +94,7 @@ static int bind(int rootfd, const char *src, const char *dest, unsigned long fla
 	struct stat st;
 	if (stat(src, &st) < 0)
 		return volt_err_sys(err, "mount source %s", src);
-	cleanup_close int fd = target(rootfd, dest, !S_ISDIR(st.st_mode), err);
+	cleanup_close int fd = volt_oci_mount_target(rootfd, dest, !S_ISDIR(st.st_mode), err);
 	if (fd < 0)
 		return -1;
 	if (mount_at(src, fd, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
@@ -219,7 +220,7 @@ static int bind_devices(int rootfd, const struct volt_oci_config *c, struct volt
 					    "linux.devices[%zu]: %s on the host is not a device of type %c%s (an "
 					    "unprivileged runtime binds the host's node, it cannot make one)",
 					    i, d->path, d->type, d->has_num ? " with that major:minor" : "");
-		cleanup_close int fd = target(rootfd, d->path, true, err);
+		cleanup_close int fd = volt_oci_mount_target(rootfd, d->path, true, err);
 		if (fd < 0)
 			return -1;
 		if (mount_at(d->path, fd, NULL, MS_BIND, NULL) < 0)
@@ -303,7 +304,8 @@ int volt_oci_child_rootfs(void *arg, struct volt_err *err)
 		return volt_err_sys(err, "open %s", ch->rootfs);
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		struct volt_oci_mount_opts o;
-		if (one_mount(rootfd, &c->mounts[i], err) < 0)
+		if (c->mounts[i].idmap ? volt_oci_idmapped_bind(rootfd, &c->mounts[i], i, err) < 0 :
+					 one_mount(rootfd, &c->mounts[i], err) < 0)
 			return -1;
 		if (!strcmp(c->mounts[i].dest, "/dev") && volt_oci_mount_opts(c->mounts[i].options, &o, err) == 0) {
 			dev_bound = o.bind;

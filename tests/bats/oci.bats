@@ -738,3 +738,52 @@ PY
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"linux.seccomp.listenerPath: connect to $BATS_TEST_TMPDIR/none.sock"* ]]
 }
+
+@test "idmapped mounts: a tmpfs of the container's own bound idmapped; the host's file system refused by name" {
+	volt_bundle '["sh","-c","stat -c \"%u %g\" /t /m"]'
+	root=$(realpath "$BATS_FILE_TMPDIR/rootfs")
+	# id 7 of the mount is the caller's id (the container's 0): the tmpfs's
+	# own 0 then has no id in the mount and shows as the overflow id
+	edit --arg src "$root/t" --argjson u "$(id -u)" --argjson g "$(id -g)" \
+		'.mounts += [{"destination":"/t","type":"tmpfs","source":"tmpfs","options":["mode=755"]},
+		  {"destination":"/m","type":"bind","source":$src,"options":["bind","idmap"],
+		   "uidMappings":[{"containerID":7,"hostID":$u,"size":1}],"gidMappings":[{"containerID":7,"hostID":$g,"size":1}]}]'
+	run rt run --bundle "$B" i1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "0 0" ]
+	[ "${lines[1]}" = "65534 65534" ]
+	if has_subuid; then
+		# the tmpfs's 0 as host id start+999: the container's 1000
+		read -r start _ < <(awk -F: -v u="$(id -un)" '$1==u {print $2, $3}' /etc/subuid)
+		read -r gstart _ < <(awk -F: -v u="$(id -un)" '$1==u {print $2, $3}' /etc/subgid)
+		edit --argjson u "$(id -u)" --argjson g "$(id -g)" --argjson s "$start" --argjson gs "$gstart" \
+			'.linux.uidMappings=[{"containerID":0,"hostID":$u,"size":1},{"containerID":1,"hostID":$s,"size":65536}]
+			 | .linux.gidMappings=[{"containerID":0,"hostID":$g,"size":1},{"containerID":1,"hostID":$gs,"size":65536}]
+			 | .mounts[-1].uidMappings=[{"containerID":0,"hostID":($s+999),"size":1}]
+			 | .mounts[-1].gidMappings=[{"containerID":0,"hostID":($gs+999),"size":1}]'
+		run rt run --bundle "$B" i2
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[ "${lines[1]}" = "1000 1000" ]
+	fi
+	# the host's ext4 (its superblock is the host's user namespace's): refused
+	mkdir "$BATS_TEST_TMPDIR/hostdir"
+	edit --arg src "$BATS_TEST_TMPDIR/hostdir" --argjson u "$(id -u)" --argjson g "$(id -g)" \
+		'.mounts[-1].source=$src | .mounts[-1].uidMappings=[{"containerID":0,"hostID":$u,"size":1}]
+		 | .mounts[-1].gidMappings=[{"containerID":0,"hostID":$g,"size":1}]'
+	run rt run --bundle "$B" i3
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"mounts["*"]: idmapped mount of $BATS_TEST_TMPDIR/hostdir on /m refused by the kernel: its file system belongs to a user namespace this one does not control"* ]]
+	# host ids the container does not map
+	edit '.mounts[-1].uidMappings=[{"containerID":0,"hostID":4000000000,"size":1}]'
+	run rt run --bundle "$B" i4
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"host ids 4000000000-4000000000 are not mapped in the container's user namespace"* ]]
+	# an idmap option without both mappings
+	edit '.mounts[-1] |= del(.gidMappings)'
+	run rt run --bundle "$B" i5
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"needs both uidMappings and gidMappings"* ]]
+}
