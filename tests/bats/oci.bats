@@ -729,6 +729,8 @@ PY
 	[[ "$output" == *after* ]]
 	[ "$(jq -c '[.fds, .metadata, .state.id, .received_fds, (.pid > 0), .state.pid == .pid]' "$BATS_TEST_TMPDIR/agent.json")" = \
 		'[["seccompFd"],"meta-1","s1",1,true,true]' ]
+	# features says so
+	rt features | jq -e '(.linux.seccomp.actions | index("SCMP_ACT_NOTIFY")) and (.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_LOG")) and .linux.mountExtensions.idmap.enabled and (.mountOptions | index("idmap")) and (.linux.namespaces | index("time"))'
 	# a listener that is not there fails create with the field
 	rm "$B/config.json"
 	volt_bundle '["true"]'

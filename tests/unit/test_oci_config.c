@@ -114,7 +114,8 @@ static void test_refusals(void **state)
 		{"\"mounts\":[{\"destination\":\"rel\",\"type\":\"tmpfs\"}]", "", "mounts[0]"},
 		{"\"mounts\":[{\"destination\":\"/a\",\"source\":\"rel\",\"options\":[\"bind\"]}]", "",
 		 "absolute source"},
-		{"\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\",\"options\":[\"idmap\"]}]", "", "needs both uidMappings and gidMappings"},
+		{"\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\",\"options\":[\"idmap\"]}]", "",
+		 "needs both uidMappings and gidMappings"},
 		{"\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\",\"options\":[\"a,b\"]}]", "", "comma"},
 		{"\"annotations\":[]", "", "annotations"},
 	};
