@@ -789,3 +789,25 @@ PY
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"needs both uidMappings and gidMappings"* ]]
 }
+
+@test "a time namespace joined by path (with its user namespace); a new one is refused" {
+	unshare --user --map-root-user --time true 2>/dev/null || skip_or_fail "unshare --time does not work here"
+	unshare --user --map-root-user --time sleep 60 &
+	other=$!
+	for _ in $(seq 50); do [ "$(readlink /proc/$other/ns/time)" != "$(readlink /proc/self/ns/time)" ] && break; sleep 0.1; done
+	volt_bundle '["readlink","/proc/self/ns/time"]'
+	edit --arg p "/proc/$other/ns" 'del(.linux.uidMappings) | del(.linux.gidMappings)
+	    | .linux.namespaces += [{"type":"time","path":($p+"/time")}]
+	    | .linux.namespaces |= map(if .type == "user" then .path = ($p+"/user") else . end)'
+	want=$(readlink "/proc/$other/ns/time")
+	run rt run --bundle "$B" t1
+	echo "$output"
+	[ "$status" -eq 0 ] || { kill "$other"; false; }
+	[ "$output" = "$want" ] || { kill "$other"; false; }
+	edit '.linux.namespaces |= map(if .type == "time" then del(.path) else . end)'
+	run rt run --bundle "$B" t2
+	kill "$other"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"a new time namespace is not supported (one given by path is)"* ]]
+}
