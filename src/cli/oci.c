@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/oci_list.h"
 #include "container/spec.h"
 #include "oci/runtime.h"
 #include "util/cleanup.h"
@@ -566,6 +567,14 @@ static int oci_refused(struct oci_cli *g, int argc, char **argv)
 	return oci_fail(g, &err);
 }
 
+static int oci_list_events(struct oci_cli *g, int argc, char **argv)
+{
+	struct volt_err err = {0};
+	int r = !strcmp(argv[0], "list") ? volt_oci_cli_list(g->root, argc, argv, &err) :
+					   volt_oci_cli_events(g->root, argc, argv, &err);
+	return r ? oci_fail(g, &err) : 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct oci_cli *g, int argc, char **argv);
@@ -586,8 +595,8 @@ static const struct {
 	{"pause", oci_pause, "Pause a running container (its cgroup's freezer, or SIGSTOP)"},
 	{"resume", oci_pause, "Resume a paused container"},
 	{"update", oci_update, "Change a container's cgroup limits (-r FILE, or --memory, --pids-limit, ...)"},
-	{"events", oci_refused, "Not supported yet"},
-	{"list", oci_refused, "Not supported yet"},
+	{"events", oci_list_events, "Print a container's resource use (--stats once, else every --interval)"},
+	{"list", oci_list_events, "List the containers (--format table|json, -q)"},
 };
 
 static void oci_help(const char *prog)

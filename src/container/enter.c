@@ -55,7 +55,8 @@ static void close_inherited(const struct volt_enter *e)
 		      e->stdio[2],
 		      e->report_fd,
 		      e->security ? e->security->notify_sock[1] : -1,
-		      e->keep_fd > 0 ? e->keep_fd : -1};
+		      e->keep_fd > 0 ? e->keep_fd : -1,
+		      e->keep_fd2 > 0 ? e->keep_fd2 : -1};
 	volt_fds_close_except(3 + e->preserve_fds, keep, ARRAY_SIZE(keep), 0);
 }
 

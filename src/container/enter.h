@@ -32,7 +32,8 @@ struct volt_enter {
 	 * after stdio and session; NULL: volt's */
 	int (*before_exec)(void *arg, int report_fd, char ***env, struct volt_err *err);
 	void *before_exec_arg;
-	int keep_fd; /* one more fd kept for before_exec, or -1 (0 is stdin: never) */
+	int keep_fd;  /* one more fd kept for before_exec, or -1 (0 is stdin: never) */
+	int keep_fd2; /* and another, or -1 (0 likewise) */
 };
 
 /* volt_enter_signals - the first step in the container: no signal blocked,

@@ -156,6 +156,7 @@ static int container_setup(struct volt_spawn *sp, int sync, bool mapped, struct 
 		.before_exec = sp->hooks ? sp->hooks->before_exec : NULL,
 		.before_exec_arg = sp->hooks ? sp->hooks->arg : NULL,
 		.keep_fd = sp->hooks ? sp->hooks->keep_fd : -1,
+		.keep_fd2 = sp->hooks ? sp->hooks->keep_fd2 : -1,
 	};
 	return volt_enter_exec(&e, &env, err);
 }

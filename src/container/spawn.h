@@ -27,6 +27,7 @@ struct volt_spawn_hooks {
 	int (*map)(void *arg, pid_t pid, struct volt_err *err);
 	unsigned keep_fds; /* fds 3 .. 3+keep_fds-1 stay open across exec */
 	int keep_fd;	   /* one more fd before_exec needs (the exec fifo), or -1 */
+	int keep_fd2;	   /* and another (set by .rootfs: a seccomp listener's socket), or -1 */
 	void *arg;
 };
 

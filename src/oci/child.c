@@ -14,6 +14,7 @@
  * before it). */
 #include "oci/child.h"
 #include "oci/hooks.h"
+#include "oci/seccomp_listener.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -210,7 +211,7 @@ static int confine(const struct volt_oci_child *ch, struct volt_err *err)
 {
 	if (ch->landlock && volt_landlock_apply(&ch->ll, &ch->plan, err) < 0)
 		return -1;
-	if (ch->bpf && volt_seccomp_install(ch->bpf, ch->bpf_len, false, NULL, err) < 0)
+	if (ch->bpf && volt_oci_seccomp_load(ch, err) < 0)
 		return -1;
 	return 0;
 }

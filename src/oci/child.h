@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "container/spawn.h"
 #include "oci/config.h"
 #include "oci/state.h"
 #include "security/landlock.h"
@@ -25,11 +26,15 @@ struct volt_oci_child {
 	bool landlock;	       /* annotation run.oci.volt.landlock: apply ll */
 	struct volt_ll_profile ll;
 	struct volt_ll_plan plan;
-	int join_fds[3];		    /* ipc, uts, cgroup namespaces given by path (-1: none) */
-	const struct volt_idmap *idmap;	    /* a new user namespace's maps */
-	bool map_direct;		    /* write them ourselves (see volt_oci_map_ids) */
-	const struct volt_oci_state *state; /* for hooks: the state but its pid */
-	bool runtime_hooks_done;	    /* prestart, createRuntime ran in .map */
+	int join_fds[5];		/* ipc, uts, cgroup, time, mount given by path (VOLT_OCI_JOIN_*; -1: none) */
+	const struct volt_idmap *idmap; /* a new user namespace's maps */
+	bool map_direct;		/* write them ourselves (see volt_oci_map_ids) */
+	const struct volt_oci_state *state;   /* for hooks: the state but its pid */
+	bool runtime_hooks_done;	      /* prestart, createRuntime ran in .map */
+	bool has_listener;		      /* linux.seccomp.listenerPath connected (seccomp_listener.c) */
+	int listener_sock;		      /* its socket, when has_listener */
+	struct volt_spawn_hooks *spawn_hooks; /* keep_fd2: the listener's socket (NULL: exec) */
+	pid_t host_pid;			      /* the child's pid as the host sees it, when has_listener */
 };
 
 /* volt_oci_map_ids - the hook for .map, in the parent: as root of the
@@ -43,6 +48,11 @@ int volt_oci_map_ids(void *arg, pid_t pid, struct volt_err *err);
  * child: in the container's namespaces, before pivot_root (so, as with
  * runc, their paths resolve in the runtime's file system) */
 int volt_oci_create_container_hooks(const struct volt_oci_child *ch, struct volt_err *err);
+
+/* volt_oci_mount_target - the mount point for dest, created under rootfd:
+ * a directory, or a file (file: the source is not a directory). Return:
+ * an O_PATH fd of it, or -1 with err. */
+int volt_oci_mount_target(int rootfd, const char *dest, bool file, struct volt_err *err);
 
 /* volt_oci_child_rootfs - the hook for struct volt_spawn_hooks.rootfs */
 int volt_oci_child_rootfs(void *arg, struct volt_err *err);

@@ -280,6 +280,9 @@ static int parse_process(struct pctx *p, json_t *proc)
 	return parse_rlimits(p, json_object_get(proc, "rlimits"));
 }
 
+static int parse_mount_idmap(struct pctx *p, json_t *e, const char *field, struct volt_oci_mount *m,
+			     const struct volt_oci_mount_opts *o);
+
 static int parse_mounts(struct pctx *p, json_t *a)
 {
 	json_t *e;
@@ -302,12 +305,12 @@ static int parse_mounts(struct pctx *p, json_t *a)
 			return -1;
 		if (!m->dest || m->dest[0] != '/')
 			return bad(p, field, "destination must be an absolute path");
-		if (json_object_get(e, "uidMappings") || json_object_get(e, "gidMappings"))
-			return bad(p, field, "idmapped mounts are not supported yet");
 		struct volt_oci_mount_opts o;
 		if (volt_oci_mount_opts(m->options, &o, p->err) < 0)
 			return volt_err_prefix(p->err, "config.json: %s", field);
 		free(o.data);
+		if (parse_mount_idmap(p, e, field, m, &o) < 0)
+			return -1;
 		if (!o.bind && !m->type)
 			return bad(p, field, "needs a type (or the bind option)");
 		if (o.bind && (!m->source || m->source[0] != '/'))
@@ -335,6 +338,62 @@ static int parse_idmap(struct pctx *p, json_t *a, const char *field, struct volt
 			return bad(p, field, "size must not be 0");
 		(*n)++;
 	}
+	return 0;
+}
+
+/* parse_seccomp_listener - listenerPath, listenerMetadata and flags (the
+ * names are checked by the profile parser; unknown ones fail there) */
+static int parse_seccomp_listener(struct pctx *p, json_t *sc)
+{
+	struct volt_oci_config *c = p->c;
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} flags[] = {{"SECCOMP_FILTER_FLAG_TSYNC", 1u << 0},
+		     {"SECCOMP_FILTER_FLAG_LOG", 1u << 1},
+		     {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", 1u << 2},
+		     {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 1u << 5}};
+	json_t *lp = json_object_get(sc, "listenerPath"), *md = json_object_get(sc, "listenerMetadata"), *v;
+	size_t i;
+	if (lp && (!json_is_string(lp) || json_string_value(lp)[0] != '/'))
+		return bad(p, "linux.seccomp.listenerPath", "must be an absolute path");
+	if (md && !json_is_string(md))
+		return bad(p, "linux.seccomp.listenerMetadata", "must be a string");
+	if (md && !lp)
+		return bad(p, "linux.seccomp.listenerMetadata", "needs listenerPath");
+	if (lp && !(c->seccomp_listener = strdup(json_string_value(lp))))
+		return volt_err_set(p->err, ENOMEM, "config.json");
+	if (md && !(c->seccomp_metadata = strdup(json_string_value(md))))
+		return volt_err_set(p->err, ENOMEM, "config.json");
+	json_array_foreach(json_object_get(sc, "flags"), i, v)
+		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (json_is_string(v) && !strcmp(json_string_value(v), flags[k].name))
+				c->seccomp_flags |= flags[k].flag;
+	return 0;
+}
+
+/* parse_mount_idmap - mounts[].uidMappings/gidMappings and the idmap
+ * option: both mappings, on a bind mount (what runc accepts too) */
+static int parse_mount_idmap(struct pctx *p, json_t *e, const char *field, struct volt_oci_mount *m,
+			     const struct volt_oci_mount_opts *o)
+{
+	char f2[96];
+	json_t *u = json_object_get(e, "uidMappings"), *g = json_object_get(e, "gidMappings");
+	if (!u && !g && !o->idmap)
+		return 0;
+	if (!u || !g)
+		return bad(p, field, "an idmapped mount needs both uidMappings and gidMappings");
+	if (!o->bind)
+		return bad(p, field, "idmapped mounts are bind mounts (add the bind or rbind option)");
+	snprintf(f2, sizeof(f2), "%s.uidMappings", field);
+	if (parse_idmap(p, u, f2, m->uids, &m->n_uids) < 0)
+		return -1;
+	snprintf(f2, sizeof(f2), "%s.gidMappings", field);
+	if (parse_idmap(p, g, f2, m->gids, &m->n_gids) < 0)
+		return -1;
+	if (m->n_uids == 0 || m->n_gids == 0)
+		return bad(p, field, "an idmapped mount needs both uidMappings and gidMappings");
+	m->idmap = true;
 	return 0;
 }
 
@@ -490,9 +549,14 @@ static int parse_linux(struct pctx *p, json_t *lx)
 		struct volt_scmp_profile prof;
 		if (!json_is_object(seccomp))
 			return bad(p, "linux.seccomp", "must be an object");
-		if (json_object_get(seccomp, "listenerPath"))
-			return bad(p, "linux.seccomp.listenerPath", "not supported yet");
-		c->seccomp_json = json_dumps(seccomp, JSON_COMPACT);
+		if (parse_seccomp_listener(p, seccomp) < 0)
+			return -1;
+		/* the listener's fields are the runtime's, not the filter's */
+		json_t *filter = json_deep_copy(seccomp);
+		json_object_del(filter, "listenerPath");
+		json_object_del(filter, "listenerMetadata");
+		c->seccomp_json = filter ? json_dumps(filter, JSON_COMPACT) : NULL;
+		json_decref(filter);
 		if (!c->seccomp_json)
 			return volt_err_set(p->err, ENOMEM, "config.json");
 		/* checked here, so a bad profile fails create with its field */
@@ -500,8 +564,6 @@ static int parse_linux(struct pctx *p, json_t *lx)
 					    strlen(c->seccomp_json), p->err) < 0)
 			return -1;
 		volt_scmp_profile_free(&prof);
-		if (json_object_get(seccomp, "flags"))
-			volt_strv_push(&c->ignored, "linux.seccomp.flags");
 	}
 	if (parse_devices(p, json_object_get(lx, "devices")) < 0)
 		return -1;
@@ -597,6 +659,8 @@ void volt_oci_config_free(struct volt_oci_config *c)
 	free(c->rlimits);
 	free(c->root_path);
 	free(c->hostname);
+	free(c->seccomp_listener);
+	free(c->seccomp_metadata);
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		free(c->mounts[i].dest);
 		free(c->mounts[i].type);
@@ -689,9 +753,8 @@ int volt_oci_mount_opts(char *const *options, struct volt_oci_mount_opts *o, str
 			}
 		/* idmap, tmpcopyup, copy-symlink: runtime extensions we do not have */
 		if (!known && (!strcmp(opt, "idmap") || !strcmp(opt, "ridmap"))) {
-			fclose(f);
-			free(buf);
-			return volt_err_set(err, EINVAL, "mount option %s: idmapped mounts are not supported yet", opt);
+			o->idmap = opt[0] == 'r' ? 2 : 1;
+			continue;
 		}
 		if (!known &&
 		    (!strcmp(opt, "tmpcopyup") || !strcmp(opt, "copy-symlink") || !strcmp(opt, "notmpcopyup")))

@@ -16,6 +16,11 @@
 struct volt_oci_mount {
 	char *dest, *type, *source;
 	char **options; /* NULL-terminated, may be NULL */
+	/* an idmapped bind (uidMappings/gidMappings, options idmap/ridmap):
+	 * idmapped_mounts.c; hostID is in the caller's user namespace */
+	struct volt_idrange uids[VOLT_IDMAP_MAX], gids[VOLT_IDMAP_MAX];
+	int n_uids, n_gids;
+	bool idmap;
 };
 
 struct volt_oci_rlimit {
@@ -71,6 +76,9 @@ struct volt_oci_config {
 	char **masked, **readonly; /* maskedPaths, readonlyPaths */
 	char **sysctl;		   /* "net.ipv4.ping_group_range=0 0" */
 	char *seccomp_json;	   /* linux.seccomp, re-serialised for volt's seccomp loader */
+	char *seccomp_listener;	   /* linux.seccomp.listenerPath; NULL: none */
+	char *seccomp_metadata;	   /* linux.seccomp.listenerMetadata; NULL: none */
+	unsigned seccomp_flags;	   /* linux.seccomp.flags as SECCOMP_FILTER_FLAG_* */
 	char *rootfs_propagation;
 	struct volt_oci_device *devices;
 	size_t n_devices;
@@ -101,6 +109,7 @@ struct volt_oci_mount_opts {
 	unsigned long flags; /* MS_RDONLY, MS_NOSUID, ... for mount(2) */
 	unsigned long prop;  /* MS_PRIVATE, MS_SLAVE, ... (| MS_REC) */
 	bool bind, rec;
+	int idmap; /* 1: idmap, 2: ridmap (recursive) */
 	char *data;
 };
 int volt_oci_mount_opts(char *const *options, struct volt_oci_mount_opts *o, struct volt_err *err);

@@ -200,7 +200,7 @@ int volt_oci_exec(const struct volt_oci_exec_opts *o, int *status, struct volt_e
 {
 	struct volt_oci_state s;
 	struct volt_oci_config c = {0};
-	struct volt_oci_child ch = {.fifo_fd = -1, .join_fds = {-1, -1, -1}};
+	struct volt_oci_child ch = {.fifo_fd = -1, .join_fds = {-1, -1, -1, -1, -1}};
 	cleanup_close int console = -1;
 	int rep[2] = {-1, -1}, pidp[2] = {-1, -1};
 	int r = -1, st;

@@ -10,6 +10,9 @@
  * bind (the ones the host mount has locked) are added with mount_setattr,
  * which only ever adds restrictions. */
 #include "oci/child.h"
+#include "oci/idmapped_mounts.h"
+#include "oci/namespaces.h"
+#include "oci/seccomp_listener.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,7 +68,7 @@ static int set_attrs(int rootfd, const char *path, unsigned long flags, bool rec
 
 /* target - the mount point for dest, created in the root: a directory, or a
  * file when the source is not a directory (a bind of a file) */
-static int target(int rootfd, const char *dest, bool file, struct volt_err *err)
+int volt_oci_mount_target(int rootfd, const char *dest, bool file, struct volt_err *err)
 {
 	if (!file)
 		return volt_rootfs_mkdir_p(rootfd, dest, err);
@@ -91,7 +94,7 @@ static int bind(int rootfd, const char *src, const char *dest, unsigned long fla
 	struct stat st;
 	if (stat(src, &st) < 0)
 		return volt_err_sys(err, "mount source %s", src);
-	cleanup_close int fd = target(rootfd, dest, !S_ISDIR(st.st_mode), err);
+	cleanup_close int fd = volt_oci_mount_target(rootfd, dest, !S_ISDIR(st.st_mode), err);
 	if (fd < 0)
 		return -1;
 	if (mount_at(src, fd, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
@@ -217,7 +220,7 @@ static int bind_devices(int rootfd, const struct volt_oci_config *c, struct volt
 					    "linux.devices[%zu]: %s on the host is not a device of type %c%s (an "
 					    "unprivileged runtime binds the host's node, it cannot make one)",
 					    i, d->path, d->type, d->has_num ? " with that major:minor" : "");
-		cleanup_close int fd = target(rootfd, d->path, true, err);
+		cleanup_close int fd = volt_oci_mount_target(rootfd, d->path, true, err);
 		if (fd < 0)
 			return -1;
 		if (mount_at(d->path, fd, NULL, MS_BIND, NULL) < 0)
@@ -275,14 +278,16 @@ int volt_oci_child_rootfs(void *arg, struct volt_err *err)
 	bool dev_bound = false;
 
 	/* namespaces given by path that only this process can join (spawn.c
-	 * joins the network one, the parent the user and PID ones) */
-	static const int join_types[] = {CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP};
-	for (size_t i = 0; i < 3; i++)
-		if (ch->join_fds[i] >= 0 && setns(ch->join_fds[i], join_types[i]) < 0)
-			return volt_err_sys(err, "join the %s namespace given by path",
-					    i == 0 ? "ipc" :
-					    i == 1 ? "uts" :
-						     "cgroup");
+	 * joins the network one, the parent the user and PID ones); a mount
+	 * namespace joined is the container's root as it is, as with runc */
+	/* the listener's path is the host's: connected before any of that */
+	if (volt_oci_seccomp_connect((struct volt_oci_child *)ch, err) < 0)
+		return -1;
+	int joined = volt_oci_join_child(ch->join_fds, err);
+	if (joined < 0)
+		return -1;
+	if (joined)
+		return volt_oci_create_container_hooks(ch, err);
 
 	/* nothing mounted here may reach the host: private unless the bundle
 	 * asks for another propagation of / */
@@ -299,7 +304,8 @@ int volt_oci_child_rootfs(void *arg, struct volt_err *err)
 		return volt_err_sys(err, "open %s", ch->rootfs);
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		struct volt_oci_mount_opts o;
-		if (one_mount(rootfd, &c->mounts[i], err) < 0)
+		if (c->mounts[i].idmap ? volt_oci_idmapped_bind(rootfd, &c->mounts[i], i, err) < 0 :
+					 one_mount(rootfd, &c->mounts[i], err) < 0)
 			return -1;
 		if (!strcmp(c->mounts[i].dest, "/dev") && volt_oci_mount_opts(c->mounts[i].options, &o, err) == 0) {
 			dev_bound = o.bind;

@@ -34,7 +34,9 @@
 #include "oci/child.h"
 #include "oci/config.h"
 #include "oci/hooks.h"
+#include "oci/namespaces.h"
 #include "oci/state.h"
+#include "oci/vm.h"
 #include "security/security.h"
 #include "security/seccomp.h"
 #include "util/cleanup.h"
@@ -191,72 +193,6 @@ static void now_rfc3339(char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
 }
 
-/* struct joins - the namespaces config.json names by path, opened */
-struct joins {
-	int net, user, pid;
-	int child[3]; /* ipc, uts, cgroup: joined by the child (mounts.c) */
-};
-
-static void joins_close(struct joins *j)
-{
-	int *fds[] = {&j->net, &j->user, &j->pid, &j->child[0], &j->child[1], &j->child[2]};
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (*fds[i] >= 0) {
-			close(*fds[i]);
-			*fds[i] = -1;
-		}
-}
-
-/* namespaces - the CLONE_NEW* set to create, and those given by path
- * opened: network (spawn.c joins it), ipc, uts, cgroup (the child), user
- * and PID (this process, before clone: the child is born in them); a mount
- * namespace by path is refused (the bundle's root is set up in a new one) */
-static int namespaces(const struct volt_oci_config *c, unsigned long *flags, struct joins *j, struct volt_err *err)
-{
-	*flags = 0;
-	for (int i = 0; i < c->n_ns; i++) {
-		const struct volt_oci_ns *ns = &c->ns[i];
-		int *slot = ns->flag == CLONE_NEWNET	? &j->net :
-			    ns->flag == CLONE_NEWUSER	? &j->user :
-			    ns->flag == CLONE_NEWPID	? &j->pid :
-			    ns->flag == CLONE_NEWIPC	? &j->child[0] :
-			    ns->flag == CLONE_NEWUTS	? &j->child[1] :
-			    ns->flag == CLONE_NEWCGROUP ? &j->child[2] :
-							  NULL;
-		if (!ns->path) {
-			*flags |= (unsigned long)ns->flag;
-			continue;
-		}
-		if (!slot)
-			return volt_err_set(
-				err, ENOTSUP,
-				"config.json: linux.namespaces[%d]: joining this namespace "
-				"by path is not supported (volt-runtime sets up the root in a new mount namespace)",
-				i);
-		*slot = open(ns->path, O_RDONLY | O_CLOEXEC);
-		if (*slot < 0)
-			return volt_err_sys(err, "open the namespace %s", ns->path);
-	}
-	if (!(*flags & CLONE_NEWNS))
-		return volt_err_set(err, EINVAL,
-				    "config.json: linux.namespaces: volt-runtime needs a new mount namespace");
-	if (*flags & 0x00000080 /* CLONE_NEWTIME */)
-		return volt_err_set(err, ENOTSUP,
-				    "config.json: linux.namespaces: a time namespace is not supported yet");
-	return 0;
-}
-
-/* join_parent - the user, then the PID namespace given by path, in this
- * process (single-threaded, about to exit): the child is cloned into them */
-static int join_parent(const struct joins *j, struct volt_err *err)
-{
-	if (j->user >= 0 && setns(j->user, CLONE_NEWUSER) < 0)
-		return volt_err_sys(err, "join the user namespace given by path");
-	if (j->pid >= 0 && setns(j->pid, CLONE_NEWPID) < 0)
-		return volt_err_sys(err, "join the PID namespace given by path");
-	return 0;
-}
-
 /* setup_cgroup - the container's own cgroup at cgroupsPath, pid moved in
  * and linux.resources written; where the caller has no delegated cgroup
  * there, none (as rootless runc and crun do), with a note */
@@ -289,10 +225,11 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 	struct volt_oci_child ch = {.fifo_fd = -1};
 	struct volt_spawn_hooks hooks = {0};
 	struct volt_spawn sp = {0};
-	struct joins j = {-1, -1, -1, {-1, -1, -1}};
+	struct volt_oci_joins j;
 	cleanup_free char *dir = NULL, *fifo = NULL, *cgroup = NULL;
 	int r = -1;
 
+	volt_oci_joins_init(&j);
 	*pid = -1;
 	*pty_fd = -1;
 	if (!volt_oci_id_valid(o->id))
@@ -307,11 +244,13 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 		volt_err_sys(err, "root.path %s", rp);
 		goto out;
 	}
+	if (volt_oci_vm_check(&c, err) < 0)
+		goto out;
 	if (c.terminal && !o->console_socket && !o->keep_pty) {
 		volt_err_set(err, EINVAL, "process.terminal is set: --console-socket is required");
 		goto out;
 	}
-	if (namespaces(&c, &hooks.ns_flags, &j, err) < 0)
+	if (volt_oci_namespaces(&c, &hooks.ns_flags, &j, err) < 0)
 		goto out;
 	memcpy(ch.join_fds, j.child, sizeof(ch.join_fds));
 	if ((hooks.ns_flags & CLONE_NEWUSER) && build_idmap(&c, &spec.idmap, err) < 0)
@@ -355,6 +294,8 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 	hooks.before_exec = volt_oci_child_before_exec;
 	hooks.keep_fds = o->preserve_fds;
 	hooks.keep_fd = ch.fifo_fd; /* the child waits on it for start */
+	hooks.keep_fd2 = -1;	    /* the child's rootfs step may set it (seccomp_listener.c) */
+	ch.spawn_hooks = &hooks;
 	hooks.arg = &ch;
 	/* what hooks read during create; the pid is filled in as they run */
 	now_rfc3339(created, sizeof(created));
@@ -375,7 +316,7 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 	sp.winsize.ws_col = c.console_cols;
 	sp.netns_fd = j.net;
 	sp.hooks = &hooks;
-	if (join_parent(&j, err) < 0 || volt_container_spawn(&sp, err) < 0)
+	if (volt_oci_join_parent(&j, err) < 0 || volt_container_spawn(&sp, err) < 0)
 		goto out;
 	if (sp.userns_fd >= 0)
 		close(sp.userns_fd);
@@ -436,7 +377,7 @@ out:
 	free(ch.bpf);
 	if (ch.landlock)
 		volt_ll_profile_free(&ch.ll);
-	joins_close(&j);
+	volt_oci_joins_close(&j);
 	if (r < 0 && *pid > 0) {
 		kill(*pid, SIGKILL);
 		*pid = -1;

@@ -94,13 +94,13 @@ char *volt_oci_spec_template(bool rootless)
 
 char *volt_oci_features(void)
 {
-	static const char *const ns[] = {"cgroup", "ipc", "mount", "network", "pid", "user", "uts", NULL};
+	static const char *const ns[] = {"cgroup", "ipc", "mount", "network", "pid", "user", "uts", "time", NULL};
 	static const char *const opts[] = {
 		"async",	 "atime",   "bind",    "dev",	      "diratime", "dirsync", "exec",
 		"mand",		 "noatime", "nodev",   "nodiratime",  "noexec",	  "nomand",  "norelatime",
 		"nostrictatime", "nosuid",  "private", "rbind",	      "relatime", "remount", "ro",
 		"rprivate",	 "rshared", "rslave",  "runbindable", "rw",	  "shared",  "slave",
-		"strictatime",	 "suid",    "sync",    "unbindable",  NULL};
+		"strictatime",	 "suid",    "sync",    "unbindable",  "idmap",	  "ridmap",  NULL};
 	json_t *doc = json_pack(
 		"{s:s,s:s,s:[s,s,s,s,s,s],s:o,s:{s:o,s:{s:b,s:b,s:b,s:b},s:{s:b,s:[s,s,s,s,s,s,s],s:[]},s:{s:"
 		"b},s:{s:b}},s:{s:s}}",
@@ -110,6 +110,13 @@ char *volt_oci_features(void)
 		"enabled", 1, "actions", "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
 		"SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRAP", "operators", "apparmor", "enabled", 0,
 		"selinux", "enabled", 0, "annotations", "run.oci.volt.version", VOLT_VERSION);
+	/* listenerPath and flags (seccomp_listener.c), idmapped mounts */
+	json_t *lx = json_object_get(doc, "linux"), *sc = json_object_get(lx, "seccomp");
+	json_array_append_new(json_object_get(sc, "actions"), json_string("SCMP_ACT_NOTIFY"));
+	json_object_set_new(sc, "supportedFlags",
+			    json_pack("[s,s,s,s]", "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+				      "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"));
+	json_object_set_new(lx, "mountExtensions", json_pack("{s:{s:b}}", "idmap", "enabled", 1));
 	char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(doc);
 	return text;

@@ -566,3 +566,249 @@ delegated_cgroup() {
 	rt delete -f g1
 	[ ! -d "$cg" ]
 }
+
+# ns_bundle2 JQ-ARGS...: a second bundle $B2 over the same root, edited by jq
+ns_bundle2() {
+	B2="$BATS_TEST_TMPDIR/bundle2"
+	mkdir -p "$B2"
+	ln -sfn "$BATS_FILE_TMPDIR/rootfs" "$B2/rootfs"
+	(cd "$B2" && rt spec --rootless)
+	jq "$@" "$B2/config.json" >"$B2/c" && mv "$B2/c" "$B2/config.json"
+}
+
+@test "namespaces joined by path: every type, the mount one too (its root is the container's), as podman's pods" {
+	volt_bundle '["sh","-c","echo from-first >/tmp/mark; sleep 60"]'
+	edit '.linux.namespaces += [{"type":"network"},{"type":"cgroup"}]
+	    | .mounts += [{"destination":"/tmp","type":"tmpfs","source":"tmpfs","options":["nosuid"]}]'
+	rt run -d --bundle "$B" m1 </dev/null >/dev/null 2>&1
+	pid=$(rt state m1 | jq -r .pid)
+	for _ in $(seq 50); do [ -e "/proc/$pid/root/tmp/mark" ] && break; sleep 0.1; done
+	# the mark is in the first container's tmpfs only: seen only through its mount namespace
+	[ ! -e "$BATS_FILE_TMPDIR/rootfs/tmp/mark" ]
+	ns_bundle2 --arg p "/proc/$pid/ns" '.process.terminal=false
+	    | .process.args=["sh","-c","cat /tmp/mark; for n in user mnt pid net ipc uts cgroup; do readlink /proc/self/ns/$n; done"]
+	    | del(.linux.uidMappings) | del(.linux.gidMappings)
+	    | .linux.namespaces = [{"type":"user","path":($p+"/user")},{"type":"mount","path":($p+"/mnt")},
+	        {"type":"pid","path":($p+"/pid")},{"type":"network","path":($p+"/net")},{"type":"ipc","path":($p+"/ipc")},
+	        {"type":"uts","path":($p+"/uts")},{"type":"cgroup","path":($p+"/cgroup")}]'
+	want="from-first"
+	for n in user mnt pid net ipc uts cgroup; do want+=$'\n'"$(readlink "/proc/$pid/ns/$n")"; done
+	run rt run --bundle "$B2" m2
+	rt delete -f m1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
+@test "a namespace path of the wrong type, or not a namespace, is refused with its entry" {
+	volt_bundle '["true"]'
+	edit --arg p "/proc/$$/ns" '.linux.namespaces += [{"type":"network","path":($p+"/ipc")}]'
+	run rt run --bundle "$B" w1
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.namespaces["*"]: /proc/$$/ns/ipc is a namespace of type ipc, not network"* ]]
+	rm "$B/config.json"
+	volt_bundle '["true"]'
+	edit --arg f "$B/config.json" '.linux.namespaces += [{"type":"cgroup","path":$f}]'
+	run rt run --bundle "$B" w2
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$B/config.json is not a namespace"* ]]
+	[ -z "$(rt list -q)" ]
+}
+
+@test "list: runc's table, --format json and -q; events --stats and --interval" {
+	volt_bundle '["sleep","60"]'
+	rt create --bundle "$B" l1
+	B="$BATS_TEST_TMPDIR/bundle-b"
+	mkdir "$B"
+	ln -s "$BATS_FILE_TMPDIR/rootfs" "$B/rootfs"
+	volt_bundle '["true"]'
+	# (run would delete it when it exits, as runc's does)
+	rt create --bundle "$B" l2
+	rt start l2
+	for _ in $(seq 50); do [ "$(rt state l2 | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	pid=$(rt state l1 | jq -r .pid)
+	run rt list
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^ID\ +PID\ +STATUS\ +BUNDLE\ +CREATED\ +OWNER$ ]]
+	[[ "${lines[1]}" =~ ^l1\ +$pid\ +created\ +$BATS_TEST_TMPDIR/bundle\ +[0-9T:.-]+Z\ +$(id -un)$ ]]
+	[[ "${lines[2]}" =~ ^l2\ +0\ +stopped\ + ]]
+	# tabwriter's columns: the PID column starts where the header's does
+	h=${lines[0]%%PID*} r=${lines[1]%%$pid*}
+	[ "${#h}" -eq 12 ] && [ "${#r}" -eq 12 ]
+	run rt list --format json
+	[ "$(jq -r '.[0].id, .[0].pid, .[0].status, .[1].status, .[0].owner' <<<"$output" | tr '\n' ' ')" = "l1 $pid created stopped $(id -un) " ]
+	[ "$(rt list -q | tr '\n' ' ')" = "l1 l2 " ]
+	rt start l1
+	run rt events --stats l1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.type, .id, .data.pids.current' <<<"$output" | tr '\n' ' ')" = "stats l1 1 " ]
+	[ "$(jq -r '.data.memory.usage.usage > 0' <<<"$output")" = true ]
+	jq -e '.data.cpu.usage.total >= 0' <<<"$output"
+	# --interval: a line each time until the container stops
+	(sleep 1.5; rt kill l1 KILL) &
+	run timeout 20 "$RT" --root "$ST" events --interval 200ms l1
+	wait
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -ge 3 ]
+	jq -e 'select(.type == "stats" and .id == "l1")' <<<"${lines[2]}"
+	run rt events --stats l2
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"container l2 is not running"* ]]
+	rt delete l1
+	rt delete l2
+}
+
+@test "annotation run.oci.volt.vm: true is refused by name (not run as a container), a bad value too" {
+	volt_bundle '["sh","-c","echo ran >&2"]'
+	edit '.annotations["run.oci.volt.vm"]="true"'
+	run rt run --bundle "$B" v1
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"annotation run.oci.volt.vm: running a bundle as a microVM is not supported yet"* ]]
+	[[ "$output" != *ran* ]]
+	edit '.annotations["run.oci.volt.vm"]="yes"'
+	run rt run --bundle "$B" v1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'run.oci.volt.vm: must be "true" or "false"'* ]]
+	edit '.annotations["run.oci.volt.vm"]="false"'
+	run rt run --bundle "$B" v1
+	[ "$status" -eq 0 ]
+	[ "$output" = ran ]
+}
+
+# seccomp_agent SOCK OUT: a listener at SOCK that takes the notification fd
+# (SCM_RIGHTS) and the state, writes the state to OUT, then answers one
+# notification with ENOMSG (42), as an outside seccomp agent would
+seccomp_agent() {
+	python3 - "$1" "$2" <<'PY' &
+import array, ctypes, fcntl, json, socket, struct, sys
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(sys.argv[1]); srv.listen(1)
+open(sys.argv[1] + ".ready", "w").close()
+conn, _ = srv.accept()
+fds = array.array("i")
+msg, anc, _, _ = conn.recvmsg(65536, socket.CMSG_SPACE(fds.itemsize))
+for level, typ, data in anc:
+    if level == socket.SOL_SOCKET and typ == socket.SCM_RIGHTS:
+        fds.frombytes(data[: len(data) - len(data) % fds.itemsize])
+st = json.loads(msg)
+st["received_fds"] = len(fds)
+with open(sys.argv[2], "w") as f:
+    json.dump(st, f)
+# struct seccomp_notif (80 bytes): id, pid, flags, data{nr, arch, ip, args[6]}
+notif = bytearray(80)
+fcntl.ioctl(fds[0], 0xC0502100, notif)  # SECCOMP_IOCTL_NOTIF_RECV
+nid = struct.unpack_from("Q", notif, 0)[0]
+# struct seccomp_notif_resp: id, val, error (negative errno), flags
+fcntl.ioctl(fds[0], 0xC0182101, bytearray(struct.pack("QqiI", nid, 0, -42, 0)))  # NOTIF_SEND
+PY
+	AGENT=$!
+	for _ in $(seq 50); do [ -e "$1.ready" ] && return; sleep 0.1; done
+}
+
+@test "linux.seccomp.listenerPath: the notification fd and the state reach the agent, whose answer the container sees" {
+	command -v python3 >/dev/null || skip_or_fail "python3 is not installed"
+	sock="$BATS_TEST_TMPDIR/agent.sock"
+	seccomp_agent "$sock" "$BATS_TEST_TMPDIR/agent.json"
+	volt_bundle '["sh","-c","mkdir /tmp/d || echo refused; echo after"]'
+	edit --arg s "$sock" '.linux.seccomp={"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
+	      "listenerPath":$s,"listenerMetadata":"meta-1","flags":["SECCOMP_FILTER_FLAG_LOG"],
+	      "syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_NOTIFY"}]}'
+	run timeout 30 "$RT" --root "$ST" run --bundle "$B" s1
+	wait "$AGENT"
+	echo "$output"
+	cat "$BATS_TEST_TMPDIR/agent.json"
+	[ "$status" -eq 0 ]
+	# ENOMSG is the agent's answer: only a working fd could give it
+	[[ "$output" == *"No message of desired type"* ]]
+	[[ "$output" == *refused* ]]
+	[[ "$output" == *after* ]]
+	[ "$(jq -c '[.fds, .metadata, .state.id, .received_fds, (.pid > 0), .state.pid == .pid]' "$BATS_TEST_TMPDIR/agent.json")" = \
+		'[["seccompFd"],"meta-1","s1",1,true,true]' ]
+	# features says so
+	rt features | jq -e '(.linux.seccomp.actions | index("SCMP_ACT_NOTIFY")) and (.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_LOG")) and .linux.mountExtensions.idmap.enabled and (.mountOptions | index("idmap")) and (.linux.namespaces | index("time"))'
+	# a listener that is not there fails create with the field
+	rm "$B/config.json"
+	volt_bundle '["true"]'
+	edit --arg s "$BATS_TEST_TMPDIR/none.sock" '.linux.seccomp={"defaultAction":"SCMP_ACT_ALLOW","listenerPath":$s,
+	      "syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_NOTIFY"}]}'
+	run rt run --bundle "$B" s2
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.seccomp.listenerPath: connect to $BATS_TEST_TMPDIR/none.sock"* ]]
+}
+
+@test "idmapped mounts: a tmpfs of the container's own bound idmapped; the host's file system refused by name" {
+	volt_bundle '["sh","-c","stat -c \"%u %g\" /t /m"]'
+	root=$(realpath "$BATS_FILE_TMPDIR/rootfs")
+	# id 7 of the mount is the caller's id (the container's 0): the tmpfs's
+	# own 0 then has no id in the mount and shows as the overflow id
+	edit --arg src "$root/t" --argjson u "$(id -u)" --argjson g "$(id -g)" \
+		'.mounts += [{"destination":"/t","type":"tmpfs","source":"tmpfs","options":["mode=755"]},
+		  {"destination":"/m","type":"bind","source":$src,"options":["bind","idmap"],
+		   "uidMappings":[{"containerID":7,"hostID":$u,"size":1}],"gidMappings":[{"containerID":7,"hostID":$g,"size":1}]}]'
+	run rt run --bundle "$B" i1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "0 0" ]
+	[ "${lines[1]}" = "65534 65534" ]
+	if has_subuid; then
+		# the tmpfs's 0 as host id start+999: the container's 1000
+		read -r start _ < <(awk -F: -v u="$(id -un)" '$1==u {print $2, $3}' /etc/subuid)
+		read -r gstart _ < <(awk -F: -v u="$(id -un)" '$1==u {print $2, $3}' /etc/subgid)
+		edit --argjson u "$(id -u)" --argjson g "$(id -g)" --argjson s "$start" --argjson gs "$gstart" \
+			'.linux.uidMappings=[{"containerID":0,"hostID":$u,"size":1},{"containerID":1,"hostID":$s,"size":65536}]
+			 | .linux.gidMappings=[{"containerID":0,"hostID":$g,"size":1},{"containerID":1,"hostID":$gs,"size":65536}]
+			 | .mounts[-1].uidMappings=[{"containerID":0,"hostID":($s+999),"size":1}]
+			 | .mounts[-1].gidMappings=[{"containerID":0,"hostID":($gs+999),"size":1}]'
+		run rt run --bundle "$B" i2
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[ "${lines[1]}" = "1000 1000" ]
+	fi
+	# the host's ext4 (its superblock is the host's user namespace's): refused
+	mkdir "$BATS_TEST_TMPDIR/hostdir"
+	edit --arg src "$BATS_TEST_TMPDIR/hostdir" --argjson u "$(id -u)" --argjson g "$(id -g)" \
+		'.mounts[-1].source=$src | .mounts[-1].uidMappings=[{"containerID":0,"hostID":$u,"size":1}]
+		 | .mounts[-1].gidMappings=[{"containerID":0,"hostID":$g,"size":1}]'
+	run rt run --bundle "$B" i3
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"mounts["*"]: idmapped mount of $BATS_TEST_TMPDIR/hostdir on /m refused by the kernel: its file system belongs to a user namespace this one does not control"* ]]
+	# host ids the container does not map
+	edit '.mounts[-1].uidMappings=[{"containerID":0,"hostID":4000000000,"size":1}]'
+	run rt run --bundle "$B" i4
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"host ids 4000000000-4000000000 are not mapped in the container's user namespace"* ]]
+	# an idmap option without both mappings
+	edit '.mounts[-1] |= del(.gidMappings)'
+	run rt run --bundle "$B" i5
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"needs both uidMappings and gidMappings"* ]]
+}
+
+@test "a time namespace joined by path (with its user namespace); a new one is refused" {
+	unshare --user --map-root-user --time true 2>/dev/null || skip_or_fail "unshare --time does not work here"
+	unshare --user --map-root-user --time sleep 60 &
+	other=$!
+	for _ in $(seq 50); do [ "$(readlink /proc/$other/ns/time)" != "$(readlink /proc/self/ns/time)" ] && break; sleep 0.1; done
+	volt_bundle '["readlink","/proc/self/ns/time"]'
+	edit --arg p "/proc/$other/ns" 'del(.linux.uidMappings) | del(.linux.gidMappings)
+	    | .linux.namespaces += [{"type":"time","path":($p+"/time")}]
+	    | .linux.namespaces |= map(if .type == "user" then .path = ($p+"/user") else . end)'
+	want=$(readlink "/proc/$other/ns/time")
+	run rt run --bundle "$B" t1
+	echo "$output"
+	[ "$status" -eq 0 ] || { kill "$other"; false; }
+	[ "$output" = "$want" ] || { kill "$other"; false; }
+	edit '.linux.namespaces |= map(if .type == "time" then del(.path) else . end)'
+	run rt run --bundle "$B" t2
+	kill "$other"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"a new time namespace is not supported (one given by path is)"* ]]
+}
