@@ -269,7 +269,13 @@ enum { CLI_OPT_RUN = 4000 };
 	"      --platform P         linux or linux/<host arch>; other platforms are refused\n"    \
 	"      --log-driver D       json-file, k8s-file, local: volt's own log (volt logs);\n"    \
 	"                           none and the others are refused\n"                            \
-	"      --ulimit, --sysctl, --group-add, --health-*: refused (not supported yet)\n"
+	"      --ulimit NAME=SOFT[:HARD]  a resource limit (nofile, nproc, core, memlock,\n"      \
+	"                           stack, ...; -1: unlimited), at most your own hard limit\n"    \
+	"      --sysctl KEY=VALUE   a namespaced sysctl: net.* (own network), kernel.shm*,\n"     \
+	"                           kernel.msg*, kernel.sem, fs.mqueue.*, kernel.domainname\n"    \
+	"      --group-add GROUP    a supplementary group (name in the image's /etc/group,\n"     \
+	"                           or a gid); not in single-uid mode\n"                          \
+	"      --health-*: refused (not supported yet)\n"
 struct volt_create_opts;
 /* cli_run_opt - one of CLI_RUN_OPTIONS into o; -1 after printing */
 int cli_run_opt(const char *cmd, int c, const char *arg, struct volt_create_opts *o);

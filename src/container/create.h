@@ -39,6 +39,7 @@ struct volt_create_opts {
 	char **cap_add, **cap_drop;
 	const char *landlock; /* --landlock NAME|PATH|none */
 	bool seccomp_audit;
+	char **ulimits, **sysctls, **group_add; /* --ulimit, --sysctl, --group-add (limits.h) */
 	/* --vm: a record of kind vm (a microVM, src/vm/) with these settings */
 	bool vm;
 	const char *vm_kernel, *vm_accel;

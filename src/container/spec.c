@@ -43,6 +43,9 @@ void volt_spec_free(struct volt_spec *s)
 	free(s->seccomp);
 	free(s->landlock);
 	volt_strv_free(s->cap_add);
+	volt_strv_free(s->ulimits);
+	volt_strv_free(s->sysctls);
+	volt_strv_free(s->group_add);
 	volt_strv_free(s->cap_drop);
 	free(s->vm.kernel);
 	free(s->vm.accel);
@@ -126,6 +129,9 @@ char *volt_spec_to_json(const struct volt_spec *s)
 			    json_pack("{s:s,s:s,s:o,s:o,s:b}", "seccomp", S(s->seccomp), "landlock", S(s->landlock),
 				      "cap_add", strv_json(s->cap_add), "cap_drop", strv_json(s->cap_drop),
 				      "seccomp_audit", s->seccomp_audit));
+	json_object_set_new(o, "ulimits", strv_json(s->ulimits));
+	json_object_set_new(o, "sysctls", strv_json(s->sysctls));
+	json_object_set_new(o, "group_add", strv_json(s->group_add));
 	if (s->vm.kernel || s->vm.accel || s->vm.cpus || s->vm.mem_mib)
 		json_object_set_new(o, "vm",
 				    json_pack("{s:s,s:s,s:I,s:I}", "kernel", S(s->vm.kernel), "accel", S(s->vm.accel),
@@ -228,6 +234,9 @@ int volt_spec_from_json(struct volt_spec *s, const char *text, struct volt_err *
 	s->cap_add = jstrv(sec, "cap_add");
 	s->cap_drop = jstrv(sec, "cap_drop");
 	s->seccomp_audit = json_is_true(json_object_get(sec, "seccomp_audit"));
+	s->ulimits = jstrv(o, "ulimits");
+	s->sysctls = jstrv(o, "sysctls");
+	s->group_add = jstrv(o, "group_add");
 	json_t *vmo = json_object_get(o, "vm");
 	s->vm.kernel = jstr(vmo, "kernel");
 	s->vm.accel = jstr(vmo, "accel");
