@@ -331,3 +331,49 @@ subuid_start() {
 	run volt events -f bogus=1 --until 0s
 	[ "$status" -eq 125 ]
 }
+
+@test "events: run --rm dies before its destroy; kill (signal), stop, exec_create/start/die, pause, unpause in docker's order" {
+	t0=$(date +%s.%N)
+	run volt run --rm --name ev-rm busybox sh -c 'exit 4'
+	[ "$status" -eq 4 ]
+	run volt events --since "$t0" --until 0s -f container=ev-rm --format '{{.Action}}'
+	[ "$status" -eq 0 ]
+	[ "$output" = "create
+start
+die
+destroy" ]
+	[ "$(volt events --since "$t0" --until 0s -f container=ev-rm -f event=die --format json | jq -r .Actor.Attributes.exitCode)" = 4 ]
+	volt run -d --name ev-k busybox sleep 30 >/dev/null
+	run volt exec ev-k sh -c 'exit 2'
+	[ "$status" -eq 2 ]
+	volt pause ev-k >/dev/null
+	volt unpause ev-k >/dev/null
+	volt kill -s USR1 ev-k >/dev/null
+	volt stop -t 1 ev-k >/dev/null
+	volt rm ev-k >/dev/null
+	run bash -c "set -o pipefail; '$VOLT_BIN' events --since '$t0' --until 0s -f container=ev-k --format json |
+		jq -r '[.Action, .Actor.Attributes.signal // \"\", .Actor.Attributes.exitCode // \"\"] | join(\"|\")'"
+	[ "$status" -eq 0 ]
+	# sleep is PID 1: USR1 and TERM have no handler there and do nothing,
+	# so stop sends KILL after its timeout, each a kill event, then die
+	[ "$output" = "create||
+start||
+exec_create: sh -c exit 2||
+exec_start: sh -c exit 2||
+exec_die||2
+pause||
+unpause||
+kill|10|
+kill|15|
+kill|9|
+die||137
+stop||
+destroy||" ] || {
+		echo "$output"
+		false
+	}
+	run volt events --since "$t0" --until 0s -f event=exec_start --format '{{.Action}}'
+	[ "$output" = "exec_start: sh -c exit 2" ]
+	run volt events --since "$t0" --until 0s -f event=exec_die --format '{{.Actor.Attributes.execID}}'
+	[[ "$output" =~ ^[0-9a-f]{64}$ ]]
+}
