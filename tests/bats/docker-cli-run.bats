@@ -162,3 +162,19 @@ teardown() {
 	[ "$(volt volume ls -q | wc -l)" -eq $((before - 3)) ]
 	volt volume rm ivnamed >/dev/null
 }
+
+@test "run --rm removes its anonymous volumes (-v /DST and the image's VOLUME entries); named volumes stay" {
+	volt image import "oci:$VOLT_TEST_DIR/images/oci:vol" volimg >/dev/null
+	before=$(volt volume ls -q | sort)
+	run volt run --rm -v /anon -v rmnamed:/named volimg sh -c 'echo x >/anon/f; echo y >/named/f; echo z >/data/f'
+	[ "$status" -eq 0 ]
+	# only the named one is left
+	[ "$(comm -13 <(echo "$before") <(volt volume ls -q | sort))" = rmnamed ]
+	# the same when the command fails, and when it cannot start
+	run volt run --rm -v /anon volimg sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+	run -127 volt run --rm -v /anon volimg /nonexistent
+	[ "$(comm -13 <(echo "$before") <(volt volume ls -q | sort))" = rmnamed ]
+	[ "$(volt run --rm -v rmnamed:/named volimg cat /named/f)" = y ]
+	volt volume rm rmnamed >/dev/null
+}
