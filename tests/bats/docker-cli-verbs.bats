@@ -377,3 +377,35 @@ destroy||" ] || {
 	run volt events --since "$t0" --until 0s -f event=exec_die --format '{{.Actor.Attributes.execID}}'
 	[[ "$output" =~ ^[0-9a-f]{64}$ ]]
 }
+
+@test "images: --filter label=, before=, since= and --digests (an imported image has none)" {
+	cid=$(volt create busybox true)
+	volt commit -c 'LABEL stage=one' "$cid" flt:one >/dev/null
+	sleep 1.1 # created times one second apart at least
+	volt commit -c 'LABEL stage=two' -c 'LABEL extra=x' "$cid" flt:two >/dev/null
+	run volt images -f label=stage --format '{{.Repository}}:{{.Tag}}'
+	[ "$status" -eq 0 ]
+	[ "$(sort <<<"$output")" = "flt:one
+flt:two" ]
+	[ "$(volt images -f label=stage=two --format '{{.Tag}}')" = two ]
+	[ "$(volt images -f label=stage -f label=extra --format '{{.Tag}}')" = two ]
+	[ -z "$(volt images -f label=stage=three --format '{{.Tag}}')" ]
+	[ "$(volt images -f since=flt:one -f reference='flt*' --format '{{.Tag}}')" = two ]
+	[ "$(volt images -f before=flt:two -f reference='flt*' --format '{{.Tag}}')" = one ]
+	# busybox was made long before either
+	run volt images -f before=flt:one --format '{{.Repository}}'
+	[[ "$output" == *busybox* ]]
+	[[ "$output" != *flt* ]]
+	[[ "$(volt images -f since=busybox --format '{{.Repository}}')" != *busybox* ]]
+	run --separate-stderr volt images -f before=nosuch:1
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == "volt: no such image: nosuch:1"* ]]
+	run --separate-stderr volt images -f colour=red
+	[ "$status" -eq 125 ]
+	run volt images --digests -f reference=flt:one
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "REPOSITORY "*" TAG "*" DIGEST "*" IMAGE ID "*" CREATED "*" SIZE" ]]
+	[[ "${lines[1]}" == "flt "*" one "*" <none> "* ]]
+	volt rm "$cid" >/dev/null
+	volt rmi flt:one flt:two >/dev/null
+}
