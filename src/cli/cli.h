@@ -141,8 +141,11 @@ int cmd_events(struct volt_cli *cli, int argc, char **argv);	   /* events.c */
 extern const struct volt_cmd_spec cli_events_spec;
 extern const struct volt_cmd_spec cli_diff_spec, cli_history_spec, cli_system_df_spec, cli_system_prune_spec;
 /* cli_disk_use - each path's disk use, read in the store's user namespace
- * (system_df.c); sizes has a slot per path. -1 when it could not run. */
+ * (disk_use.c); sizes has a slot per path. -1 when it could not run. */
 int cli_disk_use(char **paths, int64_t *sizes);
+struct volt_idmap;
+/* cli_disk_use_map - the same in a namespace with map (a container's) */
+int cli_disk_use_map(const struct volt_idmap *map, char **paths, int64_t *sizes);
 /* cli_containers_prune_run - remove the stopped containers, printing their
  * ids under "Deleted Containers:"; their disk use in *total (prune.c) */
 int cli_containers_prune_run(struct volt_ctx *ctx, int64_t *total, bool *any);
