@@ -278,7 +278,7 @@ enum { CLI_OPT_RUN = 4000 };
 	"                           kernel.msg*, kernel.sem, fs.mqueue.*, kernel.domainname\n"    \
 	"      --group-add GROUP    a supplementary group (name in the image's /etc/group,\n"     \
 	"                           or a gid); not in single-uid mode\n"                          \
-	"      --health-*: refused (not supported yet)\n"
+	"      (health checks, --health-*: refused, not supported yet)\n"
 struct volt_create_opts;
 /* cli_run_opt - one of CLI_RUN_OPTIONS into o; -1 after printing */
 int cli_run_opt(const char *cmd, int c, const char *arg, struct volt_create_opts *o);
