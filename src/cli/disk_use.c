@@ -49,6 +49,8 @@ int cli_disk_use_map(const struct volt_idmap *map, char **paths, int64_t *sizes)
 	memset(sizes, 0, n * sizeof(*sizes));
 	if (!n)
 		return 0;
+	/* cppcheck 2.10 takes MAP_ANONYMOUS's fd -1 for a wrong argument */
+	// cppcheck-suppress invalidFunctionArg
 	int64_t *shared = mmap(NULL, n * sizeof(*sizes), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shared == MAP_FAILED)
 		return -1;

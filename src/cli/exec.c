@@ -86,16 +86,17 @@ static int detach(int *report)
 	return atoi(msg + 1);
 }
 
-/* exec_event - docker's exec_create/exec_start ("ACTION: CMD ARGS") and
- * exec_die (exitCode), each with the exec's own id */
-static void exec_event(const char *action, const char *id, const char *exec_id, char **argv, int code)
+/* exec_die, exec_event - docker's exec_die (exitCode) and exec_create,
+ * exec_start ("ACTION: CMD ARGS"), each with the exec's own id */
+static void exec_die(const char *id, const char *exec_id, int code)
 {
-	if (code >= 0) {
-		char c[16];
-		snprintf(c, sizeof(c), "%d", code);
-		volt_event("container", action, id, "execID", exec_id, "exitCode", c, (char *)NULL);
-		return;
-	}
+	char c[16];
+	snprintf(c, sizeof(c), "%d", code);
+	volt_event("container", "exec_die", id, "execID", exec_id, "exitCode", c, (char *)NULL);
+}
+
+static void exec_event(const char *action, const char *id, const char *exec_id, char **argv)
+{
 	size_t len = strlen(action) + 3;
 	for (size_t i = 0; argv[i]; i++)
 		len += strlen(argv[i]) + 1;
@@ -159,8 +160,8 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	char exec_id[65];
 	volt_random_hex(exec_id, 32);
-	exec_event("exec_create", row.id, exec_id, argv + optind + 1, -1);
-	exec_event("exec_start", row.id, exec_id, argv + optind + 1, -1);
+	exec_event("exec_create", row.id, exec_id, argv + optind + 1);
+	exec_event("exec_start", row.id, exec_id, argv + optind + 1);
 	if (row.kind == VOLT_KIND_VM) { /* one more process in the guest, through its monitor */
 		if (preserve_fds)
 			return cli_usage_error("exec",
@@ -175,7 +176,7 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 		status = volt_vm_exec(ctx, &row, &vx, &err);
 		if (status < 0)
 			status = cli_fail(&err);
-		exec_event("exec_die", row.id, exec_id, NULL, status);
+		exec_die(row.id, exec_id, status);
 		volt_spec_free(&spec);
 		volt_ctr_row_free(&row);
 		return status;
@@ -212,7 +213,7 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 		dprintf(report, "0");
 		close(report);
 		status = volt_container_exec_wait(&x);
-		exec_event("exec_die", row.id, exec_id, NULL, status);
+		exec_die(row.id, exec_id, status);
 		_exit(status);
 	} else {
 		if (x.pty_fd >= 0) {
@@ -221,7 +222,7 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 		}
 		status = volt_container_exec_wait(&x);
 	}
-	exec_event("exec_die", row.id, exec_id, NULL, status);
+	exec_die(row.id, exec_id, status);
 	volt_spec_free(&spec);
 	volt_security_free(&sec);
 	volt_ctr_row_free(&row);
