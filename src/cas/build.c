@@ -8,7 +8,6 @@
  * regular file streams into the store; the tree is saved, checked out and
  * recorded through the same commit path as an import (volt_image_commit),
  * under the gc lock from the first object to the ref. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -22,6 +21,7 @@
 #include "image/image.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/walk.h"
 
 struct inode_seen {
 	dev_t dev;
@@ -88,11 +88,10 @@ static void remember(struct walk *w, const struct stat *st, const char *path)
 	w->seen[w->n_seen++] = (struct inode_seen){st->st_dev, st->st_ino, strdup(path)};
 }
 
-static int walk_dir(struct walk *w, int dfd, const char *prefix, struct volt_err *err);
-
 /* add_entry - one directory entry of dfd named name, its image path `path` */
-static int add_entry(struct walk *w, int dfd, const char *name, const char *path, struct volt_err *err)
+static int add_entry(void *arg, int dfd, const char *name, const char *path, struct volt_err *err)
 {
+	struct walk *w = arg;
 	struct stat st;
 	struct volt_tree_entry e = {0};
 
@@ -149,36 +148,9 @@ static int add_entry(struct walk *w, int dfd, const char *name, const char *path
 		cleanup_close int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0)
 			return volt_err_sys(err, "open %s", path);
-		return walk_dir(w, steal_fd(sub), path, err);
+		return volt_walk_sorted(steal_fd(sub), path, add_entry, w, err);
 	}
 	return 0;
-}
-
-/* walk_dir - every entry of dfd (consumed) under prefix, in name order so
- * that the first link of a hardlinked inode is stable */
-static int walk_dir(struct walk *w, int dfd, const char *prefix, struct volt_err *err)
-{
-	struct dirent **names = NULL;
-	cleanup_dir DIR *d = fdopendir(dfd);
-	int n, ret = 0;
-
-	if (!d) {
-		close(dfd);
-		return volt_err_sys(err, "read directory %s", prefix[0] ? prefix : "/");
-	}
-	n = scandirat(dirfd(d), ".", &names, NULL, alphasort);
-	if (n < 0)
-		return volt_err_sys(err, "read directory %s", prefix[0] ? prefix : "/");
-	for (int i = 0; i < n; i++) {
-		const char *nm = names[i]->d_name;
-		if (ret == 0 && strcmp(nm, ".") && strcmp(nm, "..")) {
-			cleanup_free char *path = prefix[0] ? volt_path("%s/%s", prefix, nm) : strdup(nm);
-			ret = add_entry(w, dirfd(d), nm, path, err);
-		}
-		free(names[i]);
-	}
-	free(names);
-	return ret;
 }
 
 /* build_config - the config of a built image: docker import's shape, with
@@ -223,7 +195,7 @@ int volt_cas_build(struct volt_ctx *ctx, const char *dir, const char *name, char
 		return -1;
 	}
 	volt_tree_init(&tree);
-	if (volt_cas_lock(&cas, false, err) < 0 || walk_dir(&w, fd, "", err) < 0) {
+	if (volt_cas_lock(&cas, false, err) < 0 || volt_walk_sorted(fd, "", add_entry, &w, err) < 0) {
 		volt_err_prefix(err, "build %s", dir);
 		goto out;
 	}

@@ -141,8 +141,11 @@ int cmd_events(struct volt_cli *cli, int argc, char **argv);	   /* events.c */
 extern const struct volt_cmd_spec cli_events_spec;
 extern const struct volt_cmd_spec cli_diff_spec, cli_history_spec, cli_system_df_spec, cli_system_prune_spec;
 /* cli_disk_use - each path's disk use, read in the store's user namespace
- * (system_df.c); sizes has a slot per path. -1 when it could not run. */
+ * (disk_use.c); sizes has a slot per path. -1 when it could not run. */
 int cli_disk_use(char **paths, int64_t *sizes);
+struct volt_idmap;
+/* cli_disk_use_map - the same in a namespace with map (a container's) */
+int cli_disk_use_map(const struct volt_idmap *map, char **paths, int64_t *sizes);
 /* cli_containers_prune_run - remove the stopped containers, printing their
  * ids under "Deleted Containers:"; their disk use in *total (prune.c) */
 int cli_containers_prune_run(struct volt_ctx *ctx, int64_t *total, bool *any);
@@ -280,7 +283,12 @@ enum { CLI_OPT_RUN = 4000 };
 	"      --health-start-interval D  its pace (30s, 30s, 0s, 5s; D as 1m30s, 500ms)\n"       \
 	"      --health-retries N   failures in a row that make it unhealthy (3)\n"               \
 	"      --no-healthcheck     no check, not even the image's HEALTHCHECK\n"                 \
-	"      --ulimit, --sysctl, --group-add: refused (not supported yet)\n"
+	"      --ulimit NAME=SOFT[:HARD]  a resource limit (nofile, nproc, core, memlock,\n"      \
+	"                           stack, ...; -1: unlimited), at most your own hard limit\n"    \
+	"      --sysctl KEY=VALUE   a namespaced sysctl: net.* (own network), kernel.shm*,\n"     \
+	"                           kernel.msg*, kernel.sem, fs.mqueue.*, kernel.domainname\n"    \
+	"      --group-add GROUP    a supplementary group (name in the image's /etc/group,\n"     \
+	"                           or a gid); not in single-uid mode\n"
 struct volt_create_opts;
 /* cli_run_opt - one of CLI_RUN_OPTIONS into o; -1 after printing */
 int cli_run_opt(const char *cmd, int c, const char *arg, struct volt_create_opts *o);

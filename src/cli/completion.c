@@ -91,7 +91,59 @@ static void opt_words(FILE *f, json_t *opts, bool only_arg)
 	}
 }
 
-enum { SH_BASH, SH_ZSH };
+/* struct shell - what differs between bash's and zsh's completion function:
+ * how the words typed are read, how a subs entry is tested, and what is
+ * offered at the end (the emitter); the tables and the word walk between
+ * are one for both */
+struct shell {
+	const char *declare;					   /* an associative array */
+	const char *locals;					   /* the first line: cur, prev, and the walk's start */
+	const char *first;					   /* the index of the first word after volt */
+	const char *word;					   /* the i-th word */
+	const char *names_note;					   /* after _volt_names' brace */
+	const char *subs_test;					   /* a test that $cmd has subcommands */
+	const char *subs_and;					   /* the same, and-ed with the [[ that follows */
+	const char *files, *offer_opts, *offer_subs, *offer_names; /* the emitter */
+	const char *tail;					   /* after the function */
+};
+
+static const struct shell bash_sh = {
+	.declare = "declare -gA",
+	.locals = "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd=volt w i skip=0 npos=0\n"
+		  "\t_volt_g=()\n",
+	.first = "1; i < COMP_CWORD",
+	.word = "${COMP_WORDS[i]}",
+	.names_note = " # KIND: names volt knows, with the words' --root/--runroot",
+	.subs_test = "[[ -n ${_volt_subs[$cmd]+x} ]]",
+	.subs_and = "[[ -n ${_volt_subs[$cmd]+x} &&",
+	.files = "COMPREPLY=($(compgen -f -- \"$cur\"))",
+	.offer_opts = "COMPREPLY=($(compgen -W \"${_volt_opts[$cmd]}\" -- \"$cur\"))",
+	.offer_subs = "COMPREPLY=($(compgen -W \"${_volt_subs[$cmd]}\" -- \"$cur\"))",
+	.offer_names = "COMPREPLY=($(compgen -W \"$(_volt_names \"${k%...}\")\" -- \"$cur\"))",
+	.tail = "}\ncomplete -F _volt volt\n",
+};
+
+static const struct shell zsh_sh = {
+	.declare = "typeset -gA",
+	.locals = "\tlocal cur=${words[CURRENT]} prev=${words[CURRENT-1]} cmd=volt w i skip=0 npos=0\n"
+		  "\ttypeset -ga _volt_g\n\t_volt_g=()\n",
+	.first = "2; i < CURRENT",
+	.word = "${words[i]}",
+	.names_note = "",
+	.subs_test = "(( ${+_volt_subs[$cmd]} ))", /* zsh: ${+...} is arithmetic */
+	.subs_and = "(( ${+_volt_subs[$cmd]} )) && [[",
+	.files = "_files",
+	.offer_opts = "compadd -- ${=_volt_opts[$cmd]}",
+	.offer_subs = "compadd -- ${=_volt_subs[$cmd]}",
+	.offer_names = "compadd -- ${(f)\"$(_volt_names ${k%...})\"}",
+	.tail = "}\n\n"
+		"if [[ $zsh_eval_context[-1] == loadautofunc ]]; then\n"
+		"\t_volt \"$@\"\n"
+		"else\n"
+		"\tcompdef _volt volt\n"
+		"fi\n",
+};
+
 struct emit {
 	FILE *f;
 	int what; /* 0 subs, 1 opts, 2 optarg, 3 args */
@@ -127,12 +179,12 @@ static void emit_entry(json_t *e, const char *path, void *arg)
 
 /* emit_data - the tables as the scripts' associative arrays (the same
  * syntax in bash and zsh) */
-static void emit_data(FILE *f, json_t *t, int sh)
+static void emit_data(FILE *f, json_t *t, const struct shell *sh)
 {
 	static const char *arrays[] = {"_volt_subs", "_volt_opts", "_volt_optarg", "_volt_args"};
 	for (int w = 0; w < 4; w++) {
 		struct emit em = {f, w};
-		fprintf(f, "%s %s\n%s=(\n", sh == SH_BASH ? "declare -gA" : "typeset -gA", arrays[w], arrays[w]);
+		fprintf(f, "%s %s\n%s=(\n", sh->declare, arrays[w], arrays[w]);
 		if (w == 0) {
 			fprintf(f, "\t['volt']='");
 			names(f, t);
@@ -147,105 +199,58 @@ static void emit_data(FILE *f, json_t *t, int sh)
 	}
 }
 
-/* the shared logic: find the command path in the words typed so far ($cmd:
- * not $path, which zsh ties to $PATH), then
- * offer its subcommands, its options, or names of what it takes */
-static const char bash_fn[] =
-	"_volt_names() { # KIND: names volt knows, with the words' --root/--runroot\n"
-	"\tcase $1 in\n"
-	"\tcontainer) volt \"${_volt_g[@]}\" ps -a --format '{{.Names}}' 2>/dev/null ;;\n"
-	"\timage) volt \"${_volt_g[@]}\" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -v '<none>' ;;\n"
-	"\tvolume) volt \"${_volt_g[@]}\" volume ls -q 2>/dev/null ;;\n"
-	"\tesac\n"
-	"}\n\n"
-	"_volt() {\n"
-	"\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd=volt w i skip=0 npos=0\n"
-	"\t_volt_g=()\n"
-	"\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
-	"\t\tw=${COMP_WORDS[i]}\n"
-	"\t\tif ((skip)); then\n"
-	"\t\t\tskip=0\n"
-	"\t\t\t[[ $cmd == volt ]] && _volt_g+=(\"$w\")\n"
-	"\t\t\tcontinue\n"
-	"\t\tfi\n"
-	"\t\tif [[ $w == -* ]]; then\n"
-	"\t\t\t[[ \" ${_volt_optarg[$cmd]} \" == *\" $w \"* ]] && skip=1\n"
-	"\t\t\t[[ $cmd == volt ]] && _volt_g+=(\"$w\")\n"
-	"\t\t\tcontinue\n"
-	"\t\tfi\n"
-	"\t\tif [[ -n ${_volt_subs[$cmd]+x} && \" ${_volt_subs[$cmd]} \" == *\" $w \"* ]]; then\n"
-	"\t\t\tcmd=\"$cmd $w\"\n"
-	"\t\telse\n"
-	"\t\t\tnpos=$((npos + 1))\n"
-	"\t\tfi\n"
-	"\tdone\n"
-	"\tif [[ \" ${_volt_optarg[$cmd]} \" == *\" $prev \"* ]]; then\n"
-	"\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n"
-	"\telif [[ $cur == -* ]]; then\n"
-	"\t\tCOMPREPLY=($(compgen -W \"${_volt_opts[$cmd]}\" -- \"$cur\"))\n"
-	"\telif [[ -n ${_volt_subs[$cmd]+x} ]]; then\n"
-	"\t\tCOMPREPLY=($(compgen -W \"${_volt_subs[$cmd]}\" -- \"$cur\"))\n"
-	"\telse\n"
-	"\t\tlocal k=${_volt_args[$cmd]}\n"
-	"\t\tif [[ -n $k && ( $npos -eq 0 || $k == *... ) ]]; then\n"
-	"\t\t\tCOMPREPLY=($(compgen -W \"$(_volt_names \"${k%...}\")\" -- \"$cur\"))\n"
-	"\t\telse\n"
-	"\t\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n"
-	"\t\tfi\n"
-	"\tfi\n"
-	"}\n"
-	"complete -F _volt volt\n";
-
-static const char zsh_fn[] =
-	"_volt_names() {\n"
-	"\tcase $1 in\n"
-	"\tcontainer) volt \"${_volt_g[@]}\" ps -a --format '{{.Names}}' 2>/dev/null ;;\n"
-	"\timage) volt \"${_volt_g[@]}\" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -v '<none>' ;;\n"
-	"\tvolume) volt \"${_volt_g[@]}\" volume ls -q 2>/dev/null ;;\n"
-	"\tesac\n"
-	"}\n\n"
-	"_volt() {\n"
-	"\tlocal cur=${words[CURRENT]} prev=${words[CURRENT-1]} cmd=volt w i skip=0 npos=0\n"
-	"\ttypeset -ga _volt_g\n"
-	"\t_volt_g=()\n"
-	"\tfor ((i = 2; i < CURRENT; i++)); do\n"
-	"\t\tw=${words[i]}\n"
-	"\t\tif ((skip)); then\n"
-	"\t\t\tskip=0\n"
-	"\t\t\t[[ $cmd == volt ]] && _volt_g+=(\"$w\")\n"
-	"\t\t\tcontinue\n"
-	"\t\tfi\n"
-	"\t\tif [[ $w == -* ]]; then\n"
-	"\t\t\t[[ \" ${_volt_optarg[$cmd]} \" == *\" $w \"* ]] && skip=1\n"
-	"\t\t\t[[ $cmd == volt ]] && _volt_g+=(\"$w\")\n"
-	"\t\t\tcontinue\n"
-	"\t\tfi\n"
-	"\t\tif (( ${+_volt_subs[$cmd]} )) && [[ \" ${_volt_subs[$cmd]} \" == *\" $w \"* ]]; then\n"
-	"\t\t\tcmd=\"$cmd $w\"\n"
-	"\t\telse\n"
-	"\t\t\tnpos=$((npos + 1))\n"
-	"\t\tfi\n"
-	"\tdone\n"
-	"\tif [[ \" ${_volt_optarg[$cmd]} \" == *\" $prev \"* ]]; then\n"
-	"\t\t_files\n"
-	"\telif [[ $cur == -* ]]; then\n"
-	"\t\tcompadd -- ${=_volt_opts[$cmd]}\n"
-	"\telif (( ${+_volt_subs[$cmd]} )); then\n"
-	"\t\tcompadd -- ${=_volt_subs[$cmd]}\n"
-	"\telse\n"
-	"\t\tlocal k=${_volt_args[$cmd]}\n"
-	"\t\tif [[ -n $k && ( $npos -eq 0 || $k == *... ) ]]; then\n"
-	"\t\t\tcompadd -- ${(f)\"$(_volt_names ${k%...})\"}\n"
-	"\t\telse\n"
-	"\t\t\t_files\n"
-	"\t\tfi\n"
-	"\tfi\n"
-	"}\n\n"
-	"if [[ $zsh_eval_context[-1] == loadautofunc ]]; then\n"
-	"\t_volt \"$@\"\n"
-	"else\n"
-	"\tcompdef _volt volt\n"
-	"fi\n";
+/* emit_fn - the completion function: find the command path in the words
+ * typed so far ($cmd: not $path, which zsh ties to $PATH), then offer its
+ * subcommands, its options, or names of what it takes */
+static void emit_fn(FILE *f, const struct shell *sh)
+{
+	fprintf(f,
+		"_volt_names() {%s\n"
+		"\tcase $1 in\n"
+		"\tcontainer) volt \"${_volt_g[@]}\" ps -a --format '{{.Names}}' 2>/dev/null ;;\n"
+		"\timage) volt \"${_volt_g[@]}\" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -v "
+		"'<none>' ;;\n"
+		"\tvolume) volt \"${_volt_g[@]}\" volume ls -q 2>/dev/null ;;\n"
+		"\tesac\n"
+		"}\n\n"
+		"_volt() {\n"
+		"%s"
+		"\tfor ((i = %s; i++)); do\n"
+		"\t\tw=%s\n"
+		"\t\tif ((skip)); then\n"
+		"\t\t\tskip=0\n"
+		"\t\t\t[[ $cmd == volt ]] && _volt_g+=(\"$w\")\n"
+		"\t\t\tcontinue\n"
+		"\t\tfi\n"
+		"\t\tif [[ $w == -* ]]; then\n"
+		"\t\t\t[[ \" ${_volt_optarg[$cmd]} \" == *\" $w \"* ]] && skip=1\n"
+		"\t\t\t[[ $cmd == volt ]] && _volt_g+=(\"$w\")\n"
+		"\t\t\tcontinue\n"
+		"\t\tfi\n"
+		"\t\tif %s \" ${_volt_subs[$cmd]} \" == *\" $w \"* ]]; then\n"
+		"\t\t\tcmd=\"$cmd $w\"\n"
+		"\t\telse\n"
+		"\t\t\tnpos=$((npos + 1))\n"
+		"\t\tfi\n"
+		"\tdone\n"
+		"\tif [[ \" ${_volt_optarg[$cmd]} \" == *\" $prev \"* ]]; then\n"
+		"\t\t%s\n"
+		"\telif [[ $cur == -* ]]; then\n"
+		"\t\t%s\n"
+		"\telif %s; then\n"
+		"\t\t%s\n"
+		"\telse\n"
+		"\t\tlocal k=${_volt_args[$cmd]}\n"
+		"\t\tif [[ -n $k && ( $npos -eq 0 || $k == *... ) ]]; then\n"
+		"\t\t\t%s\n"
+		"\t\telse\n"
+		"\t\t\t%s\n"
+		"\t\tfi\n"
+		"\tfi\n"
+		"%s",
+		sh->names_note, sh->locals, sh->first, sh->word, sh->subs_and, sh->files, sh->offer_opts, sh->subs_test,
+		sh->offer_subs, sh->offer_names, sh->files, sh->tail);
+}
 
 static int completion_script(const char *shell, json_t *t)
 {
@@ -253,13 +258,15 @@ static int completion_script(const char *shell, json_t *t)
 		printf("# bash completion for volt, written by `volt completion bash` from volt's\n"
 		       "# command tables (the ones --help prints). Source it, or put it in\n"
 		       "# ~/.local/share/bash-completion/completions/volt.\n\n");
-		emit_data(stdout, t, SH_BASH);
-		printf("\n%s", bash_fn);
+		emit_data(stdout, t, &bash_sh);
+		printf("\n");
+		emit_fn(stdout, &bash_sh);
 	} else if (!strcmp(shell, "zsh")) {
 		printf("#compdef volt\n# zsh completion for volt, written by `volt completion zsh` from volt's\n"
 		       "# command tables (the ones --help prints). Put it as _volt in a $fpath directory.\n\n");
-		emit_data(stdout, t, SH_ZSH);
-		printf("\n%s", zsh_fn);
+		emit_data(stdout, t, &zsh_sh);
+		printf("\n");
+		emit_fn(stdout, &zsh_sh);
 	} else {
 		return cli_usage_error("completion", "%s: bash or zsh", shell);
 	}

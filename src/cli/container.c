@@ -1,7 +1,6 @@
 /* volt stop, restart, kill, rm, wait. */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,28 +157,19 @@ struct rm_opts {
 	bool force, volumes;
 };
 
-/* anonymous - a volume run made for -v /DST (cli/run_opts.c): 64 hex */
-static bool anonymous(const char *name)
-{
-	return name && strlen(name) == 64 && strspn(name, "0123456789abcdef") == 64;
-}
-
 static int do_rm(struct volt_ctx *ctx, struct volt_ctr_row *row, void *arg, struct volt_err *err)
 {
 	struct rm_opts *o = arg;
-	json_error_t jerr;
-	json_t *spec = o->volumes ? json_loads(row->spec, 0, &jerr) : NULL, *m;
-	size_t i;
+	struct volt_spec spec;
+	struct volt_err ignored;
+	bool parsed = o->volumes && volt_spec_from_json(&spec, row->spec, &ignored) == 0;
 	int r = volt_ctr_remove(ctx, row, o->force, err);
 	/* -v: the container's anonymous volumes go with it; one another
 	 * container still uses stays, as docker keeps it */
-	json_array_foreach(json_object_get(spec, "mounts"), i, m) {
-		const char *name = json_string_value(json_object_get(m, "name"));
-		struct volt_err ignored = {0};
-		if (r == 0 && anonymous(name))
-			volt_volume_remove(ctx, name, false, &ignored);
-	}
-	json_decref(spec);
+	if (parsed && r == 0)
+		volt_volume_remove_anonymous(ctx, &spec, -1);
+	if (parsed)
+		volt_spec_free(&spec);
 	return r;
 }
 

@@ -28,8 +28,9 @@ static const struct option events_opts[] = {{"since", required_argument, NULL, '
 					    {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_events_spec = {
 	.usage = "Usage: volt events [OPTIONS]\n\n"
-		 "Print container and image events (create, start, die, pause, unpause, rename,\n"
-		 "destroy; tag, untag, delete), from the event log volt's commands append to.\n"
+		 "Print container and image events (create, start, kill, die, stop, pause,\n"
+		 "unpause, rename, exec_create/start/die, destroy; tag, untag, delete), from\n"
+		 "the event log volt's commands append to.\n"
 		 "Without --until it waits for new ones (^C ends it); without --since it\n"
 		 "prints only new ones.\n\n"
 		 "  -f, --filter KEY=VALUE  type, event, container (id prefix or name), image\n"
@@ -95,7 +96,10 @@ static bool matches(const struct filter *f, json_t *ev)
 	const char *name = json_string_value(json_object_get(at, "name"));
 	const char *image = json_string_value(json_object_get(at, "image"));
 
-	if (!any_of(f->type, type, false) || !any_of(f->event, action, false))
+	/* docker's event=exec_start matches "exec_start: CMD" too */
+	cleanup_free char *base = action && strchr(action, ':') ? strndup(action, strcspn(action, ":")) : NULL;
+	if (!any_of(f->type, type, false) ||
+	    (!any_of(f->event, action, false) && !(base && any_of(f->event, base, false))))
 		return false;
 	if (f->container && (!type || strcmp(type, "container") ||
 			     (!any_of(f->container, id, true) && !any_of(f->container, name, false))))

@@ -15,7 +15,9 @@
 #include "workload/vm_exec.h"
 #include "container/spec.h"
 #include "security/security.h"
+#include "state/events.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 static const struct option exec_opts[] = {
 	{"interactive", no_argument, NULL, 'i'},	{"tty", no_argument, NULL, 't'},
@@ -84,6 +86,29 @@ static int detach(int *report)
 	return atoi(msg + 1);
 }
 
+/* exec_die, exec_event - docker's exec_die (exitCode) and exec_create,
+ * exec_start ("ACTION: CMD ARGS"), each with the exec's own id */
+static void exec_die(const char *id, const char *exec_id, int code)
+{
+	char c[16];
+	snprintf(c, sizeof(c), "%d", code);
+	volt_event("container", "exec_die", id, "execID", exec_id, "exitCode", c, (char *)NULL);
+}
+
+static void exec_event(const char *action, const char *id, const char *exec_id, char **argv)
+{
+	size_t len = strlen(action) + 3;
+	for (size_t i = 0; argv[i]; i++)
+		len += strlen(argv[i]) + 1;
+	cleanup_free char *a = malloc(len);
+	if (!a)
+		return;
+	char *p = a + sprintf(a, "%s:", action);
+	for (size_t i = 0; argv[i]; i++)
+		p += sprintf(p, " %s", argv[i]);
+	volt_event("container", a, id, "execID", exec_id, (char *)NULL);
+}
+
 int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_err err = {0};
@@ -133,6 +158,10 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (volt_spec_from_json(&spec, row.spec, &err) < 0)
 		return cli_fail(&err);
+	char exec_id[65];
+	volt_random_hex(exec_id, 32);
+	exec_event("exec_create", row.id, exec_id, argv + optind + 1);
+	exec_event("exec_start", row.id, exec_id, argv + optind + 1);
 	if (row.kind == VOLT_KIND_VM) { /* one more process in the guest, through its monitor */
 		if (preserve_fds)
 			return cli_usage_error("exec",
@@ -147,6 +176,7 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 		status = volt_vm_exec(ctx, &row, &vx, &err);
 		if (status < 0)
 			status = cli_fail(&err);
+		exec_die(row.id, exec_id, status);
 		volt_spec_free(&spec);
 		volt_ctr_row_free(&row);
 		return status;
@@ -182,7 +212,9 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 	} else if (report >= 0) {
 		dprintf(report, "0");
 		close(report);
-		_exit(volt_container_exec_wait(&x));
+		status = volt_container_exec_wait(&x);
+		exec_die(row.id, exec_id, status);
+		_exit(status);
 	} else {
 		if (x.pty_fd >= 0) {
 			cli_exec_tty_relay(x.pty_fd, interactive);
@@ -190,6 +222,7 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 		}
 		status = volt_container_exec_wait(&x);
 	}
+	exec_die(row.id, exec_id, status);
 	volt_spec_free(&spec);
 	volt_security_free(&sec);
 	volt_ctr_row_free(&row);

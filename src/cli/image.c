@@ -42,19 +42,47 @@ static bool old_file_times(struct volt_ctx *ctx, const char *id)
 }
 
 struct list_opts {
-	bool quiet, no_trunc;
-	char **filters; /* dangling=BOOL, reference=PATTERN */
+	bool quiet, no_trunc, digests;
+	char **filters;		 /* dangling=BOOL, reference=PATTERN, label=K[=V], before/since=IMAGE */
+	long long before, since; /* created times of before= and since= (ns), or 0 */
 	struct cli_listing out;
 };
 
-/* image_match - docker's images filters: dangling (no name), reference (a
- * glob over NAME:TAG or NAME; values of one key are alternatives) */
-static bool image_match(char **filters, const struct volt_image_row *img)
+/* label_match - the image config's Labels has K (with V when given) */
+static bool label_match(const struct volt_image_row *img, const char *kv)
 {
+	json_t *cfg = img->config ? json_loads(img->config, 0, NULL) : NULL;
+	const char *eq = strchr(kv, '=');
+	cleanup_free char *k = eq ? strndup(kv, (size_t)(eq - kv)) : strdup(kv);
+	json_t *v = k ? json_object_get(json_object_get(json_object_get(cfg, "config"), "Labels"), k) : NULL;
+	bool ok = v && (!eq || (json_string_value(v) && !strcmp(json_string_value(v), eq + 1)));
+	json_decref(cfg);
+	return ok;
+}
+
+/* repo_digest - the manifest digest a pull recorded (docker://NAME@DIGEST) */
+static const char *repo_digest(const struct volt_image_row *img)
+{
+	const char *at = img->source && !strncmp(img->source, "docker://", 9) ? strrchr(img->source, '@') : NULL;
+	return at && !strncmp(at + 1, "sha256:", 7) ? at + 1 : NULL;
+}
+
+/* image_match - docker's images filters: dangling (no name), reference (a
+ * glob over NAME:TAG or NAME; values of one key are alternatives), label
+ * (all must hold), before and since (created before or after that image) */
+static bool image_match(const struct list_opts *o, const struct volt_image_row *img)
+{
+	char **filters = o->filters;
 	bool ref_asked = false, ref_ok = false;
+	long long when;
+	image_created(img, &when);
+	if ((o->before && when >= o->before) || (o->since && when <= o->since))
+		return false;
 	for (size_t i = 0; filters && filters[i]; i++) {
 		const char *f = filters[i];
 		if (!strncmp(f, "dangling=", 9) && (img->repo == NULL) != !strcmp(f + 9, "true"))
+			return false;
+		if (!strncmp(f, "label=", 6) && !label_match(img, f + 6))
 			return false;
 		if (!strncmp(f, "reference=", 10)) {
 			ref_asked = true;
@@ -70,7 +98,7 @@ static int list_row(const struct volt_image_row *img, void *arg)
 	struct list_opts *o = arg;
 	char size[32], ago[64], created[48];
 	long long when;
-	if (!image_match(o->filters, img))
+	if (!image_match(o, img))
 		return 0;
 	image_created(img, &when);
 	volt_human_size(img->size, size, sizeof(size));
@@ -85,9 +113,9 @@ static int list_row(const struct volt_image_row *img, void *arg)
 	cleanup_free char *full = volt_path("sha256:%s", img->id);
 	json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "Repository",
 				img->repo ? img->repo : "<none>", "Tag", img->tag ? img->tag : "<none>", "ID",
-				o->no_trunc ? full : img->id, "Digest", "<none>", "CreatedSince", ago, "CreatedAt",
-				created, "Size", size, "VirtualSize", size, "Containers", "N/A", "Id", img->id,
-				"Created", created, "Bytes", (json_int_t)img->size);
+				o->no_trunc ? full : img->id, "Digest", repo_digest(img) ? repo_digest(img) : "<none>",
+				"CreatedSince", ago, "CreatedAt", created, "Size", size, "VirtualSize", size,
+				"Containers", "N/A", "Id", img->id, "Created", created, "Bytes", (json_int_t)img->size);
 	if (!o->no_trunc)
 		json_object_set_new(row, "ID", json_stringn(img->id, 12));
 	int r = cli_listing_row(&o->out, row);
@@ -106,19 +134,20 @@ static const struct cli_col images_cols[] = {{"Repository", "REPOSITORY"},
 					     {"Containers", "CONTAINERS"},
 					     {NULL, NULL}};
 
-static const struct option images_opts[] = {{"format", required_argument, NULL, 'M'}, /* -f is --filter */
-					    {"quiet", no_argument, NULL, 'q'},
-					    {"no-trunc", no_argument, NULL, 'T'},
-					    {"filter", required_argument, NULL, 'f'},
-					    {"all", no_argument, NULL, 'a'},
-					    {NULL, 0, NULL, 0}};
+static const struct option images_opts[] = {
+	{"format", required_argument, NULL, 'M'}, /* -f is --filter */
+	{"quiet", no_argument, NULL, 'q'},	  {"no-trunc", no_argument, NULL, 'T'},
+	{"filter", required_argument, NULL, 'f'}, {"all", no_argument, NULL, 'a'},
+	{"digests", no_argument, NULL, 'D'},	  {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_images_spec = {
-	.usage = "Usage: volt images [-a] [-q] [-f KEY=VALUE]... [--no-trunc] [--format FORMAT]\n\n"
+	.usage = "Usage: volt images [-a] [-q] [-f KEY=VALUE]... [--digests] [--no-trunc] [--format FORMAT]\n\n"
 		 "List images in the store.\n\n"
 		 "  -a, --all              all images (volt keeps no intermediate ones: the same list)\n"
 		 "  -q, --quiet            print only image ids\n"
 		 "  -f, --filter K=V       dangling=true|false (no name), reference=PATTERN (a glob\n"
-		 "                         over NAME:TAG or NAME)\n"
+		 "                         over NAME:TAG or NAME), label=KEY[=VALUE], before=IMAGE,\n"
+		 "                         since=IMAGE (created before or after it)\n"
+		 "      --digests          a DIGEST column: the manifest digest a pull resolved to\n"
 		 "      --no-trunc         full image ids\n"
 		 "      --format FORMAT    json (an object per line), table TEMPLATE, or a Go template\n"
 		 "                         per image over docker's fields: .Repository .Tag .ID\n"
@@ -126,6 +155,31 @@ const struct volt_cmd_spec cli_images_spec = {
 	.opts = "aqf:",
 	.longopts = images_opts,
 };
+
+/* filter_times - before= and since= as the created times of their images
+ * (the earliest before=, the latest since=: every one must hold) */
+static int filter_times(struct volt_db *db, struct list_opts *o, struct volt_err *err)
+{
+	for (size_t i = 0; o->filters && o->filters[i]; i++) {
+		const char *f = o->filters[i];
+		bool before = !strncmp(f, "before=", 7);
+		if (!before && strncmp(f, "since=", 6))
+			continue;
+		const char *ref = f + (before ? 7 : 6);
+		struct volt_image_row img;
+		long long when;
+		int r = volt_db_image_find(db, ref, &img, err);
+		if (r != 0)
+			return r < 0 ? -1 : volt_err_set(err, 0, "no such image: %s", ref);
+		image_created(&img, &when);
+		volt_image_row_free(&img);
+		if (before && (!o->before || when < o->before))
+			o->before = when;
+		if (!before && when > o->since)
+			o->since = when;
+	}
+	return 0;
+}
 
 int cmd_images(struct volt_cli *cli, int argc, char **argv)
 {
@@ -141,12 +195,17 @@ int cmd_images(struct volt_cli *cli, int argc, char **argv)
 		case 'T': o.no_trunc = true; break;
 		case 'a': break;
 		case 'M': format = optarg; break;
+		case 'D': o.digests = true; break;
 		case 'f':
 			if (strcmp(optarg, "dangling=true") && strcmp(optarg, "dangling=false") &&
-			    strncmp(optarg, "reference=", 10)) {
+			    strncmp(optarg, "reference=", 10) && (strncmp(optarg, "label=", 6) || !optarg[6]) &&
+			    (strncmp(optarg, "before=", 7) || !optarg[7]) &&
+			    (strncmp(optarg, "since=", 6) || !optarg[6])) {
 				volt_strv_free(o.filters);
-				return cli_usage_error(
-					"images", "--filter %s: use dangling=true|false or reference=PATTERN", optarg);
+				return cli_usage_error("images",
+						       "--filter %s: use dangling=true|false, reference=PATTERN, "
+						       "label=KEY[=VALUE], before=IMAGE or since=IMAGE",
+						       optarg);
 			}
 			cli_strv_add(&o.filters, optarg);
 			break;
@@ -155,11 +214,15 @@ int cmd_images(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (!o.quiet &&
 	    cli_listing_open(&o.out, "images", format,
-			     "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}", images_cols) < 0)
+			     o.digests ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}"
+					 "\t{{.Size}}" :
+					 "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}",
+			     images_cols) < 0)
 		return VOLT_EXIT_INTERNAL;
 	if (!(ctx = cli_ctx(cli)))
 		ret = 125;
-	else if (!(db = volt_ctx_db(ctx, &err)) || volt_db_image_list(db, list_row, &o, &err) < 0)
+	else if (!(db = volt_ctx_db(ctx, &err)) || filter_times(db, &o, &err) < 0 ||
+		 volt_db_image_list(db, list_row, &o, &err) < 0)
 		ret = cli_fail(&err);
 	if (!o.quiet) {
 		int lr = cli_listing_close(&o.out);

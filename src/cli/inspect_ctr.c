@@ -149,6 +149,26 @@ static json_t *host_config(json_t *spec, json_t *sup, json_t *ns)
 			    json_boolean(all && sc && !strcmp(sc, "unconfined") && ll && !strcmp(ll, "none")));
 	json_object_set_new(hc, "Init", json_boolean(json_is_true(json_object_get(spec, "init"))));
 	json_object_set_new(hc, "UsernsMode", json_incref(json_object_get(spec, "userns")));
+	/* docker's Ulimits [{Name,Soft,Hard}], Sysctls {K:V}, GroupAdd [..] */
+	json_t *ul = json_array(), *sy = json_object(), *v;
+	json_array_foreach(json_object_get(spec, "ulimits"), i, v) {
+		const char *u = json_string_value(v), *eq = u ? strchr(u, '=') : NULL;
+		long long soft = 0, hard = 0;
+		if (eq && sscanf(eq + 1, "%lld:%lld", &soft, &hard) == 2)
+			json_array_append_new(ul, json_pack("{s:s%,s:I,s:I}", "Name", u, (size_t)(eq - u), "Soft",
+							    (json_int_t)soft, "Hard", (json_int_t)hard));
+	}
+	json_array_foreach(json_object_get(spec, "sysctls"), i, v) {
+		const char *kv = json_string_value(v), *eq = kv ? strchr(kv, '=') : NULL;
+		if (eq) {
+			cleanup_free char *k = strndup(kv, (size_t)(eq - kv));
+			json_object_set_new(sy, k, json_string(eq + 1));
+		}
+	}
+	json_object_set_new(hc, "Ulimits", ul);
+	json_object_set_new(hc, "Sysctls", sy);
+	json_t *ga = json_object_get(spec, "group_add");
+	json_object_set_new(hc, "GroupAdd", ga ? json_incref(ga) : json_array());
 	return hc;
 }
 

@@ -1,11 +1,9 @@
 /* volt container prune: docker's, with its prompt and its report (the ids
  * removed, then the space the removed containers' directories took). */
-#include <ftw.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
@@ -25,38 +23,18 @@ const struct volt_cmd_spec cli_container_prune_spec = {
 	.longopts = force_opts,
 };
 
-/* the sum crosses from the child that volt_userns_run forks: shared memory */
-static int64_t *du_total;
-
-static int du_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)path, (void)flag, (void)ftw;
-	*du_total += (int64_t)st->st_blocks * 512;
-	return 0;
-}
-
-/* du_in_userns - the directory's disk use, read as the container's root (its
- * files belong to ids of its map: some are not readable from outside) */
-static int du_in_userns(void *arg, struct volt_err *err)
-{
-	(void)err;
-	nftw(arg, du_one, 16, FTW_PHYS | FTW_MOUNT);
-	return 0;
-}
-
 static int64_t ctr_disk_use(struct volt_ctx *ctx, const struct volt_ctr_row *row)
 {
 	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, row->id);
 	struct volt_err err = {0};
 	struct volt_spec spec;
-	int64_t n;
+	int64_t n = 0;
+	char *paths[] = {dir, NULL};
 
 	if (volt_spec_from_json(&spec, row->spec, &err) < 0)
 		return 0;
-	*du_total = 0;
-	if (volt_userns_run(&spec.idmap, du_in_userns, dir, &err) < 0)
-		*du_total = 0; /* the size is a report: the prune goes on without it */
-	n = *du_total;
+	if (cli_disk_use_map(&spec.idmap, paths, &n) < 0)
+		n = 0; /* the size is a report: the prune goes on without it */
 	volt_spec_free(&spec);
 	return n;
 }
@@ -81,15 +59,8 @@ int cli_containers_prune_run(struct volt_ctx *ctx, int64_t *total, bool *any)
 
 	*total = 0;
 	*any = false;
-	du_total = mmap(NULL, sizeof(*du_total), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (du_total == MAP_FAILED) {
-		volt_err_sys(&err, "mmap");
+	if (!(db = volt_ctx_db(ctx, &err)) || volt_db_ctr_list(db, collect, &ids, &err) < 0)
 		return cli_fail(&err);
-	}
-	if (!(db = volt_ctx_db(ctx, &err)) || volt_db_ctr_list(db, collect, &ids, &err) < 0) {
-		munmap(du_total, sizeof(*du_total));
-		return cli_fail(&err);
-	}
 	for (size_t i = 0; ids && ids[i]; i++) {
 		struct volt_ctr_row row;
 		int r = volt_ctr_load(ctx, ids[i], &row, &err);
@@ -114,7 +85,6 @@ int cli_containers_prune_run(struct volt_ctx *ctx, int64_t *total, bool *any)
 		}
 		volt_ctr_row_free(&row);
 	}
-	munmap(du_total, sizeof(*du_total));
 	return ret;
 }
 

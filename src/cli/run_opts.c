@@ -2,10 +2,9 @@
  * --mount, anonymous volumes (-v /path), --shm-size, --device, --privileged,
  * --cidfile, --pull, --platform and --log-driver, each turned into what the
  * spec already has (a volume, a tmpfs, a bind mount, capabilities and
- * filters); the health check's (--health-*, --no-healthcheck) into the
- * spec's; and the ones volt cannot honour yet (--ulimit, --sysctl,
- * --group-add), refused with one line that says so rather than accepted and
- * ignored. Kept out of run.c, which only forwards to it. */
+ * filters); --ulimit, --sysctl and --group-add into the spec (checked by
+ * container/limits.c); the health check's (--health-*, --no-healthcheck)
+ * into the spec's. Kept out of run.c, which only forwards to it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include "cli/cli.h"
 #include "container/create.h"
 #include "container/spec.h"
+#include "container/limits.h"
 #include "image/reference.h"
 #include "util/cleanup.h"
 #include "util/duration.h"
@@ -260,9 +260,23 @@ int cli_run_opt(const char *cmd, int c, const char *arg, struct volt_create_opts
 		o->landlock = "none";
 		return 0;
 	case 7: return device_opt(cmd, arg, o);
-	case 8: return cli_usage_error(cmd, "--ulimit: not supported yet (the container has volt's limits)"), -1;
-	case 9: return cli_usage_error(cmd, "--sysctl: not supported yet"), -1;
-	case 10: return cli_usage_error(cmd, "--group-add: not supported yet"), -1;
+	case 8: { /* checked against the caller's own limits by create */
+		struct volt_ulimit u;
+		if (volt_ulimit_parse(arg, &u, &err) < 0)
+			return cli_usage_error(cmd, "%s", err.msg), -1;
+		cli_strv_add(&o->ulimits, arg);
+		return 0;
+	}
+	case 9: /* net.* against --network: create checks it */
+		if (!strchr(arg, '='))
+			return cli_usage_error(cmd, "--sysctl %s: use KEY=VALUE", arg), -1;
+		cli_strv_add(&o->sysctls, arg);
+		return 0;
+	case 10:
+		if (!*arg)
+			return cli_usage_error(cmd, "--group-add: a group name or gid"), -1;
+		cli_strv_add(&o->group_add, arg);
+		return 0;
 	case 11:
 	case 12:
 	case 13:

@@ -9,13 +9,11 @@
  * Build cache is volt's microVM appliances (built from images, rebuilt on
  * demand). The store's objects, shared by all images, are a line of -v. */
 #include <dirent.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
@@ -36,51 +34,6 @@ const struct volt_cmd_spec cli_system_df_spec = {
 	.opts = "v",
 	.longopts = df_opts,
 };
-
-/* the sizes cross from the user namespace child: shared memory */
-static int64_t *du_sizes;
-static int64_t *du_cur;
-
-static int du_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)path, (void)flag, (void)ftw;
-	*du_cur += (int64_t)st->st_blocks * 512;
-	return 0;
-}
-
-static int du_in_userns(void *arg, struct volt_err *err)
-{
-	char **paths = arg;
-	(void)err;
-	for (size_t i = 0; paths[i]; i++) {
-		du_cur = &du_sizes[i];
-		nftw(paths[i], du_one, 16, FTW_PHYS | FTW_MOUNT);
-	}
-	return 0;
-}
-
-/* cli_disk_use - the disk use of each path (sizes[i], 0 when unreadable),
- * measured in the store's user namespace, in one child */
-int cli_disk_use(char **paths, int64_t *sizes)
-{
-	struct volt_err err = {0};
-	struct volt_idmap map;
-	size_t n = 0;
-
-	while (paths && paths[n])
-		n++;
-	memset(sizes, 0, n * sizeof(*sizes));
-	if (!n)
-		return 0;
-	du_sizes = mmap(NULL, n * sizeof(*sizes), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (du_sizes == MAP_FAILED)
-		return -1;
-	int r = volt_idmap_detect(&map, false, &err) < 0 ? -1 : volt_userns_run(&map, du_in_userns, paths, &err);
-	if (r == 0)
-		memcpy(sizes, du_sizes, n * sizeof(*sizes));
-	munmap(du_sizes, n * sizeof(*sizes));
-	return r;
-}
 
 struct df_kind {
 	const char *type;

@@ -11,6 +11,7 @@
 
 #include "cas/fuse.h"
 #include "container/create.h"
+#include "container/limits.h"
 #include "container/log.h"
 #include "container/rootfs.h"
 #include "container/spare.h"
@@ -232,6 +233,37 @@ static int vm_strategy(const struct volt_create_opts *o, const struct volt_image
 	return 0;
 }
 
+/* limits_spec - --ulimit, --sysctl, --group-add checked and recorded */
+static int limits_spec(const struct volt_create_opts *o, struct volt_spec *s, struct volt_err *err)
+{
+	if (o->vm && (o->ulimits || o->sysctls || o->group_add))
+		return volt_err_set(err, 0,
+				    "--ulimit, --sysctl and --group-add are for containers: a microVM (--vm) has "
+				    "its own kernel; set them in its command");
+	for (size_t i = 0; o->ulimits && o->ulimits[i]; i++) {
+		struct volt_ulimit u;
+		if (volt_ulimit_parse(o->ulimits[i], &u, err) < 0 || volt_ulimit_check(&u, err) < 0)
+			return -1;
+		cleanup_free char *v =
+			volt_path("%s=%lld:%lld", u.name, u.soft == RLIM_INFINITY ? -1LL : (long long)u.soft,
+				  u.hard == RLIM_INFINITY ? -1LL : (long long)u.hard);
+		volt_strv_push(&s->ulimits, v);
+	}
+	for (size_t i = 0; o->sysctls && o->sysctls[i]; i++) {
+		if (volt_sysctl_check(o->sysctls[i], s->network, err) < 0)
+			return -1;
+		volt_strv_push(&s->sysctls, o->sysctls[i]);
+	}
+	if (o->group_add && !s->idmap.full)
+		return volt_err_set(err, 0,
+				    "--group-add: single-uid mode maps one gid (yours, as 0) and the kernel denies "
+				    "setgroups there, so a container cannot have supplementary groups; get a "
+				    "subordinate range in /etc/subgid");
+	for (size_t i = 0; o->group_add && o->group_add[i]; i++)
+		volt_strv_push(&s->group_add, o->group_add[i]);
+	return 0;
+}
+
 static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o, const struct volt_image_row *img,
 		      struct volt_spec *s, struct volt_err *err)
 {
@@ -429,6 +461,8 @@ static int build_spec(struct volt_ctx *ctx, const struct volt_create_opts *o, co
 	if (o->idmap)
 		s->idmap = *o->idmap;
 	else if (volt_idmap_detect(&s->idmap, o->userns && !strcmp(o->userns, "keep-id"), err) < 0)
+		goto out;
+	if (limits_spec(o, s, err) < 0)
 		goto out;
 	ret = 0;
 out:

@@ -56,6 +56,7 @@ struct volt_create_opts {
 	 * merge); test NULL: the image's. no_healthcheck: none at all */
 	const struct volt_health *health;
 	bool no_healthcheck;
+	char **ulimits, **sysctls, **group_add; /* --ulimit, --sysctl, --group-add (limits.h) */
 	/* --vm: a record of kind vm (a microVM, src/vm/) with these settings */
 	bool vm;
 	const char *vm_kernel, *vm_accel;

@@ -21,6 +21,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "container/limits.h"
 #include "container/user.h"
 #include "security/security.h"
 #include "util/cleanup.h"
@@ -119,6 +120,10 @@ static int switch_user(const struct volt_enter *e, char ***env, struct volt_err 
 	if (e->ctty && fchown(0, u.uid, (gid_t)-1) < 0) {
 		/* stays root's: the command can still use the fds it has */
 	}
+	/* --group-add: more supplementary groups (create refused them in
+	 * single-uid mode, where setgroups is denied) */
+	if (volt_limits_group_add(s->group_add, group, &u, err) < 0)
+		return -1;
 	/* supplementary groups can be set only when setgroups is allowed (full map) */
 	if (s->idmap.full && setgroups((size_t)u.n_groups, u.groups) < 0)
 		return volt_err_sys(err, "setgroups");
@@ -209,6 +214,11 @@ int volt_enter_exec(const struct volt_enter *e, char ***env, struct volt_err *er
 		return exec_command(e, *env, err);
 	}
 	if (e->security && volt_security_bounding(e->security, err) < 0)
+		return fail_code(err, VOLT_EXIT_INTERNAL);
+	/* --ulimit: lowered while still root of the namespace (either order
+	 * works: only raising a hard limit needs privilege, and create refused
+	 * that) */
+	if (volt_limits_apply_ulimits(e->spec->ulimits, err) < 0)
 		return fail_code(err, VOLT_EXIT_INTERNAL);
 	if (switch_user(e, env, err) < 0 || die_with_parent(e, err) < 0)
 		return fail_code(err, VOLT_EXIT_INTERNAL);

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "container/enter.h"
+#include "container/limits.h"
 #include "container/rootfs.h"
 #include "net/net.h"
 
@@ -119,6 +120,12 @@ static int container_setup(struct volt_spawn *sp, int sync, bool mapped, struct 
 	if (sp->netns_fd < 0 && strcmp(s->network ? s->network : "none", "host") != 0 && volt_net_loopback_up(err) < 0)
 		return -1;
 	if (sp->want_tap && volt_tap_child_setup(sp->mtu, sync, err) < 0)
+		return -1;
+
+	/* 2b. --sysctl: written through the host's /proc, which shows the
+	 * namespaces of the writer (ours: net, IPC, UTS), before the root
+	 * changes and /proc/sys becomes read-only */
+	if (volt_limits_apply_sysctls(s->sysctls, err) < 0)
 		return -1;
 
 	/* 3. root file system, then pivot_root into it */

@@ -43,6 +43,9 @@ void volt_spec_free(struct volt_spec *s)
 	free(s->seccomp);
 	free(s->landlock);
 	volt_strv_free(s->cap_add);
+	volt_strv_free(s->ulimits);
+	volt_strv_free(s->sysctls);
+	volt_strv_free(s->group_add);
 	volt_strv_free(s->cap_drop);
 	volt_strv_free(s->health.test);
 	free(s->vm.kernel);
@@ -137,6 +140,9 @@ char *volt_spec_to_json(const struct volt_spec *s)
 					      (json_int_t)s->health.timeout, "start_period",
 					      (json_int_t)s->health.start_period, "start_interval",
 					      (json_int_t)s->health.start_interval, "retries", s->health.retries));
+	json_object_set_new(o, "ulimits", strv_json(s->ulimits));
+	json_object_set_new(o, "sysctls", strv_json(s->sysctls));
+	json_object_set_new(o, "group_add", strv_json(s->group_add));
 	if (s->vm.kernel || s->vm.accel || s->vm.cpus || s->vm.mem_mib || s->vm.strategy || s->vm.appliance)
 		json_object_set_new(o, "vm",
 				    json_pack("{s:s,s:s,s:I,s:I,s:s,s:s,s:b,s:s}", "kernel", S(s->vm.kernel), "accel",
@@ -255,6 +261,9 @@ int volt_spec_from_json(struct volt_spec *s, const char *text, struct volt_err *
 			s->health.test = NULL;
 		}
 	}
+	s->ulimits = jstrv(o, "ulimits");
+	s->sysctls = jstrv(o, "sysctls");
+	s->group_add = jstrv(o, "group_add");
 	json_t *vmo = json_object_get(o, "vm");
 	s->vm.kernel = jstr(vmo, "kernel");
 	s->vm.accel = jstr(vmo, "accel");

@@ -64,6 +64,9 @@ struct volt_spec {
 	char **cap_add, **cap_drop;
 	bool seccomp_audit; /* allow and record what the profile would block */
 	struct volt_health health;
+	/* --ulimit NAME=SOFT:HARD, --sysctl KEY=VALUE, --group-add GROUP|GID
+	 * (container/limits.c), as given and checked */
+	char **ulimits, **sysctls, **group_add;
 	/* a microVM's (a record of kind vm, src/vm/): unset for a container */
 	struct {
 		char *kernel;	    /* PATH or VERSION as given, or NULL: the default */

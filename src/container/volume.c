@@ -16,10 +16,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "userns/idmap.h"
@@ -264,4 +266,54 @@ int volt_volume_remove(struct volt_ctx *ctx, const char *name, bool force, struc
 	if (volt_userns_run(&map, rm_volume_dir, dir, err) < 0)
 		return volt_err_prefix(err, "remove volume %s", name);
 	return 0;
+}
+
+/* rm_as_root - remove dir, first as ourselves (the container's root is our
+ * uid in both modes), then, for files of other mapped ids, as root of the
+ * user namespace userns_fd (the monitor's: it cannot map a new one) or of a
+ * new one */
+static int rm_as_root(struct volt_ctx *ctx, const char *name, const char *dir, int userns_fd, struct volt_err *err)
+{
+	if (volt_rm_rf(dir, err) == 0)
+		return 0;
+	if (userns_fd < 0)
+		return volt_volume_remove(ctx, name, true, err);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return volt_err_sys(err, "fork");
+	if (pid == 0) /* EINVAL: in it already */
+		_exit((setns(userns_fd, CLONE_NEWUSER) < 0 && errno != EINVAL) || volt_rm_rf(dir, err) < 0 ? 1 : 0);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : volt_err_set(err, 0, "remove volume %s", name);
+}
+
+bool volt_volume_is_anonymous(const char *name)
+{
+	return name && strlen(name) == 64 && strspn(name, "0123456789abcdef") == 64;
+}
+
+bool volt_volume_has_anonymous(const struct volt_spec *s)
+{
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (s->mounts[i].kind == VOLT_MOUNT_VOLUME && volt_volume_is_anonymous(s->mounts[i].name))
+			return true;
+	return false;
+}
+
+void volt_volume_remove_anonymous(struct volt_ctx *ctx, const struct volt_spec *s, int userns_fd)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const char *name = s->mounts[i].name;
+		struct volt_err ignored = {0};
+		cleanup_strv char **users = NULL;
+		if (s->mounts[i].kind != VOLT_MOUNT_VOLUME || !volt_volume_is_anonymous(name))
+			continue;
+		if (volt_volume_users(ctx, name, &users, &ignored) < 0 || users[0])
+			continue; /* another container's too: docker keeps it */
+		cleanup_free char *dir = volt_volume_dir(ctx, name);
+		rm_as_root(ctx, name, dir, userns_fd, &ignored);
+	}
 }

@@ -24,4 +24,16 @@ int volt_volume_users(struct volt_ctx *ctx, const char *name, char ***users, str
 /* volt_volume_remove - delete it; refused while a container uses it unless force */
 int volt_volume_remove(struct volt_ctx *ctx, const char *name, bool force, struct volt_err *err);
 
+struct volt_spec;
+/* volt_volume_remove_anonymous - the spec's anonymous volumes (64-hex names:
+ * -v /DST and the image's VOLUME entries), each one no other container uses;
+ * named volumes stay (docker's rm -v and run --rm). Best effort. userns_fd:
+ * the container's user namespace, for a caller that cannot map a new one
+ * (the monitor), or -1. */
+/* volt_volume_is_anonymous - a name volt gave (64 hex), not the user */
+bool volt_volume_is_anonymous(const char *name);
+/* volt_volume_has_anonymous - the spec mounts an anonymous volume */
+bool volt_volume_has_anonymous(const struct volt_spec *s);
+void volt_volume_remove_anonymous(struct volt_ctx *ctx, const struct volt_spec *s, int userns_fd);
+
 #endif

@@ -5,7 +5,6 @@
  * becomes what an OCI layer says with .wh. entries, in the layer record's
  * whiteouts, and is applied to the image tree as a pulled layer's would be.
  * Hardlinks in the upper layer are stored as separate files. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include "image/layercache.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/walk.h"
 
 struct uwalk {
 	struct volt_cas *cas;
@@ -75,10 +75,9 @@ static int put_both(struct uwalk *w, struct volt_tree_entry *e, struct volt_err 
 	return volt_tree_put(w->image, &c, err);
 }
 
-static int walk_dir(struct uwalk *w, int dfd, const char *prefix, struct volt_err *err);
-
-static int walk_entry(struct uwalk *w, int dfd, const char *name, const char *path, struct volt_err *err)
+static int walk_entry(void *arg, int dfd, const char *name, const char *path, struct volt_err *err)
 {
+	struct uwalk *w = arg;
 	struct volt_tree_entry e = {0};
 	struct stat st;
 
@@ -132,32 +131,7 @@ static int walk_entry(struct uwalk *w, int dfd, const char *name, const char *pa
 		return volt_err_set(err, ENOMEM, "commit");
 	if (put_both(w, &e, err) < 0)
 		return -1;
-	return sub >= 0 ? walk_dir(w, steal_fd(sub), path, err) : 0;
-}
-
-static int walk_dir(struct uwalk *w, int dfd, const char *prefix, struct volt_err *err)
-{
-	struct dirent **names = NULL;
-	cleanup_dir DIR *d = fdopendir(dfd);
-	int n, ret = 0;
-
-	if (!d) {
-		close(dfd);
-		return volt_err_sys(err, "read directory %s", prefix[0] ? prefix : "/");
-	}
-	n = scandirat(dirfd(d), ".", &names, NULL, alphasort);
-	if (n < 0)
-		return volt_err_sys(err, "read directory %s", prefix[0] ? prefix : "/");
-	for (int i = 0; i < n; i++) {
-		const char *nm = names[i]->d_name;
-		if (ret == 0 && strcmp(nm, ".") && strcmp(nm, "..")) {
-			cleanup_free char *path = prefix[0] ? volt_path("%s/%s", prefix, nm) : strdup(nm);
-			ret = walk_entry(w, dirfd(d), nm, path, err);
-		}
-		free(names[i]);
-	}
-	free(names);
-	return ret;
+	return sub >= 0 ? volt_walk_sorted(steal_fd(sub), path, walk_entry, w, err) : 0;
 }
 
 /* add_layer - the new layer's diff id and history entry in the config */
@@ -235,7 +209,7 @@ int volt_image_commit_upper(struct volt_ctx *ctx, const struct volt_ctr_commit *
 			volt_err_sys(err, "open %s", c->upper);
 			goto out;
 		}
-		if (fd >= 0 && walk_dir(&w, fd, "", err) < 0)
+		if (fd >= 0 && volt_walk_sorted(fd, "", walk_entry, &w, err) < 0)
 			goto out;
 	}
 	/* the diff id: the digest of the layer as push and save write it */

@@ -98,6 +98,7 @@ struct pull_job {
 	struct volt_registry reg;
 	struct volt_cas cas;
 	const struct volt_pull_opts *opts;
+	char repo_digest[80]; /* the manifest (or index) the reference named: docker's RepoDigest */
 	struct pull_layer *layers;
 	int n_layers;
 	int next;	    /* next layer to take (atomic) */
@@ -390,6 +391,7 @@ static int resolve_manifest(struct pull_job *job, const struct volt_ref *r, stru
 
 	if (volt_registry_get_manifest(&job->reg, r->digest ? r->digest : r->tag, &body, &len, &mt, digest, err) < 0)
 		return -1;
+	snprintf(job->repo_digest, sizeof(job->repo_digest), "%s", digest);
 	if (volt_manifest_parse(body, len, mt, m, err) < 0)
 		return volt_err_prefix(err, "registry %s: %s", r->domain, r->path);
 	if (!m->is_index)
@@ -562,7 +564,9 @@ int volt_image_pull(struct volt_ctx *ctx, const struct volt_idmap *map, const ch
 	/* the name: repo:tag; a digest-only reference stays untagged */
 	if (r.tag)
 		job.name = volt_path("%s/%s:%s", r.domain, r.path, r.tag);
-	job.source = volt_path("docker://%s", full);
+	/* with the digest it resolved to (images --digests), unless named */
+	job.source = strchr(full, '@') || !job.repo_digest[0] ? volt_path("docker://%s", full) :
+								volt_path("docker://%s@%s", full, job.repo_digest);
 	ret = volt_userns_run_id(map, commit_in_userns, &job, id_out, err);
 	if (ret == 0) {
 		report(&job, full, "done", t0, true);

@@ -11,7 +11,8 @@
  *   2. Landlock: files only beneath its workload's directory, the runtime
  *      directory, state.db with its WAL and shm, /dev/null (for the children
  *      it forks), /etc/resolv.conf (slirp's DNS), and with --rm the
- *      directory's way out (trash/, spare/); nothing executable;
+ *      directory's way out (trash/, spare/, and volumes/ when it has
+ *      anonymous volumes to remove); nothing executable;
  *   3. seccomp: an allow-list built with libseccomp from the tables below,
  *      one per concern, cached as BPF since compiling it costs ~0.8 ms a
  *      start ($VOLT_ROOT/cache/monitor/seccomp-KEY.bpf, apart from the
@@ -100,7 +101,7 @@ int volt_confine_landlock(const struct volt_confine *c, struct volt_err *err)
 	int efd = open(events, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (efd >= 0)
 		close(efd);
-	struct volt_ll_rule rules[11] = {
+	struct volt_ll_rule rules[12] = {
 		{c->workload_dir, LL_ALL_BUT_EXEC}, /* the log, the audit log, --rm */
 		{c->runroot, LL_ALL_BUT_EXEC},
 		/* the connection is open: WAL and shm exist while it lives */
@@ -125,6 +126,11 @@ int volt_confine_landlock(const struct volt_confine *c, struct volt_err *err)
 		rules[n++] = (struct volt_ll_rule){trash, LL_ALL_BUT_EXEC};
 		rules[n++] = (struct volt_ll_rule){spare, LL_ALL_BUT_EXEC};
 	}
+	/* run --rm's anonymous volumes are removed with it: the volume
+	 * store, which the container uses anyway */
+	cleanup_free char *vols = c->rm_volumes ? volt_path("%s/volumes", c->root) : NULL;
+	if (vols)
+		rules[n++] = (struct volt_ll_rule){vols, LL_ALL_BUT_EXEC};
 	return volt_landlock_restrict(abi, rules, n, err);
 }
 

@@ -15,6 +15,7 @@ struct volt_confine {
 	const char *runroot;	  /* the runtime directory */
 	const char *workload_dir; /* containers/<id>: the log, the audit log, the removal */
 	bool rm;		  /* --rm: the directory moves to trash/ and spare/ */
+	bool rm_volumes;	  /* --rm with anonymous volumes: they go too (volumes/) */
 	bool slirp;		  /* libslirp: sockets, and /etc/resolv.conf for DNS */
 };
 

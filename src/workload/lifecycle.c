@@ -16,6 +16,7 @@
 
 #include "workload/monitor.h"
 #include "container/spec.h"
+#include "state/events.h"
 #include "supervise/observe.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
@@ -109,17 +110,29 @@ int volt_ctr_start(struct volt_ctx *ctx, struct volt_ctr_row *row, bool attach, 
 	return 0;
 }
 
+/* kill_event - docker's kill, with the signal's number, for every signal
+ * sent (stop's too), before it is: its die comes after */
+static void kill_event(const char *id, int sig)
+{
+	char n[16];
+	snprintf(n, sizeof(n), "%d", sig);
+	volt_event("container", "kill", id, "signal", n, (char *)NULL);
+}
+
 int volt_ctr_kill(struct volt_ctx *ctx, struct volt_ctr_row *row, int sig, struct volt_err *err)
 {
 	if (volt_workload_runnable(row, "kill", err) < 0)
 		return -1;
 	int sr = volt_sup_kill(ctx, row, sig, err);
+	if (sr == 0)
+		kill_event(row->id, sig);
 	if (sr <= 0)
 		return sr;
 	if (row->state != VOLT_CTR_RUNNING && row->state != VOLT_CTR_PAUSED)
 		return volt_err_set(err, 0, "container %s is not running", row->name);
 	if (row->pid <= 0)
 		return volt_err_set(err, 0, "container %s has no process", row->name);
+	kill_event(row->id, sig);
 	/* a microVM: its monitor turns a signal into the agent's, for the
 	 * guest's workload; only SIGKILL goes to QEMU itself (vm_monitor.c) */
 	int target = row->kind == VOLT_KIND_VM && sig != SIGKILL && row->shim_pid > 0 ? row->shim_pid : row->pid;
@@ -168,7 +181,7 @@ static bool wait_gone(struct volt_ctx *ctx, const char *id, long ms)
 	return !volt_ctr_monitor_alive(ctx, id);
 }
 
-int volt_ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, struct volt_err *err)
+static int ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, struct volt_err *err)
 {
 	struct volt_spec spec;
 	int sig = SIGTERM;
@@ -196,6 +209,17 @@ int volt_ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, s
 		return -1;
 	if (!wait_gone(ctx, row->id, 10000))
 		return volt_err_set(err, ETIMEDOUT, "container %s did not stop", row->name);
+	return 0;
+}
+
+/* docker's stop event, after the die, for a container that was running */
+int volt_ctr_stop(struct volt_ctx *ctx, struct volt_ctr_row *row, int timeout, struct volt_err *err)
+{
+	bool was = row->state == VOLT_CTR_RUNNING || row->state == VOLT_CTR_PAUSED;
+	if (ctr_stop(ctx, row, timeout, err) < 0)
+		return -1;
+	if (was)
+		volt_event("container", "stop", row->id, (char *)NULL);
 	return 0;
 }
 

@@ -49,6 +49,7 @@
 #include "container/spare.h"
 #include "container/spawn.h"
 #include "container/spec.h"
+#include "container/volume.h"
 #include "net/net.h"
 #include "security/audit_listener.h"
 #include "state/context.h"
@@ -328,9 +329,13 @@ static void remove_in_background(struct shim *s, struct volt_db *db, int code, i
 		drop_mount_namespace(s);
 		cleanup_rm(s); /* no trash: the old way, in the foreground */
 		volt_monitor_forget(db, s->row.id, code, *lock);
+		volt_volume_remove_anonymous(s->ctx, &s->spec, s->userns_fd);
 		return;
 	}
 	volt_monitor_forget(db, s->row.id, code, *lock);
+	/* docker's run --rm takes the anonymous volumes along (the row is
+	 * gone: they have no user left but another container) */
+	volt_volume_remove_anonymous(s->ctx, &s->spec, s->userns_fd);
 	if (*lock >= 0) {
 		close(*lock);
 		*lock = -1;
@@ -441,6 +446,7 @@ static void confine(struct shim *s)
 				 .runroot = s->ctx->runroot,
 				 .workload_dir = s->ctr_dir,
 				 .rm = s->spec.rm,
+				 .rm_volumes = s->spec.rm && volt_volume_has_anonymous(&s->spec),
 				 .slirp = s->net.slirp != NULL};
 	if (volt_confine_monitor(&c, &err) < 0)
 		volt_monitor_warn_unconfined(&s->log, s->attach, s->row.id, &err);
@@ -655,6 +661,7 @@ fail_started:
 	if (s.spec.rm) {
 		cleanup_rm(&s);
 		volt_monitor_forget(db, s.row.id, code, lock);
+		volt_volume_remove_anonymous(s.ctx, &s.spec, s.userns_fd);
 	}
 	return code;
 

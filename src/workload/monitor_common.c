@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "state/events.h"
 #include "supervise/supervisor.h"
 #include "workload/lifecycle.h"
 #include "util/cleanup.h"
@@ -65,6 +66,8 @@ void volt_monitor_forget(struct volt_db *db, const char *id, int code, int lock_
 	int n = snprintf(c, sizeof(c), "%d", code);
 	if (lock_fd >= 0)
 		fsetxattr(lock_fd, VOLT_EXIT_XATTR, c, (size_t)n, 0);
+	/* docker's die comes before the destroy of a --rm container too */
+	volt_event("container", "die", id, "exitCode", c, (char *)NULL);
 	bool tx = volt_db_begin(db, &err) == 0;
 	volt_db_ctr_delete(db, id, &err);
 	volt_sup_rec_delete(db, id, &err);

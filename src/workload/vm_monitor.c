@@ -46,6 +46,7 @@
 
 #include "container/log.h"
 #include "container/spec.h"
+#include "container/volume.h"
 #include "supervise/supervisor.h"
 #include "util/cleanup.h"
 #include "util/fds.h"
@@ -555,6 +556,7 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 					 .runroot = ctx->runroot,
 					 .workload_dir = m.dir,
 					 .rm = m.spec.rm,
+					 .rm_volumes = m.spec.rm && volt_volume_has_anonymous(&m.spec),
 					 .slirp = m.net.slirp != NULL};
 		if (volt_confine_monitor(&c, &err) < 0)
 			volt_monitor_warn_unconfined(&m.log, m.attach, m.row.id, &err);
@@ -594,6 +596,7 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 		struct volt_err ignored;
 		volt_rm_rf(m.dir, &ignored);
 		volt_monitor_forget(db, m.row.id, code, lock);
+		volt_volume_remove_anonymous(ctx, &m.spec, -1);
 	} else {
 		volt_db_ctr_set_exited(db, m.row.id, code, volt_now_ns(), m.failed ? msg : NULL, &err);
 		/* builtin restart policy: back off, then a fresh shim that
@@ -615,6 +618,7 @@ fail_started:
 		struct volt_err ignored;
 		volt_rm_rf(m.dir, &ignored);
 		volt_monitor_forget(db, m.row.id, code, lock);
+		volt_volume_remove_anonymous(ctx, &m.spec, -1);
 	}
 	goto out;
 

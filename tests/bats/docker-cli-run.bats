@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # docker's run options (issue 17 item 3): --mount, anonymous volumes and
 # rm -v, --cidfile, --shm-size, --pull, --platform, --log-driver,
-# --privileged, --device, and the ones refused with one line.
+# --privileged, --device, and the ones refused with one line (--ulimit,
+# --sysctl, --group-add: docker-cli-limits.bats).
 
 load helpers
 
@@ -135,16 +136,6 @@ teardown() {
 	[[ "$stderr" == "volt: run: --device /dev/mem: you may not open /dev/mem"* ]]
 }
 
-@test "--ulimit, --sysctl and --group-add are refused with one line" {
-	for o in "--ulimit nofile=10" "--sysctl net.ipv4.ip_forward=1" "--group-add 10"; do
-		run --separate-stderr volt create $o busybox true
-		[ "$status" -eq 125 ]
-		[[ "$stderr" == "volt: create: "*"not supported yet"* ]]
-		[ "$(wc -l <<<"$stderr")" -le 2 ]
-	done
-	[ -z "$(volt ps -aq)" ]
-}
-
 @test "the image's VOLUME entries are anonymous volumes; -v on one of them wins; rm -v removes them" {
 	volt image import "oci:$VOLT_TEST_DIR/images/oci:vol" volimg >/dev/null
 	volt run --name iv volimg sh -c 'echo kept >/data/f; echo c >/cache/g'
@@ -160,4 +151,20 @@ teardown() {
 	volt rm -v iv iv2 >/dev/null
 	[ "$(volt volume ls -q | wc -l)" -eq $((before - 3)) ]
 	volt volume rm ivnamed >/dev/null
+}
+
+@test "run --rm removes its anonymous volumes (-v /DST and the image's VOLUME entries); named volumes stay" {
+	volt image import "oci:$VOLT_TEST_DIR/images/oci:vol" volimg >/dev/null
+	before=$(volt volume ls -q | sort)
+	run volt run --rm -v /anon -v rmnamed:/named volimg sh -c 'echo x >/anon/f; echo y >/named/f; echo z >/data/f'
+	[ "$status" -eq 0 ]
+	# only the named one is left
+	[ "$(comm -13 <(echo "$before") <(volt volume ls -q | sort))" = rmnamed ]
+	# the same when the command fails, and when it cannot start
+	run volt run --rm -v /anon volimg sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+	run -127 volt run --rm -v /anon volimg /nonexistent
+	[ "$(comm -13 <(echo "$before") <(volt volume ls -q | sort))" = rmnamed ]
+	[ "$(volt run --rm -v rmnamed:/named volimg cat /named/f)" = y ]
+	volt volume rm rmnamed >/dev/null
 }

@@ -331,3 +331,81 @@ subuid_start() {
 	run volt events -f bogus=1 --until 0s
 	[ "$status" -eq 125 ]
 }
+
+@test "events: run --rm dies before its destroy; kill (signal), stop, exec_create/start/die, pause, unpause in docker's order" {
+	t0=$(date +%s.%N)
+	run volt run --rm --name ev-rm busybox sh -c 'exit 4'
+	[ "$status" -eq 4 ]
+	run volt events --since "$t0" --until 0s -f container=ev-rm --format '{{.Action}}'
+	[ "$status" -eq 0 ]
+	[ "$output" = "create
+start
+die
+destroy" ]
+	[ "$(volt events --since "$t0" --until 0s -f container=ev-rm -f event=die --format json | jq -r .Actor.Attributes.exitCode)" = 4 ]
+	volt run -d --name ev-k busybox sleep 30 >/dev/null
+	run volt exec ev-k sh -c 'exit 2'
+	[ "$status" -eq 2 ]
+	volt pause ev-k >/dev/null
+	volt unpause ev-k >/dev/null
+	volt kill -s USR1 ev-k >/dev/null
+	volt stop -t 1 ev-k >/dev/null
+	volt rm ev-k >/dev/null
+	run bash -c "set -o pipefail; '$VOLT_BIN' events --since '$t0' --until 0s -f container=ev-k --format json |
+		jq -r '[.Action, .Actor.Attributes.signal // \"\", .Actor.Attributes.exitCode // \"\"] | join(\"|\")'"
+	[ "$status" -eq 0 ]
+	# sleep is PID 1: USR1 and TERM have no handler there and do nothing,
+	# so stop sends KILL after its timeout, each a kill event, then die
+	[ "$output" = "create||
+start||
+exec_create: sh -c exit 2||
+exec_start: sh -c exit 2||
+exec_die||2
+pause||
+unpause||
+kill|10|
+kill|15|
+kill|9|
+die||137
+stop||
+destroy||" ] || {
+		echo "$output"
+		false
+	}
+	run volt events --since "$t0" --until 0s -f event=exec_start --format '{{.Action}}'
+	[ "$output" = "exec_start: sh -c exit 2" ]
+	run volt events --since "$t0" --until 0s -f event=exec_die --format '{{.Actor.Attributes.execID}}'
+	[[ "$output" =~ ^[0-9a-f]{64}$ ]]
+}
+
+@test "images: --filter label=, before=, since= and --digests (an imported image has none)" {
+	cid=$(volt create busybox true)
+	volt commit -c 'LABEL stage=one' "$cid" flt:one >/dev/null
+	sleep 1.1 # created times one second apart at least
+	volt commit -c 'LABEL stage=two' -c 'LABEL extra=x' "$cid" flt:two >/dev/null
+	run volt images -f label=stage --format '{{.Repository}}:{{.Tag}}'
+	[ "$status" -eq 0 ]
+	[ "$(sort <<<"$output")" = "flt:one
+flt:two" ]
+	[ "$(volt images -f label=stage=two --format '{{.Tag}}')" = two ]
+	[ "$(volt images -f label=stage -f label=extra --format '{{.Tag}}')" = two ]
+	[ -z "$(volt images -f label=stage=three --format '{{.Tag}}')" ]
+	[ "$(volt images -f since=flt:one -f reference='flt*' --format '{{.Tag}}')" = two ]
+	[ "$(volt images -f before=flt:two -f reference='flt*' --format '{{.Tag}}')" = one ]
+	# busybox was made long before either
+	run volt images -f before=flt:one --format '{{.Repository}}'
+	[[ "$output" == *busybox* ]]
+	[[ "$output" != *flt* ]]
+	[[ "$(volt images -f since=busybox --format '{{.Repository}}')" != *busybox* ]]
+	run --separate-stderr volt images -f before=nosuch:1
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == "volt: no such image: nosuch:1"* ]]
+	run --separate-stderr volt images -f colour=red
+	[ "$status" -eq 125 ]
+	run volt images --digests -f reference=flt:one
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "REPOSITORY "*" TAG "*" DIGEST "*" IMAGE ID "*" CREATED "*" SIZE" ]]
+	[[ "${lines[1]}" == "flt "*" one "*" <none> "* ]]
+	volt rm "$cid" >/dev/null
+	volt rmi flt:one flt:two >/dev/null
+}

@@ -153,6 +153,12 @@ count_objects() {
 	[ "$output" = "hello-from-registry" ]
 	run volt images
 	[[ "$output" == *"$R/test/bb"*" 1 "* ]]
+	# --digests: the manifest digest the tag resolved to, as docker's DIGEST
+	run volt images --digests --filter "reference=$R/test/bb:1"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "REPOSITORY "*" TAG "*" DIGEST "*" IMAGE ID "* ]]
+	[[ "${lines[1]}" == *" $(cat "$D/bb.digest") "* ]]
+	[ "$(volt images --format '{{.Digest}}' -f "reference=$R/test/bb:1")" = "$(cat "$D/bb.digest")" ]
 }
 
 @test "pull by digest" {

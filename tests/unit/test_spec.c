@@ -31,6 +31,9 @@ static void test_roundtrip(void **state)
 	s.idmap.n_uids = 2;
 	s.idmap.uids[0] = (struct volt_idrange){0, 1000, 1};
 	s.idmap.uids[1] = (struct volt_idrange){1, 100000, 65536};
+	s.ulimits = volt_strv_dup((char *[]){"nofile=100:200", NULL});
+	s.sysctls = volt_strv_dup((char *[]){"net.ipv4.ip_forward=1", "kernel.sem=1 2 3 4", NULL});
+	s.group_add = volt_strv_dup((char *[]){"10", "audio", NULL});
 	char *j = volt_spec_to_json(&s);
 	assert_null(strstr(j, "\"health\"")); /* no check: no field */
 	assert_int_equal(volt_spec_from_json(&t, j, &err), 0);
@@ -49,6 +52,10 @@ static void test_roundtrip(void **state)
 	assert_int_equal(t.health.start_period, 3);
 	assert_int_equal(t.health.retries, 2);
 	assert_string_equal(t.args[2], "echo \"quoted\"");
+	assert_string_equal(t.ulimits[0], "nofile=100:200");
+	assert_string_equal(t.sysctls[1], "kernel.sem=1 2 3 4");
+	assert_string_equal(t.group_add[1], "audio");
+	assert_null(t.group_add[2]);
 	assert_true(t.tty);
 	assert_true(t.read_only);
 	assert_false(t.rm);
