@@ -208,7 +208,7 @@ static int feed_partial(struct tee *t, volatile int64_t *done)
 static int fetch_layer(struct pull_job *job, struct pull_layer *l, struct volt_err *err)
 {
 	struct unpack_arg u = {.job = job, .l = l};
-	struct tee t = {.ch = &u.ch, .part = {.fd = -1, .dirfd = -1}};
+	struct tee t = {.ch = &u.ch, .part = {.fd = -1, .dirfd = -1, .mfd = -1}};
 	pthread_t th;
 	int ret;
 

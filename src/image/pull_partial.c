@@ -1,15 +1,16 @@
 /* Partial layer downloads (see pull_partial.h).
  *
- * Theory of operation: the download thread of a layer copies each chunk it
- * hands to the unpacker into an anonymous mapping reserved for the layer
- * (huge pages where the kernel gives them: a 20 MB layer costs ten page
- * faults, not five thousand). Nothing reaches the file while the layer
- * comes, unless it outgrows VOLT_PARTIAL_MEM; the file gets the bytes when
- * the pull stops with the layer unfinished (volt_partial_keep, from the
- * SIGINT/SIGTERM path too). Writing each chunk to the file as it came, the
- * way this started, cost a loopback pull 1.4x: ext4 allocates and writes
- * back (dirty_background_ratio) pages of a file removed a second later,
- * competing with the CAS object writes for the same disk. The file is
+ * Theory of operation: the download thread of a layer also writes each
+ * chunk it hands to the unpacker into a memfd of its own (tmpfs pages: the
+ * cost of a write into the page cache, with no disk behind it, no
+ * writeback, and freed by close). Nothing reaches cas/partial while the
+ * layer comes, unless it outgrows VOLT_PARTIAL_MEM; the file gets the bytes
+ * (sendfile) when the pull stops with the layer unfinished
+ * (volt_partial_keep, from the SIGINT/SIGTERM path too). A file written as
+ * the bytes came is what the memfd replaces: under other writers' dirty
+ * pages, its pages were written back (and discarded again at unlink) while
+ * the pull ran; an anonymous mapping instead cost a zeroing page fault per
+ * 4 KiB (docs/registry.md has the measurements). The file is
  * flock'ed while a pull writes it: a second pull of the same layer at the
  * same moment streams without one. Nothing is hashed on the fast path: the
  * hash of the kept bytes is computed once, when a pull stops with the layer
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,7 +90,7 @@ void volt_partial_open(struct volt_cas *cas, const char *digest, int64_t size, s
 	cleanup_free char *dir = volt_path("%s/partial", cas->dir);
 
 	memset(p, 0, sizeof(*p));
-	p->fd = p->dirfd = -1;
+	p->fd = p->dirfd = p->mfd = -1;
 	if (strncmp(digest, "sha256:", 7) || !volt_sha256_is_hex(digest + 7))
 		return;
 	snprintf(p->name, sizeof(p->name), "%s", digest + 7);
@@ -112,42 +114,44 @@ void volt_partial_open(struct volt_cas *cas, const char *digest, int64_t size, s
 		return;
 	}
 	p->written = p->have;
-	/* the memory for the rest: reserved, touched only as bytes come */
-	int64_t rest = size < 0 || size - p->have > VOLT_PARTIAL_MEM ? VOLT_PARTIAL_MEM : size - p->have;
-	if (rest <= 0)
+	/* the memory for the rest: a memfd (no disk, no writeback, ever) */
+	if (size >= 0 && size <= p->have)
 		return;
-	void *m = mmap(NULL, (size_t)rest, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (m == MAP_FAILED)
+	p->mfd = memfd_create("volt-partial", MFD_CLOEXEC);
+	if (p->mfd < 0)
 		return; /* the kept bytes are fed and stay; nothing new is kept */
-	madvise(m, (size_t)rest, MADV_HUGEPAGE);
-	p->mem = m;
-	p->mem_cap = (size_t)rest;
+	p->mem_cap = size < 0 || size - p->have > VOLT_PARTIAL_MEM ? VOLT_PARTIAL_MEM : (size_t)(size - p->have);
 }
 
-/* spill - what memory holds, appended to the file. Return 0, -1 (the file
- * is emptied: nothing is kept). */
+/* spill - what the memfd holds, appended to the file and freed. Return 0,
+ * -1 (the file is emptied: nothing is kept). */
 static int spill(struct volt_partial *p)
 {
-	if (p->mem_len == 0)
-		return 0;
-	if (!volt_write_all(p->fd, p->mem, p->mem_len)) {
-		/* (disk full): the pull goes on without it; its space is given back */
-		p->failed = true;
-		p->mem_len = 0;
-		if (ftruncate(p->fd, 0) == 0)
-			p->written = 0;
-		return -1;
+	off_t off = 0;
+
+	while ((size_t)off < p->mem_len) {
+		ssize_t n = sendfile(p->fd, p->mfd, &off, p->mem_len - (size_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* (disk full): the pull goes on without it; its space is given back */
+			p->failed = true;
+			p->mem_len = 0;
+			if (ftruncate(p->fd, 0) == 0)
+				p->written = 0;
+			return -1;
+		}
 	}
 	p->mem_len = 0;
-	return 0;
+	return ftruncate(p->mfd, 0) < 0 ? -1 : 0;
 }
 
 /* unmap - give the memory back */
 static void unmap(struct volt_partial *p)
 {
-	if (p->mem)
-		munmap(p->mem, p->mem_cap);
-	p->mem = NULL;
+	if (p->mfd >= 0)
+		close(p->mfd);
+	p->mfd = -1;
 	p->mem_len = p->mem_cap = 0;
 }
 
@@ -155,15 +159,21 @@ void volt_partial_write(struct volt_partial *p, const void *buf, size_t len)
 {
 	const unsigned char *b = buf;
 
-	if (p->fd < 0 || p->failed || !p->mem)
+	if (p->fd < 0 || p->failed || p->mfd < 0)
 		return;
 	while (len > 0) {
 		size_t n = p->mem_cap - p->mem_len < len ? p->mem_cap - p->mem_len : len;
-		memcpy(p->mem + p->mem_len, b, n);
-		p->mem_len += n;
-		p->written += (int64_t)n;
-		b += n;
-		len -= n;
+		ssize_t w = pwrite(p->mfd, b, n, (off_t)p->mem_len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) { /* no memory: what is kept so far stays */
+			unmap(p);
+			return;
+		}
+		p->mem_len += (size_t)w;
+		p->written += (int64_t)w;
+		b += w;
+		len -= (size_t)w;
 		/* full: a layer bigger than VOLT_PARTIAL_MEM (or than the manifest said) */
 		if (p->mem_len == p->mem_cap && spill(p) < 0)
 			return;

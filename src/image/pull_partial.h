@@ -5,12 +5,11 @@
  *   $VOLT_ROOT/cas/partial/<blob-hex>       the first bytes of the blob
  *   $VOLT_ROOT/cas/partial/<blob-hex>.ok    "<length> <sha256 of them>\n"
  *
- * Every downloaded byte is kept, whatever the network's speed: in memory
- * (up to VOLT_PARTIAL_MEM per layer; beyond, the memory is appended to the
- * file in one write and refilled), and written out when the pull stops with
- * the layer unfinished (signal, dropped connection). A layer that completes
- * never touches the disk: writing every chunk into a file that is unlinked a
- * second later cost a fast pull 1.4x its wall time on ext4 (docs/registry.md).
+ * Every downloaded byte is kept, whatever the network's speed: in a memfd
+ * (up to VOLT_PARTIAL_MEM per layer; beyond, it is appended to the file and
+ * emptied), written out when the pull stops with the layer unfinished
+ * (signal, dropped connection). A layer that completes never touches the
+ * disk (pull_partial.c says why).
  * A pull killed outright (SIGKILL) loses what was only in memory. The .ok
  * record is written with the file; a file without one or whose bytes do not
  * hash to it is not used. The whole blob is still checked against its
@@ -26,16 +25,16 @@
 /* layers smaller than this are not kept: downloading again costs less */
 #define VOLT_PARTIAL_MIN (1 << 20)
 /* at most this much of a layer is held in memory; more is spilled to the
- * file in writes of this size (a layer's memory is reserved up to its size) */
+ * file this much at a time */
 #define VOLT_PARTIAL_MEM (64 << 20)
 
 struct volt_partial {
-	int fd;		    /* the open, flock'ed file; -1 for none */
-	int dirfd;	    /* cas/partial */
-	char name[72];	    /* the blob's hex digest */
-	int64_t have;	    /* bytes verified at open, to feed before the download */
-	int64_t written;    /* bytes kept: the file's length plus mem_len */
-	unsigned char *mem; /* the bytes not yet in the file (mmap'ed, mem_cap) */
+	int fd;		 /* the open, flock'ed file; -1 for none */
+	int dirfd;	 /* cas/partial */
+	char name[72];	 /* the blob's hex digest */
+	int64_t have;	 /* bytes verified at open, to feed before the download */
+	int64_t written; /* bytes kept: the file's length plus mem_len */
+	int mfd;	 /* a memfd: the bytes not yet in the file (mem_len of mem_cap) */
 	size_t mem_len, mem_cap;
 	bool failed; /* a write failed (disk full, no memory): nothing more is kept */
 };
