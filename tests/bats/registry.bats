@@ -4,7 +4,8 @@
 # a plain one, one with htpasswd basic auth, one with Bearer token auth (a
 # small python token server), and two python proxies in front of the plain
 # one (one cuts the first answer of each blob mid-body, one corrupts blobs,
-# one stalls mid-blob, one logs the Range of each blob request, one drops it).
+# one stalls mid-blob, one logs the Range of each blob request, one drops it,
+# one sends half a big blob at full speed and then signals the pull).
 # Images are built from busybox-static and pushed by registry_tool.py.
 
 load helpers
