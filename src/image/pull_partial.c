@@ -162,6 +162,11 @@ void volt_partial_write(struct volt_partial *p, const void *buf, size_t len)
 	if (p->fd < 0 || p->failed || p->mfd < 0)
 		return;
 	while (len > 0) {
+		/* full: a layer bigger than VOLT_PARTIAL_MEM (or than the manifest
+		 * said). Only when more comes: a layer that ends exactly at the cap
+		 * is not written out at its end */
+		if (p->mem_len == p->mem_cap && spill(p) < 0)
+			return;
 		size_t n = p->mem_cap - p->mem_len < len ? p->mem_cap - p->mem_len : len;
 		ssize_t w = pwrite(p->mfd, b, n, (off_t)p->mem_len);
 		if (w < 0 && errno == EINTR)
@@ -174,9 +179,6 @@ void volt_partial_write(struct volt_partial *p, const void *buf, size_t len)
 		p->written += (int64_t)w;
 		b += w;
 		len -= (size_t)w;
-		/* full: a layer bigger than VOLT_PARTIAL_MEM (or than the manifest said) */
-		if (p->mem_len == p->mem_cap && spill(p) < 0)
-			return;
 	}
 }
 
