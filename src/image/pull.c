@@ -154,31 +154,21 @@ static void *unpack_thread(void *arg)
 	return NULL;
 }
 
-/* The download side of one layer: bytes go to the partial file (when the
- * layer is big enough to be worth resuming) and to the unpacker. */
+/* The download side of one layer: bytes go to the unpacker and are kept
+ * (in memory, pull_partial.h) when the layer is big enough to be worth
+ * resuming. */
 struct tee {
 	struct volt_partial part;
 	struct volt_blobchan *ch;
-	bool probed;	  /* the keep-or-not decision is made (tee_sink) */
 	bool reader_gone; /* the unpacker stopped: its error is the layer's */
 };
 
-/* tee_sink - blob bytes from curl into the partial file and the unpacker's
- * channel (blocking: a slow unpacker slows the download, memory stays
- * bounded). Return 0 / -1. */
+/* tee_sink - blob bytes from curl into the kept copy and the unpacker's
+ * channel (blocking: a slow unpacker slows the download). Return 0 / -1. */
 static int tee_sink(void *arg, const void *buf, size_t len)
 {
 	struct tee *t = arg;
 	volt_partial_write(&t->part, buf, len);
-	/* the probe: by VOLT_PARTIAL_PROBE bytes, a download that has filled the
-	 * ring outruns the unpacker (a fast registry): keeping would cost the
-	 * CPU the pull is bound by, and downloading again costs little; one the
-	 * unpacker waits for keeps its file, at no cost to the pull's time */
-	if (t->part.fd >= 0 && !t->part.have && !t->probed && t->part.written >= VOLT_PARTIAL_PROBE) {
-		t->probed = true;
-		if (t->ch->writer_blocks > 0)
-			volt_partial_drop(&t->part);
-	}
 	if (volt_blobchan_write(t->ch, buf, len) < 0) {
 		t->reader_gone = true;
 		return -1;
@@ -214,12 +204,12 @@ static int feed_partial(struct tee *t, volatile int64_t *done)
 
 /* fetch_layer - download and unpack one layer into l->tree: this thread
  * runs curl, a second one unpacks, a 1 MiB channel between them. A layer of
- * VOLT_PARTIAL_MIN or more is also kept in its partial file while it comes
- * (pull_partial.h), and resumed from it when an earlier pull stopped. */
+ * VOLT_PARTIAL_MIN or more is also kept while it comes (pull_partial.h),
+ * and resumed from its partial file when an earlier pull stopped. */
 static int fetch_layer(struct pull_job *job, struct pull_layer *l, struct volt_err *err)
 {
 	struct unpack_arg u = {.job = job, .l = l};
-	struct tee t = {.ch = &u.ch, .part = {.fd = -1, .dirfd = -1}};
+	struct tee t = {.ch = &u.ch, .part = {.fd = -1, .dirfd = -1, .mfd = -1}};
 	pthread_t th;
 	int ret;
 
@@ -227,7 +217,7 @@ static int fetch_layer(struct pull_job *job, struct pull_layer *l, struct volt_e
 	if (volt_blobchan_init(&u.ch, 1 << 20) < 0)
 		return volt_err_set(err, ENOMEM, "layer %s", u.lname);
 	if (l->d->size >= VOLT_PARTIAL_MIN)
-		volt_partial_open(&job->cas, l->d->digest, &t.part);
+		volt_partial_open(&job->cas, l->d->digest, l->d->size, &t.part);
 	if (pthread_create(&th, NULL, unpack_thread, &u) != 0) {
 		volt_partial_keep(&t.part);
 		volt_blobchan_free(&u.ch);

@@ -1,9 +1,16 @@
 /* Partial layer downloads (see pull_partial.h).
  *
- * Theory of operation: the download thread of a layer appends each chunk it
- * hands to the unpacker to cas/partial/<hex> as well (one write(2) into the
- * page cache; the file is unlinked when the layer is in, usually before
- * writeback, so the fast path costs a copy and no disk I/O). The file is
+ * Theory of operation: the download thread of a layer also writes each
+ * chunk it hands to the unpacker into a memfd of its own (tmpfs pages: the
+ * cost of a write into the page cache, with no disk behind it, no
+ * writeback, and freed by close). Nothing reaches cas/partial while the
+ * layer comes, unless it outgrows VOLT_PARTIAL_MEM; the file gets the bytes
+ * (sendfile) when the pull stops with the layer unfinished
+ * (volt_partial_keep, from the SIGINT/SIGTERM path too). A file written as
+ * the bytes came is what the memfd replaces: under other writers' dirty
+ * pages, its pages were written back (and discarded again at unlink) while
+ * the pull ran; an anonymous mapping instead cost a zeroing page fault per
+ * 4 KiB (docs/registry.md has the measurements). The file is
  * flock'ed while a pull writes it: a second pull of the same layer at the
  * same moment streams without one. Nothing is hashed on the fast path: the
  * hash of the kept bytes is computed once, when a pull stops with the layer
@@ -16,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,12 +85,12 @@ static int64_t read_ok(struct volt_partial *p)
 	return len;
 }
 
-void volt_partial_open(struct volt_cas *cas, const char *digest, struct volt_partial *p)
+void volt_partial_open(struct volt_cas *cas, const char *digest, int64_t size, struct volt_partial *p)
 {
 	cleanup_free char *dir = volt_path("%s/partial", cas->dir);
 
 	memset(p, 0, sizeof(*p));
-	p->fd = p->dirfd = -1;
+	p->fd = p->dirfd = p->mfd = -1;
 	if (strncmp(digest, "sha256:", 7) || !volt_sha256_is_hex(digest + 7))
 		return;
 	snprintf(p->name, sizeof(p->name), "%s", digest + 7);
@@ -105,20 +114,72 @@ void volt_partial_open(struct volt_cas *cas, const char *digest, struct volt_par
 		return;
 	}
 	p->written = p->have;
+	/* the memory for the rest: a memfd (no disk, no writeback, ever) */
+	if (size >= 0 && size <= p->have)
+		return;
+	p->mfd = memfd_create("volt-partial", MFD_CLOEXEC);
+	if (p->mfd < 0)
+		return; /* the kept bytes are fed and stay; nothing new is kept */
+	p->mem_cap = size < 0 || size - p->have > VOLT_PARTIAL_MEM ? VOLT_PARTIAL_MEM : (size_t)(size - p->have);
+}
+
+/* spill - what the memfd holds, appended to the file and freed. Return 0,
+ * -1 (the file is emptied: nothing is kept). */
+static int spill(struct volt_partial *p)
+{
+	off_t off = 0;
+
+	while ((size_t)off < p->mem_len) {
+		ssize_t n = sendfile(p->fd, p->mfd, &off, p->mem_len - (size_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* (disk full): the pull goes on without it; its space is given back */
+			p->failed = true;
+			p->mem_len = 0;
+			if (ftruncate(p->fd, 0) == 0)
+				p->written = 0;
+			return -1;
+		}
+	}
+	p->mem_len = 0;
+	return ftruncate(p->mfd, 0) < 0 ? -1 : 0;
+}
+
+/* unmap - give the memory back */
+static void unmap(struct volt_partial *p)
+{
+	if (p->mfd >= 0)
+		close(p->mfd);
+	p->mfd = -1;
+	p->mem_len = p->mem_cap = 0;
 }
 
 void volt_partial_write(struct volt_partial *p, const void *buf, size_t len)
 {
-	if (p->fd < 0 || p->failed)
+	const unsigned char *b = buf;
+
+	if (p->fd < 0 || p->failed || p->mfd < 0)
 		return;
-	if (!volt_write_all(p->fd, buf, len)) {
-		/* (disk full): the pull goes on without it; its space is given back */
-		p->failed = true;
-		if (ftruncate(p->fd, 0) == 0)
-			p->written = 0;
-		return;
+	while (len > 0) {
+		/* full: a layer bigger than VOLT_PARTIAL_MEM (or than the manifest
+		 * said). Only when more comes: a layer that ends exactly at the cap
+		 * is not written out at its end */
+		if (p->mem_len == p->mem_cap && spill(p) < 0)
+			return;
+		size_t n = p->mem_cap - p->mem_len < len ? p->mem_cap - p->mem_len : len;
+		ssize_t w = pwrite(p->mfd, b, n, (off_t)p->mem_len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) { /* no memory: what is kept so far stays */
+			unmap(p);
+			return;
+		}
+		p->mem_len += (size_t)w;
+		p->written += (int64_t)w;
+		b += w;
+		len -= (size_t)w;
 	}
-	p->written += (int64_t)len;
 }
 
 int64_t volt_partial_keep(struct volt_partial *p)
@@ -128,8 +189,9 @@ int64_t volt_partial_keep(struct volt_partial *p)
 
 	if (p->fd < 0)
 		return 0;
-	if (p->failed || kept <= 0 || hash_prefix(p->fd, kept, hex) < 0)
+	if (p->failed || kept <= 0 || spill(p) < 0 || hash_prefix(p->fd, kept, hex) < 0)
 		goto drop;
+	unmap(p);
 	snprintf(okname, sizeof(okname), "%s.ok", p->name);
 	snprintf(tmpname, sizeof(tmpname), "%s.ok.tmp", p->name);
 	int n = snprintf(line, sizeof(line), "%lld %s\n", (long long)kept, hex);
@@ -153,6 +215,7 @@ drop:
 
 void volt_partial_drop(struct volt_partial *p)
 {
+	unmap(p);
 	if (p->fd >= 0) {
 		/* unlink while the lock is held: no other pull adopts a dying file */
 		unlinkat(p->dirfd, p->name, 0);

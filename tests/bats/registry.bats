@@ -4,7 +4,8 @@
 # a plain one, one with htpasswd basic auth, one with Bearer token auth (a
 # small python token server), and two python proxies in front of the plain
 # one (one cuts the first answer of each blob mid-body, one corrupts blobs,
-# one stalls mid-blob, one logs the Range of each blob request, one drops it).
+# one stalls mid-blob, one logs the Range of each blob request, one drops it,
+# one sends half a big blob at full speed and then signals the pull).
 # Images are built from busybox-static and pushed by registry_tool.py.
 
 load helpers
@@ -53,7 +54,7 @@ setup_file() {
 	mkdir -p "$D"
 	export P_PLAIN=$(free_port) P_BASIC=$(free_port) P_TOKEN=$(free_port) P_TOKSRV=$(free_port)
 	export P_CUT=$(free_port) P_BAD=$(free_port) P_NORANGE=$(free_port) P_TLS=$(free_port)
-	export P_STALL=$(free_port) P_LOG=$(free_port) P_NORANGE1=$(free_port)
+	export P_STALL=$(free_port) P_LOG=$(free_port) P_NORANGE1=$(free_port) P_SIG=$(free_port)
 
 	registry_conf "$P_PLAIN" "$D/plain" >"$D/plain.yml"
 	htpasswd -Bbn reguser regpass >"$D/htpasswd"
@@ -79,7 +80,8 @@ setup_file() {
 	start stall $TOOL proxy "$P_STALL" "$P_PLAIN" stall
 	start log $TOOL proxy "$P_LOG" "$P_PLAIN" log
 	start norange1 $TOOL proxy "$P_NORANGE1" "$P_PLAIN" norange
-	for p in $P_PLAIN $P_BASIC $P_TOKEN $P_TOKSRV $P_CUT $P_BAD $P_NORANGE $P_TLS $P_STALL $P_LOG $P_NORANGE1; do
+	start sig env VOLT_TEST_SIGNAL_FILE="$D/signal" $TOOL proxy "$P_SIG" "$P_PLAIN" signal
+	for p in $P_PLAIN $P_BASIC $P_TOKEN $P_TOKSRV $P_CUT $P_BAD $P_NORANGE $P_TLS $P_STALL $P_LOG $P_NORANGE1 $P_SIG; do
 		wait_port "$p"
 	done
 
@@ -114,6 +116,21 @@ with tarfile.open(sys.argv[1], "w") as t:
         t.addfile(ti, io.BytesIO(data))
 EOF
 	$TOOL push "$R" test/rand:1 --base "$BUSYBOX_TAR" --layer-tar "$D/rand.tar" >/dev/null
+	# a 12 MiB layer of 24 random files, and their checksums: the signal
+	# proxy stops a pull in its middle
+	mkdir -p "$D/big"
+	python3 - "$D/big" "$D/big.tar" <<'EOF'
+import io, os, sys, tarfile
+with tarfile.open(sys.argv[2], "w") as t:
+    for i in range(24):
+        data = os.urandom(512 << 10)
+        open(os.path.join(sys.argv[1], "%02d" % i), "wb").write(data)
+        ti = tarfile.TarInfo("opt/big/%02d" % i)
+        ti.size = len(data)
+        t.addfile(ti, io.BytesIO(data))
+EOF
+	(cd "$D/big" && sha256sum -- *) >"$D/big.sums"
+	$TOOL push "$R" test/big:1 --base "$BUSYBOX_TAR" --layer-tar "$D/big.tar" >/dev/null
 	# layer 2 deletes /etc/motd (a whiteout) and adds /etc/new
 	$TOOL push "$R" test/wh:1 --base "$BUSYBOX_TAR" --file "etc/.wh.motd=" --file "etc/new=new" >/dev/null
 	for k in abs dotdot symlink-escape hardlink-escape device setuid big; do
@@ -491,6 +508,83 @@ interrupt_rand_pull() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"removed"*" $n partial download(s)"* ]]
 	[ -z "$(ls -A "$VOLT_ROOT/cas/partial")" ]
+}
+
+# interrupt_fast_pull SIG: pull test/big:1 through the signal proxy, which
+# sends the first half of the big layer at full speed (a registry faster
+# than the unpacker, as a local one is) and then SIG to the pull
+interrupt_fast_pull() {
+	local pid rc=0
+	rm -f "$D/signal"
+	# (a background job of a script ignores SIGINT: env gives it back)
+	env --default-signal=INT "$VOLT_BIN" pull "127.0.0.1:$P_SIG/test/big:1" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	echo "$1 $pid" >"$D/signal.tmp"
+	mv "$D/signal.tmp" "$D/signal"
+	wait "$pid" || rc=$?
+	cat "$BATS_TEST_TMPDIR/out"
+	grep "signal $1 $pid " "$D/sig.log" # the proxy sent it mid-layer
+	echo "rc=$rc"
+	PULL_RC=$rc
+}
+
+# big_layer: the digest hex of test/big's 12 MiB layer
+big_layer() {
+	local f
+	for f in "$D"/plain/docker/registry/v2/blobs/sha256/*/*/data; do
+		[ "$(stat -c %s "$f")" -gt $((8 << 20)) ] && basename "$(dirname "$f")"
+	done | head -n1
+}
+
+# resumed_from_fast_registry SIG EXIT: the kept bytes are asked for with
+# Range, and the image is whole (every file's sha256)
+resumed_from_fast_registry() {
+	interrupt_fast_pull "$1"
+	[ "$PULL_RC" -eq "$2" ]
+	grep -q "of unfinished downloads to resume" "$BATS_TEST_TMPDIR/out"
+	layer=$(big_layer)
+	[ -e "$VOLT_ROOT/cas/partial/$layer.ok" ]
+	kept=$(stat -c %s "$VOLT_ROOT/cas/partial/$layer")
+	full=$(stat -c %s "$D/plain/docker/registry/v2/blobs/sha256/${layer:0:2}/$layer/data")
+	# more than the 2 MiB a speed probe kept before, less than the layer
+	[ "$kept" -gt $((3 << 20)) ]
+	[ "$kept" -lt "$full" ]
+	run volt pull "127.0.0.1:$P_LOG/test/big:1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Layer sha256:${layer:0:12} resumed: "*" kept from an interrupted pull, not downloaded again"* ]]
+	line=$(grep "blob .*/blobs/sha256:$layer " "$D/log.log" | tail -n1)
+	[[ "$line" == *" range=bytes=$kept- status=206 bytes=$((full - kept))" ]]
+	run volt run --rm "127.0.0.1:$P_LOG/test/big:1" sh -c 'cd /opt/big && sha256sum -- *'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$D/big.sums")" ]
+	[ -z "$(ls -A "$VOLT_ROOT/cas/partial")" ]
+}
+
+@test "a pull from a fast registry stopped by SIGINT mid-layer resumes with Range; the image is whole" {
+	resumed_from_fast_registry INT 130
+	grep -q "interrupted (Interrupt)" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "a pull from a fast registry stopped by SIGTERM mid-layer resumes with Range; the image is whole" {
+	resumed_from_fast_registry TERM 143
+	grep -q "interrupted (Terminated)" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "a pull killed with SIGKILL mid-layer loses what it had in memory: the next pull downloads that layer whole" {
+	interrupt_fast_pull KILL
+	[ "$PULL_RC" -eq 137 ]
+	layer=$(big_layer)
+	# no record: what a partial file may hold is not trusted
+	[ ! -e "$VOLT_ROOT/cas/partial/$layer.ok" ]
+	run volt pull "127.0.0.1:$P_LOG/test/big:1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"${layer:0:12} resumed"* ]]
+	full=$(stat -c %s "$D/plain/docker/registry/v2/blobs/sha256/${layer:0:2}/$layer/data")
+	[[ "$(grep "blob .*/blobs/sha256:$layer " "$D/log.log" | tail -n1)" == *" range=- status=200 bytes=$full" ]]
+	run volt run --rm "127.0.0.1:$P_LOG/test/big:1" sh -c 'cd /opt/big && sha256sum -- *'
+	[ "$output" = "$(cat "$D/big.sums")" ]
 }
 
 @test "a pull that fills the disk fails with 125, says where and that cas gc removes what it stored" {

@@ -16,7 +16,10 @@
       mid-body; cut-norange = the same, and Range headers are dropped (the
       resumed request gets the whole blob again); corrupt = blob bodies get a
       flipped byte; log = forwarded as is, each blob answer logged (Range
-      asked, status, bytes sent); norange = logged too, Range headers dropped
+      asked, status, bytes sent); norange = logged too, Range headers dropped;
+      signal = the first half of a blob over 4 MiB at full speed, then the
+      signal named in $VOLT_TEST_SIGNAL_FILE ("INT PID") is sent to PID,
+      then nothing (a fast registry, and a pull stopped in mid-layer)
   registry_tool.py token PORT KEY CERT
       a Bearer token server (RS256 JWT with x5c, signed by `openssl dgst`)
 Connections go to 127.0.0.1 only; every socket has a timeout.
@@ -262,6 +265,27 @@ def cmd_hostile(out, kind):
     open(out, "wb").write(bio.getvalue())
 
 
+def sig_at_half(path, size):
+    """signal mode: send the signal the test names to its pull (once the
+    test has written the file, which it does right after starting it)"""
+    import signal as sg
+    f = os.environ.get("VOLT_TEST_SIGNAL_FILE", "")
+    for _ in range(100):
+        if f and os.path.exists(f) and open(f).read().strip():
+            break
+        time.sleep(0.05)
+    else:
+        print("no signal file", path, file=sys.stderr, flush=True)
+        return
+    name, pid = open(f).read().split()
+    os.unlink(f)
+    # the bytes are in the socket buffer or in the pull: wait until the
+    # kernel has handed them over, so the pull has them when it stops
+    time.sleep(0.3)
+    os.kill(int(pid), getattr(sg, "SIG" + name))
+    print("signal", name, pid, path, size, file=sys.stderr, flush=True)
+
+
 class Proxy(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     upstream = 0
@@ -307,6 +331,13 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             print("stall", self.path, len(data), file=sys.stderr, flush=True)
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
+            time.sleep(40)
+            self.close_connection = True
+            return
+        if is_blob and self.mode == "signal" and len(data) > (4 << 20):
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            sig_at_half(self.path, len(data))
             time.sleep(40)
             self.close_connection = True
             return
