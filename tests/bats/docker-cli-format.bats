@@ -142,9 +142,9 @@ teardown() {
 	[[ "$output" == *busybox* ]]
 	run volt images --format '{{.Repository}}' -f dangling=true
 	[[ "$output" != *busybox* ]]
-	run --separate-stderr volt images -f since=busybox
+	run --separate-stderr volt images -f colour=red
 	[ "$status" -eq 125 ]
-	[[ "$stderr" == *"use dangling=true|false or reference=PATTERN"* ]]
+	[[ "$stderr" == *"use dangling=true|false, reference=PATTERN, label="* ]]
 }
 
 @test "logs --since and --until: RFC 3339, Unix time, a duration before now" {
