@@ -313,7 +313,9 @@ ok:
 	volt_spec_free(&spec);
 	s.sock = connect_monitor(ctx, row.id, &err);
 	if (s.sock < 0) {
-		volt_err_prefix(&err, "attach to %s", row.name);
+		/* a foreground monitor (volt run without -d) is attached already */
+		volt_err_set(&err, 0, "%s has no attach socket: a container started without -d is attached to its volt",
+			     row.name);
 		volt_ctr_row_free(&row);
 		return cli_fail(&err);
 	}

@@ -44,13 +44,12 @@ static char *sock_path(struct volt_ctx *ctx, const char *id, char **run)
 
 int volt_attach_listen(struct volt_attach *a, struct volt_ctx *ctx, const char *id, struct volt_err *err)
 {
-	cleanup_free char *run = NULL;
-	cleanup_free char *path = sock_path(ctx, id, &run);
-	if (!path)
+	a->path = sock_path(ctx, id, &a->run);
+	if (!a->path)
 		return volt_err_set(err, ENOMEM, "attach socket");
-	if (volt_mkdir_p(run, 0700, err) < 0)
+	if (volt_mkdir_p(a->run, 0700, err) < 0)
 		return -1;
-	a->listen = volt_unix_listen(path, 8, err);
+	a->listen = volt_unix_listen(a->path, 8, err);
 	return a->listen < 0 ? volt_err_prefix(err, "attach socket") : 0;
 }
 
@@ -269,6 +268,15 @@ void volt_attach_finish(struct volt_attach *a, int code)
 		close(a->listen);
 		a->listen = -1;
 	}
+	/* a client that comes now finds no socket, and a --rm container
+	 * leaves no run directory behind */
+	if (a->path) {
+		unlink(a->path);
+		rmdir(a->run);
+	}
+	free(a->path);
+	free(a->run);
+	a->path = a->run = NULL;
 	for (int i = 0; i < VOLT_ATTACH_CLIENTS; i++)
 		if (a->cl[i].fd >= 0 && !queue(&a->cl[i], VOLT_ATTACH_EXIT, c4, sizeof(c4)))
 			drop(&a->cl[i]);

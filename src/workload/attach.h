@@ -37,9 +37,10 @@ struct volt_attach_client {
 
 struct volt_attach {
 	int listen, listen_idx;
-	int stdin_fd; /* the container's stdin (pipe or pty master); -1: closed */
-	int pty;      /* the pty master, for resizes; -1: no tty */
-	pid_t pid;    /* the container's process, for the signal proxy */
+	char *run, *path; /* the run directory and the socket in it */
+	int stdin_fd;	  /* the container's stdin (pipe or pty master); -1: closed */
+	int pty;	  /* the pty master, for resizes; -1: no tty */
+	pid_t pid;	  /* the container's process, for the signal proxy */
 	struct volt_attach_client cl[VOLT_ATTACH_CLIENTS];
 };
 
@@ -54,7 +55,8 @@ void volt_attach_dispatch(struct volt_attach *a, struct volt_pollv *pv);
 /* volt_attach_send - output of stream (VOLT_ATTACH_STDOUT/ERR) to every
  * client; never blocks: a client that falls too far behind is dropped */
 void volt_attach_send(struct volt_attach *a, int stream, const void *buf, size_t n);
-/* volt_attach_finish - the exit code to every client, then close all */
+/* volt_attach_finish - the exit code to every client, then close all and
+ * remove the socket (and the run directory, when nothing else is in it) */
 void volt_attach_finish(struct volt_attach *a, int code);
 
 /* the client's side */

@@ -36,6 +36,10 @@ stopped() { # NAME
 	[ "$(volt inspect -f '{{.State.Running}}' "$1")" = false ]
 }
 
+running() { # NAME
+	[ "$(volt inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]
+}
+
 has_ticks() { # FILE N
 	[ "$(ticks "$1")" -ge "$2" ]
 }
@@ -63,6 +67,13 @@ has_ticks() { # FILE N
 	run -3 timeout 10 "$VOLT_BIN" attach sh3 <<<'echo bye; exit 3'
 	[ "$output" = bye ]
 	[ "$(volt inspect -f '{{.State.ExitCode}}' sh3)" = 3 ]
+	# the socket goes with the monitor; with --rm the run directory too
+	id=$(volt inspect -f '{{.Id}}' sh3)
+	[ ! -e "$VOLT_RUNROOT/$id/attach.sock" ]
+	id=$(volt run -di --rm busybox sh)
+	[ -S "$VOLT_RUNROOT/$id/attach.sock" ]
+	run -4 timeout 10 "$VOLT_BIN" attach "$id" <<<'exit 4'
+	wait_for test ! -e "$VOLT_RUNROOT/$id"
 }
 
 @test "attach: --no-stdin attaches the output only" {
@@ -151,6 +162,14 @@ PY
 	[ "${#lines[@]}" -eq 1 ]
 	run -125 volt attach no-such-container
 	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "attach: a container run in the foreground is its volt's: one line" {
+	"$VOLT_BIN" run --name fg busybox sleep 100 >/dev/null 2>&1 </dev/null &
+	BG_PIDS="$!"
+	wait_for running fg
+	run -125 volt attach fg
+	[ "$output" = "volt: fg has no attach socket: a container started without -d is attached to its volt" ]
 }
 
 @test "attach: a paused container is refused, as docker's" {
