@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,7 +86,16 @@ static bool send_frame(struct session *s, int type, const void *p, size_t n)
 	if (n > 8192)
 		return false;
 	size_t len = volt_attach_frame(buf, type, p, n);
-	return volt_write_all(s->sock, buf, len);
+	/* MSG_NOSIGNAL: a monitor that let go of us is seen on the read side */
+	for (size_t off = 0; off < len;) {
+		ssize_t w = send(s->sock, buf + off, len - off, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		off += (size_t)w;
+	}
+	return true;
 }
 
 static void send_stdin(struct session *s, const unsigned char *p, size_t n)
@@ -238,6 +248,12 @@ static int relay(struct session *s, bool use_stdin, bool sig_proxy, struct volt_
 				if (volt_ctr_load(ctx, id, &row, &err) == 0) {
 					if (row.state == VOLT_CTR_EXITED)
 						code = row.exit_code;
+					else if (row.state == VOLT_CTR_RUNNING) { /* we fell behind */
+						volt_err_set(
+							&err, 0,
+							"attach: dropped by the monitor: the output was read too slowly");
+						code = cli_fail(&err);
+					}
 					volt_ctr_row_free(&row);
 				}
 			}

@@ -36,6 +36,10 @@ stopped() { # NAME
 	[ "$(volt inspect -f '{{.State.Running}}' "$1")" = false ]
 }
 
+gone() { # PID
+	! kill -0 "$1" 2>/dev/null
+}
+
 running() { # NAME
 	[ "$(volt inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]
 }
@@ -215,13 +219,23 @@ last_mark() {
 @test "attach: a client that stops reading does not hold the monitor back" {
 	# ~2 MB/s: a stalled client's socket and 1 MiB of buffer fill in a second
 	volt run -d --name fast busybox sh -c 'i=0; while :; do seq 1 20000; i=$((i+1)); echo mark $i; sleep 0.05; done' >/dev/null
-	"$VOLT_BIN" attach fast | sleep 100 &
-	BG_PIDS="$!"
+	"$VOLT_BIN" attach fast >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	slow=$!
+	BG_PIDS="$slow"
+	wait_for grep -q '^mark ' "$BATS_TEST_TMPDIR/out" # attached
+	kill -STOP "$slow"
 	sleep 3
 	m1=$(last_mark fast)
 	sleep 1
 	m2=$(last_mark fast)
 	[ "$m2" -gt $((m1 + 5)) ]
+	# the stopped client was let go: once it runs again it says so
+	kill -CONT "$slow"
+	wait_for gone "$slow"
+	st=0
+	wait "$slow" || st=$?
+	[ "$st" -eq 125 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "volt: attach: dropped by the monitor: the output was read too slowly" ]
 	[ "$(volt inspect -f '{{.State.Running}}' fast)" = true ]
 	timeout -s KILL 2 "$VOLT_BIN" attach fast >"$BATS_TEST_TMPDIR/c" || true
 	grep -q '^mark ' "$BATS_TEST_TMPDIR/c"
