@@ -154,7 +154,8 @@ static bool on_input(struct session *s, const unsigned char *p, size_t n)
 }
 
 /* on_output - frames from the monitor. Return: the exit code once its
- * frame came, -1 to go on, -2 on a broken stream. */
+ * frame came, -1 to go on, -2 on a broken stream, -3 when the monitor has
+ * too many clients. */
 static int on_output(struct session *s)
 {
 	ssize_t n = read(s->sock, s->in + s->in_len, sizeof(s->in) - s->in_len);
@@ -176,6 +177,8 @@ static int on_output(struct session *s)
 		const unsigned char *p = s->in + off + VOLT_ATTACH_HDR;
 		if (type == VOLT_ATTACH_STDOUT || type == VOLT_ATTACH_STDERR)
 			volt_write_all(type == VOLT_ATTACH_STDOUT ? STDOUT_FILENO : STDERR_FILENO, p, len);
+		else if (type == VOLT_ATTACH_FULL)
+			return -3;
 		else if (type == VOLT_ATTACH_EXIT && len == 4)
 			code = (int)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]);
 		off += VOLT_ATTACH_HDR + len;
@@ -241,9 +244,15 @@ static int relay(struct session *s, bool use_stdin, bool sig_proxy, struct volt_
 		}
 		if (p[0].revents) {
 			code = on_output(s);
-			if (code == -2) { /* the monitor went without a word: the record says */
+			if (code == -3) {
+				struct volt_err err = {0};
+				volt_err_set(&err, 0,
+					     "attach: %d clients are attached already, the most a container has",
+					     VOLT_ATTACH_CLIENTS);
+				code = cli_fail(&err);
+			} else if (code == -2) { /* the monitor went without a word: the record says */
 				struct volt_ctr_row row;
-				struct volt_err err;
+				struct volt_err err = {0};
 				code = 0;
 				if (volt_ctr_load(ctx, id, &row, &err) == 0) {
 					if (row.state == VOLT_CTR_EXITED)

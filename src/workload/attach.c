@@ -234,7 +234,12 @@ static void accept_client(struct volt_attach *a)
 			return;
 		}
 	}
-	close(fd); /* too many: the client sees the end at once */
+	/* too many: a fresh socket takes the 8 bytes that say so */
+	unsigned char f[VOLT_ATTACH_HDR];
+	if (write(fd, f, volt_attach_frame(f, VOLT_ATTACH_FULL, NULL, 0)) < 0) {
+		/* the client sees the end alone */
+	}
+	close(fd);
 }
 
 void volt_attach_dispatch(struct volt_attach *a, struct volt_pollv *pv)

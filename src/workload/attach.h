@@ -21,6 +21,7 @@ enum {
 	VOLT_ATTACH_EXIT = 3,	/* monitor -> client: u32 exit code; the last frame */
 	VOLT_ATTACH_RESIZE = 4, /* client -> monitor: u16 rows, u16 cols (a pty's) */
 	VOLT_ATTACH_SIGNAL = 5, /* client -> monitor: u32 signal for the container */
+	VOLT_ATTACH_FULL = 6,	/* monitor -> client: too many clients, then the end */
 };
 #define VOLT_ATTACH_HDR 8
 #define VOLT_ATTACH_MAX_PAYLOAD 65536u

@@ -194,6 +194,17 @@ PY
 	wait_for has_ticks "$BATS_TEST_TMPDIR/b" 3
 }
 
+@test "attach: 16 clients at once; a 17th is refused with one line" {
+	volt run -d --name many busybox sh -c "$TICK" >/dev/null
+	for i in $(seq 1 16); do
+		"$VOLT_BIN" attach many >"$BATS_TEST_TMPDIR/o$i" &
+		BG_PIDS="${BG_PIDS:-} $!"
+	done
+	for i in $(seq 1 16); do wait_for has_ticks "$BATS_TEST_TMPDIR/o$i" 1; done
+	run -125 timeout 10 "$VOLT_BIN" attach many
+	[ "$output" = "volt: attach: 16 clients are attached already, the most a container has" ]
+}
+
 @test "attach: a client killed mid-stream stops neither the container nor its log" {
 	volt run -d --name kl busybox sh -c "$TICK" >/dev/null
 	"$VOLT_BIN" attach kl >"$BATS_TEST_TMPDIR/a" &
