@@ -187,6 +187,8 @@ int cmd_logs(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_logs_spec;
 int cmd_exec(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_exec_spec;
+int cmd_attach(struct volt_cli *cli, int argc, char **argv); /* attach.c */
+extern const struct volt_cmd_spec cli_attach_spec;
 int cmd_inspect(struct volt_cli *cli, int argc, char **argv);
 extern const struct volt_cmd_spec cli_inspect_spec;
 int cmd_wait(struct volt_cli *cli, int argc, char **argv);

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "workload/monitor.h"
+#include "workload/attach.h"
 #include "userns/early_userns.h"
 #include "workload/confine.h"
 #include "workload/health.h"
@@ -83,6 +84,7 @@ struct shim {
 	struct volt_net net;
 	struct volt_security sec;	/* prepared before the spawn (src/security) */
 	struct volt_audit_listener ntf; /* --seccomp-audit listener */
+	struct volt_attach att;		/* detached: `volt attach`'s clients (attach.c) */
 };
 
 static void report_ready(struct shim *s, int code, const struct volt_err *err)
@@ -140,8 +142,8 @@ static void restore_terminal(struct shim *s)
 		tcsetattr(STDIN_FILENO, TCSANOW, &s->saved_tio);
 }
 
-/* pump - move what is readable on fd to the log and, attached, to out.
- * Returns 0 on EOF. */
+/* pump - move what is readable on fd to the log and, attached, to out
+ * (detached, to the clients of `volt attach`). Returns 0 on EOF. */
 static int pump(struct shim *s, int fd, struct volt_log_stream *ls, int out)
 {
 	char buf[65536];
@@ -153,6 +155,9 @@ static int pump(struct shim *s, int fd, struct volt_log_stream *ls, int out)
 	volt_log_write(&s->log, ls, buf, (size_t)n);
 	if (s->attach)
 		volt_write_all(out, buf, (size_t)n);
+	else
+		volt_attach_send(&s->att, out == STDERR_FILENO ? VOLT_ATTACH_STDERR : VOLT_ATTACH_STDOUT, buf,
+				 (size_t)n);
 	return 1;
 }
 
@@ -178,6 +183,8 @@ static int relay(struct shim *s, int sfd)
 			i_in = volt_pollv_add(&pv, STDIN_FILENO, POLLIN);
 		if (s->ntf.fd >= 0 && !exited)
 			i_ntf = volt_pollv_add(&pv, s->ntf.fd, POLLIN);
+		if (!exited)
+			volt_attach_prepare(&s->att, &pv);
 		if (exited && s->out_r < 0 && s->err_r < 0 && s->pty_master < 0)
 			break;
 		/* once the container is gone, drain without blocking */
@@ -192,6 +199,8 @@ static int relay(struct shim *s, int sfd)
 		}
 		for (size_t k = 0; k < s->n_sources && !exited; k++)
 			s->sources[k]->dispatch(s->sources[k]->opaque, &pv);
+		if (!exited)
+			volt_attach_dispatch(&s->att, &pv);
 		if (exited && !((i_out >= 0 && p[i_out].revents) || (i_err >= 0 && p[i_err].revents) ||
 				(i_pty >= 0 && p[i_pty].revents)))
 			break;
@@ -458,6 +467,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	struct shim s = {.ctx = ctx, .ready_fd = o->ready_fd, .attach = o->attach, .userns_fd = -1, .mntns_fd = -1};
 	struct volt_spawn sp = {0};
 	struct volt_err err = {0};
+	volt_attach_init(&s.att);
 	cleanup_free char *logp = NULL, *init = NULL;
 	struct volt_db *db = NULL;
 	int r;
@@ -599,6 +609,17 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	if (s.err_r >= 0)
 		fcntl(s.err_r, F_SETFL, O_NONBLOCK);
 
+	/* detached: `volt attach`'s socket, made before confining (attach.c);
+	 * without it the container runs as well, only unattachable */
+	if (!s.attach && volt_attach_listen(&s.att, s.ctx, s.row.id, &err) == 0) {
+		s.att.pid = s.pid;
+		s.att.pty = s.pty_master;
+		if (s.spec.interactive)
+			s.att.stdin_fd = s.pty_master >= 0 ? s.pty_master : s.in_w;
+		if (s.in_w >= 0)
+			fcntl(s.in_w, F_SETFL, O_NONBLOCK);
+	}
+
 	/* 3. running */
 	if (volt_db_ctr_set_running(db, s.row.id, s.pid, getpid(), volt_now_ns(), &err) < 0) {
 		kill(s.pid, SIGKILL);
@@ -632,8 +653,10 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 	/* 5. record, clean up */
 	if (s.spec.rm) {
 		remove_in_background(&s, db, code, &lock);
+		volt_attach_finish(&s.att, code); /* once recorded: attach's caller may look */
 	} else {
 		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), NULL, &err);
+		volt_attach_finish(&s.att, code);
 		drop_mount_namespace_in(&s, true);
 		/* builtin restart policy: back off, then run again as a fresh shim
 		 * that keeps the lock (under systemd, the unit's Restart= does it) */
