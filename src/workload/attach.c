@@ -36,9 +36,12 @@ void volt_attach_init(struct volt_attach *a)
 		a->cl[i].fd = a->cl[i].idx = -1;
 }
 
+/* sock_path - in the container's own directory, which every container
+ * has: a run directory per start would cost every start a mkdir and a
+ * removal (startfs.bats: a running container has none) */
 static char *sock_path(struct volt_ctx *ctx, const char *id, char **run)
 {
-	*run = volt_ctx_ctr_run(ctx, id);
+	*run = volt_ctx_ctr_dir(ctx, id);
 	return *run ? volt_path("%s/attach.sock", *run) : NULL;
 }
 
@@ -47,8 +50,7 @@ int volt_attach_listen(struct volt_attach *a, struct volt_ctx *ctx, const char *
 	a->path = sock_path(ctx, id, &a->run);
 	if (!a->path)
 		return volt_err_set(err, ENOMEM, "attach socket");
-	if (volt_mkdir_p(a->run, 0700, err) < 0)
-		return -1;
+	unlink(a->path); /* one a killed monitor left */
 	a->listen = volt_unix_listen(a->path, 8, err);
 	return a->listen < 0 ? volt_err_prefix(err, "attach socket") : 0;
 }
@@ -273,12 +275,9 @@ void volt_attach_finish(struct volt_attach *a, int code)
 		close(a->listen);
 		a->listen = -1;
 	}
-	/* a client that comes now finds no socket, and a --rm container
-	 * leaves no run directory behind */
-	if (a->path) {
+	/* a client that comes now finds no socket */
+	if (a->path)
 		unlink(a->path);
-		rmdir(a->run);
-	}
 	free(a->path);
 	free(a->run);
 	a->path = a->run = NULL;

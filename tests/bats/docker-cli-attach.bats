@@ -71,13 +71,16 @@ has_ticks() { # FILE N
 	run -3 timeout 10 "$VOLT_BIN" attach sh3 <<<'echo bye; exit 3'
 	[ "$output" = bye ]
 	[ "$(volt inspect -f '{{.State.ExitCode}}' sh3)" = 3 ]
-	# the socket goes with the monitor; with --rm the run directory too
+	# the socket (in the container's directory) goes with the monitor;
+	# a --rm container leaves no run directory
 	id=$(volt inspect -f '{{.Id}}' sh3)
-	[ ! -e "$VOLT_RUNROOT/$id/attach.sock" ]
+	[ ! -e "$VOLT_ROOT/containers/$id/attach.sock" ]
 	id=$(volt run -di --rm busybox sh)
-	[ -S "$VOLT_RUNROOT/$id/attach.sock" ]
+	[ -S "$VOLT_ROOT/containers/$id/attach.sock" ]
+	[ ! -e "$VOLT_RUNROOT/$id" ]
 	run -4 timeout 10 "$VOLT_BIN" attach "$id" <<<'exit 4'
-	wait_for test ! -e "$VOLT_RUNROOT/$id"
+	wait_for test ! -e "$VOLT_ROOT/containers/$id/attach.sock"
+	[ ! -e "$VOLT_RUNROOT/$id" ]
 }
 
 @test "attach: --no-stdin attaches the output only" {
