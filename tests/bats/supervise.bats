@@ -20,7 +20,7 @@ setup() {
 teardown() {
 	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
 	if has_manager; then
-		for u in sdg web test-deleg; do
+		for u in sdg web test-deleg-$BATS_ROOT_PID; do
 			systemctl --user stop "volt-$u.service" >/dev/null 2>&1 || true
 			rm -f "$HOME/.config/systemd/user/volt-$u.service"
 		done
@@ -349,10 +349,12 @@ vm_restarted_once() {
 
 @test "systemd: builtin inside a delegated unit gets its own cgroup; pause uses cgroup.freeze" {
 	require_manager
-	systemd-run --user -q -p Delegate=yes -p TimeoutStopSec=5 --unit=volt-test-deleg -E VOLT_ROOT="$VOLT_ROOT" \
+	# a name of this run's own: a unit an earlier, killed run left is not ours
+	unit=volt-test-deleg-$BATS_ROOT_PID
+	systemd-run --user -q -p Delegate=yes -p TimeoutStopSec=5 --unit="$unit" -E VOLT_ROOT="$VOLT_ROOT" \
 		-E VOLT_RUNROOT="$VOLT_RUNROOT" sh -c "$VOLT_BIN run -d --supervisor builtin --name dg busybox sh -c '$counter_cmd'; sleep 60"
 	wait_for ps_has dg
-	cg=$(systemctl --user show -p ControlGroup --value volt-test-deleg.service)
+	cg=$(systemctl --user show -p ControlGroup --value "$unit.service")
 	v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 	id=$(volt inspect dg | sed -n 's/.*"Id": "\(.\{12\}\).*/\1/p' | head -1)
 	own="$v2$cg/volt-$id"
@@ -363,7 +365,7 @@ vm_restarted_once() {
 	[ "$(cat "$own/cgroup.freeze")" = 1 ]
 	volt unpause dg
 	[ "$(cat "$own/cgroup.freeze")" = 0 ]
-	systemctl --user stop volt-test-deleg.service
+	systemctl --user stop "$unit.service"
 	volt rm -f dg
 }
 
