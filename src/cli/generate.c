@@ -53,14 +53,45 @@ static char **base_argv(struct volt_ctx *ctx, const char *volt, const char *cons
 	return v;
 }
 
+/* run_opt_takes_value - whether s, a word before run's IMAGE, is an option
+ * that takes the next word as its value: read from run's own option table
+ * (getopt's rules: a unique prefix of a long name; a short option's value
+ * may follow it in the same word), so that no new flag is missed. */
+static bool run_opt_takes_value(const char *s)
+{
+	if (s[0] != '-' || !s[1] || !strcmp(s, "--"))
+		return false;
+	if (s[1] == '-') {
+		size_t len = strlen(s + 2);
+		const struct option *hit = NULL;
+		if (strchr(s, '='))
+			return false;
+		for (const struct option *o = cli_run_spec.longopts; o->name; o++) {
+			if (strncmp(o->name, s + 2, len))
+				continue;
+			hit = o;
+			if (!o->name[len])
+				break; /* the whole name: not a prefix of a longer one */
+		}
+		return hit && hit->has_arg == required_argument;
+	}
+	for (const char *c = s + 1; *c; c++) {
+		const char *d = *c == ':' ? NULL : strchr(cli_run_spec.opts, *c);
+		if (d && d[1] == ':')
+			return !c[1];
+	}
+	return false;
+}
+
 /* filtered_run_args - the recorded create/run arguments without what makes
- * no sense in a unit: -d, -i, -t, --rm, and --name (set again). */
+ * no sense in a unit: -d, -i, -t, --rm, and --name (set again). Only words
+ * before IMAGE are options (run's getopt stops at the first bare word). */
 static void filtered_run_args(char ***v, const char *argv_json)
 {
 	json_error_t jerr;
 	json_t *a = argv_json ? json_loads(argv_json, 0, &jerr) : NULL, *x;
 	size_t i;
-	bool skip_next = false, positional = false;
+	bool skip_next = false, value_next = false, positional = false;
 	json_array_foreach(a, i, x) {
 		const char *s = json_string_value(x);
 		if (!s)
@@ -69,26 +100,20 @@ static void filtered_run_args(char ***v, const char *argv_json)
 			skip_next = false;
 			continue;
 		}
-		if (!positional && (!strcmp(s, "--name"))) {
-			skip_next = true;
-			continue;
-		}
-		if (!positional && (!strncmp(s, "--name=", 7) || !strcmp(s, "--rm") || !strcmp(s, "--detach") ||
-				    !strcmp(s, "--interactive") || !strcmp(s, "--tty") ||
-				    (s[0] == '-' && s[1] != '-' && strspn(s + 1, "dit") == strlen(s + 1))))
-			continue;
-		if (!positional && s[0] != '-') {
-			/* options taking a value were consumed with it by getopt; a
-			 * bare word is the image, unless it follows such an option */
-			const char *prev = i > 0 ? json_string_value(json_array_get(a, i - 1)) : NULL;
-			bool takes = prev && prev[0] == '-' && !strchr(prev, '=') &&
-				     !(prev[1] != '-' && strspn(prev + 1, "dit") == strlen(prev + 1)) &&
-				     strcmp(prev, "--rm") && strcmp(prev, "--read-only") && strcmp(prev, "--init") &&
-				     strcmp(prev, "--ignore-limits") && strcmp(prev, "--detach") &&
-				     strcmp(prev, "--interactive") && strcmp(prev, "--tty") &&
-				     strcmp(prev, "--no-healthcheck");
-			if (!takes)
-				positional = true;
+		if (!positional && !value_next) {
+			if (!strcmp(s, "--name")) {
+				skip_next = true;
+				continue;
+			}
+			if (!strncmp(s, "--name=", 7) || !strcmp(s, "--rm") || !strcmp(s, "--detach") ||
+			    !strcmp(s, "--interactive") || !strcmp(s, "--tty") ||
+			    (s[0] == '-' && s[1] != '-' && strspn(s + 1, "dit") == strlen(s + 1)))
+				continue;
+			if (s[0] != '-')
+				positional = true; /* IMAGE */
+			value_next = run_opt_takes_value(s);
+		} else {
+			value_next = false;
 		}
 		cli_strv_add(v, s);
 	}

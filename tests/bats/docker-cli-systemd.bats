@@ -56,6 +56,22 @@ has_manager() {
 	[[ "$output" != *RestartPreventExitStatus* ]]
 }
 
+@test "generate systemd --new: after a flag without a value, the image and the command's words stay" {
+	# the word after --privileged (-P, --seccomp-audit...) is the image, not
+	# the flag's value: the command's -t is the command's, kept in ExecStart
+	for flag in --privileged -P --publish-all --seccomp-audit --read-only --init; do
+		volt create --name gv --entrypoint /bin/echo "$flag" busybox -t hi >/dev/null
+		run volt generate systemd --new gv
+		[ "$status" -eq 0 ]
+		exec_start=$(grep '^ExecStart=' <<<"$output")
+		[[ "$exec_start" == *" run --name gv --entrypoint /bin/echo $flag busybox -t hi" ]] || {
+			echo "$flag: $exec_start" >&2
+			false
+		}
+		volt rm -f gv >/dev/null
+	done
+}
+
 @test "units apply: the header names the .volt file; on-failure:2 gives a burst of 3" {
 	mkdir -p "$BATS_TEST_TMPDIR/u"
 	printf '[Container]\nName=ua\nImage=busybox\nExec=false\nRestart=on-failure:2\n' >"$BATS_TEST_TMPDIR/u/ua.volt"
