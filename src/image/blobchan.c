@@ -48,8 +48,6 @@ int volt_blobchan_write(struct volt_blobchan *c, const void *buf, size_t len)
 
 	pthread_mutex_lock(&c->mu);
 	while (len) {
-		if (c->used == c->cap && !c->reader_done)
-			c->writer_blocks++;
 		while (c->used == c->cap && !c->reader_done) {
 			c->writer_waits = true;
 			pthread_cond_wait(&c->not_full, &c->mu);

@@ -17,7 +17,6 @@ struct volt_blobchan {
 	size_t lent;		      /* bytes the reader holds since its last read */
 	bool writer_done, reader_done;
 	bool writer_waits, reader_waits;
-	unsigned writer_blocks; /* times the writer found the ring full (the reader is the slower) */
 };
 
 /* volt_blobchan_init - a channel of cap bytes. Return 0, -1 (ENOMEM). */
