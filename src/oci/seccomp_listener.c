@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fdpass.h"
 #include "util/syscalls.h"
 
 int volt_oci_seccomp_connect(struct volt_oci_child *ch, struct volt_err *err)
@@ -72,25 +73,6 @@ static char *state_message(const struct volt_oci_child *ch)
 	return text;
 }
 
-static int send_fd(int sock, const char *text, int fd, struct volt_err *err)
-{
-	union {
-		char b[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	memset(&u, 0, sizeof(u));
-	struct iovec iov = {.iov_base = (void *)text, .iov_len = strlen(text)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof(u.b)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-		return volt_err_sys(err, "linux.seccomp.listenerPath: send the notification fd");
-	return 0;
-}
-
 int volt_oci_seccomp_load(const struct volt_oci_child *ch, struct volt_err *err)
 {
 	struct sock_fprog fp = {.len = (unsigned short)ch->bpf_len, .filter = ch->bpf};
@@ -104,7 +86,11 @@ int volt_oci_seccomp_load(const struct volt_oci_child *ch, struct volt_err *err)
 		return 0;
 	int fd = (int)r;
 	cleanup_free char *text = state_message(ch);
-	int ret = text ? send_fd(ch->listener_sock, text, fd, err) : volt_err_set(err, ENOMEM, "seccomp state");
+	int ret = 0;
+	if (!text)
+		ret = volt_err_set(err, ENOMEM, "seccomp state");
+	else if (volt_fd_send_payload(ch->listener_sock, fd, text, strlen(text)) < 0)
+		ret = volt_err_sys(err, "linux.seccomp.listenerPath: send the notification fd");
 	close(fd);
 	close(ch->listener_sock);
 	return ret;

@@ -5,10 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int volt_fd_send(int sock, int fd, char tag)
+int volt_fd_send_payload(int sock, int fd, const void *buf, size_t len)
 {
-	char byte = tag;
-	struct iovec iov = {&byte, 1};
+	struct iovec iov = {(void *)buf, len};
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -24,6 +23,11 @@ int volt_fd_send(int sock, int fd, char tag)
 		if (errno != EINTR)
 			return -1;
 	return 0;
+}
+
+int volt_fd_send(int sock, int fd, char tag)
+{
+	return volt_fd_send_payload(sock, fd, &tag, 1);
 }
 
 int volt_fd_recv(int sock, int flags)

@@ -2,6 +2,12 @@
 #ifndef VOLT_UTIL_FDPASS_H
 #define VOLT_UTIL_FDPASS_H
 
+#include <stddef.h>
+
+/* volt_fd_send_payload - send fd with len bytes of buf in one message (len
+ * at least 1: a stream socket carries no fd without data). 0, or -1 with
+ * errno. */
+int volt_fd_send_payload(int sock, int fd, const void *buf, size_t len);
 /* volt_fd_send - send fd with a one-byte message, tag (what the fd is, for a
  * receiver that gets several). 0, or -1 with errno. */
 int volt_fd_send(int sock, int fd, char tag);
