@@ -92,10 +92,11 @@ static void opt_words(FILE *f, json_t *opts, bool only_arg)
 }
 
 /* struct shell - what differs between bash's and zsh's completion function:
- * how the words typed are read, how a subs entry is tested, and what is
- * offered at the end (the emitter); the tables and the word walk between
+ * the header, how the words typed are read, how a subs entry is tested, and
+ * what is offered at the end (the emitter); the tables and the word walk between
  * are one for both */
 struct shell {
+	const char *header;					   /* the script's first lines */
 	const char *declare;					   /* an associative array */
 	const char *locals;					   /* the first line: cur, prev, and the walk's start */
 	const char *first;					   /* the index of the first word after volt */
@@ -108,6 +109,9 @@ struct shell {
 };
 
 static const struct shell bash_sh = {
+	.header = "# bash completion for volt, written by `volt completion bash` from volt's\n"
+		  "# command tables (the ones --help prints). Source it, or put it in\n"
+		  "# ~/.local/share/bash-completion/completions/volt.\n\n",
 	.declare = "declare -gA",
 	.locals = "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd=volt w i skip=0 npos=0\n"
 		  "\t_volt_g=()\n",
@@ -124,6 +128,8 @@ static const struct shell bash_sh = {
 };
 
 static const struct shell zsh_sh = {
+	.header = "#compdef volt\n# zsh completion for volt, written by `volt completion zsh` from volt's\n"
+		  "# command tables (the ones --help prints). Put it as _volt in a $fpath directory.\n\n",
 	.declare = "typeset -gA",
 	.locals = "\tlocal cur=${words[CURRENT]} prev=${words[CURRENT-1]} cmd=volt w i skip=0 npos=0\n"
 		  "\ttypeset -ga _volt_g\n\t_volt_g=()\n",
@@ -254,22 +260,13 @@ static void emit_fn(FILE *f, const struct shell *sh)
 
 static int completion_script(const char *shell, json_t *t)
 {
-	if (!strcmp(shell, "bash")) {
-		printf("# bash completion for volt, written by `volt completion bash` from volt's\n"
-		       "# command tables (the ones --help prints). Source it, or put it in\n"
-		       "# ~/.local/share/bash-completion/completions/volt.\n\n");
-		emit_data(stdout, t, &bash_sh);
-		printf("\n");
-		emit_fn(stdout, &bash_sh);
-	} else if (!strcmp(shell, "zsh")) {
-		printf("#compdef volt\n# zsh completion for volt, written by `volt completion zsh` from volt's\n"
-		       "# command tables (the ones --help prints). Put it as _volt in a $fpath directory.\n\n");
-		emit_data(stdout, t, &zsh_sh);
-		printf("\n");
-		emit_fn(stdout, &zsh_sh);
-	} else {
+	const struct shell *sh = !strcmp(shell, "bash") ? &bash_sh : !strcmp(shell, "zsh") ? &zsh_sh : NULL;
+	if (!sh)
 		return cli_usage_error("completion", "%s: bash or zsh", shell);
-	}
+	fputs(sh->header, stdout);
+	emit_data(stdout, t, sh);
+	printf("\n");
+	emit_fn(stdout, sh);
 	return 0;
 }
 
