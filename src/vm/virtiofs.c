@@ -69,7 +69,9 @@ static int listen_at(const char *path, struct volt_err *err)
 }
 
 /* opt_escape - a value for virtiofsd's -o list: its option parser splits at
- * commas and takes a backslash as the escape */
+ * commas and takes a backslash as the escape. Not qemu_argv.c's escaper:
+ * virtiofsd's parser is libfuse's fuse_opt, not QEMU's QemuOpts, and reads
+ * a doubled comma as two separators (source=/a,,b is /a) */
 static char *opt_escape(const char *v)
 {
 	char *o = malloc(2 * strlen(v) + 1), *p = o;
