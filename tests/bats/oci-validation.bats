@@ -7,16 +7,14 @@
 # assertions of the validation program it names, as an unprivileged user.
 
 load helpers
+load oci-helpers
 
-RT="$VOLT_TEST_DIR/bin/volt-runtime"
 CHECK="$VOLT_TEST_DIR/oci-validation/ocicheck"
 
 setup_file() {
 	volt_env
 	require_userns
-	mkdir -p "$BATS_FILE_TMPDIR/rootfs"
-	tar -xpf "$BUSYBOX_TAR" -C "$BATS_FILE_TMPDIR/rootfs"
-	chmod 755 "$BATS_FILE_TMPDIR/rootfs"
+	oci_rootfs
 }
 
 setup() {
@@ -40,18 +38,9 @@ teardown() {
 	done
 }
 
-rt() {
-	"$RT" --root "$ST" "$@"
-}
-
-edit() {
-	jq "$@" "$B/config.json" >"$B/config.json.new"
-	mv "$B/config.json.new" "$B/config.json"
-}
-
+# bundle ARGS-JSON: a writable root (some checks write into the rootfs)
 bundle() {
-	(cd "$B" && rt spec --rootless)
-	edit --argjson a "$1" '.process.terminal=false | .process.args=$a | .root.readonly=false'
+	volt_bundle "$1" '.root.readonly=false'
 }
 
 status_of() {

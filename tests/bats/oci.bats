@@ -2,18 +2,12 @@
 # volt-runtime: volt as an OCI runtime over a bundle (docs/oci-runtime.md).
 
 load helpers
-
-RT="$VOLT_TEST_DIR/bin/volt-runtime"
+load oci-helpers
 
 setup_file() {
 	volt_env
 	require_userns
-	# one busybox rootfs for every bundle of this file
-	mkdir -p "$BATS_FILE_TMPDIR/rootfs"
-	# -p: the image's modes, whatever the umask (a non-root user may run there)
-	tar -xpf "$BUSYBOX_TAR" -C "$BATS_FILE_TMPDIR/rootfs"
-	# the tarball's "./" is 0700 (make-busybox-image's mktemp -d)
-	chmod 755 "$BATS_FILE_TMPDIR/rootfs"
+	oci_rootfs
 }
 
 setup() {
@@ -22,22 +16,6 @@ setup() {
 	mkdir -p "$B"
 	ln -s "$BATS_FILE_TMPDIR/rootfs" "$B/rootfs"
 	ST="$BATS_TEST_TMPDIR/state"
-}
-
-rt() {
-	"$RT" --root "$ST" "$@"
-}
-
-# edit JQ: apply a jq filter to the bundle's config.json
-edit() {
-	jq "$@" "$B/config.json" >"$B/config.json.new"
-	mv "$B/config.json.new" "$B/config.json"
-}
-
-# volt_bundle ARGS-JSON: a bundle from `volt-runtime spec --rootless`, no terminal
-volt_bundle() {
-	(cd "$B" && rt spec --rootless)
-	edit --argjson a "$1" '.process.terminal=false | .process.args=$a'
 }
 
 @test "a bundle from runc spec --rootless runs unchanged: output and exit code" {
