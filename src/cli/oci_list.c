@@ -28,6 +28,12 @@ static const char *owner_name(uid_t uid, char *buf, size_t len)
 	return buf;
 }
 
+/* entry_pid - runc's: 0 once stopped */
+static int entry_pid(const struct volt_oci_entry *e)
+{
+	return e->status == VOLT_OCI_STOPPED ? 0 : (int)e->st.pid;
+}
+
 static void print_json(const struct volt_oci_entry *e, size_t n)
 {
 	json_t *a = json_array();
@@ -35,12 +41,11 @@ static void print_json(const struct volt_oci_entry *e, size_t n)
 		char ob[32];
 		const struct volt_oci_state *s = &e[i].st;
 		json_t *ann = json_loads(s->annotations_json ? s->annotations_json : "{}", 0, NULL);
-		json_array_append_new(a, json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:o,s:s}", "ociVersion", "1.2.0", "id",
-						   s->id, "pid", e[i].status == VOLT_OCI_STOPPED ? 0 : (int)s->pid,
-						   "status", volt_oci_status_name(e[i].status), "bundle", s->bundle,
-						   "rootfs", s->rootfs, "created", s->created, "annotations",
-						   ann ? ann : json_object(), "owner",
-						   owner_name(s->owner, ob, sizeof(ob))));
+		json_array_append_new(
+			a, json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:o,s:s}", "ociVersion", "1.2.0", "id", s->id, "pid",
+				     entry_pid(&e[i]), "status", volt_oci_status_name(e[i].status), "bundle", s->bundle,
+				     "rootfs", s->rootfs, "created", s->created, "annotations",
+				     ann ? ann : json_object(), "owner", owner_name(s->owner, ob, sizeof(ob))));
 	}
 	char *t = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
@@ -48,34 +53,50 @@ static void print_json(const struct volt_oci_entry *e, size_t n)
 	free(t);
 }
 
+enum { COLS = 6 };
+
+/* row_cells - e's cells in the table (pid and ob: the buffers two point into) */
+static void row_cells(const struct volt_oci_entry *e, char pid[16], char ob[32], const char *cell[COLS])
+{
+	snprintf(pid, 16, "%d", entry_pid(e));
+	cell[0] = e->st.id;
+	cell[1] = pid;
+	cell[2] = volt_oci_status_name(e->status);
+	cell[3] = e->st.bundle;
+	cell[4] = e->st.created;
+	cell[5] = owner_name(e->st.owner, ob, 32);
+}
+
+/* print_row - each cell padded to its column's width but the last (not a
+ * column: no padding) */
+static void print_row(const char *const cell[COLS], const size_t w[COLS])
+{
+	for (int c = 0; c < COLS - 1; c++)
+		printf("%-*s", (int)w[c], cell[c]);
+	printf("%s\n", cell[COLS - 1]);
+}
+
 static void print_table(const struct volt_oci_entry *e, size_t n)
 {
-	enum { COLS = 6 };
-	static const char *head[COLS] = {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"};
+	static const char *const head[COLS] = {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"};
+	const char *cell[COLS];
 	size_t w[COLS];
 	char pid[16], ob[32];
 	for (int c = 0; c < COLS; c++)
 		w[c] = strlen(head[c]);
 	for (size_t i = 0; i < n; i++) {
-		const char *cell[COLS - 1] = {e[i].st.id, pid, volt_oci_status_name(e[i].status), e[i].st.bundle,
-					      e[i].st.created};
-		snprintf(pid, sizeof(pid), "%d", e[i].status == VOLT_OCI_STOPPED ? 0 : (int)e[i].st.pid);
+		row_cells(&e[i], pid, ob, cell);
 		for (int c = 0; c < COLS - 1; c++)
 			if (strlen(cell[c]) > w[c])
 				w[c] = strlen(cell[c]);
 	}
-	/* tabwriter.NewWriter(out, 12, 1, 3, ' ', 0): width + 3, at least 12;
-	 * the last cell is not a column (no padding) */
+	/* tabwriter.NewWriter(out, 12, 1, 3, ' ', 0): width + 3, at least 12 */
 	for (int c = 0; c < COLS - 1; c++)
 		w[c] = w[c] + 3 < 12 ? 12 : w[c] + 3;
-	for (int c = 0; c < COLS; c++)
-		printf(c < COLS - 1 ? "%-*s" : "%.*s%s\n", c < COLS - 1 ? (int)w[c] : 0, c < COLS - 1 ? head[c] : "",
-		       c < COLS - 1 ? "" : head[c]);
+	print_row(head, w);
 	for (size_t i = 0; i < n; i++) {
-		snprintf(pid, sizeof(pid), "%d", e[i].status == VOLT_OCI_STOPPED ? 0 : (int)e[i].st.pid);
-		printf("%-*s%-*s%-*s%-*s%-*s%s\n", (int)w[0], e[i].st.id, (int)w[1], pid, (int)w[2],
-		       volt_oci_status_name(e[i].status), (int)w[3], e[i].st.bundle, (int)w[4], e[i].st.created,
-		       owner_name(e[i].st.owner, ob, sizeof(ob)));
+		row_cells(&e[i], pid, ob, cell);
+		print_row(cell, w);
 	}
 }
 
