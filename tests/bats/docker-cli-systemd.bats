@@ -59,7 +59,8 @@ has_manager() {
 @test "generate systemd --new: after a flag without a value, the image and the command's words stay" {
 	# the word after --privileged (-P, --seccomp-audit...) is the image, not
 	# the flag's value: the command's -t is the command's, kept in ExecStart
-	for flag in --privileged -P --publish-all --seccomp-audit --read-only --init; do
+	# (-w/tmp: a short option with its value in the same word)
+	for flag in --privileged -P --publish-all --seccomp-audit --read-only --init -w/tmp; do
 		volt create --name gv --entrypoint /bin/echo "$flag" busybox -t hi >/dev/null
 		run volt generate systemd --new gv
 		[ "$status" -eq 0 ]
