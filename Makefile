@@ -11,6 +11,11 @@
 #   make install PREFIX=...
 
 CC      ?= gcc
+# every core unless -j was given: `make test` and `make demo` are what CI and a
+# new user type, without -j (the sub-makes of `make test` inherit it)
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
 PREFIX  ?= /usr/local
 BUILD   ?= build
 VERSION := 0.1.0
