@@ -34,6 +34,16 @@ not_in_this_mode() {
 	skip "not in this mode: $1"
 }
 
+# one_pass_only: tests of the command tables alone (every command's --help,
+# its options, completion, man pages) read no id map and no store: the same
+# in both id-mapping modes, so only the pass without a subuid range runs them
+# (run-bats runs the two passes side by side; the other pass is longer)
+one_pass_only() {
+	if has_subuid && [ -z "${VOLT_TEST_ALL_PASSES:-}" ]; then
+		not_in_this_mode "the command tables are the same in both modes: the single-uid pass runs this"
+	fi
+}
+
 require_userns() {
 	unshare -Ur true 2>/dev/null || skip_or_fail "unprivileged user namespaces are not available"
 }
