@@ -108,7 +108,9 @@ static unsigned char *inflate(const unsigned char *p, size_t n, size_t *out_len)
 		return NULL;
 	size_t cap = 1 << 24, len = 0;
 	unsigned char *buf = malloc(cap);
-	while (buf) {
+	if (!buf)
+		return NULL;
+	for (;;) {
 		if (len == cap) {
 			unsigned char *nb = cap < VMLINUX_MAX ? realloc(buf, cap * 2) : NULL;
 			if (!nb) {
