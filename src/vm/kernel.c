@@ -1,7 +1,9 @@
 /* Kernels for microVMs: lookup, listing, removal, and the guest's module set.
  *
  * Store layout, one directory per kernel version:
- *   $VOLT_ROOT/kernels/<version>/vmlinuz         the image QEMU loads
+ *   $VOLT_ROOT/kernels/<version>/vmlinuz         the bzImage
+ *   $VOLT_ROOT/kernels/<version>/vmlinux         its ELF, where it boots by PVH:
+ *                                                what QEMU loads when present
  *   $VOLT_ROOT/kernels/<version>/modules/         lib/modules/<version> (guest set)
  *   $VOLT_ROOT/kernels/<version>/modules.load     the guest set, load order
  *   $VOLT_ROOT/kernels/<version>/package          the package it came from
@@ -97,7 +99,10 @@ static bool store_kernel(const char *kdir, const char *version, struct volt_kern
 	memset(k, 0, sizeof(*k));
 	k->origin = VOLT_KERNEL_STORE;
 	k->version = strdup(version);
-	k->image = volt_steal_ptr(&image);
+	/* the ELF with a PVH entry: QEMU maps it instead of keeping a copy
+	 * (kernel_pvh.c) */
+	cleanup_free char *elf = volt_path("%s/%s/vmlinux", kdir, version);
+	k->image = readable_file(elf) ? volt_steal_ptr(&elf) : volt_steal_ptr(&image);
 	char *mods = volt_path("%s/%s/modules", kdir, version);
 	if (is_dir(mods))
 		k->modules = mods;

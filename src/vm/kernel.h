@@ -19,7 +19,8 @@ enum volt_kernel_origin {
 
 struct volt_kernel {
 	char *version; /* "6.1.0-57-cloud-amd64"; the file name for a PATH kernel */
-	char *image;   /* the bzImage QEMU loads with -kernel */
+	char *image;   /* what QEMU loads with -kernel: a bzImage, or a store
+			* kernel's vmlinux (PVH) where it has one */
 	char *modules; /* a lib/modules/<version> tree for the guest, or NULL */
 	char *package; /* the package it came from (store kernels), or NULL */
 	enum volt_kernel_origin origin;
@@ -45,6 +46,17 @@ int volt_kernel_list(const char *root, const char *host_boot, struct volt_kernel
  * error that says how to get one. */
 int volt_kernel_find(const char *root, const char *host_boot, const char *want, struct volt_kernel *k,
 		     struct volt_err *err);
+
+/* volt_kernel_pvh_extract - the ELF vmlinux inside bzImage written to out
+ * when it has a PVH entry (QEMU then maps it and boots it uncompressed, with
+ * no copy of its own: kernel_pvh.c says why). 1: written; 0: not a bzImage
+ * whose payload libarchive reads, or no PVH note (nothing written); negative:
+ * an I/O error. */
+int volt_kernel_pvh_extract(const char *bzimage, const char *out, struct volt_err *err);
+
+/* volt_kernel_elf_has_pvh - elf is a whole x86-64 ELF64 file with a Xen
+ * PHYS32_ENTRY note (the PVH entry point QEMU boots) */
+bool volt_kernel_elf_has_pvh(const void *elf, size_t len);
 
 /* volt_kernel_remove - remove $root/kernels/<version>. */
 int volt_kernel_remove(const char *root, const char *version, struct volt_err *err);

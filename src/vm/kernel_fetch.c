@@ -240,6 +240,10 @@ static int install_debs(const char *kdir, const char *tmp, char *const *debs, co
 	cleanup_free char *dst = volt_path("%s/vmlinuz", k);
 	if (rename(src, dst) < 0 || chmod(dst, 0644) < 0)
 		return volt_err_sys(err, "keep %s", img);
+	/* its ELF too, where it boots by PVH: QEMU loads that one */
+	cleanup_free char *elf = volt_path("%s/vmlinux", k);
+	if (volt_kernel_pvh_extract(dst, elf, err) < 0)
+		return -1;
 
 	/* Debian keeps modules in /lib/modules, merged-/usr packages in /usr/lib */
 	cleanup_free char *m1 = volt_path("%s/lib/modules/%s", x, ver);

@@ -126,6 +126,13 @@ static void test_find(void **state)
 	assert_int_equal(volt_kernel_find(root, boot, NULL, &k, &err), 0);
 	assert_string_equal(k.version, "6.1.0-11-cloud-amd64");
 	assert_int_equal(k.origin, VOLT_KERNEL_STORE);
+	assert_string_equal(k.image, s2);
+	volt_kernel_free(&k);
+	/* its ELF (PVH), where the fetch kept one, is what QEMU loads */
+	cleanup_free char *s2elf = volt_path("%s/kernels/6.1.0-11-cloud-amd64/vmlinux", root);
+	touch(s2elf);
+	assert_int_equal(volt_kernel_find(root, boot, NULL, &k, &err), 0);
+	assert_string_equal(k.image, s2elf);
 	volt_kernel_free(&k);
 
 	/* by version, from either place; by path */
