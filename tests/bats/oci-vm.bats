@@ -79,12 +79,14 @@ qemus() {
 
 @test "run.oci.volt.vm: run boots the rootfs, prints the workload's output and exits with its code" {
 	need_vm
-	vm_bundle '["sh","-c","echo hi; echo err >&2; cat /proc/1/comm >/dev/null; grep -q volt_agent /proc/cmdline && echo in-vm; exit 3"]'
+	vm_bundle '["sh","-c","echo hi; echo err >&2; cat /proc/1/comm >/dev/null; grep -q volt_agent /proc/cmdline && echo in-vm; awk \"/MemTotal/{print \\$2}\" /proc/meminfo; exit 3"]'
 	run --separate-stderr rt run --bundle "$B" c1
 	echo "out: $output / err: $stderr"
 	[ "$status" -eq 3 ]
 	[ "${lines[0]}" = "hi" ]
 	[ "${lines[1]}" = "in-vm" ]
+	# run.oci.volt.vm.memory=256m: the guest's MemTotal (kB) is under 256 MiB
+	[ "${lines[2]}" -gt 100000 ] && [ "${lines[2]}" -le 262144 ]
 	[[ "$stderr" == *err* ]]
 	# run deletes: no state, no QEMU
 	run rt state c1
