@@ -96,7 +96,9 @@ qemus() {
 
 @test "run.oci.volt.vm: create, start, state, kill TERM reaching the guest, delete" {
 	need_vm
-	vm_bundle '["sh","-c","trap \"echo got-term; exit 7\" TERM; echo ready; while :; do sleep 1; done"]'
+	vm_bundle '["sh","-c","trap \"echo got-term; exit 7\" TERM; echo ready $(id -u):$(id -g) $GREETING $(pwd); while :; do sleep 1; done"]'
+	# process.user, env and cwd reach the guest's process
+	edit '.process.user.uid=1000 | .process.user.gid=1000 | .process.env += ["GREETING=hello"] | .process.cwd="/tmp"'
 	OUT="$BATS_TEST_TMPDIR/out"
 	rt create --bundle "$B" --pid-file "$BATS_TEST_TMPDIR/pid" c1 >"$OUT" 2>&1
 	pid=$(cat "$BATS_TEST_TMPDIR/pid")
@@ -112,6 +114,7 @@ qemus() {
 		sleep 0.5
 	done
 	grep -q ready "$OUT" || { cat "$OUT"; false; }
+	grep -qx "ready 1000:1000 hello /tmp" "$OUT" || { cat "$OUT"; false; }
 	[ -n "$(qemus)" ]
 	rt kill c1 TERM
 	for _ in $(seq 1 120); do
