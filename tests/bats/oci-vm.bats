@@ -130,7 +130,7 @@ qemus() {
 	[ -z "$(qemus)" ]
 }
 
-@test "run.oci.volt.vm: delete -f of a running microVM leaves no QEMU, monitor or files" {
+@test "run.oci.volt.vm: ps shows the monitor and QEMU, exec is refused, delete -f leaves no QEMU, monitor or files" {
 	need_vm
 	vm_bundle '["sleep","600"]'
 	rt create --bundle "$B" c1 >/dev/null 2>&1
@@ -141,6 +141,13 @@ qemus() {
 		sleep 0.5
 	done
 	[ -n "$(qemus)" ]
+	# ps: the monitor (the container's pid) and its QEMU
+	q=$(qemus)
+	rt ps --format json c1 | jq -e --argjson p "$pid" --argjson q "$q" 'index($p) != null and index($q) != null'
+	# exec is refused by name, not run on the host
+	run rt exec c1 true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"exec: not supported in a microVM (run.oci.volt.vm) yet"* ]]
 	rt delete -f c1
 	[ ! -e "$ST/c1" ]
 	! kill -0 "$pid" 2>/dev/null
