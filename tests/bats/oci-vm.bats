@@ -72,6 +72,11 @@ qemus() {
 	run rt run --bundle "$B" c1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"process.terminal: not supported for a microVM"* ]]
+	# the kernel annotation is what create looks for (before anything runs)
+	edit '.process.terminal=false | .annotations["run.oci.volt.vm.kernel"]="0.0-none"'
+	run rt create --bundle "$B" c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"0.0-none"* ]]
 	# nothing was left behind
 	run rt state c1
 	[[ "$output" == *"does not exist"* ]]
