@@ -173,10 +173,10 @@ static int parse_create(const struct oci_cli *g, const char *verb, int argc, cha
 /* vm_monitor - run.oci.volt.vm's container process, once started: volt's
  * VM monitor without a record (workload/vm_monitor.c); a failure after
  * start is the container's, on its stderr as docs/oci-runtime.md says */
-static int vm_monitor(struct volt_ctx *ctx, struct volt_spec *spec, const char *dir)
+static int vm_monitor(struct volt_ctx *ctx, struct volt_spec *spec, const char *dir, const char *run)
 {
 	struct volt_err err = {0};
-	int code = volt_vm_monitor_bare(ctx, spec, dir, &err);
+	int code = volt_vm_monitor_bare(ctx, spec, dir, run, &err);
 	if (err.msg[0]) {
 		char m[VOLT_ERR_MSG_MAX + 64];
 		volt_err_format(&err, m, sizeof(m));

@@ -556,6 +556,8 @@ int volt_oci_delete(const char *root, const char *id, bool force, char ***warnin
 	if (s.cgroup)
 		volt_oci_cgroup_remove(s.cgroup);
 	cleanup_free char *dir = volt_path("%s/%s", root, id);
+	if (volt_oci_vm_of(s.annotations_json))
+		volt_oci_vm_cleanup(dir);
 	int r = volt_rm_rf(dir, err);
 	if (r == 0 && s.hooks_json) {
 		struct volt_err e = {0};

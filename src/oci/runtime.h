@@ -20,8 +20,9 @@ struct volt_oci_create_opts {
 	char **notes;  /* out: config fields accepted without effect (malloc'd strv) */
 	/* run.oci.volt.vm's monitor (workload/vm_monitor.c, handed in by the
 	 * CLI): runs spec (taken over) in a microVM, prints its own error,
-	 * returns the workload's exit code; NULL: microVMs are refused */
-	int (*vm_monitor)(struct volt_ctx *ctx, struct volt_spec *spec, const char *dir);
+	 * returns the workload's exit code; NULL: microVMs are refused. dir:
+	 * its files; run: its sockets (short: volt_oci_vm_run_dir) */
+	int (*vm_monitor)(struct volt_ctx *ctx, struct volt_spec *spec, const char *dir, const char *run);
 };
 
 /* volt_oci_create - set up container id from the bundle and leave its

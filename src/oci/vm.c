@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cas/sha256.h"
 #include "container/spec.h"
 #include "oci/runtime.h"
 #include "state/context.h"
@@ -141,14 +142,21 @@ int volt_oci_vm_refuse(const struct volt_oci_config *c, char ***notes, struct vo
 			    has_opt(m->options, "rbind");
 		if (m->idmap)
 			return REFUSE("mounts[%zu]: an idmapped mount %s", i, WHY);
+		struct stat st;
 		/* runc's rootless template binds the host's /sys: the guest
 		 * has its own, as it has its own /proc, /dev and cgroups */
-		if (bind && strcmp(m->dest, "/sys"))
-			return REFUSE("mounts[%zu]: binding %s into a microVM (" ANN ") is not supported yet", i,
-				      m->source ? m->source : "");
+		if (!bind || !strcmp(m->dest, "/sys"))
+			continue;
+		/* a directory is shared as `volt run --vm -v` shares one */
+		if (!m->source || m->source[0] != '/' || stat(m->source, &st) < 0 || !S_ISDIR(st.st_mode))
+			return REFUSE("mounts[%zu]: %s is not a directory: a microVM (" ANN ") shares directories only",
+				      i, m->source ? m->source : "");
+		if (m->dest[0] != '/' || !strcmp(m->dest, "/"))
+			return REFUSE("mounts[%zu]: the destination must be an absolute path other than /", i);
 	}
 	static const char *const ignored[] = {
-		"mounts (the guest mounts its own /proc, /sys, /dev, /dev/pts, /dev/shm, /tmp)",
+		"mounts other than binds of directories (the guest mounts its own /proc, /sys, /dev, /dev/pts, "
+		"/dev/shm, /tmp)",
 		"linux.namespaces (the microVM is the isolation)",
 		"process.capabilities, rlimits, noNewPrivileges, seccomp, landlock (the guest's process runs "
 		"as the agent starts it)",
@@ -194,7 +202,7 @@ static int appliance(struct volt_ctx *ctx, const char *rootfs, const struct volt
 
 /* guest_spec - what the monitor runs (every string its own: it frees) */
 static int guest_spec(const struct volt_oci_config *c, const struct volt_oci_vm *vm, const char *rootfs,
-		      const char *key, struct volt_spec *s)
+		      const char *key, struct volt_spec *s, struct volt_err *err)
 {
 	bool netns = volt_oci_find_ns(c, volt_oci_ns_flag("network")) != NULL;
 	s->args = volt_strv_dup(c->args);
@@ -211,7 +219,52 @@ static int guest_spec(const struct volt_oci_config *c, const struct volt_oci_vm 
 	s->vm.mem_mib = vm->mem_mib;
 	s->vm.appliance = strdup(key);
 	s->vm.strategy = strdup("initramfs");
-	return s->args && s->cwd && s->user && s->lower && s->network && s->vm.appliance && s->vm.strategy ? 0 : -1;
+	if (!s->args || !s->cwd || !s->user || !s->lower || !s->network || !s->vm.appliance || !s->vm.strategy)
+		return volt_err_set(err, ENOMEM, "microVM");
+	/* the binds volt_oci_vm_refuse let through: directories, as volumes
+	 * (virtiofsd, or 9p, in a user namespace mapped as volt's containers) */
+	s->mounts = calloc(c->n_mounts ? c->n_mounts : 1, sizeof(*s->mounts));
+	if (!s->mounts)
+		return volt_err_set(err, ENOMEM, "microVM");
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		const struct volt_oci_mount *m = &c->mounts[i];
+		bool bind = (m->type && !strcmp(m->type, "bind")) || has_opt(m->options, "bind") ||
+			    has_opt(m->options, "rbind");
+		if (!bind || !strcmp(m->dest, "/sys"))
+			continue;
+		struct volt_mount *v = &s->mounts[s->n_mounts++];
+		v->kind = VOLT_MOUNT_BIND;
+		v->source = strdup(m->source);
+		v->dest = strdup(m->dest);
+		v->ro = has_opt(m->options, "ro");
+		if (!v->source || !v->dest)
+			return volt_err_set(err, ENOMEM, "microVM");
+	}
+	return s->n_mounts ? volt_idmap_detect(&s->idmap, false, err) : 0;
+}
+
+/* run_dir - where the monitor's sockets go: short (a socket's path holds
+ * 108 bytes, and an engine's state root with a 64-hex id is long), under
+ * volt's runroot, named by a digest of the state directory */
+static char *run_dir(const char *runroot, const char *dir)
+{
+	char hex[VOLT_SHA256_HEX];
+	volt_sha256_buf(dir, strlen(dir), hex);
+	return volt_path("%s/ovm-%.16s", runroot, hex);
+}
+
+void volt_oci_vm_cleanup(const char *dir)
+{
+	cleanup_free char *link = volt_path("%s/vm-run", dir);
+	char target[4096];
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	target[n] = '\0';
+	const char *base = strrchr(target, '/');
+	struct volt_err ignored;
+	if (base && !strncmp(base + 1, "ovm-", 4)) /* only what create named */
+		volt_rm_rf(target, &ignored);
 }
 
 int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_oci_config *c,
@@ -224,6 +277,7 @@ int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_o
 	char key[65];
 	int r = -1;
 	cleanup_free char *fifo = volt_path("%s/exec.fifo", dir);
+	cleanup_free char *run = NULL, *link = NULL;
 
 	if (!o->vm_monitor)
 		return volt_err_set(err, ENOTSUP, "annotation " ANN ": no microVM monitor in this program");
@@ -232,11 +286,11 @@ int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_o
 	if (volt_kernel_find(ctx.root, host_boot(), vm->kernel, &k, err) < 0 ||
 	    appliance(&ctx, rootfs, &k, key, err) < 0)
 		goto out;
-	if (guest_spec(c, vm, rootfs, key, &spec) < 0) {
-		volt_err_set(err, ENOMEM, "microVM");
+	if (guest_spec(c, vm, rootfs, key, &spec, err) < 0)
 		goto out;
-	}
-	if (mkfifo(fifo, 0600) < 0) {
+	run = run_dir(ctx.runroot, dir);
+	link = volt_path("%s/vm-run", dir);
+	if (mkfifo(fifo, 0600) < 0 || symlink(run, link) < 0) {
 		volt_err_sys(err, "create %s", fifo);
 		goto out;
 	}
@@ -252,7 +306,7 @@ int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_o
 		if (fd < 0 || write(fd, "0", 1) != 1)
 			_exit(125);
 		close(fd);
-		_exit(o->vm_monitor(&ctx, &spec, dir));
+		_exit(o->vm_monitor(&ctx, &spec, dir, run));
 	}
 	r = 0;
 out:

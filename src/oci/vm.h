@@ -27,7 +27,8 @@ void volt_oci_vm_free(struct volt_oci_vm *vm);
 
 /* volt_oci_vm_refuse - the fields of c that make no sense in a microVM are
  * refused, naming the first (terminal, namespaces by path, a seccomp
- * listener, idmapped mounts, devices, binds of host directories); those
+ * listener, idmapped mounts, devices, binds of anything but a directory,
+ * which is shared with the guest); those
  * without effect there are pushed to *notes (for --debug). */
 int volt_oci_vm_refuse(const struct volt_oci_config *c, char ***notes, struct volt_err *err);
 
@@ -38,6 +39,11 @@ int volt_oci_vm_refuse(const struct volt_oci_config *c, char ***notes, struct vo
 int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_oci_config *c,
 		       const struct volt_oci_vm *vm, const char *rootfs, const char *dir, pid_t *pid,
 		       struct volt_err *err);
+
+/* volt_oci_vm_cleanup - what a microVM's monitor leaves when it is
+ * killed: its sockets' directory (ROOT/ID/vm-run points to it). delete
+ * calls it before it removes dir. */
+void volt_oci_vm_cleanup(const char *dir);
 
 /* volt_oci_vm_of - whether a container's annotations (state.json's) say
  * microVM */

@@ -651,7 +651,8 @@ out:
 	return code;
 }
 
-int volt_vm_monitor_bare(struct volt_ctx *ctx, struct volt_spec *spec, const char *dir, struct volt_err *err)
+int volt_vm_monitor_bare(struct volt_ctx *ctx, struct volt_spec *spec, const char *dir, const char *run,
+			 struct volt_err *err)
 {
 	struct vmmon m = {.ctx = ctx,
 			  .spec = *spec,
@@ -673,12 +674,12 @@ int volt_vm_monitor_bare(struct volt_ctx *ctx, struct volt_spec *spec, const cha
 		m.cl[i].ch.fd = -1;
 	m.boot_timeout_ms = vm_env_ms("VOLT_VM_BOOT_TIMEOUT_MS", 120000);
 	m.dir = strdup(dir);
-	m.run = strdup(dir);
+	m.run = strdup(run);
 	if (!m.dir || !m.run) {
 		volt_err_set(err, ENOMEM, "microVM");
 		goto out;
 	}
-	if (volt_log_open(&m.log, logp, 0, 1, err) < 0)
+	if (volt_mkdir_p(m.run, 0700, err) < 0 || volt_log_open(&m.log, logp, 0, 1, err) < 0)
 		goto out;
 	sfd = volt_monitor_signals();
 	if (vm_start_qemu(&m, err) < 0) {
@@ -698,6 +699,10 @@ out:
 	volt_log_close(&m.log);
 	volt_net_free(&m.net);
 	volt_vm_shares_stop(&m.shares);
+	if (m.run && strcmp(m.run, dir)) { /* the sockets' directory is the monitor's own */
+		struct volt_err ignored;
+		volt_rm_rf(m.run, &ignored);
+	}
 	if (m.qemu_net >= 0)
 		close(m.qemu_net);
 	if (m.console >= 0)

@@ -51,7 +51,7 @@ qemus() {
 	pgrep -u "$(id -u)" -f "qemu-system-x86_64.*$VOLT_ROOT/appliances/" || true
 }
 
-@test "run.oci.volt.vm: a value other than true or false, a host bind and a terminal are refused with one line" {
+@test "run.oci.volt.vm: a value other than true or false, a bind of a file and a terminal are refused with one line" {
 	vm_bundle '["true"]'
 	edit '.annotations["run.oci.volt.vm"]="maybe"'
 	run rt run --bundle "$B" c1
@@ -62,12 +62,13 @@ qemus() {
 	run rt run --bundle "$B" c1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'annotation run.oci.volt.vm.cpus: "0" is not a count'* ]]
-	edit 'del(.annotations["run.oci.volt.vm.cpus"])
-		| .mounts += [{"destination":"/data","type":"bind","source":"/tmp","options":["rbind"]}]'
+	echo x >"$BATS_TEST_TMPDIR/file"
+	edit --arg f "$BATS_TEST_TMPDIR/file" 'del(.annotations["run.oci.volt.vm.cpus"])
+		| .mounts += [{"destination":"/data","type":"bind","source":$f,"options":["rbind"]}]'
 	run rt run --bundle "$B" c1
 	[ "$status" -eq 1 ]
 	[ "${#lines[@]}" -eq 1 ]
-	[[ "$output" == *"mounts[7]: binding /tmp into a microVM (run.oci.volt.vm) is not supported yet"* ]]
+	[[ "$output" == *"mounts[7]: $BATS_TEST_TMPDIR/file is not a directory: a microVM (run.oci.volt.vm) shares directories only"* ]]
 	edit '.mounts |= .[:-1] | .process.terminal=true'
 	run rt run --bundle "$B" c1
 	[ "$status" -eq 1 ]
@@ -153,12 +154,36 @@ qemus() {
 	run rt exec c1 true
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"exec: not supported in a microVM (run.oci.volt.vm) yet"* ]]
+	ls -d "$VOLT_RUNROOT"/ovm-*
 	rt delete -f c1
 	[ ! -e "$ST/c1" ]
 	! kill -0 "$pid" 2>/dev/null
+	# the monitor's sockets' directory goes too
+	! ls -d "$VOLT_RUNROOT"/ovm-* 2>/dev/null
 	for _ in $(seq 1 50); do
 		[ -z "$(qemus)" ] && break
 		sleep 0.1
 	done
 	[ -z "$(qemus)" ]
+}
+
+@test "run.oci.volt.vm: binds of host directories are shared with the guest, ro and rw" {
+	need_vm
+	[ -x /usr/lib/qemu/virtiofsd ] || skip_or_fail "no /usr/lib/qemu/virtiofsd (package qemu-system-common)"
+	mkdir -p "$BATS_TEST_TMPDIR/ro" "$BATS_TEST_TMPDIR/rw"
+	echo from-host >"$BATS_TEST_TMPDIR/ro/f"
+	vm_bundle '["sh","-c","cat /in/f; touch /in/x 2>/dev/null || echo ro-refused; echo from-guest >/out/g"]'
+	edit --arg ro "$BATS_TEST_TMPDIR/ro" --arg rw "$BATS_TEST_TMPDIR/rw" \
+		'.mounts += [{"destination":"/in","type":"bind","source":$ro,"options":["rbind","ro"]},
+			     {"destination":"/out","type":"bind","source":$rw,"options":["bind"]}]'
+	run --separate-stderr rt run --bundle "$B" c1
+	echo "out: $output / err: $stderr"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = from-host ]
+	[ "${lines[1]}" = ro-refused ]
+	[ "$(cat "$BATS_TEST_TMPDIR/rw/g")" = from-guest ]
+	[ ! -e "$BATS_TEST_TMPDIR/ro/x" ]
+	# no virtiofsd of this test's directories, no sockets' directory
+	! pgrep -u "$(id -u)" -f "virtiofsd.*source=$BATS_TEST_TMPDIR/" >/dev/null
+	! ls -d "$VOLT_RUNROOT"/ovm-* 2>/dev/null
 }
