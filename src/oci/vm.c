@@ -290,8 +290,12 @@ int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_o
 		goto out;
 	run = run_dir(ctx.runroot, dir);
 	link = volt_path("%s/vm-run", dir);
-	if (mkfifo(fifo, 0600) < 0 || symlink(run, link) < 0) {
+	if (mkfifo(fifo, 0600) < 0) {
 		volt_err_sys(err, "create %s", fifo);
+		goto out;
+	}
+	if (symlink(run, link) < 0) {
+		volt_err_sys(err, "create %s", link);
 		goto out;
 	}
 	fflush(NULL);
