@@ -215,7 +215,7 @@ int volt_oci_exec(const struct volt_oci_exec_opts *o, int *status, struct volt_e
 		goto out;
 	}
 	if (volt_oci_vm_of(s.annotations_json)) {
-		volt_err_set(err, ENOTSUP, "exec: not supported in a microVM (run.oci.volt.vm) yet");
+		volt_err_set(err, 0, "exec: not supported in a microVM (run.oci.volt.vm) yet");
 		goto out;
 	}
 	if (volt_oci_read_config(s.bundle, &c, err) < 0)

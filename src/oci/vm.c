@@ -41,7 +41,7 @@ static const char *ann_str(json_t *ann, const char *key, struct volt_err *err, i
 {
 	json_t *v = json_object_get(ann, key);
 	if (v && !json_is_string(v)) {
-		*bad = volt_err_set(err, EINVAL, "annotation %s: must be a string", key);
+		*bad = volt_err_set(err, 0, "annotation %s: must be a string", key);
 		return NULL;
 	}
 	return v ? json_string_value(v) : NULL;
@@ -85,15 +85,14 @@ int volt_oci_vm_parse(const char *annotations_json, struct volt_oci_vm *vm, stru
 	if (bad)
 		return -1;
 	if (on && strcmp(on, "true") && strcmp(on, "false"))
-		return volt_err_set(err, EINVAL, "annotation " ANN ": must be \"true\" or \"false\", not \"%s\"", on);
+		return volt_err_set(err, 0, "annotation " ANN ": must be \"true\" or \"false\", not \"%s\"", on);
 	vm->on = on && !strcmp(on, "true");
 	if (mem && parse_count(mem, 1u << 20, true, &vm->mem_mib) < 0)
-		return volt_err_set(err, EINVAL, "annotation " ANN ".memory: \"%s\" is not a size (MiB, or 512m, 2g)",
-				    mem);
+		return volt_err_set(err, 0, "annotation " ANN ".memory: \"%s\" is not a size (MiB, or 512m, 2g)", mem);
 	if (cpus && parse_count(cpus, 255, false, &vm->cpus) < 0)
-		return volt_err_set(err, EINVAL, "annotation " ANN ".cpus: \"%s\" is not a count from 1 to 255", cpus);
+		return volt_err_set(err, 0, "annotation " ANN ".cpus: \"%s\" is not a count from 1 to 255", cpus);
 	if (kernel && !*kernel)
-		return volt_err_set(err, EINVAL, "annotation " ANN ".kernel: empty");
+		return volt_err_set(err, 0, "annotation " ANN ".kernel: empty");
 	if (kernel && !(vm->kernel = strdup(kernel)))
 		return volt_err_set(err, ENOMEM, "annotations");
 	return 0;
@@ -122,7 +121,7 @@ static bool has_opt(char *const *o, const char *want)
 	return false;
 }
 
-#define REFUSE(...) volt_err_set(err, ENOTSUP, __VA_ARGS__)
+#define REFUSE(...) volt_err_set(err, 0, __VA_ARGS__) /* one line, said whole */
 #define WHY "makes no sense in a microVM (" ANN ")"
 
 int volt_oci_vm_refuse(const struct volt_oci_config *c, char ***notes, struct volt_err *err)
@@ -280,7 +279,7 @@ int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_o
 	cleanup_free char *run = NULL, *link = NULL;
 
 	if (!o->vm_monitor)
-		return volt_err_set(err, ENOTSUP, "annotation " ANN ": no microVM monitor in this program");
+		return volt_err_set(err, 0, "annotation " ANN ": no microVM monitor in this program");
 	if (volt_ctx_init(&ctx, NULL, NULL, err) < 0)
 		return -1;
 	if (volt_kernel_find(ctx.root, host_boot(), vm->kernel, &k, err) < 0 ||
