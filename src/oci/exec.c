@@ -31,6 +31,7 @@
 #include "oci/child.h"
 #include "oci/config.h"
 #include "oci/state.h"
+#include "oci/vm.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/syscalls.h"
@@ -211,6 +212,10 @@ int volt_oci_exec(const struct volt_oci_exec_opts *o, int *status, struct volt_e
 	enum volt_oci_status cur = volt_oci_status_of(o->root, &s);
 	if (cur != VOLT_OCI_RUNNING) {
 		volt_err_set(err, 0, "cannot exec in a container that is %s", volt_oci_status_name(cur));
+		goto out;
+	}
+	if (volt_oci_vm_of(s.annotations_json)) {
+		volt_err_set(err, 0, "exec: not supported in a microVM (run.oci.volt.vm) yet");
 		goto out;
 	}
 	if (volt_oci_read_config(s.bundle, &c, err) < 0)

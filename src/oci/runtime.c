@@ -217,6 +217,44 @@ static int setup_cgroup(const struct volt_oci_config *c, pid_t pid, char **dir_o
 	return r < 0 ? -1 : 0;
 }
 
+/* write_pid_file - --pid-file: the container's pid as the caller sees it */
+static int write_pid_file(const char *path, pid_t pid, struct volt_err *err)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	if (volt_write_file_atomic(path, buf, (size_t)n, 0644, err) < 0)
+		return volt_err_prefix(err, "--pid-file");
+	return 0;
+}
+
+/* vm_create - run.oci.volt.vm (vm.c): the monitor's process waits on the
+ * fifo as a container's would, in the bundle's cgroup (QEMU is forked into
+ * it at start) */
+static int vm_create(struct volt_oci_create_opts *o, const struct volt_oci_config *c, const struct volt_oci_vm *vm,
+		     const char *bundle, const char *rootfs, const char *dir, pid_t *pid, char **cgroup,
+		     struct volt_err *err)
+{
+	char created[64];
+	now_rfc3339(created, sizeof(created));
+	struct volt_oci_state st = {.id = (char *)o->id,
+				    .bundle = (char *)bundle,
+				    .rootfs = (char *)rootfs,
+				    .created = created,
+				    .annotations_json = c->annotations_json,
+				    .owner = geteuid()};
+	if (volt_oci_vm_create(o, c, vm, rootfs, dir, pid, err) < 0)
+		return -1;
+	st.pid = *pid;
+	if (!volt_oci_proc_alive(*pid, 0, &st.start))
+		return volt_err_set(err, ESRCH, "the container's process exited during create");
+	if (c->cgroups_path && setup_cgroup(c, *pid, &st.cgroup, &o->notes, err) < 0)
+		return -1;
+	*cgroup = st.cgroup;
+	if (volt_oci_state_write(dir, &st, err) < 0 || (o->pid_file && write_pid_file(o->pid_file, *pid, err) < 0))
+		return -1;
+	return 0;
+}
+
 int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, struct volt_err *err)
 {
 	struct volt_oci_config c;
@@ -226,6 +264,7 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 	struct volt_spawn_hooks hooks = {0};
 	struct volt_spawn sp = {0};
 	struct volt_oci_joins j;
+	struct volt_oci_vm vm = {0};
 	cleanup_free char *dir = NULL, *fifo = NULL, *cgroup = NULL;
 	int r = -1;
 
@@ -244,7 +283,8 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 		volt_err_sys(err, "root.path %s", rp);
 		goto out;
 	}
-	if (volt_oci_vm_check(&c, err) < 0)
+	if (volt_oci_vm_parse(c.annotations_json, &vm, err) < 0 ||
+	    (vm.on && volt_oci_vm_refuse(&c, &o->notes, err) < 0))
 		goto out;
 	if (c.terminal && !o->console_socket && !o->keep_pty) {
 		volt_err_set(err, EINVAL, "process.terminal is set: --console-socket is required");
@@ -269,6 +309,10 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 			volt_err_sys(err, "create %s", dir);
 		free(dir);
 		dir = NULL;
+		goto out;
+	}
+	if (vm.on) {
+		r = vm_create(o, &c, &vm, bundle, rootfs, dir, pid, &cgroup, err);
 		goto out;
 	}
 	fifo = volt_path("%s/exec.fifo", dir);
@@ -358,14 +402,8 @@ int volt_oci_create(struct volt_oci_create_opts *o, pid_t *pid, int *pty_fd, str
 	}
 	if (volt_oci_state_write(dir, &st, err) < 0)
 		goto out;
-	if (o->pid_file) {
-		char buf[32];
-		int n = snprintf(buf, sizeof(buf), "%d", (int)sp.pid);
-		if (volt_write_file_atomic(o->pid_file, buf, (size_t)n, 0644, err) < 0) {
-			volt_err_prefix(err, "--pid-file");
-			goto out;
-		}
-	}
+	if (o->pid_file && write_pid_file(o->pid_file, sp.pid, err) < 0)
+		goto out;
 	if (o->keep_pty)
 		*pty_fd = volt_steal_fd(&sp.pty_fd);
 	r = 0;
@@ -389,6 +427,7 @@ out:
 		volt_rm_rf(dir, &ignored);
 	}
 	volt_oci_config_free(&c);
+	volt_oci_vm_free(&vm);
 	return r;
 }
 
@@ -517,6 +556,8 @@ int volt_oci_delete(const char *root, const char *id, bool force, char ***warnin
 	if (s.cgroup)
 		volt_oci_cgroup_remove(s.cgroup);
 	cleanup_free char *dir = volt_path("%s/%s", root, id);
+	if (volt_oci_vm_of(s.annotations_json))
+		volt_oci_vm_cleanup(dir);
 	int r = volt_rm_rf(dir, err);
 	if (r == 0 && s.hooks_json) {
 		struct volt_err e = {0};
@@ -604,6 +645,29 @@ char *volt_oci_state_text(const char *root, const char *id, struct volt_err *err
 	return t;
 }
 
+/* vm_pids - pid and its children (/proc/PID/task/PID/children) */
+static int vm_pids(pid_t pid, pid_t **pids, size_t *n, struct volt_err *err)
+{
+	char path[64];
+	cleanup_free char *text = NULL;
+	size_t len;
+	struct volt_err ignored;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	volt_read_file(path, 1u << 16, &text, &len, &ignored);
+	size_t max = 1 + (text ? len / 2 + 1 : 0);
+	if (!(*pids = calloc(max, sizeof(pid_t))))
+		return volt_err_set(err, ENOMEM, "ps");
+	(*pids)[(*n)++] = pid;
+	for (char *p = text, *end; p && *p && *n < max; p = end) {
+		long c = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (c > 0)
+			(*pids)[(*n)++] = (pid_t)c;
+	}
+	return 0;
+}
+
 int volt_oci_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct volt_err *err)
 {
 	struct volt_oci_state s;
@@ -620,6 +684,12 @@ int volt_oci_pids(const char *root, const char *id, pid_t **pids, size_t *n, str
 	if (st == VOLT_OCI_STOPPED || stat(path, &want) < 0) {
 		volt_oci_state_free(&s);
 		return 0; /* nothing runs: an empty list */
+	}
+	if (volt_oci_vm_of(s.annotations_json)) {
+		/* a microVM's: its monitor and QEMU, the monitor's children */
+		r = vm_pids(s.pid, pids, n, err);
+		volt_oci_state_free(&s);
+		return r;
 	}
 	/* the container's processes: those in its PID namespace (there are no
 	 * cgroups of volt-runtime's own to read yet) */

@@ -8,6 +8,9 @@
 
 #include "util/err.h"
 
+struct volt_ctx;
+struct volt_spec;
+
 struct volt_oci_create_opts {
 	const char *root, *id, *bundle;
 	const char *console_socket; /* process.terminal: the pty master goes there */
@@ -15,6 +18,11 @@ struct volt_oci_create_opts {
 	unsigned preserve_fds;
 	bool keep_pty; /* `run` in the foreground: the master comes back in *pty_fd */
 	char **notes;  /* out: config fields accepted without effect (malloc'd strv) */
+	/* run.oci.volt.vm's monitor (workload/vm_monitor.c, handed in by the
+	 * CLI): runs spec (taken over) in a microVM, prints its own error,
+	 * returns the workload's exit code; NULL: microVMs are refused. dir:
+	 * its files; run: its sockets (short: volt_oci_vm_run_dir) */
+	int (*vm_monitor)(struct volt_ctx *ctx, struct volt_spec *spec, const char *dir, const char *run);
 };
 
 /* volt_oci_create - set up container id from the bundle and leave its

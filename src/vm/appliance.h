@@ -48,6 +48,21 @@ int volt_appliance_build_files(struct volt_ctx *ctx, const char *recipe, const c
 			       const struct volt_kernel *k, const char *init, const char *strategy,
 			       struct volt_appliance *out, char **name_out, struct volt_err *err);
 
+/* The name an appliance from a directory is kept under (its record's
+ * Name): `volt cas gc` keeps the newest of a name, so older rootfs
+ * appliances go with it. */
+#define VOLT_APPLIANCE_DIR_NAME "volt-runtime-rootfs"
+
+/* volt_appliance_build_dir - the initramfs appliance of a root file system
+ * directory (an OCI bundle's root.path): every directory, file and link
+ * under it with its mode, owned by root (device nodes, fifos and sockets
+ * are left out: the guest's /dev is its own), then volt-init and the
+ * kernel's guest modules. Kept by the digest of every entry's path, mode
+ * and bytes, the kernel and the agent: the same tree again builds nothing
+ * (but is read and hashed again). As volt_appliance_build. */
+int volt_appliance_build_dir(struct volt_ctx *ctx, const char *dir, const struct volt_kernel *k, const char *init,
+			     struct volt_appliance *out, struct volt_err *err);
+
 /* volt_appliance_build - the appliance of image_id for kernel k, with the
  * agent at init (volt-init): built in the store's user namespace (the
  * image's files belong to mapped ids and keep them), written under a

@@ -39,6 +39,7 @@ struct entry {
 struct entries {
 	struct entry *v;
 	size_t n;
+	bool own_modes; /* a rootfs directory's: modes kept, nodes left out (else fledge's) */
 };
 
 static void entries_free(struct entries *e)
@@ -62,7 +63,9 @@ static int add_entry(struct entries *e, const char *dest, const char *src, const
 	struct entry *x = &e->v[e->n];
 	memset(x, 0, sizeof(*x));
 	x->type = S_ISDIR(st->st_mode) ? 'd' : S_ISLNK(st->st_mode) ? 'l' : 'f';
-	x->mode = x->type == 'l' ? 0777 : volt_fledge_mode(dest, st->st_mode & 07777, x->type == 'd');
+	x->mode = x->type == 'l' ? 0777 :
+		  e->own_modes	 ? (unsigned)(st->st_mode & 07777) :
+				   volt_fledge_mode(dest, st->st_mode & 07777, x->type == 'd');
 	x->size = x->type == 'f' ? st->st_size : 0;
 	x->dest = strdup(dest);
 	x->src = strdup(src);
@@ -99,6 +102,8 @@ static int walk(struct entries *e, const char *dest, const char *src, int depth,
 		struct stat st;
 		if (lstat(s, &st) < 0)
 			return volt_err_sys(err, "appliance: %s", s);
+		if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode) && e->own_modes)
+			continue; /* a rootfs's nodes, fifos, sockets: the guest has its own /dev */
 		if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode))
 			return volt_err_set(err, EINVAL, "appliance: %s: only files, directories and links are copied",
 					    s);
@@ -434,4 +439,44 @@ int volt_appliance_build_files(struct volt_ctx *ctx, const char *recipe, const c
 	}
 	volt_fledge_free(&f);
 	return r;
+}
+
+int volt_appliance_build_dir(struct volt_ctx *ctx, const char *dir, const struct volt_kernel *k, const char *init,
+			     struct volt_appliance *out, struct volt_err *err)
+{
+	__attribute__((cleanup(entries_free))) struct entries e = {.own_modes = true};
+	char agent[VOLT_SHA256_HEX], list[VOLT_SHA256_HEX];
+	memset(out, 0, sizeof(*out));
+	cleanup_free char *abs = realpath(dir, NULL);
+	if (!abs)
+		return volt_err_sys(err, "appliance: %s", dir);
+	if (walk(&e, "", abs, 0, err) < 0)
+		return -1;
+	qsort(e.v, e.n, sizeof(*e.v), by_dest);
+	if (list_digest(&e, list, err) < 0 || appliance_agent_digest(init, agent, err) < 0)
+		return -1;
+	/* the bytes, not the path, make the key: the same rootfs elsewhere is
+	 * the same appliance */
+	cleanup_free char *inputs = volt_path("volt-appliance %d\ndir %zu %s\nkernel %s %s\nagent %s\n"
+					      "strategy initramfs\n",
+					      APPLIANCE_FORMAT, e.n, list, k->version, k->image, agent);
+	volt_sha256_buf(inputs, strlen(inputs), out->key);
+	cleanup_free char *adir = volt_path("%s/appliances", ctx->root);
+	if (appliance_found(adir, out->key, false, out))
+		return 0;
+	if (volt_mkdir_p(adir, 0700, err) < 0)
+		return -1;
+	json_auto_t *m = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "Name", VOLT_APPLIANCE_DIR_NAME, "Source", abs,
+				   "Kernel", k->version, "KernelImage", k->image, "Agent", agent, "Entries",
+				   (json_int_t)e.n, "Inputs", inputs);
+	if (!m)
+		return volt_err_set(err, ENOMEM, "appliance");
+	char hex[17];
+	volt_random_hex(hex, 8);
+	cleanup_free char *tmp = volt_path("%s/.tmp-%s.cpio.zst", adir, hex);
+	if (write_initramfs(&e, tmp, init, k, err) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return appliance_keep(adir, m, tmp, NULL, out, err);
 }

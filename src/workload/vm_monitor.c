@@ -354,7 +354,7 @@ static void relay(struct vmmon *m, int sfd)
 			i_con = volt_pollv_add(&pv, m->console, POLLIN);
 		if (m->stdin_open && m->started && !m->exited && volt_agent_chan_pending(&m->agent) < STDIN_QUEUE_MAX)
 			i_in = volt_pollv_add(&pv, STDIN_FILENO, POLLIN);
-		if (m->ready && !m->exited)
+		if (m->ready && !m->exited && m->listen >= 0)
 			i_lis = volt_pollv_add(&pv, m->listen, POLLIN);
 		for (int i = 0; i < MAX_EXECS; i++) {
 			struct exec_client *c = &m->cl[i];
@@ -648,5 +648,72 @@ out:
 	free(m.dir);
 	free(m.run);
 	volt_ctr_row_free(&m.row);
+	return code;
+}
+
+int volt_vm_monitor_bare(struct volt_ctx *ctx, struct volt_spec *spec, const char *dir, const char *run,
+			 struct volt_err *err)
+{
+	struct vmmon m = {.ctx = ctx,
+			  .spec = *spec,
+			  .attach = true,
+			  .ready_fd = -1,
+			  .console = -1,
+			  .console_log = -1,
+			  .listen = -1,
+			  .qemu_net = -1,
+			  .info = json_object(),
+			  .next_id = WORKLOAD};
+	int sfd = -1, code = VOLT_EXIT_INTERNAL;
+	cleanup_free char *logp = volt_path("%s/ctr.log", dir);
+
+	memset(spec, 0, sizeof(*spec)); /* ours now */
+	volt_userns_run_keeper_dir(ctx->runroot);
+	m.agent.fd = -1;
+	for (int i = 0; i < MAX_EXECS; i++)
+		m.cl[i].ch.fd = -1;
+	m.boot_timeout_ms = vm_env_ms("VOLT_VM_BOOT_TIMEOUT_MS", 120000);
+	m.dir = strdup(dir);
+	m.run = strdup(run);
+	if (!m.dir || !m.run) {
+		volt_err_set(err, ENOMEM, "microVM");
+		goto out;
+	}
+	if (volt_mkdir_p(m.run, 0700, err) < 0 || volt_log_open(&m.log, logp, 0, 1, err) < 0)
+		goto out;
+	sfd = volt_monitor_signals();
+	if (vm_start_qemu(&m, err) < 0) {
+		code = err->exit_code ? err->exit_code : VOLT_EXIT_INTERNAL;
+		goto out;
+	}
+	relay(&m, sfd);
+	code = finish(&m);
+	if (m.failed)
+		*err = m.err;
+	volt_agent_chan_close(&m.agent);
+	{
+		cleanup_free char *qmp = volt_path("%s/qmp.sock", m.run);
+		unlink(qmp);
+	}
+out:
+	volt_log_close(&m.log);
+	volt_net_free(&m.net);
+	volt_vm_shares_stop(&m.shares);
+	if (m.run && strcmp(m.run, dir)) { /* the sockets' directory is the monitor's own */
+		struct volt_err ignored;
+		volt_rm_rf(m.run, &ignored);
+	}
+	if (m.qemu_net >= 0)
+		close(m.qemu_net);
+	if (m.console >= 0)
+		close(m.console);
+	if (m.console_log >= 0)
+		close(m.console_log);
+	if (sfd >= 0)
+		close(sfd);
+	volt_spec_free(&m.spec);
+	json_decref(m.info);
+	free(m.dir);
+	free(m.run);
 	return code;
 }

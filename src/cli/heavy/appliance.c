@@ -14,15 +14,15 @@
 #include "vm/appliance.h"
 #include "vm/kernel.h"
 
-static const struct option build_opts[] = {{"kernel", required_argument, NULL, 'k'},
-					   {"strategy", required_argument, NULL, 's'},
-					   {"from-files", required_argument, NULL, 'f'},
-					   {"manifest", required_argument, NULL, 'm'},
-					   {NULL, 0, NULL, 0}};
+static const struct option build_opts[] = {
+	{"kernel", required_argument, NULL, 'k'},     {"strategy", required_argument, NULL, 's'},
+	{"from-files", required_argument, NULL, 'f'}, {"manifest", required_argument, NULL, 'm'},
+	{"from-dir", required_argument, NULL, 'D'},   {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec build_spec = {
 	.usage = "Usage: volt appliance build IMAGE [--kernel PATH|VERSION] [--strategy initramfs|disk]\n"
 		 "       volt appliance build --from-files FLEDGE.toml [--manifest MANIFEST.toml] [--kernel K]\n"
-		 "                            [--strategy initramfs|disk]\n\n"
+		 "                            [--strategy initramfs|disk]\n"
+		 "       volt appliance build --from-dir ROOTFS [--kernel K]\n\n"
 		 "Build a microVM appliance or find it: it is kept by the digest of its inputs, and printed\n"
 		 "as KEY PATH SIZE built|cached. From an image: its tree, the guest agent and the kernel's\n"
 		 "guest modules. --strategy disk makes an ext4 image of the tree instead (for images too\n"
@@ -30,7 +30,9 @@ static const struct volt_cmd_spec build_spec = {
 		 "--from-files reads Volant's fledge.toml ([mappings] \"source\" = \"/dest\"; strategy\n"
 		 "oci_rootfs is disk) and its manifest.toml (manifest.toml beside it unless --manifest:\n"
 		 "name, [workload] entrypoint, [env]; both may be one file): the appliance holds only those\n"
-		 "files, the agent and the modules, and is kept under the manifest's name.\n",
+		 "files, the agent and the modules, and is kept under the manifest's name.\n"
+		 "--from-dir takes a root file system directory (an OCI bundle's rootfs, as volt-runtime\n"
+		 "does for run.oci.volt.vm): its tree with its modes, owned by root (initramfs only).\n",
 	.longopts = build_opts,
 };
 
@@ -46,7 +48,7 @@ static int appliance_build(struct volt_cli *cli, int argc, char **argv)
 	struct volt_err err = {0};
 	struct volt_kernel k = {0};
 	struct volt_appliance app = {0};
-	const char *kernel = NULL, *strategy = NULL, *files = NULL, *manifest = NULL;
+	const char *kernel = NULL, *strategy = NULL, *files = NULL, *manifest = NULL, *dir = NULL;
 	cleanup_free char *image_id = NULL, *name = NULL;
 	struct volt_ctx *ctx;
 	int c, r;
@@ -57,10 +59,13 @@ static int appliance_build(struct volt_cli *cli, int argc, char **argv)
 		case 's': strategy = optarg; break;
 		case 'f': files = optarg; break;
 		case 'm': manifest = optarg; break;
+		case 'D': dir = optarg; break;
 		default: return cli_usage_error("appliance build", "invalid option");
 		}
 	}
-	if (files ? argc != optind : argc - optind != 1)
+	if (dir && (files || manifest || (strategy && strcmp(strategy, "initramfs")) || argc != optind))
+		return cli_usage_error("appliance build", "--from-dir takes no IMAGE, --from-files or disk strategy");
+	if (!dir && (files ? argc != optind : argc - optind != 1))
 		return cli_usage_error("appliance build",
 				       files ? "--from-files takes no IMAGE" : "requires exactly 1 argument (IMAGE)");
 	if (manifest && !files)
@@ -69,7 +74,7 @@ static int appliance_build(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("appliance build", "--strategy: initramfs or disk");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	if (!files) {
+	if (!files && !dir) {
 		struct volt_image_row img;
 		struct volt_db *db = volt_ctx_db(ctx, &err);
 		if (!db)
@@ -87,6 +92,8 @@ static int appliance_build(struct volt_cli *cli, int argc, char **argv)
 		r = volt_err_set(&err, ENOENT, "volt-init not found beside volt");
 	else if (volt_kernel_find(ctx->root, host_boot(), kernel, &k, &err) < 0)
 		r = -1;
+	else if (dir)
+		r = volt_appliance_build_dir(ctx, dir, &k, init, &app, &err);
 	else if (files)
 		r = volt_appliance_build_files(ctx, files, manifest, &k, init, strategy, &app, &name, &err);
 	else
