@@ -16,7 +16,6 @@ json_t *cli_info_vm(struct volt_ctx *ctx)
 	struct volt_err err = {0};
 	enum volt_accel accel;
 	char why[512], buf[VOLT_ERR_MSG_MAX + 64];
-	const char *boot = getenv("VOLT_HOST_BOOT");
 	json_t *o = json_object();
 
 	if (volt_engine_find(&eng, NULL, &err) < 0) {
@@ -30,7 +29,7 @@ json_t *cli_info_vm(struct volt_ctx *ctx)
 			json_object_set_new(o, "accelerator_why", json_string(why));
 		}
 	}
-	if (volt_kernel_find(ctx->root, boot && *boot ? boot : "/boot", NULL, &k, &err) < 0) {
+	if (volt_kernel_find(ctx->root, volt_kernel_host_boot(), NULL, &k, &err) < 0) {
 		json_object_set_new(o, "kernel", json_null());
 		json_object_set_new(o, "kernel_why", json_string(err.msg));
 	} else {

@@ -169,13 +169,6 @@ int volt_oci_vm_refuse(const struct volt_oci_config *c, char ***notes, struct vo
 	return 0;
 }
 
-/* the host's kernels; VOLT_HOST_BOOT lets tests stand in another /boot */
-static const char *host_boot(void)
-{
-	const char *b = getenv("VOLT_HOST_BOOT");
-	return b && *b ? b : "/boot";
-}
-
 /* appliance - the key of rootfs's appliance for kernel k, built by
  * volt-image or found */
 static int appliance(struct volt_ctx *ctx, const char *rootfs, const struct volt_kernel *k, char key[65],
@@ -282,7 +275,7 @@ int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_o
 		return volt_err_set(err, 0, "annotation " ANN ": no microVM monitor in this program");
 	if (volt_ctx_init(&ctx, NULL, NULL, err) < 0)
 		return -1;
-	if (volt_kernel_find(ctx.root, host_boot(), vm->kernel, &k, err) < 0 ||
+	if (volt_kernel_find(ctx.root, volt_kernel_host_boot(), vm->kernel, &k, err) < 0 ||
 	    appliance(&ctx, rootfs, &k, key, err) < 0)
 		goto out;
 	if (guest_spec(c, vm, rootfs, key, &spec, err) < 0)

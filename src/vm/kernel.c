@@ -131,6 +131,12 @@ static void host_kernel(const char *boot, const char *version, struct volt_kerne
 		free(mods);
 }
 
+const char *volt_kernel_host_boot(void)
+{
+	const char *b = getenv("VOLT_HOST_BOOT");
+	return b && *b ? b : "/boot";
+}
+
 int volt_kernel_list(const char *root, const char *host_boot, struct volt_kernel **out, size_t *n, struct volt_err *err)
 {
 	struct volt_kernel *v = NULL;

@@ -33,6 +33,10 @@ const char *volt_kernel_origin_name(enum volt_kernel_origin o);
 /* volt_kernel_dir - $root/kernels (the caller frees) */
 char *volt_kernel_dir(const char *root);
 
+/* volt_kernel_host_boot - the directory of the host's kernels: /boot, or
+ * $VOLT_HOST_BOOT (tests stand in another /boot). */
+const char *volt_kernel_host_boot(void);
+
 /* volt_kernel_list - the kernels volt can use, store first and newest first
  * within each origin; *out is an array of *n (free with volt_kernels_free).
  * host_boot is the directory of the host's kernels ("/boot"; a parameter for

@@ -23,12 +23,6 @@
 #include "vm/qemu_argv.h"
 #include "workload/vm_monitor_int.h"
 
-static const char *host_boot(void)
-{
-	const char *b = getenv("VOLT_HOST_BOOT");
-	return b && *b ? b : "/boot";
-}
-
 /* the spec's strategy: disk, or (specs from before it) initramfs */
 static bool spec_disk(const struct vmmon *m)
 {
@@ -218,7 +212,7 @@ int vm_start_qemu(struct vmmon *m, struct volt_err *err)
 	if ((m->spec.vm.accel && volt_accel_parse(m->spec.vm.accel, &want, err) < 0) ||
 	    volt_engine_find(&eng, m->ctx->runroot, err) < 0 ||
 	    volt_accel_choose(&eng, want, m->ctx->runroot, &accel, why, sizeof(why), err) < 0 ||
-	    volt_kernel_find(m->ctx->root, host_boot(), m->spec.vm.kernel, &k, err) < 0 ||
+	    volt_kernel_find(m->ctx->root, volt_kernel_host_boot(), m->spec.vm.kernel, &k, err) < 0 ||
 	    ensure_appliance(m, &k, init, &initrd, &disk, err) < 0 ||
 	    (disk && m->spec.vm.keep && keep_overlay(m, &disk, err) < 0))
 		goto out;

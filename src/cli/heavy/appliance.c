@@ -36,13 +36,6 @@ static const struct volt_cmd_spec build_spec = {
 	.longopts = build_opts,
 };
 
-/* the host's kernels; VOLT_HOST_BOOT lets tests stand in another /boot */
-static const char *host_boot(void)
-{
-	const char *b = getenv("VOLT_HOST_BOOT");
-	return b && *b ? b : "/boot";
-}
-
 static int appliance_build(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_err err = {0};
@@ -90,7 +83,7 @@ static int appliance_build(struct volt_cli *cli, int argc, char **argv)
 	cleanup_free char *init = volt_ctx_helper(ctx, "volt-init");
 	if (!init)
 		r = volt_err_set(&err, ENOENT, "volt-init not found beside volt");
-	else if (volt_kernel_find(ctx->root, host_boot(), kernel, &k, &err) < 0)
+	else if (volt_kernel_find(ctx->root, volt_kernel_host_boot(), kernel, &k, &err) < 0)
 		r = -1;
 	else if (dir)
 		r = volt_appliance_build_dir(ctx, dir, &k, init, &app, &err);

@@ -20,13 +20,6 @@
 #include "vm/kernel.h"
 #include "vm/probe.h"
 
-/* the host's kernels; VOLT_HOST_BOOT lets tests stand in another /boot */
-static const char *host_boot(void)
-{
-	const char *b = getenv("VOLT_HOST_BOOT");
-	return b && *b ? b : "/boot";
-}
-
 static const struct option fetch_opts[] = {{"deb", required_argument, NULL, 'd'}, {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec fetch_spec = {
 	.usage = "Usage: volt vm kernel fetch [PACKAGE] [--deb FILE]...\n\n"
@@ -99,7 +92,7 @@ static int kernel_ls(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("vm kernel ls", "takes no arguments");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	if (volt_kernel_list(ctx->root, host_boot(), &v, &n, &err) < 0)
+	if (volt_kernel_list(ctx->root, volt_kernel_host_boot(), &v, &n, &err) < 0)
 		return cli_fail(&err);
 	if (!json && !quiet)
 		printf("%-32s %-7s %-8s %s\n", "VERSION", "ORIGIN", "MODULES", "IMAGE");
@@ -370,7 +363,7 @@ static int vm_check(struct volt_cli *cli, int argc, char **argv)
 		kernel = app.kernel;
 	if (volt_engine_find(&eng, NULL, &err) < 0 ||
 	    volt_accel_choose(&eng, want, ctx->runroot, &accel, why, sizeof(why), &err) < 0 ||
-	    volt_kernel_find(ctx->root, host_boot(), kernel, &k, &err) < 0) {
+	    volt_kernel_find(ctx->root, volt_kernel_host_boot(), kernel, &k, &err) < 0) {
 		ret = cli_fail(&err);
 		goto out;
 	}
