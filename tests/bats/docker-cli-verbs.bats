@@ -124,6 +124,46 @@ subuid_start() {
 	volt rm cp-tar >/dev/null
 }
 
+# on_tty CMD: CMD with stdout (and stderr) on a terminal, carriage returns dropped
+on_tty() {
+	script -qec "$1" /dev/null | tr -d '\r'
+}
+
+@test "cp: docker's \"Successfully copied SIZE to DEST\" on stderr when stdout is a terminal; not with -q, -, or a pipe" {
+	command -v script >/dev/null || skip_or_fail "script(1) is not installed"
+	volt create --name cp-sum busybox true >/dev/null
+	cd "$BATS_TEST_TMPDIR"
+	head -c 1500 /dev/zero >f
+	mkdir -p d
+	head -c 1000 /dev/zero >d/a
+	head -c 24 /dev/zero >d/b
+	run on_tty "$VOLT_BIN cp f cp-sum:/tmp/"
+	[ "$output" = "Successfully copied 1.5kB to cp-sum:/tmp/" ]
+	# a directory: its files' bytes
+	run on_tty "$VOLT_BIN cp d cp-sum:/tmp"
+	[ "$output" = "Successfully copied 1.02kB to cp-sum:/tmp" ]
+	# out of it: the destination made absolute and clean, as docker's filepath.Abs
+	run on_tty "$VOLT_BIN cp cp-sum:/tmp/f ./nosuch/../g"
+	[ "$output" = "Successfully copied 1.5kB to $BATS_TEST_TMPDIR/g" ]
+	cmp f g
+	run on_tty "$VOLT_BIN cp cp-sum:/tmp/d/b ./"
+	[ "$output" = "Successfully copied 24B to $BATS_TEST_TMPDIR/" ]
+	# -q, --quiet: nothing
+	run on_tty "$VOLT_BIN cp -q f cp-sum:/tmp/"
+	[ -z "$output" ]
+	run on_tty "$VOLT_BIN cp --quiet cp-sum:/tmp/f g"
+	[ -z "$output" ]
+	# stdout not a terminal (a script's): nothing, as docker's
+	run --separate-stderr volt cp f cp-sum:/tmp/
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	# a tar stream on stdout: nothing but the stream
+	run --separate-stderr bash -c "'$VOLT_BIN' cp cp-sum:/tmp/f - | tar -tf -"
+	[ "$output" = f ]
+	[ -z "$stderr" ]
+	volt rm cp-sum >/dev/null
+}
+
 @test "cp -a keeps a non-root owner within the map; without it the copy is the user's" {
 	if ! has_subuid; then
 		# single-uid mode: the container has no second id; root's files are the user's
