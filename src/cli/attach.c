@@ -273,17 +273,6 @@ static int relay(struct session *s, bool use_stdin, bool sig_proxy, struct volt_
 	return code < 0 ? 125 : code;
 }
 
-static bool parse_bool(const char *v, bool *out)
-{
-	if (!v || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
-		*out = true;
-	else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
-		*out = false;
-	else
-		return false;
-	return true;
-}
-
 int cmd_attach(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_err err = {0};
@@ -298,7 +287,7 @@ int cmd_attach(struct volt_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'n': no_stdin = true; break;
 		case 's':
-			if (!parse_bool(optarg, &sig_proxy))
+			if (!cli_parse_bool(optarg, &sig_proxy))
 				return cli_usage_error("attach", "--sig-proxy takes true or false");
 			break;
 		case 'k': keys = optarg; break;

@@ -35,6 +35,21 @@ struct volt_ctx *cli_ctx(struct volt_cli *cli)
  * (image/pull_hook.c): its error and the reason it ran make one line */
 static char *err_context;
 
+bool cli_parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = {"1", "t", "T", "true", "TRUE", "True"};
+	static const char *const no[] = {"0", "f", "F", "false", "FALSE", "False"};
+	if (v && *v == '=') /* -p=false: getopt leaves the '=' to a short option */
+		v++;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!v || !strcmp(v, yes[i]))
+			return *out = true;
+		if (!strcmp(v, no[i]))
+			return !(*out = false);
+	}
+	return false;
+}
+
 int cli_fail(const struct volt_err *err)
 {
 	char buf[VOLT_ERR_MSG_MAX + 128 + PATH_MAX];

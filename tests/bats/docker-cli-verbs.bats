@@ -261,6 +261,40 @@ on_tty() {
 	volt rmi mine:v2 mine:v1 >/dev/null
 }
 
+@test "commit --pause (docker's default): a running container is frozen while committed, then runs on; --pause=false, a paused one stays paused" {
+	volt run -d --name com-p busybox sh -c 'echo live > /live; sleep 100' >/dev/null
+	wait_for volt exec com-p test -e /live
+	volt pause com-p >/dev/null 2>&1 || skip_or_fail "volt pause does not work here"
+	volt unpause com-p >/dev/null
+	t0=$(date +%s.%N)
+	run volt commit -m msg com-p com-p:1
+	[ "$status" -eq 0 ]
+	id=$output
+	[ "$(volt inspect -f '{{.State.Status}}' com-p)" = running ]
+	# docker's order: pause, commit (its event with the image), unpause
+	run volt events --since "$t0" --until 0s -f container=com-p --format '{{.Action}}'
+	[ "$output" = "pause
+commit
+unpause" ]
+	run volt events --since "$t0" --until 0s -f event=commit --format '{{.Actor.Attributes.imageID}} {{.Actor.Attributes.imageRef}} {{.Actor.Attributes.comment}}'
+	[ "$output" = "$id com-p:1 msg" ]
+	[ "$(volt run --rm com-p:1 cat /live)" = live ]
+	t1=$(date +%s.%N)
+	volt commit --pause=false com-p >/dev/null
+	volt commit -p=0 com-p >/dev/null
+	run volt events --since "$t1" --until 0s -f container=com-p --format '{{.Action}}'
+	[ "$output" = "commit
+commit" ]
+	# one already paused stays paused
+	volt pause com-p >/dev/null
+	volt commit com-p >/dev/null
+	[ "$(volt inspect -f '{{.State.Status}}' com-p)" = paused ]
+	run volt commit --pause=maybe com-p
+	[ "$status" -eq 125 ]
+	volt rm -f com-p >/dev/null
+	volt rmi com-p:1 >/dev/null
+}
+
 @test "history shows an image's layers; -q, --no-trunc, bad names" {
 	run volt history busybox
 	[ "$status" -eq 0 ]

@@ -12,15 +12,17 @@
 #include "cli/cli.h"
 #include "container/spec.h"
 #include "image/ctr_commit.h"
+#include "state/events.h"
 #include "state/liveness.h"
 #include "userns/idmap.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "workload/lifecycle.h"
 
 static const struct option commit_opts[] = {{"author", required_argument, NULL, 'a'},
 					    {"change", required_argument, NULL, 'c'},
 					    {"message", required_argument, NULL, 'm'},
-					    {"pause", required_argument, NULL, 'p'},
+					    {"pause", optional_argument, NULL, 'p'},
 					    {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_commit_spec = {
 	.usage = "Usage: volt commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]\n\n"
@@ -31,8 +33,9 @@ const struct volt_cmd_spec cli_commit_spec = {
 		 "  -c, --change TEXT     a Dockerfile instruction over the config: CMD,\n"
 		 "                        ENTRYPOINT, ENV, LABEL, WORKDIR, USER, EXPOSE (repeatable)\n"
 		 "  -m, --message TEXT    the commit message (the layer's history comment)\n"
-		 "  -p, --pause BOOL      docker's; volt reads a running container's layer as it is\n",
-	.opts = "a:c:m:p:",
+		 "  -p, --pause[=BOOL]    freeze a running container while its layer is read\n"
+		 "                        (default true; --pause=false reads it as it changes)\n",
+	.opts = "a:c:m:p::",
 	.longopts = commit_opts,
 };
 
@@ -201,6 +204,7 @@ int cmd_commit(struct volt_cli *cli, int argc, char **argv)
 	struct volt_db *db;
 	cleanup_strv char **changes = NULL;
 	const char *author = NULL, *message = NULL;
+	bool pause = true, paused = false;
 	char id[65];
 	int c, r;
 
@@ -209,6 +213,10 @@ int cmd_commit(struct volt_cli *cli, int argc, char **argv)
 		case 'a': author = optarg; break;
 		case 'm': message = optarg; break;
 		case 'c': cli_strv_add(&changes, optarg); break;
+		case 'p':
+			if (!cli_parse_bool(optarg, &pause))
+				return cli_usage_error("commit", "--pause takes true or false, not %s", optarg);
+			break;
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2)
@@ -257,7 +265,30 @@ int cmd_commit(struct volt_cli *cli, int argc, char **argv)
 		.source = source,
 	};
 	void *job[2] = {ctx, &cc};
-	r = volt_idmap_detect(&map, false, &err) < 0 ? -1 : volt_userns_run_id(&map, commit_in_userns, job, id, &err);
+	/* docker's --pause: a running container is frozen while its upper
+	 * layer is read (a consistent layer), then thawed; one already paused
+	 * stays so. Refused, as docker's, when it cannot be frozen. */
+	r = 0;
+	if (pause && row.state == VOLT_CTR_RUNNING) {
+		r = volt_workload_pause(ctx, &row, true, &err);
+		if (r < 0)
+			volt_err_prefix(&err, "commit: pause %s (--pause=false commits without)", row.name);
+		paused = r == 0;
+	}
+	if (r == 0)
+		r = volt_idmap_detect(&map, false, &err) < 0 ?
+			    -1 :
+			    volt_userns_run_id(&map, commit_in_userns, job, id, &err);
+	if (r == 0) { /* docker's event, before the unpause as docker's defer orders it */
+		cleanup_free char *img_id = volt_path("sha256:%s", id);
+		volt_event("container", "commit", row.id, "comment", message ? message : "", "imageID", img_id,
+			   "imageRef", cc.name, (char *)NULL);
+	}
+	if (paused) {
+		struct volt_err e2 = {0};
+		if (volt_workload_pause(ctx, &row, false, &e2) < 0 && r == 0)
+			cli_fail(&e2); /* the image is made: say it, go on */
+	}
 	json_decref(cfg_root);
 	volt_spec_free(&spec);
 	volt_image_row_free(&img);
