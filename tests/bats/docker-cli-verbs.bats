@@ -213,6 +213,36 @@ on_tty() {
 	volt rm diff-c >/dev/null
 }
 
+@test "diff and commit of a container on fuse-overlayfs read its whiteouts and opaque directories" {
+	[ -w /dev/fuse ] && command -v fuse-overlayfs >/dev/null || skip_or_fail "fuse-overlayfs or /dev/fuse missing"
+	# rm -rf /var, then /var again: fuse-overlayfs' opaque directory (its own
+	# xattr and a .wh..wh..opq file), and a whiteout for /bin/ls
+	VOLT_OVERLAY=fuse-overlayfs run volt run --name fz busybox sh -c \
+		'rm -rf /var; mkdir /var; echo x >/var/new; rm /bin/ls; echo a >/added'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"using fuse-overlayfs"* ]]
+	run volt diff fz
+	[ "$status" -eq 0 ]
+	[ "$output" = "A /added
+C /bin
+D /bin/ls
+C /var
+D /var/www
+A /var/new" ] || {
+		echo "$output"
+		false
+	}
+	run volt commit fz fz:1
+	[ "$status" -eq 0 ]
+	run volt run --rm fz:1 sh -c 'find /var | sort; test -e /bin/ls || echo no-ls; cat /added'
+	[ "$output" = "/var
+/var/new
+no-ls
+a" ]
+	volt rm fz >/dev/null
+	volt rmi fz:1 >/dev/null
+}
+
 @test "export writes the container's file system as a tar, with its changes" {
 	volt run --name exp-c busybox sh -c 'echo e > /exported; rm /bin/ls' >/dev/null
 	run bash -c "'$VOLT_BIN' export exp-c | tar -tf -"
