@@ -287,6 +287,14 @@ a" ]
 	run volt commit -c 'BOGUS x' com-d
 	[ "$status" -eq 125 ]
 	[ "${#lines[@]}" -eq 1 ]
+	# docker's other --change instructions: VOLUME (words or JSON), EXPOSE
+	# with several ports, STOPSIGNAL, ONBUILD
+	volt commit -c 'VOLUME /v1 /v2' -c 'VOLUME ["/v3"]' -c 'EXPOSE 80 53/udp' -c 'STOPSIGNAL SIGINT' \
+		-c 'ONBUILD RUN true' com-d mine:v3 >/dev/null
+	[ "$(volt image inspect -f '{{json .Config.Volumes}}' mine:v3)" = '{"/v1":{},"/v2":{},"/v3":{}}' ]
+	[ "$(volt image inspect -f '{{json .Config.ExposedPorts}}' mine:v3)" = '{"53/udp":{},"80/tcp":{}}' ]
+	[ "$(volt image inspect -f '{{.Config.StopSignal}} {{json .Config.OnBuild}}' mine:v3)" = 'SIGINT ["RUN true"]' ]
+	volt rmi mine:v3 >/dev/null
 	volt rm com-c com-d >/dev/null
 	volt rmi mine:v2 mine:v1 >/dev/null
 }

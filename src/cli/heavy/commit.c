@@ -31,7 +31,8 @@ const struct volt_cmd_spec cli_commit_spec = {
 		 "working directory, user and labels as its config. Prints the image id.\n\n"
 		 "  -a, --author TEXT     the author (\"Name <mail>\")\n"
 		 "  -c, --change TEXT     a Dockerfile instruction over the config: CMD,\n"
-		 "                        ENTRYPOINT, ENV, LABEL, WORKDIR, USER, EXPOSE (repeatable)\n"
+		 "                        ENTRYPOINT, ENV, LABEL, WORKDIR, USER, EXPOSE, VOLUME,\n"
+		 "                        STOPSIGNAL, ONBUILD (repeatable)\n"
 		 "  -m, --message TEXT    the commit message (the layer's history comment)\n"
 		 "  -p, --pause[=BOOL]    freeze a running container while its layer is read\n"
 		 "                        (default true; --pause=false reads it as it changes)\n",
@@ -118,15 +119,37 @@ static int apply_change(json_t *cfg, const char *change)
 		json_object_set_new(cfg, "WorkingDir", json_string(v));
 	} else if (!strcmp(word, "USER")) {
 		json_object_set_new(cfg, "User", json_string(v));
-	} else if (!strcmp(word, "EXPOSE")) {
-		cleanup_free char *p = strchr(v, '/') ? strdup(v) : volt_path("%s/tcp", v);
-		if (!json_is_object(json_object_get(cfg, "ExposedPorts")))
-			json_object_set_new(cfg, "ExposedPorts", json_object());
-		json_object_set_new(json_object_get(cfg, "ExposedPorts"), p, json_object());
+	} else if (!strcmp(word, "EXPOSE") || !strcmp(word, "VOLUME")) {
+		/* words (EXPOSE 80 443/udp, VOLUME /a /b) or VOLUME's JSON array */
+		bool ex = word[0] == 'E';
+		const char *key = ex ? "ExposedPorts" : "Volumes";
+		json_t *arr = ex ? NULL : json_loads(v, JSON_DECODE_ANY, NULL), *x;
+		size_t i;
+		if (!json_is_object(json_object_get(cfg, key)))
+			json_object_set_new(cfg, key, json_object());
+		if (json_is_array(arr)) {
+			json_array_foreach(arr, i, x)
+				if (json_is_string(x))
+					json_object_set_new(json_object_get(cfg, key), json_string_value(x),
+							    json_object());
+		} else {
+			cleanup_free char *all = strdup(v);
+			for (char *sv = NULL, *w = strtok_r(all, " \t", &sv); w; w = strtok_r(NULL, " \t", &sv)) {
+				cleanup_free char *p = !ex || strchr(w, '/') ? strdup(w) : volt_path("%s/tcp", w);
+				json_object_set_new(json_object_get(cfg, key), p, json_object());
+			}
+		}
+		json_decref(arr);
+	} else if (!strcmp(word, "STOPSIGNAL")) {
+		json_object_set_new(cfg, "StopSignal", json_string(v));
+	} else if (!strcmp(word, "ONBUILD")) {
+		if (!json_is_array(json_object_get(cfg, "OnBuild")))
+			json_object_set_new(cfg, "OnBuild", json_array());
+		json_array_append_new(json_object_get(cfg, "OnBuild"), json_string(v));
 	} else {
 		fprintf(stderr,
 			"volt: commit: --change \"%s\": %s is not supported (CMD, ENTRYPOINT, ENV, LABEL, WORKDIR, "
-			"USER, EXPOSE)\n",
+			"USER, EXPOSE, VOLUME, STOPSIGNAL, ONBUILD)\n",
 			change, word);
 		return -1;
 	}
