@@ -305,12 +305,9 @@ int cmd_attach(struct volt_cli *cli, int argc, char **argv)
 				       keys);
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	r = volt_ctr_load(ctx, argv[optind], &row, &err);
-	if (r != 0) {
-		if (r > 0)
-			volt_err_set(&err, 0, "no such container: %s", argv[optind]);
-		return cli_fail(&err);
-	}
+	r = cli_ctr_load(ctx, argv[optind], &row);
+	if (r != 0)
+		return r;
 	if (row.kind == VOLT_KIND_VM)
 		volt_err_set(&err, 0, "attach: %s is a microVM: its workload is reached by volt exec", row.name);
 	else if (row.state == VOLT_CTR_PAUSED) /* docker's words */

@@ -133,13 +133,9 @@ int cmd_diff(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("diff", "requires exactly 1 argument");
 	if (!(ctx = cli_ctx(cli)))
 		return VOLT_EXIT_INTERNAL;
-	int r = volt_ctr_load(ctx, argv[optind], &row, &err);
-	if (r > 0) {
-		fprintf(stderr, "volt: diff: no such container: %s\n", argv[optind]);
-		return VOLT_EXIT_INTERNAL;
-	}
-	if (r < 0)
-		return cli_fail(&err);
+	int r = cli_ctr_load(ctx, argv[optind], &row);
+	if (r != 0)
+		return r;
 	if (row.kind != VOLT_KIND_CONTAINER) {
 		fprintf(stderr, "volt: diff: %s is a microVM: volt diff reads containers only\n", argv[optind]);
 		volt_ctr_row_free(&row);

@@ -246,13 +246,9 @@ int cmd_commit(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("commit", "requires CONTAINER and at most one REPOSITORY[:TAG]");
 	if (!(ctx = cli_ctx(cli)) || !(db = volt_ctx_db(ctx, &err)))
 		return ctx ? cli_fail(&err) : VOLT_EXIT_INTERNAL;
-	r = volt_ctr_load(ctx, argv[optind], &row, &err);
-	if (r > 0) {
-		fprintf(stderr, "volt: commit: no such container: %s\n", argv[optind]);
-		return VOLT_EXIT_INTERNAL;
-	}
-	if (r < 0)
-		return cli_fail(&err);
+	r = cli_ctr_load(ctx, argv[optind], &row);
+	if (r != 0)
+		return r;
 	if (row.kind != VOLT_KIND_CONTAINER) {
 		fprintf(stderr, "volt: commit: %s is a microVM: only containers can be committed\n", argv[optind]);
 		return VOLT_EXIT_INTERNAL;

@@ -161,13 +161,9 @@ int cmd_cp(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (!(ctx = cli_ctx(cli)))
 		return VOLT_EXIT_INTERNAL;
-	int r = volt_ctr_load(ctx, j.into ? dc : sc, &row, &err);
-	if (r > 0) {
-		fprintf(stderr, "volt: cp: no such container: %s\n", j.into ? dc : sc);
-		return VOLT_EXIT_INTERNAL;
-	}
-	if (r < 0)
-		return cli_fail(&err);
+	int r = cli_ctr_load(ctx, j.into ? dc : sc, &row);
+	if (r != 0)
+		return r;
 	if (volt_spec_from_json(&spec, row.spec, &err) < 0)
 		return cli_fail(&err);
 	/* who owns the copies: the source's owners (-a), container root (in),
