@@ -4,15 +4,7 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
+busybox_fixture --keep
 
 # subuid_start: the first subordinate uid of the user (full mode)
 subuid_start() {

@@ -4,15 +4,7 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
+busybox_fixture --keep
 
 @test "version prints the client version; --format json as docker's shape" {
 	run volt version

@@ -51,11 +51,11 @@ rm_all_containers() {
 	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
 }
 
-# busybox_fixture: the set-up most docker-cli-*.bats files share, called at
-# the top of the file: the store with busybox once per file, the file's
-# environment in each test, and every container removed after each. A file
-# that cleans up more defines its own teardown after the call, calling
-# rm_all_containers.
+# busybox_fixture [--keep]: the set-up most docker-cli-*.bats files share,
+# called at the top of the file: the store with busybox once per file, the
+# file's environment in each test, and every container removed after each
+# (not with --keep: the file's tests remove their own). A file that cleans
+# up more defines its own teardown after the call, calling rm_all_containers.
 busybox_fixture() {
 	setup_file() {
 		volt_env
@@ -65,9 +65,11 @@ busybox_fixture() {
 	setup() {
 		volt_env
 	}
-	teardown() {
-		rm_all_containers
-	}
+	if [ "${1:-}" != --keep ]; then
+		teardown() {
+			rm_all_containers
+		}
+	fi
 }
 
 # vm_env: what a test that runs microVMs sees: not the host's /boot, and a
