@@ -273,17 +273,6 @@ static int relay(struct session *s, bool use_stdin, bool sig_proxy, struct volt_
 	return code < 0 ? 125 : code;
 }
 
-static bool parse_bool(const char *v, bool *out)
-{
-	if (!v || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
-		*out = true;
-	else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
-		*out = false;
-	else
-		return false;
-	return true;
-}
-
 int cmd_attach(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_err err = {0};
@@ -298,7 +287,7 @@ int cmd_attach(struct volt_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'n': no_stdin = true; break;
 		case 's':
-			if (!parse_bool(optarg, &sig_proxy))
+			if (!cli_parse_bool(optarg, &sig_proxy))
 				return cli_usage_error("attach", "--sig-proxy takes true or false");
 			break;
 		case 'k': keys = optarg; break;
@@ -316,12 +305,9 @@ int cmd_attach(struct volt_cli *cli, int argc, char **argv)
 				       keys);
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	r = volt_ctr_load(ctx, argv[optind], &row, &err);
-	if (r != 0) {
-		if (r > 0)
-			volt_err_set(&err, 0, "no such container: %s", argv[optind]);
-		return cli_fail(&err);
-	}
+	r = cli_ctr_load(ctx, argv[optind], &row);
+	if (r != 0)
+		return r;
 	if (row.kind == VOLT_KIND_VM)
 		volt_err_set(&err, 0, "attach: %s is a microVM: its workload is reached by volt exec", row.name);
 	else if (row.state == VOLT_CTR_PAUSED) /* docker's words */

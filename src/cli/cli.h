@@ -40,6 +40,17 @@ struct volt_cmd_spec {
 
 /* cli_ctx - initialise paths on first use. NULL after printing an error. */
 struct volt_ctx *cli_ctx(struct volt_cli *cli);
+/* cli_ctr_load - volt_ctr_load for a command: a missing container is one
+ * line, "volt: no such container: REF". Return: 0 with row filled, or the
+ * exit code after printing. */
+int cli_ctr_load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row);
+/* cli_ctr_missing - that line alone, for a caller that first tries
+ * something else (rm of an orphan directory); returns 125 */
+int cli_ctr_missing(const char *ref);
+/* cli_parse_bool - a bool option's value as Go's strconv.ParseBool takes it
+ * (1 t T true TRUE True, and the false ones); NULL (the option alone) is
+ * true. Return: false when v is none of them. */
+bool cli_parse_bool(const char *v, bool *out);
 /* cli_fail - print "volt: <what>: <why>" once; return the exit code (125 by
  * default). An empty message prints nothing: a helper process said it. */
 int cli_fail(const struct volt_err *err);

@@ -13,6 +13,7 @@
 #include "userns/idmap.h"
 #include "container/spec.h"
 #include "image/pull_hook.h"
+#include "state/liveness.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/gotmpl.h"
@@ -34,6 +35,35 @@ struct volt_ctx *cli_ctx(struct volt_cli *cli)
 /* what this process's failure is part of, from the volt that ran it
  * (image/pull_hook.c): its error and the reason it ran make one line */
 static char *err_context;
+
+int cli_ctr_missing(const char *ref)
+{
+	struct volt_err err = {0};
+	volt_err_set(&err, 0, "no such container: %s", ref);
+	return cli_fail(&err);
+}
+
+int cli_ctr_load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row)
+{
+	struct volt_err err = {0};
+	int r = volt_ctr_load(ctx, ref, row, &err);
+	return r == 0 ? 0 : r > 0 ? cli_ctr_missing(ref) : cli_fail(&err);
+}
+
+bool cli_parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = {"1", "t", "T", "true", "TRUE", "True"};
+	static const char *const no[] = {"0", "f", "F", "false", "FALSE", "False"};
+	if (v && *v == '=') /* -p=false: getopt leaves the '=' to a short option */
+		v++;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!v || !strcmp(v, yes[i]))
+			return *out = true;
+		if (!strcmp(v, no[i]))
+			return !(*out = false);
+	}
+	return false;
+}
 
 int cli_fail(const struct volt_err *err)
 {

@@ -32,9 +32,7 @@ static int for_each(struct volt_ctx *ctx, int argc, char **argv,
 			continue;
 		}
 		if (r != 0) {
-			if (r > 0)
-				volt_err_set(&err, 0, "no such container: %s", argv[i]);
-			ret = cli_fail(&err);
+			ret = r > 0 ? cli_ctr_missing(argv[i]) : cli_fail(&err);
 			continue;
 		}
 		r = fn(ctx, &row, arg, &err);
@@ -250,11 +248,8 @@ int cmd_rename(struct volt_cli *cli, int argc, char **argv)
 		return VOLT_EXIT_INTERNAL;
 	if (!(db = volt_ctx_db(ctx, &err)))
 		return cli_fail(&err);
-	r = volt_ctr_load(ctx, argv[1], &row, &err);
-	if (r > 0)
-		volt_err_set(&err, 0, "no such container: %s", argv[1]);
-	if (r != 0)
-		return cli_fail(&err);
+	if ((r = cli_ctr_load(ctx, argv[1], &row)) != 0)
+		return r;
 	if (!strcmp(row.name, argv[2]))
 		volt_err_said(&err, EEXIST, "rename %s: the container has this name already", argv[1]);
 	else

@@ -1,9 +1,9 @@
 /* volt diff: docker's A/C/D list of a container's changes, read from its
  * overlay upper layer against its image: an entry of the upper layer is C
  * when the image (or the mount-point skeleton) has that path, A when not; a
- * whiteout (a 0/0 character device) is D, and so is every image entry under
- * an opaque directory (user.overlay.opaque, the overlay's userxattr mode)
- * that the upper layer does not have again. Read as root of the container's
+ * whiteout is D, and so is every image entry under an opaque directory that
+ * the upper layer does not have again: the native overlay's (userxattr mode)
+ * and fuse-overlayfs' whiteouts and opaque directories (util/whiteout.h). Read as root of the container's
  * user namespace: its files belong to the ids of its map. */
 #include <dirent.h>
 #include <errno.h>
@@ -13,8 +13,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -24,6 +22,7 @@
 #include "util/fs.h"
 #include "util/rootpath.h"
 #include "util/syscalls.h"
+#include "util/whiteout.h"
 
 const struct volt_cmd_spec cli_diff_spec = {
 	.usage = "Usage: volt diff CONTAINER\n\n"
@@ -50,14 +49,6 @@ static bool in_lower(const struct diff_job *j, const char *rel)
 	return false;
 }
 
-static bool is_opaque(int dfd, const char *name)
-{
-	char v[4];
-	cleanup_close int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : fgetxattr(fd, "user.overlay.opaque", v, sizeof(v));
-	return n == 1 && v[0] == 'y';
-}
-
 /* deleted_below - the image's entries under rel that the upper directory
  * udfd does not list (hidden by an opaque directory) */
 static void deleted_below(const struct diff_job *j, int udfd, const char *rel)
@@ -75,10 +66,14 @@ static void deleted_below(const struct diff_job *j, int udfd, const char *rel)
 			close(fd);
 			continue;
 		}
-		while ((de = readdir(d)))
+		while ((de = readdir(d))) {
+			cleanup_free char *wh = volt_path(".wh.%s", de->d_name);
+			/* not there again, nor deleted by name (said already) */
 			if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-			    fstatat(udfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			    fstatat(udfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+			    (!wh || fstatat(udfd, wh, &st, AT_SYMLINK_NOFOLLOW) < 0))
 				dprintf(j->out, "D /%s/%s\n", rel, de->d_name);
+		}
 	}
 }
 
@@ -88,19 +83,20 @@ static void walk(const struct diff_job *j, int dfd, const char *rel)
 	int n = scandirat(dfd, ".", &names, NULL, alphasort);
 
 	for (int i = 0; i < n; i++) {
-		const char *nm = names[i]->d_name;
+		const char *nm = names[i]->d_name, *gone;
 		struct stat st;
 		if (strcmp(nm, ".") && strcmp(nm, "..") && fstatat(dfd, nm, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			enum volt_wh wh = volt_whiteout_kind(nm, &st, &gone);
 			cleanup_free char *sub = rel[0] ? volt_path("%s/%s", rel, nm) : strdup(nm);
-			if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {
-				dprintf(j->out, "D /%s\n", sub);
-			} else {
+			if (wh == VOLT_WH_DELETED) {
+				dprintf(j->out, "D /%s%s%s\n", rel, rel[0] ? "/" : "", gone);
+			} else if (wh == VOLT_WH_NONE) {
 				dprintf(j->out, "%c /%s\n", in_lower(j, sub) ? 'C' : 'A', sub);
 				if (S_ISDIR(st.st_mode)) {
 					cleanup_close int sfd =
 						openat(dfd, nm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 					if (sfd >= 0) {
-						if (is_opaque(dfd, nm))
+						if (volt_dir_opaque(sfd))
 							deleted_below(j, sfd, sub);
 						walk(j, sfd, sub);
 					}
@@ -137,13 +133,9 @@ int cmd_diff(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("diff", "requires exactly 1 argument");
 	if (!(ctx = cli_ctx(cli)))
 		return VOLT_EXIT_INTERNAL;
-	int r = volt_ctr_load(ctx, argv[optind], &row, &err);
-	if (r > 0) {
-		fprintf(stderr, "volt: diff: no such container: %s\n", argv[optind]);
-		return VOLT_EXIT_INTERNAL;
-	}
-	if (r < 0)
-		return cli_fail(&err);
+	int r = cli_ctr_load(ctx, argv[optind], &row);
+	if (r != 0)
+		return r;
 	if (row.kind != VOLT_KIND_CONTAINER) {
 		fprintf(stderr, "volt: diff: %s is a microVM: volt diff reads containers only\n", argv[optind]);
 		volt_ctr_row_free(&row);

@@ -28,12 +28,13 @@ static const struct option events_opts[] = {{"since", required_argument, NULL, '
 					    {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_events_spec = {
 	.usage = "Usage: volt events [OPTIONS]\n\n"
-		 "Print container and image events (create, start, kill, die, stop, pause,\n"
-		 "unpause, rename, exec_create/start/die, destroy; tag, untag, delete), from\n"
-		 "the event log volt's commands append to.\n"
+		 "Print container, image and volume events (create, start, kill, die, stop,\n"
+		 "pause, unpause, rename, exec_create/start/die, destroy; tag, untag, delete;\n"
+		 "create, mount, unmount, destroy), from the event log volt's commands append to.\n"
 		 "Without --until it waits for new ones (^C ends it); without --since it\n"
 		 "prints only new ones.\n\n"
-		 "  -f, --filter KEY=VALUE  type, event, container (id prefix or name), image\n"
+		 "  -f, --filter KEY=VALUE  type, event, container (id prefix or name), image,\n"
+		 "                          volume (name or its prefix)\n"
 		 "      --format FORMAT     json (one object per line), or a Go template\n"
 		 "      --since TIME        RFC 3339, Unix seconds, or a duration ago (10m, 2h)\n"
 		 "      --until TIME        the same; stop there\n",
@@ -73,7 +74,7 @@ static int parse_when(const char *s, long long *ns)
 }
 
 struct filter {
-	char **type, **event, **container, **image;
+	char **type, **event, **container, **image, **volume;
 };
 
 static bool any_of(char **v, const char *s, bool prefix)
@@ -103,6 +104,9 @@ static bool matches(const struct filter *f, json_t *ev)
 		return false;
 	if (f->container && (!type || strcmp(type, "container") ||
 			     (!any_of(f->container, id, true) && !any_of(f->container, name, false))))
+		return false;
+	/* docker's fuzzy match on the actor, here on volume events only */
+	if (f->volume && (!type || strcmp(type, "volume") || !any_of(f->volume, id, true)))
 		return false;
 	if (f->image) {
 		bool img = type && !strcmp(type, "image");
@@ -256,9 +260,11 @@ int cmd_events(struct volt_cli *cli, int argc, char **argv)
 				       !strncmp(optarg, "event", kl) && kl == 5	    ? &f.event :
 				       !strncmp(optarg, "container", kl) && kl == 9 ? &f.container :
 				       !strncmp(optarg, "image", kl) && kl == 5	    ? &f.image :
+				       !strncmp(optarg, "volume", kl) && kl == 6    ? &f.volume :
 										      NULL;
 			if (!slot)
-				return cli_usage_error("events", "--filter %.*s: use type, event, container or image",
+				return cli_usage_error("events",
+						       "--filter %.*s: use type, event, container, image or volume",
 						       (int)kl, optarg);
 			cli_strv_add(slot, eq + 1);
 		} else if (c == 'F') {
@@ -313,5 +319,6 @@ int cmd_events(struct volt_cli *cli, int argc, char **argv)
 	volt_strv_free(f.event);
 	volt_strv_free(f.container);
 	volt_strv_free(f.image);
+	volt_strv_free(f.volume);
 	return 0;
 }

@@ -142,12 +142,9 @@ int cmd_exec(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("exec", "requires a container and a command");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	r = volt_ctr_load(ctx, argv[optind], &row, &err);
-	if (r != 0) {
-		if (r > 0)
-			volt_err_set(&err, 0, "no such container: %s", argv[optind]);
-		return cli_fail(&err);
-	}
+	r = cli_ctr_load(ctx, argv[optind], &row);
+	if (r != 0)
+		return r;
 	if (row.state != VOLT_CTR_RUNNING) {
 		if (row.state == VOLT_CTR_PAUSED) /* docker's words */
 			volt_err_set(&err, 0, "container %s is paused, unpause the container before exec", row.name);

@@ -159,12 +159,9 @@ int cmd_generate(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("generate", "usage: volt generate systemd [--new] [--files] CONTAINER");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	int r = volt_ctr_load(ctx, argv[optind + 1], &row, &err);
-	if (r != 0) {
-		if (r > 0)
-			volt_err_set(&err, 0, "no such container: %s", argv[optind + 1]);
-		return cli_fail(&err);
-	}
+	int r = cli_ctr_load(ctx, argv[optind + 1], &row);
+	if (r != 0)
+		return r;
 	struct volt_db *db = volt_ctx_db(ctx, &err);
 	if (!db || volt_sup_rec_load(db, row.id, &rec, &err) < 0)
 		return cli_fail(&err);

@@ -46,12 +46,9 @@ static int healthcheck_run(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("healthcheck run", "requires exactly one container");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	r = volt_ctr_load(ctx, argv[1], &row, &err);
-	if (r != 0) {
-		if (r > 0)
-			volt_err_set(&err, 0, "no such container: %s", argv[1]);
-		return cli_fail(&err);
-	}
+	r = cli_ctr_load(ctx, argv[1], &row);
+	if (r != 0)
+		return r;
 	if (volt_spec_from_json(&spec, row.spec, &err) < 0) {
 		volt_ctr_row_free(&row);
 		return cli_fail(&err);

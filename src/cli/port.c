@@ -42,12 +42,9 @@ int cmd_port(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	r = volt_ctr_load(ctx, argv[1], &row, &err);
-	if (r != 0) {
-		if (r > 0)
-			volt_err_set(&err, 0, "no such container: %s", argv[1]);
-		return cli_fail(&err);
-	}
+	r = cli_ctr_load(ctx, argv[1], &row);
+	if (r != 0)
+		return r;
 	r = volt_spec_from_json(&spec, row.spec, &err);
 	if (r == 0)
 		r = volt_spec_ports(spec.ports, &ports, &n, &err);

@@ -535,12 +535,9 @@ int cmd_logs(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("logs", "requires exactly 1 argument");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	r = volt_ctr_load(ctx, argv[optind], &row, &err);
-	if (r != 0) {
-		if (r > 0)
-			volt_err_set(&err, 0, "no such container: %s", argv[optind]);
-		return cli_fail(&err);
-	}
+	r = cli_ctr_load(ctx, argv[optind], &row);
+	if (r != 0)
+		return r;
 	cleanup_free char *dir = volt_ctx_ctr_dir(ctx, row.id);
 	cleanup_free char *logp = volt_path("%s/ctr.log", dir);
 	void *arg[2] = {ctx, row.id};

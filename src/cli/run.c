@@ -528,11 +528,9 @@ int cmd_start(struct volt_cli *cli, int argc, char **argv)
 		return 125;
 	for (int i = optind; i < argc; i++) {
 		struct volt_ctr_row row;
-		int r = volt_ctr_load(ctx, argv[i], &row, &err);
+		int r = cli_ctr_load(ctx, argv[i], &row);
 		if (r != 0) {
-			if (r > 0)
-				volt_err_set(&err, 0, "no such container: %s", argv[i]);
-			ret = cli_fail(&err);
+			ret = r;
 			continue;
 		}
 		int code;

@@ -23,13 +23,8 @@
 static int load(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row, struct volt_spec *spec)
 {
 	struct volt_err err = {0};
-	int r = volt_ctr_load(ctx, ref, row, &err);
-	if (r != 0) {
-		if (r > 0)
-			volt_err_said(&err, ENOENT, "no such container: %s", ref);
-		cli_fail(&err);
+	if (cli_ctr_load(ctx, ref, row) != 0)
 		return -1;
-	}
 	if (volt_spec_from_json(spec, row->spec, &err) < 0) {
 		volt_ctr_row_free(row);
 		cli_fail(&err);

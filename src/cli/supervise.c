@@ -16,7 +16,7 @@
 #include "util/procstat.h"
 #include "util/fs.h"
 
-/* load_running - a container by name that must be running (or paused). */
+/* load_ctr - cli_ctr_load for a caller that reports through err, or skips */
 static int load_ctr(struct volt_ctx *ctx, const char *ref, struct volt_ctr_row *row, struct volt_err *err)
 {
 	int r = volt_ctr_load(ctx, ref, row, err);
@@ -148,8 +148,9 @@ static int pause_cmd(struct volt_cli *cli, int argc, char **argv, bool pause)
 	for (int i = 1; i < argc; i++) {
 		struct volt_err err = {0};
 		struct volt_ctr_row row;
-		if (load_ctr(ctx, argv[i], &row, &err) < 0) {
-			ret = cli_fail(&err);
+		int r = cli_ctr_load(ctx, argv[i], &row);
+		if (r != 0) {
+			ret = r;
 			continue;
 		}
 		if (volt_workload_pause(ctx, &row, pause, &err) < 0)
@@ -329,8 +330,9 @@ int cmd_top(struct volt_cli *cli, int argc, char **argv)
 		return cli_usage_error("top", "requires at least 1 argument");
 	if (!(ctx = cli_ctx(cli)))
 		return 125;
-	if (load_ctr(ctx, argv[1], &row, &err) < 0)
-		return cli_fail(&err);
+	int lr = cli_ctr_load(ctx, argv[1], &row);
+	if (lr != 0)
+		return lr;
 	if (row.state != VOLT_CTR_RUNNING && row.state != VOLT_CTR_PAUSED) {
 		volt_err_set(&err, 0, "container %s is not running", row.name);
 		volt_ctr_row_free(&row);

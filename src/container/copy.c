@@ -109,7 +109,7 @@ static int own(const struct sink *s, int dfd, const char *name, const struct ent
 	return 0;
 }
 
-static int write_data(int fd, const struct ent *e, const char *path, struct volt_err *err)
+static int write_data(int fd, const struct ent *e, const char *path, unsigned long long *bytes, struct volt_err *err)
 {
 	static char buf[1 << 16];
 	int64_t left = e->st.st_size;
@@ -124,6 +124,8 @@ static int write_data(int fd, const struct ent *e, const char *path, struct volt
 		if (!volt_write_all(fd, buf, (size_t)n))
 			return volt_err_sys(err, "write %s", path);
 		left -= n;
+		if (bytes)
+			*bytes += (unsigned long long)n;
 	}
 	return 0;
 }
@@ -190,7 +192,7 @@ static int fs_put(struct sink *s, const struct ent *e, struct volt_err *err)
 			openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (perm & 0777) | 0600);
 		if (fd < 0)
 			return volt_err_sys(err, "create %s", path);
-		if (write_data(fd, e, path, err) < 0 || own(s, fd, "", e, AT_EMPTY_PATH, err) < 0)
+		if (write_data(fd, e, path, s->o->bytes, err) < 0 || own(s, fd, "", e, AT_EMPTY_PATH, err) < 0)
 			return -1;
 		/* after the chown, which clears set-id bits */
 		if (fchmod(fd, perm) < 0 || futimens(fd, ts) < 0)

@@ -21,6 +21,9 @@ struct volt_copy_opts {
 	bool follow; /* -L: follow a symlink named as the source */
 		     /* a walk stays on the file system of the directory it enters
 	 * (a mount point inside is listed, not entered) */
+	/* where the bytes of the regular files a path sink writes are added
+	 * (NULL: not counted); `volt cp`'s summary line */
+	unsigned long long *bytes;
 };
 
 /* volt_copy_fs_to_fs - docker cp's rules: src (under src_root) to dst (under

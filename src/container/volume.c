@@ -27,6 +27,7 @@
 #include "userns/idmap.h"
 #include "container/rootfs.h"
 #include "container/spec.h"
+#include "state/events.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -47,7 +48,26 @@ int volt_volume_create(struct volt_ctx *ctx, const char *name, struct volt_err *
 	if (!volt_name_valid(name))
 		return volt_err_set(err, EINVAL, "invalid volume name \"%s\": use [a-zA-Z0-9][a-zA-Z0-9_.-]*", name);
 	cleanup_free char *data = volt_volume_data_dir(ctx, name);
-	return volt_mkdir_p(data, 0755, err);
+	if (volt_mkdir_p(data, 0755, err) < 0)
+		return -1;
+	/* docker's volume service logs a create for every request, an
+	 * existing volume's too (a container's -v NAME:/DST included) */
+	volt_event("volume", "create", name, "driver", "local", (char *)NULL);
+	return 0;
+}
+
+void volt_volume_events(const struct volt_spec *s, const char *ctr_id, bool mount)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct volt_mount *m = &s->mounts[i];
+		if (m->kind != VOLT_MOUNT_VOLUME || !m->name)
+			continue;
+		if (mount) /* docker's attributes, "propagation" empty for a volume */
+			volt_event("volume", "mount", m->name, "container", ctr_id, "destination", m->dest, "driver",
+				   "local", "propagation", "", "read/write", m->ro ? "false" : "true", (char *)NULL);
+		else
+			volt_event("volume", "unmount", m->name, "container", ctr_id, "driver", "local", (char *)NULL);
+	}
 }
 
 /* copy_file - regular file src (open) to a new name in dst */
@@ -265,6 +285,7 @@ int volt_volume_remove(struct volt_ctx *ctx, const char *name, bool force, struc
 		return -1;
 	if (volt_userns_run(&map, rm_volume_dir, dir, err) < 0)
 		return volt_err_prefix(err, "remove volume %s", name);
+	volt_event("volume", "destroy", name, "driver", "local", (char *)NULL);
 	return 0;
 }
 
@@ -274,8 +295,10 @@ int volt_volume_remove(struct volt_ctx *ctx, const char *name, bool force, struc
  * new one */
 static int rm_as_root(struct volt_ctx *ctx, const char *name, const char *dir, int userns_fd, struct volt_err *err)
 {
-	if (volt_rm_rf(dir, err) == 0)
+	if (volt_rm_rf(dir, err) == 0) {
+		volt_event("volume", "destroy", name, "driver", "local", (char *)NULL);
 		return 0;
+	}
 	if (userns_fd < 0)
 		return volt_volume_remove(ctx, name, true, err);
 	fflush(NULL);
@@ -287,7 +310,10 @@ static int rm_as_root(struct volt_ctx *ctx, const char *name, const char *dir, i
 	int st;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : volt_err_set(err, 0, "remove volume %s", name);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return volt_err_set(err, 0, "remove volume %s", name);
+	volt_event("volume", "destroy", name, "driver", "local", (char *)NULL);
+	return 0;
 }
 
 bool volt_volume_is_anonymous(const char *name)

@@ -25,15 +25,18 @@ int volt_volume_users(struct volt_ctx *ctx, const char *name, char ***users, str
 int volt_volume_remove(struct volt_ctx *ctx, const char *name, bool force, struct volt_err *err);
 
 struct volt_spec;
+/* volt_volume_is_anonymous - a name volt gave (64 hex), not the user */
+bool volt_volume_is_anonymous(const char *name);
+/* volt_volume_has_anonymous - the spec mounts an anonymous volume */
+bool volt_volume_has_anonymous(const struct volt_spec *s);
 /* volt_volume_remove_anonymous - the spec's anonymous volumes (64-hex names:
  * -v /DST and the image's VOLUME entries), each one no other container uses;
  * named volumes stay (docker's rm -v and run --rm). Best effort. userns_fd:
  * the container's user namespace, for a caller that cannot map a new one
  * (the monitor), or -1. */
-/* volt_volume_is_anonymous - a name volt gave (64 hex), not the user */
-bool volt_volume_is_anonymous(const char *name);
-/* volt_volume_has_anonymous - the spec mounts an anonymous volume */
-bool volt_volume_has_anonymous(const struct volt_spec *s);
 void volt_volume_remove_anonymous(struct volt_ctx *ctx, const struct volt_spec *s, int userns_fd);
+/* volt_volume_events - docker's volume mount (mount true) or unmount event
+ * for each volume the spec mounts, as container ctr_id starts or stops */
+void volt_volume_events(const struct volt_spec *s, const char *ctr_id, bool mount);
 
 #endif

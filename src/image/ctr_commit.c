@@ -1,7 +1,9 @@
 /* volt_image_commit_upper: see ctr_commit.h.
  *
- * The upper layer is overlayfs' (userxattr mode): a whiteout is a 0/0
- * character device, an opaque directory carries user.overlay.opaque=y. Each
+ * The upper layer is overlayfs' (userxattr mode: a whiteout is a 0/0
+ * character device, an opaque directory carries user.overlay.opaque=y) or
+ * fuse-overlayfs' (".wh.NAME" files too, its own opaque marks), as
+ * util/whiteout.h reads them. Each
  * becomes what an OCI layer says with .wh. entries, in the layer record's
  * whiteouts, and is applied to the image tree as a pulled layer's would be.
  * Hardlinks in the upper layer are stored as separate files. */
@@ -11,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cas/store.h"
@@ -24,6 +24,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/walk.h"
+#include "util/whiteout.h"
 
 struct uwalk {
 	struct volt_cas *cas;
@@ -81,11 +82,21 @@ static int walk_entry(void *arg, int dfd, const char *name, const char *path, st
 	struct volt_tree_entry e = {0};
 	struct stat st;
 
+	const char *gone;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return volt_err_sys(err, "stat %s", path);
-	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {
-		volt_tree_remove(w->image, path);
-		return json_array_append_new(w->whiteouts, json_pack("{s:s,s:b}", "path", path, "opaque", 0));
+	switch (volt_whiteout_kind(name, &st, &gone)) {
+	case VOLT_WH_META: return 0;
+	case VOLT_WH_DELETED: {
+		/* path names the entry; the deleted one is its sibling gone */
+		size_t dl = strlen(path) - strlen(name);
+		cleanup_free char *del = volt_path("%.*s%s", (int)dl, path, gone);
+		if (!del)
+			return volt_err_set(err, ENOMEM, "commit");
+		volt_tree_remove(w->image, del);
+		return json_array_append_new(w->whiteouts, json_pack("{s:s,s:b}", "path", del, "opaque", 0));
+	}
+	case VOLT_WH_NONE: break;
 	}
 	e.mode = st.st_mode & 07777;
 	e.uid = st.st_uid;
@@ -95,12 +106,11 @@ static int walk_entry(void *arg, int dfd, const char *name, const char *path, st
 	e.layer = w->index;
 	cleanup_close int sub = -1;
 	if (S_ISDIR(st.st_mode)) {
-		char v[2];
 		e.type = VOLT_T_DIR;
 		sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0)
 			return volt_err_sys(err, "open %s", path);
-		if (fgetxattr(sub, "user.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y') {
+		if (volt_dir_opaque(sub)) {
 			volt_tree_opaque(w->image, path, w->index);
 			json_array_append_new(w->whiteouts, json_pack("{s:s,s:b}", "path", path, "opaque", 1));
 		}

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "state/events.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -44,6 +45,8 @@ int volt_ctx_init(struct volt_ctx *ctx, const char *root, const char *runroot, s
 		ctx->runroot = volt_path("/tmp/volt-%u", (unsigned)getuid());
 
 	volt_err_where_dirs(ctx->root, ctx->runroot);
+	/* events of what does not touch the database (volumes) go there too */
+	volt_events_root(ctx->root);
 	if (volt_mkdir_p(ctx->root, 0700, err) < 0 || volt_mkdir_p(ctx->runroot, 0700, err) < 0)
 		return -1;
 	/* /tmp/volt-$UID must be ours: refuse one another user planted */

@@ -337,11 +337,11 @@ static void remove_in_background(struct shim *s, struct volt_db *db, int code, i
 	if ((mkdir(trash, 0700) < 0 && errno != EEXIST) || rename(s->ctr_dir, dest) < 0) {
 		drop_mount_namespace(s);
 		cleanup_rm(s); /* no trash: the old way, in the foreground */
-		volt_monitor_forget(db, s->row.id, code, *lock);
+		volt_monitor_forget(db, s->row.id, code, *lock, &s->spec);
 		volt_volume_remove_anonymous(s->ctx, &s->spec, s->userns_fd);
 		return;
 	}
-	volt_monitor_forget(db, s->row.id, code, *lock);
+	volt_monitor_forget(db, s->row.id, code, *lock, &s->spec);
 	/* docker's run --rm takes the anonymous volumes along (the row is
 	 * gone: they have no user left but another container) */
 	volt_volume_remove_anonymous(s->ctx, &s->spec, s->userns_fd);
@@ -620,7 +620,8 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 			fcntl(s.in_w, F_SETFL, O_NONBLOCK);
 	}
 
-	/* 3. running */
+	/* 3. running; docker's volume mount events come before the start */
+	volt_volume_events(&s.spec, s.row.id, true);
 	if (volt_db_ctr_set_running(db, s.row.id, s.pid, getpid(), volt_now_ns(), &err) < 0) {
 		kill(s.pid, SIGKILL);
 		goto fail_started;
@@ -656,6 +657,7 @@ int volt_monitor_run(struct volt_ctx *ctx, const char *id, const struct volt_mon
 		volt_attach_finish(&s.att, code); /* once recorded: attach's caller may look */
 	} else {
 		volt_db_ctr_set_exited(db, s.row.id, code, volt_now_ns(), NULL, &err);
+		volt_volume_events(&s.spec, s.row.id, false);
 		volt_attach_finish(&s.att, code);
 		drop_mount_namespace_in(&s, true);
 		/* builtin restart policy: back off, then run again as a fresh shim
@@ -683,7 +685,7 @@ fail_started:
 	}
 	if (s.spec.rm) {
 		cleanup_rm(&s);
-		volt_monitor_forget(db, s.row.id, code, lock);
+		volt_monitor_forget(db, s.row.id, code, lock, &s.spec);
 		volt_volume_remove_anonymous(s.ctx, &s.spec, s.userns_fd);
 	}
 	return code;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container/volume.h"
 #include "state/events.h"
 #include "supervise/supervisor.h"
 #include "workload/lifecycle.h"
@@ -59,7 +60,7 @@ bool volt_monitor_take_lock(int fd, const struct volt_ctr_row *row)
  * first onto the directory on lock_fd (VOLT_EXIT_XATTR): a waiter holds
  * that directory open and reads it once the lock is free and the row gone.
  * A file system without user xattrs leaves waiters the code they saw last. */
-void volt_monitor_forget(struct volt_db *db, const char *id, int code, int lock_fd)
+void volt_monitor_forget(struct volt_db *db, const char *id, int code, int lock_fd, const struct volt_spec *spec)
 {
 	struct volt_err err;
 	char c[16];
@@ -68,6 +69,7 @@ void volt_monitor_forget(struct volt_db *db, const char *id, int code, int lock_
 		fsetxattr(lock_fd, VOLT_EXIT_XATTR, c, (size_t)n, 0);
 	/* docker's die comes before the destroy of a --rm container too */
 	volt_event("container", "die", id, "exitCode", c, (char *)NULL);
+	volt_volume_events(spec, id, false);
 	bool tx = volt_db_begin(db, &err) == 0;
 	volt_db_ctr_delete(db, id, &err);
 	volt_sup_rec_delete(db, id, &err);

@@ -22,9 +22,12 @@ void volt_monitor_report_ready(int *fd, int code, pid_t pid, const struct volt_e
  * row says it is not running. Returns true when taken. */
 bool volt_monitor_take_lock(int fd, const struct volt_ctr_row *row);
 
+struct volt_spec;
 /* volt_monitor_forget - --rm: the row and its supervision record in one
- * transaction, the exit code left on the lock's directory for `volt wait`. */
-void volt_monitor_forget(struct volt_db *db, const char *id, int code, int lock_fd);
+ * transaction, the exit code left on the lock's directory for `volt wait`;
+ * the die and the spec's volume unmount events before the destroy, as
+ * docker orders them. */
+void volt_monitor_forget(struct volt_db *db, const char *id, int code, int lock_fd, const struct volt_spec *spec);
 
 /* volt_monitor_signals - the signals a monitor serves (SIGCHLD, the ones
  * it forwards or acts on) blocked and read from the returned signalfd

@@ -536,6 +536,7 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 		volt_db_ctr_set_exited(db, m.row.id, code, volt_now_ns(), msg, &err);
 		goto fail_started;
 	}
+	volt_volume_events(&m.spec, m.row.id, true); /* before the start, as docker */
 	if (volt_db_ctr_set_running(db, m.row.id, m.qemu, getpid(), volt_now_ns(), &err) < 0) {
 		kill(m.qemu, SIGKILL);
 		waitpid(m.qemu, NULL, 0);
@@ -595,10 +596,11 @@ int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const st
 	if (m.spec.rm) {
 		struct volt_err ignored;
 		volt_rm_rf(m.dir, &ignored);
-		volt_monitor_forget(db, m.row.id, code, lock);
+		volt_monitor_forget(db, m.row.id, code, lock, &m.spec);
 		volt_volume_remove_anonymous(ctx, &m.spec, -1);
 	} else {
 		volt_db_ctr_set_exited(db, m.row.id, code, volt_now_ns(), m.failed ? msg : NULL, &err);
+		volt_volume_events(&m.spec, m.row.id, false);
 		/* builtin restart policy: back off, then a fresh shim that
 		 * keeps the lock (under systemd, the unit's Restart= does it) */
 		long ms = m.attach ? -1 : volt_sup_shim_next(ctx, m.row.id, code);
@@ -617,7 +619,7 @@ fail_started:
 	if (m.spec.rm) {
 		struct volt_err ignored;
 		volt_rm_rf(m.dir, &ignored);
-		volt_monitor_forget(db, m.row.id, code, lock);
+		volt_monitor_forget(db, m.row.id, code, lock, &m.spec);
 		volt_volume_remove_anonymous(ctx, &m.spec, -1);
 	}
 	goto out;

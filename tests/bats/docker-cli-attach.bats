@@ -5,20 +5,12 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
+busybox_fixture
 
 teardown() {
 	local p
 	for p in ${BG_PIDS:-}; do kill -9 "$p" 2>/dev/null || true; done
-	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
+	rm_all_containers
 }
 
 TICK='echo first; while :; do echo tick; sleep 0.2; done'

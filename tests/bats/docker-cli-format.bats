@@ -4,18 +4,10 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
+busybox_fixture
 
 teardown() {
-	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
+	rm_all_containers
 	volt volume rm fv-a fv-b >/dev/null 2>&1 || true
 }
 

@@ -7,19 +7,7 @@ load helpers
 
 IMG="$VOLT_TEST_DIR/images"
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
-
-teardown() {
-	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
-}
+busybox_fixture
 
 # has_event NAME ACTION: the event log has it
 has_event() {

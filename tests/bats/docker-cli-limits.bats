@@ -5,19 +5,7 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
-
-teardown() {
-	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
-}
+busybox_fixture
 
 @test "--ulimit: soft and hard limits in the container; start after create keeps them; inspect shows them" {
 	run volt run --rm --ulimit nofile=100:200 --ulimit core=0 busybox sh -c 'ulimit -n; ulimit -Hn; ulimit -c'

@@ -6,19 +6,7 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
-
-teardown() {
-	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
-}
+busybox_fixture
 
 @test "--mount bind, volume and tmpfs" {
 	mkdir -p "$BATS_TEST_TMPDIR/src"

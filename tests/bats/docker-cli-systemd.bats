@@ -6,19 +6,7 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
-
-teardown() {
-	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
-}
+busybox_fixture
 
 has_manager() {
 	[ -n "${XDG_RUNTIME_DIR:-}" ] && systemctl --user show -p Version >/dev/null 2>&1

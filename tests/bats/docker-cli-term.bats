@@ -4,19 +4,7 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
-
-teardown() {
-	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
-}
+busybox_fixture
 
 @test "ps: a long image name is not cut, every column has a gap, an exited container has no PORTS" {
 	volt tag busybox registry.example.org/some/rather-long-image-name:v1.2.3 >/dev/null

@@ -4,15 +4,7 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
+busybox_fixture --keep
 
 # subuid_start: the first subordinate uid of the user (full mode)
 subuid_start() {
@@ -124,6 +116,46 @@ subuid_start() {
 	volt rm cp-tar >/dev/null
 }
 
+# on_tty CMD: CMD with stdout (and stderr) on a terminal, carriage returns dropped
+on_tty() {
+	script -qec "$1" /dev/null | tr -d '\r'
+}
+
+@test "cp: docker's \"Successfully copied SIZE to DEST\" on stderr when stdout is a terminal; not with -q, -, or a pipe" {
+	command -v script >/dev/null || skip_or_fail "script(1) is not installed"
+	volt create --name cp-sum busybox true >/dev/null
+	cd "$BATS_TEST_TMPDIR"
+	head -c 1500 /dev/zero >f
+	mkdir -p d
+	head -c 1000 /dev/zero >d/a
+	head -c 24 /dev/zero >d/b
+	run on_tty "$VOLT_BIN cp f cp-sum:/tmp/"
+	[ "$output" = "Successfully copied 1.5kB to cp-sum:/tmp/" ]
+	# a directory: its files' bytes
+	run on_tty "$VOLT_BIN cp d cp-sum:/tmp"
+	[ "$output" = "Successfully copied 1.02kB to cp-sum:/tmp" ]
+	# out of it: the destination made absolute and clean, as docker's filepath.Abs
+	run on_tty "$VOLT_BIN cp cp-sum:/tmp/f ./nosuch/../g"
+	[ "$output" = "Successfully copied 1.5kB to $BATS_TEST_TMPDIR/g" ]
+	cmp f g
+	run on_tty "$VOLT_BIN cp cp-sum:/tmp/d/b ./"
+	[ "$output" = "Successfully copied 24B to $BATS_TEST_TMPDIR/" ]
+	# -q, --quiet: nothing
+	run on_tty "$VOLT_BIN cp -q f cp-sum:/tmp/"
+	[ -z "$output" ]
+	run on_tty "$VOLT_BIN cp --quiet cp-sum:/tmp/f g"
+	[ -z "$output" ]
+	# stdout not a terminal (a script's): nothing, as docker's
+	run --separate-stderr volt cp f cp-sum:/tmp/
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	# a tar stream on stdout: nothing but the stream
+	run --separate-stderr bash -c "'$VOLT_BIN' cp cp-sum:/tmp/f - | tar -tf -"
+	[ "$output" = f ]
+	[ -z "$stderr" ]
+	volt rm cp-sum >/dev/null
+}
+
 @test "cp -a keeps a non-root owner within the map; without it the copy is the user's" {
 	if ! has_subuid; then
 		# single-uid mode: the container has no second id; root's files are the user's
@@ -173,6 +205,36 @@ subuid_start() {
 	volt rm diff-c >/dev/null
 }
 
+@test "diff and commit of a container on fuse-overlayfs read its whiteouts and opaque directories" {
+	[ -w /dev/fuse ] && command -v fuse-overlayfs >/dev/null || skip_or_fail "fuse-overlayfs or /dev/fuse missing"
+	# rm -rf /var, then /var again: fuse-overlayfs' opaque directory (its own
+	# xattr and a .wh..wh..opq file), and a whiteout for /bin/ls
+	VOLT_OVERLAY=fuse-overlayfs run volt run --name fz busybox sh -c \
+		'rm -rf /var; mkdir /var; echo x >/var/new; rm /bin/ls; echo a >/added'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"using fuse-overlayfs"* ]]
+	run volt diff fz
+	[ "$status" -eq 0 ]
+	[ "$output" = "A /added
+C /bin
+D /bin/ls
+C /var
+D /var/www
+A /var/new" ] || {
+		echo "$output"
+		false
+	}
+	run volt commit fz fz:1
+	[ "$status" -eq 0 ]
+	run volt run --rm fz:1 sh -c 'find /var | sort; test -e /bin/ls || echo no-ls; cat /added'
+	[ "$output" = "/var
+/var/new
+no-ls
+a" ]
+	volt rm fz >/dev/null
+	volt rmi fz:1 >/dev/null
+}
+
 @test "export writes the container's file system as a tar, with its changes" {
 	volt run --name exp-c busybox sh -c 'echo e > /exported; rm /bin/ls' >/dev/null
 	run bash -c "'$VOLT_BIN' export exp-c | tar -tf -"
@@ -217,8 +279,50 @@ subuid_start() {
 	run volt commit -c 'BOGUS x' com-d
 	[ "$status" -eq 125 ]
 	[ "${#lines[@]}" -eq 1 ]
+	# docker's other --change instructions: VOLUME (words or JSON), EXPOSE
+	# with several ports, STOPSIGNAL, ONBUILD
+	volt commit -c 'VOLUME /v1 /v2' -c 'VOLUME ["/v3"]' -c 'EXPOSE 80 53/udp' -c 'STOPSIGNAL SIGINT' \
+		-c 'ONBUILD RUN true' com-d mine:v3 >/dev/null
+	[ "$(volt image inspect -f '{{json .Config.Volumes}}' mine:v3)" = '{"/v1":{},"/v2":{},"/v3":{}}' ]
+	[ "$(volt image inspect -f '{{json .Config.ExposedPorts}}' mine:v3)" = '{"53/udp":{},"80/tcp":{}}' ]
+	[ "$(volt image inspect -f '{{.Config.StopSignal}} {{json .Config.OnBuild}}' mine:v3)" = 'SIGINT ["RUN true"]' ]
+	volt rmi mine:v3 >/dev/null
 	volt rm com-c com-d >/dev/null
 	volt rmi mine:v2 mine:v1 >/dev/null
+}
+
+@test "commit --pause (docker's default): a running container is frozen while committed, then runs on; --pause=false, a paused one stays paused" {
+	volt run -d --name com-p busybox sh -c 'echo live > /live; sleep 100' >/dev/null
+	wait_for volt exec com-p test -e /live
+	volt pause com-p >/dev/null 2>&1 || skip_or_fail "volt pause does not work here"
+	volt unpause com-p >/dev/null
+	t0=$(date +%s.%N)
+	run volt commit -m msg com-p com-p:1
+	[ "$status" -eq 0 ]
+	id=$output
+	[ "$(volt inspect -f '{{.State.Status}}' com-p)" = running ]
+	# docker's order: pause, commit (its event with the image), unpause
+	run volt events --since "$t0" --until 0s -f container=com-p --format '{{.Action}}'
+	[ "$output" = "pause
+commit
+unpause" ]
+	run volt events --since "$t0" --until 0s -f event=commit --format '{{.Actor.Attributes.imageID}} {{.Actor.Attributes.imageRef}} {{.Actor.Attributes.comment}}'
+	[ "$output" = "$id com-p:1 msg" ]
+	[ "$(volt run --rm com-p:1 cat /live)" = live ]
+	t1=$(date +%s.%N)
+	volt commit --pause=false com-p >/dev/null
+	volt commit -p=0 com-p >/dev/null
+	run volt events --since "$t1" --until 0s -f container=com-p --format '{{.Action}}'
+	[ "$output" = "commit
+commit" ]
+	# one already paused stays paused
+	volt pause com-p >/dev/null
+	volt commit com-p >/dev/null
+	[ "$(volt inspect -f '{{.State.Status}}' com-p)" = paused ]
+	run volt commit --pause=maybe com-p
+	[ "$status" -eq 125 ]
+	volt rm -f com-p >/dev/null
+	volt rmi com-p:1 >/dev/null
 }
 
 @test "history shows an image's layers; -q, --no-trunc, bad names" {

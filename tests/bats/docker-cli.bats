@@ -4,15 +4,7 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
+busybox_fixture --keep
 
 @test "version prints the client version; --format json as docker's shape" {
 	run volt version
@@ -304,4 +296,20 @@ setup() {
 	[ "$status" -eq 125 ]
 	volt rm flt-ok flt-bad flt-new >/dev/null
 	volt rmi other-img >/dev/null
+}
+
+@test "a missing container is the same one line for every command that takes one" {
+	local c
+	for c in "attach" "exec no-such true" "port" "healthcheck run" "logs" "diff" "export -o $BATS_TEST_TMPDIR/x.tar" \
+		"commit" "start" "stop" "rm" "rename no-such x" "generate systemd" "update --memory 10m" "top" \
+		"security inspect"; do
+		set -- $c
+		[ "$1" = "exec" ] || [ "$1" = "rename" ] || set -- "$@" no-such
+		run --separate-stderr volt "$@"
+		[ "$status" -eq 125 ] || { echo "$c: $status" >&2; false; }
+		[ "$stderr" = "volt: no such container: no-such" ] || { echo "$c: $stderr" >&2; false; }
+	done
+	run --separate-stderr volt cp no-such:/etc/passwd "$BATS_TEST_TMPDIR/p"
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "volt: no such container: no-such" ]
 }

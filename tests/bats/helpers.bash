@@ -56,6 +56,32 @@ import_busybox() {
 	volt image import "$BUSYBOX_TAR" busybox >/dev/null
 }
 
+# rm_all_containers: every container of the file's store, gone
+rm_all_containers() {
+	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
+}
+
+# busybox_fixture [--keep]: the set-up most docker-cli-*.bats files share,
+# called at the top of the file: the store with busybox once per file, the
+# file's environment in each test, and every container removed after each
+# (not with --keep: the file's tests remove their own). A file that cleans
+# up more defines its own teardown after the call, calling rm_all_containers.
+busybox_fixture() {
+	setup_file() {
+		volt_env
+		require_userns
+		import_busybox
+	}
+	setup() {
+		volt_env
+	}
+	if [ "${1:-}" != --keep ]; then
+		teardown() {
+			rm_all_containers
+		}
+	fi
+}
+
 # vm_env: what a test that runs microVMs sees: not the host's /boot, and a
 # boot timeout for a loaded 2-core CI host (the cloud kernel boots under TCG
 # in 2-15 s there)

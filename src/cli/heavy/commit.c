@@ -12,15 +12,17 @@
 #include "cli/cli.h"
 #include "container/spec.h"
 #include "image/ctr_commit.h"
+#include "state/events.h"
 #include "state/liveness.h"
 #include "userns/idmap.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "workload/lifecycle.h"
 
 static const struct option commit_opts[] = {{"author", required_argument, NULL, 'a'},
 					    {"change", required_argument, NULL, 'c'},
 					    {"message", required_argument, NULL, 'm'},
-					    {"pause", required_argument, NULL, 'p'},
+					    {"pause", optional_argument, NULL, 'p'},
 					    {NULL, 0, NULL, 0}};
 const struct volt_cmd_spec cli_commit_spec = {
 	.usage = "Usage: volt commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]\n\n"
@@ -29,10 +31,12 @@ const struct volt_cmd_spec cli_commit_spec = {
 		 "working directory, user and labels as its config. Prints the image id.\n\n"
 		 "  -a, --author TEXT     the author (\"Name <mail>\")\n"
 		 "  -c, --change TEXT     a Dockerfile instruction over the config: CMD,\n"
-		 "                        ENTRYPOINT, ENV, LABEL, WORKDIR, USER, EXPOSE (repeatable)\n"
+		 "                        ENTRYPOINT, ENV, LABEL, WORKDIR, USER, EXPOSE, VOLUME,\n"
+		 "                        STOPSIGNAL, ONBUILD (repeatable)\n"
 		 "  -m, --message TEXT    the commit message (the layer's history comment)\n"
-		 "  -p, --pause BOOL      docker's; volt reads a running container's layer as it is\n",
-	.opts = "a:c:m:p:",
+		 "  -p, --pause[=BOOL]    freeze a running container while its layer is read\n"
+		 "                        (default true; --pause=false reads it as it changes)\n",
+	.opts = "a:c:m:p::",
 	.longopts = commit_opts,
 };
 
@@ -115,15 +119,37 @@ static int apply_change(json_t *cfg, const char *change)
 		json_object_set_new(cfg, "WorkingDir", json_string(v));
 	} else if (!strcmp(word, "USER")) {
 		json_object_set_new(cfg, "User", json_string(v));
-	} else if (!strcmp(word, "EXPOSE")) {
-		cleanup_free char *p = strchr(v, '/') ? strdup(v) : volt_path("%s/tcp", v);
-		if (!json_is_object(json_object_get(cfg, "ExposedPorts")))
-			json_object_set_new(cfg, "ExposedPorts", json_object());
-		json_object_set_new(json_object_get(cfg, "ExposedPorts"), p, json_object());
+	} else if (!strcmp(word, "EXPOSE") || !strcmp(word, "VOLUME")) {
+		/* words (EXPOSE 80 443/udp, VOLUME /a /b) or VOLUME's JSON array */
+		bool ex = word[0] == 'E';
+		const char *key = ex ? "ExposedPorts" : "Volumes";
+		json_t *arr = ex ? NULL : json_loads(v, JSON_DECODE_ANY, NULL), *x;
+		size_t i;
+		if (!json_is_object(json_object_get(cfg, key)))
+			json_object_set_new(cfg, key, json_object());
+		if (json_is_array(arr)) {
+			json_array_foreach(arr, i, x)
+				if (json_is_string(x))
+					json_object_set_new(json_object_get(cfg, key), json_string_value(x),
+							    json_object());
+		} else {
+			cleanup_free char *all = strdup(v);
+			for (char *sv = NULL, *w = strtok_r(all, " \t", &sv); w; w = strtok_r(NULL, " \t", &sv)) {
+				cleanup_free char *p = !ex || strchr(w, '/') ? strdup(w) : volt_path("%s/tcp", w);
+				json_object_set_new(json_object_get(cfg, key), p, json_object());
+			}
+		}
+		json_decref(arr);
+	} else if (!strcmp(word, "STOPSIGNAL")) {
+		json_object_set_new(cfg, "StopSignal", json_string(v));
+	} else if (!strcmp(word, "ONBUILD")) {
+		if (!json_is_array(json_object_get(cfg, "OnBuild")))
+			json_object_set_new(cfg, "OnBuild", json_array());
+		json_array_append_new(json_object_get(cfg, "OnBuild"), json_string(v));
 	} else {
 		fprintf(stderr,
 			"volt: commit: --change \"%s\": %s is not supported (CMD, ENTRYPOINT, ENV, LABEL, WORKDIR, "
-			"USER, EXPOSE)\n",
+			"USER, EXPOSE, VOLUME, STOPSIGNAL, ONBUILD)\n",
 			change, word);
 		return -1;
 	}
@@ -201,6 +227,7 @@ int cmd_commit(struct volt_cli *cli, int argc, char **argv)
 	struct volt_db *db;
 	cleanup_strv char **changes = NULL;
 	const char *author = NULL, *message = NULL;
+	bool pause = true, paused = false;
 	char id[65];
 	int c, r;
 
@@ -209,19 +236,19 @@ int cmd_commit(struct volt_cli *cli, int argc, char **argv)
 		case 'a': author = optarg; break;
 		case 'm': message = optarg; break;
 		case 'c': cli_strv_add(&changes, optarg); break;
+		case 'p':
+			if (!cli_parse_bool(optarg, &pause))
+				return cli_usage_error("commit", "--pause takes true or false, not %s", optarg);
+			break;
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2)
 		return cli_usage_error("commit", "requires CONTAINER and at most one REPOSITORY[:TAG]");
 	if (!(ctx = cli_ctx(cli)) || !(db = volt_ctx_db(ctx, &err)))
 		return ctx ? cli_fail(&err) : VOLT_EXIT_INTERNAL;
-	r = volt_ctr_load(ctx, argv[optind], &row, &err);
-	if (r > 0) {
-		fprintf(stderr, "volt: commit: no such container: %s\n", argv[optind]);
-		return VOLT_EXIT_INTERNAL;
-	}
-	if (r < 0)
-		return cli_fail(&err);
+	r = cli_ctr_load(ctx, argv[optind], &row);
+	if (r != 0)
+		return r;
 	if (row.kind != VOLT_KIND_CONTAINER) {
 		fprintf(stderr, "volt: commit: %s is a microVM: only containers can be committed\n", argv[optind]);
 		return VOLT_EXIT_INTERNAL;
@@ -257,7 +284,30 @@ int cmd_commit(struct volt_cli *cli, int argc, char **argv)
 		.source = source,
 	};
 	void *job[2] = {ctx, &cc};
-	r = volt_idmap_detect(&map, false, &err) < 0 ? -1 : volt_userns_run_id(&map, commit_in_userns, job, id, &err);
+	/* docker's --pause: a running container is frozen while its upper
+	 * layer is read (a consistent layer), then thawed; one already paused
+	 * stays so. Refused, as docker's, when it cannot be frozen. */
+	r = 0;
+	if (pause && row.state == VOLT_CTR_RUNNING) {
+		r = volt_workload_pause(ctx, &row, true, &err);
+		if (r < 0)
+			volt_err_prefix(&err, "commit: pause %s (--pause=false commits without)", row.name);
+		paused = r == 0;
+	}
+	if (r == 0)
+		r = volt_idmap_detect(&map, false, &err) < 0 ?
+			    -1 :
+			    volt_userns_run_id(&map, commit_in_userns, job, id, &err);
+	if (r == 0) { /* docker's event, before the unpause as docker's defer orders it */
+		cleanup_free char *img_id = volt_path("sha256:%s", id);
+		volt_event("container", "commit", row.id, "comment", message ? message : "", "imageID", img_id,
+			   "imageRef", cc.name, (char *)NULL);
+	}
+	if (paused) {
+		struct volt_err e2 = {0};
+		if (volt_workload_pause(ctx, &row, false, &e2) < 0 && r == 0)
+			cli_fail(&e2); /* the image is made: say it, go on */
+	}
 	json_decref(cfg_root);
 	volt_spec_free(&spec);
 	volt_image_row_free(&img);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -33,7 +34,8 @@ const struct volt_cmd_spec cli_cp_spec = {
 		 "root (into it) or to you (out of it).\n\n"
 		 "  -a, --archive       keep the owners (as the container's user namespace maps them)\n"
 		 "  -L, --follow-link   follow a symlink named as SRC_PATH\n"
-		 "  -q, --quiet         (docker's; volt prints nothing anyway)\n",
+		 "  -q, --quiet         no \"Successfully copied SIZE to DEST\" line on stderr (it is\n"
+		 "                      printed only when stdout is a terminal, as docker's)\n",
 	.opts = "aLq",
 	.longopts = cp_opts,
 };
@@ -67,6 +69,43 @@ static char *ctr_arg(const char *a, const char **path)
 	return strndup(a, (size_t)(c - a));
 }
 
+/* clean_abs - docker's filepath.Abs of a host path (relative to the current
+ * directory, ".", ".." and doubled slashes resolved by name), a trailing "/"
+ * or "/." kept as archive.PreserveTrailingDotOrSeparator keeps it: what is
+ * copied, and what the summary line names */
+static char *clean_abs(const char *p)
+{
+	cleanup_free char *cwd = p[0] == '/' ? strdup("") : getcwd(NULL, 0);
+	cleanup_free char *all = cwd ? volt_path("%s/%s", cwd, p) : NULL;
+	size_t n = all ? strlen(all) : 0;
+	char *out = all ? malloc(n + 3) : NULL;
+	size_t o = 0;
+	if (!out)
+		return NULL;
+	for (char *c = strtok(all, "/"); c; c = strtok(NULL, "/")) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			while (o > 0 && out[--o] != '/')
+				;
+			continue;
+		}
+		out[o++] = '/';
+		memcpy(out + o, c, strlen(c));
+		o += strlen(c);
+	}
+	if (o == 0)
+		out[o++] = '/';
+	size_t pl = strlen(p);
+	bool dot = pl >= 2 && !strcmp(p + pl - 2, "/."), slash = pl && p[pl - 1] == '/';
+	if ((dot || slash) && out[o - 1] != '/')
+		out[o++] = '/';
+	if (dot)
+		out[o++] = '.';
+	out[o] = '\0';
+	return out;
+}
+
 /* ns_id - the id that outside is called in the namespace of the ranges */
 static uint32_t ns_id(const struct volt_idrange *r, int n, uint32_t outside)
 {
@@ -83,7 +122,7 @@ int cmd_cp(struct volt_cli *cli, int argc, char **argv)
 	struct volt_ctr_row row;
 	struct volt_spec spec;
 	struct volt_ctx *ctx;
-	bool archive = false;
+	bool archive = false, quiet = !isatty(STDOUT_FILENO); /* docker's default */
 	const char *sp = NULL, *dp = NULL;
 	int c;
 
@@ -92,6 +131,8 @@ int cmd_cp(struct volt_cli *cli, int argc, char **argv)
 			archive = true;
 		else if (c == 'L')
 			j.o.follow = true;
+		else if (c == 'q')
+			quiet = true;
 	}
 	if (argc - optind != 2)
 		return cli_usage_error("cp", "requires exactly 2 arguments");
@@ -108,12 +149,7 @@ int cmd_cp(struct volt_cli *cli, int argc, char **argv)
 		j.ctr_path = "/"; /* docker: "CTR:" is its root */
 	cleanup_free char *abs = NULL;
 	if (strcmp(host, "-") != 0) {
-		if (host[0] == '/') {
-			abs = strdup(host);
-		} else {
-			cleanup_free char *cwd = getcwd(NULL, 0);
-			abs = cwd ? volt_path("%s/%s", cwd, host) : NULL;
-		}
+		abs = clean_abs(host); /* by name, as docker's client does */
 		if (!abs) {
 			volt_err_sys(&err, "cp: the current directory");
 			return cli_fail(&err);
@@ -125,13 +161,9 @@ int cmd_cp(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (!(ctx = cli_ctx(cli)))
 		return VOLT_EXIT_INTERNAL;
-	int r = volt_ctr_load(ctx, j.into ? dc : sc, &row, &err);
-	if (r > 0) {
-		fprintf(stderr, "volt: cp: no such container: %s\n", j.into ? dc : sc);
-		return VOLT_EXIT_INTERNAL;
-	}
-	if (r < 0)
-		return cli_fail(&err);
+	int r = cli_ctr_load(ctx, j.into ? dc : sc, &row);
+	if (r != 0)
+		return r;
 	if (volt_spec_from_json(&spec, row.spec, &err) < 0)
 		return cli_fail(&err);
 	/* who owns the copies: the source's owners (-a), container root (in),
@@ -150,6 +182,14 @@ int cmd_cp(struct volt_cli *cli, int argc, char **argv)
 		volt_err_sys(&err, "open /");
 		return cli_fail(&err);
 	}
+	/* the copy runs in a child (rootview.h): its byte count comes back
+	 * through a shared page; a tar stream out gets no summary, as docker's */
+	bool summary = !quiet && !(j.host_path == NULL && !j.into);
+	unsigned long long *bytes = MAP_FAILED;
+	if (summary) /* cppcheck 2.10 takes MAP_ANONYMOUS's fd -1 for a wrong argument */
+		// cppcheck-suppress invalidFunctionArg
+		bytes = mmap(NULL, sizeof(*bytes), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	j.o.bytes = bytes == MAP_FAILED ? NULL : bytes;
 	fflush(stdout);
 	r = volt_rootview_run(ctx, &row, cp_in_view, &j, &err);
 	close(j.host_root);
@@ -157,6 +197,13 @@ int cmd_cp(struct volt_cli *cli, int argc, char **argv)
 	if (r < 0) {
 		volt_err_prefix(&err, "cp");
 		return cli_fail(&err);
+	}
+	if (j.o.bytes) {
+		char size[32];
+		volt_human_size((long long)*bytes, size, sizeof(size));
+		cleanup_free char *to = j.into ? volt_path("%s:%s", dc, dp) : NULL;
+		fprintf(stderr, "Successfully copied %s to %s\n", size, to ? to : abs);
+		munmap(bytes, sizeof(*bytes));
 	}
 	return 0;
 }

@@ -47,13 +47,9 @@ int cmd_export(struct volt_cli *cli, int argc, char **argv)
 	}
 	if (!(ctx = cli_ctx(cli)))
 		return VOLT_EXIT_INTERNAL;
-	int r = volt_ctr_load(ctx, argv[optind], &row, &err);
-	if (r > 0) {
-		fprintf(stderr, "volt: export: no such container: %s\n", argv[optind]);
-		return VOLT_EXIT_INTERNAL;
-	}
-	if (r < 0)
-		return cli_fail(&err);
+	int r = cli_ctr_load(ctx, argv[optind], &row);
+	if (r != 0)
+		return r;
 	if (out && (fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
 		volt_err_sys(&err, "export: %s", out);
 		volt_ctr_row_free(&row);
