@@ -544,7 +544,6 @@ static int oci_ps(struct oci_cli *g, int argc, char **argv)
 			return oci_usage(g, "ps: --format table|json");
 		format = optarg;
 	}
-	/* ps arguments after the id (runc passes them to ps(1)) are ignored */
 	if (optind >= argc)
 		return oci_usage(g, "ps needs a container id");
 	if (volt_oci_pids(g->root, argv[optind], &pids, &n, &err) < 0)
@@ -556,19 +555,10 @@ static int oci_ps(struct oci_cli *g, int argc, char **argv)
 		printf("]\n");
 		return 0;
 	}
-	printf("PID\tCMD\n");
-	for (size_t i = 0; i < n; i++) {
-		char path[64], cmd[256] = "";
-		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pids[i]);
-		FILE *f = fopen(path, "re");
-		size_t len = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
-		if (f)
-			fclose(f);
-		for (size_t k = 0; k + 1 < len; k++)
-			if (!cmd[k])
-				cmd[k] = ' ';
-		printf("%d\t%s\n", (int)pids[i], cmd);
-	}
+	/* runc's table: ps(1) with the words after the id (-ef without any),
+	 * its header and the rows of the container's processes */
+	if (volt_oci_cli_ps_table(pids, n, argv + optind + 1, &err) < 0)
+		return oci_fail(g, &err);
 	return 0;
 }
 

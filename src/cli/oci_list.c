@@ -16,6 +16,8 @@
 
 #include "oci/stats.h"
 #include "util/cleanup.h"
+#include "util/prog.h"
+#include "util/strv.h"
 
 #define OCI_EXIT_ERR 1
 
@@ -183,4 +185,64 @@ int volt_oci_cli_events(const char *root, int argc, char **argv, struct volt_err
 			return 0;
 		nanosleep(&every, NULL);
 	}
+}
+
+/* pid_column - the index of the word "PID" in ps's header, or -1 */
+static int pid_column(const char *header)
+{
+	int col = 0;
+	for (const char *p = header; *p;) {
+		p += strspn(p, " \t");
+		size_t len = strcspn(p, " \t\n");
+		if (!len)
+			break;
+		if (len == 3 && !strncmp(p, "PID", 3))
+			return col;
+		p += len;
+		col++;
+	}
+	return -1;
+}
+
+/* row_pid - the number in column col of a row, or -1 */
+static long row_pid(const char *row, int col)
+{
+	const char *p = row;
+	for (int c = 0; c <= col; c++) {
+		p += strspn(p, " \t");
+		if (c == col)
+			break;
+		p += strcspn(p, " \t\n");
+	}
+	char *end;
+	long v = strtol(p, &end, 10);
+	return end != p && (*end == ' ' || *end == '\t' || *end == '\n' || !*end) ? v : -1;
+}
+
+int volt_oci_cli_ps_table(const pid_t *pids, size_t n, char **ps_args, struct volt_err *err)
+{
+	cleanup_strv char **argv = NULL;
+	cleanup_free char *out = NULL;
+	if (volt_strv_push(&argv, "ps") < 0 || (!ps_args[0] && volt_strv_push(&argv, "-ef") < 0))
+		return volt_err_sys(err, "ps");
+	for (size_t i = 0; ps_args[i]; i++)
+		if (volt_strv_push(&argv, ps_args[i]) < 0)
+			return volt_err_sys(err, "ps");
+	struct volt_prog p = {.argv = argv, .out = &out, .out_max = 16 << 20, .timeout_ms = 30000};
+	if (volt_prog_run(&p, err) < 0)
+		return -1;
+	char *save = NULL, *line = strtok_r(out, "\n", &save);
+	int col = line ? pid_column(line) : -1;
+	if (col < 0)
+		return volt_err_set(err, 0, "ps: no PID column in the output of %s", argv[0]);
+	printf("%s\n", line);
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		long v = row_pid(line, col);
+		for (size_t i = 0; v > 0 && i < n; i++)
+			if (pids[i] == (pid_t)v) {
+				printf("%s\n", line);
+				break;
+			}
+	}
+	return 0;
 }

@@ -1,4 +1,4 @@
-/* `volt-runtime exec`: another process in a running container.
+/* `volt-runtime exec`: another process in a created or running container.
  *
  * Theory of operation: a first child joins the container's namespaces
  * (container/spawn.c's volt_container_join: the user namespace first, the
@@ -210,7 +210,9 @@ int volt_oci_exec(const struct volt_oci_exec_opts *o, int *status, struct volt_e
 	if (volt_oci_state_read(o->root, o->id, &s, err) < 0)
 		return -1;
 	enum volt_oci_status cur = volt_oci_status_of(o->root, &s);
-	if (cur != VOLT_OCI_RUNNING) {
+	/* runc's rule: a created container (its process waiting for `start`
+	 * in its namespaces and root) takes an exec as a running one does */
+	if (cur != VOLT_OCI_RUNNING && cur != VOLT_OCI_CREATED) {
 		volt_err_set(err, 0, "cannot exec in a container that is %s", volt_oci_status_name(cur));
 		goto out;
 	}

@@ -301,9 +301,11 @@ teardown_file() {
 	volt_bundle '["sleep","60"]'
 	edit '.hostname="ex"'
 	rt create --bundle "$B" e1
-	run rt exec e1 true
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"container that is created"* ]]
+	# created: an exec joins the waiting process's namespaces, as runc's
+	run rt exec e1 sh -c 'hostname; exit 4'
+	[ "$status" -eq 4 ]
+	[ "$output" = ex ]
+	[ "$(rt state e1 | jq -r .status)" = created ]
 	rt start e1
 	run rt exec -e FOO=bar e1 sh -c 'echo $FOO; hostname; echo $$; grep NoNewPrivs /proc/self/status; exit 9'
 	[ "$status" -eq 9 ]
@@ -327,6 +329,25 @@ teardown_file() {
 	[ "$status" -eq 0 ]
 	[ "$(jq length <<<"$output")" -eq 2 ]
 	[ "$(jq --argjson p "$(cat "$BATS_TEST_TMPDIR/epid")" 'index($p) != null' <<<"$output")" = true ]
+	# runc's table: ps -ef's header and the container's two rows; ps's own
+	# options after the id
+	run rt ps e1
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == UID*PID*PPID*CMD ]]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[*]}" == *"sleep 30"* ]]
+	run rt ps e1 -o pid=,comm=
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no PID column"* ]]
+	run rt ps e1 -o pid,comm
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "$output" == *" sleep"* ]]
+	rt kill e1 KILL
+	wait_for sh -c "[ \"\$($RT --root $ST state e1 | jq -r .status)\" = stopped ]"
+	run rt exec e1 true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot exec in a container that is stopped"* ]]
 	rt delete -f e1
 	run rt exec e1 true
 	[ "$status" -eq 1 ]
