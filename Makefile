@@ -56,7 +56,8 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
-HEAVY_OBJS := $(HEAVY_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/src/cli/common.o $(BUILD)/src/cli/cmdtree.o
+HEAVY_OBJS := $(HEAVY_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/src/cli/common.o $(BUILD)/src/cli/cmdtree.o \
+              $(BUILD)/src/cli/listing.o
 SHIM_OBJS := $(SHIM_SRCS:%.c=$(BUILD)/%.o)
 INIT_OBJS := $(INIT_SRCS:%.c=$(BUILD)/%.o)
 

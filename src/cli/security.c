@@ -509,17 +509,55 @@ static int profile_create(struct volt_cli *cli, int argc, char **argv)
 	return ret;
 }
 
+static const struct option profile_ls_opts[] = {
+	{"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+static const struct volt_cmd_spec profile_ls_spec = {
+	.usage = "Usage: volt security profile ls [-q] [--format FORMAT]\n\nList seccomp and Landlock profiles (the "
+		 "first of a name wins).\n\n"
+		 "  -q, --quiet          print only names\n"
+		 "      --format FORMAT  json (an object per line), table TEMPLATE, or a Go template\n"
+		 "                       per profile: .Kind (seccomp, landlock) .Name .Path .Origin\n"
+		 "                       (env: $VOLT_PROFILE_DIR, user: $VOLT_ROOT/profiles, shipped)\n",
+	.opts = "q",
+	.longopts = profile_ls_opts,
+};
+
+static const struct cli_col profile_cols[] = {
+	{"Kind", "KIND"}, {"Name", "NAME"}, {"Path", "FILE"}, {"Origin", "ORIGIN"}, {NULL, NULL}};
+
+/* profile_origin - which of volt_profile_dirs' places dir is */
+static const char *profile_origin(struct volt_ctx *ctx, const char *dir, const char *kind)
+{
+	const char *env = getenv("VOLT_PROFILE_DIR");
+	cleanup_free char *e = env && *env ? volt_path("%s/%s", env, kind) : NULL;
+	cleanup_free char *u = volt_path("%s/profiles/%s", ctx->root, kind);
+	return e && !strcmp(dir, e) ? "env" : u && !strcmp(dir, u) ? "user" : "shipped";
+}
+
 /* profile_ls - every profile volt_profile_find would see, first one wins */
 static int profile_ls(struct volt_cli *cli, int argc, char **argv)
 {
-	if (argc > 1)
+	const char *format = NULL;
+	bool quiet = false;
+	int c;
+	while ((c = cli_getopt(argc, argv, &profile_ls_spec)) != -1) {
+		if (c == 'q')
+			quiet = true;
+		else if (c == 'f')
+			format = optarg;
+		else
+			return cli_usage_error("security profile ls", "invalid option");
+	}
+	if (optind < argc)
 		return cli_usage_error("security profile ls", "takes no argument");
-	(void)argv;
 	struct volt_ctx *ctx = cli_ctx(cli);
 	static const char *kinds[] = {"seccomp", "landlock"};
 	if (!ctx)
 		return 125;
-	printf("%-9s %-14s %s\n", "KIND", "NAME", "FILE");
+	struct cli_listing out;
+	if (!quiet && cli_listing_open(&out, "security profile ls", format, "table {{.Kind}}\t{{.Name}}\t{{.Path}}",
+				       profile_cols) < 0)
+		return VOLT_EXIT_INTERNAL;
 	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
 		cleanup_strv char **dirs = volt_profile_dirs(ctx, kinds[k]);
 		cleanup_strv char **seen = calloc(1, sizeof(char *));
@@ -539,19 +577,22 @@ static int profile_ls(struct volt_cli *cli, int argc, char **argv)
 				if (dup)
 					continue;
 				volt_strv_push(&seen, name);
+				if (quiet) {
+					printf("%s\n", name);
+					continue;
+				}
 				char real[4096];
 				cleanup_free char *f = volt_path("%s/%s", dirs[i], e->d_name);
-				printf("%-9s %-14s %s\n", kinds[k], name, realpath(f, real) ? real : f);
+				json_auto_t *o = json_pack("{s:s,s:s,s:s,s:s}", "Kind", kinds[k], "Name", name, "Path",
+							   realpath(f, real) ? real : f, "Origin",
+							   profile_origin(ctx, dirs[i], kinds[k]));
+				if (o)
+					cli_listing_row(&out, o);
 			}
 		}
 	}
-	return 0;
+	return quiet ? 0 : cli_listing_close(&out);
 }
-
-static const struct volt_cmd_spec profile_ls_spec = {
-	.usage = "Usage: volt security profile ls\n\nList seccomp and Landlock profiles (the first of a name "
-		 "wins).\n",
-};
 
 static const struct volt_cmd profile_cmds[] = {
 	{"create", profile_create, "Write a Landlock profile", &profile_create_spec},

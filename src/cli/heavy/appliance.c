@@ -168,16 +168,54 @@ static int image_appliance_keys(struct volt_ctx *ctx, const char *what, char ***
 static const struct option ls_opts[] = {
 	{"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec ls_spec = {
-	.usage = "Usage: volt appliance ls [-q] [--format json]\n\nThe appliances in $VOLT_ROOT/appliances.\n",
+	.usage = "Usage: volt appliance ls [-q] [--format FORMAT]\n\nThe appliances in $VOLT_ROOT/appliances.\n\n"
+		 "  -q, --quiet          print only keys\n"
+		 "      --format FORMAT  json (an object per line), table TEMPLATE, or a Go template\n"
+		 "                       per appliance: .ID (the key's 12) .Key .Name (its name, else\n"
+		 "                       its image's) .Image (the image id) .Strategy .Kernel .Path\n"
+		 "                       .Disk .Size .Bytes .CreatedSince .CreatedAt\n",
 	.opts = "q",
 	.longopts = ls_opts,
 };
+
+static const struct cli_col appliance_cols[] = {{"ID", "KEY"},
+						{"Key", "KEY"},
+						{"Name", "IMAGE/NAME"},
+						{"Image", "IMAGE"},
+						{"Strategy", "STRATEGY"},
+						{"Kernel", "KERNEL"},
+						{"Path", "PATH"},
+						{"Disk", "DISK"},
+						{"Size", "SIZE"},
+						{"Bytes", "BYTES"},
+						{"CreatedSince", "CREATED"},
+						{"CreatedAt", "CREATED AT"},
+						{NULL, NULL}};
+
+/* appliance_row - docker's images style: strings, the size in bytes beside */
+static json_t *appliance_row(const struct volt_appliance_info *a, const struct image_labels *labels)
+{
+	char size[32], ago[64], created[48], short_id[13];
+	volt_human_size(a->size, size, sizeof(size));
+	volt_human_ago(a->created, ago, sizeof(ago));
+	volt_format_time(a->created, created, sizeof(created));
+	const char *label = a->name ? a->name : a->image ? image_label(labels, a->image) : NULL;
+	if (!label && a->image) {
+		snprintf(short_id, sizeof(short_id), "%.12s", a->image);
+		label = short_id;
+	}
+	return json_pack("{s:s%,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s}", "ID", a->key, (size_t)12, "Key", a->key,
+			 "Name", label ? label : "", "Image", a->image ? a->image : "", "Strategy", a->strategy,
+			 "Kernel", a->kernel, "Path", a->path, "Disk", a->disk ? a->disk : "", "Size", size, "Bytes",
+			 (json_int_t)a->size, "CreatedSince", ago, "CreatedAt", created);
+}
 
 static int appliance_ls(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_appliance_info *v;
 	struct volt_err err = {0};
-	bool quiet = false, json = false;
+	const char *format = NULL;
+	bool quiet = false;
 	struct volt_ctx *ctx;
 	size_t n;
 	int c;
@@ -185,10 +223,10 @@ static int appliance_ls(struct volt_cli *cli, int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, &ls_spec)) != -1) {
 		if (c == 'q')
 			quiet = true;
-		else if (c == 'f' && !strcmp(optarg, "json"))
-			json = true;
+		else if (c == 'f')
+			format = optarg;
 		else
-			return cli_usage_error("appliance ls", c == 'f' ? "--format: only json" : "invalid option");
+			return cli_usage_error("appliance ls", "invalid option");
 	}
 	if (optind < argc)
 		return cli_usage_error("appliance ls", "takes no arguments");
@@ -200,40 +238,28 @@ static int appliance_ls(struct volt_cli *cli, int argc, char **argv)
 	struct volt_db *db = volt_ctx_db(ctx, &err);
 	if (db && volt_db_image_list(db, image_label_cb, &labels, &err) < 0)
 		err = (struct volt_err){0}; /* ids instead of names */
-	if (!quiet && !json)
-		printf("%-14s %-20s %-10s %-28s %-9s %s\n", "KEY", "IMAGE/NAME", "STRATEGY", "KERNEL", "SIZE",
-		       "CREATED");
-	for (size_t i = 0; i < n; i++) {
-		char size[32], ago[64];
+	struct cli_listing out;
+	int ret = 0;
+	if (!quiet &&
+	    cli_listing_open(&out, "appliance ls", format,
+			     "table {{.ID}}\t{{.Name}}\t{{.Strategy}}\t{{.Kernel}}\t{{.Size}}\t{{.CreatedSince}}",
+			     appliance_cols) < 0)
+		ret = VOLT_EXIT_INTERNAL;
+	for (size_t i = 0; !ret && i < n; i++) {
 		if (quiet) {
 			printf("%s\n", v[i].key);
-		} else if (json) {
-			json_auto_t *o = json_pack("{s:s,s:s?,s:s?,s:s,s:s,s:s,s:s?,s:I,s:I}", "Key", v[i].key, "Image",
-						   v[i].image, "Name", v[i].name, "Strategy", v[i].strategy, "Kernel",
-						   v[i].kernel, "Path", v[i].path, "Disk", v[i].disk, "Size",
-						   (json_int_t)v[i].size, "Created", (json_int_t)v[i].created);
-			cleanup_free char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-			if (s)
-				printf("%s\n", s);
-		} else {
-			volt_human_size(v[i].size, size, sizeof(size));
-			volt_human_ago(v[i].created, ago, sizeof(ago));
-			const char *label = v[i].name  ? v[i].name :
-					    v[i].image ? image_label(&labels, v[i].image) :
-							 NULL;
-			char short_id[13];
-			if (!label && v[i].image) {
-				snprintf(short_id, sizeof(short_id), "%.12s", v[i].image);
-				label = short_id;
-			}
-			printf("%-14.12s %-20s %-10s %-28s %-9s %s\n", v[i].key, label ? label : "", v[i].strategy,
-			       v[i].kernel, size, ago);
+			continue;
 		}
+		json_auto_t *o = appliance_row(&v[i], &labels);
+		if (!o || cli_listing_row(&out, o) < 0)
+			break;
 	}
+	if (!ret && !quiet)
+		ret = cli_listing_close(&out);
 	volt_appliances_free(v, n);
 	volt_strv_free(labels.ids);
 	volt_strv_free(labels.labels);
-	return 0;
+	return ret;
 }
 
 static const struct volt_cmd_spec rm_spec = {

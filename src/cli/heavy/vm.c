@@ -61,29 +61,36 @@ static int kernel_fetch(struct volt_cli *cli, int argc, char **argv)
 static const struct option ls_opts[] = {
 	{"format", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec ls_spec = {
-	.usage = "Usage: volt vm kernel ls [-q] [--format json]\n\n"
+	.usage = "Usage: volt vm kernel ls [-q] [--format FORMAT]\n\n"
 		 "The kernels microVMs can boot: volt's own ($VOLT_ROOT/kernels), then the host's\n"
-		 "readable /boot/vmlinuz-*, newest first. The first one is the default.\n",
+		 "readable /boot/vmlinuz-*, newest first. The first one is the default.\n\n"
+		 "  -q, --quiet          print only versions\n"
+		 "      --format FORMAT  json (an object per line), table TEMPLATE, or a Go template\n"
+		 "                       per kernel: .Version .Origin (store, host, path) .Path (the\n"
+		 "                       file QEMU loads) .Modules (yes, no) .ModulesPath .Package\n"
+		 "                       .Default (true for the first)\n",
 	.opts = "q",
 	.longopts = ls_opts,
 };
+
+static const struct cli_col kernel_cols[] = {
+	{"Version", "VERSION"}, {"Origin", "ORIGIN"},	{"Modules", "MODULES"},
+	{"Path", "IMAGE"},	{"Image", "IMAGE"},	{"ModulesPath", "MODULES PATH"},
+	{"Package", "PACKAGE"}, {"Default", "DEFAULT"}, {NULL, NULL}};
 
 static int kernel_ls(struct volt_cli *cli, int argc, char **argv)
 {
 	struct volt_kernel *v = NULL;
 	struct volt_err err = {0};
 	struct volt_ctx *ctx;
-	bool json = false, quiet = false;
+	const char *format = NULL;
+	bool quiet = false;
 	size_t n;
 	int c;
 
 	while ((c = cli_getopt(argc, argv, &ls_spec)) != -1) {
 		switch (c) {
-		case 'f':
-			if (strcmp(optarg, "json"))
-				return cli_usage_error("vm kernel ls", "--format: only json");
-			json = true;
-			break;
+		case 'f': format = optarg; break;
 		case 'q': quiet = true; break;
 		default: return cli_usage_error("vm kernel ls", "invalid option");
 		}
@@ -94,25 +101,28 @@ static int kernel_ls(struct volt_cli *cli, int argc, char **argv)
 		return 125;
 	if (volt_kernel_list(ctx->root, volt_kernel_host_boot(), &v, &n, &err) < 0)
 		return cli_fail(&err);
-	if (!json && !quiet)
-		printf("%-32s %-7s %-8s %s\n", "VERSION", "ORIGIN", "MODULES", "IMAGE");
+	struct cli_listing out;
+	if (!quiet && cli_listing_open(&out, "vm kernel ls", format,
+				       "table {{.Version}}\t{{.Origin}}\t{{.Modules}}\t{{.Path}}", kernel_cols) < 0) {
+		volt_kernels_free(v, n);
+		return VOLT_EXIT_INTERNAL;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (quiet) {
 			printf("%s\n", v[i].version);
-		} else if (json) {
-			json_auto_t *o = json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:b}", "Version", v[i].version, "Origin",
-						   volt_kernel_origin_name(v[i].origin), "Image", v[i].image, "Modules",
-						   v[i].modules, "Package", v[i].package, "Default", i == 0);
-			cleanup_free char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-			if (s)
-				printf("%s\n", s);
-		} else {
-			printf("%-32s %-7s %-8s %s\n", v[i].version, volt_kernel_origin_name(v[i].origin),
-			       v[i].modules ? "yes" : "no", v[i].image);
+			continue;
 		}
+		/* strings as docker's listings have them; Default stays a boolean */
+		json_auto_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "Version", v[i].version, "Origin",
+					   volt_kernel_origin_name(v[i].origin), "Path", v[i].image, "Image",
+					   v[i].image, "Modules", v[i].modules ? "yes" : "no", "ModulesPath",
+					   v[i].modules ? v[i].modules : "", "Package",
+					   v[i].package ? v[i].package : "", "Default", i == 0);
+		if (!o || cli_listing_row(&out, o) < 0)
+			break;
 	}
 	volt_kernels_free(v, n);
-	return 0;
+	return quiet ? 0 : cli_listing_close(&out);
 }
 
 static const struct volt_cmd_spec rm_spec = {
