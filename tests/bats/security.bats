@@ -323,6 +323,30 @@ status_field() {
 	[[ "$output" == *"webserver"* ]]
 }
 
+@test "security profile ls: docker's --format (an object per line, table, a template per profile), -q" {
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/root"
+	volt security profile create mine --allow-read /
+	run volt security profile ls
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "KIND"*"NAME"*"FILE" ]]
+	grep -Eq "^landlock +mine +$VOLT_ROOT/profiles/landlock/mine\$" <<<"$output"
+	grep -Eq '^seccomp +default +/' <<<"$output"
+	run volt security profile ls --format json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r 'select(.Name == "mine") | .Kind + " " + .Origin' <<<"$output")" = "landlock user" ]
+	[ "$(jq -r 'select(.Name == "default" and .Kind == "seccomp") | .Origin' <<<"$output")" = shipped ]
+	[ "$(jq -s length <<<"$output")" -eq "${#lines[@]}" ]
+	run volt security profile ls --format '{{.Kind}}/{{.Name}}/{{.Origin}}'
+	grep -qx landlock/mine/user <<<"$output"
+	grep -qx seccomp/default/shipped <<<"$output"
+	run volt security profile ls --format 'table {{.Name}}\t{{.Origin}}'
+	[[ "${lines[0]}" == "NAME"*"ORIGIN" ]]
+	grep -Eqx 'mine +user' <<<"$output"
+	run volt security profile ls -q
+	grep -qx mine <<<"$output"
+	! grep -q / <<<"$output"
+}
+
 @test "masked paths are empty and read-only paths cannot be written" {
 	run vrun busybox sh -c 'for f in /proc/keys /proc/timer_list /proc/kcore /proc/sched_debug /proc/interrupts; do
 		[ -e $f ] && [ -s $f ] && echo "not masked: $f"; [ -e $f ] && wc -c <$f; done

@@ -274,6 +274,8 @@ setup() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$(grep "^${ki:0:12} " <<<"$output")" == *" busybox:latest "* ]]
+	run volt appliance ls --format '{{.Key}} {{.Name}} {{.Image}}'
+	grep -qx "$ki busybox:latest $(volt images -q --no-trunc -f reference=busybox | sed 's/^sha256://')" <<<"$output"
 	run volt appliance inspect busybox
 	[ "$status" -eq 0 ]
 	[ "$(jq -r '.[0].Key' <<<"$output")" = "$ki" ]

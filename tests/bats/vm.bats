@@ -70,7 +70,7 @@ setup() {
 	[ "$status" -eq 0 ]
 	[[ "${lines[1]}" == "$ver"*"store"*"yes"* ]]
 	run volt vm kernel ls --format json
-	[[ "$output" == *"\"Version\":\"$ver\""*"\"Default\":true"* ]]
+	[ "$(jq -r 'select(.Default) | .Version' <<<"$output")" = "$ver" ]
 	# again: replaced in place, still one
 	volt vm kernel fetch --deb "$KERNEL_DEB"
 	[ "$(volt vm kernel ls -q | wc -l)" -eq 1 ]
@@ -83,6 +83,42 @@ setup() {
 	run volt vm kernel rm ../..
 	[ "$status" -eq 125 ]
 	[ -d "$VOLT_ROOT" ]
+}
+
+@test "vm kernel ls: docker's --format (an object per line, table, a template per kernel) over a store and a host kernel" {
+	# no boot: a store kernel and a host one are files where volt looks
+	mkdir -p "$VOLT_ROOT/kernels/6.1.0-fake"
+	echo x >"$VOLT_ROOT/kernels/6.1.0-fake/vmlinuz"
+	echo x >"$VOLT_HOST_BOOT/vmlinuz-5.10.0-hostfake"
+	run volt vm kernel ls
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[0]}" == "VERSION"*"ORIGIN"*"MODULES"*"IMAGE" ]]
+	[[ "${lines[1]}" == "6.1.0-fake "*"store "*"no "*"$VOLT_ROOT/kernels/6.1.0-fake/vmlinuz" ]]
+	[[ "${lines[2]}" == "5.10.0-hostfake "*"host "*"no "*"$VOLT_HOST_BOOT/vmlinuz-5.10.0-hostfake" ]]
+	# json: one object per line, as docker's listings
+	run volt vm kernel ls --format json
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(jq -r .Version <<<"${lines[0]}")" = 6.1.0-fake ]
+	[ "$(jq -r .Default <<<"${lines[0]}")" = true ]
+	[ "$(jq -r .Default <<<"${lines[1]}")" = false ]
+	[ "$(jq -r .Origin <<<"${lines[1]}")" = host ]
+	[ "$(jq -r .Path <<<"${lines[1]}")" = "$VOLT_HOST_BOOT/vmlinuz-5.10.0-hostfake" ]
+	run volt vm kernel ls --format '{{.Version}}/{{.Origin}}/{{.Default}}'
+	[ "$output" = "6.1.0-fake/store/true
+5.10.0-hostfake/host/false" ]
+	run volt vm kernel ls --format '{{json .Version}}'
+	[ "${lines[0]}" = '"6.1.0-fake"' ]
+	run volt vm kernel ls --format 'table {{.Version}}\t{{.Default}}'
+	[[ "${lines[0]}" == "VERSION "*"DEFAULT" ]]
+	[[ "${lines[2]}" == "5.10.0-hostfake "*"false" ]]
+	run volt vm kernel ls -q
+	[ "$output" = "6.1.0-fake
+5.10.0-hostfake" ]
+	run volt vm kernel ls --format '{{.Version'
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"vm kernel ls: --format"* ]]
 }
 
 @test "vm kernel fetch --deb of something that is not a kernel fails and leaves nothing" {
@@ -200,7 +236,16 @@ setup() {
 	run volt appliance ls
 	[[ "${lines[1]}" == "${key:0:12}"*"-cloud-amd64"* ]]
 	run volt appliance ls --format json
-	[[ "$output" == *"\"Key\":\"$key\""* ]]
+	[ "$(jq -r .Key <<<"$output")" = "$key" ]
+	[ "$(jq -r .Name <<<"$output")" = busybox:latest ]
+	[ "$(jq -r .Strategy <<<"$output")" = initramfs ]
+	[ "$(jq -r .Path <<<"$output")" = "$path" ]
+	[ "$(jq -r .Bytes <<<"$output")" = "$size" ]
+	run volt appliance ls --format '{{.ID}} {{.Name}} {{.Strategy}}'
+	[ "$output" = "${key:0:12} busybox:latest initramfs" ]
+	run volt appliance ls --format 'table {{.Key}}\t{{.Kernel}}'
+	[[ "${lines[0]}" == "KEY "*"KERNEL" ]]
+	[[ "${lines[1]}" == "$key "*"-cloud-amd64" ]]
 	run volt appliance rm "${key:0:6}"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$key" ]
