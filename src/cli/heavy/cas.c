@@ -1,4 +1,5 @@
 /* volt cas status|verify|gc|inspect|build|mount|umount: the store itself. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,12 +241,23 @@ static int cas_gc(struct volt_cli *cli, int argc, char **argv)
 	/* views of removed images first: fusermount3 cannot run in the userns */
 	volt_cas_lower_prune(j.ctx, j.dry, print_prune, &j);
 	fflush(stdout);
-	/* appliances of removed images: they are the user's files, no userns */
-	if (volt_appliance_prune(j.ctx, j.dry, print_appliance, &j, &err) < 0)
-		return cli_fail(&err);
+	/* appliances of removed images: they are the user's files, no userns.
+	 * Their prune reads the state database, which a full disk may keep
+	 * closed (SQLite cannot make its -shm/-wal): the store's gc needs no
+	 * database (refs are files), so it runs first then, and the appliances
+	 * are pruned after it, in the room it made */
+	bool full = false;
+	if (volt_appliance_prune(j.ctx, j.dry, print_appliance, &j, &err) < 0) {
+		if (err.errnum != ENOSPC && err.errnum != EDQUOT)
+			return cli_fail(&err);
+		full = true;
+		err = (struct volt_err){0};
+	}
 	fflush(stdout);
 	volt_idmap_detect(&map, false, &err);
 	if (volt_userns_run(&map, gc_in_userns, &j, &err) < 0)
+		return cli_fail(&err);
+	if (full && volt_appliance_prune(j.ctx, j.dry, print_appliance, &j, &err) < 0)
 		return cli_fail(&err);
 	return 0;
 }
