@@ -119,7 +119,11 @@ EOF
 	[ "$(jq -r .Name <<<"$output")" = tst ]
 	[[ "$(jq -r .CPUPerc <<<"$output")" == *% ]]
 	run volt stats --no-stream
-	[[ "${lines[0]}" == "CONTAINER ID   NAME "*"   CPU % "*"   MEM USAGE / LIMIT   MEM % "*"   NET I/O "*"   BLOCK I/O "*"   PIDS" ]]
+	echo "$output"
+	# docker's headers, a gap of 3 or more between columns (a value wider
+	# than its header widens the column: MEM USAGE / LIMIT under load)
+	[[ "${lines[0]}" =~ ^CONTAINER\ ID\ {3,}NAME\ {3,}CPU\ %\ {3,}MEM\ USAGE\ /\ LIMIT\ {3,}MEM\ %\ {3,}NET\ I/O\ {3,}BLOCK\ I/O\ {3,}PIDS$ ]]
+	[[ "${lines[1]}" == *" tst "* ]]
 	pid=$(volt inspect -f '{{.State.Pid}}' tst)
 	run volt top tst -o pid,comm
 	[ "$status" -eq 0 ]
