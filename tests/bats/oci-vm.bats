@@ -184,10 +184,21 @@ qemus() {
 	! ls -d "$VOLT_RUNROOT"/ovm-* 2>/dev/null
 }
 
-# podman_vm ARGS: podman_rt run of a microVM of docker.io/volt-test/app:v1
-# (as oci.bats's podman test, single-uid mode left out as there)
+# podman_w ARGS: podman_rt (as oci.bats's podman test; podman_image first:
+# not in single-uid mode) with this file's store: podman gives conmon, and so
+# the runtime, an environment of its own (HOME, XDG_RUNTIME_DIR), so a
+# wrapper hands volt-runtime the store where need_vm put the kernel
+podman_w() {
+	local w="$BATS_FILE_TMPDIR/volt-runtime-vm"
+	printf '#!/bin/sh\nexport VOLT_ROOT="%s" VOLT_RUNROOT="%s" VOLT_HOST_BOOT="%s" VOLT_VM_BOOT_TIMEOUT_MS="%s"\nexec "%s" "$@"\n' \
+		"$VOLT_ROOT" "$VOLT_RUNROOT" "$VOLT_HOST_BOOT" "$VOLT_VM_BOOT_TIMEOUT_MS" "$RT" >"$w"
+	chmod +x "$w"
+	RT="$w" podman_rt "$@"
+}
+
+# podman_vm ARGS: podman_w run of a microVM
 podman_vm() {
-	podman_rt run --annotation run.oci.volt.vm=true --annotation run.oci.volt.vm.memory=256m "$@"
+	podman_w run --annotation run.oci.volt.vm=true --annotation run.oci.volt.vm.memory=256m "$@"
 }
 
 @test "run.oci.volt.vm through rootless podman: run --rm on its default network, its bound files copied in, exit code" {
@@ -215,16 +226,16 @@ podman_vm() {
 	need_vm
 	podman_image
 	podman_vm -d --name pvm --network none --entrypoint sh docker.io/volt-test/app:v1 -c 'echo up; exec sleep 600'
-	[ "$(podman_rt inspect -f '{{.State.Status}}' pvm)" = running ]
+	[ "$(podman_w inspect -f '{{.State.Status}}' pvm)" = running ]
 	for _ in $(seq 1 360); do
-		podman_rt logs pvm 2>/dev/null | grep -q up && break
+		podman_w logs pvm 2>/dev/null | grep -q up && break
 		sleep 0.5
 	done
-	podman_rt logs pvm | grep -qx up
+	podman_w logs pvm | grep -qx up
 	[ -n "$(qemus)" ]
-	podman_rt stop -t 2 pvm
-	[ "$(podman_rt inspect -f '{{.State.Status}}' pvm)" = exited ]
-	podman_rt rm pvm
+	podman_w stop -t 2 pvm
+	[ "$(podman_w inspect -f '{{.State.Status}}' pvm)" = exited ]
+	podman_w rm pvm
 	wait_for test -z "$(qemus)"
 	[ -z "$(qemus)" ]
 }
