@@ -354,6 +354,13 @@ int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_o
 	if (volt_kernel_find(ctx.root, volt_kernel_host_boot(), vm->kernel, &k, err) < 0 ||
 	    appliance(&ctx, c, rootfs, &k, key, &files, err) < 0)
 		goto out;
+	/* an appliance with copies of bound files is this container's (they
+	 * name it: podman's /etc/hostname): delete removes it */
+	if (files) {
+		cleanup_free char *own = volt_path("%s/vm-appliance", dir);
+		if (volt_write_file_atomic(own, key, 64, 0600, err) < 0)
+			goto out;
+	}
 	if (guest_spec(c, vm, rootfs, key, &spec, err) < 0)
 		goto out;
 	run = run_dir(ctx.runroot, dir);
@@ -365,13 +372,6 @@ int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_o
 	if (symlink(run, link) < 0) {
 		volt_err_sys(err, "create %s", link);
 		goto out;
-	}
-	/* an appliance with copies of bound files is this container's (they
-	 * name it: podman's /etc/hostname): delete removes it */
-	if (files) {
-		cleanup_free char *own = volt_path("%s/vm-appliance", dir);
-		if (volt_write_file_atomic(own, key, 64, 0600, err) < 0)
-			goto out;
 	}
 	fflush(NULL);
 	*pid = fork();
