@@ -424,6 +424,8 @@ out:
 		volt_oci_cgroup_remove(cgroup);
 	if (r < 0 && dir) {
 		struct volt_err ignored;
+		if (vm.on) /* an appliance of its own, made before the failure */
+			volt_oci_vm_cleanup(dir);
 		volt_rm_rf(dir, &ignored);
 	}
 	volt_oci_config_free(&c);

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,36 @@ static bool has_opt(char *const *o, const char *want)
 	return false;
 }
 
+/* A mount as the VM sees it. */
+enum vm_mount {
+	VM_MOUNT_NONE,	/* not a bind: the guest mounts its own */
+	VM_MOUNT_GUEST, /* a bind under /sys, /proc or /dev (runc's rootless /sys,
+			 * podman's /dev/shm and device nodes): the guest's own */
+	VM_MOUNT_DIR,	/* shared as `volt run --vm -v` shares one */
+	VM_MOUNT_FILE,	/* copied into the appliance at create */
+	VM_MOUNT_OTHER, /* refused */
+};
+
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static enum vm_mount vm_mount_kind(const struct volt_oci_mount *m)
+{
+	bool bind =
+		(m->type && !strcmp(m->type, "bind")) || has_opt(m->options, "bind") || has_opt(m->options, "rbind");
+	struct stat st;
+	if (!bind)
+		return VM_MOUNT_NONE;
+	if (under(m->dest, "/sys") || under(m->dest, "/proc") || under(m->dest, "/dev"))
+		return VM_MOUNT_GUEST;
+	if (!m->source || m->source[0] != '/' || stat(m->source, &st) < 0)
+		return VM_MOUNT_OTHER;
+	return S_ISDIR(st.st_mode) ? VM_MOUNT_DIR : S_ISREG(st.st_mode) ? VM_MOUNT_FILE : VM_MOUNT_OTHER;
+}
+
 #define REFUSE(...) volt_err_set(err, 0, __VA_ARGS__) /* one line, said whole */
 #define WHY "makes no sense in a microVM (" ANN ")"
 
@@ -128,34 +159,45 @@ int volt_oci_vm_refuse(const struct volt_oci_config *c, char ***notes, struct vo
 {
 	if (c->terminal)
 		return REFUSE("process.terminal: not supported for a microVM (" ANN ") yet: set it false");
-	for (int i = 0; i < c->n_ns; i++)
-		if (c->ns[i].path)
+	for (int i = 0; i < c->n_ns; i++) {
+		if (!c->ns[i].path)
+			continue;
+		if (c->ns[i].flag != CLONE_NEWNET)
 			return REFUSE("linux.namespaces[%d]: a namespace joined by path %s", i, WHY);
+		/* podman's default network: its namespace, made with slirp4netns
+		 * or pasta, cannot reach into a guest */
+		cleanup_free char *n =
+			volt_path(ANN ": ignored: linux.namespaces[%d]: the network namespace %s is "
+				      "not joined: the guest has volt's slirp (outbound; ports an engine "
+				      "forwards into that namespace do not reach it)",
+				  i, c->ns[i].path);
+		volt_strv_push(notes, n);
+	}
 	if (c->seccomp_listener)
 		return REFUSE("linux.seccomp.listenerPath: %s", WHY);
 	if (c->n_devices)
 		return REFUSE("linux.devices: host devices %s", WHY);
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		const struct volt_oci_mount *m = &c->mounts[i];
-		bool bind = (m->type && !strcmp(m->type, "bind")) || has_opt(m->options, "bind") ||
-			    has_opt(m->options, "rbind");
 		if (m->idmap)
 			return REFUSE("mounts[%zu]: an idmapped mount %s", i, WHY);
-		struct stat st;
-		/* runc's rootless template binds the host's /sys: the guest
-		 * has its own, as it has its own /proc, /dev and cgroups */
-		if (!bind || !strcmp(m->dest, "/sys"))
+		enum vm_mount kind = vm_mount_kind(m);
+		if (kind == VM_MOUNT_NONE || kind == VM_MOUNT_GUEST)
 			continue;
-		/* a directory is shared as `volt run --vm -v` shares one */
-		if (!m->source || m->source[0] != '/' || stat(m->source, &st) < 0 || !S_ISDIR(st.st_mode))
-			return REFUSE("mounts[%zu]: %s is not a directory: a microVM (" ANN ") shares directories only",
+		if (kind == VM_MOUNT_OTHER)
+			return REFUSE("mounts[%zu]: %s is neither a directory nor a regular file: a microVM (" ANN
+				      ") shares directories and copies files",
 				      i, m->source ? m->source : "");
 		if (m->dest[0] != '/' || !strcmp(m->dest, "/"))
 			return REFUSE("mounts[%zu]: the destination must be an absolute path other than /", i);
+		/* volt-image's --add-file SRC:DEST splits at the last ":/" */
+		if (kind == VM_MOUNT_FILE && strstr(m->dest, ":/"))
+			return REFUSE("mounts[%zu]: a file's destination with \":/\" in it %s", i, WHY);
 	}
 	static const char *const ignored[] = {
-		"mounts other than binds of directories (the guest mounts its own /proc, /sys, /dev, /dev/pts, "
-		"/dev/shm, /tmp)",
+		"mounts other than binds of directories and files, binds under /sys, /proc and /dev (the guest "
+		"mounts its own /proc, /sys, /dev, /dev/pts, /dev/shm, /tmp)",
+		"later changes to bound files (copied into the appliance at create)",
 		"linux.namespaces (the microVM is the isolation)",
 		"process.capabilities, rlimits, noNewPrivileges, seccomp, landlock (the guest's process runs "
 		"as the agent starts it)",
@@ -171,16 +213,31 @@ int volt_oci_vm_refuse(const struct volt_oci_config *c, char ***notes, struct vo
 
 /* appliance - the key of rootfs's appliance for kernel k, built by
  * volt-image or found */
-static int appliance(struct volt_ctx *ctx, const char *rootfs, const struct volt_kernel *k, char key[65],
-		     struct volt_err *err)
+static int appliance(struct volt_ctx *ctx, const struct volt_oci_config *c, const char *rootfs,
+		     const struct volt_kernel *k, char key[65], bool *files, struct volt_err *err)
 {
 	cleanup_free char *helper = volt_ctx_helper(ctx, "volt-image");
 	if (!helper)
 		return volt_err_set(err, ENOENT, "volt-image not found beside volt");
-	char *const argv[] = {helper,	    "--root",	    ctx->root,
-			      "--runroot",  ctx->runroot,   "appliance",
-			      "build",	    "--kernel",	    k->origin == VOLT_KERNEL_PATH ? k->image : k->version,
-			      "--from-dir", (char *)rootfs, NULL};
+	const char *const head[] = {helper,	  "--root",	ctx->root,
+				    "--runroot",  ctx->runroot, "appliance",
+				    "build",	  "--kernel",	k->origin == VOLT_KERNEL_PATH ? k->image : k->version,
+				    "--from-dir", rootfs,	NULL};
+	cleanup_strv char **argv = NULL;
+	*files = false;
+	for (size_t i = 0; head[i]; i++)
+		if (volt_strv_push(&argv, head[i]) < 0)
+			return volt_err_set(err, ENOMEM, "microVM");
+	/* binds of files: copies in the appliance (a later change on the
+	 * host is not seen; they are podman's /etc/hosts, resolv.conf...) */
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		if (vm_mount_kind(&c->mounts[i]) != VM_MOUNT_FILE)
+			continue;
+		cleanup_free char *arg = volt_path("%s:%s", c->mounts[i].source, c->mounts[i].dest);
+		if (!arg || volt_strv_push(&argv, "--add-file") < 0 || volt_strv_push(&argv, arg) < 0)
+			return volt_err_set(err, ENOMEM, "microVM");
+		*files = true;
+	}
 	cleanup_free char *out = NULL;
 	struct volt_prog p = {.argv = argv, .out = &out, .out_max = 4096, .timeout_ms = 600000};
 	if (volt_prog_run(&p, err) < 0)
@@ -196,7 +253,8 @@ static int appliance(struct volt_ctx *ctx, const char *rootfs, const struct volt
 static int guest_spec(const struct volt_oci_config *c, const struct volt_oci_vm *vm, const char *rootfs,
 		      const char *key, struct volt_spec *s, struct volt_err *err)
 {
-	bool netns = volt_oci_find_ns(c, volt_oci_ns_flag("network")) != NULL;
+	const struct volt_oci_ns *ns = volt_oci_find_ns(c, CLONE_NEWNET);
+	bool netns = ns && !ns->path; /* one joined by path: slirp (volt_oci_vm_refuse) */
 	s->args = volt_strv_dup(c->args);
 	s->env = volt_strv_dup(c->env);
 	s->cwd = strdup(c->cwd ? c->cwd : "/");
@@ -220,9 +278,7 @@ static int guest_spec(const struct volt_oci_config *c, const struct volt_oci_vm 
 		return volt_err_set(err, ENOMEM, "microVM");
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		const struct volt_oci_mount *m = &c->mounts[i];
-		bool bind = (m->type && !strcmp(m->type, "bind")) || has_opt(m->options, "bind") ||
-			    has_opt(m->options, "rbind");
-		if (!bind || !strcmp(m->dest, "/sys"))
+		if (vm_mount_kind(m) != VM_MOUNT_DIR)
 			continue;
 		struct volt_mount *v = &s->mounts[s->n_mounts++];
 		v->kind = VOLT_MOUNT_BIND;
@@ -245,8 +301,27 @@ static char *run_dir(const char *runroot, const char *dir)
 	return volt_path("%s/ovm-%.16s", runroot, hex);
 }
 
+/* drop_appliance - the appliance create recorded as the container's own */
+static void drop_appliance(const char *dir)
+{
+	cleanup_free char *own = volt_path("%s/vm-appliance", dir), *key = NULL, *helper = NULL;
+	struct volt_err ignored;
+	struct volt_ctx ctx = {0};
+	if (volt_read_file(own, 65, &key, NULL, &ignored) < 0 || strlen(key) != 64 ||
+	    strspn(key, "0123456789abcdef") != 64 || volt_ctx_init(&ctx, NULL, NULL, &ignored) < 0)
+		return;
+	if ((helper = volt_ctx_helper(&ctx, "volt-image"))) {
+		char *const argv[] = {helper,	   "--root", ctx.root, "--runroot", ctx.runroot,
+				      "appliance", "rm",     key,      NULL};
+		struct volt_prog p = {.argv = argv, .timeout_ms = 60000};
+		volt_prog_run(&p, &ignored);
+	}
+	volt_ctx_free(&ctx);
+}
+
 void volt_oci_vm_cleanup(const char *dir)
 {
+	drop_appliance(dir);
 	cleanup_free char *link = volt_path("%s/vm-run", dir);
 	char target[4096];
 	ssize_t n = readlink(link, target, sizeof(target) - 1);
@@ -267,6 +342,7 @@ int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_o
 	struct volt_kernel k = {0};
 	struct volt_spec spec = {0};
 	char key[65];
+	bool files = false;
 	int r = -1;
 	cleanup_free char *fifo = volt_path("%s/exec.fifo", dir);
 	cleanup_free char *run = NULL, *link = NULL;
@@ -276,8 +352,15 @@ int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_o
 	if (volt_ctx_init(&ctx, NULL, NULL, err) < 0)
 		return -1;
 	if (volt_kernel_find(ctx.root, volt_kernel_host_boot(), vm->kernel, &k, err) < 0 ||
-	    appliance(&ctx, rootfs, &k, key, err) < 0)
+	    appliance(&ctx, c, rootfs, &k, key, &files, err) < 0)
 		goto out;
+	/* an appliance with copies of bound files is this container's (they
+	 * name it: podman's /etc/hostname): delete removes it */
+	if (files) {
+		cleanup_free char *own = volt_path("%s/vm-appliance", dir);
+		if (volt_write_file_atomic(own, key, 64, 0600, err) < 0)
+			goto out;
+	}
 	if (guest_spec(c, vm, rootfs, key, &spec, err) < 0)
 		goto out;
 	run = run_dir(ctx.runroot, dir);

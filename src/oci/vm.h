@@ -41,8 +41,10 @@ int volt_oci_vm_create(const struct volt_oci_create_opts *o, const struct volt_o
 		       struct volt_err *err);
 
 /* volt_oci_vm_cleanup - what a microVM's monitor leaves when it is
- * killed: its sockets' directory (ROOT/ID/vm-run points to it). delete
- * calls it before it removes dir. */
+ * killed: its sockets' directory (ROOT/ID/vm-run points to it), and the
+ * appliance create made with copies of bound files (ROOT/ID/vm-appliance
+ * keeps its key). delete, and a failed create, call it before they
+ * remove dir. */
 void volt_oci_vm_cleanup(const char *dir);
 
 /* volt_oci_vm_of - whether a container's annotations (state.json's) say

@@ -59,9 +59,11 @@ int volt_appliance_build_files(struct volt_ctx *ctx, const char *recipe, const c
  * are left out: the guest's /dev is its own), then volt-init and the
  * kernel's guest modules. Kept by the digest of every entry's path, mode
  * and bytes, the kernel and the agent: the same tree again builds nothing
- * (but is read and hashed again). As volt_appliance_build. */
-int volt_appliance_build_dir(struct volt_ctx *ctx, const char *dir, const struct volt_kernel *k, const char *init,
-			     struct volt_appliance *out, struct volt_err *err);
+ * (but is read and hashed again). add (or NULL): "SRC:DEST" files put at
+ * DEST in place of what the tree has there (volt_appliance_file_arg; they
+ * are part of the key). As volt_appliance_build. */
+int volt_appliance_build_dir(struct volt_ctx *ctx, const char *dir, char *const *add, const struct volt_kernel *k,
+			     const char *init, struct volt_appliance *out, struct volt_err *err);
 
 /* volt_appliance_build - the appliance of image_id for kernel k, with the
  * agent at init (volt-init): built in the store's user namespace (the

@@ -441,8 +441,38 @@ int volt_appliance_build_files(struct volt_ctx *ctx, const char *recipe, const c
 	return r;
 }
 
-int volt_appliance_build_dir(struct volt_ctx *ctx, const char *dir, const struct volt_kernel *k, const char *init,
-			     struct volt_appliance *out, struct volt_err *err)
+/* add_files - each "SRC:DEST" of add as a file at DEST, in place of what the
+ * tree has there (a file or a link: volt-runtime's binds of files) */
+static int add_files(struct entries *e, char *const *add, struct volt_err *err)
+{
+	for (size_t i = 0; add && add[i]; i++) {
+		cleanup_free char *src = NULL, *dest = NULL;
+		struct stat st;
+		if (volt_appliance_file_arg(add[i], &src, &dest, err) < 0)
+			return volt_err_prefix(err, "appliance: --add-file");
+		if (stat(src, &st) < 0)
+			return volt_err_sys(err, "appliance: %s", src);
+		if (!S_ISREG(st.st_mode))
+			return volt_err_set(err, EINVAL, "appliance: %s: not a regular file", src);
+		size_t j = 0;
+		while (j < e->n && strcmp(e->v[j].dest, dest))
+			j++;
+		if (j < e->n && e->v[j].type == 'd')
+			return volt_err_set(err, EISDIR, "appliance: %s is a directory in the tree", dest);
+		if (j < e->n) { /* replaced: the last entry takes its place */
+			free(e->v[j].dest);
+			free(e->v[j].src);
+			free(e->v[j].link);
+			e->v[j] = e->v[--e->n];
+		}
+		if (add_entry(e, dest, src, &st, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int volt_appliance_build_dir(struct volt_ctx *ctx, const char *dir, char *const *add, const struct volt_kernel *k,
+			     const char *init, struct volt_appliance *out, struct volt_err *err)
 {
 	__attribute__((cleanup(entries_free))) struct entries e = {.own_modes = true};
 	char agent[VOLT_SHA256_HEX], list[VOLT_SHA256_HEX];
@@ -450,7 +480,7 @@ int volt_appliance_build_dir(struct volt_ctx *ctx, const char *dir, const struct
 	cleanup_free char *abs = realpath(dir, NULL);
 	if (!abs)
 		return volt_err_sys(err, "appliance: %s", dir);
-	if (walk(&e, "", abs, 0, err) < 0)
+	if (walk(&e, "", abs, 0, err) < 0 || add_files(&e, add, err) < 0)
 		return -1;
 	qsort(e.v, e.n, sizeof(*e.v), by_dest);
 	if (list_digest(&e, list, err) < 0 || appliance_agent_digest(init, agent, err) < 0)

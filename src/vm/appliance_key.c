@@ -1,6 +1,8 @@
 #include "vm/appliance_key.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -76,4 +78,44 @@ int volt_appliance_key_cached(const char *cache_dir, const char *image_id, const
 char *volt_appliance_path(const char *root, const char *key)
 {
 	return volt_path("%s/appliances/%s.cpio.zst", root, key);
+}
+
+int volt_appliance_file_arg(const char *arg, char **src, char **dest, struct volt_err *err)
+{
+	*src = *dest = NULL;
+	/* the last ":/": a source may hold colons, a destination is absolute */
+	const char *sep = NULL;
+	for (const char *p = strstr(arg, ":/"); p; p = strstr(p + 1, ":/"))
+		sep = p;
+	if (!sep || sep == arg)
+		return volt_err_set(err, EINVAL, "%s: not SRC:DEST (DEST absolute)", arg);
+	char *d = malloc(strlen(sep) + 1), *o = d;
+	if (!d)
+		return volt_err_set(err, ENOMEM, "appliance");
+	for (const char *p = sep + 1; *p;) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (!n)
+			break;
+		if ((n == 1 && p[0] == '.') || (n == 2 && !strncmp(p, "..", 2))) {
+			free(d);
+			return volt_err_set(err, EINVAL, "%s: DEST has a \".\" or \"..\" part", arg);
+		}
+		*o++ = '/';
+		memcpy(o, p, n);
+		o += n;
+		p += n;
+	}
+	*o = '\0';
+	if (!*d) {
+		free(d);
+		return volt_err_set(err, EINVAL, "%s: DEST is /", arg);
+	}
+	if (!(*src = strndup(arg, (size_t)(sep - arg)))) {
+		free(d);
+		return volt_err_set(err, ENOMEM, "appliance");
+	}
+	*dest = d;
+	return 0;
 }

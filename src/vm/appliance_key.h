@@ -26,6 +26,12 @@ int volt_appliance_key(const char *image_id, const struct volt_kernel *k, const 
 int volt_appliance_key_cached(const char *cache_dir, const char *image_id, const struct volt_kernel *k,
 			      const char *init, bool disk, char key[65], struct volt_err *err);
 
+/* volt_appliance_file_arg - split "SRC:DEST" (a file added to a rootfs
+ * directory's appliance, volt-runtime's file binds) at the last ":/":
+ * *src and *dest are new strings; DEST is absolute, without "." or ".."
+ * parts, not "/", its slashes made single and none trailing. */
+int volt_appliance_file_arg(const char *arg, char **src, char **dest, struct volt_err *err);
+
 /* volt_appliance_path - root/appliances/<key>.cpio.zst (the caller frees) */
 char *volt_appliance_path(const char *root, const char *key);
 

@@ -1,5 +1,5 @@
 # oci-helpers.bash - what the volt-runtime files share (oci.bats,
-# oci-validation.bats): a busybox rootfs per file, the runtime over a
+# oci-validation.bats, oci-vm.bats): a busybox rootfs per file, the runtime over a
 # state root per test ($ST), and bundles ($B) that `volt-runtime spec
 # --rootless` makes.
 
@@ -29,4 +29,30 @@ edit() {
 volt_bundle() {
 	(cd "$B" && rt spec --rootless)
 	edit --argjson a "$1" ".process.terminal=false | .process.args=\$a${2:+ | $2}"
+}
+
+# podman_rt ARGS: rootless podman with its own store under this file's tmpdir, driving volt-runtime
+podman_rt() {
+	podman --root "$BATS_FILE_TMPDIR/podman/root" --runroot "$BATS_FILE_TMPDIR/podman/run" \
+		--storage-driver overlay --cgroup-manager=cgroupfs --events-backend=file \
+		--runtime "$RT" "$@"
+}
+
+podman_image() {
+	command -v podman >/dev/null || skip_or_fail "podman is not installed (scripts/install-deps)"
+	has_subuid || not_in_this_mode "rootless podman needs an /etc/subuid range to store images"
+	podman_rt images -q docker.io/volt-test/app:v1 | grep -q . ||
+		podman_rt load -i "$VOLT_TEST_DIR/images/app.docker.tar" >/dev/null
+}
+
+# podman_store_rm: podman_rt's store (teardown_file)
+podman_store_rm() {
+	# podman's store holds files of the subordinate ids: removed from inside
+	if [ -d "$BATS_FILE_TMPDIR/podman" ]; then
+		# (podman's pause process keeps the store's overlay mounted in its namespace)
+		podman --root "$BATS_FILE_TMPDIR/podman/root" --runroot "$BATS_FILE_TMPDIR/podman/run" \
+			--storage-driver overlay unshare sh -c \
+			'umount "$0/root/overlay" 2>/dev/null; rm -rf "$0"' "$BATS_FILE_TMPDIR/podman" 2>/dev/null || true
+		rm -rf "$BATS_FILE_TMPDIR/podman" 2>/dev/null || true
+	fi
 }

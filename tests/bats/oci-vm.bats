@@ -6,15 +6,16 @@
 # the tests are few and every wait is bounded.
 
 load helpers
+load oci-helpers
 bats_require_minimum_version 1.5.0
-
-RT="$VOLT_TEST_DIR/bin/volt-runtime"
 
 setup_file() {
 	volt_env
-	mkdir -p "$BATS_FILE_TMPDIR/rootfs"
-	tar -xpf "$BUSYBOX_TAR" -C "$BATS_FILE_TMPDIR/rootfs"
-	chmod 755 "$BATS_FILE_TMPDIR/rootfs"
+	oci_rootfs
+}
+
+teardown_file() {
+	podman_store_rm
 }
 
 setup() {
@@ -30,15 +31,6 @@ teardown() {
 	"$RT" --root "$ST" delete -f c1 >/dev/null 2>&1 || true
 }
 
-rt() {
-	"$RT" --root "$ST" "$@"
-}
-
-edit() {
-	jq "$@" "$B/config.json" >"$B/config.json.new"
-	mv "$B/config.json.new" "$B/config.json"
-}
-
 # vm_bundle ARGS-JSON: `volt-runtime spec --rootless`, no terminal, a microVM
 vm_bundle() {
 	(cd "$B" && rt spec --rootless)
@@ -51,7 +43,7 @@ qemus() {
 	pgrep -u "$(id -u)" -f "qemu-system-x86_64.*$VOLT_ROOT/appliances/" || true
 }
 
-@test "run.oci.volt.vm: a value other than true or false, a bind of a file and a terminal are refused with one line" {
+@test "run.oci.volt.vm: a value other than true or false, a bind of a fifo, an ipc namespace by path and a terminal are refused with one line" {
 	vm_bundle '["true"]'
 	edit '.annotations["run.oci.volt.vm"]="maybe"'
 	run rt run --bundle "$B" c1
@@ -61,13 +53,19 @@ qemus() {
 	run rt run --bundle "$B" c1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'annotation run.oci.volt.vm.cpus: "0" is not a count'* ]]
-	echo x >"$BATS_TEST_TMPDIR/file"
-	edit --arg f "$BATS_TEST_TMPDIR/file" 'del(.annotations["run.oci.volt.vm.cpus"])
+	# a file is copied into the appliance, a fifo is neither
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	edit --arg f "$BATS_TEST_TMPDIR/fifo" 'del(.annotations["run.oci.volt.vm.cpus"])
 		| .mounts += [{"destination":"/data","type":"bind","source":$f,"options":["rbind"]}]'
 	run rt run --bundle "$B" c1
 	[ "$status" -eq 1 ]
-	[ "$output" = "volt-runtime: mounts[7]: $BATS_TEST_TMPDIR/file is not a directory: a microVM (run.oci.volt.vm) shares directories only" ]
-	edit '.mounts |= .[:-1] | .process.terminal=true'
+	[ "$output" = "volt-runtime: mounts[7]: $BATS_TEST_TMPDIR/fifo is neither a directory nor a regular file: a microVM (run.oci.volt.vm) shares directories and copies files" ]
+	# a namespace joined by path other than the network one
+	edit '.mounts |= .[:-1] | .linux.namespaces |= map(if .type == "ipc" then .path = "/proc/self/ns/ipc" else . end)'
+	run rt run --bundle "$B" c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.namespaces["*"]: a namespace joined by path makes no sense in a microVM"* ]]
+	edit '.linux.namespaces |= map(del(.path)) | .process.terminal=true'
 	run rt run --bundle "$B" c1
 	[ "$status" -eq 1 ]
 	[ "$output" = "volt-runtime: process.terminal: not supported for a microVM (run.oci.volt.vm) yet: set it false" ]
@@ -184,4 +182,60 @@ qemus() {
 	# no virtiofsd of this test's directories, no sockets' directory
 	! pgrep -u "$(id -u)" -f "virtiofsd.*source=$BATS_TEST_TMPDIR/" >/dev/null
 	! ls -d "$VOLT_RUNROOT"/ovm-* 2>/dev/null
+}
+
+# podman_w ARGS: podman_rt (as oci.bats's podman test; podman_image first:
+# not in single-uid mode) with this file's store: podman gives conmon, and so
+# the runtime, an environment of its own (HOME, XDG_RUNTIME_DIR), so a
+# wrapper hands volt-runtime the store where need_vm put the kernel
+podman_w() {
+	local w="$BATS_FILE_TMPDIR/volt-runtime-vm"
+	printf '#!/bin/sh\nexport VOLT_ROOT="%s" VOLT_RUNROOT="%s" VOLT_HOST_BOOT="%s" VOLT_VM_BOOT_TIMEOUT_MS="%s"\nexec "%s" "$@"\n' \
+		"$VOLT_ROOT" "$VOLT_RUNROOT" "$VOLT_HOST_BOOT" "$VOLT_VM_BOOT_TIMEOUT_MS" "$RT" >"$w"
+	chmod +x "$w"
+	RT="$w" podman_rt "$@"
+}
+
+# podman_vm ARGS: podman_w run of a microVM
+podman_vm() {
+	podman_w run --annotation run.oci.volt.vm=true --annotation run.oci.volt.vm.memory=256m "$@"
+}
+
+@test "run.oci.volt.vm through rootless podman: run --rm on its default network, its bound files copied in, exit code" {
+	need_vm
+	podman_image
+	before=$(volt appliance ls -q | sort)
+	# podman joins the namespace of its network by path (ignored: volt's
+	# slirp) and binds files: /etc/hostname, /etc/hosts, /run/.containerenv
+	run --separate-stderr podman_vm --rm --entrypoint sh docker.io/volt-test/app:v1 -c \
+		'echo hi; grep -q volt_agent /proc/cmdline && echo in-vm; test -f /run/.containerenv && echo containerenv
+		 cat /etc/hostname; exit 3'
+	echo "out: $output / err: $stderr"
+	[ "$status" -eq 3 ]
+	[ "${lines[0]}" = hi ]
+	[ "${lines[1]}" = in-vm ]
+	[ "${lines[2]}" = containerenv ]
+	# podman's /etc/hostname: the container's id's first 12 digits
+	[[ "${lines[3]}" =~ ^[0-9a-f]{12}$ ]]
+	[ -z "$(qemus)" ]
+	# the appliance holding podman's files was the container's own: gone with it
+	[ "$(volt appliance ls -q | sort)" = "$before" ]
+}
+
+@test "run.oci.volt.vm through rootless podman: run -d, stop, rm leave no QEMU" {
+	need_vm
+	podman_image
+	podman_vm -d --name pvm --network none --entrypoint sh docker.io/volt-test/app:v1 -c 'echo up; exec sleep 600'
+	[ "$(podman_w inspect -f '{{.State.Status}}' pvm)" = running ]
+	for _ in $(seq 1 360); do
+		podman_w logs pvm 2>/dev/null | grep -q up && break
+		sleep 0.5
+	done
+	podman_w logs pvm | grep -qx up
+	[ -n "$(qemus)" ]
+	podman_w stop -t 2 pvm
+	[ "$(podman_w inspect -f '{{.State.Status}}' pvm)" = exited ]
+	podman_w rm pvm
+	wait_for test -z "$(qemus)"
+	[ -z "$(qemus)" ]
 }

@@ -204,20 +204,6 @@ setup() {
 	[[ " ${lines[2]} " == *" 2000 "* ]]
 }
 
-# podman_rt ARGS: rootless podman with its own store under this file's tmpdir, driving volt-runtime
-podman_rt() {
-	podman --root "$BATS_FILE_TMPDIR/podman/root" --runroot "$BATS_FILE_TMPDIR/podman/run" \
-		--storage-driver overlay --cgroup-manager=cgroupfs --events-backend=file \
-		--runtime "$RT" "$@"
-}
-
-podman_image() {
-	command -v podman >/dev/null || skip_or_fail "podman is not installed (scripts/install-deps)"
-	has_subuid || not_in_this_mode "rootless podman needs an /etc/subuid range to store images"
-	podman_rt images -q docker.io/volt-test/app:v1 | grep -q . ||
-		podman_rt load -i "$VOLT_TEST_DIR/images/app.docker.tar" >/dev/null
-}
-
 @test "rootless podman drives volt-runtime: run --rm, exit code, -d, exec, stop, rm, keep-id, -it" {
 	podman_image
 	run podman_rt run --rm --entrypoint sh docker.io/volt-test/app:v1 -c 'echo in-podman; exit 7'
@@ -261,14 +247,7 @@ podman_image() {
 }
 
 teardown_file() {
-	# podman's store holds files of the subordinate ids: removed from inside
-	if [ -d "$BATS_FILE_TMPDIR/podman" ]; then
-		# (podman's pause process keeps the store's overlay mounted in its namespace)
-		podman --root "$BATS_FILE_TMPDIR/podman/root" --runroot "$BATS_FILE_TMPDIR/podman/run" \
-			--storage-driver overlay unshare sh -c \
-			'umount "$0/root/overlay" 2>/dev/null; rm -rf "$0"' "$BATS_FILE_TMPDIR/podman" 2>/dev/null || true
-		rm -rf "$BATS_FILE_TMPDIR/podman" 2>/dev/null || true
-	fi
+	podman_store_rm
 }
 
 @test "namespaces joined by path: uts, ipc and network of another container" {

@@ -1,6 +1,7 @@
 /* Unit tests for vm/appliance_key.c: the key with the agent's digest kept
  * in the run root (vm-agent) is the key computed from the file, a stale or
- * malformed record is not believed, and a changed agent is hashed again. */
+ * malformed record is not believed, and a changed agent is hashed again;
+ * an added file's SRC:DEST. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,10 +58,45 @@ static void test_cached_key(void **state)
 	rmdir(dir);
 }
 
+static void file_arg_ok(const char *arg, const char *src, const char *dest)
+{
+	struct volt_err err = {0};
+	cleanup_free char *s = NULL, *d = NULL;
+	assert_int_equal(volt_appliance_file_arg(arg, &s, &d, &err), 0);
+	assert_string_equal(s, src);
+	assert_string_equal(d, dest);
+}
+
+static void file_arg_bad(const char *arg, const char *why)
+{
+	struct volt_err err = {0};
+	char *s = (char *)"x", *d = (char *)"x";
+	assert_true(volt_appliance_file_arg(arg, &s, &d, &err) < 0);
+	assert_null(s);
+	assert_null(d);
+	assert_non_null(strstr(err.msg, why));
+}
+
+static void test_file_arg(void **state)
+{
+	(void)state;
+	file_arg_ok("/h/hosts:/etc/hosts", "/h/hosts", "/etc/hosts");
+	/* the last ":/" splits: colons in the source stay */
+	file_arg_ok("/a:b/c:/d:/e", "/a:b/c:/d", "/e");
+	file_arg_ok("rel:/run//.containerenv/", "rel", "/run/.containerenv");
+	file_arg_bad("/h/hosts", "not SRC:DEST");
+	file_arg_bad("/h/hosts:etc/hosts", "not SRC:DEST");
+	file_arg_bad(":/etc/hosts", "not SRC:DEST");
+	file_arg_bad("/h:/etc/../x", "\"..\"");
+	file_arg_bad("/h:/./x", "\".\"");
+	file_arg_bad("/h://", "DEST is /");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cached_key),
+		cmocka_unit_test(test_file_arg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,15 +14,18 @@
 #include "vm/appliance.h"
 #include "vm/kernel.h"
 
-static const struct option build_opts[] = {
-	{"kernel", required_argument, NULL, 'k'},     {"strategy", required_argument, NULL, 's'},
-	{"from-files", required_argument, NULL, 'f'}, {"manifest", required_argument, NULL, 'm'},
-	{"from-dir", required_argument, NULL, 'D'},   {NULL, 0, NULL, 0}};
+static const struct option build_opts[] = {{"kernel", required_argument, NULL, 'k'},
+					   {"strategy", required_argument, NULL, 's'},
+					   {"from-files", required_argument, NULL, 'f'},
+					   {"manifest", required_argument, NULL, 'm'},
+					   {"from-dir", required_argument, NULL, 'D'},
+					   {"add-file", required_argument, NULL, 'a'},
+					   {NULL, 0, NULL, 0}};
 static const struct volt_cmd_spec build_spec = {
 	.usage = "Usage: volt appliance build IMAGE [--kernel PATH|VERSION] [--strategy initramfs|disk]\n"
 		 "       volt appliance build --from-files FLEDGE.toml [--manifest MANIFEST.toml] [--kernel K]\n"
 		 "                            [--strategy initramfs|disk]\n"
-		 "       volt appliance build --from-dir ROOTFS [--kernel K]\n\n"
+		 "       volt appliance build --from-dir ROOTFS [--add-file SRC:/DEST]... [--kernel K]\n\n"
 		 "Build a microVM appliance or find it: it is kept by the digest of its inputs, and printed\n"
 		 "as KEY PATH SIZE built|cached. From an image: its tree, the guest agent and the kernel's\n"
 		 "guest modules. --strategy disk makes an ext4 image of the tree instead (for images too\n"
@@ -32,7 +35,8 @@ static const struct volt_cmd_spec build_spec = {
 		 "name, [workload] entrypoint, [env]; both may be one file): the appliance holds only those\n"
 		 "files, the agent and the modules, and is kept under the manifest's name.\n"
 		 "--from-dir takes a root file system directory (an OCI bundle's rootfs, as volt-runtime\n"
-		 "does for run.oci.volt.vm): its tree with its modes, owned by root (initramfs only).\n",
+		 "does for run.oci.volt.vm): its tree with its modes, owned by root (initramfs only);\n"
+		 "--add-file puts a copy of the file SRC at DEST in it (volt-runtime's binds of files).\n",
 	.longopts = build_opts,
 };
 
@@ -43,6 +47,7 @@ static int appliance_build(struct volt_cli *cli, int argc, char **argv)
 	struct volt_appliance app = {0};
 	const char *kernel = NULL, *strategy = NULL, *files = NULL, *manifest = NULL, *dir = NULL;
 	cleanup_free char *image_id = NULL, *name = NULL;
+	cleanup_strv char **add = NULL;
 	struct volt_ctx *ctx;
 	int c, r;
 
@@ -53,6 +58,12 @@ static int appliance_build(struct volt_cli *cli, int argc, char **argv)
 		case 'f': files = optarg; break;
 		case 'm': manifest = optarg; break;
 		case 'D': dir = optarg; break;
+		case 'a':
+			if (volt_strv_push(&add, optarg) < 0) {
+				volt_err_set(&err, ENOMEM, "appliance build");
+				return cli_fail(&err);
+			}
+			break;
 		default: return cli_usage_error("appliance build", "invalid option");
 		}
 	}
@@ -63,6 +74,8 @@ static int appliance_build(struct volt_cli *cli, int argc, char **argv)
 				       files ? "--from-files takes no IMAGE" : "requires exactly 1 argument (IMAGE)");
 	if (manifest && !files)
 		return cli_usage_error("appliance build", "--manifest goes with --from-files");
+	if (add && !dir)
+		return cli_usage_error("appliance build", "--add-file goes with --from-dir");
 	if (strategy && !volt_appliance_strategy_ok(strategy))
 		return cli_usage_error("appliance build", "--strategy: initramfs or disk");
 	if (!(ctx = cli_ctx(cli)))
@@ -86,7 +99,7 @@ static int appliance_build(struct volt_cli *cli, int argc, char **argv)
 	else if (volt_kernel_find(ctx->root, volt_kernel_host_boot(), kernel, &k, &err) < 0)
 		r = -1;
 	else if (dir)
-		r = volt_appliance_build_dir(ctx, dir, &k, init, &app, &err);
+		r = volt_appliance_build_dir(ctx, dir, add, &k, init, &app, &err);
 	else if (files)
 		r = volt_appliance_build_files(ctx, files, manifest, &k, init, strategy, &app, &name, &err);
 	else
