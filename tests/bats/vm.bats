@@ -86,8 +86,11 @@ setup() {
 }
 
 @test "vm kernel ls: docker's --format (an object per line, table, a template per kernel) over a store and a host kernel" {
-	# no boot: a store kernel and a host one are files where volt looks
-	mkdir -p "$VOLT_ROOT/kernels/6.1.0-fake"
+	# no boot: a store kernel and a host one are files where volt looks, in
+	# a store and a /boot of this test's own (the file's store would keep
+	# the fake kernel for the tests after it)
+	export VOLT_ROOT="$BATS_TEST_TMPDIR/kroot" VOLT_HOST_BOOT="$BATS_TEST_TMPDIR/boot"
+	mkdir -p "$VOLT_ROOT/kernels/6.1.0-fake" "$VOLT_HOST_BOOT"
 	echo x >"$VOLT_ROOT/kernels/6.1.0-fake/vmlinuz"
 	echo x >"$VOLT_HOST_BOOT/vmlinuz-5.10.0-hostfake"
 	run volt vm kernel ls
