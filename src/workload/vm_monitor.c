@@ -478,30 +478,57 @@ static int finish(struct vmmon *m)
 	return VOLT_EXIT_INTERNAL;
 }
 
+/* vmmon_init - a monitor with nothing open yet (both kinds of monitor) */
+static void vmmon_init(struct vmmon *m, struct volt_ctx *ctx, bool attach, int ready_fd)
+{
+	*m = (struct vmmon){.ctx = ctx,
+			    .attach = attach,
+			    .ready_fd = ready_fd,
+			    .console = -1,
+			    .console_log = -1,
+			    .listen = -1,
+			    .qemu_net = -1,
+			    .info = json_object(),
+			    .next_id = WORKLOAD};
+	m->log.fd = -1;
+	m->agent.fd = -1;
+	for (int i = 0; i < MAX_EXECS; i++)
+		m->cl[i].ch.fd = -1;
+	m->boot_timeout_ms = vm_env_ms("VOLT_VM_BOOT_TIMEOUT_MS", 120000);
+	volt_userns_run_keeper_dir(ctx->runroot); /* virtiofsd joins a keeper's namespace */
+}
+
+/* vmmon_release - what either monitor holds at its end; each step may have
+ * run before (the log, network and volumes go early on the way out) */
+static void vmmon_release(struct vmmon *m)
+{
+	volt_log_close(&m->log);
+	volt_net_free(&m->net);
+	volt_vm_shares_stop(&m->shares);
+	if (m->qemu_net >= 0)
+		close(m->qemu_net);
+	if (m->console >= 0)
+		close(m->console);
+	if (m->console_log >= 0)
+		close(m->console_log);
+	volt_spec_free(&m->spec);
+	json_decref(m->info);
+	free(m->dir);
+	free(m->run);
+}
+
 int volt_vm_monitor_run(struct volt_ctx *ctx, struct volt_ctr_row *row, const struct volt_monitor_opts *o)
 {
-	struct vmmon m = {.ctx = ctx,
-			  .row = *row,
-			  .attach = o->attach,
-			  .ready_fd = o->ready_fd,
-			  .console = -1,
-			  .console_log = -1,
-			  .listen = -1,
-			  .qemu_net = -1,
-			  .info = json_object(),
-			  .next_id = WORKLOAD};
+	struct vmmon m;
 	struct volt_err err = {0};
 	struct volt_db *db;
 	int lock = o->lock_fd, sfd = -1, code = VOLT_EXIT_INTERNAL;
 	char msg[VOLT_ERR_MSG_MAX + 32] = "";
 	cleanup_free char *logp = NULL;
 
-	memset(row, 0, sizeof(*row));		  /* ours now */
-	volt_userns_run_keeper_dir(ctx->runroot); /* virtiofsd joins a keeper's namespace */
-	m.agent.fd = -1;
-	for (int i = 0; i < MAX_EXECS; i++)
-		m.cl[i].ch.fd = -1;
-	m.boot_timeout_ms = vm_env_ms("VOLT_VM_BOOT_TIMEOUT_MS", 120000);
+	vmmon_init(&m, ctx, o->attach, o->ready_fd);
+	m.row = *row;
+	memset(row, 0, sizeof(*row)); /* ours now */
 	if (m.ready_fd >= 0)
 		fcntl(m.ready_fd, F_SETFD, FD_CLOEXEC);
 	if (!(db = volt_ctx_db(ctx, &err)) || volt_spec_from_json(&m.spec, m.row.spec, &err) < 0)
@@ -633,22 +660,11 @@ fail_early:
 	}
 	code = VOLT_EXIT_INTERNAL;
 out:
-	volt_net_free(&m.net);
-	volt_vm_shares_stop(&m.shares);
-	if (m.qemu_net >= 0)
-		close(m.qemu_net);
+	vmmon_release(&m);
 	if (lock >= 0)
 		close(lock);
-	if (m.console >= 0)
-		close(m.console);
-	if (m.console_log >= 0)
-		close(m.console_log);
 	if (sfd >= 0)
 		close(sfd);
-	volt_spec_free(&m.spec);
-	json_decref(m.info);
-	free(m.dir);
-	free(m.run);
 	volt_ctr_row_free(&m.row);
 	return code;
 }
@@ -656,25 +672,13 @@ out:
 int volt_vm_monitor_bare(struct volt_ctx *ctx, struct volt_spec *spec, const char *dir, const char *run,
 			 struct volt_err *err)
 {
-	struct vmmon m = {.ctx = ctx,
-			  .spec = *spec,
-			  .attach = true,
-			  .ready_fd = -1,
-			  .console = -1,
-			  .console_log = -1,
-			  .listen = -1,
-			  .qemu_net = -1,
-			  .info = json_object(),
-			  .next_id = WORKLOAD};
+	struct vmmon m;
 	int sfd = -1, code = VOLT_EXIT_INTERNAL;
 	cleanup_free char *logp = volt_path("%s/ctr.log", dir);
 
+	vmmon_init(&m, ctx, true, -1);
+	m.spec = *spec;
 	memset(spec, 0, sizeof(*spec)); /* ours now */
-	volt_userns_run_keeper_dir(ctx->runroot);
-	m.agent.fd = -1;
-	for (int i = 0; i < MAX_EXECS; i++)
-		m.cl[i].ch.fd = -1;
-	m.boot_timeout_ms = vm_env_ms("VOLT_VM_BOOT_TIMEOUT_MS", 120000);
 	m.dir = strdup(dir);
 	m.run = strdup(run);
 	if (!m.dir || !m.run) {
@@ -698,24 +702,15 @@ int volt_vm_monitor_bare(struct volt_ctx *ctx, struct volt_spec *spec, const cha
 		unlink(qmp);
 	}
 out:
-	volt_log_close(&m.log);
-	volt_net_free(&m.net);
+	/* the volumes' daemons first: they serve from the sockets' directory,
+	 * which is the monitor's own */
 	volt_vm_shares_stop(&m.shares);
-	if (m.run && strcmp(m.run, dir)) { /* the sockets' directory is the monitor's own */
+	if (m.run && strcmp(m.run, dir)) {
 		struct volt_err ignored;
 		volt_rm_rf(m.run, &ignored);
 	}
-	if (m.qemu_net >= 0)
-		close(m.qemu_net);
-	if (m.console >= 0)
-		close(m.console);
-	if (m.console_log >= 0)
-		close(m.console_log);
+	vmmon_release(&m);
 	if (sfd >= 0)
 		close(sfd);
-	volt_spec_free(&m.spec);
-	json_decref(m.info);
-	free(m.dir);
-	free(m.run);
 	return code;
 }
