@@ -6,11 +6,7 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
+busybox_fixture --keep
 
 setup() {
 	volt_env
@@ -18,7 +14,7 @@ setup() {
 }
 
 teardown() {
-	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
+	rm_all_containers
 	if [ -n "${HOST_PID:-}" ]; then kill "$HOST_PID" 2>/dev/null || true; fi
 }
 

@@ -10,11 +10,7 @@ load helpers
 
 SECTEST="$VOLT_TEST_DIR/bin/volt-sectest"
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
+busybox_fixture --keep
 
 setup() {
 	volt_env

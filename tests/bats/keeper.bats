@@ -4,11 +4,7 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
+busybox_fixture --keep
 
 setup() {
 	volt_env

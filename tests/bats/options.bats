@@ -4,19 +4,7 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
-
-teardown() {
-	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
-}
+busybox_fixture
 
 @test "--stop-signal is what stop sends" {
 	volt run -d --name sig --stop-signal USR2 busybox sh -c 'trap "exit 12" USR2; trap "exit 15" TERM; while true; do sleep 0.1; done'

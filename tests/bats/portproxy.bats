@@ -7,11 +7,7 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
+busybox_fixture --keep
 
 setup() {
 	volt_env
@@ -20,7 +16,7 @@ setup() {
 
 teardown() {
 	if [ -n "${SERVER_PID:-}" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
-	volt rm -f $(volt ps -aq) >/dev/null 2>&1 || true
+	rm_all_containers
 }
 
 # md5_server NAME PORT: tools/md5-server.py in the container's user and

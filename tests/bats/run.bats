@@ -3,15 +3,7 @@
 
 load helpers
 
-setup_file() {
-	volt_env
-	require_userns
-	import_busybox
-}
-
-setup() {
-	volt_env
-}
+busybox_fixture --keep
 
 @test "run prints from inside: own hostname, root, PID 1" {
 	run volt run --rm --hostname inside busybox sh -c 'hostname; id -u; echo $$'
